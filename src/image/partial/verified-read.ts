@@ -1,0 +1,182 @@
+// One streaming read of a layer blob that checks everything it can while the bytes pass: the blob's
+// size and digest, its compression (sniffed), and the diffId over the whole decompressed stream.
+// A mismatch makes the tar stream error at its end, so no consumer can finish on bad data.
+import { createHash, type Hash } from 'node:crypto';
+import { Transform, pipeline, type Readable, type TransformCallback } from 'node:stream';
+import { WhittleError, describeCause } from '../../errors.js';
+import { createDecompressor, sniffCompression } from '../../layers/compression.js';
+import { finish, parseDigest, type Digest } from '../digest.js';
+import type { Compression, LayerRead, LayerStats } from '../image.js';
+
+export interface LayerExpectations {
+  /** what to call the layer in messages, e.g. `layer 3 (sha256:ab12…)`. */
+  what: string;
+  digest?: Digest;
+  size?: number;
+  diffId?: Digest;
+}
+
+class Meter extends Transform {
+  readonly hash: Hash;
+  bytes = 0;
+  constructor(
+    private readonly algorithm: string,
+    private readonly onFlush: (meter: Meter) => WhittleError | null,
+  ) {
+    super({ highWaterMark: 1 << 20 });
+    this.hash = createHash(algorithm);
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.bytes += chunk.length;
+    this.hash.update(chunk);
+    cb(null, chunk);
+  }
+  override _flush(cb: TransformCallback): void {
+    cb(this.onFlush(this));
+  }
+  digest(): Digest {
+    return finish(this.hash, this.algorithm);
+  }
+}
+
+/** SniffingDecompressor buffers the first bytes, decides the compression, then streams through it. */
+class SniffingDecompressor extends Transform {
+  compression: Compression | null = null;
+  private head: Buffer[] = [];
+  private headBytes = 0;
+  private inner: Transform | null = null;
+  private innerEnded: Promise<void> | null = null;
+
+  constructor(private readonly what: string) {
+    super({ highWaterMark: 1 << 20 });
+  }
+
+  private start(): Buffer {
+    const head = Buffer.concat(this.head);
+    this.head = [];
+    this.compression = sniffCompression(head);
+    const inner = createDecompressor(this.compression);
+    this.inner = inner;
+    inner.on('data', (d: Buffer) => {
+      if (!this.push(d)) inner.pause();
+    });
+    this.innerEnded = new Promise((resolve, reject) => {
+      inner.on('end', resolve);
+      inner.on('error', (err) => reject(this.mapError(err)));
+    });
+    this.innerEnded.catch((err) => this.destroy(err));
+    return head;
+  }
+
+  override _read(size: number): void {
+    this.inner?.resume();
+    super._read(size);
+  }
+
+  private mapError(err: unknown): WhittleError {
+    if (err instanceof WhittleError) return new WhittleError(err.code, `${this.what}: ${err.message}`, { cause: err });
+    const code = (err as { code?: string }).code;
+    const truncated = code === 'Z_BUF_ERROR' || /unexpected end/i.test(String((err as Error).message));
+    return new WhittleError(
+      truncated ? 'truncated' : 'bad-archive',
+      `${this.what}: ${truncated ? 'compressed data ends early (truncated)' : `corrupt ${this.compression} data (${describeCause(err)})`}`,
+      { cause: err },
+    );
+  }
+
+  private writeInner(chunk: Buffer, cb: TransformCallback): void {
+    if (this.inner!.write(chunk)) cb();
+    else this.inner!.once('drain', () => cb());
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    try {
+      if (this.inner) return this.writeInner(chunk, cb);
+      this.head.push(chunk);
+      this.headBytes += chunk.length;
+      if (this.headBytes < 4) return cb();
+      this.writeInner(this.start(), cb);
+    } catch (err) {
+      cb(err instanceof WhittleError ? this.mapError(err) : (err as Error));
+    }
+  }
+
+  override _flush(cb: TransformCallback): void {
+    try {
+      if (!this.inner) {
+        const head = this.start();
+        if (head.length) this.inner!.write(head);
+      }
+      this.inner!.end();
+      this.innerEnded!.then(() => cb(), (err) => cb(err));
+    } catch (err) {
+      cb(err as Error);
+    }
+  }
+}
+
+/** readVerified turns a raw blob stream into a verified LayerRead. */
+export function readVerified(raw: Readable, expected: LayerExpectations): LayerRead {
+  const blobAlgorithm = expected.digest ? parseDigest(expected.digest).algorithm : 'sha256';
+  const diffAlgorithm = expected.diffId ? parseDigest(expected.diffId).algorithm : 'sha256';
+  const blob = new Meter(blobAlgorithm, (m) => {
+    if (expected.size !== undefined && m.bytes !== expected.size) {
+      return new WhittleError(
+        m.bytes < expected.size ? 'truncated' : 'size-mismatch',
+        `${expected.what}: blob has ${m.bytes} bytes, its descriptor says ${expected.size}${m.bytes < expected.size ? ' (truncated)' : ''}`,
+      );
+    }
+    if (expected.digest && m.digest() !== expected.digest) {
+      return new WhittleError('digest-mismatch', `${expected.what}: blob digest is ${m.digest()}, expected ${expected.digest}`);
+    }
+    return null;
+  });
+  const decompressor = new SniffingDecompressor(expected.what);
+  let resolveStats!: (s: LayerStats) => void;
+  let rejectStats!: (e: unknown) => void;
+  const stats = new Promise<LayerStats>((res, rej) => {
+    resolveStats = res;
+    rejectStats = rej;
+  });
+  stats.catch(() => {}); // the tar stream carries the same error
+  const tarMeter = new Meter(diffAlgorithm, (m) => {
+    const diffId = m.digest();
+    if (expected.diffId && diffId !== expected.diffId) {
+      return new WhittleError(
+        'digest-mismatch',
+        `${expected.what}: uncompressed content hashes to ${diffId}, but the config lists diff_id ${expected.diffId}`,
+      );
+    }
+    resolveStats({
+      digest: blob.digest(),
+      size: blob.bytes,
+      diffId,
+      uncompressedSize: m.bytes,
+      compression: decompressor.compression ?? 'none',
+    });
+    return null;
+  });
+  const tar = pipeline(raw, blob, decompressor, tarMeter, (err) => {
+    if (err) {
+      rejectStats(
+        err instanceof WhittleError ? err : new WhittleError('io', `${expected.what}: ${describeCause(err)}`, { cause: err }),
+      );
+    }
+  });
+  return { tar, stats };
+}
+
+/** verifiedBlob passes a blob's raw bytes through, erroring at the end if its size or digest is wrong. */
+export function verifiedBlob(raw: Readable, expected: LayerExpectations): Readable {
+  const algorithm = expected.digest ? parseDigest(expected.digest).algorithm : 'sha256';
+  const meter = new Meter(algorithm, (m) => {
+    if (expected.size !== undefined && m.bytes !== expected.size) {
+      return new WhittleError(m.bytes < expected.size ? 'truncated' : 'size-mismatch', `${expected.what}: blob has ${m.bytes} bytes, its descriptor says ${expected.size}`);
+    }
+    if (expected.digest && m.digest() !== expected.digest) {
+      return new WhittleError('digest-mismatch', `${expected.what}: blob digest is ${m.digest()}, expected ${expected.digest}`);
+    }
+    return null;
+  });
+  return pipeline(raw, meter, () => {});
+}

@@ -1,0 +1,203 @@
+// Decoding of tar headers (ustar, GNU and PAX), shared by the streaming layer reader and the
+// random-access archive index. Written by hand because whittle needs two things tar-stream cannot
+// give: stopping exactly at the end-of-archive marker while the bytes after it are still hashed
+// (eStargz keeps a footer there, and tar-stream throws on it), and the byte offsets of members so
+// a multi-gigabyte `docker save` archive can be opened without reading it through.
+import { WhittleError } from '../errors.js';
+
+export const BLOCK = 512;
+
+/** TarEntryKind is the tar typeflag decoded into what whittle distinguishes. */
+export type TarEntryKind =
+  | 'file'
+  | 'hardlink'
+  | 'symlink'
+  | 'char'
+  | 'block'
+  | 'dir'
+  | 'fifo'
+  | 'pax' // PAX extended header for the next entry
+  | 'pax-global' // PAX global header (Docker ignores these; so does whittle)
+  | 'gnu-longname'
+  | 'gnu-longlink'
+  | 'skip'; // volume labels and other metadata that carry no file
+
+export interface TarHeader {
+  name: string;
+  kind: TarEntryKind;
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  mtime: number;
+  linkname: string;
+  typeflag: string;
+  /** extended attributes from PAX records (SCHILY.xattr.* and LIBARCHIVE.xattr.*). */
+  xattrs?: Record<string, string>;
+}
+
+function isZero(block: Uint8Array): boolean {
+  for (let i = 0; i < BLOCK; i++) if (block[i] !== 0) return false;
+  return true;
+}
+
+function readString(buf: Uint8Array, start: number, length: number): string {
+  let end = start;
+  const limit = start + length;
+  while (end < limit && buf[end] !== 0) end++;
+  return Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('utf8');
+}
+
+function readNumber(buf: Uint8Array, start: number, length: number, field: string): number {
+  const first = buf[start]!;
+  if (first & 0x80) {
+    // base-256 (GNU/star): big-endian two's complement in the remaining bytes
+    if (first === 0xff) throw new WhittleError('bad-archive', `tar header ${field} is negative`);
+    let value = first & 0x7f;
+    for (let i = start + 1; i < start + length; i++) value = value * 256 + buf[i]!;
+    if (!Number.isSafeInteger(value)) throw new WhittleError('bad-archive', `tar header ${field} is too large`);
+    return value;
+  }
+  const text = readString(buf, start, length).trim();
+  if (text === '') return 0;
+  if (!/^[0-7]+$/.test(text)) throw new WhittleError('bad-archive', `tar header ${field} ${JSON.stringify(text)} is not octal`);
+  return parseInt(text, 8);
+}
+
+function checksumMatches(block: Uint8Array): boolean {
+  const stored = readNumber(block, 148, 8, 'checksum');
+  let unsigned = 0;
+  let signed = 0;
+  for (let i = 0; i < BLOCK; i++) {
+    const b = i >= 148 && i < 156 ? 0x20 : block[i]!;
+    unsigned += b;
+    signed += b > 127 ? b - 256 : b;
+  }
+  return stored === unsigned || stored === signed;
+}
+
+const KINDS: Record<string, TarEntryKind> = {
+  '0': 'file',
+  '\0': 'file',
+  '': 'file',
+  '7': 'file',
+  '1': 'hardlink',
+  '2': 'symlink',
+  '3': 'char',
+  '4': 'block',
+  '5': 'dir',
+  '6': 'fifo',
+  x: 'pax',
+  X: 'pax', // Solaris extended header, same format
+  g: 'pax-global',
+  L: 'gnu-longname',
+  K: 'gnu-longlink',
+  V: 'skip',
+  D: 'dir',
+};
+
+/**
+ * decodeHeader decodes one 512-byte block. It returns null for a zero block (the end-of-archive
+ * marker) and throws WhittleError for a block that is not a valid header.
+ */
+export function decodeHeader(block: Uint8Array): TarHeader | null {
+  if (isZero(block)) return null;
+  if (!checksumMatches(block)) {
+    throw new WhittleError('bad-archive', 'invalid tar header checksum (not a tar stream, or corrupt)');
+  }
+  const typeflag = String.fromCharCode(block[156]!);
+  let kind = KINDS[typeflag === '\0' ? '\0' : typeflag];
+  if (kind === undefined) {
+    if (typeflag === 'S') throw new WhittleError('unsupported', 'GNU sparse tar entries are not supported');
+    kind = 'skip';
+  }
+  let name = readString(block, 0, 100);
+  const magic = readString(block, 257, 6);
+  const version = readString(block, 263, 2);
+  const isGnu = magic === 'ustar ' && (version === ' ' || version === ' \0' || version === '');
+  if (magic === 'ustar' && !isGnu) {
+    const prefix = readString(block, 345, 155);
+    if (prefix) name = `${prefix}/${name}`;
+  }
+  if (kind === 'file' && typeflag !== '0' && typeflag !== '7' && name.endsWith('/')) kind = 'dir'; // V7 directories
+  return {
+    name,
+    kind,
+    typeflag,
+    mode: readNumber(block, 100, 8, 'mode'),
+    uid: readNumber(block, 108, 8, 'uid'),
+    gid: readNumber(block, 116, 8, 'gid'),
+    size: readNumber(block, 124, 12, 'size'),
+    mtime: readNumber(block, 136, 12, 'mtime'),
+    linkname: readString(block, 157, 100),
+  };
+}
+
+/** PaxRecords are the key/value records of a PAX extended header. */
+export type PaxRecords = Map<string, string>;
+
+/** parsePax decodes `length key=value\n` records; it throws WhittleError on malformed records. */
+export function parsePax(data: Uint8Array): PaxRecords {
+  const records: PaxRecords = new Map();
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  let pos = 0;
+  while (pos < buf.length) {
+    if (buf[pos] === 0) break; // padding
+    const space = buf.indexOf(0x20, pos);
+    if (space < 0) throw new WhittleError('bad-archive', 'malformed PAX header record');
+    const length = Number(buf.toString('latin1', pos, space));
+    if (!Number.isInteger(length) || length <= 0 || pos + length > buf.length) {
+      throw new WhittleError('bad-archive', 'malformed PAX header record length');
+    }
+    const record = buf.subarray(space + 1, pos + length - 1); // drop trailing newline
+    const eq = record.indexOf(0x3d);
+    if (eq < 0) throw new WhittleError('bad-archive', 'malformed PAX header record');
+    records.set(record.toString('utf8', 0, eq), record.toString('utf8', eq + 1));
+    pos += length;
+  }
+  return records;
+}
+
+/** applyPax overrides header fields with the PAX records of the preceding 'x' header. */
+export function applyPax(header: TarHeader, pax: PaxRecords): void {
+  for (const [key, value] of pax) {
+    switch (key) {
+      case 'path':
+        header.name = value;
+        break;
+      case 'linkpath':
+        header.linkname = value;
+        break;
+      case 'size':
+      case 'uid':
+      case 'gid': {
+        const n = Number(value);
+        if (!Number.isSafeInteger(n) || n < 0) throw new WhittleError('bad-archive', `PAX ${key} ${JSON.stringify(value)} is invalid`);
+        header[key] = n;
+        break;
+      }
+      case 'mtime': {
+        const n = Number(value);
+        if (Number.isFinite(n)) header.mtime = Math.floor(n);
+        break;
+      }
+      default:
+        if (key.startsWith('SCHILY.xattr.') || key.startsWith('LIBARCHIVE.xattr.')) {
+          const name = key.startsWith('SCHILY.') ? key.slice(13) : decodeURIComponent(key.slice(17));
+          (header.xattrs ??= {})[name] = value;
+        }
+    }
+  }
+}
+
+/** padded rounds a size up to whole blocks. */
+export function padded(size: number): number {
+  return Math.ceil(size / BLOCK) * BLOCK;
+}
+
+/** nulTerminated cuts GNU long name data at its first NUL. */
+export function nulTerminated(data: Uint8Array): string {
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const nul = buf.indexOf(0);
+  return buf.toString('utf8', 0, nul < 0 ? buf.length : nul);
+}

@@ -1,0 +1,114 @@
+// scanLayer streams one layer once: the blob is hashed and its digest checked, decompressed
+// (compression sniffed), the tar bytes hashed for the diffId, and each tar entry normalized into a
+// LayerEntry (whiteouts decoded, paths cleaned, hard links resolved to paths, contents hashed on
+// request). Memory holds entry metadata only, never file content.
+import { createHash, type Hash } from 'node:crypto';
+import { WhittleError, describeCause } from '../errors.js';
+import type { Layer, LayerStats } from '../image/image.js';
+import { normalizeLayerPath } from '../internal/paths.js';
+import type { TarHeader } from '../internal/tar-header.js';
+import { TarParser } from '../internal/tar-parser.js';
+import type { EntryType, LayerEntry } from './entry.js';
+
+export interface ScanOptions {
+  /** hashContents fills LayerEntry.contentDigest for regular files (costs one more sha256 pass). */
+  hashContents?: boolean;
+  /** onBytes is called with the number of uncompressed bytes as they pass, for progress. */
+  onBytes?: (bytes: number) => void;
+  /** what names the layer in error messages. */
+  what?: string;
+}
+
+export interface LayerScan {
+  entries: LayerEntry[];
+  stats: LayerStats;
+}
+
+const WHITEOUT = '.wh.';
+const OPAQUE = '.wh..wh..opq';
+const AUFS_META = '.wh..wh.';
+
+const TYPES: Partial<Record<TarHeader['kind'], EntryType>> = {
+  file: 'file',
+  dir: 'dir',
+  symlink: 'symlink',
+  hardlink: 'hardlink',
+  char: 'char',
+  block: 'block',
+  fifo: 'fifo',
+};
+
+/** toEntry normalizes one tar header; it returns null for entries whittle skips (AUFS metadata, the root). */
+export function toEntry(h: TarHeader): LayerEntry | null {
+  const type = TYPES[h.kind];
+  if (!type) return null;
+  const path = normalizeLayerPath(h.name);
+  if (path === '') return null;
+  const parts = path.split('/');
+  if (parts.some((p) => p.startsWith(AUFS_META) && p !== OPAQUE)) return null;
+  const base = parts[parts.length - 1]!;
+  const dir = parts.slice(0, -1).join('/');
+  const common = { mode: h.mode & 0o7777, uid: h.uid, gid: h.gid, mtime: h.mtime };
+  if (base === OPAQUE) {
+    if (dir === '') return { path: '', type: 'dir', size: 0, ...common, whiteout: 'opaque' };
+    return { path: dir, type: 'dir', size: 0, ...common, whiteout: 'opaque' };
+  }
+  if (base.startsWith(WHITEOUT)) {
+    const target = base.slice(WHITEOUT.length);
+    if (target === '' || target === '.' || target === '..') {
+      throw new WhittleError('unsafe-path', `layer entry ${JSON.stringify(h.name)} is a malformed whiteout`);
+    }
+    return { path: dir ? `${dir}/${target}` : target, type: 'file', size: 0, ...common, whiteout: 'file' };
+  }
+  const entry: LayerEntry = { path, type, size: type === 'file' ? h.size : 0, ...common };
+  if (type === 'symlink') entry.linkTarget = h.linkname;
+  if (type === 'hardlink') {
+    const target = normalizeLayerPath(h.linkname);
+    if (target === '') throw new WhittleError('unsafe-path', `hard link ${JSON.stringify(path)} points at the root`);
+    entry.linkTarget = target;
+  }
+  if (h.xattrs) entry.xattrs = h.xattrs;
+  return entry;
+}
+
+/** scanLayer reads a layer once and returns its entries (in tar order) and verified stats. */
+export async function scanLayer(layer: Layer, opts: ScanOptions = {}): Promise<LayerScan> {
+  const what = opts.what ?? `layer ${await layer.digest().catch(() => '?')}`;
+  const entries: LayerEntry[] = [];
+  let current: LayerEntry | null = null;
+  let hash: Hash | null = null;
+  const parser = new TarParser({
+    entry(h) {
+      current = toEntry(h);
+      if (current) {
+        // `dir/.wh..wh..opq` at the root hides everything below (path "")
+        if (current.path !== '' || current.whiteout === 'opaque') entries.push(current);
+      }
+      hash = opts.hashContents && current?.type === 'file' && !current.whiteout ? createHash('sha256') : null;
+    },
+    data(chunk) {
+      hash?.update(chunk);
+    },
+    entryEnd() {
+      if (hash && current) current.contentDigest = `sha256:${hash.digest('hex')}`;
+      hash = null;
+      current = null;
+    },
+  });
+  const read = await layer.read();
+  try {
+    for await (const chunk of read.tar) {
+      if (!parser.done) parser.write(chunk as Buffer);
+      opts.onBytes?.((chunk as Buffer).length);
+    }
+    parser.end();
+  } catch (err) {
+    read.tar.destroy();
+    if (err instanceof WhittleError) {
+      throw err.message.startsWith('layer') ? err : new WhittleError(err.code, `${what}: ${err.message}`, { cause: err });
+    }
+    throw new WhittleError('io', `${what}: ${describeCause(err)}`, { cause: err });
+  }
+  const stats = await read.stats;
+  return { entries, stats };
+}

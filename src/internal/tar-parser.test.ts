@@ -1,0 +1,191 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, symlinkSync, writeFileSync, linkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { TarHeader } from './tar-header.js';
+import { TarParser } from './tar-parser.js';
+import { TarIndex } from './tar-index.js';
+
+interface Seen {
+  header: TarHeader;
+  content: string;
+}
+
+function parse(data: Uint8Array, chunkSize = 7): { seen: Seen[]; parser: TarParser } {
+  const seen: Seen[] = [];
+  let parts: Buffer[] = [];
+  const parser = new TarParser({
+    entry: (h) => {
+      parts = [];
+      seen.push({ header: h, content: '' });
+    },
+    data: (c) => parts.push(Buffer.from(c)),
+    entryEnd: () => {
+      seen[seen.length - 1]!.content = Buffer.concat(parts).toString();
+    },
+  });
+  for (let i = 0; i < data.length; i += chunkSize) parser.write(data.subarray(i, i + chunkSize));
+  parser.end();
+  return { seen, parser };
+}
+
+function makeTree(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'whittle-tar-'));
+  const long = 'd'.repeat(120);
+  mkdirSync(join(dir, 'root', long), { recursive: true });
+  writeFileSync(join(dir, 'root', long, 'f'.repeat(110) + '.txt'), 'long name content');
+  writeFileSync(join(dir, 'root', 'a.txt'), 'hello');
+  linkSync(join(dir, 'root', 'a.txt'), join(dir, 'root', 'hard.txt'));
+  symlinkSync('../' + 't'.repeat(130), join(dir, 'root', 'longlink'));
+  return dir;
+}
+
+describe.each(['gnu', 'pax', 'ustar'] as const)('TarParser on GNU tar --format=%s', (format) => {
+  it('reads names, links and contents as tar wrote them', () => {
+    const dir = makeTree();
+    const out = join(dir, 'out.tar');
+    const args = ['-C', join(dir, 'root'), '--sort=name', `--format=${format}`, '-cf', out, '.'];
+    try {
+      execFileSync('tar', args, { stdio: 'pipe' });
+    } catch {
+      // ustar cannot store names over 255 characters or links over 100: GNU tar refuses; that is expected
+      expect(format).toBe('ustar');
+      return;
+    }
+    const { seen } = parse(readFileSync(out));
+    const byName = new Map(seen.map((s) => [s.header.name.replace(/^\.\//, ''), s]));
+    expect(byName.get('a.txt')?.content).toBe('hello');
+    expect(byName.get('hard.txt')?.header.kind === 'hardlink' || byName.get('a.txt')?.header.kind === 'hardlink').toBe(true);
+    const longFile = `${'d'.repeat(120)}/${'f'.repeat(110)}.txt`;
+    expect(byName.get(longFile)?.content).toBe('long name content');
+    expect(byName.get('longlink')?.header.linkname).toBe('../' + 't'.repeat(130));
+    expect(byName.get('longlink')?.header.kind).toBe('symlink');
+  });
+});
+
+describe('TarParser', () => {
+  it('stops at the end-of-archive marker and ignores trailing bytes', () => {
+    const dir = makeTree();
+    const out = join(dir, 'out.tar');
+    execFileSync('tar', ['-C', join(dir, 'root'), '--format=pax', '-cf', out, 'a.txt']);
+    const data = Buffer.concat([readFileSync(out), Buffer.alloc(3000, 0x41)]);
+    const { seen, parser } = parse(data, 1000);
+    expect(parser.done).toBe(true);
+    expect(seen.map((s) => s.header.name)).toEqual(['a.txt']);
+  });
+
+  it('reports a stream cut inside an entry as truncated', () => {
+    const dir = makeTree();
+    const out = join(dir, 'out.tar');
+    execFileSync('tar', ['-C', join(dir, 'root'), '--format=gnu', '-cf', out, 'a.txt']);
+    expect(() => parse(readFileSync(out).subarray(0, 600))).toThrow(/truncated/);
+  });
+
+  it('rejects a block whose checksum is wrong', () => {
+    const block = Buffer.alloc(1024);
+    block.write('garbage', 0);
+    expect(() => parse(block)).toThrow(/checksum/);
+  });
+
+  it('applies PAX records (path, size, xattrs) and skips global headers', () => {
+    const records = (pairs: [string, string][]) =>
+      Buffer.from(
+        pairs
+          .map(([k, v]) => {
+            const body = ` ${k}=${v}\n`;
+            let len = body.length;
+            while (String(len).length + body.length !== len) len = String(len).length + body.length;
+            return `${len}${body}`;
+          })
+          .join(''),
+      );
+    const header = (name: string, type: string, size: number) => {
+      const b = Buffer.alloc(512);
+      b.write(name, 0);
+      b.write('0000644\0', 100);
+      b.write('0000000\0', 108);
+      b.write('0000000\0', 116);
+      b.write(size.toString(8).padStart(11, '0') + '\0', 124);
+      b.write('00000000000\0', 136);
+      b.write(type, 156);
+      b.write('ustar\0', 257);
+      b.write('00', 263);
+      b.fill(0x20, 148, 156);
+      let sum = 0;
+      for (const x of b) sum += x;
+      b.write(sum.toString(8).padStart(6, '0') + '\0 ', 148);
+      return b;
+    };
+    const pad = (b: Buffer) => Buffer.concat([b, Buffer.alloc((512 - (b.length % 512)) % 512)]);
+    const global = records([['comment', 'made by git archive']]);
+    const pax = records([
+      ['path', 'very/long/' + 'x'.repeat(200)],
+      ['SCHILY.xattr.security.capability', 'cap'],
+    ]);
+    const data = Buffer.concat([
+      header('pax_global_header', 'g', global.length),
+      pad(global),
+      header('PaxHeaders/x', 'x', pax.length),
+      pad(pax),
+      header('short', '0', 3),
+      pad(Buffer.from('abc')),
+      Buffer.alloc(1024),
+    ]);
+    const { seen } = parse(data, 100);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.header.name).toBe('very/long/' + 'x'.repeat(200));
+    expect(seen[0]!.header.xattrs).toEqual({ 'security.capability': 'cap' });
+    expect(seen[0]!.content).toBe('abc');
+  });
+});
+
+describe('TarIndex', () => {
+  it('finds members by name and follows symlinks between them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'whittle-idx-'));
+    mkdirSync(join(dir, 'root', 'one'), { recursive: true });
+    mkdirSync(join(dir, 'root', 'two'));
+    writeFileSync(join(dir, 'root', 'one', 'layer.tar'), 'LAYER');
+    symlinkSync('../one/layer.tar', join(dir, 'root', 'two', 'layer.tar'));
+    const out = join(dir, 'a.tar');
+    execFileSync('tar', ['-C', join(dir, 'root'), '-cf', out, '.']);
+    const index = await TarIndex.build(out);
+    const member = index.resolve('two/layer.tar');
+    expect(member?.name).toBe('one/layer.tar');
+    const chunks: Buffer[] = [];
+    for await (const c of index.openMember(member!)) chunks.push(c as Buffer);
+    expect(Buffer.concat(chunks).toString()).toBe('LAYER');
+  });
+
+  it.each([
+    ['an absolute symlink', '/etc/passwd', /links outside the archive/],
+    ['a climbing symlink', '../../../etc/passwd', /links outside the archive/],
+  ])('refuses %s', async (_label, target, message) => {
+    const dir = mkdtempSync(join(tmpdir(), 'whittle-idx-'));
+    mkdirSync(join(dir, 'root'));
+    symlinkSync(target, join(dir, 'root', 'layer.tar'));
+    const out = join(dir, 'a.tar');
+    execFileSync('tar', ['-C', join(dir, 'root'), '-cf', out, 'layer.tar']);
+    const index = await TarIndex.build(out);
+    expect(() => index.resolve('layer.tar')).toThrow(message);
+  });
+
+  it('refuses members that climb out of the archive', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'whittle-idx-'));
+    mkdirSync(join(dir, 'a', 'b'), { recursive: true });
+    writeFileSync(join(dir, 'a', 'evil'), 'x');
+    const out = join(dir, 'a.tar');
+    execFileSync('tar', ['-C', join(dir, 'a', 'b'), '-P', '-cf', out, '../evil'], { stdio: 'pipe' });
+    await expect(TarIndex.build(out)).rejects.toThrow(/path traversal/);
+  });
+
+  it('reports truncation', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'whittle-idx-'));
+    mkdirSync(join(dir, 'root'));
+    writeFileSync(join(dir, 'root', 'big'), Buffer.alloc(5000, 1));
+    const out = join(dir, 'a.tar');
+    execFileSync('tar', ['-C', join(dir, 'root'), '-cf', out, 'big']);
+    writeFileSync(out, readFileSync(out).subarray(0, 3000));
+    await expect(TarIndex.build(out)).rejects.toThrow(/truncated/);
+  });
+});

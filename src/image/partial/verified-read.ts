@@ -34,8 +34,9 @@ class Meter extends Transform {
   override _flush(cb: TransformCallback): void {
     cb(this.onFlush(this));
   }
+  private result: Digest | undefined;
   digest(): Digest {
-    return finish(this.hash, this.algorithm);
+    return (this.result ??= finish(this.hash, this.algorithm));
   }
 }
 

@@ -96,19 +96,38 @@ export async function scanLayer(layer: Layer, opts: ScanOptions = {}): Promise<L
     },
   });
   const read = await layer.read();
+  // A parse error is reported only after the rest of the blob was hashed: when the blob does not
+  // match its digest, that is the real problem and the better message.
+  let parseError: unknown = null;
   try {
     for await (const chunk of read.tar) {
-      if (!parser.done) parser.write(chunk as Buffer);
+      if (!parser.done && parseError === null) {
+        try {
+          parser.write(chunk as Buffer);
+        } catch (err) {
+          parseError = err;
+        }
+      }
       opts.onBytes?.((chunk as Buffer).length);
     }
-    parser.end();
+    if (parseError === null) parser.end();
   } catch (err) {
     read.tar.destroy();
-    if (err instanceof WhittleError) {
-      throw err.message.startsWith('layer') ? err : new WhittleError(err.code, `${what}: ${err.message}`, { cause: err });
-    }
-    throw new WhittleError('io', `${what}: ${describeCause(err)}`, { cause: err });
+    throw layerError(what, err);
+  }
+  if (parseError !== null) {
+    await read.stats.catch((err) => {
+      throw layerError(what, err);
+    });
+    throw layerError(what, parseError);
   }
   const stats = await read.stats;
   return { entries, stats };
+}
+
+function layerError(what: string, err: unknown): WhittleError {
+  if (err instanceof WhittleError) {
+    return err.message.startsWith('layer') ? err : new WhittleError(err.code, `${what}: ${err.message}`, { cause: err });
+  }
+  return new WhittleError('io', `${what}: ${describeCause(err)}`, { cause: err });
 }

@@ -41,6 +41,12 @@ export function fromManifest(opts: FromManifestOptions): Image {
   const manifest = memo(async () => parseManifest(opts.rawManifest, `manifest of ${opts.reference}`));
   const rawConfig = memo(async () => {
     const m = await manifest();
+    if (m.config.mediaType !== MediaType.ociConfig && m.config.mediaType !== MediaType.dockerConfig) {
+      throw new WhittleError(
+        'unsupported-media-type',
+        `${opts.reference} is not a container image: its config has media type ${m.config.mediaType}`,
+      );
+    }
     const raw = await opts.store.readBlob(m.config).catch((err) => {
       throw wrap('reading config', err, 'missing-blob');
     });

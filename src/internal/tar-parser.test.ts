@@ -1,11 +1,19 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, symlinkSync, writeFileSync, linkSync } from 'node:fs';
+import { rmSync, mkdtempSync, mkdirSync, readFileSync, symlinkSync, writeFileSync, linkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { TarHeader } from './tar-header.js';
 import { TarParser } from './tar-parser.js';
 import { TarIndex } from './tar-index.js';
+
+const made: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 interface Seen {
   header: TarHeader;
@@ -31,7 +39,7 @@ function parse(data: Uint8Array, chunkSize = 7): { seen: Seen[]; parser: TarPars
 }
 
 function makeTree(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'whittle-tar-'));
+  const dir = tempDir('whittle-tar-');
   const long = 'd'.repeat(120);
   mkdirSync(join(dir, 'root', long), { recursive: true });
   writeFileSync(join(dir, 'root', long, 'f'.repeat(110) + '.txt'), 'long name content');
@@ -142,7 +150,7 @@ describe('TarParser', () => {
 
 describe('TarIndex', () => {
   it('finds members by name and follows symlinks between them', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'whittle-idx-'));
+    const dir = tempDir('whittle-idx-');
     mkdirSync(join(dir, 'root', 'one'), { recursive: true });
     mkdirSync(join(dir, 'root', 'two'));
     writeFileSync(join(dir, 'root', 'one', 'layer.tar'), 'LAYER');
@@ -161,7 +169,7 @@ describe('TarIndex', () => {
     ['an absolute symlink', '/etc/passwd', /links outside the archive/],
     ['a climbing symlink', '../../../etc/passwd', /links outside the archive/],
   ])('refuses %s', async (_label, target, message) => {
-    const dir = mkdtempSync(join(tmpdir(), 'whittle-idx-'));
+    const dir = tempDir('whittle-idx-');
     mkdirSync(join(dir, 'root'));
     symlinkSync(target, join(dir, 'root', 'layer.tar'));
     const out = join(dir, 'a.tar');
@@ -171,7 +179,7 @@ describe('TarIndex', () => {
   });
 
   it('refuses members that climb out of the archive', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'whittle-idx-'));
+    const dir = tempDir('whittle-idx-');
     mkdirSync(join(dir, 'a', 'b'), { recursive: true });
     writeFileSync(join(dir, 'a', 'evil'), 'x');
     const out = join(dir, 'a.tar');
@@ -180,7 +188,7 @@ describe('TarIndex', () => {
   });
 
   it('reports truncation', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'whittle-idx-'));
+    const dir = tempDir('whittle-idx-');
     mkdirSync(join(dir, 'root'));
     writeFileSync(join(dir, 'root', 'big'), Buffer.alloc(5000, 1));
     const out = join(dir, 'a.tar');

@@ -3,14 +3,22 @@
 // repeated layers), the Docker 25+ form, an OCI layout, and an OCI archive.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { rmSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { openImage } from '../image/reference.js';
 import { scanLayer } from '../layers/scan.js';
 import { MediaType } from '../image/mediatypes.js';
+
+const made: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -24,7 +32,7 @@ function layerTar(dir: string, files: Record<string, string>): Buffer {
 }
 
 function fixture() {
-  const dir = mkdtempSync(join(tmpdir(), 'whittle-src-'));
+  const dir = tempDir('whittle-src-');
   const l1 = layerTar(dir, { 'etc/passwd': 'root:x:0:0::/root:/bin/sh\n', 'app/big': 'x'.repeat(5000) });
   const l2 = layerTar(dir, { 'app/.wh.big': '' });
   const diffIds = [l1, l2, l1].map((l) => `sha256:${sha(l)}`);

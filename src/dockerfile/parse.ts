@@ -1,0 +1,150 @@
+// parseDockerfile turns Dockerfile text into the model (model.ts) using dockerfile-ast, which keeps
+// ranges for every token, understands the escape directive, heredocs, comments inside line
+// continuations and CRLF, and never throws on syntax it does not know.
+import {
+  DockerfileParser,
+  type Instruction as AstInstruction,
+  type Argument as AstArgument,
+  type Flag as AstFlag,
+  type Heredoc as AstHeredoc,
+  type Property as AstProperty,
+  type JSONArgument,
+} from 'dockerfile-ast';
+import { LineIndex, type Range, type Span } from './positions.js';
+import {
+  KNOWN_INSTRUCTIONS,
+  type Comment,
+  type DockerfileModel,
+  type Flag,
+  type Heredoc,
+  type Instruction,
+  type Property,
+  type Stage,
+  type Token,
+} from './model.js';
+
+const JSON_FORM = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL', 'COPY', 'ADD']);
+
+interface AstLike {
+  getFlags?: () => AstFlag[];
+  getJSONStrings?: () => JSONArgument[];
+  getProperties?: () => AstProperty[];
+  getHeredocs?: () => AstHeredoc[];
+  getTriggerInstruction?: () => AstInstruction | null;
+}
+
+export function parseDockerfile(text: string): DockerfileModel {
+  const lines = new LineIndex(text);
+  const ast = DockerfileParser.parse(text);
+  const span = (r: Range | null | undefined): Span | null => (r ? lines.spanOf(r) : null);
+  const must = (r: Range): Span => lines.spanOf(r);
+
+  const token = (a: AstArgument): Token => ({ value: a.getValue(), span: must(a.getRange()) });
+
+  const convert = (inst: AstInstruction, index: number, stage: number): Instruction => {
+    const x = inst as unknown as AstLike;
+    const keyword = inst.getKeyword().toUpperCase();
+    const flags: Flag[] = (x.getFlags?.() ?? []).map((f) => ({
+      name: f.getName(),
+      value: f.getValue(),
+      span: must(f.getRange()),
+      nameSpan: must(f.getNameRange()),
+    }));
+    let json: Token[] | null = null;
+    if (JSON_FORM.has(keyword) && x.getJSONStrings) {
+      const args = inst.getArgumentsContent()?.trim() ?? '';
+      if (args.startsWith('[') && args.endsWith(']')) {
+        json = x.getJSONStrings().map((j) => ({ value: j.getJSONValue(), span: must(j.getRange()) }));
+      }
+    }
+    const properties: Property[] =
+      keyword === 'ENV' || keyword === 'ARG' || keyword === 'LABEL'
+        ? (x.getProperties?.() ?? []).map((p) => ({
+            name: p.getName(),
+            value: p.getValue(),
+            span: must(p.getRange()),
+            nameSpan: must(p.getNameRange()),
+            valueSpan: span(p.getValueRange()),
+          }))
+        : [];
+    const heredocs: Heredoc[] = (x.getHeredocs?.() ?? []).map((h) => {
+      const contentSpan = span(h.getContentRange());
+      return {
+        name: h.getName(),
+        content: contentSpan ? text.slice(contentSpan.start, contentSpan.end) : '',
+        contentSpan,
+      };
+    });
+    let trigger: Instruction | null = null;
+    if (keyword === 'ONBUILD') {
+      const t = x.getTriggerInstruction?.();
+      if (t) trigger = convert(t, index, stage);
+    }
+    return {
+      index,
+      keyword,
+      known: KNOWN_INSTRUCTIONS.has(keyword),
+      span: must(inst.getRange()),
+      keywordSpan: must(inst.getInstructionRange()),
+      argsSpan: span(inst.getArgumentsRange()),
+      args: inst.getArguments().map(token),
+      flags,
+      json,
+      properties,
+      heredocs,
+      stage,
+      trigger,
+    };
+  };
+
+  const instructions: Instruction[] = [];
+  const stages: Stage[] = [];
+  const globalArgs: Instruction[] = [];
+  const byName = new Map<string, number>();
+  for (const inst of ast.getInstructions()) {
+    const keyword = inst.getKeyword().toUpperCase();
+    const stageIndex = keyword === 'FROM' ? stages.length : stages.length - 1;
+    const converted = convert(inst, instructions.length, stageIndex);
+    instructions.push(converted);
+    if (keyword === 'FROM') {
+      const image = converted.args[0];
+      const asWord = converted.args[1];
+      const nameTok = asWord && asWord.value.toUpperCase() === 'AS' ? converted.args[2] : undefined;
+      const name = nameTok ? nameTok.value.toLowerCase() : null;
+      const base = image ? byName.get(image.value.toLowerCase()) : undefined;
+      stages.push({
+        index: stageIndex,
+        name,
+        nameSpan: nameTok?.span ?? null,
+        from: converted,
+        image: image?.value ?? '',
+        imageSpan: image?.span ?? null,
+        baseStage: base ?? null,
+        instructions: [converted],
+      });
+      if (name !== null && !byName.has(name)) byName.set(name, stageIndex);
+    } else if (stageIndex >= 0) {
+      stages[stageIndex]!.instructions.push(converted);
+    } else if (keyword === 'ARG') {
+      globalArgs.push(converted);
+    }
+  }
+
+  const comments: Comment[] = ast.getComments().map((c) => {
+    const s = must(c.getRange());
+    return { text: c.getContent().trim(), span: s, line: lines.positionAt(s.start).line };
+  });
+  const directives = ast.getDirectives().map((d) => ({
+    name: d.getName().toLowerCase(),
+    value: d.getValue(),
+    span: must(d.getRange()),
+  }));
+
+  return { text, lines, escape: ast.getEscapeCharacter(), directives, instructions, stages, globalArgs, comments };
+}
+
+/** flag finds an instruction's flag by name (last one wins, as in BuildKit). */
+export function flag(inst: Instruction, name: string): Flag | undefined {
+  for (let i = inst.flags.length - 1; i >= 0; i--) if (inst.flags[i]!.name === name) return inst.flags[i];
+  return undefined;
+}

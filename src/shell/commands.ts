@@ -1,0 +1,311 @@
+// Turns a bash syntax tree into the flat list of simple commands a RUN executes, in order, with the
+// facts rules need: the words (unquoted where that is static), where each word is in the Dockerfile,
+// whether the command only runs on some paths (inside `if`/`case`/loops, or after `||`), what it
+// pipes into, its redirects, and `sh -c '…'` bodies parsed as commands of their own.
+import type { Node } from 'web-tree-sitter';
+import type { Span } from '../dockerfile/positions.js';
+import { parseShell } from './parser.js';
+
+export interface Word {
+  /** The word with quotes removed; expansions are kept as written (`$HOME`). */
+  text: string;
+  span: Span;
+  /** False when the word contains an expansion, so its value is only known at build time. */
+  literal: boolean;
+}
+
+export interface Redirect {
+  operator: string;
+  target: string;
+}
+
+export interface ShellCommand {
+  /** Execution order within the script, from 0. */
+  order: number;
+  /** Program name without its directory (`/usr/bin/apt-get` → `apt-get`). */
+  name: string;
+  /** All words; words[0] is the program. Wrappers like `sudo`/`env` are in `prefix`, not here. */
+  words: Word[];
+  /** Wrapper words before the program (`sudo -E`, `env A=1`, `nice`, `time`, `exec`). */
+  prefix: Word[];
+  /** `FOO=bar cmd` assignments. */
+  assignments: Map<string, string>;
+  span: Span;
+  /** Runs only on some paths: in an if/case/loop body, a function, or after `||`. */
+  conditional: boolean;
+  /** Runs only when something before it failed (right-hand side of `||`). */
+  fallback: boolean;
+  /** order of the command this one pipes its stdout into, or null. */
+  pipesTo: number | null;
+  redirects: Redirect[];
+  /** True for commands found inside `sh -c '…'`. */
+  nested: boolean;
+}
+
+export interface ShellScript {
+  commands: ShellCommand[];
+  /** `set -e` (or `-o errexit`) appears at top level. */
+  errexit: boolean;
+  /** `set -o pipefail` appears at top level. */
+  pipefail: boolean;
+  /** The parser had to recover from syntax it could not read. */
+  hasErrors: boolean;
+}
+
+type OffsetMap = (scriptOffset: number) => number;
+
+const WRAPPERS = new Set(['sudo', 'env', 'nice', 'nohup', 'time', 'exec', 'command', 'doas', 'gosu', 'su-exec', 'chroot']);
+const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
+const CONDITIONAL_BODIES = new Set(['if_statement', 'while_statement', 'for_statement', 'c_style_for_statement', 'case_statement', 'function_definition']);
+
+interface Walk {
+  commands: ShellCommand[];
+  toDoc: OffsetMap;
+  nested: boolean;
+  depth: number;
+}
+
+interface Flags {
+  conditional: boolean;
+  fallback: boolean;
+}
+
+/** unquote renders a word node's static text; literal is false when expansions are involved. */
+export function unquote(node: Node): { text: string; literal: boolean } {
+  switch (node.type) {
+    case 'word':
+    case 'command_name':
+      if (node.type === 'command_name' && node.firstNamedChild) return unquote(node.firstNamedChild);
+      return { text: node.text.replace(/\\(.)/gs, '$1'), literal: true };
+    case 'raw_string':
+      return { text: node.text.slice(1, -1), literal: true };
+    case 'ansi_c_string':
+      return { text: node.text.slice(2, -1), literal: true };
+    case 'number':
+      return { text: node.text, literal: true };
+    case 'string': {
+      let text = '';
+      let literal = true;
+      for (const c of node.namedChildren) {
+        if (!c) continue;
+        if (c.type === 'string_content') text += c.text.replace(/\\([$`"\\\n])/g, '$1');
+        else {
+          text += c.text;
+          literal = false;
+        }
+      }
+      return { text, literal };
+    }
+    case 'concatenation': {
+      let text = '';
+      let literal = true;
+      for (const c of node.children) {
+        if (!c) continue;
+        const u = unquote(c);
+        text += u.text;
+        literal &&= u.literal;
+      }
+      return { text, literal };
+    }
+    default:
+      return { text: node.text, literal: false };
+  }
+}
+
+function wordOf(node: Node, w: Walk): Word {
+  const u = unquote(node);
+  return { text: u.text, literal: u.literal, span: spanOf(node, w) };
+}
+
+function spanOf(node: Node, w: Walk): Span {
+  const start = w.toDoc(node.startIndex);
+  const end = node.endIndex > node.startIndex ? w.toDoc(node.endIndex - 1) + 1 : start;
+  return { start, end };
+}
+
+function basename(p: string): string {
+  const i = p.lastIndexOf('/');
+  return i >= 0 ? p.slice(i + 1) : p;
+}
+
+/** splitWrappers separates `sudo -u x env A=1 apt-get …` into wrapper words and the real command. */
+function splitWrappers(words: Word[]): { prefix: Word[]; rest: Word[] } {
+  let i = 0;
+  while (i < words.length && WRAPPERS.has(basename(words[i]!.text))) {
+    const wrapper = basename(words[i]!.text);
+    i++;
+    while (i < words.length) {
+      const t = words[i]!.text;
+      if (t === '--') {
+        i++;
+        break;
+      }
+      if (t.startsWith('-')) {
+        i += wrapper === 'sudo' && /^-[ugCDhpRrTt]$/.test(t) ? 2 : 1;
+        continue;
+      }
+      if (wrapper === 'env' && /^[A-Za-z_]\w*=/.test(t)) {
+        i++;
+        continue;
+      }
+      if ((wrapper === 'gosu' || wrapper === 'su-exec' || wrapper === 'chroot') && i < words.length - 1) {
+        i++; // the user or root directory
+      }
+      break;
+    }
+  }
+  return { prefix: words.slice(0, i), rest: words.slice(i) };
+}
+
+function addCommand(node: Node, w: Walk, flags: Flags): ShellCommand | null {
+  const words: Word[] = [];
+  const assignments = new Map<string, string>();
+  const redirects: Redirect[] = [];
+  for (const c of node.namedChildren) {
+    if (!c) continue;
+    if (c.type === 'variable_assignment') {
+      const name = c.childForFieldName('name')?.text;
+      const value = c.childForFieldName('value');
+      if (name) assignments.set(name, value ? unquote(value).text : '');
+    } else if (c.type === 'file_redirect' || c.type === 'herestring_redirect') {
+      redirects.push(redirectOf(c));
+    } else if (c.type === 'command_name' || node.childForFieldName('name') === null || isArgument(node, c)) {
+      words.push(wordOf(c, w));
+    }
+  }
+  const { prefix, rest } = splitWrappers(words);
+  if (rest.length === 0) return null;
+  const cmd: ShellCommand = {
+    order: w.commands.length,
+    name: basename(rest[0]!.text),
+    words: rest,
+    prefix,
+    assignments,
+    span: spanOf(node, w),
+    conditional: flags.conditional,
+    fallback: flags.fallback,
+    pipesTo: null,
+    redirects,
+    nested: w.nested,
+  };
+  w.commands.push(cmd);
+  if (SHELLS.has(cmd.name)) nestedScript(node, cmd, w, flags);
+  return cmd;
+}
+
+function isArgument(cmd: Node, child: Node): boolean {
+  for (const a of cmd.childrenForFieldName('argument')) if (a && a.id === child.id) return true;
+  return false;
+}
+
+function redirectOf(node: Node): Redirect {
+  const dest = node.childForFieldName('destination');
+  let operator = '';
+  for (const c of node.children) if (c && !c.isNamed) operator += c.text;
+  return { operator, target: dest ? unquote(dest).text : '' };
+}
+
+/** nestedScript parses the string after `sh -c` as commands of their own, when it is static. */
+function nestedScript(node: Node, cmd: ShellCommand, w: Walk, flags: Flags): void {
+  if (w.depth >= 3) return;
+  const args = node.childrenForFieldName('argument').filter((a): a is Node => a !== null);
+  const ci = args.findIndex((a) => /^-[a-z]*c[a-z]*$/.test(a.text));
+  const body = ci >= 0 ? args[ci + 1] : undefined;
+  if (!body || (body.type !== 'raw_string' && body.type !== 'string')) return;
+  const u = unquote(body);
+  if (!u.literal) return;
+  const tree = parseShell(u.text);
+  if (!tree) return;
+  const base = body.startIndex + 1;
+  const outer = w.toDoc;
+  const inner: Walk = { commands: w.commands, toDoc: (i) => outer(Math.min(base + i, body.endIndex - 1)), nested: true, depth: w.depth + 1 };
+  visit(tree.rootNode, inner, flags);
+  tree.delete();
+  void cmd;
+}
+
+function visit(node: Node, w: Walk, flags: Flags): void {
+  switch (node.type) {
+    case 'command':
+      addCommand(node, w, flags);
+      return;
+    case 'list': {
+      // left op right, where op is && or ||; lists nest to the left.
+      let fallback = false;
+      for (const c of node.children) {
+        if (!c) continue;
+        if (!c.isNamed) {
+          fallback = c.type === '||';
+          continue;
+        }
+        visit(c, w, fallback ? { conditional: true, fallback: true } : flags);
+      }
+      return;
+    }
+    case 'pipeline': {
+      let prev: number | null = null;
+      for (const c of node.namedChildren) {
+        if (!c) continue;
+        const before = w.commands.length;
+        visit(c, w, flags);
+        if (prev !== null && w.commands.length > before) w.commands[prev]!.pipesTo = before;
+        if (w.commands.length > before) prev = w.commands.length - 1;
+      }
+      return;
+    }
+    case 'redirected_statement': {
+      const before = w.commands.length;
+      const bodyNode = node.childForFieldName('body');
+      if (bodyNode) visit(bodyNode, w, flags);
+      const last = w.commands.length > before ? w.commands[w.commands.length - 1] : undefined;
+      for (const r of node.childrenForFieldName('redirect')) {
+        if (!r) continue;
+        if (r.type === 'file_redirect' || r.type === 'herestring_redirect') last?.redirects.push(redirectOf(r));
+      }
+      return;
+    }
+    case 'if_statement':
+    case 'while_statement': {
+      for (const c of node.namedChildren) {
+        if (!c) continue;
+        const isCondition = node.childrenForFieldName('condition').some((x) => x?.id === c.id);
+        visit(c, w, isCondition ? flags : { conditional: true, fallback: flags.fallback });
+      }
+      return;
+    }
+    default: {
+      const inner = CONDITIONAL_BODIES.has(node.type) ? { conditional: true, fallback: flags.fallback } : flags;
+      for (const c of node.namedChildren) if (c) visit(c, w, inner);
+    }
+  }
+}
+
+/**
+ * analyzeShell parses a script and lists its commands. toDoc maps script offsets to document
+ * offsets (identity when omitted). Returns null if the parser is not initialised.
+ */
+export function analyzeShell(text: string, toDoc: OffsetMap = (i) => i): ShellScript | null {
+  const tree = parseShell(text);
+  if (!tree) return null;
+  try {
+    const w: Walk = { commands: [], toDoc, nested: false, depth: 0 };
+    visit(tree.rootNode, w, { conditional: false, fallback: false });
+    let errexit = false;
+    let pipefail = false;
+    for (const c of w.commands) {
+      if (c.name !== 'set' || c.conditional || c.nested) continue;
+      for (let i = 1; i < c.words.length; i++) {
+        const t = c.words[i]!.text;
+        if (/^-[a-zA-Z]*e/.test(t)) errexit = true;
+        if (t === '-o' || t === '-eo' || /^-[a-zA-Z]*o$/.test(t)) {
+          const opt = c.words[i + 1]?.text;
+          if (opt === 'errexit') errexit = true;
+          if (opt === 'pipefail') pipefail = true;
+        }
+      }
+    }
+    return { commands: w.commands, errexit, pipefail, hasErrors: tree.rootNode.hasError };
+  } finally {
+    tree.delete();
+  }
+}

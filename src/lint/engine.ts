@@ -1,0 +1,135 @@
+// The linter: parse, analyse once, run every enabled rule's visitor in one pass over the file, then
+// apply suppressions and configured severities. Never throws on Dockerfile content; a rule that
+// crashes becomes a finding instead of aborting the run.
+import { parseDockerfile } from '../dockerfile/parse.js';
+import type { Span } from '../dockerfile/positions.js';
+import { initShellParser } from '../shell/parser.js';
+import { analyze } from './analysis.js';
+import { renderMessage } from './define.js';
+import { collectSuppressions, hadolintMap, isSuppressed } from './ignore.js';
+import { rules as builtinRules } from './rules/index.js';
+import { type Diagnostic, type Edit, type Fixer, type Rule, type RuleContext, type RuleVisitor, type Severity } from './types.js';
+
+export type RuleSetting = Severity | 'off';
+
+export interface LintOptions {
+  /** Path shown in output; '<stdin>' by default. */
+  file?: string;
+  /** Rules to run; all built-in rules by default. */
+  rules?: readonly Rule[];
+  /** Per-rule overrides: 'off' or a severity. */
+  settings?: Readonly<Record<string, RuleSetting>>;
+  /** Build target stage (`--target`); the last stage when omitted. */
+  target?: string;
+  /** Contents of the .dockerignore beside the Dockerfile: null if there is none, undefined if unknown. */
+  dockerignore?: string | null;
+}
+
+export interface LintResult {
+  file: string;
+  diagnostics: Diagnostic[];
+  /** False when options.target names no stage of this file. */
+  targetFound: boolean;
+}
+
+const fixer: Fixer = {
+  insertTextBefore: (s, text) => ({ range: [s.start, s.start], text }),
+  insertTextAfter: (s, text) => ({ range: [s.end, s.end], text }),
+  replace: (s, text) => ({ range: [s.start, s.end], text }),
+  remove: (s) => ({ range: [s.start, s.end], text: '' }),
+};
+
+/** lintText lints one Dockerfile's text. Loads the shell grammar on first use. */
+export async function lintText(text: string, options: LintOptions = {}): Promise<LintResult> {
+  await initShellParser();
+  return lintTextSync(text, options);
+}
+
+/** lintTextSync is lintText for callers that already awaited initShellParser(). */
+export function lintTextSync(text: string, options: LintOptions = {}): LintResult {
+  const file = options.file ?? '<stdin>';
+  const rules: readonly Rule[] = options.rules ?? builtinRules;
+  const settings = options.settings ?? {};
+  const model = parseDockerfile(text);
+  const facts = analyze(model, options.target);
+  const suppressions = collectSuppressions(model, hadolintMap(rules));
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Set<string>();
+
+  const push = (rule: Rule, severity: Severity, messageId: string, message: string, data: Record<string, string | number>, span: Span, fix?: Edit[]): void => {
+    if (isSuppressed(suppressions, rule.meta.id, span.start)) return;
+    const key = `${rule.meta.id}\0${messageId}\0${span.start}\0${span.end}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    const d: Diagnostic = { ruleId: rule.meta.id, severity, messageId, message, data, range: model.lines.rangeOf(span), offsets: [span.start, span.end] };
+    if (fix && fix.length > 0) d.fix = fix;
+    diagnostics.push(d);
+  };
+
+  const active: { rule: Rule; visitor: RuleVisitor; severity: Severity }[] = [];
+  for (const rule of rules) {
+    const setting = settings[rule.meta.id];
+    if (setting === 'off') continue;
+    const severity = setting ?? rule.meta.severity;
+    const configured = setting;
+    const ctx: RuleContext = {
+      id: rule.meta.id,
+      file,
+      model,
+      runs: facts.runs,
+      stages: facts.stages,
+      dockerignore: options.dockerignore,
+      envAt: facts.envAt,
+      stageOf: (inst) => facts.stages[inst.stage] ?? null,
+      report(d) {
+        const template = rule.meta.messages[d.messageId] ?? d.messageId;
+        const data = d.data ?? {};
+        let edits: Edit[] | undefined;
+        if (d.fix) {
+          const e = d.fix(fixer);
+          edits = Array.isArray(e) ? e : [e];
+        }
+        push(rule, configured ?? d.severity ?? severity, d.messageId, renderMessage(template, data), data, d.span, edits);
+      },
+    };
+    try {
+      active.push({ rule, visitor: rule.create(ctx), severity });
+    } catch (err) {
+      crashed(rule, severity, err, model.instructions[0]?.span ?? { start: 0, end: 0 });
+    }
+  }
+
+  function crashed(rule: Rule, severity: Severity, err: unknown, span: Span): void {
+    push(rule, severity, 'internal', `rule ${rule.meta.id} failed on this file (please report): ${(err as Error)?.message ?? String(err)}`, {}, span);
+  }
+
+  const each = (call: (v: RuleVisitor) => void, span: Span): void => {
+    for (const a of active) {
+      try {
+        call(a.visitor);
+      } catch (err) {
+        crashed(a.rule, a.severity, err, span);
+      }
+    }
+  };
+  for (const inst of model.instructions) each((v) => v.instruction?.(inst), inst.span);
+  for (const run of facts.runs) each((v) => v.run?.(run), run.inst.span);
+  for (const stage of facts.stages) each((v) => v.stage?.(stage), stage.stage.from.span);
+  each((v) => v.end?.(), { start: 0, end: 0 });
+
+  diagnostics.sort((a, b) => a.offsets[0] - b.offsets[0] || a.offsets[1] - b.offsets[1] || a.ruleId.localeCompare(b.ruleId) || a.messageId.localeCompare(b.messageId));
+  return { file, diagnostics, targetFound: facts.targetFound };
+}
+
+/** applyFixes applies non-overlapping edits (first wins) to text; used by tests and later `whittle fix`. */
+export function applyFixes(text: string, edits: readonly Edit[]): string {
+  const sorted = [...edits].sort((a, b) => a.range[0] - b.range[0] || a.range[1] - b.range[1]);
+  let out = '';
+  let pos = 0;
+  for (const e of sorted) {
+    if (e.range[0] < pos) continue;
+    out += text.slice(pos, e.range[0]) + e.text;
+    pos = e.range[1];
+  }
+  return out + text.slice(pos);
+}

@@ -1,0 +1,188 @@
+// Shared predicates over shell commands and instructions: options (long, short and bundled),
+// positional arguments, package-manager verbs, deletions, cache mounts, image references.
+import type { Instruction } from '../dockerfile/model.js';
+import type { Span } from '../dockerfile/positions.js';
+import type { ShellCommand, Word } from '../shell/commands.js';
+import type { RunInfo, StageFacts } from './types.js';
+
+/** hasOption: `--long`, `--long=value`, `-s`, or `s` inside a bundle like `-qsy`. */
+export function hasOption(cmd: ShellCommand, longs: readonly string[], shorts = ''): boolean {
+  for (let i = 1; i < cmd.words.length; i++) {
+    const t = cmd.words[i]!.text;
+    if (t === '--') break;
+    if (t.startsWith('--')) {
+      const name = t.slice(2).split('=')[0]!;
+      if (longs.includes(name)) return true;
+    } else if (t.startsWith('-') && shorts && t.length > 1 && /^-[A-Za-z]+$/.test(t)) {
+      for (const ch of t.slice(1)) if (shorts.includes(ch)) return true;
+    }
+  }
+  return false;
+}
+
+/** optionWord returns the word of an option (for positions), or undefined. */
+export function optionWord(cmd: ShellCommand, longs: readonly string[], shorts = ''): Word | undefined {
+  for (let i = 1; i < cmd.words.length; i++) {
+    const w = cmd.words[i]!;
+    const t = w.text;
+    if (t.startsWith('--') && longs.includes(t.slice(2).split('=')[0]!)) return w;
+    if (shorts && /^-[A-Za-z]+$/.test(t) && [...t.slice(1)].some((c) => shorts.includes(c))) return w;
+  }
+  return undefined;
+}
+
+/** positionals lists non-option words after the program; options in withValue consume the next word. */
+export function positionals(cmd: ShellCommand, withValue: readonly string[] = []): Word[] {
+  const out: Word[] = [];
+  let afterDashDash = false;
+  for (let i = 1; i < cmd.words.length; i++) {
+    const w = cmd.words[i]!;
+    if (!afterDashDash && w.text === '--') {
+      afterDashDash = true;
+      continue;
+    }
+    if (!afterDashDash && w.text.startsWith('-') && w.text.length > 1) {
+      if (withValue.includes(w.text)) i++;
+      continue;
+    }
+    out.push(w);
+  }
+  return out;
+}
+
+const APT = new Set(['apt-get', 'apt', 'aptitude']);
+const APT_VALUE_OPTS = ['-o', '-c', '-t', '--option', '--config-file', '--target-release'];
+
+/** aptVerb returns the apt-get subcommand (install, update, …) or null for other commands. */
+export function aptVerb(cmd: ShellCommand): string | null {
+  if (!APT.has(cmd.name)) return null;
+  return positionals(cmd, APT_VALUE_OPTS)[0]?.text ?? null;
+}
+
+export function aptPackages(cmd: ShellCommand): Word[] {
+  return positionals(cmd, APT_VALUE_OPTS).slice(1);
+}
+
+/** verb returns the first positional argument (the subcommand for apk, yum, dnf, npm, pip, go…). */
+export function verb(cmd: ShellCommand, withValue: readonly string[] = []): string | null {
+  return positionals(cmd, withValue)[0]?.text ?? null;
+}
+
+/** isPipInstall: pip/pip3/pipX.Y install, or python -m pip install. */
+export function pipInstall(cmd: ShellCommand): boolean {
+  if (/^pip(?:\d+(?:\.\d+)?)?$/.test(cmd.name)) return verb(cmd) === 'install';
+  if (/^python(?:\d+(?:\.\d+)?)?$/.test(cmd.name)) {
+    const t = cmd.words.map((w) => w.text);
+    const m = t.indexOf('-m');
+    return m >= 0 && /^pip\d?$/.test(t[m + 1] ?? '') && t.slice(m + 2).find((x) => !x.startsWith('-')) === 'install';
+  }
+  return false;
+}
+
+/** globToRegExp converts a shell glob (`*`, `?`) into an anchored regular expression. */
+export function globToRegExp(glob: string): RegExp {
+  const re = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  return new RegExp(`^${re}$`);
+}
+
+function normalize(p: string): string {
+  return p.replace(/^(?:~|\$HOME|\$\{HOME\})(?=\/|$)/, '/root').replace(/\/+$/, '').replace(/\/\.$/, '') || '/';
+}
+
+/** deletes tells whether `cmd` is an rm that removes `path` (a directory's contents count). */
+export function deletes(cmd: ShellCommand, path: string): boolean {
+  if (cmd.name !== 'rm' || cmd.fallback) return false;
+  const target = normalize(path);
+  for (const w of positionals(cmd)) {
+    const arg = normalize(w.text);
+    if (arg === target) return true;
+    if (arg === `${target}/*` || arg === `${target}/**`) return true;
+    if (target.startsWith(`${arg}/`)) return true;
+    if (arg.includes('*') && globToRegExp(arg).test(target)) return true;
+  }
+  return false;
+}
+
+/** later returns commands after `cmd` in execution order that are not fallbacks (`|| …`). */
+export function laterCommands(run: RunInfo, after: number): ShellCommand[] {
+  return run.commands.filter((c) => c.order > after && !c.fallback);
+}
+
+/** cacheMount tells whether a RUN mounts a cache (or tmpfs) at or above one of the paths. */
+export function cacheMount(run: RunInfo, paths: readonly string[]): boolean {
+  for (const m of run.mounts) {
+    const type = m.get('type');
+    if (type !== 'cache' && type !== 'tmpfs') continue;
+    const target = normalize(m.get('target') ?? m.get('dst') ?? m.get('destination') ?? '');
+    if (!target) continue;
+    for (const p of paths) {
+      const n = normalize(p);
+      if (n === target || n.startsWith(`${target}/`)) return true;
+    }
+  }
+  return false;
+}
+
+/** ships says whether findings about size apply (the stage is part of the image that ships). */
+export function ships(stage: StageFacts | null | undefined): boolean {
+  return stage ? stage.ships : true;
+}
+
+/** wordsSpan covers the given words. */
+export function wordSpan(words: readonly Word[]): Span {
+  return { start: words[0]!.span.start, end: words[words.length - 1]!.span.end };
+}
+
+/** commandNameSpan is where the program name is written. */
+export function nameSpan(cmd: ShellCommand): Span {
+  return cmd.words[0]!.span;
+}
+
+/** keywordOf reports at the instruction keyword. */
+export function keywordSpan(inst: Instruction): Span {
+  return inst.keywordSpan;
+}
+
+/** ImageRef splits `registry/repo/name:tag@digest`. */
+export interface ImageRef {
+  registry: string | null;
+  path: string;
+  /** Last path component: `node` for docker.io/library/node. */
+  name: string;
+  tag: string | null;
+  digest: string | null;
+  /** Docker Hub official image (no registry, or docker.io/library). */
+  official: boolean;
+}
+
+export function parseImageRef(ref: string): ImageRef {
+  let rest = ref;
+  let digest: string | null = null;
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  let tag: string | null = null;
+  const colon = rest.lastIndexOf(':');
+  if (colon > rest.lastIndexOf('/')) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  const parts = rest.split('/');
+  let registry: string | null = null;
+  if (parts.length > 1 && /[.:]|^localhost$/.test(parts[0]!)) registry = parts.shift()!;
+  const path = parts.join('/');
+  const official = (registry === null || registry === 'docker.io' || registry === 'index.docker.io') && (parts.length === 1 || parts[0] === 'library');
+  return { registry, path, name: parts[parts.length - 1] ?? '', tag, digest, official };
+}
+
+/** expandArgs substitutes $VAR / ${VAR} / ${VAR:-default} from a lookup; unknown stay as written. */
+export function expandVars(text: string, lookup: (name: string) => string | undefined): string {
+  return text.replace(/\$\{(\w+)(?::?[-+]([^}]*))?\}|\$(\w+)/g, (m, a: string | undefined, def: string | undefined, b: string | undefined) => {
+    const v = lookup((a ?? b)!);
+    if (v !== undefined && v !== '') return v;
+    if (def !== undefined && m.includes(':-')) return def;
+    return v ?? m;
+  });
+}

@@ -1,0 +1,55 @@
+// Inline suppressions. `# whittle ignore=rule-a,rule-b` (or `# hadolint ignore=DL3008,DL3009`, mapped
+// through each rule's covers.hadolint) on the lines before an instruction silences those rules for
+// that instruction; a comment inside a RUN's continuation lines applies to that RUN.
+// `# whittle global ignore=…` / `# hadolint global ignore=…` applies to the whole file.
+import type { DockerfileModel } from '../dockerfile/model.js';
+import type { Span } from '../dockerfile/positions.js';
+import type { Rule } from './types.js';
+
+export interface Suppressions {
+  /** Rule ids ignored everywhere in the file. */
+  global: Set<string>;
+  /** Rule ids ignored within an instruction's span. */
+  scoped: { span: Span; ids: Set<string> }[];
+}
+
+const PATTERN = /^(whittle|hadolint)\s+(global\s+)?ignore\s*=\s*([\w\-, ]+)/i;
+
+export function hadolintMap(rules: readonly Rule[]): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const r of rules) {
+    for (const id of r.meta.covers.hadolint) {
+      const list = map.get(id.toUpperCase()) ?? [];
+      list.push(r.meta.id);
+      map.set(id.toUpperCase(), list);
+    }
+  }
+  return map;
+}
+
+export function collectSuppressions(model: DockerfileModel, hadolint: Map<string, string[]>): Suppressions {
+  const out: Suppressions = { global: new Set(), scoped: [] };
+  for (const c of model.comments) {
+    const m = PATTERN.exec(c.text);
+    if (!m) continue;
+    const ids = new Set<string>();
+    for (const raw of m[3]!.split(',')) {
+      const id = raw.trim();
+      if (!id) continue;
+      if (m[1]!.toLowerCase() === 'hadolint') for (const mapped of hadolint.get(id.toUpperCase()) ?? []) ids.add(mapped);
+      else ids.add(id.toLowerCase());
+    }
+    if (m[2]) {
+      for (const id of ids) out.global.add(id);
+      continue;
+    }
+    const inst = model.instructions.find((i) => i.span.end > c.span.start);
+    if (inst) out.scoped.push({ span: inst.span, ids });
+  }
+  return out;
+}
+
+export function isSuppressed(s: Suppressions, ruleId: string, offset: number): boolean {
+  if (s.global.has(ruleId)) return true;
+  return s.scoped.some((x) => x.ids.has(ruleId) && offset >= x.span.start && offset <= x.span.end);
+}

@@ -1,0 +1,35 @@
+import { covers, defineRule, docsPath } from '../define.js';
+import { aptVerb, hasOption, ships } from '../helpers.js';
+
+const RECOMMENDS_OFF = /APT::Install-Recommends\s*=?\s*"?(?:false|0)\b/i;
+
+export default defineRule({
+  meta: {
+    id: 'apt-no-install-recommends',
+    description: 'apt-get install without --no-install-recommends also installs every "recommended" package.',
+    category: 'caches',
+    severity: 'warning',
+    messages: {
+      missing: 'apt-get install pulls in recommended packages too (often tens to hundreds of MB you did not ask for); add --no-install-recommends',
+    },
+    docs: docsPath('apt-no-install-recommends'),
+    covers: covers({ hadolint: ['DL3015'], trivy: ['DS029'] }),
+  },
+  create(ctx) {
+    return {
+      run(run) {
+        if (!ships(ctx.stageOf(run.inst))) return;
+        // An earlier RUN may have written `APT::Install-Recommends "false";` into apt.conf.d.
+        const configured = ctx.runs.some(
+          (r) => r.inst.stage === run.inst.stage && r.inst.index <= run.inst.index && r.commands.some((c) => RECOMMENDS_OFF.test(c.words.map((w) => w.text).join(' '))),
+        );
+        if (configured) return;
+        for (const c of run.commands) {
+          if (aptVerb(c) !== 'install') continue;
+          if (hasOption(c, ['no-install-recommends'])) continue;
+          ctx.report({ messageId: 'missing', span: c.words[0]!.span });
+        }
+      },
+    };
+  },
+});

@@ -1,0 +1,79 @@
+import { covers, defineRule, docsPath } from '../define.js';
+import { aptPackages, aptVerb, hasOption, laterCommands, positionals } from '../helpers.js';
+import type { ShellCommand, Word } from '../../shell/commands.js';
+
+const TOOLCHAIN = /^(?:build-essential|build-base|gcc(?:-\d+)?|g\+\+(?:-\d+)?|clang(?:-\d+)?|make|cmake|autoconf|automake|libtool|golang(?:-go)?|go|rustc|cargo|maven|gradle|default-jdk|openjdk-\d+-jdk(?:-headless)?|java-\d+-openjdk-devel|gcc-c\+\+|[\w.+-]+-dev|[\w.+-]+-devel)$/;
+
+function installedPackages(c: ShellCommand): Word[] {
+  if (aptVerb(c) === 'install') return aptPackages(c);
+  const p = positionals(c, ['-t', '--virtual', '-X', '--repository', '--setopt']);
+  if (c.name === 'apk' && p[0]?.text === 'add') return p.slice(1);
+  if ((c.name === 'yum' || c.name === 'dnf' || c.name === 'microdnf' || c.name === 'zypper') && (p[0]?.text === 'install' || p[0]?.text === 'in')) return p.slice(1);
+  return [];
+}
+
+/** removesLater: the same RUN removes the package (apt-get purge, apk del, yum remove, a --virtual group). */
+function removedLater(later: ShellCommand[], pkg: string, virtual: string | null): boolean {
+  return later.some((l) => {
+    const v = aptVerb(l);
+    const p = positionals(l).map((w) => w.text);
+    const removes = (v !== null && ['purge', 'remove', 'autoremove'].includes(v)) || (l.name === 'apk' && p[0] === 'del') || (['yum', 'dnf', 'microdnf', 'zypper'].includes(l.name) && ['remove', 'erase', 'rm'].includes(p[0] ?? ''));
+    return removes && (p.includes(pkg) || (virtual !== null && p.includes(virtual)) || p.some((x) => x.includes('$')));
+  });
+}
+
+function nodeDevInstall(c: ShellCommand, nodeEnv: string | undefined): boolean {
+  if (c.name !== 'npm') return false;
+  const v = positionals(c)[0]?.text;
+  if (v !== 'install' && v !== 'i' && v !== 'ci') return false;
+  if (positionals(c).length > 1) return false; // npm install <pkg> installs named packages
+  if (hasOption(c, ['production', 'omit', 'only']) || c.words.some((w) => /^--(?:omit=dev|only=prod|production)/.test(w.text))) return false;
+  if ((c.assignments.get('NODE_ENV') ?? nodeEnv) === 'production') return false;
+  return true;
+}
+
+export default defineRule({
+  meta: {
+    id: 'build-tools-in-final-stage',
+    description: 'Compilers, -dev packages and language toolchains installed in the stage that ships.',
+    category: 'multi-stage',
+    severity: 'warning',
+    messages: {
+      package: '{{package}} is a build toolchain and ships in the final image (compilers and headers often add 100-300 MB and attack surface); build in an earlier stage and COPY --from only the output, or remove it in the same RUN',
+      command: '`{{command}}` runs in the final stage, so its toolchain, caches and sources ship with the result; build in a separate stage and COPY --from only the artifact',
+      devDependencies: 'npm {{verb}} installs devDependencies into the final image; use `npm ci --omit=dev` here (or set NODE_ENV=production), or build in an earlier stage',
+    },
+    docs: docsPath('build-tools-in-final-stage'),
+    covers: covers({}),
+  },
+  create(ctx) {
+    return {
+      run(run) {
+        const stage = ctx.stageOf(run.inst);
+        if (!stage || !stage.ships) return;
+        for (const c of run.commands) {
+          const pkgs = installedPackages(c);
+          if (pkgs.length > 0) {
+            const vi = c.words.findIndex((w) => w.text === '--virtual' || w.text === '-t');
+            const virtual = vi >= 0 ? (c.words[vi + 1]?.text ?? null) : (c.words.find((w) => w.text.startsWith('--virtual='))?.text.slice(10) ?? null);
+            const later = laterCommands(run, c.order);
+            const tool = pkgs.find((p) => TOOLCHAIN.test(p.text) && !removedLater(later, p.text, virtual));
+            if (tool) ctx.report({ messageId: 'package', span: tool.span, data: { package: tool.text } });
+            continue;
+          }
+          const v = positionals(c)[0]?.text ?? '';
+          const isBuild =
+            (c.name === 'go' && v === 'build') ||
+            (c.name === 'cargo' && (v === 'build' || v === 'install')) ||
+            ((c.name === 'mvn' || c.name === 'mvnw' || c.name === './mvnw') && /package|install|verify/.test(c.words.map((w) => w.text).join(' '))) ||
+            ((c.name === 'gradle' || c.name === 'gradlew') && c.words.length > 1);
+          if (isBuild) {
+            ctx.report({ messageId: 'command', span: { start: c.words[0]!.span.start, end: c.span.end }, data: { command: `${c.name} ${v}`.trim() } });
+          } else if (nodeDevInstall(c, ctx.envAt(run.inst, 'NODE_ENV'))) {
+            ctx.report({ messageId: 'devDependencies', span: c.words[0]!.span, data: { verb: v } });
+          }
+        }
+      },
+    };
+  },
+});

@@ -1,0 +1,61 @@
+import { covers, defineRule, docsPath } from '../define.js';
+import { flag } from '../../dockerfile/parse.js';
+
+const MUST_EXCLUDE = ['.git', 'node_modules', '.env'];
+
+/** excludes tells whether .dockerignore patterns exclude a top-level entry named `name`. */
+export function excludes(dockerignore: string, name: string): boolean {
+  let excluded = false;
+  for (const raw of dockerignore.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const negate = line.startsWith('!');
+    const pattern = (negate ? line.slice(1) : line).replace(/^\/+/, '').replace(/^\.\//, '').replace(/\/+$/, '');
+    const re = new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|\\]/g, '\\$&')
+        .replace(/\*\*\//g, '(?:.*/)?')
+        .replace(/\*\*/g, '.*')
+        .replace(/\*/g, '[^/]*')
+        .replace(/\?/g, '[^/]')}$`,
+    );
+    if (re.test(name)) excluded = !negate;
+  }
+  return excluded;
+}
+
+export default defineRule({
+  meta: {
+    id: 'dockerignore-missing',
+    description: 'COPY . with no .dockerignore, or one that lets .git, node_modules or .env into the context.',
+    category: 'context',
+    severity: 'warning',
+    messages: {
+      missing: 'COPY {{source}} sends the whole directory (.git history, node_modules, .env secrets) into the image and busts the cache on every change; add a .dockerignore beside the Dockerfile excluding at least .git, node_modules and .env',
+      incomplete: 'COPY {{source}} copies {{names}}: the .dockerignore does not exclude {{names}}, so they ship (and .env may hold secrets); add them to .dockerignore',
+    },
+    docs: docsPath('dockerignore-missing'),
+    covers: covers({}),
+  },
+  create(ctx) {
+    let done = false;
+    return {
+      instruction(inst) {
+        if (done || ctx.dockerignore === undefined) return;
+        if (inst.keyword !== 'COPY' && inst.keyword !== 'ADD') return;
+        if (flag(inst, 'from')) return;
+        const args = inst.json ?? inst.args;
+        const src = args.slice(0, -1).find((a) => a.value === '.' || a.value === './' || a.value === './.');
+        if (!src) return;
+        done = true;
+        if (ctx.dockerignore === null) {
+          ctx.report({ messageId: 'missing', span: src.span, data: { source: src.value } });
+          return;
+        }
+        const ignore = ctx.dockerignore;
+        const leaked = MUST_EXCLUDE.filter((n) => !excludes(ignore, n));
+        if (leaked.length > 0) ctx.report({ messageId: 'incomplete', span: src.span, data: { source: src.value, names: leaked.join(', ') } });
+      },
+    };
+  },
+});

@@ -1,0 +1,42 @@
+import { covers, defineRule, docsPath } from '../define.js';
+import { cacheMount, deletes, hasOption, laterCommands, pipInstall, ships } from '../helpers.js';
+
+export default defineRule({
+  meta: {
+    id: 'pip-no-cache-dir',
+    description: 'pip install keeps downloaded wheels in ~/.cache/pip unless told not to.',
+    category: 'caches',
+    severity: 'warning',
+    fixable: 'code',
+    messages: {
+      missing: 'pip keeps every downloaded wheel in /root/.cache/pip (often as large as the packages themselves); add --no-cache-dir or set ENV PIP_NO_CACHE_DIR=1',
+      buildStage: 'this stage does not ship: use RUN --mount=type=cache,target=/root/.cache/pip to reuse downloads between builds',
+    },
+    docs: docsPath('pip-no-cache-dir'),
+    covers: covers({ hadolint: ['DL3042'] }),
+  },
+  create(ctx) {
+    return {
+      run(run) {
+        if (cacheMount(run, ['/root/.cache/pip'])) return;
+        const env = ctx.envAt(run.inst, 'PIP_NO_CACHE_DIR');
+        if (env !== undefined && env !== '') return;
+        for (const c of run.commands) {
+          if (!pipInstall(c)) continue;
+          if (hasOption(c, ['no-cache-dir'])) continue;
+          if (c.assignments.has('PIP_NO_CACHE_DIR')) continue;
+          const later = laterCommands(run, c.order);
+          if (later.some((l) => deletes(l, '/root/.cache/pip/x') || (/^pip/.test(l.name) && l.words[1]?.text === 'cache' && l.words[2]?.text === 'purge'))) continue;
+          const shipped = ships(ctx.stageOf(run.inst));
+          const install = c.words.find((w) => w.text === 'install')!;
+          ctx.report({
+            messageId: shipped ? 'missing' : 'buildStage',
+            span: c.words[0]!.span,
+            ...(shipped ? {} : { severity: 'info' as const }),
+            fix: (f) => f.insertTextAfter(install.span, ' --no-cache-dir'),
+          });
+        }
+      },
+    };
+  },
+});

@@ -1,0 +1,46 @@
+import { covers, defineRule, docsPath } from '../define.js';
+import type { Instruction, Stage } from '../../dockerfile/model.js';
+
+const ROOT = /^(?:root|0)(?::.*)?$/;
+
+export default defineRule({
+  meta: {
+    id: 'root-user',
+    description: 'The image runs as root: the last USER is root, or there is none.',
+    category: 'safety',
+    severity: 'warning',
+    messages: {
+      missing: 'no USER in the final stage, so containers run as root: a process escape starts with full privileges inside the container; create a user and add USER <name> (or USER 65532 on distroless)',
+      root: 'the last USER is {{user}}, so containers run as root; switch to an unprivileged user after the steps that need root',
+    },
+    docs: docsPath('root-user'),
+    covers: covers({ hadolint: ['DL3002'], trivy: ['DS002'], checkov: ['CKV_DOCKER_3', 'CKV_DOCKER_8'] }),
+  },
+  create(ctx) {
+    /** lastUser walks the final stage and the stages it is FROM. */
+    const lastUser = (stage: Stage): Instruction | null => {
+      for (let i = stage.instructions.length - 1; i >= 0; i--) {
+        if (stage.instructions[i]!.keyword === 'USER') return stage.instructions[i]!;
+      }
+      return stage.baseStage !== null ? lastUser(ctx.model.stages[stage.baseStage]!) : null;
+    };
+    const nonRootBase = (stage: Stage): boolean => {
+      let s: Stage = stage;
+      while (s.baseStage !== null) s = ctx.model.stages[s.baseStage]!;
+      return /nonroot|rootless|unprivileged/i.test(s.image);
+    };
+    return {
+      end() {
+        const final = ctx.stages.find((f) => f.ships && !ctx.stages.some((o) => o.ships && o.stage.baseStage === f.stage.index));
+        if (!final) return;
+        const user = lastUser(final.stage);
+        if (!user) {
+          if (!nonRootBase(final.stage)) ctx.report({ messageId: 'missing', span: final.stage.from.keywordSpan });
+          return;
+        }
+        const name = user.args[0]?.value ?? '';
+        if (ROOT.test(name)) ctx.report({ messageId: 'root', span: user.argsSpan ?? user.span, data: { user: name } });
+      },
+    };
+  },
+});

@@ -1,0 +1,53 @@
+import { covers, defineRule, docsPath } from '../define.js';
+import { cacheMount, deletes, laterCommands, positionals, ships, verb } from '../helpers.js';
+import type { ShellCommand } from '../../shell/commands.js';
+
+const MANAGERS: Record<string, { cache: string; clean: string }> = {
+  yum: { cache: '/var/cache/yum', clean: 'yum clean all' },
+  dnf: { cache: '/var/cache/dnf', clean: 'dnf clean all' },
+  microdnf: { cache: '/var/cache/yum', clean: 'microdnf clean all' },
+  zypper: { cache: '/var/cache/zypp', clean: 'zypper clean --all' },
+};
+const INSTALL_VERBS = new Set(['install', 'in', 'groupinstall', 'update', 'upgrade', 'up', 'reinstall', 'localinstall', 'dist-upgrade', 'dup']);
+
+function cleans(c: ShellCommand, manager: string): boolean {
+  if (c.name === manager || (manager === 'microdnf' && c.name === 'dnf')) {
+    const v = verb(c);
+    return v === 'clean' || v === 'cc';
+  }
+  return false;
+}
+
+export default defineRule({
+  meta: {
+    id: 'rpm-cache-not-cleaned',
+    description: 'yum, dnf, microdnf and zypper keep metadata and packages in /var/cache unless cleaned in the same RUN.',
+    category: 'caches',
+    severity: 'warning',
+    messages: {
+      missing: '{{manager}} leaves repository metadata and downloaded packages in {{cache}} (often 50-200 MB); run `{{clean}}` (or rm -rf {{cache}}) in the same RUN, after the install',
+      buildStage: 'this stage does not ship: use RUN --mount=type=cache,target={{cache}} to keep {{manager}} downloads between builds',
+    },
+    docs: docsPath('rpm-cache-not-cleaned'),
+    covers: covers({ hadolint: ['DL3032', 'DL3036', 'DL3040'], trivy: ['DS015', 'DS019', 'DS020'] }),
+  },
+  create(ctx) {
+    return {
+      run(run) {
+        for (const c of run.commands) {
+          const m = MANAGERS[c.name];
+          if (!m) continue;
+          const v = positionals(c, ['--setopt', '-x', '--exclude', '--releasever', '--installroot'])[0]?.text;
+          if (!v || !INSTALL_VERBS.has(v)) continue;
+          if (cacheMount(run, [m.cache])) continue;
+          const later = laterCommands(run, c.order);
+          if (later.some((l) => cleans(l, c.name) || deletes(l, `${m.cache}/x`))) continue;
+          const data = { manager: c.name, cache: m.cache, clean: m.clean };
+          if (ships(ctx.stageOf(run.inst))) ctx.report({ messageId: 'missing', span: c.words[0]!.span, data });
+          else ctx.report({ messageId: 'buildStage', span: c.words[0]!.span, data, severity: 'info' });
+          return;
+        }
+      },
+    };
+  },
+});

@@ -1,0 +1,122 @@
+// The rule API, ESLint-style: a rule is meta (id, severity, message templates, docs, the ids of other
+// tools' checks it covers) plus create(context), which returns visitor callbacks. Reports carry a
+// messageId and data, never literal text, and a document span; an optional fix returns edits by
+// document offset, ready for `whittle fix`.
+import type { DockerfileModel, Instruction, Stage } from '../dockerfile/model.js';
+import type { Range, Span } from '../dockerfile/positions.js';
+import type { ShellCommand, ShellScript } from '../shell/commands.js';
+
+export type Severity = 'error' | 'warning' | 'info';
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
+
+/** severityRank orders severities: error 3, warning 2, info 1. */
+export function severityRank(s: Severity): number {
+  return s === 'error' ? 3 : s === 'warning' ? 2 : 1;
+}
+
+export type Category = 'layers' | 'caches' | 'multi-stage' | 'base' | 'context' | 'safety' | 'hygiene' | 'syntax';
+
+export interface Covers {
+  hadolint: string[];
+  trivy: string[];
+  checkov: string[];
+  buildkit: string[];
+}
+
+export interface RuleMeta<M extends string = string> {
+  id: string;
+  description: string;
+  category: Category;
+  severity: Severity;
+  fixable?: 'code';
+  messages: Record<M, string>;
+  /** Path of the rule's page, relative to the repository root (docs/rules/<id>.md). */
+  docs: string;
+  covers: Covers;
+}
+
+/** Edit replaces document offsets [start, end) with text. */
+export interface Edit {
+  range: [number, number];
+  text: string;
+}
+
+export interface Fixer {
+  insertTextBefore(span: Span, text: string): Edit;
+  insertTextAfter(span: Span, text: string): Edit;
+  replace(span: Span, text: string): Edit;
+  remove(span: Span): Edit;
+}
+
+export interface ReportDescriptor<M extends string = string> {
+  messageId: M;
+  data?: Record<string, string | number>;
+  span: Span;
+  /** Severity of this report when it differs from the rule's default (advice in a build-only stage);
+   *  a severity set in the config file still wins. */
+  severity?: Severity;
+  fix?: (fixer: Fixer) => Edit | Edit[];
+}
+
+/** RunInfo is one RUN instruction with its shell analysis. */
+export interface RunInfo {
+  inst: Instruction;
+  stage: Stage | null;
+  /** Parsed shell commands; null when the RUN is exec form without a shell, or SHELL is not POSIX. */
+  shell: ShellScript | null;
+  /** Commands to inspect: the shell's, or the exec-form argv as one command. */
+  commands: ShellCommand[];
+  /** `--mount` flags parsed into option maps (type, target, from, …). */
+  mounts: Map<string, string>[];
+  /** True when a later SHELL made this RUN use a non-POSIX shell (pwsh, cmd). */
+  foreignShell: boolean;
+}
+
+export interface StageFacts {
+  stage: Stage;
+  /** The filesystem of this stage is (part of) the image that ships. */
+  ships: boolean;
+  /** This stage is built at all for the target. */
+  used: boolean;
+}
+
+export interface RuleContext<M extends string = string> {
+  readonly id: string;
+  /** Path of the Dockerfile as given, or '<stdin>'. */
+  readonly file: string;
+  readonly model: DockerfileModel;
+  readonly runs: readonly RunInfo[];
+  readonly stages: readonly StageFacts[];
+  /** Contents of the .dockerignore beside the Dockerfile: null if absent, undefined if unknown. */
+  readonly dockerignore: string | null | undefined;
+  /** ENV/ARG value visible at an instruction (stage ENV, inherited from FROM stages, ARG defaults). */
+  envAt(inst: Instruction, name: string): string | undefined;
+  stageOf(inst: Instruction): StageFacts | null;
+  report(d: ReportDescriptor<M>): void;
+}
+
+export interface RuleVisitor {
+  instruction?(inst: Instruction): void;
+  run?(run: RunInfo): void;
+  stage?(stage: StageFacts): void;
+  end?(): void;
+}
+
+export interface Rule<M extends string = string> {
+  meta: RuleMeta<M>;
+  create(ctx: RuleContext<M>): RuleVisitor;
+}
+
+/** Diagnostic is one finding, resolved: severity after config, message rendered, both positions. */
+export interface Diagnostic {
+  ruleId: string;
+  severity: Severity;
+  messageId: string;
+  message: string;
+  data: Record<string, string | number>;
+  /** Zero-based line/character range. */
+  range: Range;
+  /** Document offsets [start, end). */
+  offsets: [number, number];
+  fix?: Edit[];
+}

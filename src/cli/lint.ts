@@ -1,0 +1,93 @@
+// `whittle lint [Dockerfile…]` and `whittle rules`. Exit codes: 0 clean (nothing at or above the fail
+// level), 1 findings at or above it, 2 unreadable input or bad usage.
+import { Command, Option } from 'commander';
+import { WhittleError, isWhittleError } from '../errors.js';
+import { loadConfig, parseFailLevel, type FailLevel } from '../lint/config.js';
+import { lintTextSync, type LintResult } from '../lint/engine.js';
+import { formatJson } from '../lint/format/json.js';
+import { formatSarif } from '../lint/format/sarif.js';
+import { formatText } from '../lint/format/text.js';
+import { readDockerfileInput } from '../lint/input.js';
+import { rules } from '../lint/rules/index.js';
+import { severityRank } from '../lint/types.js';
+import { initShellParser } from '../shell/parser.js';
+import { ExitCode, type CommandState } from './main.js';
+
+interface LintFlags {
+  format: 'text' | 'json' | 'sarif';
+  failLevel?: string;
+  config?: string;
+  target?: string;
+  color?: boolean;
+}
+
+/** DEFAULT_FAIL_LEVEL: warnings fail the build, info (advice) does not; see docs/lint.md. */
+export const DEFAULT_FAIL_LEVEL: FailLevel = 'warning';
+
+function useColor(flags: LintFlags): boolean {
+  if (flags.color === false) return false;
+  return Boolean(process.stdout.isTTY) && process.env.NO_COLOR === undefined;
+}
+
+export function failed(results: readonly LintResult[], level: FailLevel): boolean {
+  if (level === 'none') return false;
+  const min = severityRank(level);
+  return results.some((r) => r.diagnostics.some((d) => severityRank(d.severity) >= min));
+}
+
+export function registerLint(program: Command, state: CommandState): void {
+  program
+    .command('lint')
+    .description('Lint Dockerfiles for size, cache and safety problems.')
+    .argument('[dockerfiles...]', 'Dockerfiles (or directories holding one); - reads stdin', ['Dockerfile'])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
+    .option('--fail-level <level>', `exit 1 when a finding is at or above this level: error, warning, info, none (default: ${DEFAULT_FAIL_LEVEL})`)
+    .option('-c, --config <path>', 'config file (default: .whittle.json or whittle.config.json in the current directory)')
+    .option('-t, --target <stage>', 'the stage being built, as docker build --target (default: the last stage)')
+    .option('--no-color', 'disable colour')
+    .action(async (files: string[], flags: LintFlags) => {
+      const config = await loadConfig(rules, flags.config, process.cwd());
+      const failLevel = flags.failLevel !== undefined ? parseFailLevel(flags.failLevel, '--fail-level') : (config.failLevel ?? DEFAULT_FAIL_LEVEL);
+      await initShellParser();
+      const results: LintResult[] = [];
+      let unreadable = false;
+      for (const arg of files) {
+        try {
+          const input = await readDockerfileInput(arg);
+          const opts: Parameters<typeof lintTextSync>[1] = { file: input.file, rules, settings: config.rules };
+          if (flags.target !== undefined) opts.target = flags.target;
+          if (input.dockerignore !== undefined) opts.dockerignore = input.dockerignore;
+          const result = lintTextSync(input.text, opts);
+          if (!result.targetFound) throw new WhittleError('usage', `${input.file}: no stage named ${JSON.stringify(flags.target)} (--target)`);
+          results.push(result);
+        } catch (err) {
+          if (!isWhittleError(err)) throw err;
+          process.stderr.write(`whittle: ${err.message}\n`);
+          unreadable = true;
+        }
+      }
+      const version = program.version() ?? '0.0.0';
+      if (flags.format === 'json') process.stdout.write(formatJson(results, rules));
+      else if (flags.format === 'sarif') process.stdout.write(formatSarif(results, rules, version));
+      else process.stdout.write(formatText(results, useColor(flags)));
+      state.exitCode = unreadable ? ExitCode.badInput : failed(results, failLevel) ? ExitCode.failed : ExitCode.ok;
+    });
+
+  program
+    .command('rules')
+    .description('List the lint rules.')
+    .option('--json', 'print JSON')
+    .action((flags: { json?: boolean }) => {
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(rules.map((r) => ({ id: r.meta.id, category: r.meta.category, severity: r.meta.severity, fixable: r.meta.fixable ?? null, description: r.meta.description, docs: r.meta.docs, covers: r.meta.covers })), null, 2)}\n`);
+        return;
+      }
+      const width = Math.max(...rules.map((r) => r.meta.id.length));
+      let out = '';
+      for (const r of rules) {
+        const other = [...r.meta.covers.hadolint, ...r.meta.covers.trivy, ...r.meta.covers.checkov, ...r.meta.covers.buildkit];
+        out += `${r.meta.id.padEnd(width)}  ${r.meta.severity.padEnd(7)}  ${r.meta.category.padEnd(11)}  ${r.meta.description}${other.length ? ` [${other.join(', ')}]` : ''}\n`;
+      }
+      process.stdout.write(out);
+    });
+}

@@ -1,0 +1,66 @@
+// Reading what the user points `whittle lint` at: a Dockerfile path, a directory holding one, or `-`
+// for stdin; refusing empty and binary input with one clear message; finding the .dockerignore that
+// BuildKit would use when the Dockerfile's directory is the build context.
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { WhittleError, wrap } from '../errors.js';
+
+export interface DockerfileInput {
+  file: string;
+  text: string;
+  /** null when there is none beside the Dockerfile; undefined when unknown (stdin). */
+  dockerignore: string | null | undefined;
+}
+
+/** decodeDockerfile turns bytes into text, or throws 'unsupported' for empty or binary data. */
+export function decodeDockerfile(bytes: Uint8Array, file: string): string {
+  if (bytes.length === 0) throw new WhittleError('unsupported', `${file}: empty file, not a Dockerfile`);
+  if (bytes.subarray(0, 8192).includes(0)) throw new WhittleError('unsupported', `${file}: binary data, not a Dockerfile`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (err) {
+    throw new WhittleError('unsupported', `${file}: not UTF-8 text, not a Dockerfile`, { cause: err });
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.trim() === '') throw new WhittleError('unsupported', `${file}: empty file, not a Dockerfile`);
+  return text;
+}
+
+async function readOptional(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return null;
+    throw wrap(`reading ${path}`, err);
+  }
+}
+
+/** findDockerignore prefers `<Dockerfile>.dockerignore`, then `.dockerignore` in the same directory. */
+export async function findDockerignore(dockerfile: string): Promise<string | null> {
+  return (await readOptional(`${dockerfile}.dockerignore`)) ?? (await readOptional(join(dirname(dockerfile), '.dockerignore')));
+}
+
+async function readStdin(): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export async function readDockerfileInput(arg: string): Promise<DockerfileInput> {
+  if (arg === '-') return { file: '<stdin>', text: decodeDockerfile(await readStdin(), '<stdin>'), dockerignore: undefined };
+  let path = arg;
+  try {
+    if ((await stat(path)).isDirectory()) path = join(path, 'Dockerfile');
+  } catch (err) {
+    throw wrap(`reading ${arg}`, err);
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    throw wrap(`reading ${path}`, err);
+  }
+  return { file: path, text: decodeDockerfile(bytes, path), dockerignore: await findDockerignore(path) };
+}

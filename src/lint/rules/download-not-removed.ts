@@ -17,7 +17,11 @@ export function downloadedFile(c: ShellCommand): string | null {
       const w = words[i]!;
       if (w === '-o' || w === '--output') return words[i + 1] === '-' ? null : (words[i + 1] ?? null);
       if (w.startsWith('--output=')) return w.slice(9);
-      if (/^-[a-zA-Z]*o$/.test(w) && !w.startsWith('--')) return words[i + 1] === '-' ? null : (words[i + 1] ?? null);
+      const short = /^-([a-zA-Z]*)o(.*)$/.exec(w);
+      if (short && !w.startsWith('--')) {
+        const value = short[2] !== '' ? short[2]! : (words[i + 1] ?? '');
+        return value === '-' || value === '' ? null : value;
+      }
     }
     if (words.some((w) => w === '-O' || w === '--remote-name' || (/^-[a-zA-Z]*O[a-zA-Z]*$/.test(w) && !w.startsWith('--')))) return urls[0] ? basename(urls[0]) : null;
     const out = c.redirects.find((r) => r.operator === '>' || r.operator === '>>');
@@ -29,8 +33,11 @@ export function downloadedFile(c: ShellCommand): string | null {
       const w = words[i]!;
       if (w === '-O' || w === '--output-document') return words[i + 1] === '-' ? null : (words[i + 1] ?? null);
       if (w.startsWith('--output-document=')) return w.slice(18) === '-' ? null : w.slice(18);
-      if (/^-[a-zA-Z]*O$/.test(w) && !w.startsWith('--')) return words[i + 1] === '-' ? null : (words[i + 1] ?? null);
-      if (w.startsWith('-O') && w.length > 2 && !w.startsWith('--')) return w.slice(2) === '-' ? null : w.slice(2);
+      const short = /^-([a-zA-Z]*)O(.*)$/.exec(w);
+      if (short && !w.startsWith('--')) {
+        const value = short[2] !== '' ? short[2]! : (words[i + 1] ?? '');
+        return value === '-' || value === '' ? null : value;
+      }
       if (w === '-P' || w === '--directory-prefix') dir = `${(words[i + 1] ?? '').replace(/\/+$/, '')}/`;
     }
     if (c.redirects.some((r) => r.operator === '>' || r.operator === '>>')) return c.redirects.find((r) => r.operator.startsWith('>'))!.target;

@@ -1,0 +1,35 @@
+import rule from './apk-no-cache.js';
+import { ruleTester } from '../testing.js';
+
+ruleTester(rule, {
+  valid: [
+    'FROM alpine:3.20\nRUN apk add --no-cache curl',
+    'FROM alpine:3.20\nRUN apk add curl && rm -rf /var/cache/apk/*',
+    { name: 'cache mount', code: 'FROM alpine:3.20\nRUN --mount=type=cache,target=/var/cache/apk apk add curl' },
+    { name: 'apk del is not add', code: 'FROM alpine:3.20\nRUN apk del curl' },
+    { name: 'virtual group value is not the verb', code: 'FROM alpine:3.20\nRUN apk add --no-cache --virtual .build-deps gcc' },
+  ],
+  invalid: [
+    {
+      code: 'FROM alpine:3.20\nRUN apk update && apk add curl',
+      errors: [{ messageId: 'missing', line: 2, column: 19 }],
+      output: 'FROM alpine:3.20\nRUN apk update && apk add --no-cache curl',
+    },
+    {
+      name: 'cleanup before add does not count',
+      code: 'FROM alpine:3.20\nRUN rm -rf /var/cache/apk/* && apk add curl',
+      errors: [{ messageId: 'missing', line: 2 }],
+    },
+    {
+      name: 'fix lands right after add across continuation lines',
+      code: 'FROM alpine:3.20\nRUN apk \\\n  add \\\n  curl',
+      errors: [{ messageId: 'missing', line: 2, column: 5 }],
+      output: 'FROM alpine:3.20\nRUN apk \\\n  add --no-cache \\\n  curl',
+    },
+    {
+      name: 'build-only stage',
+      code: 'FROM alpine:3.20 AS tools\nRUN apk add gcc\nFROM alpine:3.20\nCOPY --from=tools /usr/bin/x /x\nUSER 1000',
+      errors: [{ messageId: 'buildStage', line: 2, severity: 'info' }],
+    },
+  ],
+});

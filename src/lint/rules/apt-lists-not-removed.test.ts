@@ -1,0 +1,33 @@
+import rule from './apt-lists-not-removed.js';
+import { ruleTester } from '../testing.js';
+
+ruleTester(rule, {
+  valid: [
+    'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*',
+    'FROM debian:12\nRUN apt-get update \\\n  && apt-get install -y curl \\\n  # a comment inside the continuation\n  && rm -rf /var/lib/apt/lists/*',
+    { name: 'cache mount satisfies the rule', code: 'FROM debian:12\nRUN --mount=type=cache,target=/var/lib/apt,sharing=locked apt-get update && apt-get install -y curl' },
+    { name: 'heredoc with cleanup', code: 'FROM debian:12\nRUN <<EOF\nset -e\napt-get update\napt-get install -y curl\nrm -rf /var/lib/apt/lists/*\nEOF\n' },
+    { name: 'escape directive (backtick)', code: '# escape=`\nFROM debian:12\nRUN apt-get update && `\n    apt-get install -y curl && `\n    rm -rf /var/lib/apt/lists/*' },
+    { name: 'install without update does not create lists', code: 'FROM debian:12\nRUN apt-get install -y curl' },
+    { name: 'rm of the lists directory itself', code: 'FROM debian:12\nRUN apt-get update && apt-get install -y x && rm -rf /var/lib/apt/lists' },
+    { name: 'exec form sh -c', code: 'FROM debian:12\nRUN ["sh", "-c", "apt-get update && apt-get install -y x && rm -rf /var/lib/apt/lists/*"]' },
+    { name: 'nested sh -c string', code: "FROM debian:12\nRUN sh -c 'apt-get update && apt-get install -y x && rm -rf /var/lib/apt/lists/*'" },
+    { name: 'pwsh SHELL skips shell rules', code: 'FROM debian:12\nSHELL ["pwsh", "-Command"]\nRUN apt-get update; apt-get install -y x' },
+  ],
+  invalid: [
+    { code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl', errors: [{ messageId: 'missing', line: 2, column: 5 }] },
+    { name: 'apt-get clean does not remove lists', code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl && apt-get clean', errors: [{ messageId: 'missing', line: 2 }] },
+    { name: 'rm -rf /tmp/x is not apt cleanup', code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /tmp/x', errors: [{ messageId: 'missing', line: 2 }] },
+    { name: 'cleanup before install', code: 'FROM debian:12\nRUN rm -rf /var/lib/apt/lists/* && apt-get update && apt-get install -y curl', errors: [{ messageId: 'beforeInstall', line: 2, column: 5 }] },
+    { name: 'cleanup in another RUN', code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN rm -rf /var/lib/apt/lists/*', errors: [{ messageId: 'otherLayer', line: 2, data: { line: 3 } }] },
+    { name: 'cleanup only on failure (||) does not count', code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl || rm -rf /var/lib/apt/lists/*', errors: [{ messageId: 'missing', line: 2 }] },
+    { name: 'position inside continuation lines', code: 'FROM debian:12\nRUN set -eux; \\\n    apt-get update; \\\n    apt-get install -y curl', errors: [{ messageId: 'missing', line: 3, column: 5 }] },
+    { name: 'heredoc body positions', code: 'FROM debian:12\nRUN <<EOF\napt-get update\napt-get install -y curl\nEOF\n', errors: [{ messageId: 'missing', line: 3, column: 1 }] },
+    { name: 'CRLF line endings', code: 'FROM debian:12\r\nRUN apt-get update \\\r\n && apt-get install -y curl\r\n', errors: [{ messageId: 'missing', line: 2, column: 5 }] },
+    {
+      name: 'build-only stage gets cache-mount advice',
+      code: 'FROM debian:12 AS build\nRUN apt-get update && apt-get install -y gcc\nFROM debian:12-slim\nCOPY --from=build /out /out',
+      errors: [{ messageId: 'buildStage', line: 2, severity: 'info' }],
+    },
+  ],
+});

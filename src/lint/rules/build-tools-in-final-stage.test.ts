@@ -1,0 +1,20 @@
+import rule from './build-tools-in-final-stage.js';
+import { ruleTester } from '../testing.js';
+
+ruleTester(rule, {
+  valid: [
+    { name: 'toolchain in a build-only stage', code: 'FROM debian:12 AS build\nRUN apt-get install -y build-essential\nFROM debian:12-slim\nCOPY --from=build /out /out' },
+    { name: 'removed again in the same RUN', code: 'FROM python:3.12-slim\nRUN apt-get install -y gcc libpq-dev && pip install psycopg2 && apt-get purge -y gcc libpq-dev' },
+    { name: 'apk virtual group deleted', code: 'FROM alpine:3.20\nRUN apk add --no-cache --virtual .build-deps gcc musl-dev && make && apk del .build-deps' },
+    'FROM node:20-slim\nRUN npm ci --omit=dev',
+    { name: 'NODE_ENV=production', code: 'FROM node:20-slim\nENV NODE_ENV=production\nRUN npm ci' },
+    'FROM debian:12-slim\nRUN apt-get install -y libpq5 ca-certificates',
+  ],
+  invalid: [
+    { code: 'FROM python:3.12-slim\nRUN apt-get update && apt-get install -y gcc libpq-dev', errors: [{ messageId: 'package', line: 2, column: 42, data: { package: 'gcc' } }] },
+    { code: 'FROM alpine:3.20\nRUN apk add --no-cache build-base', errors: [{ messageId: 'package', line: 2, data: { package: 'build-base' } }] },
+    { code: 'FROM node:20-slim\nRUN npm ci', errors: [{ messageId: 'devDependencies', line: 2, data: { verb: 'ci' } }] },
+    { code: 'FROM golang:1.22\nRUN go build -o /app .', errors: [{ messageId: 'command', line: 2, data: { command: 'go build' } }] },
+    { name: '--target makes a build stage final', code: 'FROM debian:12 AS build\nRUN apt-get install -y gcc\nFROM debian:12-slim', target: 'build', errors: [{ messageId: 'package', line: 2 }] },
+  ],
+});

@@ -1,0 +1,15 @@
+import rule from './consecutive-run.js';
+import { ruleTester } from '../testing.js';
+
+ruleTester(rule, {
+  valid: [
+    'FROM debian:12\nRUN a && b',
+    'FROM debian:12\nRUN a\nWORKDIR /x\nRUN b',
+    { name: 'different mounts cannot simply merge', code: 'FROM debian:12\nRUN --mount=type=cache,target=/root/.npm npm ci\nRUN npm run build' },
+    { name: 'RUNs in different stages', code: 'FROM debian:12 AS a\nRUN a\nFROM debian:12\nRUN b' },
+  ],
+  invalid: [
+    { code: 'FROM debian:12\nRUN a\nRUN b', errors: [{ messageId: 'merge', line: 3, column: 1, data: { count: 2 } }] },
+    { name: 'comments between RUNs do not break the run', code: 'FROM debian:12\nRUN a\n# b next\nRUN b\nRUN c', errors: [{ messageId: 'merge', line: 4, data: { count: 3 } }] },
+  ],
+});

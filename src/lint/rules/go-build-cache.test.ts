@@ -1,0 +1,19 @@
+import rule from './go-build-cache.js';
+import { ruleTester } from '../testing.js';
+
+ruleTester(rule, {
+  valid: [
+    {
+      name: 'build stage with cache mounts',
+      code: 'FROM golang:1.22 AS build\nRUN --mount=type=cache,target=/root/.cache/go-build --mount=type=cache,target=/go/pkg/mod go build -o /app .\nFROM scratch\nCOPY --from=build /app /app',
+    },
+    { name: 'shipped stage cleaned in the same RUN', code: 'FROM golang:1.22\nRUN go build -o /app . && go clean -cache -modcache' },
+    'FROM golang:1.22\nRUN go version',
+    { name: 'GOCACHE moved under a cache mount', code: 'FROM golang:1.22 AS b\nENV GOCACHE=/cache/go\nRUN --mount=type=cache,target=/cache --mount=type=cache,target=/go/pkg/mod go build ./...\nFROM scratch\nCOPY --from=b /x /x' },
+  ],
+  invalid: [
+    { name: 'build-only stage without mounts', code: 'FROM golang:1.22 AS build\nRUN go build -o /app .\nFROM scratch\nCOPY --from=build /app /app', errors: [{ messageId: 'buildStage', line: 2, column: 5, severity: 'info' }] },
+    { name: 'go mod download needs the module cache', code: 'FROM golang:1.22 AS build\nRUN go mod download\nFROM scratch\nCOPY --from=build /x /x', errors: [{ messageId: 'buildStage', line: 2 }] },
+    { name: 'shipped stage', code: 'FROM golang:1.22\nRUN go build -o /app .', errors: [{ messageId: 'shipped', line: 2, data: { verb: 'build', gocache: '/root/.cache/go-build', gomodcache: '/go/pkg/mod' } }] },
+  ],
+});

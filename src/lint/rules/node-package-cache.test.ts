@@ -1,0 +1,20 @@
+import rule from './node-package-cache.js';
+import { ruleTester } from '../testing.js';
+
+ruleTester(rule, {
+  valid: [
+    'FROM node:20-slim\nRUN npm ci --omit=dev && npm cache clean --force',
+    { name: 'cache mount', code: 'FROM node:20-slim\nRUN --mount=type=cache,target=/root/.npm npm ci' },
+    'FROM node:20-slim\nRUN yarn install --frozen-lockfile && yarn cache clean',
+    'FROM node:20-slim\nRUN pnpm install --frozen-lockfile && pnpm store prune',
+    'FROM node:20-slim\nRUN npm ci && rm -rf /root/.npm',
+    'FROM node:20-slim\nRUN npm run build',
+    { name: 'npm cache on a tmpfs via --cache', code: 'FROM node:20-slim\nRUN --mount=type=tmpfs,target=/tmp/npm npm ci --cache /tmp/npm' },
+  ],
+  invalid: [
+    { code: 'FROM node:20-slim\nRUN npm ci', errors: [{ messageId: 'missing', line: 2, column: 5, data: { tool: 'npm', cache: '/root/.npm', clean: 'npm cache clean --force' } }] },
+    { name: 'bare yarn installs', code: 'FROM node:20-slim\nRUN yarn', errors: [{ messageId: 'missing', line: 2 }] },
+    { name: 'clean before install', code: 'FROM node:20-slim\nRUN npm cache clean --force && npm install', errors: [{ messageId: 'missing', line: 2 }] },
+    { name: 'build-only stage', code: 'FROM node:20 AS build\nRUN npm ci && npm run build\nFROM nginx:1.27-alpine\nCOPY --from=build /app/dist /usr/share/nginx/html', errors: [{ messageId: 'buildStage', line: 2, severity: 'info' }] },
+  ],
+});

@@ -14,10 +14,12 @@ export function excludes(dockerignore: string, name: string): boolean {
     const re = new RegExp(
       `^${pattern
         .replace(/[.+^${}()|\\]/g, '\\$&')
-        .replace(/\*\*\//g, '(?:.*/)?')
-        .replace(/\*\*/g, '.*')
+        .replace(/\*\*\//g, '\u0001')
+        .replace(/\*\*/g, '\u0002')
         .replace(/\*/g, '[^/]*')
-        .replace(/\?/g, '[^/]')}$`,
+        .replace(/\?/g, '[^/]')
+        .replace(/\u0001/g, '(?:.*/)?')
+        .replace(/\u0002/g, '.*')}$`,
     );
     if (re.test(name)) excluded = !negate;
   }

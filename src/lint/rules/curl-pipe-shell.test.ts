@@ -1,0 +1,15 @@
+import rule from './curl-pipe-shell.js';
+import { ruleTester } from '../testing.js';
+
+ruleTester(rule, {
+  valid: [
+    'FROM debian:12\nRUN curl -fsSL https://x.io/a.tar.gz | tar -xz',
+    'FROM debian:12\nRUN curl -fsSLo install.sh https://x.io/i.sh && echo "abc  install.sh" | sha256sum -c && sh install.sh',
+    'FROM debian:12\nRUN echo "curl | sh"',
+  ],
+  invalid: [
+    { code: 'FROM debian:12\nRUN curl -fsSL https://x.io/i.sh | sh', errors: [{ messageId: 'pipe', line: 2, column: 5, data: { fetch: 'curl', shell: 'sh', pipefail: 'without `set -o pipefail` a failed download can run a truncated script and the build still passes' } }] },
+    { code: 'FROM debian:12\nRUN wget -qO- https://x.io/i.sh | sudo bash -s -- --yes', errors: [{ messageId: 'pipe', line: 2 }] },
+    { name: 'with pipefail set', code: 'FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN set -o pipefail && curl https://x.io/i.py | python3', errors: [{ messageId: 'pipe', line: 3, data: { fetch: 'curl', shell: 'python3', pipefail: 'a failed download still runs whatever arrived' } }] },
+  ],
+});

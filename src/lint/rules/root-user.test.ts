@@ -1,0 +1,18 @@
+import rule from './root-user.js';
+import { ruleTester } from '../testing.js';
+
+ruleTester(rule, {
+  valid: [
+    'FROM node:20-slim\nUSER node',
+    'FROM debian:12-slim\nUSER root\nRUN apt-get install -y x\nUSER 1000:1000',
+    'FROM gcr.io/distroless/static-debian12:nonroot',
+    { name: 'USER inherited from the stage it is FROM', code: 'FROM node:20-slim AS base\nUSER node\nFROM base\nCMD ["node"]' },
+    { name: 'build stages may be root', code: 'FROM node:20 AS build\nRUN x\nFROM node:20-slim\nUSER node' },
+  ],
+  invalid: [
+    { code: 'FROM node:20-slim\nCMD ["node"]', errors: [{ messageId: 'missing', line: 1, column: 1 }] },
+    { code: 'FROM node:20-slim\nUSER node\nUSER root', errors: [{ messageId: 'root', line: 3, column: 6, data: { user: 'root' } }] },
+    { code: 'FROM node:20-slim\nUSER 0:0', errors: [{ messageId: 'root', line: 2 }] },
+    { name: 'only the final stage counts', code: 'FROM node:20-slim AS a\nUSER node\nFROM node:20-slim\nCMD ["x"]', errors: [{ messageId: 'missing', line: 3 }] },
+  ],
+});

@@ -56,6 +56,7 @@ function execCommand(inst: Instruction): ShellCommand | null {
     pipesTo: null,
     redirects: [],
     nested: false,
+    subshell: false,
   };
 }
 

@@ -40,6 +40,8 @@ export interface ShellCommand {
   redirects: Redirect[];
   /** True for commands found inside `sh -c '…'`. */
   nested: boolean;
+  /** Runs in a `( … )` subshell, so cd/export inside do not last. */
+  subshell: boolean;
 }
 
 export interface ShellScript {
@@ -68,6 +70,7 @@ interface Walk {
 interface Flags {
   conditional: boolean;
   fallback: boolean;
+  subshell?: boolean;
 }
 
 /** unquote renders a word node's static text; literal is false when expansions are involved. */
@@ -187,6 +190,7 @@ function addCommand(node: Node, w: Walk, flags: Flags): ShellCommand | null {
     pipesTo: null,
     redirects,
     nested: w.nested,
+    subshell: flags.subshell === true,
   };
   w.commands.push(cmd);
   if (SHELLS.has(cmd.name)) nestedScript(node, cmd, w, flags);
@@ -238,7 +242,7 @@ function visit(node: Node, w: Walk, flags: Flags): void {
           fallback = c.type === '||';
           continue;
         }
-        visit(c, w, fallback ? { conditional: true, fallback: true } : flags);
+        visit(c, w, fallback ? { ...flags, conditional: true, fallback: true } : flags);
       }
       return;
     }
@@ -269,12 +273,13 @@ function visit(node: Node, w: Walk, flags: Flags): void {
       for (const c of node.namedChildren) {
         if (!c) continue;
         const isCondition = node.childrenForFieldName('condition').some((x) => x?.id === c.id);
-        visit(c, w, isCondition ? flags : { conditional: true, fallback: flags.fallback });
+        visit(c, w, isCondition ? flags : { ...flags, conditional: true });
       }
       return;
     }
     default: {
-      const inner = CONDITIONAL_BODIES.has(node.type) ? { conditional: true, fallback: flags.fallback } : flags;
+      let inner = CONDITIONAL_BODIES.has(node.type) ? { ...flags, conditional: true } : flags;
+      if (node.type === 'subshell') inner = { ...inner, subshell: true };
       for (const c of node.namedChildren) if (c) visit(c, w, inner);
     }
   }

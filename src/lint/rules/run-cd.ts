@@ -17,7 +17,7 @@ export default defineRule({
     return {
       run(run) {
         const first = run.commands[0];
-        if (!first || first.name !== 'cd' || first.nested || first.conditional) return;
+        if (!first || first.name !== 'cd' || first.nested || first.conditional || first.subshell) return;
         const dir = first.words[1]?.text ?? '~';
         if (dir.startsWith('-') || dir.includes('$')) return;
         const top = run.commands.filter((c) => !c.nested);

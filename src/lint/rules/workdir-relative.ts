@@ -17,7 +17,7 @@ export default defineRule({
     return {
       instruction(inst) {
         if (inst.keyword !== 'WORKDIR' || inst.stage < 0) return;
-        const path = inst.args[0]?.value ?? '';
+        const path = inst.argsSpan ? ctx.model.text.slice(inst.argsSpan.start, inst.argsSpan.end).trim() : '';
         if (path.startsWith('/') || path.startsWith('$') || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith('\\')) {
           absoluteSeen.add(inst.stage);
           return;

@@ -1,0 +1,16 @@
+import rule from './json-args-recommended.js';
+import { ruleTester } from '../testing.js';
+
+ruleTester(rule, {
+  valid: [
+    'FROM node:20-slim\nCMD ["node", "server.js"]',
+    'FROM node:20-slim\nENTRYPOINT ["/entrypoint.sh"]',
+    'FROM node:20-slim\nCMD exec node server.js',
+    { name: 'build-only stage', code: 'FROM node:20 AS b\nCMD node x\nFROM node:20-slim\nCMD ["node"]' },
+    { name: 'Windows shell', code: 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL ["powershell", "-Command"]\nRUN Write-Host hi\nCMD Write-Host hi' },
+  ],
+  invalid: [
+    { code: 'FROM node:20-slim\nCMD node server.js', errors: [{ messageId: 'shellForm', line: 2, column: 1, data: { keyword: 'CMD' } }], output: 'FROM node:20-slim\nCMD ["node", "server.js"]' },
+    { name: 'no fix when the command uses shell syntax', code: 'FROM node:20-slim\nENTRYPOINT node server.js --port $PORT', errors: [{ messageId: 'shellForm', line: 2 }], output: 'FROM node:20-slim\nENTRYPOINT node server.js --port $PORT' },
+  ],
+});

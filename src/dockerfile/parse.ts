@@ -14,6 +14,7 @@ import { LineIndex, type Range, type Span } from './positions.js';
 import {
   KNOWN_INSTRUCTIONS,
   type Comment,
+  type Directive,
   type DockerfileModel,
   type Flag,
   type Heredoc,
@@ -134,11 +135,19 @@ export function parseDockerfile(text: string): DockerfileModel {
     const s = must(c.getRange());
     return { text: c.getContent().trim(), span: s, line: lines.positionAt(s.start).line };
   });
-  const directives = ast.getDirectives().map((d) => ({
-    name: d.getName().toLowerCase(),
-    value: d.getValue(),
-    span: must(d.getRange()),
-  }));
+  // dockerfile-ast reads any leading `# word … = value` line as a directive; BuildKit only knows
+  // `# key=value` with a one-word key. Anything else (e.g. `# whittle global ignore=…`) is a comment.
+  const directives: Directive[] = [];
+  for (const d of ast.getDirectives()) {
+    const span = must(d.getRange());
+    const raw = text.slice(span.start, span.end);
+    if (/^#\s*[A-Za-z][A-Za-z0-9]*\s*=/.test(raw)) {
+      directives.push({ name: d.getName().toLowerCase(), value: d.getValue(), span });
+    } else {
+      comments.push({ text: raw.replace(/^#/, '').trim(), span, line: lines.positionAt(span.start).line });
+    }
+  }
+  comments.sort((a, b) => a.span.start - b.span.start);
 
   return { text, lines, escape: ast.getEscapeCharacter(), directives, instructions, stages, globalArgs, comments };
 }

@@ -11,7 +11,10 @@ import { readDockerfileInput } from '../lint/input.js';
 import { rules } from '../lint/rules/index.js';
 import { severityRank } from '../lint/types.js';
 import { initShellParser } from '../shell/parser.js';
-import { ExitCode, type CommandState } from './main.js';
+import type { CommandState } from './main.js';
+
+// Same values as main.ts's ExitCode; imported as a type only so this module does not load main.
+const ExitCode = { ok: 0, failed: 1, badInput: 2 } as const;
 
 interface LintFlags {
   format: 'text' | 'json' | 'sarif';

@@ -3,6 +3,8 @@ import { aptVerb, cacheMount, deletes, ships } from '../helpers.js';
 import type { RunInfo } from '../types.js';
 
 const LISTS = '/var/lib/apt/lists';
+/** A typical file apt-get update writes, to test removals against (`rm -f /var/lib/apt/lists/*_*`). */
+const LIST_FILE = `${LISTS}/deb.debian.org_debian_dists_bookworm_InRelease`;
 const INSTALLS = new Set(['install', 'upgrade', 'dist-upgrade', 'full-upgrade', 'build-dep', 'reinstall']);
 
 export default defineRule({
@@ -24,7 +26,7 @@ export default defineRule({
     const laterCleanupLine = (run: RunInfo): number | null => {
       for (const other of ctx.runs) {
         if (other.inst.stage !== run.inst.stage || other.inst.index <= run.inst.index) continue;
-        if (other.commands.some((c) => deletes(c, `${LISTS}/x`))) return ctx.model.lines.positionAt(other.inst.span.start).line + 1;
+        if (other.commands.some((c) => deletes(c, LIST_FILE))) return ctx.model.lines.positionAt(other.inst.span.start).line + 1;
       }
       return null;
     };
@@ -38,7 +40,7 @@ export default defineRule({
           const v = aptVerb(c);
           return v === 'update' || (v !== null && INSTALLS.has(v));
         }).map((c) => c.order));
-        const cleanups = run.commands.filter((c) => !c.fallback && deletes(c, `${LISTS}/x`));
+        const cleanups = run.commands.filter((c) => !c.fallback && deletes(c, LIST_FILE));
         if (cleanups.some((c) => c.order > lastApt)) return;
         const stage = ctx.stageOf(run.inst);
         const span = update.words[0]!.span;

@@ -6,6 +6,7 @@ ruleTester(rule, {
     'FROM node:20-slim\nUSER node',
     'FROM debian:12-slim\nUSER root\nRUN apt-get install -y x\nUSER 1000:1000',
     'FROM gcr.io/distroless/static-debian12:nonroot',
+    { name: 'Windows images have no root user', code: 'FROM mcr.microsoft.com/dotnet/aspnet:8.0-nanoserver-ltsc2022\nENTRYPOINT ["dotnet", "app.dll"]' },
     { name: 'USER inherited from the stage it is FROM', code: 'FROM node:20-slim AS base\nUSER node\nFROM base\nCMD ["node"]' },
     { name: 'build stages may be root', code: 'FROM node:20 AS build\nRUN x\nFROM node:20-slim\nUSER node' },
   ],

@@ -27,7 +27,8 @@ export default defineRule({
     const nonRootBase = (stage: Stage): boolean => {
       let s: Stage = stage;
       while (s.baseStage !== null) s = ctx.model.stages[s.baseStage]!;
-      return /nonroot|rootless|unprivileged/i.test(s.image);
+      // Windows images have ContainerUser/ContainerAdministrator, not root; USER semantics differ.
+      return /nonroot|rootless|unprivileged|nanoserver|servercore|mcr\.microsoft\.com\/windows/i.test(s.image);
     };
     return {
       end() {

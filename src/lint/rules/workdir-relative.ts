@@ -17,7 +17,8 @@ export default defineRule({
     return {
       instruction(inst) {
         if (inst.keyword !== 'WORKDIR' || inst.stage < 0) return;
-        const path = inst.argsSpan ? ctx.model.text.slice(inst.argsSpan.start, inst.argsSpan.end).trim() : '';
+        // Raw text, so Windows paths keep their backslashes; quotes removed.
+        const path = (inst.argsSpan ? ctx.model.text.slice(inst.argsSpan.start, inst.argsSpan.end).trim() : '').replace(/^(["'])(.*)\1$/, '$2');
         if (path.startsWith('/') || path.startsWith('$') || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith('\\')) {
           absoluteSeen.add(inst.stage);
           return;

@@ -54,9 +54,12 @@ export function registerLint(program: Command, state: CommandState): void {
       await initShellParser();
       const results: LintResult[] = [];
       let unreadable = false;
-      for (const arg of files) {
+      // Read all inputs concurrently; lint (CPU-bound) and report in argument order.
+      const inputs = await Promise.allSettled(files.map((arg) => readDockerfileInput(arg)));
+      for (const settled of inputs) {
         try {
-          const input = await readDockerfileInput(arg);
+          if (settled.status === 'rejected') throw settled.reason;
+          const input = settled.value;
           const opts: Parameters<typeof lintTextSync>[1] = { file: input.file, rules, settings: config.rules };
           if (flags.target !== undefined) opts.target = flags.target;
           if (input.dockerignore !== undefined) opts.dockerignore = input.dockerignore;

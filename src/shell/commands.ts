@@ -164,6 +164,9 @@ function addCommand(node: Node, w: Walk, flags: Flags): ShellCommand | null {
   const words: Word[] = [];
   const assignments = new Map<string, string>();
   const redirects: Redirect[] = [];
+  const argumentIds = new Set<number>();
+  for (const a of node.childrenForFieldName('argument')) if (a) argumentIds.add(a.id);
+  const hasName = node.childForFieldName('name') !== null;
   for (const c of node.namedChildren) {
     if (!c) continue;
     if (c.type === 'variable_assignment') {
@@ -172,7 +175,7 @@ function addCommand(node: Node, w: Walk, flags: Flags): ShellCommand | null {
       if (name) assignments.set(name, value ? unquote(value).text : '');
     } else if (c.type === 'file_redirect' || c.type === 'herestring_redirect') {
       redirects.push(redirectOf(c));
-    } else if (c.type === 'command_name' || node.childForFieldName('name') === null || isArgument(node, c)) {
+    } else if (c.type === 'command_name' || !hasName || argumentIds.has(c.id)) {
       words.push(wordOf(c, w));
     }
   }
@@ -195,11 +198,6 @@ function addCommand(node: Node, w: Walk, flags: Flags): ShellCommand | null {
   w.commands.push(cmd);
   if (SHELLS.has(cmd.name)) nestedScript(node, cmd, w, flags);
   return cmd;
-}
-
-function isArgument(cmd: Node, child: Node): boolean {
-  for (const a of cmd.childrenForFieldName('argument')) if (a && a.id === child.id) return true;
-  return false;
 }
 
 function redirectOf(node: Node): Redirect {

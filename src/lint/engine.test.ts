@@ -23,6 +23,11 @@ describe('lintText', () => {
     expect(await ids(text)).toEqual([]);
   });
 
+  it('accepts a reason after the id list', async () => {
+    const text = 'FROM alpine:3.20\n# hadolint ignore=DL3019 we need the index for apk info later\nRUN apk add x\nUSER app\n';
+    expect(await ids(text)).toEqual([]);
+  });
+
   it('honours global ignores', async () => {
     const text = '# whittle global ignore=apk-no-cache\nFROM alpine:3.20\nRUN apk add x\nUSER app\n';
     expect(await ids(text)).toEqual([]);

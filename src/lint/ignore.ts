@@ -33,7 +33,9 @@ export function collectSuppressions(model: DockerfileModel, hadolint: Map<string
     const m = PATTERN.exec(c.text);
     if (!m) continue;
     const ids = new Set<string>();
-    for (const raw of m[3]!.split(',')) {
+    // Ids are separated by commas; anything after the list (a reason) is ignored.
+    const list = /^[\w-]+(?:\s*,\s*[\w-]+)*/.exec(m[3]!.trim())?.[0] ?? '';
+    for (const raw of list.split(',')) {
       const id = raw.trim();
       if (!id) continue;
       if (m[1]!.toLowerCase() === 'hadolint') for (const mapped of hadolint.get(id.toUpperCase()) ?? []) ids.add(mapped);

@@ -23,6 +23,7 @@ ruleTester(rule, {
     { name: 'cleanup only on failure (||) does not count', code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl || rm -rf /var/lib/apt/lists/*', errors: [{ messageId: 'missing', line: 2 }] },
     { name: 'position inside continuation lines', code: 'FROM debian:12\nRUN set -eux; \\\n    apt-get update; \\\n    apt-get install -y curl', errors: [{ messageId: 'missing', line: 3, column: 5 }] },
     { name: 'heredoc body positions', code: 'FROM debian:12\nRUN <<EOF\napt-get update\napt-get install -y curl\nEOF\n', errors: [{ messageId: 'missing', line: 3, column: 1 }] },
+    { name: 'escape directive: positions after backtick continuations', code: '# escape=`\nFROM debian:12\nRUN echo start && `\n    apt-get update && `\n    apt-get install -y curl', errors: [{ messageId: 'missing', line: 4, column: 5 }] },
     { name: 'CRLF line endings', code: 'FROM debian:12\r\nRUN apt-get update \\\r\n && apt-get install -y curl\r\n', errors: [{ messageId: 'missing', line: 2, column: 5 }] },
     {
       name: 'build-only stage gets cache-mount advice',

@@ -52,6 +52,8 @@ export interface ShellScript {
   pipefail: boolean;
   /** The parser had to recover from syntax it could not read. */
   hasErrors: boolean;
+  /** Top-level statements (lines or `;`-separated parts; an `a && b` chain is one). */
+  statements: number;
 }
 
 type OffsetMap = (scriptOffset: number) => number;
@@ -307,7 +309,8 @@ export function analyzeShell(text: string, toDoc: OffsetMap = (i) => i): ShellSc
         }
       }
     }
-    return { commands: w.commands, errexit, pipefail, hasErrors: tree.rootNode.hasError };
+    const statements = tree.rootNode.namedChildren.filter((c) => c !== null && c.type !== 'comment').length;
+    return { commands: w.commands, errexit, pipefail, hasErrors: tree.rootNode.hasError, statements };
   } finally {
     tree.delete();
   }

@@ -17,6 +17,7 @@ import duplicateStageName from './duplicate-stage-name.js';
 import exposeSshPort from './expose-ssh-port.js';
 import goBuildCache from './go-build-cache.js';
 import heavyBaseImage from './heavy-base-image.js';
+import heredocWithoutErrexit from './heredoc-without-errexit.js';
 import jsonArgsRecommended from './json-args-recommended.js';
 import maintainerDeprecated from './maintainer-deprecated.js';
 import nodePackageCache from './node-package-cache.js';
@@ -63,6 +64,7 @@ export const rules = [
   jsonArgsRecommended,
   workdirRelative,
   runCd,
+  heredocWithoutErrexit,
   duplicateStageName,
   undefinedArgInFrom,
   maintainerDeprecated,

@@ -1,7 +1,5 @@
 // Shared predicates over shell commands and instructions: options (long, short and bundled),
 // positional arguments, package-manager verbs, deletions, cache mounts, image references.
-import type { Instruction } from '../dockerfile/model.js';
-import type { Span } from '../dockerfile/positions.js';
 import type { ShellCommand, Word } from '../shell/commands.js';
 import type { RunInfo, StageFacts } from './types.js';
 
@@ -18,17 +16,6 @@ export function hasOption(cmd: ShellCommand, longs: readonly string[], shorts = 
     }
   }
   return false;
-}
-
-/** optionWord returns the word of an option (for positions), or undefined. */
-export function optionWord(cmd: ShellCommand, longs: readonly string[], shorts = ''): Word | undefined {
-  for (let i = 1; i < cmd.words.length; i++) {
-    const w = cmd.words[i]!;
-    const t = w.text;
-    if (t.startsWith('--') && longs.includes(t.slice(2).split('=')[0]!)) return w;
-    if (shorts && /^-[A-Za-z]+$/.test(t) && [...t.slice(1)].some((c) => shorts.includes(c))) return w;
-  }
-  return undefined;
 }
 
 /** positionals lists non-option words after the program; options in withValue consume the next word. */
@@ -126,21 +113,6 @@ export function cacheMount(run: RunInfo, paths: readonly string[]): boolean {
 /** ships says whether findings about size apply (the stage is part of the image that ships). */
 export function ships(stage: StageFacts | null | undefined): boolean {
   return stage ? stage.ships : true;
-}
-
-/** wordsSpan covers the given words. */
-export function wordSpan(words: readonly Word[]): Span {
-  return { start: words[0]!.span.start, end: words[words.length - 1]!.span.end };
-}
-
-/** commandNameSpan is where the program name is written. */
-export function nameSpan(cmd: ShellCommand): Span {
-  return cmd.words[0]!.span;
-}
-
-/** keywordOf reports at the instruction keyword. */
-export function keywordSpan(inst: Instruction): Span {
-  return inst.keywordSpan;
 }
 
 /** ImageRef splits `registry/repo/name:tag@digest`. */

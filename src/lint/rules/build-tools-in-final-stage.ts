@@ -65,7 +65,7 @@ export default defineRule({
           const isBuild =
             (c.name === 'go' && v === 'build') ||
             (c.name === 'cargo' && (v === 'build' || v === 'install')) ||
-            ((c.name === 'mvn' || c.name === 'mvnw' || c.name === './mvnw') && /package|install|verify/.test(c.words.map((w) => w.text).join(' '))) ||
+            ((c.name === 'mvn' || c.name === 'mvnw') && /package|install|verify/.test(c.words.map((w) => w.text).join(' '))) ||
             ((c.name === 'gradle' || c.name === 'gradlew') && c.words.length > 1);
           if (isBuild) {
             ctx.report({ messageId: 'command', span: { start: c.words[0]!.span.start, end: c.span.end }, data: { command: `${c.name} ${v}`.trim() } });

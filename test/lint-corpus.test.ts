@@ -65,6 +65,31 @@ describe('lint corpus', () => {
     expect(formatText(all, false).split('\n').length).toBeGreaterThan(corpus.length);
   });
 
+  it('survives truncated and scrambled variants of every file without crashing', () => {
+    // Deterministic PRNG (mulberry32) so failures reproduce.
+    let seed = 0x5eed;
+    const rand = (): number => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const noise = ['\\', '`', '"', "'", '<<EOF', '$(', '${', '|', '&&', '\n', '\r\n', '#', '[', ']', '--mount=', ' '];
+    for (const c of corpus) {
+      for (let k = 0; k < 6; k++) {
+        const at = Math.floor(rand() * c.text.length);
+        const variant =
+          k % 3 === 0
+            ? c.text.slice(0, at)
+            : k % 3 === 1
+              ? c.text.slice(0, at) + noise[Math.floor(rand() * noise.length)] + c.text.slice(at)
+              : c.text.split('\n').sort(() => rand() - 0.5).join('\n');
+        const r = lintTextSync(variant, { file: c.name });
+        expect(r.diagnostics.filter((d) => d.messageId === 'internal'), `${c.name} variant ${k}`).toEqual([]);
+      }
+    }
+  });
+
   it('finding counts per file match the snapshot', () => {
     const counts: Record<string, string> = {};
     for (const c of corpus) {

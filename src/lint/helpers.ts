@@ -76,16 +76,33 @@ function normalize(p: string): string {
   return p.replace(/^(?:~|\$HOME|\$\{HOME\})(?=\/|$)/, '/root').replace(/\/+$/, '').replace(/\/\.$/, '') || '/';
 }
 
-/** deletes tells whether `cmd` is an rm that removes `path` (a directory's contents count). */
-export function deletes(cmd: ShellCommand, path: string): boolean {
-  if (cmd.name !== 'rm' || cmd.fallback) return false;
+/** Lookup resolves ENV/ARG names for words with expansions ($DIR/*); undefined leaves them as written. */
+export type Lookup = (name: string) => string | undefined;
+
+function removesArg(arg: string, target: string): boolean {
+  if (arg === target) return true;
+  if (arg === `${target}/*` || arg === `${target}/**`) return true;
+  if (target.startsWith(`${arg}/`)) return true;
+  return arg.includes('*') && globToRegExp(arg).test(target);
+}
+
+/**
+ * deletes tells whether `cmd` removes `path` (a file inside a directory counts): `rm` with the path,
+ * a parent directory or a matching glob, or `find <parent> … -delete` / `-exec rm`. Words with
+ * $VARIABLES are resolved through `lookup` (ENV/ARG values) when given.
+ */
+export function deletes(cmd: ShellCommand, path: string, lookup?: Lookup): boolean {
+  if (cmd.fallback) return false;
   const target = normalize(path);
-  for (const w of positionals(cmd)) {
-    const arg = normalize(w.text);
-    if (arg === target) return true;
-    if (arg === `${target}/*` || arg === `${target}/**`) return true;
-    if (target.startsWith(`${arg}/`)) return true;
-    if (arg.includes('*') && globToRegExp(arg).test(target)) return true;
+  const text = (w: Word): string => normalize(w.literal || !lookup ? w.text : expandVars(w.text, lookup));
+  if (cmd.name === 'rm') return positionals(cmd).some((w) => removesArg(text(w), target));
+  if (cmd.name === 'find') {
+    const words = cmd.words.map((w) => w.text);
+    const deleting = words.includes('-delete') || words.some((w, i) => w === '-exec' && /(?:^|\/)rm$/.test(words[i + 1] ?? ''));
+    if (!deleting) return false;
+    const roots = cmd.words.slice(1).filter((w) => !w.text.startsWith('-') && !w.text.startsWith('(') && !w.text.startsWith('!'));
+    const root = roots[0];
+    return root !== undefined && (target === text(root) || target.startsWith(`${text(root)}/`));
   }
   return false;
 }

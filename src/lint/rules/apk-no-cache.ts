@@ -26,7 +26,7 @@ export default defineRule({
           const add = positionals(c, APK_VALUE_OPTS)[0];
           if (!add || add.text !== 'add') continue;
           if (hasOption(c, ['no-cache'])) continue;
-          if (laterCommands(run, c.order).some((l) => deletes(l, '/var/cache/apk/x'))) continue;
+          if (laterCommands(run, c.order).some((l) => deletes(l, '/var/cache/apk/x', (n) => ctx.envAt(run.inst, n)))) continue;
           const shipped = ships(ctx.stageOf(run.inst));
           ctx.report({
             messageId: shipped ? 'missing' : 'buildStage',

@@ -58,10 +58,10 @@ export default defineRule({
             const idx = c.words.findIndex((w) => w.text.startsWith('--cache'));
             const dir = c.words[idx]!.text.includes('=') ? c.words[idx]!.text.split('=')[1]! : c.words[idx + 1]?.text ?? '';
             if (run.mounts.some((m) => (m.get('type') === 'cache' || m.get('type') === 'tmpfs') && (m.get('target') ?? '') === dir.replace(/\/+$/, ''))) continue;
-            if (laterCommands(run, c.order).some((l) => deletes(l, `${dir}/x`))) continue;
+            if (laterCommands(run, c.order).some((l) => deletes(l, `${dir}/x`, (n) => ctx.envAt(run.inst, n)))) continue;
           }
           const later = laterCommands(run, c.order);
-          if (later.some((l) => tool.cleans(l) || deletes(l, `${cache}/x`))) continue;
+          if (later.some((l) => tool.cleans(l) || deletes(l, `${cache}/x`, (n) => ctx.envAt(run.inst, n)))) continue;
           const data = { tool: c.name, cache, clean: tool.clean };
           if (ships(ctx.stageOf(run.inst))) ctx.report({ messageId: 'missing', span: c.words[0]!.span, data });
           else ctx.report({ messageId: 'buildStage', span: c.words[0]!.span, data, severity: 'info' });

@@ -26,7 +26,7 @@ export default defineRule({
           if (hasOption(c, ['no-cache-dir'])) continue;
           if (c.assignments.has('PIP_NO_CACHE_DIR')) continue;
           const later = laterCommands(run, c.order);
-          if (later.some((l) => deletes(l, '/root/.cache/pip/x') || (/^pip/.test(l.name) && l.words[1]?.text === 'cache' && l.words[2]?.text === 'purge'))) continue;
+          if (later.some((l) => deletes(l, '/root/.cache/pip/x', (n) => ctx.envAt(run.inst, n)) || (/^pip/.test(l.name) && l.words[1]?.text === 'cache' && l.words[2]?.text === 'purge'))) continue;
           const shipped = ships(ctx.stageOf(run.inst));
           const install = c.words.find((w) => w.text === 'install')!;
           ctx.report({

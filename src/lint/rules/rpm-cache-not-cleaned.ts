@@ -41,7 +41,7 @@ export default defineRule({
           if (!v || !INSTALL_VERBS.has(v)) continue;
           if (cacheMount(run, [m.cache])) continue;
           const later = laterCommands(run, c.order);
-          if (later.some((l) => cleans(l, c.name) || deletes(l, `${m.cache}/x`))) continue;
+          if (later.some((l) => cleans(l, c.name) || deletes(l, `${m.cache}/x`, (n) => ctx.envAt(run.inst, n)))) continue;
           const data = { manager: c.name, cache: m.cache, clean: m.clean };
           if (ships(ctx.stageOf(run.inst))) ctx.report({ messageId: 'missing', span: c.words[0]!.span, data });
           else ctx.report({ messageId: 'buildStage', span: c.words[0]!.span, data, severity: 'info' });

@@ -7,6 +7,10 @@ ruleTester(rule, {
     { name: 'removed again in the same RUN', code: 'FROM python:3.12-slim\nRUN apt-get install -y gcc libpq-dev && pip install psycopg2 && apt-get purge -y gcc libpq-dev' },
     { name: 'apk virtual group deleted', code: 'FROM alpine:3.20\nRUN apk add --no-cache --virtual .build-deps gcc musl-dev && make && apk del .build-deps' },
     'FROM node:20-slim\nRUN npm ci --omit=dev',
+    {
+      name: 'apt-mark auto + purge --auto-remove (official image idiom)',
+      code: 'FROM debian:12-slim\nRUN set -eux; \\\n  saved="$(apt-mark showmanual)"; \\\n  apt-get update; \\\n  apt-get install -y --no-install-recommends gcc libc6-dev make; \\\n  make; \\\n  apt-mark auto \'.*\' > /dev/null; \\\n  apt-mark manual $saved; \\\n  apt-get purge -y --auto-remove -o APT::AutoRemove::RecommendsImportant=false; \\\n  rm -rf /var/lib/apt/lists/*',
+    },
     { name: 'NODE_ENV=production', code: 'FROM node:20-slim\nENV NODE_ENV=production\nRUN npm ci' },
     'FROM debian:12-slim\nRUN apt-get install -y libpq5 ca-certificates',
   ],

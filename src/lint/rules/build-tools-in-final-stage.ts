@@ -14,6 +14,13 @@ function installedPackages(c: ShellCommand): Word[] {
 
 /** removesLater: the same RUN removes the package (apt-get purge, apk del, yum remove, a --virtual group). */
 function removedLater(later: ShellCommand[], pkg: string, virtual: string | null): boolean {
+  // The official-image idiom: `apt-mark auto '.*'` … `apt-get purge -y --auto-remove` removes
+  // everything not marked manual again, build dependencies included.
+  const markAuto = later.findIndex((l) => l.name === 'apt-mark' && l.words[1]?.text === 'auto');
+  if (markAuto >= 0 && later.slice(markAuto).some((l) => {
+    const v = aptVerb(l);
+    return v === 'autoremove' || ((v === 'purge' || v === 'remove') && hasOption(l, ['auto-remove', 'autoremove']));
+  })) return true;
   return later.some((l) => {
     const v = aptVerb(l);
     const p = positionals(l).map((w) => w.text);

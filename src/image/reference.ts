@@ -7,6 +7,7 @@ import { WhittleError, wrap } from '../errors.js';
 import { DirSource, TarSource, type FileSource } from '../internal/file-source.js';
 import { dockerArchiveImage } from '../sources/tarball/index.js';
 import { isLayout, layoutImage } from '../sources/layout/index.js';
+import { registryImage, registryOptionsFromEnv } from '../sources/registry/index.js';
 import type { Image } from './image.js';
 import { parsePlatform } from './platform.js';
 import type { SelectOptions } from './select.js';
@@ -51,11 +52,12 @@ const TRANSPORTS: Record<string, Opener> = {
     if (s.isDirectory()) throw new WhittleError('bad-reference', `${p.path} is a directory (use oci: for a layout directory)`);
     return layoutImage(await TarSource.open(p.path), reference, { ...select, ...(p.ref !== undefined ? { ref: p.ref } : {}) });
   },
+  docker: async (p, reference, select) =>
+    registryImage(p.ref !== undefined ? `${p.path}:${p.ref}` : p.path, reference, select, registryOptionsFromEnv()),
 };
 
 /** PLANNED transports are recognized so users get a clear message instead of "unknown transport". */
 const PLANNED: Record<string, string> = {
-  docker: 'registries (docker://) are not supported yet',
   'docker-daemon': 'reading from a Docker engine (docker-daemon:) is not supported yet; use `docker save -o img.tar IMAGE` and docker-archive:img.tar',
 };
 

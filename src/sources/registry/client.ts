@@ -1,0 +1,214 @@
+// A thin client for the OCI distribution API on Node's global fetch (undici): token and Basic
+// auth from `WWW-Authenticate` challenges, manual redirects (Authorization is never forwarded to
+// another host: blob storage redirects to S3/CDNs), retries with backoff on 429/5xx and broken
+// connections, and one clear error line per failure naming host and repository.
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { WhittleError } from '../../errors.js';
+import { digestOf } from '../../image/digest.js';
+import { MediaType } from '../../image/mediatypes.js';
+import { findCredentials, parseChallenge, type Credentials } from './auth.js';
+import { apiHost, isLocalHost } from './name.js';
+
+export const MANIFEST_ACCEPT = [MediaType.ociIndex, MediaType.ociManifest, MediaType.dockerManifestList, MediaType.dockerManifest].join(', ');
+
+export interface ClientOptions {
+  /** plain http (and no TLS verification); implied for localhost/127.0.0.1. */
+  insecure?: boolean;
+  creds?: Credentials;
+  /** attempts for idempotent requests; default 4. */
+  attempts?: number;
+  /** first backoff delay in ms; doubles each attempt. Default 500. */
+  backoffMs?: number;
+}
+
+interface RequestOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: Uint8Array | Readable;
+  /** repository the request is about (token scope). */
+  repository: string;
+  /** push scope: pull,push. */
+  push?: boolean;
+  /** statuses that are not errors (returned to the caller). */
+  ok?: number[];
+  /** extra repositories to ask pull access for (cross-repository mounts). */
+  alsoPull?: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class RegistryClient {
+  readonly base: string;
+  private creds: Credentials | undefined;
+  private credsLoaded = false;
+  private tokens = new Map<string, string>();
+  private basic = false;
+
+  constructor(
+    readonly host: string,
+    private readonly opts: ClientOptions = {},
+  ) {
+    const scheme = opts.insecure || isLocalHost(host) ? 'http' : 'https';
+    this.base = `${scheme}://${apiHost(host)}`;
+    this.creds = opts.creds;
+    this.credsLoaded = opts.creds !== undefined;
+  }
+
+  private async credentials(): Promise<Credentials | undefined> {
+    if (!this.credsLoaded) {
+      this.creds = await findCredentials(this.host);
+      this.credsLoaded = true;
+    }
+    return this.creds;
+  }
+
+  private scope(o: RequestOptions): string {
+    const scopes = [`repository:${o.repository}:${o.push ? 'pull,push' : 'pull'}`];
+    if (o.alsoPull) scopes.push(`repository:${o.alsoPull}:pull`);
+    return scopes.join(' ');
+  }
+
+  private async authHeader(o: RequestOptions): Promise<string | undefined> {
+    const token = this.tokens.get(this.scope(o));
+    if (token) return `Bearer ${token}`;
+    if (this.basic) {
+      const c = await this.credentials();
+      if (c) return `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`;
+    }
+    return undefined;
+  }
+
+  private fail(status: number, what: string, o: RequestOptions, detail = ''): never {
+    const where = `${this.host}/${o.repository}`;
+    const d = detail ? `: ${detail}` : '';
+    if (status === 401) throw new WhittleError('io', `${what}: ${where}: authentication required or credentials rejected (401)${d}`);
+    if (status === 403) throw new WhittleError('io', `${what}: ${where}: access denied (403)${d}`);
+    if (status === 404) throw new WhittleError('not-found', `${what}: ${where}: not found (404)${d}`);
+    throw new WhittleError('io', `${what}: ${where}: registry answered ${status}${d}`);
+  }
+
+  private async authenticate(res: Response, o: RequestOptions, what: string): Promise<void> {
+    const header = res.headers.get('www-authenticate');
+    if (!header) this.fail(401, what, o);
+    const { scheme, params } = parseChallenge(header);
+    const creds = await this.credentials();
+    if (scheme === 'basic') {
+      if (!creds || this.basic) this.fail(401, what, o, creds ? 'credentials rejected' : 'no credentials (use --creds or docker login)');
+      this.basic = true;
+      return;
+    }
+    if (scheme !== 'bearer' || !params.realm) this.fail(401, what, o, `unsupported challenge ${JSON.stringify(header)}`);
+    const url = new URL(params.realm);
+    if (params.service) url.searchParams.set('service', params.service);
+    for (const s of this.scope(o).split(' ')) url.searchParams.append('scope', s);
+    const headers: Record<string, string> = {};
+    if (creds) headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+    let tr: Response;
+    try {
+      tr = await fetch(url, { headers });
+    } catch (err) {
+      throw new WhittleError('io', `${what}: token server ${url.host}: ${(err as Error).message}`, { cause: err });
+    }
+    if (!tr.ok) this.fail(tr.status, `${what}: token from ${url.host}`, o);
+    const j = (await tr.json()) as { token?: string; access_token?: string };
+    const token = j.token ?? j.access_token;
+    if (!token) throw new WhittleError('io', `${what}: token server ${url.host} sent no token`);
+    if (this.tokens.has(this.scope(o))) this.fail(401, what, o, 'token rejected');
+    this.tokens.set(this.scope(o), token);
+  }
+
+  /** request sends one API request (path under /v2/ or an absolute URL) with auth, redirects and retries. */
+  async request(pathOrUrl: string, o: RequestOptions, what: string): Promise<Response> {
+    const attempts = o.body instanceof Readable ? 1 : (this.opts.attempts ?? 4);
+    let authTries = 0;
+    for (let attempt = 1; ; attempt++) {
+      let url = new URL(pathOrUrl, this.base);
+      let res: Response;
+      try {
+        const auth = await this.authHeader(o);
+        let sameHost = true;
+        for (let hops = 0; ; hops++) {
+          const headers: Record<string, string> = { ...o.headers };
+          if (auth && sameHost) headers.authorization = auth;
+          const init: RequestInit & { duplex?: string } = { method: o.method ?? 'GET', headers, redirect: 'manual' };
+          if (o.body instanceof Readable) {
+            init.body = Readable.toWeb(o.body) as unknown as ReadableStream;
+            init.duplex = 'half';
+          } else if (o.body) init.body = o.body as unknown as BodyInit;
+          res = await fetch(url, init);
+          if (res.status >= 300 && res.status < 400 && res.headers.get('location') && hops < 8) {
+            await res.body?.cancel();
+            const next = new URL(res.headers.get('location')!, url);
+            if (next.host !== url.host) sameHost = false;
+            url = next;
+            continue;
+          }
+          break;
+        }
+      } catch (err) {
+        if (attempt < attempts) {
+          await sleep((this.opts.backoffMs ?? 500) * 2 ** (attempt - 1));
+          continue;
+        }
+        const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+        const why = cause?.code === 'ECONNREFUSED' ? `cannot connect to ${url.host} (is the registry running? plain http needs --insecure)` : (cause?.message ?? (err as Error).message);
+        throw new WhittleError('io', `${what}: ${this.host}/${o.repository}: ${why}`, { cause: err });
+      }
+      if (res.status === 401 && authTries < 2 && !(o.body instanceof Readable && authTries > 0)) {
+        authTries++;
+        await res.body?.cancel();
+        await this.authenticate(res, o, what);
+        attempt--;
+        continue;
+      }
+      if ((res.status === 429 || res.status >= 500) && attempt < attempts) {
+        await res.body?.cancel();
+        const retryAfter = Number(res.headers.get('retry-after'));
+        await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 30) * 1000 : (this.opts.backoffMs ?? 500) * 2 ** (attempt - 1));
+        continue;
+      }
+      if (res.ok || o.ok?.includes(res.status)) return res;
+      let detail = '';
+      try {
+        const j = (await res.json()) as { errors?: { code?: string; message?: string }[] };
+        detail = (j.errors ?? []).map((e) => [e.code, e.message].filter(Boolean).join(' ')).join('; ');
+      } catch {
+        /* not JSON */
+      }
+      this.fail(res.status, what, o, detail);
+    }
+  }
+
+  /** getManifest fetches a manifest or index by tag or digest; checks the bytes against the digest. */
+  async getManifest(repository: string, reference: string): Promise<{ raw: Uint8Array; mediaType: string; digest: string }> {
+    const what = `reading manifest ${reference}`;
+    const res = await this.request(`/v2/${repository}/manifests/${reference}`, { repository, headers: { accept: MANIFEST_ACCEPT } }, what);
+    const raw = new Uint8Array(await res.arrayBuffer());
+    const expected = reference.includes(':') ? reference : res.headers.get('docker-content-digest');
+    const digest = digestOf(raw, expected?.split(':')[0] ?? 'sha256');
+    if (expected && digest !== expected) {
+      throw new WhittleError('digest-mismatch', `${this.host}/${repository}@${reference}: manifest hashes to ${digest}, expected ${expected}`);
+    }
+    const mediaType = (res.headers.get('content-type') ?? '').split(';')[0]!.trim();
+    return { raw, mediaType, digest };
+  }
+
+  /** headManifest resolves a tag to a digest (HEAD), or undefined when the registry does not say. */
+  async headManifest(repository: string, reference: string): Promise<string | undefined> {
+    const res = await this.request(`/v2/${repository}/manifests/${reference}`, { repository, method: 'HEAD', headers: { accept: MANIFEST_ACCEPT } }, `resolving ${reference}`);
+    return res.headers.get('docker-content-digest') ?? undefined;
+  }
+
+  /** openBlob streams a blob (unverified: the image model verifies digests on the bytes received). */
+  async openBlob(repository: string, digest: string): Promise<Readable> {
+    const res = await this.request(`/v2/${repository}/blobs/${digest}`, { repository }, `reading blob ${digest}`);
+    if (!res.body) throw new WhittleError('io', `reading blob ${digest}: empty response`);
+    return Readable.fromWeb(res.body as unknown as WebReadableStream);
+  }
+
+  async hasBlob(repository: string, digest: string, push = false): Promise<boolean> {
+    const res = await this.request(`/v2/${repository}/blobs/${digest}`, { repository, push, method: 'HEAD', ok: [404] }, `checking blob ${digest}`);
+    return res.status !== 404;
+  }
+}

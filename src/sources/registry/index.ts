@@ -1,0 +1,53 @@
+// The `docker://HOST/REPO[:TAG|@DIGEST]` source: manifests and indexes are fetched with all four
+// manifest types in Accept, an index goes through selectManifest (--platform), and layers stream
+// straight from the registry into the image model, which checks every digest on the bytes received.
+import { WhittleError } from '../../errors.js';
+import { documentKind, parseIndex, parseJson } from '../../image/documents.js';
+import type { Image } from '../../image/image.js';
+import { fromManifest, type BlobStore } from '../../image/partial/index.js';
+import { selectManifest, type SelectOptions } from '../../image/select.js';
+import { RegistryClient, type ClientOptions } from './client.js';
+import { formatName, parseRegistryName } from './name.js';
+
+export { RegistryClient, type ClientOptions } from './client.js';
+export { parseRegistryName, formatName, type RegistryName } from './name.js';
+export { findCredentials, parseCreds, type Credentials } from './auth.js';
+
+/** registryOptionsFromEnv: WHITTLE_INSECURE_REGISTRY=1 and WHITTLE_REGISTRY_CREDS=user:pass. */
+export function registryOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): ClientOptions {
+  const o: ClientOptions = {};
+  if (env.WHITTLE_INSECURE_REGISTRY === '1' || env.WHITTLE_INSECURE_REGISTRY === 'true') o.insecure = true;
+  if (env.WHITTLE_REGISTRY_CREDS) {
+    const c = env.WHITTLE_REGISTRY_CREDS;
+    const i = c.indexOf(':');
+    o.creds = { username: i < 0 ? c : c.slice(0, i), password: i < 0 ? '' : c.slice(i + 1) };
+  }
+  return o;
+}
+
+/** registryImage opens one image of a registry; `name` is what follows `docker:`. */
+export async function registryImage(name: string, reference: string, select: SelectOptions, opts: ClientOptions = {}): Promise<Image> {
+  const n = parseRegistryName(name);
+  const client = new RegistryClient(n.host, opts);
+  const top = await client.getManifest(n.repository, n.digest ?? n.tag!);
+  const store: BlobStore = {
+    openBlob: (d) => client.openBlob(n.repository, d.digest),
+    readBlob: async (d) => {
+      const s = await client.openBlob(n.repository, d.digest);
+      const chunks: Buffer[] = [];
+      for await (const c of s) chunks.push(c as Buffer);
+      return Buffer.concat(chunks);
+    },
+  };
+  const doc = parseJson(top.raw, `manifest of ${formatName(n)}`);
+  const kind = documentKind(doc, top.mediaType);
+  let raw = top.raw;
+  if (kind === 'index') {
+    const index = parseIndex(top.raw, `index of ${formatName(n)}`);
+    const picked = await selectManifest(async (d) => (await client.getManifest(n.repository, d.digest)).raw, index, select, formatName(n));
+    raw = picked.raw;
+  } else if (kind !== 'manifest') {
+    throw new WhittleError('unsupported-media-type', `${formatName(n)}: unsupported manifest type ${top.mediaType || 'unknown'} (schema 1 manifests are not supported)`);
+  }
+  return fromManifest({ reference, rawManifest: raw, store, tags: n.tag !== undefined ? [`${n.host}/${n.repository}:${n.tag}`] : [] });
+}

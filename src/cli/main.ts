@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { WhittleError } from '../errors.js';
 import { registerAnalyze } from './analyze.js';
 import { registerLint } from './lint.js';
+import { registerContext } from './context.js';
 
 /** ExitCode is what every command returns to main. */
 export const ExitCode = { ok: 0, failed: 1, badInput: 2 } as const;
@@ -22,6 +23,7 @@ export function buildProgram(state: CommandState): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerAnalyze(program, state);
   registerLint(program, state);
+  registerContext(program, state);
   return program;
 }
 

@@ -1,0 +1,152 @@
+// .dockerignore parsing and matching, written by hand after moby's `patternmatcher` and buildkit's
+// `frontend/dockerfile/dockerignore.ReadAll` rather than taken from @balena/dockerignore: that
+// package follows `ignore`'s gitignore-flavoured API (a pattern matching a directory hides everything
+// below it even when a later `!` pattern names a file inside), while Docker evaluates every path on
+// its own, last matching pattern wins, with parent directories also tried against each pattern.
+// Rules followed here (checked against a Docker 20.10 engine by test/context-engine.test.ts):
+// - a line whose first byte is `#` is a comment (a `#` after leading spaces is a pattern);
+// - lines are trimmed; empty lines are dropped; a leading `!` marks a re-include (trimmed again);
+// - each pattern is path.Clean'ed and a leading `/` is stripped;
+// - `*` matches within one path segment, `?` one non-`/` character, `[...]` a class, `\` escapes;
+//   `**` matches any number of segments (`**/` may match none; a trailing `**` matches everything);
+// - a path is excluded when the last pattern matching it or one of its parent directories is not a
+//   `!` pattern.
+// The directory walk (walk.ts) still enters an excluded directory when a `!` pattern exists that
+// could match inside it, as the legacy builder's archive walk does.
+import path from 'node:path';
+
+export interface IgnorePattern {
+  /** The cleaned pattern without `!`. */
+  pattern: string;
+  exclusion: boolean;
+  /** 1-based line in the .dockerignore file. */
+  line: number;
+  regex: RegExp;
+}
+
+/** parseDockerignore reads the patterns of a .dockerignore file the way BuildKit's ReadAll does. */
+export function parseDockerignore(text: string): IgnorePattern[] {
+  const out: IgnorePattern[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    let raw = lines[i]!;
+    if (i === 0 && raw.charCodeAt(0) === 0xfeff) raw = raw.slice(1);
+    if (raw.endsWith('\r')) raw = raw.slice(0, -1);
+    if (raw.startsWith('#')) continue;
+    let p = raw.trim();
+    if (p === '') continue;
+    let exclusion = false;
+    if (p.startsWith('!')) {
+      exclusion = true;
+      p = p.slice(1).trim();
+    }
+    if (p.length > 0) {
+      p = path.posix.normalize(p);
+      if (p.length > 1 && p.endsWith('/')) p = p.slice(0, -1);
+      if (p.length > 1 && p.startsWith('/')) p = p.slice(1);
+    }
+    out.push({ pattern: p, exclusion, line: i + 1, regex: compile(p) });
+  }
+  return out;
+}
+
+const SPECIAL = new Set(['.', '+', '(', ')', '|', '{', '}', '$', '^']);
+
+/** compile turns one cleaned pattern into an anchored regular expression (patternmatcher.compile). */
+export function compile(pattern: string): RegExp {
+  let re = '^';
+  const chars = Array.from(pattern);
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i]!;
+    if (ch === '*') {
+      if (chars[i + 1] === '*') {
+        i++;
+        if (chars[i + 1] === '/') i++;
+        if (i + 1 >= chars.length) re += '.*';
+        else re += '(.*/)?';
+      } else {
+        re += '[^/]*';
+      }
+    } else if (ch === '?') {
+      re += '[^/]';
+    } else if (ch === '\\') {
+      if (i + 1 < chars.length) {
+        i++;
+        re += escapeChar(chars[i]!);
+      } else {
+        re += '\\\\';
+      }
+    } else if (ch === '[') {
+      // Go's filepath.Match negates a class with `^` (and regexp does too); keep the class as written.
+      re += '[';
+    } else if (ch === ']') {
+      re += ']';
+    } else if (SPECIAL.has(ch)) {
+      re += '\\' + ch;
+    } else {
+      re += escapeChar(ch);
+    }
+  }
+  re += '$';
+  try {
+    return new RegExp(re, 'su');
+  } catch {
+    // Docker reports a syntax error for the build; a pattern that cannot compile matches nothing here.
+    return /(?!)/;
+  }
+}
+
+function escapeChar(ch: string): string {
+  return /[\\^$.*+?()[\]{}|/]/.test(ch) ? '\\' + ch : ch;
+}
+
+/** Matcher answers "is this context path excluded?" for slash-separated paths relative to the root. */
+export class Matcher {
+  readonly hasExclusions: boolean;
+  constructor(readonly patterns: readonly IgnorePattern[]) {
+    this.hasExclusions = patterns.some((p) => p.exclusion);
+  }
+
+  /** excluded is patternmatcher.MatchesOrParentMatches: the last matching pattern decides. */
+  excluded(rel: string): boolean {
+    return this.decidingPattern(rel)?.exclusion === false;
+  }
+
+  /** decidingPattern returns the last pattern whose verdict applies to rel, or undefined. */
+  decidingPattern(rel: string): IgnorePattern | undefined {
+    let matched = false;
+    let decider: IgnorePattern | undefined;
+    const parents = rel.split('/').slice(0, -1);
+    for (const p of this.patterns) {
+      if (p.exclusion !== matched) continue;
+      let m = p.regex.test(rel);
+      if (!m && parents.length > 0) {
+        for (let i = 1; i <= parents.length && !m; i++) m = p.regex.test(parents.slice(0, i).join('/'));
+      }
+      if (m) {
+        matched = !p.exclusion;
+        decider = p;
+      }
+    }
+    return decider;
+  }
+
+  /**
+   * mustWalk tells whether an excluded directory still has to be entered because some `!` pattern
+   * could re-include something inside it (the legacy builder's rule: the pattern starts with the
+   * directory's path).
+   */
+  mustWalk(dirRel: string): boolean {
+    if (!this.hasExclusions) return false;
+    const prefix = dirRel + '/';
+    return this.patterns.some((p) => p.exclusion && (p.pattern + '/').startsWith(prefix));
+  }
+}
+
+/**
+ * dockerignoreFor finds the ignore file BuildKit uses: `<Dockerfile>.dockerignore` beside the
+ * Dockerfile wins over `<context>/.dockerignore`. Returns candidate paths in order of precedence.
+ */
+export function ignoreCandidates(contextDir: string, dockerfilePath: string): string[] {
+  return [`${dockerfilePath}.dockerignore`, path.join(contextDir, '.dockerignore')];
+}

@@ -56,4 +56,9 @@ export const CASES: readonly IgnoreCase[] = [
   { name: 'exclusion after dir re-include', ignore: 'node_modules\n!node_modules/pkg\nnode_modules/pkg/README.md\n' },
   { name: 'double star prefix file', ignore: '**/keep*\n' },
   { name: 'bare double star', ignore: '**\n!src/main.js\n' },
+  { name: 'wildcard re-include cannot reach into a skipped dir', ignore: 'a\n!**/keep.txt\n' },
+  { name: 'nested excluded dir re-include', ignore: 'a/b\n!a/b/keep.txt\n' },
+  { name: 'Dockerfile and .dockerignore excluded', ignore: 'Dockerfile\n.dockerignore\n*.md\n' },
+  { name: 'utf8 bom', ignore: '\ufefflogs\n' },
+  { name: 'parent segments beyond root', ignore: '../logs\n' },
 ];

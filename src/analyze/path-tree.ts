@@ -1,0 +1,82 @@
+// PathTree: a lean merged-filesystem map (path → small record) with a parent → children index,
+// so a whole directory can be removed without scanning every path.
+
+/** parentOf returns the parent path of a normalized path ("" for top-level entries). */
+export function parentOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? '' : path.slice(0, i);
+}
+
+/** PathTree maps paths to records of type R and knows each directory's children. */
+export class PathTree<R> {
+  readonly records = new Map<string, R>();
+  private readonly children = new Map<string, Set<string>>();
+
+  get(path: string): R | undefined {
+    return this.records.get(path);
+  }
+
+  has(path: string): boolean {
+    return this.records.has(path);
+  }
+
+  /** set stores a record and links path (and any unlinked ancestors) into the children index. */
+  set(path: string, record: R): void {
+    this.records.set(path, record);
+    let child = path;
+    while (child !== '') {
+      const parent = parentOf(child);
+      let set = this.children.get(parent);
+      if (!set) {
+        set = new Set();
+        this.children.set(parent, set);
+      }
+      if (set.has(child)) break;
+      set.add(child);
+      child = parent;
+    }
+  }
+
+  /** hasChildren says whether anything is stored below path. */
+  hasChildren(path: string): boolean {
+    const set = this.children.get(path);
+    return set !== undefined && set.size > 0;
+  }
+
+  /** descendants calls fn for every stored path strictly below path (records may be absent for implicit parents). */
+  descendants(path: string, fn: (path: string, record: R | undefined) => void): void {
+    const stack = [path];
+    while (stack.length > 0) {
+      const dir = stack.pop()!;
+      const set = this.children.get(dir);
+      if (!set) continue;
+      for (const child of set) {
+        fn(child, this.records.get(child));
+        stack.push(child);
+      }
+    }
+  }
+
+  /** removeBelow deletes everything strictly below path, calling fn for each stored record first. */
+  removeBelow(path: string, fn?: (path: string, record: R) => void): void {
+    const removed: string[] = [];
+    this.descendants(path, (p, r) => {
+      if (r !== undefined) fn?.(p, r);
+      removed.push(p);
+    });
+    for (const p of removed) {
+      this.records.delete(p);
+      this.children.delete(p);
+    }
+    this.children.delete(path);
+  }
+
+  /** remove deletes path and everything below it, calling fn for each stored record (path itself included). */
+  remove(path: string, fn?: (path: string, record: R) => void): void {
+    this.removeBelow(path, fn);
+    const own = this.records.get(path);
+    if (own !== undefined) fn?.(path, own);
+    this.records.delete(path);
+    if (path !== '') this.children.get(parentOf(path))?.delete(path);
+  }
+}

@@ -59,6 +59,8 @@ export const CASES: readonly IgnoreCase[] = [
   { name: 'wildcard re-include cannot reach into a skipped dir', ignore: 'a\n!**/keep.txt\n' },
   { name: 'nested excluded dir re-include', ignore: 'a/b\n!a/b/keep.txt\n' },
   { name: 'Dockerfile and .dockerignore excluded', ignore: 'Dockerfile\n.dockerignore\n*.md\n' },
+  { name: 'negated class caret', ignore: '[^R]*.md\n' },
+  { name: 'negated class bang', ignore: '[!R]*.md\n' },
   { name: 'utf8 bom', ignore: '\ufefflogs\n' },
   { name: 'parent segments beyond root', ignore: '../logs\n' },
 ];

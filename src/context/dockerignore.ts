@@ -50,7 +50,8 @@ export function parseDockerignore(text: string): IgnorePattern[] {
   return out;
 }
 
-const SPECIAL = new Set(['.', '+', '(', ')', '|', '{', '}', '$', '^']);
+// patternmatcher's shouldEscape set: `^` is not in it, so `[^a]` negates a class as in Go's regexp.
+const SPECIAL = new Set(['.', '+', '(', ')', '|', '{', '}', '$']);
 
 /** compile turns one cleaned pattern into an anchored regular expression (patternmatcher.compile). */
 export function compile(pattern: string): RegExp {
@@ -84,7 +85,8 @@ export function compile(pattern: string): RegExp {
     } else if (SPECIAL.has(ch)) {
       re += '\\' + ch;
     } else {
-      re += escapeChar(ch);
+      // An unescaped `^` reaches the regexp as is (class negation, or an anchor that cannot match).
+      re += ch === '^' ? '^' : escapeChar(ch);
     }
   }
   re += '$';

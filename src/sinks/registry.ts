@@ -1,0 +1,102 @@
+// Pushing an Image to `docker://HOST/REPO[:TAG]`: only blobs the registry lacks are sent (HEAD
+// first), a blob another repository of the same registry holds is mounted (`mountFrom`), uploads
+// are POST then PUT with the streamed body (single-POST uploads are not used: some registries
+// accept the body and discard it), and the manifest is PUT by tag (or by digest when no tag).
+import { WhittleError } from '../errors.js';
+import { digestOf } from '../image/digest.js';
+import { MediaType } from '../image/mediatypes.js';
+import type { Image } from '../image/image.js';
+import { RegistryClient, type ClientOptions } from '../sources/registry/client.js';
+import { formatName, parseRegistryName } from '../sources/registry/name.js';
+import { Readable } from 'node:stream';
+
+export interface PushOptions extends ClientOptions {
+  /** repositories of the same registry to try cross-repository mounts from. */
+  mountFrom?: string[];
+  /** called once per blob with what happened to it. */
+  onBlob?: (digest: string, action: 'exists' | 'mounted' | 'uploaded', size: number) => void;
+}
+
+export interface PushResult {
+  /** digest of the pushed manifest. */
+  digest: string;
+  /** `host/repo@digest`. */
+  pushed: string;
+  uploaded: string[];
+  mounted: string[];
+  existing: string[];
+}
+
+/** writeToRegistry pushes image to ref (`HOST/REPO[:TAG]`, with or without `docker://`). */
+export async function writeToRegistry(image: Image, ref: string, opts: PushOptions = {}): Promise<PushResult> {
+  const n = parseRegistryName(ref.replace(/^docker:/, ''));
+  const client = new RegistryClient(n.host, opts);
+  const repository = n.repository;
+  const result: PushResult = { digest: '', pushed: '', uploaded: [], mounted: [], existing: [] };
+
+  const putBlob = async (digest: string, size: number, open: () => Promise<Readable | Uint8Array>) => {
+    if (await client.hasBlob(repository, digest, true)) {
+      result.existing.push(digest);
+      opts.onBlob?.(digest, 'exists', size);
+      return;
+    }
+    for (const from of opts.mountFrom ?? []) {
+      if (from === repository) continue;
+      const q = new URLSearchParams({ mount: digest, from });
+      const res = await client.request(`/v2/${repository}/blobs/uploads/?${q}`, { repository, push: true, method: 'POST', alsoPull: from, ok: [202] }, `mounting ${digest} from ${from}`);
+      if (res.status === 201) {
+        await res.body?.cancel();
+        result.mounted.push(digest);
+        opts.onBlob?.(digest, 'mounted', size);
+        return;
+      }
+      // 202: the registry started an ordinary upload instead; abandon it.
+      await res.body?.cancel();
+    }
+    const attempts = opts.attempts ?? 3;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const start = await client.request(`/v2/${repository}/blobs/uploads/`, { repository, push: true, method: 'POST', headers: { 'content-length': '0' } }, `starting upload of ${digest}`);
+        await start.body?.cancel();
+        const location = start.headers.get('location');
+        if (!location) throw new WhittleError('io', `starting upload of ${digest}: ${n.host} sent no upload location`);
+        const url = new URL(location, client.base);
+        url.searchParams.set('digest', digest);
+        const body = await open();
+        const put = await client.request(url.toString(), { repository, push: true, method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body }, `uploading ${digest}`);
+        await put.body?.cancel();
+        break;
+      } catch (err) {
+        if (attempt >= attempts || (err instanceof WhittleError && err.code !== 'io')) throw err;
+        await new Promise((r) => setTimeout(r, (opts.backoffMs ?? 500) * 2 ** (attempt - 1)));
+      }
+    }
+    result.uploaded.push(digest);
+    opts.onBlob?.(digest, 'uploaded', size);
+  };
+
+  for (const layer of await image.layers()) {
+    const digest = await layer.digest();
+    await putBlob(digest, await layer.size(), () => layer.compressed());
+  }
+  const rawConfig = await image.rawConfig();
+  await putBlob(await image.configDigest(), rawConfig.byteLength, async () => rawConfig);
+
+  const rawManifest = await image.rawManifest();
+  const manifest = await image.manifest();
+  const mediaType = (manifest as { mediaType?: string }).mediaType ?? MediaType.ociManifest;
+  const digest = digestOf(rawManifest);
+  const res = await client.request(
+    `/v2/${repository}/manifests/${n.tag ?? digest}`,
+    { repository, push: true, method: 'PUT', headers: { 'content-type': mediaType }, body: rawManifest },
+    `pushing manifest to ${formatName(n)}`,
+  );
+  await res.body?.cancel();
+  const answered = res.headers.get('docker-content-digest');
+  if (answered && answered !== digest) {
+    throw new WhittleError('digest-mismatch', `${formatName(n)}: registry stored the manifest as ${answered}, whittle sent ${digest}`);
+  }
+  result.digest = digest;
+  result.pushed = `${n.host}/${repository}@${digest}`;
+  return result;
+}

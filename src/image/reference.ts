@@ -8,6 +8,7 @@ import { DirSource, TarSource, type FileSource } from '../internal/file-source.j
 import { dockerArchiveImage } from '../sources/tarball/index.js';
 import { isLayout, layoutImage } from '../sources/layout/index.js';
 import { registryImage, registryOptionsFromEnv } from '../sources/registry/index.js';
+import { daemonImage } from '../sources/daemon/index.js';
 import type { Image } from './image.js';
 import { parsePlatform } from './platform.js';
 import type { SelectOptions } from './select.js';
@@ -54,12 +55,11 @@ const TRANSPORTS: Record<string, Opener> = {
   },
   docker: async (p, reference, select) =>
     registryImage(p.ref !== undefined ? `${p.path}:${p.ref}` : p.path, reference, select, registryOptionsFromEnv()),
+  'docker-daemon': async (p, reference, select) => daemonImage(p.ref !== undefined ? `${p.path}:${p.ref}` : p.path, reference, select),
 };
 
 /** PLANNED transports are recognized so users get a clear message instead of "unknown transport". */
-const PLANNED: Record<string, string> = {
-  'docker-daemon': 'reading from a Docker engine (docker-daemon:) is not supported yet; use `docker save -o img.tar IMAGE` and docker-archive:img.tar',
-};
+const PLANNED: Record<string, string> = {};
 
 /** parseReference splits `transport:path[:ref]`; a string without a known transport is a bare path. */
 export function parseReference(reference: string): ParsedReference {

@@ -100,7 +100,7 @@ export function analyze(input: AnalysisInput, options: AnalyzeOptions = {}): Ana
   const topPaths = options.topPaths ?? 10;
   const warnings: string[] = [];
   const entryLists = input.layers.map((l) => l.entries);
-  const { tree, changes, dropped } = mergeLayers(entryLists);
+  const { tree, changes, dropped, linkedBytes } = mergeLayers(entryLists);
   const history = mapHistory(input.config.history, input.layers.length);
   if (history.warning) warnings.push(history.warning);
   const instructions = history.layers.map((h) => instructionOf(h.createdBy ?? undefined));
@@ -132,7 +132,7 @@ export function analyze(input: AnalysisInput, options: AnalyzeOptions = {}): Ana
     };
   });
 
-  let finalFilesystem = 0;
+  let finalFilesystem = linkedBytes;
   let fileCount = 0;
   for (const r of tree.records.values()) {
     if (r.type === 'dir') continue;

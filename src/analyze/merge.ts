@@ -45,6 +45,8 @@ export interface MergeResult {
   tree: PathTree<MergedRecord>;
   changes: LayerChanges[];
   dropped: DroppedCopy[];
+  /** content bytes of dropped paths that still reach the final filesystem through a surviving hard link. */
+  linkedBytes: number;
 }
 
 function emptyChanges(): LayerChanges {
@@ -113,16 +115,22 @@ export function mergeLayers(layers: readonly (readonly LayerEntry[])[]): MergeRe
     }
   });
 
-  return { tree, changes, dropped: excludeLinked(tree, dropped) };
+  return { tree, changes, ...excludeLinked(tree, dropped) };
 }
 
 /** excludeLinked keeps a dropped copy out of the waste when a surviving hard link of the same layer still points at it:
  * the content reaches the final filesystem through the link. */
-function excludeLinked(tree: PathTree<MergedRecord>, dropped: DroppedCopy[]): DroppedCopy[] {
+function excludeLinked(tree: PathTree<MergedRecord>, all: DroppedCopy[]): { dropped: DroppedCopy[]; linkedBytes: number } {
   const linked = new Set<string>();
   for (const r of tree.records.values()) {
     if (r.type === 'hardlink' && r.linkTarget !== undefined) linked.add(`${r.layer}\0${r.linkTarget}`);
   }
-  if (linked.size === 0) return dropped;
-  return dropped.filter((d) => !linked.has(`${d.addedBy}\0${d.path}`));
+  if (linked.size === 0) return { dropped: all, linkedBytes: 0 };
+  const dropped: DroppedCopy[] = [];
+  let linkedBytes = 0;
+  for (const d of all) {
+    if (linked.has(`${d.addedBy}\0${d.path}`)) linkedBytes += d.bytes;
+    else dropped.push(d);
+  }
+  return { dropped, linkedBytes };
 }

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../index.js';
+import { dir, file, input, link, symlink, whiteout } from '../testing.js';
+import { isRootUser } from './root-user.js';
+import { isSecretPath } from './secrets.js';
+
+const byId = (a: ReturnType<typeof analyze>, id: string) => a.findings.filter((f) => f.id === id);
+
+describe('findings', () => {
+  it('package caches count only what reaches the final filesystem, per layer', () => {
+    const a = analyze(
+      input(
+        [
+          [file('var/lib/apt/lists/deb_Packages', 1000), file('var/cache/apt/archives/x.deb', 300), file('var/cache/apt/pkgcache.bin', 20)],
+          [whiteout('var/cache/apt/archives/x.deb'), file('root/.cache/pip/http/ab', 70), file('app/node_modules/x/.npm/keep', 5)],
+        ],
+        { history: [{ created_by: '/bin/sh -c apt-get update' }, { created_by: '/bin/sh -c pip install x' }] },
+      ),
+    );
+    const f = byId(a, 'package-caches');
+    expect(f.map((x) => [x.data.cache, x.layer, x.bytes])).toEqual([
+      ['apt lists', 0, 1000],
+      ['pip cache', 1, 70],
+      ['apt archives', 0, 20],
+      ['npm cache', 1, 5],
+    ]);
+    expect(f[0]!.instruction).toBe('RUN apt-get update');
+    expect(byId(a, 'deleted-later')[0]).toMatchObject({ bytes: 300, layer: 0, pathCount: 1 });
+  });
+
+  it('separates content rewrites from metadata-only rewrites, blaming the rewriting layer', () => {
+    const a = analyze(
+      input([
+        [file('app/a', 10, { contentDigest: 'sha256:a' }), file('app/b', 20, { contentDigest: 'sha256:b' })],
+        [file('app/a', 10, { contentDigest: 'sha256:a', uid: 1000 }), file('app/b', 25, { contentDigest: 'sha256:c' })],
+      ]),
+    );
+    const f = byId(a, 'rewritten-later');
+    expect(f.map((x) => [x.messageId, x.layer, x.bytes])).toEqual([
+      ['content', 1, 20],
+      ['metadata', 1, 10],
+    ]);
+    expect(f[1]!.message).toMatch(/COPY --chmod\/--chown/);
+  });
+
+  it('finds shells, package managers (also as symlinks) and setuid files', () => {
+    const a = analyze(input([[file('bin/busybox', 900), symlink('bin/sh', 'busybox'), file('sbin/apk', 50), file('usr/bin/passwd', 60, { mode: 0o4755 }), file('usr/bin/ls', 9)]]));
+    expect(byId(a, 'shells-and-package-managers').map((f) => f.data.names)).toEqual(['busybox, sh', 'apk']);
+    const s = byId(a, 'setuid-files');
+    expect(s).toHaveLength(1);
+    expect(s[0]!.message).toContain('usr/bin/passwd (4755)');
+  });
+
+  it.each([
+    [undefined, true], ['', true], ['0', true], ['root', true], ['0:0', true], ['root:root', true], ['1000', false], ['app:0', false],
+  ])('isRootUser(%j) = %s', (user, root) => {
+    expect(isRootUser(user)).toBe(root);
+  });
+
+  it('reports secrets present, secrets deleted later (still shipped) and .git directories', () => {
+    const a = analyze(
+      input([
+        [file('app/.env', 40), file('root/.ssh/id_rsa', 1700), dir('src/.git'), file('src/.git/objects/pack/p.pack', 5000), file('src/.git/HEAD', 20)],
+        [whiteout('root/.ssh/id_rsa')],
+      ]),
+    );
+    const f = byId(a, 'secrets');
+    expect(f.map((x) => [x.messageId, x.bytes, x.pathCount])).toEqual([
+      ['present', 40, 1],
+      ['deleted', 0, 1],
+      ['git', 5020, 2],
+    ]);
+  });
+
+  it.each([
+    ['app/.env', true], ['home/u/.aws/credentials', true], ['etc/ssl/private/server.key', true], ['root/.docker/config.json', true],
+    ['usr/share/doc/x/example.pem', false], ['app/envoy.yaml', false], ['app/.envrc', false],
+  ])('isSecretPath(%s) = %s', (path, secret) => {
+    expect(isSecretPath(path)).toBe(secret);
+  });
+
+  it('finds build toolchains and counts their bytes once in savings.cleanups', () => {
+    const a = analyze(
+      input([
+        [file('usr/bin/gcc-12', 1000), file('usr/include/stdio.h', 30), file('var/lib/dpkg/info/libssl-dev:amd64.list', 2), file('usr/local/go/bin/go', 500), file('var/lib/apt/lists/x', 100)],
+      ]),
+    );
+    const f = byId(a, 'build-toolchains');
+    expect(f).toHaveLength(1);
+    expect(f[0]!.bytes).toBe(1530);
+    expect(f[0]!.message).toContain('libssl-dev');
+    expect(a.savings.cleanups).toBe(1630);
+  });
+
+  it('a hard link to a cache file adds no bytes', () => {
+    const a = analyze(input([[file('var/cache/apk/a.apk', 100), link('var/cache/apk/b.apk', 'var/cache/apk/a.apk')]]));
+    expect(byId(a, 'package-caches')[0]).toMatchObject({ bytes: 100, pathCount: 2 });
+  });
+});

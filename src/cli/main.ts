@@ -5,6 +5,7 @@ import { WhittleError } from '../errors.js';
 import { registerAnalyze } from './analyze.js';
 import { registerLint } from './lint.js';
 import { registerContext } from './context.js';
+import { registerFix } from './fix.js';
 
 /** ExitCode is what every command returns to main. */
 export const ExitCode = { ok: 0, failed: 1, badInput: 2 } as const;
@@ -24,6 +25,7 @@ export function buildProgram(state: CommandState): Command {
   registerAnalyze(program, state);
   registerLint(program, state);
   registerContext(program, state);
+  registerFix(program, state);
   return program;
 }
 

@@ -1,0 +1,108 @@
+// The fix engine: lints, takes every diagnostic's edits (ESLint-style `fix` from src/lint), applies
+// the edits of non-overlapping diagnostics in one pass, and repeats until nothing changes (at most
+// MAX_PASSES). A diagnostic's edits are applied all together or not at all, so a multi-edit fix is
+// never half applied. Bytes outside the edited ranges are kept exactly (comments, escape character,
+// CRLF, indentation). The result must parse into the same instruction keywords count per stage
+// structure and lint no worse than the input; otherwise the pass is rejected.
+import { parseDockerfile } from '../dockerfile/parse.js';
+import { lintTextSync, type LintOptions } from '../lint/engine.js';
+import type { Diagnostic, Edit } from '../lint/types.js';
+
+export const MAX_PASSES = 10;
+
+export interface AppliedFix {
+  ruleId: string;
+  message: string;
+  /** 1-based line in the text of the pass that applied it. */
+  line: number;
+  pass: number;
+}
+
+export interface FixResult {
+  input: string;
+  output: string;
+  applied: AppliedFix[];
+  passes: number;
+  /** Diagnostics that still have a fix after the last pass (should be empty). */
+  remaining: Diagnostic[];
+  /** Set when a pass was rejected because its output did not parse or linted worse. */
+  rejected: string | null;
+}
+
+export interface FixOptions extends LintOptions {
+  /** Only apply fixes of these rule ids (all fixable rules when absent). */
+  only?: readonly string[];
+}
+
+/** applyEdits applies the edits of each group atomically; groups overlapping an accepted one wait. */
+export function applyEdits(text: string, groups: readonly (readonly Edit[])[]): { text: string; accepted: number[] } {
+  const taken: [number, number][] = [];
+  const accepted: number[] = [];
+  const edits: Edit[] = [];
+  const overlaps = (a: [number, number], b: [number, number]) =>
+    a[0] < b[1] && b[0] < a[1] || (a[0] === a[1] && b[0] === b[1] && a[0] === b[0]) || (a[0] === a[1] && a[0] > b[0] && a[0] < b[1]) || (b[0] === b[1] && b[0] > a[0] && b[0] < a[1]);
+  groups.forEach((g, i) => {
+    if (g.length === 0) return;
+    if (g.some((e) => taken.some((t) => overlaps(e.range, t)))) return;
+    // Edits inside one group must not overlap each other either.
+    const sorted = [...g].sort((a, b) => a.range[0] - b.range[0]);
+    for (let k = 1; k < sorted.length; k++) if (sorted[k]!.range[0] < sorted[k - 1]!.range[1]) return;
+    for (const e of g) taken.push(e.range);
+    edits.push(...g);
+    accepted.push(i);
+  });
+  edits.sort((a, b) => a.range[0] - b.range[0] || a.range[1] - b.range[1]);
+  let out = '';
+  let pos = 0;
+  for (const e of edits) {
+    out += text.slice(pos, e.range[0]) + e.text;
+    pos = e.range[1];
+  }
+  return { text: out + text.slice(pos), accepted };
+}
+
+function shape(text: string): string {
+  const m = parseDockerfile(text);
+  return m.stages.map((s) => s.instructions.length).join(',') + '|' + m.instructions.filter((i) => !i.known).length;
+}
+
+function lineOf(text: string, offset: number): number {
+  let n = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
+  return n;
+}
+
+/** fixText runs fixable rules to a fixed point. Never throws for a Dockerfile that lints. */
+export function fixText(text: string, options: FixOptions = {}): FixResult {
+  const only = options.only ? new Set(options.only) : null;
+  const wanted = (d: Diagnostic) => d.fix !== undefined && (only === null || only.has(d.ruleId));
+  let current = text;
+  const applied: AppliedFix[] = [];
+  let passes = 0;
+  let rejected: string | null = null;
+  const baseShape = shape(text);
+  const baseCount = lintTextSync(text, options).diagnostics.filter((d) => d.fix === undefined).length;
+  for (; passes < MAX_PASSES; ) {
+    const diags = lintTextSync(current, options).diagnostics.filter(wanted);
+    if (diags.length === 0) break;
+    const { text: next, accepted } = applyEdits(current, diags.map((d) => d.fix ?? []));
+    if (next === current) break;
+    passes++;
+    const after = lintTextSync(next, options).diagnostics.filter((d) => d.fix === undefined).length;
+    if (shape(next) !== baseShape) {
+      rejected = `pass ${passes} changed the instruction structure; stopped before it`;
+      break;
+    }
+    if (after > baseCount) {
+      rejected = `pass ${passes} added findings without a fix; stopped before it`;
+      break;
+    }
+    for (const i of accepted) {
+      const d = diags[i]!;
+      applied.push({ ruleId: d.ruleId, message: d.message, line: lineOf(current, d.offsets[0]), pass: passes });
+    }
+    current = next;
+  }
+  const remaining = lintTextSync(current, options).diagnostics.filter(wanted);
+  return { input: text, output: current, applied, passes, remaining, rejected };
+}

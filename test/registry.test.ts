@@ -212,7 +212,19 @@ describe.skipIf(skipReason !== '')('docker:// under registry faults', () => {
     const p = await faultProxy(reg.host, (r) => (r.method === 'GET' && isLayerBlob(r.url) ? 'cut' : 'pass'));
     servers.push(p.server);
     const image = await registryImage(`${p.host}/fault/app:v1`, 'x', {}, { backoffMs: 5 });
-    await expect(drain(image)).rejects.toThrow();
+    await expect(drain(image)).rejects.toThrow(/connection broke after \d+ bytes/);
+  });
+
+  it('resumes a blob whose connection was cut once (Range request)', async () => {
+    let cuts = 0;
+    const p = await faultProxy(reg.host, (r) => (r.method === 'GET' && isLayerBlob(r.url) && cuts++ === 0 ? 'cut' : 'pass'));
+    servers.push(p.server);
+    const image = await registryImage(`${p.host}/fault/app:v1`, 'x', {}, { backoffMs: 5 });
+    expect(await drain(image)).toBeGreaterThan(0);
+    const first = await (await image.layers())[0]!.read();
+    first.tar.resume();
+    expect((await first.stats).diffId).toBe(fx.diffIds[0]);
+    expect(cuts).toBeGreaterThan(1);
   });
 
   it('detects a wrong blob served', async () => {

@@ -202,9 +202,44 @@ export class RegistryClient {
 
   /** openBlob streams a blob (unverified: the image model verifies digests on the bytes received). */
   async openBlob(repository: string, digest: string): Promise<Readable> {
-    const res = await this.request(`/v2/${repository}/blobs/${digest}`, { repository }, `reading blob ${digest}`);
-    if (!res.body) throw new WhittleError('io', `reading blob ${digest}: empty response`);
-    return Readable.fromWeb(res.body as unknown as WebReadableStream);
+    const what = `reading blob ${digest}`;
+    const open = async (from: number) => {
+      const headers: Record<string, string> = from > 0 ? { range: `bytes=${from}-` } : {};
+      const res = await this.request(`/v2/${repository}/blobs/${digest}`, { repository, headers }, what);
+      if (!res.body) throw new WhittleError('io', `${what}: empty response`);
+      if (from > 0 && res.status !== 206) {
+        await res.body.cancel();
+        throw new WhittleError('io', `${what}: ${this.host}/${repository}: connection broke and the registry cannot resume (no range support)`);
+      }
+      return Readable.fromWeb(res.body as unknown as WebReadableStream);
+    };
+    const first = await open(0);
+    const attempts = this.opts.attempts ?? 4;
+    // A broken connection mid-blob is resumed with a Range request; the bytes are verified downstream.
+    const self = this;
+    return Readable.from(
+      (async function* () {
+        let received = 0;
+        let stream: Readable = first;
+        for (let attempt = 1; ; attempt++) {
+          try {
+            for await (const chunk of stream) {
+              received += (chunk as Buffer).length;
+              yield chunk as Buffer;
+            }
+            return;
+          } catch (err) {
+            stream.destroy();
+            if (attempt >= attempts || err instanceof WhittleError) {
+              throw new WhittleError('io', `${what}: ${self.host}/${repository}: connection broke after ${received} bytes: ${(err as Error).message}`, { cause: err });
+            }
+            await sleep((self.opts.backoffMs ?? 500) * 2 ** (attempt - 1));
+            stream = await open(received);
+          }
+        }
+      })(),
+      { objectMode: false },
+    );
   }
 
   async hasBlob(repository: string, digest: string, push = false): Promise<boolean> {

@@ -41,6 +41,11 @@ const GOLDEN: { rule: string; before: string; after: string }[] = [
     before: 'FROM alpine:3.19\nCMD node server.js\n',
     after: 'FROM alpine:3.19\nCMD ["node", "server.js"]\n',
   },
+  {
+    rule: 'apt-no-install-recommends',
+    before: 'FROM debian:12\nRUN apt-get update && apt-get -y install curl \\\n    git && rm -rf /var/lib/apt/lists/*\n',
+    after: 'FROM debian:12\nRUN apt-get update && apt-get -y install --no-install-recommends curl \\\n    git && rm -rf /var/lib/apt/lists/*\n',
+  },
 ];
 
 const unfixedCount = (t: string) => lintTextSync(t).diagnostics.filter((d) => d.fix === undefined).length;
@@ -87,6 +92,15 @@ describe('fixText', () => {
   it('leaves a file without fixable findings untouched', () => {
     const t = 'FROM alpine:3.19\nCOPY src /src\nCMD ["node", "s.js"]\n';
     expect(fixText(t)).toMatchObject({ output: t, applied: [], passes: 0 });
+  });
+});
+
+describe('external fixers', () => {
+  it('offers no apt fix when the install verb is not on the reported line', () => {
+    const t = 'FROM debian:12\nRUN apt-get -y \\\n    install curl && rm -rf /var/lib/apt/lists/*\n';
+    const r = fixText(t, { only: ['apt-no-install-recommends'] });
+    expect(r.output).toBe(t);
+    expect(lintTextSync(t).diagnostics.some((d) => d.ruleId === 'apt-no-install-recommends')).toBe(true);
   });
 });
 

@@ -7,6 +7,7 @@
 import { parseDockerfile } from '../dockerfile/parse.js';
 import { lintTextSync, type LintOptions } from '../lint/engine.js';
 import type { Diagnostic, Edit } from '../lint/types.js';
+import { FIXERS } from './fixers/index.js';
 
 export const MAX_PASSES = 10;
 
@@ -75,20 +76,27 @@ function lineOf(text: string, offset: number): number {
 /** fixText runs fixable rules to a fixed point. Never throws for a Dockerfile that lints. */
 export function fixText(text: string, options: FixOptions = {}): FixResult {
   const only = options.only ? new Set(options.only) : null;
+  // A diagnostic without its own fix gets one from src/fix/fixers when a fixer exists for its rule.
+  const withFixes = (t: string): Diagnostic[] =>
+    lintTextSync(t, options).diagnostics.map((d) => {
+      if (d.fix !== undefined) return d;
+      const f = FIXERS[d.ruleId]?.(t, d);
+      return f ? { ...d, fix: f } : d;
+    });
   const wanted = (d: Diagnostic) => d.fix !== undefined && (only === null || only.has(d.ruleId));
   let current = text;
   const applied: AppliedFix[] = [];
   let passes = 0;
   let rejected: string | null = null;
   const baseShape = shape(text);
-  const baseCount = lintTextSync(text, options).diagnostics.filter((d) => d.fix === undefined).length;
+  const baseCount = withFixes(text).filter((d) => d.fix === undefined).length;
   for (; passes < MAX_PASSES; ) {
-    const diags = lintTextSync(current, options).diagnostics.filter(wanted);
+    const diags = withFixes(current).filter(wanted);
     if (diags.length === 0) break;
     const { text: next, accepted } = applyEdits(current, diags.map((d) => d.fix ?? []));
     if (next === current) break;
     passes++;
-    const after = lintTextSync(next, options).diagnostics.filter((d) => d.fix === undefined).length;
+    const after = withFixes(next).filter((d) => d.fix === undefined).length;
     if (shape(next) !== baseShape) {
       rejected = `pass ${passes} changed the instruction structure; stopped before it`;
       break;
@@ -103,6 +111,6 @@ export function fixText(text: string, options: FixOptions = {}): FixResult {
     }
     current = next;
   }
-  const remaining = lintTextSync(current, options).diagnostics.filter(wanted);
+  const remaining = withFixes(current).filter(wanted);
   return { input: text, output: current, applied, passes, remaining, rejected };
 }

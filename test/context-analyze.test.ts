@@ -120,6 +120,13 @@ describe('analyzeContext', () => {
     await tree({ Dockerfile: 'FROM x\nCOPY .npmrc package.json ./\nCOPY . .\n', '.npmrc': 't', 'package.json': '{}', '.env': 'e', 'node_modules/a': 'a' });
     const r = await analyzeContext(dir);
     expect(r.suggestions[0]).toBe('add to .dockerignore: .env, node_modules (whittle context --write-dockerignore)');
+    expect(r.suggestions.some((x) => x.includes('matches nothing'))).toBe(false);
+  });
+
+  it('warns about a COPY source that matches nothing sent', async () => {
+    await tree({ Dockerfile: 'FROM x\nCOPY app.js ./\nCOPY dist/ ./dist\n', '.dockerignore': 'dist\n', 'app.js': 'a', 'dist/x.js': 'x' });
+    const r = await analyzeContext(dir);
+    expect(r.suggestions.filter((x) => x.includes('matches nothing'))).toEqual(['line 3: COPY dist/ matches nothing that is sent; the build fails there']);
   });
 
   it('fails with not-found for a missing directory or a named missing Dockerfile', async () => {

@@ -307,6 +307,9 @@ function suggest(sentDirs: string[], secrets: SecretFinding[], plans: CopyPlan[]
   for (const s of secrets) {
     if (s.copiedBy.length > 0) out.push(`${s.path} (${s.kind}) is copied into the image by line ${s.copiedBy.join(', ')}`);
   }
+  for (const p of plans) {
+    if (p.match && p.files === 0) out.push(`line ${p.line}: ${p.instruction} ${p.source} matches nothing that is sent; the build fails there`);
+  }
   if (hasDockerfile && plans.some((p) => p.source === '.' || p.source === './')) {
     out.push('COPY . sends the whole context into a layer; copy only what the build needs');
   }

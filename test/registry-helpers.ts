@@ -2,7 +2,7 @@
 // 127.0.0.1 with a temp config and storage, and a small OCI layout fixture built by hand.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -154,4 +154,45 @@ export function ociFixture(parent: string, seed: string, tag = 'v1'): Fixture {
 
 export function skopeo(...args: string[]): string {
   return execFileSync('skopeo', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** ociIndexFixture writes a layout whose `tag` is an index of a linux/amd64 and a linux/arm64 image. */
+export function ociIndexFixture(parent: string, seed: string, tag = 'v1'): { dir: string; indexDigest: string; byArch: Record<string, string> } {
+  const base = ociFixture(parent, seed, tag);
+  const blobs = join(base.dir, 'blobs', 'sha256');
+  const put = (b: Buffer) => {
+    writeFileSync(join(blobs, sha(b)), b);
+    return `sha256:${sha(b)}`;
+  };
+  const byArch: Record<string, string> = {};
+  const entries = [];
+  for (const arch of ['amd64', 'arm64']) {
+    const config = Buffer.from(JSON.stringify({ architecture: arch, os: 'linux', rootfs: { type: 'layers', diff_ids: base.diffIds } }));
+    const configDigest = put(config);
+    const layers = base.layerDigests.map((d) => ({
+      mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+      digest: d,
+      size: readFileSync(join(blobs, d.slice(7))).length,
+    }));
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
+        layers,
+      }),
+    );
+    byArch[arch] = put(manifest);
+    entries.push({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: byArch[arch], size: manifest.length, platform: { os: 'linux', architecture: arch } });
+  }
+  const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: entries }));
+  const indexDigest = put(index);
+  writeFileSync(
+    join(base.dir, 'index.json'),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest: indexDigest, size: index.length, annotations: { 'org.opencontainers.image.ref.name': tag } }],
+    }),
+  );
+  return { dir: base.dir, indexDigest, byArch };
 }

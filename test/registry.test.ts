@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openImage } from '../src/image/reference.js';
 import { registryImage } from '../src/sources/registry/index.js';
 import { parseRegistryName } from '../src/sources/registry/name.js';
-import { freePort, hasRegistry, hasSkopeo, ociFixture, skopeo, startRegistry, type Fixture, type RunningRegistry } from './registry-helpers.js';
+import { freePort, hasRegistry, hasSkopeo, ociFixture, ociIndexFixture, skopeo, startRegistry, type Fixture, type RunningRegistry } from './registry-helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'whittle-regtest-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -61,6 +61,17 @@ describe.skipIf(skipReason !== '')('docker:// source against a real registry', (
     expect(await image.tags()).toEqual([`${reg.host}/fixture/app:v1`]);
     const inspected = JSON.parse(skopeo('inspect', '--tls-verify=false', `docker://${reg.host}/fixture/app:v1`)) as { Digest: string };
     expect(inspected.Digest).toBe(fx.manifestDigest);
+  });
+
+  it('picks a platform from an index (--platform)', async () => {
+    const ix = ociIndexFixture(tmp, 'multi');
+    skopeo('copy', '--all', '--preserve-digests', '--dest-tls-verify=false', `oci:${ix.dir}:v1`, `docker://${reg.host}/fixture/multi:v1`);
+    const arm = await openImage(`docker://${reg.host}/fixture/multi:v1`, { platform: 'linux/arm64' });
+    expect(await arm.digest()).toBe(ix.byArch.arm64);
+    expect((await arm.config()).architecture).toBe('arm64');
+    const amd = await openImage(`docker://${reg.host}/fixture/multi:v1`);
+    expect(await amd.digest()).toBe(ix.byArch.amd64);
+    await expect(openImage(`docker://${reg.host}/fixture/multi:v1`, { platform: 'linux/s390x' })).rejects.toThrow(/no image for linux\/s390x/);
   });
 
   it('reads by digest', async () => {
@@ -238,5 +249,75 @@ describe.skipIf(skipReason !== '')('docker:// under registry faults', () => {
     const p = await faultProxy(reg.host, () => '401');
     servers.push(p.server);
     await expect(registryImage(`${p.host}/fault/app:v1`, 'x', {}, { creds: { username: 'u', password: 'p' } })).rejects.toThrow(/fault\/app: authentication required or credentials rejected \(401\)/);
+  });
+});
+
+/** A token-auth front: a Bearer challenge, a token endpoint checking Basic credentials, then the registry. */
+function tokenProxy(target: string, user: string, pass: string): Promise<{ host: string; server: Server; tokenRequests: string[] }> {
+  const tokenRequests: string[] = [];
+  const server = createServer((req, res) => {
+    const self = `127.0.0.1:${(server.address() as { port: number }).port}`;
+    const url = new URL(req.url ?? '/', `http://${self}`);
+    if (url.pathname === '/token') {
+      const scope = url.searchParams.getAll('scope').join(' ');
+      tokenRequests.push(`${url.searchParams.get('service')} ${scope}`);
+      if (req.headers.authorization !== `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`) return res.writeHead(401).end();
+      return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: `T ${scope}` }));
+    }
+    const repo = /^\/v2\/(.+?)\/(?:manifests|blobs)\//.exec(url.pathname)?.[1];
+    const want = `repository:${repo}:pull`;
+    const auth = req.headers.authorization ?? '';
+    const granted = auth.startsWith('Bearer T ') ? auth.slice('Bearer T '.length).split(' ') : [];
+    const needPush = req.method !== 'GET' && req.method !== 'HEAD';
+    if (!granted.some((g) => g === want || (g === `${want},push`) ) || (needPush && !granted.includes(`${want},push`))) {
+      return res.writeHead(401, { 'www-authenticate': `Bearer realm="http://${self}/token",service="whittle-test",scope="${want}"` }).end();
+    }
+    const [h, p] = target.split(':');
+    const headers = { ...req.headers };
+    delete headers.authorization;
+    const up = httpRequest({ host: h, port: Number(p), method: req.method, path: req.url, headers }, (ur) => {
+      res.writeHead(ur.statusCode ?? 502, ur.headers);
+      ur.pipe(res);
+    });
+    req.pipe(up);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ host: `127.0.0.1:${(server.address() as { port: number }).port}`, server, tokenRequests })));
+}
+
+describe.skipIf(skipReason !== '')('docker:// with Bearer token auth', () => {
+  let reg: RunningRegistry;
+  let fx: Fixture;
+  let proxy: Awaited<ReturnType<typeof tokenProxy>>;
+  beforeAll(async () => {
+    reg = await startRegistry();
+    fx = ociFixture(tmp, 'token');
+    skopeo('copy', '--preserve-digests', '--dest-tls-verify=false', `oci:${fx.dir}:v1`, `docker://${reg.host}/tok/app:v1`);
+    proxy = await tokenProxy(reg.host, 'bob', 'pw');
+  });
+  afterAll(async () => {
+    proxy?.server.close();
+    await reg?.stop();
+  });
+
+  it('gets a scoped token with Basic credentials and reads the image', async () => {
+    const image = await registryImage(`${proxy.host}/tok/app:v1`, 'x', {}, { creds: { username: 'bob', password: 'pw' } });
+    expect(await image.digest()).toBe(fx.manifestDigest);
+    expect(await drain(image)).toBeGreaterThan(0);
+    expect(proxy.tokenRequests[0]).toBe('whittle-test repository:tok/app:pull');
+    expect(proxy.tokenRequests.length).toBe(1);
+  });
+
+  it('names the token server when it refuses', async () => {
+    await expect(registryImage(`${proxy.host}/tok/app:v1`, 'x', {}, { creds: { username: 'bob', password: 'bad' } })).rejects.toThrow(
+      /token from 127\.0\.0\.1:\d+: .*tok\/app: authentication required/,
+    );
+  });
+
+  it('pushes through token auth with a pull,push scope', async () => {
+    const { writeToRegistry } = await import('../src/sinks/registry.js');
+    const image = await openImage(`oci:${fx.dir}:v1`);
+    const r = await writeToRegistry(image, `${proxy.host}/tok/pushed:v1`, { creds: { username: 'bob', password: 'pw' } });
+    expect(r.digest).toBe(fx.manifestDigest);
+    expect(proxy.tokenRequests).toContain('whittle-test repository:tok/pushed:pull,push');
   });
 });

@@ -44,7 +44,12 @@ function layerLeaves(entries: readonly LayerEntry[]): { path: string; size: numb
   const own = new Map<string, { size: number; whiteout: boolean }>();
   const parents = new Set<string>();
   const addParents = (path: string) => {
-    for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) parents.add(path.slice(0, i));
+    // longest prefix first: once a parent is known, all of its ancestors are too.
+    for (let i = path.lastIndexOf('/'); i > 0; i = path.lastIndexOf('/', i - 1)) {
+      const parent = path.slice(0, i);
+      if (parents.has(parent)) break;
+      parents.add(parent);
+    }
   };
   for (const e of entries) {
     addParents(e.path);

@@ -72,4 +72,13 @@ describe('analyze', () => {
     for (const l of tableLines) expect(l.length).toBeLessThanOrEqual(80);
     expect(renderText(a, { color: true, width: 80 })).toMatch(/\x1b\[/);
   });
+
+  it('analyzes 100k entries within a second', () => {
+    const base = Array.from({ length: 70_000 }, (_, i) => file(`usr/share/p${i % 500}/f${i}`, 1000));
+    const top = [whiteout('usr/share/p7'), ...Array.from({ length: 30_000 }, (_, i) => file(`usr/share/p${i % 500}/f${i}`, 10))];
+    const start = performance.now();
+    const big = analyze(input([base, top]));
+    expect(performance.now() - start).toBeLessThan(1000);
+    expect(big.sizes.fileCount).toBe(70_000 - base.filter((e) => e.path.startsWith('usr/share/p7/')).length + top.filter((e) => e.path.startsWith('usr/share/p7/')).length);
+  });
 });

@@ -84,7 +84,8 @@ export interface Analysis {
     count: number;
     top: WastedPath[];
   };
-  dive: DiveFigures;
+  /** dive's figures; inefficiencies holds the top paths, inefficiencyCount how many there are. */
+  dive: DiveFigures & { inefficiencyCount: number };
   findings: Finding[];
   savings: {
     /** what squashing would save: wasted.bytes. */
@@ -177,7 +178,7 @@ export function analyze(input: AnalysisInput, options: AnalyzeOptions = {}): Ana
   };
 }
 
-function diveFiguresLimited(entries: LayerEntry[][], content: number[], top: number): DiveFigures {
+function diveFiguresLimited(entries: LayerEntry[][], content: number[], top: number): Analysis['dive'] {
   const d = diveFigures(entries, content);
-  return { ...d, inefficiencies: d.inefficiencies.slice(0, top) };
+  return { ...d, inefficiencies: d.inefficiencies.slice(0, top), inefficiencyCount: d.inefficiencies.length };
 }

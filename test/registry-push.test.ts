@@ -48,6 +48,19 @@ describe.skipIf(skipReason !== '')('writeToRegistry against a real registry', ()
     expect(inspected.Digest).toBe(fx.manifestDigest);
   });
 
+  it('uploads in PATCH chunks when asked', async () => {
+    const fx3 = ociFixture(tmp, 'chunked');
+    const image = await openImage(`oci:${fx3.dir}:v1`);
+    const r = await writeToRegistry(image, `${reg.host}/chunked/app:v1`, { chunkSize: 100 });
+    expect(r.uploaded.length).toBe(3);
+    const inspected = JSON.parse(skopeo('inspect', '--tls-verify=false', `docker://${reg.host}/chunked/app:v1`)) as { Digest: string };
+    expect(inspected.Digest).toBe(fx3.manifestDigest);
+    const back = await openImage(`docker://${reg.host}/chunked/app:v1`);
+    let n = 0;
+    for (const l of await back.layers()) for await (const c of (await l.compressed()) as AsyncIterable<Buffer>) n += c.length;
+    expect(n).toBeGreaterThan(200);
+  });
+
   it('mounts blobs from another repository of the same registry', async () => {
     const image = await openImage(`oci:${fx.dir}:v1`);
     const r = await writeToRegistry(image, `${reg.host}/other/app:v1`, { mountFrom: ['pushed/app'] });

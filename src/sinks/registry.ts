@@ -1,7 +1,7 @@
 // Pushing an Image to `docker://HOST/REPO[:TAG]`: only blobs the registry lacks are sent (HEAD
 // first), a blob another repository of the same registry holds is mounted (`mountFrom`), uploads
 // are POST then PUT with the streamed body (single-POST uploads are not used: some registries
-// accept the body and discard it), and the manifest is PUT by tag (or by digest when no tag).
+// accept the body and discard it) or, with `chunkSize`, POST, PATCH chunks, PUT; the manifest is PUT by tag (or by digest when no tag).
 import { WhittleError } from '../errors.js';
 import { digestOf } from '../image/digest.js';
 import { MediaType } from '../image/mediatypes.js';
@@ -15,6 +15,8 @@ export interface PushOptions extends ClientOptions {
   mountFrom?: string[];
   /** called once per blob with what happened to it. */
   onBlob?: (digest: string, action: 'exists' | 'mounted' | 'uploaded', size: number) => void;
+  /** upload in PATCH chunks of this many bytes instead of one streamed PUT. */
+  chunkSize?: number;
 }
 
 export interface PushResult {
@@ -33,6 +35,48 @@ export async function writeToRegistry(image: Image, ref: string, opts: PushOptio
   const client = new RegistryClient(n.host, opts);
   const repository = n.repository;
   const result: PushResult = { digest: '', pushed: '', uploaded: [], mounted: [], existing: [] };
+
+  /** chunkedUpload sends the blob in PATCH requests of chunkSize bytes, then closes with PUT ?digest. */
+  const chunkedUpload = async (url: URL, body: Readable | Uint8Array) => {
+    const digestParam = url.searchParams.get('digest')!;
+    let offset = 0;
+    let location = new URL(url);
+    location.searchParams.delete('digest');
+    const send = async (chunk: Buffer) => {
+      const res = await client.request(
+        location.toString(),
+        {
+          repository,
+          push: true,
+          method: 'PATCH',
+          headers: { 'content-type': 'application/octet-stream', 'content-range': `${offset}-${offset + chunk.length - 1}`, 'content-length': String(chunk.length) },
+          body: chunk,
+        },
+        `uploading ${digestParam}`,
+      );
+      await res.body?.cancel();
+      offset += chunk.length;
+      const next = res.headers.get('location');
+      if (next) location = new URL(next, location);
+    };
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    const chunkSize = opts.chunkSize!;
+    for await (const c of body instanceof Readable ? body : [Buffer.from(body)]) {
+      pending.push(c as Buffer);
+      pendingBytes += (c as Buffer).length;
+      while (pendingBytes >= chunkSize) {
+        const all = Buffer.concat(pending);
+        await send(all.subarray(0, chunkSize));
+        pending = [all.subarray(chunkSize)];
+        pendingBytes = all.length - chunkSize;
+      }
+    }
+    if (pendingBytes > 0) await send(Buffer.concat(pending));
+    location.searchParams.set('digest', digestParam);
+    const put = await client.request(location.toString(), { repository, push: true, method: 'PUT', headers: { 'content-length': '0' } }, `finishing upload of ${digestParam}`);
+    await put.body?.cancel();
+  };
 
   const putBlob = async (digest: string, size: number, open: () => Promise<Readable | Uint8Array>) => {
     if (await client.hasBlob(repository, digest, true)) {
@@ -63,6 +107,10 @@ export async function writeToRegistry(image: Image, ref: string, opts: PushOptio
         const url = new URL(location, client.base);
         url.searchParams.set('digest', digest);
         const body = await open();
+        if (opts.chunkSize && opts.chunkSize > 0) {
+          await chunkedUpload(url, body);
+          break;
+        }
         const put = await client.request(url.toString(), { repository, push: true, method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body }, `uploading ${digest}`);
         await put.body?.cancel();
         break;

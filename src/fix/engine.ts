@@ -2,8 +2,9 @@
 // the edits of non-overlapping diagnostics in one pass, and repeats until nothing changes (at most
 // MAX_PASSES). A diagnostic's edits are applied all together or not at all, so a multi-edit fix is
 // never half applied. Bytes outside the edited ranges are kept exactly (comments, escape character,
-// CRLF, indentation). The result must parse into the same instruction keywords count per stage
-// structure and lint no worse than the input; otherwise the pass is rejected.
+// CRLF, indentation). Each pass's result must parse into the same stages with the same number of
+// instructions (and no new unknown keywords) and must not have more findings without a fix than the
+// input; otherwise the pass is rejected and the text before it is returned.
 import { parseDockerfile } from '../dockerfile/parse.js';
 import { lintTextSync, type LintOptions } from '../lint/engine.js';
 import type { Diagnostic, Edit } from '../lint/types.js';

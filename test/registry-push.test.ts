@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openImage } from '../src/image/reference.js';
 import { writeToRegistry } from '../src/sinks/registry.js';
+import { loadIntoDaemon } from '../src/sinks/daemon.js';
+import { execFileSync } from 'node:child_process';
 import { hasRegistry, hasSkopeo, ociFixture, skopeo, startRegistry, type Fixture, type RunningRegistry } from './registry-helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'whittle-pushtest-'));
@@ -78,5 +80,43 @@ describe.skipIf(skipReason !== '')('writeToRegistry against a real registry', ()
     expect(r.digest).toBe(fx2.manifestDigest);
     const inspected = JSON.parse(skopeo('inspect', '--tls-verify=false', `docker://${reg.host}/judge/dst:v1`)) as { Digest: string };
     expect(inspected.Digest).toBe(fx2.manifestDigest);
+  });
+});
+
+const hasEngine = (() => {
+  try {
+    execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe.skipIf(skipReason !== '' || !hasEngine)('oci → registry → engine → docker-archive round trip', () => {
+  let reg: RunningRegistry;
+  const tag = `whittle-test/roundtrip:${process.pid}`;
+  beforeAll(async () => {
+    reg = await startRegistry();
+  });
+  afterAll(async () => {
+    try {
+      execFileSync('docker', ['rmi', '-f', tag], { stdio: 'ignore' });
+    } catch {
+      /* not loaded */
+    }
+    await reg?.stop();
+  });
+
+  it('keeps the config digest and diff_ids all the way', async () => {
+    const fx = ociFixture(tmp, 'roundtrip');
+    await writeToRegistry(await openImage(`oci:${fx.dir}:v1`), `${reg.host}/rt/app:v1`);
+    const pulled = await openImage(`docker://${reg.host}/rt/app:v1`);
+    expect(await pulled.digest()).toBe(fx.manifestDigest);
+    await loadIntoDaemon(pulled, tag);
+    const saved = join(tmp, 'rt.tar');
+    execFileSync('docker', ['save', '-o', saved, tag]);
+    const archived = await openImage(`docker-archive:${saved}`);
+    expect(await archived.configDigest()).toBe(fx.configDigest);
+    expect(await Promise.all((await archived.layers()).map((l) => l.diffId()))).toEqual(fx.diffIds);
   });
 });

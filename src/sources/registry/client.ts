@@ -114,7 +114,6 @@ export class RegistryClient {
     const j = (await tr.json()) as { token?: string; access_token?: string };
     const token = j.token ?? j.access_token;
     if (!token) throw new WhittleError('io', `${what}: token server ${url.host} sent no token`);
-    if (this.tokens.has(this.scope(o))) this.fail(401, what, o, 'token rejected');
     this.tokens.set(this.scope(o), token);
   }
 
@@ -155,10 +154,16 @@ export class RegistryClient {
         const why = cause?.code === 'ECONNREFUSED' ? `cannot connect to ${url.host} (is the registry running? plain http needs --insecure)` : (cause?.message ?? (err as Error).message);
         throw new WhittleError('io', `${what}: ${this.host}/${o.repository}: ${why}`, { cause: err });
       }
-      if (res.status === 401 && authTries < 2 && !(o.body instanceof Readable && authTries > 0)) {
+      if (res.status === 401 && authTries < 2) {
         authTries++;
         await res.body?.cancel();
+        // A refused token is dropped (it may have expired) and a fresh one asked for.
+        this.tokens.delete(this.scope(o));
         await this.authenticate(res, o, what);
+        if (o.body instanceof Readable) {
+          // the streamed body is spent: the caller retries the whole upload with the fresh token.
+          throw new WhittleError('io', `${what}: ${this.host}/${o.repository}: authorization expired during the upload`);
+        }
         attempt--;
         continue;
       }

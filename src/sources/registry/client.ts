@@ -151,7 +151,7 @@ export class RegistryClient {
           continue;
         }
         const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-        const why = cause?.code === 'ECONNREFUSED' ? `cannot connect to ${url.host} (is the registry running? plain http needs --insecure)` : (cause?.message ?? (err as Error).message);
+        const why = cause?.code === 'ECONNREFUSED' ? `cannot connect to ${url.host} (is the registry running? a plain-http registry needs WHITTLE_INSECURE_REGISTRY=1)` : (cause?.message ?? (err as Error).message);
         throw new WhittleError('io', `${what}: ${this.host}/${o.repository}: ${why}`, { cause: err });
       }
       if (res.status === 401 && authTries < 2) {

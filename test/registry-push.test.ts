@@ -78,6 +78,9 @@ describe.skipIf(skipReason !== '')('writeToRegistry against a real registry', ()
     const src = await openImage(`docker://${reg.host}/judge/src:v1`);
     const r = await writeToRegistry(src, `${reg.host}/judge/dst:v1`);
     expect(r.digest).toBe(fx2.manifestDigest);
+    // same registry: the source repository is mounted from, nothing is uploaded.
+    expect(r.uploaded).toEqual([]);
+    expect(r.mounted.length).toBe(3);
     const inspected = JSON.parse(skopeo('inspect', '--tls-verify=false', `docker://${reg.host}/judge/dst:v1`)) as { Digest: string };
     expect(inspected.Digest).toBe(fx2.manifestDigest);
   });

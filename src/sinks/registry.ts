@@ -35,6 +35,16 @@ export async function writeToRegistry(image: Image, ref: string, opts: PushOptio
   const client = new RegistryClient(n.host, opts);
   const repository = n.repository;
   const result: PushResult = { digest: '', pushed: '', uploaded: [], mounted: [], existing: [] };
+  // An image read from another repository of the same registry is a mount source by default.
+  const mountFrom = [...(opts.mountFrom ?? [])];
+  if (image.reference.startsWith('docker:')) {
+    try {
+      const src = parseRegistryName(image.reference.slice('docker:'.length));
+      if (src.host === n.host && src.repository !== repository && !mountFrom.includes(src.repository)) mountFrom.push(src.repository);
+    } catch {
+      /* not a registry name after all */
+    }
+  }
 
   /** chunkedUpload sends the blob in PATCH requests of chunkSize bytes, then closes with PUT ?digest. */
   const chunkedUpload = async (url: URL, body: Readable | Uint8Array) => {
@@ -84,7 +94,7 @@ export async function writeToRegistry(image: Image, ref: string, opts: PushOptio
       opts.onBlob?.(digest, 'exists', size);
       return;
     }
-    for (const from of opts.mountFrom ?? []) {
+    for (const from of mountFrom) {
       if (from === repository) continue;
       const q = new URLSearchParams({ mount: digest, from });
       const res = await client.request(`/v2/${repository}/blobs/uploads/?${q}`, { repository, push: true, method: 'POST', alsoPull: from, ok: [202] }, `mounting ${digest} from ${from}`);

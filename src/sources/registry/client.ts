@@ -36,6 +36,9 @@ interface RequestOptions {
   alsoPull?: string;
 }
 
+/** manifests and indexes larger than this are refused (distribution itself caps them at 4 MiB). */
+const MAX_MANIFEST = 4 << 20;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class RegistryClient {
@@ -189,7 +192,13 @@ export class RegistryClient {
   async getManifest(repository: string, reference: string): Promise<{ raw: Uint8Array; mediaType: string; digest: string }> {
     const what = `reading manifest ${reference}`;
     const res = await this.request(`/v2/${repository}/manifests/${reference}`, { repository, headers: { accept: MANIFEST_ACCEPT } }, what);
+    const declared = Number(res.headers.get('content-length') ?? 0);
+    if (declared > MAX_MANIFEST) {
+      await res.body?.cancel();
+      throw new WhittleError('bad-archive', `${this.host}/${repository}@${reference}: manifest of ${declared} bytes is over the ${MAX_MANIFEST >> 20} MiB limit`);
+    }
     const raw = new Uint8Array(await res.arrayBuffer());
+    if (raw.byteLength > MAX_MANIFEST) throw new WhittleError('bad-archive', `${this.host}/${repository}@${reference}: manifest is over the ${MAX_MANIFEST >> 20} MiB limit`);
     const expected = reference.includes(':') ? reference : res.headers.get('docker-content-digest');
     const digest = digestOf(raw, expected?.split(':')[0] ?? 'sha256');
     if (expected && digest !== expected) {

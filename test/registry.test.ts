@@ -253,7 +253,7 @@ describe.skipIf(skipReason !== '')('docker:// under registry faults', () => {
 });
 
 /** A token-auth front: a Bearer challenge, a token endpoint checking Basic credentials, then the registry. */
-function tokenProxy(target: string, user: string, pass: string): Promise<{ host: string; server: Server; tokenRequests: string[] }> {
+function tokenProxy(target: string, user: string, pass: string, cdn?: () => string | undefined): Promise<{ host: string; server: Server; tokenRequests: string[] }> {
   const tokenRequests: string[] = [];
   const server = createServer((req, res) => {
     const self = `127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -271,6 +271,10 @@ function tokenProxy(target: string, user: string, pass: string): Promise<{ host:
     const needPush = req.method !== 'GET' && req.method !== 'HEAD';
     if (!granted.some((g) => g === want || (g === `${want},push`) ) || (needPush && !granted.includes(`${want},push`))) {
       return res.writeHead(401, { 'www-authenticate': `Bearer realm="http://${self}/token",service="whittle-test",scope="${want}"` }).end();
+    }
+    const redirectTo = cdn?.();
+    if (redirectTo && req.method === 'GET' && url.pathname.includes('/blobs/')) {
+      return res.writeHead(307, { location: `http://${redirectTo}${url.pathname}` }).end();
     }
     const [h, p] = target.split(':');
     const headers = { ...req.headers };
@@ -305,6 +309,31 @@ describe.skipIf(skipReason !== '')('docker:// with Bearer token auth', () => {
     expect(await drain(image)).toBeGreaterThan(0);
     expect(proxy.tokenRequests[0]).toBe('whittle-test repository:tok/app:pull');
     expect(proxy.tokenRequests.length).toBe(1);
+  });
+
+  it('follows a blob redirect to another host without forwarding Authorization', async () => {
+    const seen: (string | undefined)[] = [];
+    const cdn = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      const [h, p] = reg.host.split(':');
+      const up = httpRequest({ host: h, port: Number(p), method: req.method, path: req.url }, (ur) => {
+        res.writeHead(ur.statusCode ?? 502, ur.headers);
+        ur.pipe(res);
+      });
+      up.end();
+    });
+    await new Promise<void>((r) => cdn.listen(0, '127.0.0.1', () => r()));
+    const cdnHost = `127.0.0.1:${(cdn.address() as { port: number }).port}`;
+    const front = await tokenProxy(reg.host, 'bob', 'pw', () => cdnHost);
+    try {
+      const image = await registryImage(`${front.host}/tok/app:v1`, 'x', {}, { creds: { username: 'bob', password: 'pw' } });
+      expect(await drain(image)).toBeGreaterThan(0);
+      expect(seen.length).toBeGreaterThanOrEqual(3);
+      expect(seen.every((a) => a === undefined)).toBe(true);
+    } finally {
+      front.server.close();
+      cdn.close();
+    }
   });
 
   it('names the token server when it refuses', async () => {

@@ -1,0 +1,77 @@
+// `whittle analyze IMAGE`: parse flags, open the image, run the analysis, print, and gate.
+import { readFile } from 'node:fs/promises';
+import { Command, Option } from 'commander';
+import { wrap } from '../errors.js';
+import { openImage } from '../image/reference.js';
+import { analyzeImage } from '../analyze/run.js';
+import { evaluateGates, parseDiveCi, type GateConfig } from '../analyze/gates.js';
+import { renderText } from '../analyze/render-text.js';
+import { renderJson } from '../analyze/render-json.js';
+import { parseBytes, parseRatio } from './format.js';
+import type { CommandState } from './main.js';
+import { progressFor } from './progress.js';
+
+interface AnalyzeFlags {
+  platform?: string;
+  json?: boolean;
+  maxSize?: string;
+  minEfficiency?: string;
+  maxWasted?: string;
+  diveCi?: string;
+  color?: boolean;
+}
+
+/** gatesFromFlags turns --max-size/--min-efficiency/--max-wasted into a GateConfig. */
+export function gatesFromFlags(flags: AnalyzeFlags): GateConfig {
+  const gates: GateConfig = {};
+  if (flags.maxSize !== undefined) gates.maxSize = parseBytes(flags.maxSize, '--max-size');
+  if (flags.minEfficiency !== undefined) gates.minEfficiency = parseRatio(flags.minEfficiency, '--min-efficiency');
+  if (flags.maxWasted !== undefined) {
+    if (flags.maxWasted.trim().endsWith('%')) gates.maxWastedRatio = parseRatio(flags.maxWasted, '--max-wasted');
+    else gates.maxWastedBytes = parseBytes(flags.maxWasted, '--max-wasted');
+  }
+  return gates;
+}
+
+async function diveCiGates(path: string): Promise<GateConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw wrap(`reading ${path}`, err);
+  }
+  return parseDiveCi(text, path);
+}
+
+export function registerAnalyze(program: Command, state: CommandState): void {
+  program
+    .command('analyze')
+    .description('show where every byte of an image goes, what is wasted, and what to change')
+    .argument('<image>', 'docker-archive:PATH[:name:tag], oci:DIR[:ref], oci-archive:PATH[:ref], or a path')
+    .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image (default linux/amd64)')
+    .option('--json', 'print the analysis as JSON (schema: docs/analyze-json.md)')
+    .option('--max-size <size>', 'fail (exit 1) if the image is larger, e.g. 200MB')
+    .option('--min-efficiency <ratio>', 'fail if dive-compatible efficiency is lower, e.g. 0.95 or 95%')
+    .option('--max-wasted <size|percent>', 'fail if wasted bytes exceed this, e.g. 20MB or 10%')
+    .option('--dive-ci <file>', 'read gates from a dive .dive-ci file (lowest-efficiency, highest-wasted-bytes, highest-user-wasted-percent)')
+    .addOption(new Option('--no-color', 'never use colour'))
+    .action(async (reference: string, flags: AnalyzeFlags) => {
+      const gates: GateConfig = { ...(flags.diveCi ? await diveCiGates(flags.diveCi) : {}), ...gatesFromFlags(flags) };
+      const image = await openImage(reference, flags.platform ? { platform: flags.platform } : {});
+      const progress = progressFor();
+      let analysis;
+      try {
+        analysis = await analyzeImage(image, { onProgress: (p) => progress.update(p) });
+      } finally {
+        progress.done();
+      }
+      const results = evaluateGates(analysis, gates);
+      if (flags.json) {
+        process.stdout.write(renderJson(analysis, results) + '\n');
+      } else {
+        const color = flags.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR;
+        process.stdout.write(renderText(analysis, { color, width: process.stdout.columns ?? 100, gates: results }));
+      }
+      if (results.some((r) => !r.passed)) state.exitCode = 1;
+    });
+}

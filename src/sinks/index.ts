@@ -1,0 +1,54 @@
+// writeImage: the one entry point for every sink, chosen by the reference's transport — the
+// writing side of src/image/reference.ts. Every command that produces an image calls it, so each
+// one can write to each transport.
+import { WhittleError } from '../errors.js';
+import type { Image } from '../image/image.js';
+import { parseReference } from '../image/reference.js';
+import { loadIntoDaemon, type LoadOptions } from './daemon.js';
+import { writeDockerArchive, writeOciArchive, writeOciLayout, type WriteResult } from './layout.js';
+import { writeToRegistry, type PushOptions } from './registry.js';
+
+export type { WriteResult } from './layout.js';
+
+export interface WriteOptions {
+  registry?: PushOptions;
+  daemon?: LoadOptions;
+}
+
+export const WRITABLE_TRANSPORTS = ['docker-archive', 'oci', 'oci-archive', 'docker', 'docker-daemon'] as const;
+
+/** explicit resolves a bare output path: `*.tar` is a docker-archive; anything else needs a transport. */
+function explicit(reference: string): string {
+  const { transport, path } = parseReference(reference);
+  if (transport !== '') return reference;
+  if (/\.tar$/i.test(path)) return `docker-archive:${path}`;
+  throw new WhittleError(
+    'usage',
+    `cannot tell how to write ${JSON.stringify(reference)}: name a transport (${WRITABLE_TRANSPORTS.map((t) => `${t}:`).join(', ')}) or give a path ending in .tar`,
+  );
+}
+
+/** writeImage writes image to reference (`docker-archive:PATH[:name:tag]`, `oci:DIR[:ref]`, `oci-archive:PATH[:ref]`, `docker://…`, `docker-daemon:NAME[:TAG]`). */
+export async function writeImage(image: Image, reference: string, opts: WriteOptions = {}): Promise<WriteResult> {
+  const ref = explicit(reference);
+  const parsed = parseReference(ref);
+  const rest = ref.slice(parsed.transport.length + 1);
+  switch (parsed.transport) {
+    case 'docker-archive':
+      return writeDockerArchive(image, parsed.path, parsed.ref);
+    case 'oci':
+      return writeOciLayout(image, parsed.path, parsed.ref);
+    case 'oci-archive':
+      return writeOciArchive(image, parsed.path, parsed.ref);
+    case 'docker': {
+      const pushed = await writeToRegistry(image, rest, opts.registry);
+      return { reference: `docker://${pushed.pushed}`, manifestDigest: pushed.digest, configDigest: await image.configDigest(), bytes: 0 };
+    }
+    case 'docker-daemon': {
+      const id = await loadIntoDaemon(image, rest, opts.daemon);
+      return { reference: `docker-daemon:${rest}`, manifestDigest: await image.digest(), configDigest: id, bytes: 0 };
+    }
+    default:
+      throw new WhittleError('bad-reference', `cannot write to ${parsed.transport}: (writable: ${WRITABLE_TRANSPORTS.join(', ')})`);
+  }
+}

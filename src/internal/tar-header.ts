@@ -32,8 +32,13 @@ export interface TarHeader {
   mtime: number;
   linkname: string;
   typeflag: string;
-  /** extended attributes from PAX records (SCHILY.xattr.* and LIBARCHIVE.xattr.*). */
+  /** extended attributes from PAX records (SCHILY.xattr.* and LIBARCHIVE.xattr.*); values are
+   * latin1 strings, one character per byte, so binary values (security.capability) survive. */
   xattrs?: Record<string, string>;
+  uname?: string;
+  gname?: string;
+  devmajor?: number;
+  devminor?: number;
 }
 
 function isZero(block: Uint8Array): boolean {
@@ -130,7 +135,22 @@ export function decodeHeader(block: Uint8Array): TarHeader | null {
     size: readNumber(block, 124, 12, 'size'),
     mtime: readNumber(block, 136, 12, 'mtime'),
     linkname: readString(block, 157, 100),
+    ...(magic.startsWith('ustar') ? ustarExtras(block) : {}),
   };
+}
+
+function ustarExtras(block: Uint8Array): Pick<TarHeader, 'uname' | 'gname' | 'devmajor' | 'devminor'> {
+  const extras: Pick<TarHeader, 'uname' | 'gname' | 'devmajor' | 'devminor'> = {};
+  const uname = readString(block, 265, 32);
+  const gname = readString(block, 297, 32);
+  if (uname) extras.uname = uname;
+  if (gname) extras.gname = gname;
+  const typeflag = block[156];
+  if (typeflag === 0x33 || typeflag === 0x34) {
+    extras.devmajor = readNumber(block, 329, 8, 'devmajor');
+    extras.devminor = readNumber(block, 337, 8, 'devminor');
+  }
+  return extras;
 }
 
 /** PaxRecords are the key/value records of a PAX extended header. */
@@ -152,7 +172,10 @@ export function parsePax(data: Uint8Array): PaxRecords {
     const record = buf.subarray(space + 1, pos + length - 1); // drop trailing newline
     const eq = record.indexOf(0x3d);
     if (eq < 0) throw new WhittleError('bad-archive', 'malformed PAX header record');
-    records.set(record.toString('utf8', 0, eq), record.toString('utf8', eq + 1));
+    const key = record.toString('utf8', 0, eq);
+    // xattr values are bytes, not text: keep one character per byte
+    const binary = key.startsWith('SCHILY.xattr.') || key.startsWith('LIBARCHIVE.xattr.');
+    records.set(key, record.toString(binary ? 'latin1' : 'utf8', eq + 1));
     pos += length;
   }
   return records;
@@ -176,6 +199,10 @@ export function applyPax(header: TarHeader, pax: PaxRecords): void {
         header[key] = n;
         break;
       }
+      case 'uname':
+      case 'gname':
+        header[key] = value;
+        break;
       case 'mtime': {
         const n = Number(value);
         if (Number.isFinite(n)) header.mtime = Math.floor(n);
@@ -183,8 +210,10 @@ export function applyPax(header: TarHeader, pax: PaxRecords): void {
       }
       default:
         if (key.startsWith('SCHILY.xattr.') || key.startsWith('LIBARCHIVE.xattr.')) {
-          const name = key.startsWith('SCHILY.') ? key.slice(13) : decodeURIComponent(key.slice(17));
-          (header.xattrs ??= {})[name] = value;
+          const schily = key.startsWith('SCHILY.');
+          const name = schily ? key.slice(13) : decodeURIComponent(key.slice(17));
+          // libarchive stores the value base64-encoded
+          (header.xattrs ??= {})[name] = schily ? value : Buffer.from(value, 'base64').toString('latin1');
         }
     }
   }

@@ -32,7 +32,8 @@ const OCI_LAYER: Record<string, string> = {
   [MediaType.dockerLayerForeignGzip]: MediaType.ociLayerNondistGzip,
 };
 
-function ociLayerType(mediaType: string): string {
+/** ociLayerType is the OCI media type for a layer of either spec. */
+export function ociLayerType(mediaType: string): string {
   if (mediaType.startsWith('application/vnd.oci.image.layer.')) return mediaType;
   const mapped = OCI_LAYER[mediaType];
   if (!mapped) throw new WhittleError('unsupported-media-type', `cannot write a layer of media type ${mediaType} into an OCI image`);

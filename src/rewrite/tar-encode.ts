@@ -1,0 +1,132 @@
+// Encoding of layer tar headers (ustar, with a PAX extended header when a field does not fit).
+// Written by hand rather than with tar-stream's packer because layer rewriting must carry entries
+// over byte-exactly: tar-stream encodes PAX values as UTF-8 text, which corrupts binary extended
+// attributes such as security.capability, and its header layout (PAX naming, field choice) is not
+// ours to pin for deterministic output. Headers are what Go's archive/tar (Docker's writer)
+// produces for the same fields: ustar when everything fits, PAX records otherwise.
+import { BLOCK } from '../internal/tar-header.js';
+
+export type OutType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'char' | 'block' | 'fifo';
+
+export interface OutHeader {
+  /** path inside the layer, without a leading `/` or `./`; directories get their trailing `/` here. */
+  name: string;
+  type: OutType;
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  /** seconds since the epoch. */
+  mtime: number;
+  linkname?: string;
+  uname?: string;
+  gname?: string;
+  devmajor?: number;
+  devminor?: number;
+  /** extended attributes; values are latin1 strings (one character per byte). */
+  xattrs?: Record<string, string>;
+}
+
+const TYPEFLAG: Record<OutType, string> = { file: '0', hardlink: '1', symlink: '2', char: '3', block: '4', dir: '5', fifo: '6' };
+
+const MAX_OCTAL_8 = 0o7777777;
+const MAX_OCTAL_12 = 0o77777777777;
+
+function isAscii(s: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return /^[\x01-\x7f]*$/.test(s);
+}
+
+function writeString(block: Buffer, offset: number, length: number, value: string): void {
+  block.write(value, offset, length, 'utf8');
+}
+
+function writeOctal(block: Buffer, offset: number, length: number, value: number): void {
+  const text = Math.max(0, Math.floor(value)).toString(8).padStart(length - 1, '0');
+  block.write(text, offset, length - 1, 'latin1');
+  block[offset + length - 1] = 0;
+}
+
+/** splitUstar splits a name into ustar prefix (≤155 bytes) and name (≤100 bytes) at a slash, or null. */
+function splitUstar(name: string): { prefix: string; name: string } | null {
+  if (Buffer.byteLength(name) <= 100) return { prefix: '', name };
+  for (let i = name.indexOf('/'); i >= 0; i = name.indexOf('/', i + 1)) {
+    const prefix = name.slice(0, i);
+    const rest = name.slice(i + 1);
+    if (Buffer.byteLength(prefix) <= 155 && Buffer.byteLength(rest) <= 100 && rest !== '') return { prefix, name: rest };
+  }
+  return null;
+}
+
+function paxRecord(key: string, value: Buffer): Buffer {
+  const body = Buffer.concat([Buffer.from(` ${key}=`, 'utf8'), value, Buffer.from('\n')]);
+  let length = body.length + 1;
+  while (String(length).length + body.length !== length) length = String(length).length + body.length;
+  return Buffer.concat([Buffer.from(String(length), 'latin1'), body]);
+}
+
+function ustarBlock(h: OutHeader, name: { prefix: string; name: string }, typeflag: string, size: number, linkname: string): Buffer {
+  const block = Buffer.alloc(BLOCK);
+  writeString(block, 0, 100, name.name);
+  writeOctal(block, 100, 8, h.mode & 0o7777);
+  writeOctal(block, 108, 8, Math.min(h.uid, MAX_OCTAL_8));
+  writeOctal(block, 116, 8, Math.min(h.gid, MAX_OCTAL_8));
+  writeOctal(block, 124, 12, Math.min(size, MAX_OCTAL_12));
+  writeOctal(block, 136, 12, Math.min(Math.max(h.mtime, 0), MAX_OCTAL_12));
+  block.write('        ', 148, 8, 'latin1');
+  block.write(typeflag, 156, 1, 'latin1');
+  writeString(block, 157, 100, linkname);
+  block.write('ustar\x0000', 257, 8, 'latin1');
+  writeString(block, 265, 32, h.uname && isAscii(h.uname) && h.uname.length <= 32 ? h.uname : '');
+  writeString(block, 297, 32, h.gname && isAscii(h.gname) && h.gname.length <= 32 ? h.gname : '');
+  if (h.type === 'char' || h.type === 'block') {
+    writeOctal(block, 329, 8, h.devmajor ?? 0);
+    writeOctal(block, 337, 8, h.devminor ?? 0);
+  }
+  writeString(block, 345, 155, name.prefix);
+  let sum = 0;
+  for (let i = 0; i < BLOCK; i++) sum += block[i]!;
+  block.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 8, 'latin1');
+  return block;
+}
+
+/** encodeHeader returns the header block(s) for h: a PAX header first when a field does not fit ustar. */
+export function encodeHeader(h: OutHeader): Buffer {
+  const size = h.type === 'file' ? h.size : 0;
+  const linkname = h.linkname ?? '';
+  const records: Buffer[] = [];
+  const split = isAscii(h.name) ? splitUstar(h.name) : null;
+  if (!split) records.push(paxRecord('path', Buffer.from(h.name, 'utf8')));
+  if (Buffer.byteLength(linkname) > 100 || !isAscii(linkname)) records.push(paxRecord('linkpath', Buffer.from(linkname, 'utf8')));
+  if (h.uid > MAX_OCTAL_8) records.push(paxRecord('uid', Buffer.from(String(h.uid))));
+  if (h.gid > MAX_OCTAL_8) records.push(paxRecord('gid', Buffer.from(String(h.gid))));
+  if (size > MAX_OCTAL_12) records.push(paxRecord('size', Buffer.from(String(size))));
+  if (h.mtime > MAX_OCTAL_12 || h.mtime < 0) records.push(paxRecord('mtime', Buffer.from(String(h.mtime))));
+  if (h.uname && (!isAscii(h.uname) || h.uname.length > 32)) records.push(paxRecord('uname', Buffer.from(h.uname, 'utf8')));
+  if (h.gname && (!isAscii(h.gname) || h.gname.length > 32)) records.push(paxRecord('gname', Buffer.from(h.gname, 'utf8')));
+  for (const key of Object.keys(h.xattrs ?? {}).sort()) {
+    records.push(paxRecord(`SCHILY.xattr.${key}`, Buffer.from(h.xattrs![key]!, 'latin1')));
+  }
+  const name = split ?? { prefix: '', name: Buffer.from(h.name, 'utf8').subarray(0, 100).toString('latin1').replace(/[^\x01-\x7f]/g, '_') };
+  const header = ustarBlock(h, name, TYPEFLAG[h.type], size, Buffer.byteLength(linkname) > 100 || !isAscii(linkname) ? '' : linkname);
+  if (records.length === 0) return header;
+  const pax = Buffer.concat(records);
+  const paxName = `PaxHeaders.0/${(split?.name ?? 'entry').slice(0, 80)}`;
+  const paxHeader = ustarBlock(
+    { name: paxName, type: 'file', mode: 0o644, uid: 0, gid: 0, size: pax.length, mtime: 0 },
+    { prefix: '', name: paxName },
+    'x',
+    pax.length,
+    '',
+  );
+  return Buffer.concat([paxHeader, pax, Buffer.alloc(padding(pax.length)), header]);
+}
+
+/** padding is how many zero bytes follow content of this size to fill its last block. */
+export function padding(size: number): number {
+  const rest = size % BLOCK;
+  return rest === 0 ? 0 : BLOCK - rest;
+}
+
+/** END_OF_ARCHIVE is the two zero blocks that close a tar. */
+export const END_OF_ARCHIVE = Buffer.alloc(BLOCK * 2);

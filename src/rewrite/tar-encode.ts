@@ -130,3 +130,10 @@ export function padding(size: number): number {
 
 /** END_OF_ARCHIVE is the two zero blocks that close a tar. */
 export const END_OF_ARCHIVE = Buffer.alloc(BLOCK * 2);
+
+/** whiteoutHeader is the entry that deletes path (`dir/.wh.name`), or with opaque hides what lower layers have below it (`path/.wh..wh..opq`). */
+export function whiteoutHeader(path: string, opaque: boolean): OutHeader {
+  const slash = path.lastIndexOf('/');
+  const name = opaque ? (path === '' ? '.wh..wh..opq' : `${path}/.wh..wh..opq`) : slash < 0 ? `.wh.${path}` : `${path.slice(0, slash)}/.wh.${path.slice(slash + 1)}`;
+  return { name, type: 'file', mode: 0o644, uid: 0, gid: 0, size: 0, mtime: 0 };
+}

@@ -6,6 +6,7 @@ import { registerAnalyze } from './analyze.js';
 import { registerLint } from './lint.js';
 import { registerContext } from './context.js';
 import { registerFix } from './fix.js';
+import { registerSquash } from './squash.js';
 
 /** ExitCode is what every command returns to main. */
 export const ExitCode = { ok: 0, failed: 1, badInput: 2 } as const;
@@ -26,6 +27,7 @@ export function buildProgram(state: CommandState): Command {
   registerLint(program, state);
   registerContext(program, state);
   registerFix(program, state);
+  registerSquash(program, state);
   return program;
 }
 

@@ -1,0 +1,109 @@
+// `whittle squash IMAGE -o OUT`: merge layers into one (all, those above the base, or the last N)
+// and write the result to any transport.
+import { Command, Option } from 'commander';
+import { WhittleError } from '../errors.js';
+import { openImage } from '../image/reference.js';
+import { baseFromHistory, baseFromImage, type BaseLayers } from '../rewrite/base.js';
+import { squash } from '../rewrite/squash.js';
+import { writeImage } from '../sinks/index.js';
+import type { Image } from '../image/image.js';
+import { formatBytes } from './format.js';
+import type { CommandState } from './main.js';
+import { progressFor } from './progress.js';
+
+interface SquashFlags {
+  output: string;
+  keepBase?: string | true;
+  last?: string;
+  compression: 'gzip' | 'none';
+  platform?: string;
+  json?: boolean;
+}
+
+function count(value: string, flag: string): number {
+  if (!/^\d+$/.test(value)) throw new WhittleError('usage', `${flag} needs a whole number of layers, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+/** squashStart turns --keep-base/--last into the first layer to merge. */
+async function squashStart(image: Image, flags: SquashFlags): Promise<{ from: number; base?: BaseLayers }> {
+  const layers = (await image.layers()).length;
+  if (flags.keepBase !== undefined && flags.last !== undefined) throw new WhittleError('usage', '--keep-base and --last cannot be used together');
+  if (flags.last !== undefined) {
+    const n = count(flags.last, '--last');
+    if (n < 1 || n > layers) throw new WhittleError('usage', `--last ${n}: the image has ${layers} layer(s)`);
+    return { from: layers - n };
+  }
+  if (flags.keepBase === undefined) return { from: 0 };
+  let base: BaseLayers;
+  if (flags.keepBase === true) {
+    const found = baseFromHistory((await image.config()).history, layers);
+    if (!found) {
+      throw new WhittleError('usage', `cannot tell the base layers of ${image.reference} from its history; give --keep-base N (a layer count) or --keep-base IMAGE`);
+    }
+    base = found;
+  } else if (/^\d+$/.test(flags.keepBase)) {
+    base = { count: Number(flags.keepBase), how: 'given' };
+  } else {
+    base = await baseFromImage(image, await openImage(flags.keepBase, flags.platform ? { platform: flags.platform } : {}));
+  }
+  if (base.count >= layers) throw new WhittleError('usage', `nothing to squash: the base has ${base.count} of the image's ${layers} layer(s)`);
+  return { from: base.count, base };
+}
+
+export function registerSquash(program: Command, state: CommandState): void {
+  program
+    .command('squash')
+    .description('merge layers into one, dropping what later layers deleted or replaced')
+    .argument('<image>', 'image to read (any transport, or a path)')
+    .requiredOption('-o, --output <ref>', 'where to write: docker-archive:PATH[:name:tag], oci:DIR[:ref], oci-archive:PATH[:ref], docker://REF, docker-daemon:NAME[:TAG], or PATH.tar')
+    .option('--keep-base [layers|image]', 'keep the base layers: detected from history, a layer count, or the base image')
+    .option('--last <n>', 'merge only the last n layers')
+    .addOption(new Option('--compression <type>', 'compression of the merged layer').choices(['gzip', 'none']).default('gzip'))
+    .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image (default linux/amd64)')
+    .option('--json', 'print the result as JSON')
+    .action(async (reference: string, flags: SquashFlags) => {
+      const image = await openImage(reference, flags.platform ? { platform: flags.platform } : {});
+      const { from, base } = await squashStart(image, flags);
+      const layers = (await image.layers()).length;
+      const progress = progressFor();
+      let result;
+      try {
+        result = await squash(image, {
+          from,
+          compression: flags.compression,
+          onProgress: (p) => progress.update({ bytes: p.bytes, layersDone: p.phase === 'scan' ? 0 : layers, layers }),
+        });
+      } finally {
+        progress.done();
+      }
+      try {
+        const written = await writeImage(result.image, flags.output);
+        const summary = {
+          input: image.reference,
+          output: written.reference,
+          manifestDigest: written.manifestDigest,
+          configDigest: written.configDigest,
+          layersBefore: layers,
+          layersAfter: from + 1,
+          merged: result.merged,
+          ...(base ? { base: { layers: base.count, how: base.how } } : {}),
+          contentBytesBefore: result.plan.bytesIn,
+          contentBytesAfter: result.plan.bytesOut,
+          droppedBytes: result.plan.bytesIn - result.plan.bytesOut,
+          mergedLayer: { digest: result.layer.digest, size: result.layer.size, uncompressedSize: result.layer.uncompressedSize },
+        };
+        if (flags.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+        else {
+          process.stdout.write(
+            `squashed ${result.merged} of ${layers} layers into one${base ? ` (kept ${base.count} base layer(s): ${base.how})` : ''}\n` +
+              `file content ${formatBytes(summary.contentBytesBefore)} → ${formatBytes(summary.contentBytesAfter)} (dropped ${formatBytes(summary.droppedBytes)})\n` +
+              `wrote ${written.reference} (${written.manifestDigest})\n`,
+          );
+        }
+      } finally {
+        await result.dispose();
+      }
+      state.exitCode = 0;
+    });
+}

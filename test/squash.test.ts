@@ -1,0 +1,277 @@
+// squash and the image writers, judged by independent readers: whittle reads back what it wrote,
+// umoci unpacks original and squashed images into real file trees that must be equal, skopeo
+// inspects and copies the layouts and archives, and (with an engine) docker loads and runs them.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeImage } from '../src/analyze/run.js';
+import { openImage } from '../src/image/reference.js';
+import { squash } from '../src/rewrite/squash.js';
+import { writeImage } from '../src/sinks/index.js';
+import { buildImage, dir, file, hardlink, ociLayout, seeded, symlink, whiteout, writeDir, type TarMember } from './support/image-writer.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'whittle-squash-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+const haveUmoci = has('umoci');
+const haveSkopeo = has('skopeo');
+const engine = spawnSync('docker', ['info'], { stdio: 'ignore' }).status === 0;
+if (!haveUmoci || !haveSkopeo) console.warn('squash tests: umoci or skopeo missing, their checks are skipped');
+if (!engine) console.warn('squash tests: no Docker engine, docker load/run checks are skipped');
+
+const opaqueMarker = (d: string): TarMember => file(`${d}/.wh..wh..opq`, Buffer.alloc(0));
+
+/** The traps of other squashers, one layer at a time. */
+const TRAP_LAYERS: TarMember[][] = [
+  [
+    dir('etc/'), file('etc/passwd', 'root:x:0:0:root:/root:/bin/sh\n'), dir('bin/'), file('bin/tool', seeded(4096, 1), 0o755),
+    hardlink('bin/tool-alias', 'bin/tool'), dir('var/'), dir('var/cache/'), file('var/cache/big', seeded(20_000, 2)),
+    dir('data/'), file('data/keep', 'keep\n'), file('data/old', 'old\n'), file('target', 'target\n'), symlink('dangling', 'target'),
+    file('shared', seeded(3000, 3)), dir('lib/'), file('lib/libx.so', seeded(2048, 4), 0o755),
+  ],
+  [
+    whiteout('bin/tool'), // a hard link whose target a later layer deleted
+    file('./etc/hostname', 'box\n'), // ./-prefixed entry
+    whiteout('var/cache'), // whiteout of a whole directory
+    file('data/new', 'new\n'), opaqueMarker('data'), dir('data/'), // opaque directory re-populated in the same layer, marker after the entries
+    whiteout('target'), // a symlink whose target is gone
+    hardlink('lib/libx.so.1', 'lib/libx.so'), // a link into a lower layer
+  ],
+  [file('shared', seeded(3000, 5)), file('etc/passwd', 'root:x:0:0:root:/root:/bin/sh\n', 0o600)], // overwrite and chmod copy
+];
+
+/** tree walks a directory into a sorted map path → description (type, mode, owner, link target, content hash, link group). */
+function tree(root: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const inodes = new Map<string, string[]>();
+  const walk = (rel: string) => {
+    for (const name of readdirSync(join(root, rel)).sort()) {
+      const p = rel ? `${rel}/${name}` : name;
+      const st = lstatSync(join(root, p));
+      const mode = (st.mode & 0o7777).toString(8);
+      let desc: string;
+      if (st.isDirectory()) desc = `dir ${mode} ${st.uid}:${st.gid}`;
+      else if (st.isSymbolicLink()) desc = `symlink -> ${readlinkSync(join(root, p))}`;
+      else if (st.isFile()) {
+        desc = `file ${mode} ${st.uid}:${st.gid} ${createHash('sha256').update(readFileSync(join(root, p))).digest('hex').slice(0, 16)}`;
+        if (st.nlink > 1) inodes.set(String(st.ino), [...(inodes.get(String(st.ino)) ?? []), p]);
+      } else desc = `other ${mode}`;
+      out.set(p, desc);
+      if (st.isDirectory()) walk(p);
+    }
+  };
+  walk('');
+  for (const group of inodes.values()) for (const p of group) out.set(p, `${out.get(p)} linked(${group.sort().join(',')})`);
+  return out;
+}
+
+function unpack(layout: string, ref: string, name: string): Map<string, string> {
+  const bundle = join(tmp, `bundle-${name}`);
+  execFileSync('umoci', ['unpack', '--image', `${layout}:${ref}`, bundle], { stdio: 'pipe' });
+  return tree(join(bundle, 'rootfs'));
+}
+
+let original: string;
+
+beforeAll(async () => {
+  const img = await buildImage(TRAP_LAYERS);
+  original = writeDir(join(tmp, 'original'), ociLayout(img, { refName: 'v1' }).files);
+});
+
+describe('squash of the traps', () => {
+  it('gives the same file tree as the original, in one layer (umoci unpacks both)', async () => {
+    const result = await squash(await openImage(`oci:${original}:v1`));
+    try {
+      await writeImage(result.image, `oci:${join(tmp, 'out')}:squashed`);
+    } finally {
+      await result.dispose();
+    }
+    const back = await openImage(`oci:${join(tmp, 'out')}:squashed`);
+    expect((await back.layers()).length).toBe(1);
+    const config = await back.config();
+    expect(config.rootfs.diff_ids).toHaveLength(1);
+    expect(config.history?.filter((h) => !h.empty_layer)).toHaveLength(1);
+    expect(config.history?.at(-1)?.created_by).toMatch(/whittle squash: 3 layers merged into one/);
+    if (!haveUmoci) return;
+    const before = unpack(original, 'v1', 'orig');
+    const after = unpack(join(tmp, 'out'), 'squashed', 'squashed');
+    expect([...after]).toEqual([...before]);
+    // the traps really were there
+    expect(before.get('bin/tool-alias')).toMatch(/^file 755/);
+    expect(before.has('bin/tool')).toBe(false);
+    expect(before.get('dangling')).toBe('symlink -> target');
+    expect(before.has('data/old')).toBe(false);
+    expect(before.get('lib/libx.so')).toMatch(/linked\(lib\/libx.so,lib\/libx.so.1\)/);
+    expect(before.get('etc/passwd')).toMatch(/^file 600/);
+  });
+
+  it('keeps base layers byte for byte and still gives the same tree (--keep-base 1)', async () => {
+    const source = await openImage(`oci:${original}:v1`);
+    const result = await squash(source, { from: 1 });
+    try {
+      await writeImage(result.image, `oci:${join(tmp, 'out')}:keepbase`);
+    } finally {
+      await result.dispose();
+    }
+    const back = await openImage(`oci:${join(tmp, 'out')}:keepbase`);
+    const [srcLayers, outLayers] = [await source.layers(), await back.layers()];
+    expect(outLayers).toHaveLength(2);
+    expect(await outLayers[0]!.digest()).toBe(await srcLayers[0]!.digest());
+    expect(result.plan.whiteouts).toEqual(
+      expect.arrayContaining([
+        { path: 'bin/tool', opaque: false },
+        { path: 'var/cache', opaque: false },
+        { path: 'data', opaque: true },
+        { path: 'target', opaque: false },
+      ]),
+    );
+    if (!haveUmoci) return;
+    expect([...unpack(join(tmp, 'out'), 'keepbase', 'keepbase')]).toEqual([...unpack(original, 'v1', 'orig2')]);
+  });
+
+  it('is deterministic: the same input gives the same bytes', async () => {
+    const outs: Buffer[] = [];
+    for (const n of [1, 2]) {
+      const result = await squash(await openImage(`oci:${original}:v1`));
+      const path = join(tmp, `det-${n}.tar`);
+      await writeImage(result.image, `docker-archive:${path}:whittle-test/det:1`);
+      await result.dispose();
+      outs.push(readFileSync(path));
+    }
+    expect(outs[0]!.equals(outs[1]!)).toBe(true);
+  });
+});
+
+describe('a wasteful image', () => {
+  it('shrinks by exactly the wasted bytes whittle analyze predicts', async () => {
+    const layers: TarMember[][] = [
+      [dir('var/'), dir('var/lib/'), dir('var/lib/apt/'), dir('var/lib/apt/lists/'), file('var/lib/apt/lists/deb_Packages', seeded(300_000, 7)), file('usr-status', seeded(50_000, 8))],
+      [file('tmp-big', seeded(2_000_000, 9))],
+      [whiteout('tmp-big'), whiteout('var/lib/apt/lists')],
+      [file('usr-status', seeded(50_000, 8), 0o600)], // chmod copy
+    ];
+    const dirPath = writeDir(join(tmp, 'wasteful'), ociLayout(await buildImage(layers), { refName: 'w' }).files);
+    const image = await openImage(`oci:${dirPath}:w`);
+    const analysis = await analyzeImage(image);
+    const result = await squash(image, { compression: 'none' });
+    try {
+      expect(result.plan.bytesIn - result.plan.bytesOut).toBe(analysis.wasted.bytes);
+      expect(analysis.wasted.bytes).toBe(300_000 + 2_000_000 + 50_000);
+      const out = join(tmp, 'wasteful-squashed.tar');
+      await writeImage(result.image, out);
+      const after = await analyzeImage(await openImage(out));
+      expect(after.wasted.bytes).toBe(0);
+      expect(analysis.sizes.fileContent - after.sizes.fileContent).toBe(analysis.wasted.bytes);
+      expect(after.sizes.finalFilesystem).toBe(analysis.sizes.finalFilesystem);
+    } finally {
+      await result.dispose();
+    }
+  });
+});
+
+describe.skipIf(!haveSkopeo)('writers read by skopeo', () => {
+  it('reads oci:, oci-archive: and both faces of docker-archive: with the digests whittle wrote', async () => {
+    const image = await openImage(`oci:${original}:v1`);
+    const layout = await writeImage(image, `oci:${join(tmp, 'w-layout')}:v2`);
+    const archive = await writeImage(image, `oci-archive:${join(tmp, 'w.oci.tar')}:v2`);
+    const docker = await writeImage(image, `docker-archive:${join(tmp, 'w.docker.tar')}:whittle-test/w:v2`);
+    // an OCI source is copied without touching its manifest: the digest survives every writer
+    const sourceDigest = await image.digest();
+    for (const r of [layout, archive, docker]) expect(r.manifestDigest).toBe(sourceDigest);
+    const inspect = (ref: string) => JSON.parse(execFileSync('skopeo', ['inspect', ref], { encoding: 'utf8' })) as { Digest: string; Layers: string[] };
+    expect(inspect(`oci:${join(tmp, 'w-layout')}:v2`).Digest).toBe(sourceDigest);
+    expect(inspect(`oci-archive:${join(tmp, 'w.oci.tar')}`).Digest).toBe(sourceDigest);
+    expect(inspect(`oci-archive:${join(tmp, 'w.docker.tar')}`).Digest).toBe(sourceDigest);
+    // skopeo's docker-archive face names layers by their uncompressed digest (diff_id)
+    const asDocker = inspect(`docker-archive:${join(tmp, 'w.docker.tar')}`);
+    expect(asDocker.Layers).toEqual((await image.config()).rootfs.diff_ids);
+    execFileSync('skopeo', ['copy', '--quiet', `oci:${join(tmp, 'w-layout')}:v2`, `dir:${join(tmp, 'w-dir')}`]);
+    expect(existsSync(join(tmp, 'w-dir', 'manifest.json'))).toBe(true);
+  });
+
+  it('adds an image to an existing layout without losing the others', async () => {
+    const image = await openImage(`oci:${original}:v1`);
+    const target = join(tmp, 'multi');
+    await writeImage(image, `oci:${target}:one`);
+    const squashed = await squash(image);
+    await writeImage(squashed.image, `oci:${target}:two`);
+    await squashed.dispose();
+    const index = JSON.parse(readFileSync(join(target, 'index.json'), 'utf8')) as { manifests: { annotations?: Record<string, string> }[] };
+    expect(index.manifests.map((m) => m.annotations?.['org.opencontainers.image.ref.name'])).toEqual(['one', 'two']);
+    execFileSync('skopeo', ['inspect', `oci:${target}:one`]);
+    execFileSync('skopeo', ['inspect', `oci:${target}:two`]);
+  });
+});
+
+describe('failures leave nothing behind', () => {
+  it('a corrupt layer blob fails the write and leaves no output or temp file', async () => {
+    const img = await buildImage([[file('a', seeded(100_000, 11))]]);
+    const layout = ociLayout(img, { refName: 'bad' });
+    const blobPath = `blobs/sha256/${layout.layers[0]!.digest.slice(7)}`;
+    const blob = Buffer.from(layout.files.get(blobPath)!);
+    blob[blob.length - 20]! ^= 0xff; // still gzip-shaped, wrong digest
+    layout.files.set(blobPath, blob);
+    const src = writeDir(join(tmp, 'corrupt'), layout.files);
+    const outDir = join(tmp, 'failed-out');
+    writeFileSync(join(tmp, 'marker'), '');
+    rmSync(outDir, { recursive: true, force: true });
+    execFileSync('mkdir', ['-p', outDir]);
+    const image = await openImage(`oci:${src}:bad`);
+    for (const ref of [`docker-archive:${outDir}/x.tar`, `oci-archive:${outDir}/x.oci.tar`, `oci:${outDir}/layout`]) {
+      await expect(writeImage(image, ref)).rejects.toThrow(/digest|corrupt|truncated/);
+    }
+    await expect(squash(image)).rejects.toThrow(/digest|corrupt|truncated/);
+    expect(readdirSync(outDir)).toEqual([]);
+  });
+});
+
+describe.skipIf(!engine)('docker loads and runs what whittle writes', () => {
+  const TAG = `whittle-test/squash-run:${process.pid}`;
+  afterAll(() => {
+    spawnSync('docker', ['rmi', '-f', TAG, `${TAG}-archive`], { stdio: 'ignore' });
+  });
+
+  it('a squashed image written to docker-daemon: and to docker-archive: runs and prints what the original prints', async () => {
+    // a static x86-64 program that prints "ok": no base image or toolchain needed
+    const code = Buffer.from([
+      0xb8, 1, 0, 0, 0, 0xbf, 1, 0, 0, 0, 0x48, 0x8d, 0x35, 0x10, 0, 0, 0, 0xba, 3, 0, 0, 0, 0x0f, 0x05, 0xb8, 60, 0, 0, 0, 0x31, 0xff, 0x0f,
+      0x05, 0x6f, 0x6b, 0x0a,
+    ]);
+    const elf = Buffer.alloc(120 + code.length);
+    elf.write('\x7fELF', 0, 'latin1');
+    elf[4] = 2; elf[5] = 1; elf[6] = 1;
+    elf.writeUInt16LE(2, 16); elf.writeUInt16LE(0x3e, 18); elf.writeUInt32LE(1, 20);
+    elf.writeBigUInt64LE(0x400000n + 120n, 24); elf.writeBigUInt64LE(64n, 32);
+    elf.writeUInt16LE(64, 52); elf.writeUInt16LE(56, 54); elf.writeUInt16LE(1, 56);
+    elf.writeUInt32LE(1, 64); elf.writeUInt32LE(5, 68);
+    elf.writeBigUInt64LE(0x400000n, 80); elf.writeBigUInt64LE(0x400000n, 88);
+    elf.writeBigUInt64LE(BigInt(elf.length), 96); elf.writeBigUInt64LE(BigInt(elf.length), 104); elf.writeBigUInt64LE(0x1000n, 112);
+    code.copy(elf, 120);
+    const img = await buildImage([
+      [file('hello', elf, 0o755), file('junk', seeded(500_000, 12))],
+      [whiteout('junk'), hardlink('hello2', 'hello')],
+      [whiteout('hello')],
+    ]);
+    const config = JSON.parse(img.config.toString()) as { config: Record<string, unknown> };
+    config.config = { Entrypoint: ['/hello2'] };
+    const patched = { ...img, config: Buffer.from(JSON.stringify(config)) };
+    patched.configDigest = `sha256:${createHash('sha256').update(patched.config).digest('hex')}`;
+    const src = writeDir(join(tmp, 'runnable'), ociLayout(patched, { refName: 'r' }).files);
+    const result = await squash(await openImage(`oci:${src}:r`));
+    try {
+      await writeImage(result.image, `docker-daemon:${TAG}`);
+      await writeImage(result.image, `docker-archive:${join(tmp, 'run.tar')}:${TAG}-archive`);
+    } finally {
+      await result.dispose();
+    }
+    expect(execFileSync('docker', ['run', '--rm', TAG], { encoding: 'utf8' })).toBe('ok\n');
+    execFileSync('docker', ['load', '-q', '-i', join(tmp, 'run.tar')]);
+    expect(execFileSync('docker', ['run', '--rm', `${TAG}-archive`], { encoding: 'utf8' })).toBe('ok\n');
+    const history = execFileSync('docker', ['history', '--no-trunc', '--format', '{{.CreatedBy}}', TAG], { encoding: 'utf8' });
+    expect(history).toMatch(/whittle squash/);
+  });
+});

@@ -229,6 +229,39 @@ describe('failures leave nothing behind', () => {
   });
 });
 
+/** smallDisk mounts a 1 MiB tmpfs (root only); null when mounting is not allowed here. */
+function smallDisk(): string | null {
+  const at = join(tmp, 'small-disk');
+  execFileSync('mkdir', ['-p', at]);
+  return spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', at], { stdio: 'ignore' }).status === 0 ? at : null;
+}
+
+describe('a full disk', () => {
+  it('fails the write with one clear error and leaves nothing on the disk', async () => {
+    const disk = smallDisk();
+    if (!disk) {
+      console.warn('full-disk test skipped: cannot mount a tmpfs here');
+      return;
+    }
+    try {
+      const img = await buildImage([[file('big', seeded(3_000_000, 13))]]);
+      const src = writeDir(join(tmp, 'big-src'), ociLayout(img, { gzip: false, refName: 'b' }).files);
+      const image = await openImage(`oci:${src}:b`);
+      for (const ref of [`docker-archive:${disk}/x.tar`, `oci:${disk}/layout`, `oci-archive:${disk}/y.tar`]) {
+        await expect(writeImage(image, ref)).rejects.toThrow(/no space left on device/);
+        expect(readdirSync(disk)).toEqual([]);
+      }
+      const cli = spawnSync(process.execPath, ['bin/whittle.js', 'squash', `oci:${src}:b`, '--compression', 'none', '-o', `${disk}/z.tar`], { encoding: 'utf8' });
+      expect(cli.status).toBe(2);
+      expect(cli.stderr.trim().split('\n')).toHaveLength(1);
+      expect(cli.stderr).toMatch(/^whittle: .*no space left on device/);
+      expect(readdirSync(disk)).toEqual([]);
+    } finally {
+      spawnSync('umount', [disk]);
+    }
+  });
+});
+
 describe.skipIf(!engine)('docker loads and runs what whittle writes', () => {
   const TAG = `whittle-test/squash-run:${process.pid}`;
   afterAll(() => {

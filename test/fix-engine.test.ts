@@ -73,7 +73,8 @@ describe('fixText', () => {
     expect(r.rejected).toBeNull();
     expect(r.output.startsWith('# escape=`\r\nFROM alpine:3.19\r\n')).toBe(true);
     expect(r.output).toContain('\r\n  # indented comment\r\n');
-    expect(r.output).toContain('RUN apk add --no-cache curl `\r\n    git\r\n');
+    // the two RUNs are merged with the backtick escape and the file's continuation indentation
+    expect(r.output).toContain('RUN apk add --no-cache curl `\r\n    git `\r\n    && pip install --no-cache-dir flask\r\n');
     expect(r.output.split('\r\n').length).toBe(messy.split('\r\n').length);
     expect(r.output.replace(/\r\n/g, '')).not.toContain('\n');
     expect(r.remaining).toEqual([]);
@@ -84,7 +85,7 @@ describe('fixText', () => {
   it('applies all fixable rules together and reports each', () => {
     const r = fixText(messy);
     expect(r.applied.map((a) => a.ruleId).sort()).toEqual(
-      ['add-instead-of-copy', 'apk-no-cache', 'json-args-recommended', 'maintainer-deprecated', 'pip-no-cache-dir'],
+      ['add-instead-of-copy', 'apk-no-cache', 'consecutive-run', 'json-args-recommended', 'maintainer-deprecated', 'pip-no-cache-dir'],
     );
     expect(unfixedCount(r.output)).toBeLessThanOrEqual(unfixedCount(messy));
   });
@@ -96,11 +97,16 @@ describe('fixText', () => {
 });
 
 describe('external fixers', () => {
-  it('offers no apt fix when the install verb is not on the reported line', () => {
+  it('finds the apt install verb on a continuation line', () => {
     const t = 'FROM debian:12\nRUN apt-get -y \\\n    install curl && rm -rf /var/lib/apt/lists/*\n';
     const r = fixText(t, { only: ['apt-no-install-recommends'] });
-    expect(r.output).toBe(t);
+    expect(r.output).toBe('FROM debian:12\nRUN apt-get -y \\\n    install --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n');
+  });
+
+  it('offers no apt fix for an exec-form RUN', () => {
+    const t = 'FROM debian:12\nRUN ["apt-get", "install", "-y", "curl"]\n';
     expect(lintTextSync(t).diagnostics.some((d) => d.ruleId === 'apt-no-install-recommends')).toBe(true);
+    expect(fixText(t, { only: ['apt-no-install-recommends'] }).output).toBe(t);
   });
 });
 

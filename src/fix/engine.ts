@@ -3,12 +3,14 @@
 // MAX_PASSES). A diagnostic's edits are applied all together or not at all, so a multi-edit fix is
 // never half applied. Bytes outside the edited ranges are kept exactly (comments, escape character,
 // CRLF, indentation). Each pass's result must parse into the same stages with the same number of
-// instructions (and no new unknown keywords) and must not have more findings without a fix than the
-// input; otherwise the pass is rejected and the text before it is returned.
+// instructions (and no new unknown keywords) as the text before it; a pass that applied a fixer
+// marked `reshapes: 'runs'` may instead remove or merge RUNs (as many other instructions stay), and one marked `reshapes: 'any'` (the structural fixes) may change stages and instructions
+// as long as no unknown keyword appears. No rule may report more findings than it did on the input.
+// A pass that fails a check is rejected and the text before it is returned.
 import { parseDockerfile } from '../dockerfile/parse.js';
 import { lintTextSync, type LintOptions } from '../lint/engine.js';
 import type { Diagnostic, Edit } from '../lint/types.js';
-import { FIXERS } from './fixers/index.js';
+import { FIXERS, type ExternalFixer, type Reshape } from './fixers/index.js';
 
 export const MAX_PASSES = 10;
 
@@ -34,6 +36,9 @@ export interface FixResult {
 export interface FixOptions extends LintOptions {
   /** Only apply fixes of these rule ids (all fixable rules when absent). */
   only?: readonly string[];
+  /** More fixers by rule id, after the rules' own and FIXERS (the structural fixes of `--unsafe`).
+   *  They may reshape the file as `reshapes: 'any'` unless they declare otherwise. */
+  extraFixers?: Readonly<Record<string, ExternalFixer>>;
 }
 
 /** applyEdits applies the edits of each group atomically; groups overlapping an accepted one wait. */
@@ -63,9 +68,26 @@ export function applyEdits(text: string, groups: readonly (readonly Edit[])[]): 
   return { text: out + text.slice(pos), accepted };
 }
 
-function shape(text: string): string {
-  const m = parseDockerfile(text);
-  return m.stages.map((s) => s.instructions.length).join(',') + '|' + m.instructions.filter((i) => !i.known).length;
+/** sameShape checks the instruction structure of `after` against `before`, allowing `reshape`. */
+function sameShape(before: string, after: string, reshape: Reshape | undefined): boolean {
+  const a = parseDockerfile(before);
+  const b = parseDockerfile(after);
+  const unknown = (m: typeof a) => m.instructions.filter((i) => !i.known).length;
+  if (unknown(b) > unknown(a)) return false;
+  if (reshape === 'any') return b.stages.length > 0 || a.stages.length === 0;
+  if (a.stages.length !== b.stages.length) return false;
+  return a.stages.every((sa, k) => {
+    const sb = b.stages[k]!;
+    if (reshape !== 'runs') return sa.instructions.length === sb.instructions.length;
+    const others = (s: typeof sa) => s.instructions.filter((i) => i.keyword !== 'RUN').length;
+    return others(sa) === others(sb) && sb.instructions.length <= sa.instructions.length;
+  });
+}
+
+function countByRule(diags: readonly Diagnostic[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const d of diags) m.set(d.ruleId, (m.get(d.ruleId) ?? 0) + 1);
+  return m;
 }
 
 function lineOf(text: string, offset: number): number {
@@ -77,33 +99,42 @@ function lineOf(text: string, offset: number): number {
 /** fixText runs fixable rules to a fixed point. Never throws for a Dockerfile that lints. */
 export function fixText(text: string, options: FixOptions = {}): FixResult {
   const only = options.only ? new Set(options.only) : null;
-  // A diagnostic without its own fix gets one from src/fix/fixers when a fixer exists for its rule.
+  const extra = options.extraFixers ?? {};
+  const reshapes = new WeakMap<Diagnostic, Reshape>();
+  // A diagnostic without its own fix gets one from src/fix/fixers (or extraFixers) when a fixer
+  // exists for its rule.
   const withFixes = (t: string): Diagnostic[] =>
     lintTextSync(t, options).diagnostics.map((d) => {
       if (d.fix !== undefined) return d;
-      const f = FIXERS[d.ruleId]?.(t, d);
-      return f ? { ...d, fix: f } : d;
+      const fixer = FIXERS[d.ruleId] ?? extra[d.ruleId];
+      const f = fixer?.(t, d);
+      if (!f || f.length === 0) return d;
+      const out = { ...d, fix: f };
+      const r = fixer!.reshapes ?? (FIXERS[d.ruleId] ? undefined : 'any');
+      if (r) reshapes.set(out, r);
+      return out;
     });
   const wanted = (d: Diagnostic) => d.fix !== undefined && (only === null || only.has(d.ruleId));
   let current = text;
   const applied: AppliedFix[] = [];
   let passes = 0;
   let rejected: string | null = null;
-  const baseShape = shape(text);
-  const baseCount = withFixes(text).filter((d) => d.fix === undefined).length;
+  const baseCounts = countByRule(lintTextSync(text, options).diagnostics);
   for (; passes < MAX_PASSES; ) {
     const diags = withFixes(current).filter(wanted);
     if (diags.length === 0) break;
     const { text: next, accepted } = applyEdits(current, diags.map((d) => d.fix ?? []));
     if (next === current) break;
     passes++;
-    const after = withFixes(next).filter((d) => d.fix === undefined).length;
-    if (shape(next) !== baseShape) {
+    const levels = accepted.map((i) => reshapes.get(diags[i]!));
+    const reshape: Reshape | undefined = levels.includes('any') ? 'any' : levels.includes('runs') ? 'runs' : undefined;
+    if (!sameShape(current, next, reshape)) {
       rejected = `pass ${passes} changed the instruction structure; stopped before it`;
       break;
     }
-    if (after > baseCount) {
-      rejected = `pass ${passes} added findings without a fix; stopped before it`;
+    const worse = [...countByRule(lintTextSync(next, options).diagnostics)].find(([id, n]) => n > (baseCounts.get(id) ?? 0));
+    if (worse) {
+      rejected = `pass ${passes} made ${worse[0]} report more findings; stopped before it`;
       break;
     }
     for (const i of accepted) {

@@ -16,6 +16,18 @@ describe('LineIndex', () => {
 });
 
 describe('parseDockerfile', () => {
+  it('keeps the spaces inside exec-form strings', () => {
+    const m = parseDockerfile('FROM debian:12\nRUN ["sh", "-c", "apt-get update && echo \\"a b\\""]\n');
+    expect(m.instructions[1]!.json!.map((t) => t.value)).toEqual(['sh', '-c', 'apt-get update && echo "a b"']);
+  });
+
+  it('resolves FROM $ARG to an earlier stage through ARG defaults before the first FROM', () => {
+    const m = parseDockerfile('ARG BASE=builder\nARG OTHER\nFROM alpine:3.20 AS builder\nFROM ${BASE}\nFROM ${OTHER:-builder}\nFROM $OTHER\n');
+    expect(m.stages.map((s) => s.baseStage)).toEqual([null, 0, 0, null]);
+    expect(stageGraph(m, undefined).ships).toEqual([false, false, false, true]);
+    expect(stageGraph(parseDockerfile('ARG BASE=builder\nFROM alpine:3.20 AS builder\nFROM ${BASE}\n')).ships).toEqual([true, true]);
+  });
+
   it('keeps flags, JSON args, properties and stage membership', () => {
     const m = parseDockerfile('ARG V=1\nFROM --platform=$BUILDPLATFORM node:20 AS Build\nENV A=1 B="two words"\nCOPY --from=build --link ["a", "b"]\nFROM build\n');
     expect(m.globalArgs).toHaveLength(1);

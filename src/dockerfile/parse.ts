@@ -55,7 +55,12 @@ export function parseDockerfile(text: string): DockerfileModel {
     if (JSON_FORM.has(keyword) && x.getJSONStrings) {
       const args = inst.getArgumentsContent()?.trim() ?? '';
       if (args.startsWith('[') && args.endsWith(']')) {
-        json = x.getJSONStrings().map((j) => ({ value: j.getJSONValue(), span: must(j.getRange()) }));
+        // getJSONValue() drops the spaces inside a string ("apt-get update" → "apt-getupdate"), so
+        // decode the string's own text; fall back to it only when the text is not plain JSON.
+        json = x.getJSONStrings().map((j) => {
+          const span = must(j.getRange());
+          return { value: jsonString(text.slice(span.start, span.end)) ?? j.getJSONValue(), span };
+        });
       }
     }
     const properties: Property[] =
@@ -102,6 +107,9 @@ export function parseDockerfile(text: string): DockerfileModel {
   const stages: Stage[] = [];
   const globalArgs: Instruction[] = [];
   const byName = new Map<string, number>();
+  // ARG defaults before the first FROM: BuildKit expands them in FROM, so `FROM ${BASE}` with
+  // `ARG BASE=build` builds on the stage named build.
+  const globalDefaults = new Map<string, string>();
   for (const inst of ast.getInstructions()) {
     const keyword = inst.getKeyword().toUpperCase();
     const stageIndex = keyword === 'FROM' ? stages.length : stages.length - 1;
@@ -112,7 +120,7 @@ export function parseDockerfile(text: string): DockerfileModel {
       const asWord = converted.args[1];
       const nameTok = asWord && asWord.value.toUpperCase() === 'AS' ? converted.args[2] : undefined;
       const name = nameTok ? nameTok.value.toLowerCase() : null;
-      const base = image ? byName.get(image.value.toLowerCase()) : undefined;
+      const base = image ? byName.get(expandArgs(image.value, globalDefaults).toLowerCase()) : undefined;
       stages.push({
         index: stageIndex,
         name,
@@ -128,6 +136,7 @@ export function parseDockerfile(text: string): DockerfileModel {
       stages[stageIndex]!.instructions.push(converted);
     } else if (keyword === 'ARG') {
       globalArgs.push(converted);
+      for (const p of converted.properties) if (p.value !== null) globalDefaults.set(p.name, p.value);
     }
   }
 
@@ -150,6 +159,25 @@ export function parseDockerfile(text: string): DockerfileModel {
   comments.sort((a, b) => a.span.start - b.span.start);
 
   return { text, lines, escape: ast.getEscapeCharacter(), directives, instructions, stages, globalArgs, comments };
+}
+
+function jsonString(raw: string): string | null {
+  try {
+    const v: unknown = JSON.parse(raw);
+    return typeof v === 'string' ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+/** expandArgs substitutes $NAME, ${NAME} and ${NAME:-default} from ARG defaults; unknown names stay. */
+function expandArgs(text: string, values: ReadonlyMap<string, string>): string {
+  if (!text.includes('$')) return text;
+  return text.replace(/\$\{(\w+)(?::-([^}]*))?\}|\$(\w+)/g, (m, a: string | undefined, def: string | undefined, b: string | undefined) => {
+    const v = values.get((a ?? b)!);
+    if (v !== undefined && v !== '') return v;
+    return def ?? m;
+  });
 }
 
 /** flag finds an instruction's flag by name (last one wins, as in BuildKit). */

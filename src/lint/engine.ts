@@ -80,6 +80,7 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
       stages: facts.stages,
       dockerignore: options.dockerignore,
       envAt: facts.envAt,
+      shellAt: facts.shellAt,
       stageOf: (inst) => facts.stages[inst.stage] ?? null,
       report(d) {
         const template = rule.meta.messages[d.messageId] ?? d.messageId;

@@ -1,5 +1,6 @@
 // Shared predicates over shell commands and instructions: options (long, short and bundled),
 // positional arguments, package-manager verbs, deletions, cache mounts, image references.
+import type { DockerfileModel, Instruction } from '../dockerfile/model.js';
 import type { ShellCommand, Word } from '../shell/commands.js';
 import type { RunInfo, StageFacts } from './types.js';
 
@@ -125,6 +126,44 @@ export function cacheMount(run: RunInfo, paths: readonly string[]): boolean {
     }
   }
   return false;
+}
+
+/**
+ * homeAt is the home directory of the USER in effect at an instruction (the stage's last USER before
+ * it, or one inherited from the stage it is FROM): /root for root or no USER, /home/<name> for a
+ * named user, null for a numeric uid whose home is unknown.
+ */
+export function homeAt(model: DockerfileModel, inst: Instruction): string | null {
+  let stage = model.stages[inst.stage];
+  let before = inst.index;
+  while (stage) {
+    for (let i = stage.instructions.length - 1; i >= 0; i--) {
+      const u = stage.instructions[i]!;
+      if (u.index >= before || u.keyword !== 'USER') continue;
+      const name = (u.args[0]?.value ?? '').split(':')[0]!;
+      if (name === 'root' || name === '0') return '/root';
+      if (/^\d+$/.test(name) || name.includes('$')) return null;
+      return `/home/${name}`;
+    }
+    if (stage.baseStage === null) break;
+    stage = model.stages[stage.baseStage];
+    before = Number.MAX_SAFE_INTEGER;
+  }
+  return '/root';
+}
+
+/**
+ * cacheMountHome: a cache (or tmpfs) mount covers `<home>/<rel>` for the user's home, /root, or any
+ * target that ends with `/<rel>` (a user whose home whittle cannot know, such as a numeric uid).
+ */
+export function cacheMountHome(run: RunInfo, home: string | null, rel: string): boolean {
+  const homes = new Set(['/root', home ?? '/root']);
+  if (cacheMount(run, [...homes].map((h) => `${h}/${rel}`))) return true;
+  return run.mounts.some((m) => {
+    const type = m.get('type');
+    const target = normalize(m.get('target') ?? m.get('dst') ?? m.get('destination') ?? '');
+    return (type === 'cache' || type === 'tmpfs') && target.endsWith(`/${rel}`);
+  });
 }
 
 /** ships says whether findings about size apply (the stage is part of the image that ships). */

@@ -62,14 +62,18 @@ export interface ReportDescriptor<M extends string = string> {
 export interface RunInfo {
   inst: Instruction;
   stage: Stage | null;
-  /** Parsed shell commands; null when the RUN is exec form without a shell, or SHELL is not POSIX. */
+  /** Parsed shell commands; null for exec form without `sh -c`, or shell form under a non-POSIX SHELL. */
   shell: ShellScript | null;
   /** Commands to inspect: the shell's, or the exec-form argv as one command. */
   commands: ShellCommand[];
   /** `--mount` flags parsed into option maps (type, target, from, …). */
   mounts: Map<string, string>[];
-  /** True when a later SHELL made this RUN use a non-POSIX shell (pwsh, cmd). */
+  /** True when a SHELL before it made this shell-form RUN use a non-POSIX shell (pwsh, cmd). */
   foreignShell: boolean;
+  /** The script stops at the first failing command: `set -e` in it, or a SHELL with -e / -o errexit. */
+  errexit: boolean;
+  /** A failure anywhere in a pipeline fails it: `set -o pipefail`, or a SHELL with -o pipefail. */
+  pipefail: boolean;
 }
 
 export interface StageFacts {
@@ -92,6 +96,8 @@ export interface RuleContext<M extends string = string> {
   /** ENV/ARG value visible at an instruction (stage ENV, inherited from FROM stages, ARG defaults). */
   envAt(inst: Instruction, name: string): string | undefined;
   stageOf(inst: Instruction): StageFacts | null;
+  /** The SHELL in effect at an instruction: POSIX or not, and the -e / -o pipefail it adds. */
+  shellAt(inst: Instruction): { posix: boolean; errexit: boolean; pipefail: boolean };
   report(d: ReportDescriptor<M>): void;
 }
 

@@ -63,6 +63,14 @@ describe('analyzeShell', () => {
     expect(text.slice(cs[1]!.span.start, cs[1]!.span.end)).toBe('apk add x');
   });
 
+  it('records export/declare with their assignments as commands', () => {
+    const cs = analyzeShell('export A=1 B="two words" && declare -x C=3; pip install x')!.commands;
+    expect(cs.map((c) => c.name)).toEqual(['export', 'declare', 'pip']);
+    expect([...cs[0]!.assignments]).toEqual([['A', '1'], ['B', 'two words']]);
+    expect(cs[1]!.assignments.get('C')).toBe('3');
+    expect(cs[2]!.order).toBe(2);
+  });
+
   it('detects set -e and pipefail', () => {
     expect(analyzeShell('set -eux; a')!.errexit).toBe(true);
     expect(analyzeShell('set -o errexit -o pipefail; a')).toMatchObject({ errexit: true, pipefail: true });

@@ -28,7 +28,8 @@ export interface ShellCommand {
   words: Word[];
   /** Wrapper words before the program (`sudo -E`, `env A=1`, `nice`, `time`, `exec`). */
   prefix: Word[];
-  /** `FOO=bar cmd` assignments. */
+  /** `FOO=bar cmd` assignments; for `export`/`declare`/`readonly`/`local` (name = the keyword), the
+   *  variables it sets. */
   assignments: Map<string, string>;
   span: Span;
   /** Runs only on some paths: in an if/case/loop body, a function, or after `||`. */
@@ -202,6 +203,40 @@ function addCommand(node: Node, w: Walk, flags: Flags): ShellCommand | null {
   return cmd;
 }
 
+/**
+ * addDeclaration records `export A=1`, `declare -x B=2`, `readonly`, `local` as a command named after
+ * the keyword, with its assignments, so rules see variables a RUN exports for the commands after it.
+ */
+function addDeclaration(node: Node, w: Walk, flags: Flags): void {
+  const keyword = node.child(0);
+  if (!keyword) return;
+  const words: Word[] = [{ text: keyword.text, literal: true, span: spanOf(keyword, w) }];
+  const assignments = new Map<string, string>();
+  for (const c of node.namedChildren) {
+    if (!c) continue;
+    if (c.type === 'variable_assignment') {
+      const name = c.childForFieldName('name')?.text;
+      const value = c.childForFieldName('value');
+      if (name) assignments.set(name, value ? unquote(value).text : '');
+    }
+    words.push(wordOf(c, w));
+  }
+  w.commands.push({
+    order: w.commands.length,
+    name: keyword.text,
+    words,
+    prefix: [],
+    assignments,
+    span: spanOf(node, w),
+    conditional: flags.conditional,
+    fallback: flags.fallback,
+    pipesTo: null,
+    redirects: [],
+    nested: w.nested,
+    subshell: flags.subshell === true,
+  });
+}
+
 function redirectOf(node: Node): Redirect {
   const dest = node.childForFieldName('destination');
   let operator = '';
@@ -232,6 +267,9 @@ function visit(node: Node, w: Walk, flags: Flags): void {
   switch (node.type) {
     case 'command':
       addCommand(node, w, flags);
+      return;
+    case 'declaration_command':
+      addDeclaration(node, w, flags);
       return;
     case 'list': {
       // left op right, where op is && or ||; lists nest to the left.

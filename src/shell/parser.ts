@@ -1,5 +1,5 @@
 // Loads tree-sitter-bash (WebAssembly) once, lazily, and parses shell text with it. The wasm files are
-// resolved through Node's module resolution so this works from src/ under vitest and from dist/.
+// resolved through Node's module resolution so this works both from src/ (tests) and from dist/.
 import { createRequire } from 'node:module';
 import { Language, Parser, type Tree } from 'web-tree-sitter';
 

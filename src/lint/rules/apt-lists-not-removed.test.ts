@@ -17,6 +17,8 @@ ruleTester(rule, {
     { name: 'pwsh SHELL skips shell rules', code: 'FROM debian:12\nSHELL ["pwsh", "-Command"]\nRUN apt-get update; apt-get install -y x' },
   ],
   invalid: [
+    { name: 'exec form sh -c without cleanup (words keep their spaces)', code: 'FROM debian:12\nRUN ["sh", "-c", "apt-get update && apt-get install -y x"]', errors: [{ messageId: 'missing', line: 2, column: 19 }] },
+    { name: 'exec form is not affected by a pwsh SHELL', code: 'FROM debian:12\nSHELL ["pwsh", "-Command"]\nRUN ["sh", "-c", "apt-get update && apt-get install -y x"]', errors: [{ messageId: 'missing', line: 3 }] },
     { code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl', errors: [{ messageId: 'missing', line: 2, column: 5 }] },
     { name: 'apt-get clean does not remove lists', code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl && apt-get clean', errors: [{ messageId: 'missing', line: 2 }] },
     { name: 'rm -rf /tmp/x is not apt cleanup', code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /tmp/x', errors: [{ messageId: 'missing', line: 2 }] },

@@ -3,6 +3,7 @@ import { ruleTester } from '../testing.js';
 
 ruleTester(rule, {
   valid: [
+    { name: 'FROM $ARG naming an earlier stage is that stage, not an untagged image', code: 'ARG BASE=builder\nFROM alpine:3.20 AS builder\nFROM ${BASE}\nUSER 1000' },
     'FROM node:20-slim',
     'FROM node@sha256:0000000000000000000000000000000000000000000000000000000000000000',
     'FROM scratch',

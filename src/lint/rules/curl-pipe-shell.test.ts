@@ -8,6 +8,8 @@ ruleTester(rule, {
     'FROM debian:12\nRUN echo "curl | sh"',
   ],
   invalid: [
+    { name: 'SHELL with -o pipefail counts as pipefail', code: 'FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN curl https://x.io/i.sh | bash', errors: [{ messageId: 'pipe', line: 3, data: { fetch: 'curl', shell: 'bash', pipefail: 'a failed download still runs whatever arrived' } }] },
+    { name: 'SHELL pipefail is inherited through FROM <stage>', code: 'FROM debian:12 AS base\nSHELL ["/bin/bash", "-eo", "pipefail", "-c"]\nFROM base\nRUN curl https://x.io/i.sh | sh', errors: [{ messageId: 'pipe', line: 4, data: { fetch: 'curl', shell: 'sh', pipefail: 'a failed download still runs whatever arrived' } }] },
     { code: 'FROM debian:12\nRUN curl -fsSL https://x.io/i.sh | sh', errors: [{ messageId: 'pipe', line: 2, column: 5, data: { fetch: 'curl', shell: 'sh', pipefail: 'without `set -o pipefail` a failed download can run a truncated script and the build still passes' } }] },
     { code: 'FROM debian:12\nRUN wget -qO- https://x.io/i.sh | sudo bash -s -- --yes', errors: [{ messageId: 'pipe', line: 2 }] },
     { name: 'with pipefail set', code: 'FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN set -o pipefail && curl https://x.io/i.py | python3', errors: [{ messageId: 'pipe', line: 3, data: { fetch: 'curl', shell: 'python3', pipefail: 'a failed download still runs whatever arrived' } }] },

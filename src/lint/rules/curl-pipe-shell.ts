@@ -29,7 +29,7 @@ export default defineRule({
             data: {
               fetch: c.name,
               shell,
-              pipefail: run.shell?.pipefail ? 'a failed download still runs whatever arrived' : 'without `set -o pipefail` a failed download can run a truncated script and the build still passes',
+              pipefail: run.pipefail ? 'a failed download still runs whatever arrived' : 'without `set -o pipefail` a failed download can run a truncated script and the build still passes',
             },
           });
         }

@@ -7,7 +7,7 @@ interface Advice {
   caveat: string;
 }
 
-const MUSL = 'alpine variants use musl libc: prebuilt glibc binaries and some native modules/wheels break';
+const MUSL = 'the alpine variant uses musl libc: prebuilt glibc binaries and some native modules/wheels break there; -slim keeps glibc';
 const NO_SHELL = 'distroless and scratch have no shell or package manager: no RUN after FROM, no `docker exec sh`';
 
 function advice(name: string, tag: string): Advice | null {
@@ -22,11 +22,11 @@ function advice(name: string, tag: string): Advice | null {
     case 'buildpack-deps':
       return { suggest: 'debian:bookworm-slim', saving: 'buildpack-deps carries compilers and headers (~300-800 MB)', caveat: NO_SHELL };
     case 'node':
-      return { suggest: `node:${v ? `${v}-` : ''}slim`, saving: 'the full image is ~1 GB, -slim ~200 MB, -alpine ~130 MB', caveat: MUSL };
+      return { suggest: `node:${v ? `${v}-` : ''}slim or node:${v ? `${v}-` : ''}alpine`, saving: 'the full image is ~1 GB, -slim ~200 MB, -alpine ~130 MB', caveat: MUSL };
     case 'python':
-      return { suggest: `python:${v ? `${v}-` : ''}slim`, saving: 'the full image is ~1 GB, -slim ~130 MB', caveat: MUSL };
+      return { suggest: `python:${v ? `${v}-` : ''}slim or python:${v ? `${v}-` : ''}alpine`, saving: 'the full image is ~1 GB, -slim ~130 MB', caveat: MUSL };
     case 'ruby':
-      return { suggest: `ruby:${v ? `${v}-` : ''}slim`, saving: 'the full image is ~900 MB, -slim ~200 MB', caveat: MUSL };
+      return { suggest: `ruby:${v ? `${v}-` : ''}slim or ruby:${v ? `${v}-` : ''}alpine`, saving: 'the full image is ~900 MB, -slim ~200 MB', caveat: MUSL };
     case 'golang':
       return { suggest: 'gcr.io/distroless/static (or scratch) with a CGO_ENABLED=0 binary', saving: 'golang is ~800 MB of toolchain; a static Go binary needs no OS at all', caveat: NO_SHELL };
     case 'rust':

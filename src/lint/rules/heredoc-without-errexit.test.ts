@@ -3,6 +3,8 @@ import { ruleTester } from '../testing.js';
 
 ruleTester(rule, {
   valid: [
+    { name: 'SHELL with -e inherited from the base stage', code: 'FROM debian:12 AS base\nSHELL ["/bin/bash", "-euxo", "pipefail", "-c"]\nFROM base\nRUN <<EOF\napt-get update\napt-get install -y x\nEOF\n' },
+    { name: 'SHELL with -o errexit', code: 'FROM debian:12\nSHELL ["/bin/sh", "-o", "errexit", "-c"]\nRUN <<EOF\na\nb\nEOF\n' },
     'FROM debian:12\nRUN <<EOF\nset -eux\napt-get update\napt-get install -y curl\nEOF\n',
     'FROM debian:12\nRUN <<EOF bash -e\napt-get update\napt-get install -y curl\nEOF\n',
     { name: 'one command', code: 'FROM debian:12\nRUN <<EOF\napt-get update && apt-get install -y curl\nEOF\n' },

@@ -18,19 +18,16 @@ export default defineRule({
     return {
       run(run) {
         const doc = run.inst.heredocs[0];
-        if (!run.shell || !doc?.contentSpan || run.shell.errexit) return;
+        if (!run.shell || !doc?.contentSpan || run.errexit) return;
         const body = doc.contentSpan;
         // Only when the heredoc body is the script (not data fed to `cat <<EOF`).
         const first = run.commands.find((c) => !c.nested);
         if (!first || first.span.start < body.start || first.span.end > body.end) return;
         if (run.shell.statements < 2) return;
-        // `RUN bash -e <<EOF` or a SHELL with -e already stops on the first failure.
+        // `RUN bash -e <<EOF` already stops on the first failure (a SHELL with -e is in run.errexit).
         const argsStart = run.inst.argsSpan?.start ?? body.start;
         const firstLine = ctx.model.text.slice(argsStart, ctx.model.text.indexOf('\n', argsStart));
         if (firstLine.split(/\s+/).some((w) => ERREXIT_FLAG.test(w))) return;
-        const stage = ctx.stageOf(run.inst)?.stage;
-        const shell = stage?.instructions.filter((i) => i.keyword === 'SHELL' && i.index < run.inst.index).pop();
-        if (shell?.json?.some((t) => ERREXIT_FLAG.test(t.value) || t.value === 'errexit')) return;
         ctx.report({ messageId: 'missing', span: run.inst.keywordSpan, data: { count: run.shell.statements, first: first.words.map((w) => w.text).join(' ').slice(0, 60) } });
       },
     };

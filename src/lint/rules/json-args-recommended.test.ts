@@ -3,6 +3,7 @@ import { ruleTester } from '../testing.js';
 
 ruleTester(rule, {
   valid: [
+    { name: 'pwsh SHELL without any RUN: CMD runs under pwsh', code: 'FROM mcr.microsoft.com/powershell:7.4-debian-12\nSHELL ["pwsh", "-Command"]\nCMD Write-Host hello' },
     'FROM node:20-slim\nCMD ["node", "server.js"]',
     'FROM node:20-slim\nENTRYPOINT ["/entrypoint.sh"]',
     'FROM node:20-slim\nCMD exec node server.js',

@@ -22,7 +22,7 @@ export default defineRule({
         if (inst.json !== null || inst.args.length === 0 || !inst.argsSpan) return;
         const stage = ctx.stageOf(inst);
         if (stage && !stage.ships) return;
-        if (ctx.runs.some((r) => r.foreignShell && r.inst.stage === inst.stage)) return;
+        if (!ctx.shellAt(inst).posix) return; // pwsh/cmd: JSON form advice about /bin/sh does not apply
         const first = inst.args[0]!.value;
         if (first === 'exec') return; // `CMD exec app` replaces the shell
         const span = inst.argsSpan;

@@ -3,6 +3,10 @@ import { ruleTester } from '../testing.js';
 
 ruleTester(rule, {
   valid: [
+    { name: 'stage ARG without a value takes the global default', code: 'ARG PIP_NO_CACHE_DIR=1\nFROM python:3.12-slim\nARG PIP_NO_CACHE_DIR\nRUN pip install flask' },
+    { name: 'export earlier in the same RUN', code: 'FROM python:3.12-slim\nRUN export PIP_NO_CACHE_DIR=1 && pip install flask' },
+    { name: 'cache mount on a non-root user\'s cache', code: 'FROM python:3.12-slim\nUSER app\nRUN --mount=type=cache,target=/home/app/.cache/pip,uid=1000 pip install --user flask' },
+    { name: 'cache mount on $PIP_CACHE_DIR (value expanded from another ENV)', code: 'FROM python:3.12-slim\nENV CACHE=/var/cache/pip\nENV PIP_CACHE_DIR=$CACHE\nRUN --mount=type=cache,target=/var/cache/pip pip install flask' },
     'FROM python:3.12-slim\nRUN pip install --no-cache-dir flask',
     { name: 'PIP_NO_CACHE_DIR in ENV', code: 'FROM python:3.12-slim\nENV PIP_NO_CACHE_DIR=1\nRUN pip install flask' },
     { name: 'ENV inherited from the stage it is FROM', code: 'FROM python:3.12-slim AS base\nENV PIP_NO_CACHE_DIR=1\nFROM base\nRUN pip install flask' },
@@ -12,6 +16,9 @@ ruleTester(rule, {
     'FROM python:3.12-slim\nRUN pip freeze',
   ],
   invalid: [
+    { name: 'ARG in the base stage does not reach a stage built FROM it', code: 'FROM python:3.12-slim AS base\nARG PIP_NO_CACHE_DIR=1\nFROM base\nRUN pip install flask', errors: [{ messageId: 'missing', line: 4 }] },
+    { name: 'the message names the USER\'s cache', code: 'FROM python:3.12-slim\nUSER app\nRUN pip install --user flask', errors: [{ messageId: 'missing', line: 3, data: { cache: '/home/app/.cache/pip' } }], output: 'FROM python:3.12-slim\nUSER app\nRUN pip install --no-cache-dir --user flask' },
+    { name: 'export in a subshell does not reach pip', code: 'FROM python:3.12-slim\nRUN (export PIP_NO_CACHE_DIR=1) && pip install flask', errors: [{ messageId: 'missing', line: 2 }] },
     { code: 'FROM python:3.12-slim\nRUN pip install flask', errors: [{ messageId: 'missing', line: 2, column: 5 }], output: 'FROM python:3.12-slim\nRUN pip install --no-cache-dir flask' },
     { code: 'FROM python:3.12-slim\nRUN python3 -m pip install -r requirements.txt', errors: [{ messageId: 'missing', line: 2 }], output: 'FROM python:3.12-slim\nRUN python3 -m pip install --no-cache-dir -r requirements.txt' },
     { name: 'ENV set only after the RUN', code: 'FROM python:3.12-slim\nRUN pip3 install flask\nENV PIP_NO_CACHE_DIR=1', errors: [{ messageId: 'missing', line: 2 }] },

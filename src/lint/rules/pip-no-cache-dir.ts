@@ -1,5 +1,5 @@
 import { covers, defineRule, docsPath } from '../define.js';
-import { cacheMount, deletes, hasOption, laterCommands, pipInstall, ships } from '../helpers.js';
+import { cacheMount, cacheMountHome, deletes, hasOption, homeAt, laterCommands, pipInstall, ships } from '../helpers.js';
 
 export default defineRule({
   meta: {
@@ -9,8 +9,8 @@ export default defineRule({
     severity: 'warning',
     fixable: 'code',
     messages: {
-      missing: 'pip keeps every downloaded wheel in /root/.cache/pip (often as large as the packages themselves); add --no-cache-dir or set ENV PIP_NO_CACHE_DIR=1',
-      buildStage: 'this stage does not ship: use RUN --mount=type=cache,target=/root/.cache/pip to reuse downloads between builds',
+      missing: 'pip keeps every downloaded wheel in {{cache}} (often as large as the packages themselves); add --no-cache-dir or set ENV PIP_NO_CACHE_DIR=1',
+      buildStage: 'this stage does not ship: use RUN --mount=type=cache,target={{cache}} to reuse downloads between builds',
     },
     docs: docsPath('pip-no-cache-dir'),
     covers: covers({ hadolint: ['DL3042'] }),
@@ -18,21 +18,27 @@ export default defineRule({
   create(ctx) {
     return {
       run(run) {
-        if (cacheMount(run, ['/root/.cache/pip'])) return;
+        const home = homeAt(ctx.model, run.inst);
+        const configured = ctx.envAt(run.inst, 'PIP_CACHE_DIR');
+        const cache = configured || `${home ?? '/root'}/.cache/pip`;
+        if (cacheMountHome(run, home, '.cache/pip') || (configured && cacheMount(run, [configured]))) return;
         const env = ctx.envAt(run.inst, 'PIP_NO_CACHE_DIR');
         if (env !== undefined && env !== '') return;
         for (const c of run.commands) {
           if (!pipInstall(c)) continue;
           if (hasOption(c, ['no-cache-dir'])) continue;
           if (c.assignments.has('PIP_NO_CACHE_DIR')) continue;
+          // `export PIP_NO_CACHE_DIR=1 && pip install …`
+          if (run.commands.some((e) => e.name === 'export' && e.order < c.order && !e.subshell && (e.assignments.get('PIP_NO_CACHE_DIR') ?? '') !== '')) continue;
           const later = laterCommands(run, c.order);
-          if (later.some((l) => deletes(l, '/root/.cache/pip/x', (n) => ctx.envAt(run.inst, n)) || (/^pip/.test(l.name) && l.words[1]?.text === 'cache' && l.words[2]?.text === 'purge'))) continue;
+          if (later.some((l) => deletes(l, `${cache}/x`, (n) => ctx.envAt(run.inst, n)) || (/^pip/.test(l.name) && l.words[1]?.text === 'cache' && l.words[2]?.text === 'purge'))) continue;
           const shipped = ships(ctx.stageOf(run.inst));
           const install = c.words.find((w) => w.text === 'install')!;
           ctx.report({
             messageId: shipped ? 'missing' : 'buildStage',
             span: c.words[0]!.span,
             ...(shipped ? {} : { severity: 'info' as const }),
+            data: { cache },
             fix: (f) => f.insertTextAfter(install.span, ' --no-cache-dir'),
           });
         }

@@ -29,7 +29,7 @@ export default defineRule({
       buildStage: 'this stage does not ship: use RUN --mount=type=cache,target={{cache}} to keep {{manager}} downloads between builds',
     },
     docs: docsPath('rpm-cache-not-cleaned'),
-    covers: covers({ hadolint: ['DL3032', 'DL3036', 'DL3040'], trivy: ['DS015', 'DS019', 'DS020'] }),
+    covers: covers({ hadolint: ['DL3032', 'DL3036', 'DL3040'], trivy: ['DS015', 'DS019', 'DS020', 'DS027'] }),
   },
   create(ctx) {
     return {

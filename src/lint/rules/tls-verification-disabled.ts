@@ -7,7 +7,8 @@ import type { Span } from '../../dockerfile/positions.js';
 const ENV_OFF: Record<string, RegExp> = {
   NODE_TLS_REJECT_UNAUTHORIZED: /^0$/,
   PYTHONHTTPSVERIFY: /^0$/,
-  GIT_SSL_NO_VERIFY: /^(?:1|true|yes)$/i,
+  // git turns verification off when the variable is set at all, whatever the value.
+  GIT_SSL_NO_VERIFY: /^/,
   NPM_CONFIG_STRICT_SSL: /^(?:false|0)$/i,
   npm_config_strict_ssl: /^(?:false|0)$/i,
   YARN_STRICT_SSL: /^(?:false|0)$/i,
@@ -35,13 +36,19 @@ function check(c: ShellCommand): Finding | null {
       return at((w) => /^http\.sslverify=(?:false|0)$/i.test(t(w)) || (/^http\.sslverify$/i.test(t(w)) && /^(?:false|0)$/i.test(words[words.indexOf(w) + 1]?.text ?? '')), 'git http.sslVerify false');
     case 'apk':
       return at((w) => t(w) === '--allow-untrusted', 'apk --allow-untrusted');
-    case 'rpm':
-      return at((w) => t(w) === '--nosignature' || t(w) === '--nodigest', `rpm ${words.find((w) => /^--no(?:signature|digest)$/.test(w.text))?.text ?? ''}`);
+    case 'rpm': {
+      const RPM_OFF = /^--no(?:signature|digest|verify|filedigest)$/;
+      return at((w) => RPM_OFF.test(t(w)), `rpm ${words.find((w) => RPM_OFF.test(w.text))?.text ?? ''}`);
+    }
     case 'yum':
     case 'dnf':
+    case 'tdnf':
     case 'microdnf':
     case 'zypper':
-      return at((w) => /^--(?:nogpgcheck|no-gpg-checks)$/.test(t(w)) || /^--setopt=sslverify=(?:0|false)$/i.test(t(w)), `${c.name} ${words.find((w) => /gpg|sslverify/i.test(w.text))?.text ?? ''}`);
+    case 'yum-config-manager':
+    case 'dnf-3':
+      // --nogpgcheck, zypper --no-gpg-checks, and --setopt=[repo.]sslverify=0|false|no (also via config-manager).
+      return at((w) => /^--(?:nogpgcheck|no-gpg-checks)$/.test(t(w)) || /^--setopt=(?:[^=\s]+\.)?sslverify=(?:0|false|no)$/i.test(t(w)), `${c.name} ${words.find((w) => /gpg|sslverify/i.test(w.text))?.text ?? ''}`);
     case 'pip':
     case 'pip3':
       return at((w) => t(w) === '--trusted-host' || t(w).startsWith('--trusted-host='), 'pip --trusted-host');
@@ -80,6 +87,7 @@ export default defineRule({
     },
     docs: docsPath('tls-verification-disabled'),
     covers: covers({
+      // Checked against checkov's dockerfile graph checks (CKV2_DOCKER_2 … CKV2_DOCKER_16).
       checkov: ['CKV2_DOCKER_2', 'CKV2_DOCKER_3', 'CKV2_DOCKER_4', 'CKV2_DOCKER_5', 'CKV2_DOCKER_6', 'CKV2_DOCKER_7', 'CKV2_DOCKER_8', 'CKV2_DOCKER_9', 'CKV2_DOCKER_10', 'CKV2_DOCKER_11', 'CKV2_DOCKER_12', 'CKV2_DOCKER_13', 'CKV2_DOCKER_14', 'CKV2_DOCKER_15', 'CKV2_DOCKER_16'],
     }),
   },

@@ -44,6 +44,24 @@ describe.each(rules.map((r) => [r.meta.id, r] as const))('%s', (id, rule) => {
     }
   });
 
+  it('lists its messages on the docs page exactly as the rule reports them', () => {
+    const md = readFileSync(docPath, 'utf8');
+    const section = /## Messages\n\n([\s\S]*?)\n\n## /.exec(md)?.[1] ?? '';
+    const listed = section.split('\n').filter((l) => l.startsWith('- `'));
+    expect(listed).toEqual(Object.entries(rule.meta.messages).map(([k, v]) => `- \`${k}\`: ${v as string}`));
+  });
+
+  it('is in the rules index with its category, severity and every id it covers', () => {
+    const index = readFileSync(join(root, 'docs/rules/README.md'), 'utf8');
+    const row = index.split('\n').find((l) => l.startsWith(`| [${id}](${id}.md) |`));
+    expect(row).toBeDefined();
+    const cells = row!.split('|').map((c) => c.trim());
+    expect(cells.slice(2, 5)).toEqual([rule.meta.category, rule.meta.severity, rule.meta.fixable ? 'yes' : '']);
+    const ids = [...rule.meta.covers.hadolint, ...rule.meta.covers.trivy, ...rule.meta.covers.checkov, ...rule.meta.covers.buildkit];
+    expect(cells[5]).toBe(ids.join(', '));
+    for (const other of ids) expect(index).toContain(`| \`${other}\` | [${id}](${id}.md)`);
+  });
+
   it('fires on the bad example and not on the good one', async () => {
     const md = readFileSync(docPath, 'utf8');
     const only = { rules: [rule] };

@@ -13,7 +13,7 @@ export default defineRule({
       whole: 'COPY --from={{from}} / copies the whole filesystem of {{from}}: its OS, package caches and toolchain ship too, which defeats the multi-stage build; copy only the build output (a binary, dist/, site-packages)',
     },
     docs: docsPath('copy-from-whole-filesystem'),
-    covers: covers({}),
+    covers: covers({ hadolint: ['DL3067'] }),
   },
   create(ctx) {
     return {

@@ -32,7 +32,7 @@ export default defineRule({
       secret: '{{kind}} {{name}} looks like a secret: {{where}}; pass it with RUN --mount=type=secret,id={{id}} (docker build --secret id={{id}},…) instead',
     },
     docs: docsPath('secret-in-arg-env'),
-    covers: covers({ buildkit: ['SecretsUsedInArgOrEnv'], trivy: ['DS031'] }),
+    covers: covers({ hadolint: ['DL3064'], trivy: ['DS031'], buildkit: ['SecretsUsedInArgOrEnv'] }),
   },
   create(ctx) {
     return {

@@ -1,0 +1,310 @@
+// `whittle fix --verify`: proves the fixes by building. The original Dockerfile is built, then the
+// fixed one once per fixing rule, applied cumulatively (the first rule's fixes, then the first two
+// rules', …, the last build being the full result), all with the legacy builder (DOCKER_BUILDKIT=0)
+// through the `docker` CLI, which sends the context exactly as `docker build` does (.dockerignore
+// included). Each build's image size and layer count are read back, so every rule gets the bytes its
+// fixes saved on top of the earlier ones; the runtime config (ENTRYPOINT, CMD, USER, WORKDIR, ENV,
+// EXPOSE) of the original and the fully fixed image must agree. A shell-form CMD or ENTRYPOINT
+// (`/bin/sh -c "app --flag"`) and its exec form (`["app", "--flag"]`) count as the same command when
+// the command is plain words, which is what the exec-form fix produces. Every image (and every
+// intermediate image) the builds create is removed afterwards; images that were there before (the
+// base, cached layers) are never touched.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { WhittleError } from '../errors.js';
+import { fixText, type FixOptions, type FixResult } from './engine.js';
+
+export interface VerifyStep {
+  /** The rule whose fixes this step adds to the previous step's text. */
+  rule: string;
+  /** The Dockerfile with the fixes of this and all earlier steps. */
+  text: string;
+}
+
+export interface VerifyOptions {
+  /** Directory sent as the build context. */
+  context: string;
+  original: string;
+  steps: readonly VerifyStep[];
+  /** Progress lines (build steps are not echoed). */
+  log?: (line: string) => void;
+  /** Environment for the docker CLI (DOCKER_HOST…); process.env by default. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * verifySteps lists one step per rule that applied fixes, in the order the rules first applied: step
+ * k holds the fixes of the first k rules (fixText with only those rules); the last step is the full
+ * result itself.
+ */
+export function verifySteps(result: FixResult, options: FixOptions = {}): VerifyStep[] {
+  const rules: string[] = [];
+  for (const a of result.applied) if (!rules.includes(a.ruleId)) rules.push(a.ruleId);
+  return rules.map((rule, k) => ({
+    rule,
+    text: k === rules.length - 1 ? result.output : fixText(result.input, { ...options, only: rules.slice(0, k + 1) }).output,
+  }));
+}
+
+/** RuntimeConfig is the part of an image config that changes how a container runs. */
+export interface RuntimeConfig {
+  entrypoint: string[] | null;
+  cmd: string[] | null;
+  user: string;
+  workdir: string;
+  env: string[];
+  expose: string[];
+}
+
+export interface BuiltImage {
+  id: string;
+  /** Image size as the engine reports it (uncompressed bytes of all layers). */
+  size: number;
+  /** Filesystem layers (RootFS.Layers). */
+  layers: number;
+  config: RuntimeConfig;
+}
+
+export interface StepResult {
+  rule: string;
+  image: BuiltImage;
+  /** Bytes this step saved compared with the step before (negative: it grew). */
+  saved: number;
+}
+
+export interface VerifyReport {
+  status: 'ok' | 'failed' | 'skipped';
+  /** Why verification was skipped or failed. */
+  reason: string | null;
+  original: BuiltImage | null;
+  steps: StepResult[];
+  /** Runtime config fields that differ between the original and the fixed image. */
+  configDiffs: string[];
+}
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function docker(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 0): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn('docker', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let timer: NodeJS.Timeout | undefined;
+    if (timeoutMs > 0) timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
+    child.on('error', (err) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code: -1, stdout, stderr: stderr + err.message });
+    });
+    child.on('close', (code) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
+/** engineProblem returns why no engine can be used, or null when `docker` reaches one. */
+export async function engineProblem(env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
+  const r = await docker(['version', '--format', '{{.Server.Version}}'], env, 20_000);
+  if (r.code === 0 && r.stdout.trim() !== '') return null;
+  if (/ENOENT/.test(r.stderr)) return 'the docker command is not installed';
+  const line = r.stderr.trim().split('\n').pop() ?? '';
+  return `no Docker engine is reachable${line ? ` (${line.replace(/^error during connect: /i, '')})` : ''}`;
+}
+
+const SIMPLE_WORD = /^[A-Za-z0-9_./:=@%+,-]+$/;
+
+/** plain turns `/bin/sh -c "a b"` into [a, b] when the script is plain words; other forms stay. */
+function plain(argv: string[] | null): string[] {
+  if (!argv) return [];
+  if (argv.length === 3 && /^(?:\/bin\/)?sh$/.test(argv[0]!) && argv[1] === '-c') {
+    const words = argv[2]!.trim().split(/\s+/);
+    if (words.every((w) => SIMPLE_WORD.test(w))) return words;
+  }
+  return argv;
+}
+
+function isShellForm(argv: string[] | null): boolean {
+  return argv !== null && argv.length === 3 && /^(?:\/bin\/)?sh$/.test(argv[0]!) && argv[1] === '-c';
+}
+
+/** command is what a container runs by default: ENTRYPOINT, plus CMD unless ENTRYPOINT is shell form. */
+export function effectiveCommand(c: RuntimeConfig): string[] {
+  if (isShellForm(c.entrypoint)) return plain(c.entrypoint);
+  return [...plain(c.entrypoint), ...plain(c.cmd)];
+}
+
+/** compareConfig lists the runtime differences between two images' configs ('' fields are equal). */
+export function compareConfig(a: RuntimeConfig, b: RuntimeConfig): string[] {
+  const out: string[] = [];
+  const ea = effectiveCommand(a);
+  const eb = effectiveCommand(b);
+  if (JSON.stringify(ea) !== JSON.stringify(eb)) out.push(`ENTRYPOINT/CMD: ${JSON.stringify(ea)} → ${JSON.stringify(eb)}`);
+  if (a.user !== b.user) out.push(`USER: ${JSON.stringify(a.user)} → ${JSON.stringify(b.user)}`);
+  if (a.workdir !== b.workdir) out.push(`WORKDIR: ${JSON.stringify(a.workdir)} → ${JSON.stringify(b.workdir)}`);
+  if (JSON.stringify(a.env) !== JSON.stringify(b.env)) out.push(`ENV: ${JSON.stringify(a.env)} → ${JSON.stringify(b.env)}`);
+  if (JSON.stringify(a.expose) !== JSON.stringify(b.expose)) out.push(`EXPOSE: ${JSON.stringify(a.expose)} → ${JSON.stringify(b.expose)}`);
+  return out;
+}
+
+interface InspectJson {
+  Id: string;
+  Size: number;
+  RootFS?: { Layers?: string[] };
+  Config?: {
+    Entrypoint?: string[] | null;
+    Cmd?: string[] | null;
+    User?: string;
+    WorkingDir?: string;
+    Env?: string[] | null;
+    ExposedPorts?: Record<string, unknown> | null;
+  };
+}
+
+/** Builder builds images and remembers every image it created, to remove them all at the end. */
+class Builder {
+  private readonly tags: string[] = [];
+  private readonly created: string[] = [];
+  private readonly prefix = `whittle-verify-${process.pid}-${randomBytes(3).toString('hex')}`;
+
+  constructor(
+    private readonly dir: string,
+    private readonly context: string,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  /** build builds text and returns the image, or throws with the builder's last output lines. */
+  async build(text: string, name: string): Promise<BuiltImage> {
+    const n = this.tags.length;
+    const file = path.join(this.dir, `Dockerfile.${n}`);
+    await writeFile(file, text);
+    const tag = `${this.prefix}:${n}`;
+    const r = await docker(['build', '--rm', '--force-rm', '-f', file, '-t', tag, this.context], { ...this.env, DOCKER_BUILDKIT: '0' });
+    this.collect(r.stdout);
+    if (r.code !== 0) {
+      const tail = `${r.stdout}\n${r.stderr}`.trim().split('\n').slice(-4).join(' | ');
+      throw new WhittleError('io', `building ${name}: ${tail}`);
+    }
+    this.tags.push(tag);
+    const ins = await docker(['image', 'inspect', tag], this.env);
+    if (ins.code !== 0) throw new WhittleError('io', `inspecting ${name}: ${ins.stderr.trim()}`);
+    const j = (JSON.parse(ins.stdout) as InspectJson[])[0]!;
+    const c = j.Config ?? {};
+    return {
+      id: j.Id,
+      size: j.Size,
+      layers: j.RootFS?.Layers?.length ?? 0,
+      config: {
+        entrypoint: c.Entrypoint ?? null,
+        cmd: c.Cmd ?? null,
+        user: c.User ?? '',
+        workdir: c.WorkingDir ?? '',
+        env: c.Env ?? [],
+        expose: Object.keys(c.ExposedPorts ?? {}).sort(),
+      },
+    };
+  }
+
+  /** collect notes the ids of images a legacy build created (not FROM images, not cache hits). */
+  private collect(output: string): void {
+    let keyword = '';
+    let cached = false;
+    for (const line of output.split('\n')) {
+      const step = /^Step \d+\/\d+ : (\S+)/.exec(line);
+      if (step) {
+        keyword = step[1]!.toUpperCase();
+        cached = false;
+        continue;
+      }
+      if (/^ ---> Using cache/.test(line)) cached = true;
+      const id = /^ ---> ([0-9a-f]{12,64})\s*$/.exec(line);
+      if (id && keyword !== 'FROM' && !cached) this.created.push(id[1]!);
+    }
+  }
+
+  /** cleanup removes the tagged images, then whatever intermediate images of ours are left. */
+  async cleanup(): Promise<void> {
+    for (const tag of [...this.tags].reverse()) await docker(['rmi', tag], this.env);
+    for (const id of [...this.created].reverse()) await docker(['rmi', id], this.env);
+  }
+}
+
+/**
+ * verifyFixes builds the original and each cumulative step. Returns status 'skipped' when no engine
+ * is reachable, 'failed' when a build fails, the runtime config differs, or the fixed image is
+ * larger; throws only when the original itself does not build.
+ */
+export async function verifyFixes(opts: VerifyOptions): Promise<VerifyReport> {
+  const env = opts.env ?? process.env;
+  const problem = await engineProblem(env);
+  if (problem !== null) return { status: 'skipped', reason: problem, original: null, steps: [], configDiffs: [] };
+  const dir = await mkdtemp(path.join(tmpdir(), 'whittle-verify-'));
+  const builder = new Builder(dir, opts.context, env);
+  const log = opts.log ?? (() => undefined);
+  try {
+    log('building the original Dockerfile');
+    const original = await builder.build(opts.original, 'the original Dockerfile');
+    const steps: StepResult[] = [];
+    let prev = original;
+    let prevText = opts.original;
+    for (const s of opts.steps) {
+      let image = prev;
+      if (s.text !== prevText) {
+        log(`building with the ${s.rule} fixes`);
+        try {
+          image = await builder.build(s.text, `the Dockerfile with the ${s.rule} fixes`);
+        } catch (err) {
+          return { status: 'failed', reason: (err as Error).message, original, steps, configDiffs: [] };
+        }
+      }
+      steps.push({ rule: s.rule, image, saved: prev.size - image.size });
+      prev = image;
+      prevText = s.text;
+    }
+    const configDiffs = compareConfig(original.config, prev.config);
+    let reason: string | null = null;
+    if (configDiffs.length > 0) reason = `the runtime config changed: ${configDiffs.join('; ')}`;
+    else if (prev.size > original.size) reason = `the fixed image is ${prev.size - original.size} bytes larger`;
+    return { status: reason ? 'failed' : 'ok', reason, original, steps, configDiffs };
+  } finally {
+    await builder.cleanup();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** formatBytes renders a byte count as B, kB, MB or GB (decimal units, like docker images). */
+export function formatBytes(n: number): string {
+  const a = Math.abs(n);
+  const s = n < 0 ? '-' : '';
+  if (a < 1000) return `${s}${a} B`;
+  if (a < 1e6) return `${s}${(a / 1e3).toFixed(1)} kB`;
+  if (a < 1e9) return `${s}${(a / 1e6).toFixed(1)} MB`;
+  return `${s}${(a / 1e9).toFixed(2)} GB`;
+}
+
+/** formatReport renders a report as the lines `whittle fix --verify` prints on stderr. */
+export function formatReport(r: VerifyReport): string[] {
+  if (r.status === 'skipped') return [`verify: skipped: ${r.reason ?? 'no Docker engine'}`];
+  const out: string[] = [];
+  if (r.original) out.push(`verify: original: ${formatBytes(r.original.size)} (${r.original.size} bytes), ${r.original.layers} layers`);
+  for (const s of r.steps) {
+    out.push(`verify: + ${s.rule}: ${formatBytes(s.image.size)}, ${s.image.layers} layers, saved ${formatBytes(s.saved)} (${s.saved} bytes)`);
+  }
+  const last = r.steps[r.steps.length - 1]?.image;
+  if (r.original && last) {
+    const saved = r.original.size - last.size;
+    const pct = r.original.size > 0 ? ((100 * saved) / r.original.size).toFixed(1) : '0.0';
+    out.push(`verify: fixed: ${formatBytes(last.size)}, ${last.layers} layers; saved ${formatBytes(saved)} (${saved} bytes, ${pct}%), ${r.original.layers - last.layers} fewer layers`);
+  }
+  if (r.status === 'ok') out.push('verify: ok: ENTRYPOINT, CMD, USER, WORKDIR, ENV and EXPOSE are the same');
+  else out.push(`verify: failed: ${r.reason ?? 'unknown'}`);
+  return out;
+}

@@ -166,6 +166,22 @@ export function cacheMountHome(run: RunInfo, home: string | null, rel: string): 
   });
 }
 
+/**
+ * varFor is the value of variable `name` that command `cmd` sees: its own `NAME=… cmd` prefix, else
+ * the last `export NAME=…` before it in the same RUN (outside subshells), else the ENV/ARG value
+ * (`fromEnv`, usually ctx.envAt at the RUN).
+ */
+export function varFor(run: RunInfo, cmd: ShellCommand, name: string, fromEnv: string | undefined): string | undefined {
+  const own = cmd.assignments.get(name);
+  if (own !== undefined && cmd.name !== 'export') return own;
+  let exported: string | undefined;
+  for (const c of run.commands) {
+    if (c.order >= cmd.order) break;
+    if ((c.name === 'export' || c.name === 'declare') && !c.subshell && c.assignments.has(name)) exported = c.assignments.get(name);
+  }
+  return exported ?? fromEnv;
+}
+
 /** ships says whether findings about size apply (the stage is part of the image that ships). */
 export function ships(stage: StageFacts | null | undefined): boolean {
   return stage ? stage.ships : true;

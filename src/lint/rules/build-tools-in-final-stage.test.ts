@@ -3,6 +3,7 @@ import { ruleTester } from '../testing.js';
 
 ruleTester(rule, {
   valid: [
+    { name: 'NODE_ENV exported earlier in the RUN', code: 'FROM node:20-slim\nRUN export NODE_ENV=production && npm ci' },
     { name: 'toolchain in a build-only stage', code: 'FROM debian:12 AS build\nRUN apt-get install -y build-essential\nFROM debian:12-slim\nCOPY --from=build /out /out' },
     { name: 'removed again in the same RUN', code: 'FROM python:3.12-slim\nRUN apt-get install -y gcc libpq-dev && pip install psycopg2 && apt-get purge -y gcc libpq-dev' },
     { name: 'apk virtual group deleted', code: 'FROM alpine:3.20\nRUN apk add --no-cache --virtual .build-deps gcc musl-dev && make && apk del .build-deps' },

@@ -1,5 +1,6 @@
 import { covers, defineRule, docsPath } from '../define.js';
-import { aptPackages, aptVerb, hasOption, laterCommands, positionals } from '../helpers.js';
+import { aptPackages, aptVerb, hasOption, laterCommands, positionals, varFor } from '../helpers.js';
+import type { RunInfo } from '../types.js';
 import type { ShellCommand, Word } from '../../shell/commands.js';
 
 const TOOLCHAIN = /^(?:build-essential|build-base|gcc(?:-\d+)?|g\+\+(?:-\d+)?|clang(?:-\d+)?|make|cmake|autoconf|automake|libtool|golang(?:-go)?|go|rustc|cargo|maven|gradle|default-jdk|openjdk-\d+-jdk(?:-headless)?|java-\d+-openjdk-devel|gcc-c\+\+|[\w.+-]+-dev|[\w.+-]+-devel)$/;
@@ -29,13 +30,13 @@ function removedLater(later: ShellCommand[], pkg: string, virtual: string | null
   });
 }
 
-function nodeDevInstall(c: ShellCommand, nodeEnv: string | undefined): boolean {
+function nodeDevInstall(run: RunInfo, c: ShellCommand, nodeEnv: string | undefined): boolean {
   if (c.name !== 'npm') return false;
   const v = positionals(c)[0]?.text;
   if (v !== 'install' && v !== 'i' && v !== 'ci') return false;
   if (positionals(c).length > 1) return false; // npm install <pkg> installs named packages
   if (hasOption(c, ['production', 'omit', 'only']) || c.words.some((w) => /^--(?:omit=dev|only=prod|production)/.test(w.text))) return false;
-  if ((c.assignments.get('NODE_ENV') ?? nodeEnv) === 'production') return false;
+  if (varFor(run, c, 'NODE_ENV', nodeEnv) === 'production') return false;
   return true;
 }
 
@@ -76,7 +77,7 @@ export default defineRule({
             ((c.name === 'gradle' || c.name === 'gradlew') && c.words.length > 1);
           if (isBuild) {
             ctx.report({ messageId: 'command', span: { start: c.words[0]!.span.start, end: c.span.end }, data: { command: `${c.name} ${v}`.trim() } });
-          } else if (nodeDevInstall(c, ctx.envAt(run.inst, 'NODE_ENV'))) {
+          } else if (nodeDevInstall(run, c, ctx.envAt(run.inst, 'NODE_ENV'))) {
             ctx.report({ messageId: 'devDependencies', span: c.words[0]!.span, data: { verb: v } });
           }
         }

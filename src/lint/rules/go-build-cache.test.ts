@@ -3,6 +3,7 @@ import { ruleTester } from '../testing.js';
 
 ruleTester(rule, {
   valid: [
+    { name: 'GOCACHE on the command overrides ENV, and that directory is mounted', code: 'FROM golang:1.22 AS build\nENV GOCACHE=/root/.cache/go-build\nRUN --mount=type=cache,target=/tmp/gocache --mount=type=cache,target=/go/pkg/mod GOCACHE=/tmp/gocache go build -o /app .\nFROM scratch\nCOPY --from=build /app /app' },
     {
       name: 'build stage with cache mounts',
       code: 'FROM golang:1.22 AS build\nRUN --mount=type=cache,target=/root/.cache/go-build --mount=type=cache,target=/go/pkg/mod go build -o /app .\nFROM scratch\nCOPY --from=build /app /app',

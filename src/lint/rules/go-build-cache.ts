@@ -1,5 +1,5 @@
 import { covers, defineRule, docsPath } from '../define.js';
-import { cacheMount, laterCommands, ships, verb } from '../helpers.js';
+import { cacheMount, laterCommands, ships, varFor, verb } from '../helpers.js';
 
 const BUILDS = new Set(['build', 'install', 'test', 'generate', 'mod', 'get']);
 
@@ -24,9 +24,10 @@ export default defineRule({
           const v = verb(c, ['-C', '-o', '-ldflags', '-tags']);
           if (!v || !BUILDS.has(v)) continue;
           if (v === 'mod' && c.words.every((w) => w.text !== 'download')) continue;
-          const gocache = ctx.envAt(run.inst, 'GOCACHE') ?? c.assignments.get('GOCACHE') ?? '/root/.cache/go-build';
-          const gopath = ctx.envAt(run.inst, 'GOPATH') ?? '/go';
-          const gomodcache = ctx.envAt(run.inst, 'GOMODCACHE') ?? `${gopath}/pkg/mod`;
+          const env = (name: string): string | undefined => varFor(run, c, name, ctx.envAt(run.inst, name)) || undefined;
+          const gocache = env('GOCACHE') ?? '/root/.cache/go-build';
+          const gopath = env('GOPATH') ?? '/go';
+          const gomodcache = env('GOMODCACHE') ?? `${gopath}/pkg/mod`;
           const needsBuildCache = v !== 'mod' && v !== 'get';
           const buildOk = !needsBuildCache || cacheMount(run, [gocache]);
           const modOk = cacheMount(run, [gomodcache]);

@@ -1,5 +1,5 @@
 import { covers, defineRule, docsPath } from '../define.js';
-import { cacheMount, cacheMountHome, deletes, hasOption, homeAt, laterCommands, pipInstall, ships } from '../helpers.js';
+import { cacheMount, cacheMountHome, deletes, hasOption, homeAt, laterCommands, pipInstall, ships, varFor } from '../helpers.js';
 
 export default defineRule({
   meta: {
@@ -23,13 +23,11 @@ export default defineRule({
         const cache = configured || `${home ?? '/root'}/.cache/pip`;
         if (cacheMountHome(run, home, '.cache/pip') || (configured && cacheMount(run, [configured]))) return;
         const env = ctx.envAt(run.inst, 'PIP_NO_CACHE_DIR');
-        if (env !== undefined && env !== '') return;
         for (const c of run.commands) {
           if (!pipInstall(c)) continue;
           if (hasOption(c, ['no-cache-dir'])) continue;
-          if (c.assignments.has('PIP_NO_CACHE_DIR')) continue;
-          // `export PIP_NO_CACHE_DIR=1 && pip install …`
-          if (run.commands.some((e) => e.name === 'export' && e.order < c.order && !e.subshell && (e.assignments.get('PIP_NO_CACHE_DIR') ?? '') !== '')) continue;
+          // ENV/ARG, `PIP_NO_CACHE_DIR=1 pip install …` or `export PIP_NO_CACHE_DIR=1 && pip install …`
+          if ((varFor(run, c, 'PIP_NO_CACHE_DIR', env) ?? '') !== '') continue;
           const later = laterCommands(run, c.order);
           if (later.some((l) => deletes(l, `${cache}/x`, (n) => ctx.envAt(run.inst, n)) || (/^pip/.test(l.name) && l.words[1]?.text === 'cache' && l.words[2]?.text === 'purge'))) continue;
           const shipped = ships(ctx.stageOf(run.inst));

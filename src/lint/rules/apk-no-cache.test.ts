@@ -3,6 +3,7 @@ import { ruleTester } from '../testing.js';
 
 ruleTester(rule, {
   valid: [
+    { name: 'heredoc with --no-cache', code: 'FROM alpine:3.20\nRUN <<EOF\nset -e\napk add --no-cache curl\nEOF\n' },
     'FROM alpine:3.20\nRUN apk add --no-cache curl',
     'FROM alpine:3.20\nRUN apk add curl && rm -rf /var/cache/apk/*',
     { name: 'cache mount', code: 'FROM alpine:3.20\nRUN --mount=type=cache,target=/var/cache/apk apk add curl' },
@@ -10,6 +11,8 @@ ruleTester(rule, {
     { name: 'virtual group value is not the verb', code: 'FROM alpine:3.20\nRUN apk add --no-cache --virtual .build-deps gcc' },
   ],
   invalid: [
+    { name: 'cleanup in another RUN', code: 'FROM alpine:3.20\nRUN apk add curl\nRUN rm -rf /var/cache/apk/*', errors: [{ messageId: 'missing', line: 2 }] },
+    { name: 'heredoc body', code: 'FROM alpine:3.20\nRUN <<EOF\nset -e\napk add curl\nEOF\n', errors: [{ messageId: 'missing', line: 4, column: 1 }] },
     {
       code: 'FROM alpine:3.20\nRUN apk update && apk add curl',
       errors: [{ messageId: 'missing', line: 2, column: 19 }],

@@ -3,6 +3,8 @@ import { ruleTester } from '../testing.js';
 
 ruleTester(rule, {
   valid: [
+    { name: 'heredoc with --no-cache-dir', code: 'FROM python:3.12-slim\nRUN <<EOF\nset -e\npip install --no-cache-dir flask\nEOF\n' },
+    { name: 'cache removed after the install', code: 'FROM python:3.12-slim\nRUN pip install flask && rm -rf /root/.cache/pip' },
     { name: 'stage ARG without a value takes the global default', code: 'ARG PIP_NO_CACHE_DIR=1\nFROM python:3.12-slim\nARG PIP_NO_CACHE_DIR\nRUN pip install flask' },
     { name: 'export earlier in the same RUN', code: 'FROM python:3.12-slim\nRUN export PIP_NO_CACHE_DIR=1 && pip install flask' },
     { name: 'cache mount on a non-root user\'s cache', code: 'FROM python:3.12-slim\nUSER app\nRUN --mount=type=cache,target=/home/app/.cache/pip,uid=1000 pip install --user flask' },
@@ -16,6 +18,8 @@ ruleTester(rule, {
     'FROM python:3.12-slim\nRUN pip freeze',
   ],
   invalid: [
+    { name: 'cleanup before the install', code: 'FROM python:3.12-slim\nRUN rm -rf /root/.cache/pip && pip install flask', errors: [{ messageId: 'missing', line: 2 }] },
+    { name: 'cleanup in another RUN', code: 'FROM python:3.12-slim\nRUN pip install flask\nRUN rm -rf /root/.cache/pip', errors: [{ messageId: 'missing', line: 2 }] },
     { name: 'ARG in the base stage does not reach a stage built FROM it', code: 'FROM python:3.12-slim AS base\nARG PIP_NO_CACHE_DIR=1\nFROM base\nRUN pip install flask', errors: [{ messageId: 'missing', line: 4 }] },
     { name: 'the message names the USER\'s cache', code: 'FROM python:3.12-slim\nUSER app\nRUN pip install --user flask', errors: [{ messageId: 'missing', line: 3, data: { cache: '/home/app/.cache/pip' } }], output: 'FROM python:3.12-slim\nUSER app\nRUN pip install --no-cache-dir --user flask' },
     { name: 'export in a subshell does not reach pip', code: 'FROM python:3.12-slim\nRUN (export PIP_NO_CACHE_DIR=1) && pip install flask', errors: [{ messageId: 'missing', line: 2 }] },

@@ -33,6 +33,9 @@ export interface VerifyOptions {
   log?: (line: string) => void;
   /** Environment for the docker CLI (DOCKER_HOST…); process.env by default. */
   env?: NodeJS.ProcessEnv;
+  /** Runs a check against an image (by id) before it is removed, for example a request to the app;
+   *  the original and the fixed image must give the same answer. */
+  probe?: (imageId: string) => Promise<string>;
 }
 
 /**
@@ -83,6 +86,8 @@ export interface VerifyReport {
   steps: StepResult[];
   /** Runtime config fields that differ between the original and the fixed image. */
   configDiffs: string[];
+  /** The probe's answers, when a probe was given and both images were built. */
+  probed?: { original: string; fixed: string };
 }
 
 interface Run {
@@ -273,7 +278,12 @@ export async function verifyFixes(opts: VerifyOptions): Promise<VerifyReport> {
     let reason: string | null = null;
     if (configDiffs.length > 0) reason = `the runtime config changed: ${configDiffs.join('; ')}`;
     else if (prev.size > original.size) reason = `the fixed image is ${prev.size - original.size} bytes larger`;
-    return { status: reason ? 'failed' : 'ok', reason, original, steps, configDiffs };
+    let probed: VerifyReport['probed'];
+    if (opts.probe) {
+      probed = { original: await opts.probe(original.id), fixed: await opts.probe(prev.id) };
+      if (reason === null && probed.original !== probed.fixed) reason = `the probe answered ${JSON.stringify(probed.original)} for the original and ${JSON.stringify(probed.fixed)} for the fixed image`;
+    }
+    return { status: reason ? 'failed' : 'ok', reason, original, steps, configDiffs, ...(probed ? { probed } : {}) };
   } finally {
     await builder.cleanup();
     await rm(dir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyFixes, lintText } from './engine.js';
+import { lintText } from './engine.js';
+import { ruleTester } from './testing.js';
 import { defineRule, covers } from './define.js';
 import { rules } from './rules/index.js';
 
@@ -66,8 +67,32 @@ describe('lintText', () => {
   });
 });
 
-describe('applyFixes', () => {
-  it('applies non-overlapping edits and skips overlapping ones', () => {
-    expect(applyFixes('abcdef', [{ range: [4, 4], text: 'X' }, { range: [0, 1], text: 'Z' }, { range: [0, 2], text: 'no' }])).toBe('ZbcdXef');
-  });
+// Two diagnostics whose fixes overlap: the first (line 1) edits FROM and the image tag, the second
+// (line 2) edits a range overlapping the tag and the RUN keyword. Fixes apply per diagnostic, all or
+// none: the first is applied whole and the second not at all, never a mix of both.
+const overlapping = defineRule({
+  meta: {
+    id: 'overlapping-fixes',
+    description: 'test rule whose two fixes overlap',
+    category: 'hygiene',
+    severity: 'warning',
+    fixable: 'code',
+    messages: { one: 'one', two: 'two' },
+    docs: 'docs/rules/overlapping-fixes.md',
+    covers: covers({}),
+  },
+  create(ctx) {
+    return {
+      end() {
+        // 'FROM a:1\nRUN b\n': [0,4) FROM, [7,8) the tag, [9,12) RUN.
+        ctx.report({ messageId: 'one', span: { start: 0, end: 4 }, fix: (f) => [f.replace({ start: 0, end: 4 }, 'from'), f.replace({ start: 7, end: 8 }, '2')] });
+        ctx.report({ messageId: 'two', span: { start: 9, end: 12 }, fix: (f) => [f.replace({ start: 6, end: 8 }, ':3'), f.replace({ start: 9, end: 12 }, 'run')] });
+      },
+    };
+  },
+});
+
+ruleTester(overlapping, {
+  valid: [],
+  invalid: [{ name: 'a diagnostic whose edit overlaps an applied one is skipped whole', code: 'FROM a:1\nRUN b\n', errors: [{ messageId: 'one', line: 1 }, { messageId: 'two', line: 2 }], output: 'from a:2\nRUN b\n' }],
 });

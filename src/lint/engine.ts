@@ -121,16 +121,3 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
   diagnostics.sort((a, b) => a.offsets[0] - b.offsets[0] || a.offsets[1] - b.offsets[1] || a.ruleId.localeCompare(b.ruleId) || a.messageId.localeCompare(b.messageId));
   return { file, diagnostics, targetFound: facts.targetFound };
 }
-
-/** applyFixes applies non-overlapping edits (first wins) to text; used by tests and later `whittle fix`. */
-export function applyFixes(text: string, edits: readonly Edit[]): string {
-  const sorted = [...edits].sort((a, b) => a.range[0] - b.range[0] || a.range[1] - b.range[1]);
-  let out = '';
-  let pos = 0;
-  for (const e of sorted) {
-    if (e.range[0] < pos) continue;
-    out += text.slice(pos, e.range[0]) + e.text;
-    pos = e.range[1];
-  }
-  return out + text.slice(pos);
-}

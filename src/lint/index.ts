@@ -1,5 +1,5 @@
 // Public API of the Dockerfile linter, for src/index.ts to re-export.
-export { lintText, lintTextSync, applyFixes, type LintOptions, type LintResult, type RuleSetting } from './engine.js';
+export { lintText, lintTextSync, type LintOptions, type LintResult, type RuleSetting } from './engine.js';
 export { rules } from './rules/index.js';
 export { defineRule, renderMessage } from './define.js';
 export { loadConfig, parseConfig, type LintConfig, type FailLevel } from './config.js';

@@ -1,8 +1,10 @@
 // RuleTester: table-driven tests for one rule, ESLint-style. `valid` cases must produce no finding
 // from the rule; `invalid` cases must produce exactly the listed findings (messageId, 1-based line and
-// column), and, when `output` is given, applying the rule's fixes must produce it.
+// column), and, when `output` is given, applying the rule's fixes must produce it (one pass of the fix
+// engine's applyEdits: a finding's edits apply together or not at all).
 import { describe, expect, it } from 'vitest';
-import { applyFixes, lintText } from './engine.js';
+import { applyEdits } from '../fix/engine.js';
+import { lintText } from './engine.js';
 import type { Rule } from './types.js';
 
 export interface TestCase {
@@ -56,7 +58,8 @@ export function ruleTester(rule: Rule, cases: { valid: (string | TestCase)[]; in
         expect(rule.meta.messages).toHaveProperty(d.messageId);
       }
       if (c.output !== undefined) {
-        expect(applyFixes(c.code, found.flatMap((d) => d.fix ?? []))).toBe(c.output);
+        // One pass, as `whittle fix` applies it: each finding's edits all or none, first finding wins.
+        expect(applyEdits(c.code, found.map((d) => d.fix ?? [])).text).toBe(c.output);
       }
     });
   });

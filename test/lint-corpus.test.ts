@@ -61,7 +61,7 @@ describe('lint corpus', () => {
   it('all formats render the whole corpus', () => {
     const all = corpus.map((c) => results.get(c.name)!);
     expect(() => JSON.parse(formatJson(all, rules))).not.toThrow();
-    expect(JSON.parse(formatSarif(all, rules, '0.1.0')).runs[0].results.length).toBe(all.reduce((n, r) => n + r.diagnostics.length, 0));
+    expect(JSON.parse(formatSarif(all, rules, { version: '0.1.0' })).runs[0].results.length).toBe(all.reduce((n, r) => n + r.diagnostics.length, 0));
     expect(formatText(all, false).split('\n').length).toBeGreaterThan(corpus.length);
   });
 

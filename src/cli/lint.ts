@@ -1,11 +1,12 @@
 // `whittle lint [Dockerfile…]` and `whittle rules`. Exit codes: 0 clean (nothing at or above the fail
 // level), 1 findings at or above it, 2 unreadable input or bad usage.
+import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { WhittleError, isWhittleError } from '../errors.js';
 import { loadConfig, parseFailLevel, type FailLevel } from '../lint/config.js';
 import { lintTextSync, type LintResult } from '../lint/engine.js';
 import { formatJson } from '../lint/format/json.js';
-import { formatSarif } from '../lint/format/sarif.js';
+import { formatSarif, repositoryLinks } from '../lint/format/sarif.js';
 import { formatText } from '../lint/format/text.js';
 import { readDockerfileInput } from '../lint/input.js';
 import { rules } from '../lint/rules/index.js';
@@ -26,6 +27,15 @@ interface LintFlags {
 
 /** DEFAULT_FAIL_LEVEL: warnings fail the build, info (advice) does not; see docs/lint.md. */
 export const DEFAULT_FAIL_LEVEL: FailLevel = 'warning';
+
+/** packageRepository reads the `repository` field of whittle's package.json (two levels above src/cli and dist/cli). */
+async function packageRepository(): Promise<unknown> {
+  try {
+    return (JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { repository?: unknown }).repository;
+  } catch {
+    return undefined;
+  }
+}
 
 function useColor(flags: LintFlags): boolean {
   if (flags.color === false) return false;
@@ -74,7 +84,7 @@ export function registerLint(program: Command, state: CommandState): void {
       }
       const version = program.version() ?? '0.0.0';
       if (flags.format === 'json') process.stdout.write(formatJson(results, rules));
-      else if (flags.format === 'sarif') process.stdout.write(formatSarif(results, rules, version));
+      else if (flags.format === 'sarif') process.stdout.write(formatSarif(results, rules, { version, ...(repositoryLinks(await packageRepository()) ?? {}) }));
       else process.stdout.write(formatText(results, useColor(flags)));
       state.exitCode = unreadable ? ExitCode.badInput : failed(results, failLevel) ? ExitCode.failed : ExitCode.ok;
     });

@@ -1,7 +1,8 @@
 // analyzeImage reads every layer of an image once — two at a time, so decompression of one
 // overlaps hashing and parsing of the other — and hands the entries to the pure analysis.
-import type { Image } from '../image/image.js';
+import type { Image, ReadChecks } from '../image/image.js';
 import { scanLayer, type LayerScan } from '../layers/scan.js';
+import { mapLimit } from '../internal/concurrency.js';
 import { analyze, type Analysis, type AnalysisInput, type AnalyzeOptions } from './index.js';
 
 export interface RunOptions {
@@ -12,26 +13,8 @@ export interface RunOptions {
   /** onProgress reports uncompressed bytes read so far and the layers finished. */
   onProgress?: (p: { bytes: number; layersDone: number; layers: number }) => void;
   analyze?: AnalyzeOptions;
-}
-
-/** mapLimit runs fn over items with at most limit in flight, keeping result order. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  let failed = false;
-  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    while (!failed && next < items.length) {
-      const i = next++;
-      try {
-        results[i] = await fn(items[i]!, i);
-      } catch (err) {
-        failed = true;
-        throw err;
-      }
-    }
-  });
-  await Promise.all(workers);
-  return results;
+  /** which digests the scan verifies (default all): squash verifies the rest in its second pass. */
+  checks?: ReadChecks;
 }
 
 /** scanImage streams all layers of image and returns what the analysis needs. */
@@ -50,6 +33,7 @@ export async function scanImage(image: Image, opts: RunOptions = {}): Promise<An
     const scan = await scanLayer(layer, {
       hashContents: opts.hashContents ?? true,
       what: `layer ${i + 1} of ${layers.length}`,
+      ...(opts.checks ? { checks: opts.checks } : {}),
       onBytes: (n) => {
         bytes += n;
         report();

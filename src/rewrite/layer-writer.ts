@@ -1,11 +1,12 @@
 // LayerWriter streams a new layer tar into a blob file: tar bytes are hashed for the diff_id,
 // compressed (gzip with fixed settings, or not at all) and hashed again for the blob digest on their
-// way to disk. Writes honour backpressure, so memory stays bounded whatever the layer's size.
+// way to disk (gzip on every core: parallel-gzip.ts). Writes honour backpressure, so memory stays bounded whatever the layer's size.
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { PassThrough, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGzip, constants as zlib } from 'node:zlib';
+import { constants as zlib } from 'node:zlib';
+import { ParallelGzip } from './parallel-gzip.js';
 import { WhittleError, wrap } from '../errors.js';
 import type { Digest } from '../image/digest.js';
 import { MediaType } from '../image/mediatypes.js';
@@ -60,8 +61,8 @@ export class LayerWriter {
     const out = createWriteStream(file, { flags: 'wx' });
     this.done =
       opts.compression === 'gzip'
-        ? pipeline(this.tar, this.diff, createGzip({ level: opts.level ?? zlib.Z_DEFAULT_COMPRESSION, chunkSize: 1 << 20 }), this.blob, out)
-        : pipeline(this.tar, this.diff, this.blob, out);
+        ? pipeline(this.tar, this.diff, new ParallelGzip(opts.level ?? zlib.Z_DEFAULT_COMPRESSION), this.blob, out)
+        : pipeline(this.tar, this.diff, out); // an uncompressed blob is the tar: one digest
     this.done.catch((err) => {
       this.failed = err;
     });
@@ -117,11 +118,11 @@ export class LayerWriter {
     await this.done.catch((err) => {
       throw wrap(`writing ${this.file}`, err);
     });
+    const diffId = this.diff.digest();
     return {
       file: this.file,
-      digest: this.blob.digest(),
-      diffId: this.diff.digest(),
-      size: this.blob.bytes,
+      ...(this.opts.compression === 'gzip' ? { digest: this.blob.digest(), size: this.blob.bytes } : { digest: diffId, size: this.diff.bytes }),
+      diffId,
       uncompressedSize: this.diff.bytes,
       mediaType: this.opts.compression === 'gzip' ? MediaType.ociLayerGzip : MediaType.ociLayer,
     };

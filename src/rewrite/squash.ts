@@ -1,17 +1,23 @@
 // squash merges the layers of an image from a given layer up into one, without a daemon: one
-// header-only pass over every layer plans the merged layer (plan.ts), a second pass streams the
-// surviving entries (headers re-encoded, content copied through) into a new blob on disk. Layers
+// verified pass over every layer lists its entries and spools the tars to merge (uncompressed, on
+// disk: as much temporary space as those layers' tars), the plan (plan.ts) decides what survives,
+// and a second pass streams the surviving entries from the spools (headers re-encoded, content
+// copied through) into a new blob on disk. Layers
 // below the merged range are passed through untouched, keeping their digests. The result is an
 // Image like any other, ready for any sink; call dispose() once it has been written.
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import type { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WhittleError, wrap } from '../errors.js';
-import { scanImage } from '../analyze/run.js';
 import type { Image, Layer } from '../image/image.js';
 import type { TarHeader } from '../internal/tar-header.js';
 import { TarParser } from '../internal/tar-parser.js';
-import { toEntry } from '../layers/scan.js';
+import { scanLayer, toEntry } from '../layers/scan.js';
+import { mapLimit } from '../internal/concurrency.js';
 import { LayerWriter, type LayerCompression, type WrittenLayer } from './layer-writer.js';
 import { replaceTop } from './mutate.js';
 import { planSquash, type SquashPlan } from './plan.js';
@@ -70,8 +76,24 @@ function outHeader(h: TarHeader, path: string, type: OutType, linkname?: string)
 
 type Event = { kind: 'entry'; header: TarHeader } | { kind: 'data'; chunk: Uint8Array } | { kind: 'end' };
 
+/** TarSource is one layer's uncompressed tar: a verified read of the layer, or its spool from the planning pass. */
+interface TarSource {
+  tar: Readable;
+  /** settles once the tar has been read and checked. */
+  done: Promise<unknown>;
+}
+
+async function openTar(layer: Layer, spool: string | undefined): Promise<TarSource> {
+  if (spool === undefined) {
+    const read = await layer.read();
+    return { tar: read.tar, done: read.stats };
+  }
+  const tar = createReadStream(spool, { highWaterMark: 1 << 20 });
+  return { tar, done: Promise.resolve() };
+}
+
 /** copyLayer streams one layer's tar and writes the entries the plan wants into writer. */
-async function copyLayer(layer: Layer, index: number, plan: SquashPlan, writer: LayerWriter, onBytes: (n: number) => void): Promise<void> {
+async function copyLayer(source: TarSource, index: number, plan: SquashPlan, writer: LayerWriter, onBytes: (n: number) => void): Promise<void> {
   const emit = plan.emit.get(index);
   const materialize = plan.materialize.get(index);
   const relink = plan.relink.get(index);
@@ -83,7 +105,7 @@ async function copyLayer(layer: Layer, index: number, plan: SquashPlan, writer: 
   });
   let ordinal = -1;
   let copying = false;
-  const read = await layer.read();
+  const read = source;
   try {
     for await (const chunk of read.tar) {
       onBytes((chunk as Buffer).length);
@@ -116,10 +138,42 @@ async function copyLayer(layer: Layer, index: number, plan: SquashPlan, writer: 
     parser.end();
   } catch (err) {
     read.tar.destroy();
-    await read.stats.catch(() => undefined);
+    await read.done.catch(() => undefined);
     throw err instanceof WhittleError ? err : wrap(`layer ${index + 1}`, err);
   }
-  await read.stats;
+  await read.done;
+}
+
+/**
+ * scanAndSpool is the planning pass: every layer is read once (two at a time) and fully verified,
+ * its entries listed, and the tars of the layers to merge spooled uncompressed into dir, so the
+ * copying pass neither decompresses nor hashes them again.
+ */
+async function scanAndSpool(layers: Layer[], from: number, dir: string, onBytes: (n: number) => void): Promise<{ entries: LayerEntry[][]; spools: Map<number, string> }> {
+  const spools = new Map<number, string>();
+  const entries = await mapLimit(layers, 2, async (layer, i) => {
+    const what = `layer ${i + 1} of ${layers.length}`;
+    if (i < from) return (await scanLayer(layer, { what, onBytes })).entries;
+    const path = join(dir, `tar-${i}`);
+    const spool = createWriteStream(path, { flags: 'wx', highWaterMark: 1 << 20 });
+    const spoolFailed = new Promise<never>((_, reject) => spool.once('error', (err) => reject(wrap(`spooling ${what}`, err))));
+    spoolFailed.catch(() => undefined);
+    try {
+      const scan = await scanLayer(layer, {
+        what,
+        onBytes,
+        tee: (chunk) => (spool.write(chunk) ? undefined : Promise.race([once(spool, 'drain').then(() => undefined), spoolFailed])),
+      });
+      spool.end();
+      await Promise.race([finished(spool), spoolFailed]);
+      spools.set(i, path);
+      return scan.entries;
+    } catch (err) {
+      spool.destroy();
+      throw err;
+    }
+  });
+  return { entries, spools };
 }
 
 /** squash merges image's layers from opts.from up into one layer. */
@@ -127,23 +181,27 @@ export async function squash(image: Image, opts: SquashOptions = {}): Promise<Sq
   const from = opts.from ?? 0;
   const layers = await image.layers();
 
-  const entries =
-    opts.entries ??
-    (await scanImage(image, { hashContents: false, onProgress: (p) => opts.onProgress?.({ phase: 'scan', bytes: p.bytes }) })).layers.map((l) => l.entries);
-  if (entries.length !== layers.length) throw new WhittleError('usage', `squash got entry lists for ${entries.length} layers, the image has ${layers.length}`);
-  const plan = planSquash(entries, from);
-
   const dir = await mkdtemp(join(opts.tmpDir ?? tmpdir(), 'whittle-squash-')).catch((err) => {
     throw wrap('creating a temporary directory', err);
   });
   const dispose = () => rm(dir, { recursive: true, force: true }).then(() => undefined);
   try {
+    let scanned = 0;
+    const { entries, spools } = opts.entries
+      ? { entries: opts.entries, spools: new Map<number, string>() }
+      : await scanAndSpool(layers, from, dir, (n) => {
+          scanned += n;
+          opts.onProgress?.({ phase: 'scan', bytes: scanned });
+        });
+    if (entries.length !== layers.length) throw new WhittleError('usage', `squash got entry lists for ${entries.length} layers, the image has ${layers.length}`);
+    const plan = planSquash(entries, from);
+
     const writer = new LayerWriter(join(dir, 'layer'), { compression: opts.compression ?? 'gzip', ...(opts.level !== undefined ? { level: opts.level } : {}) });
     let written = 0;
     try {
       for (const w of plan.whiteouts) await writer.header(whiteoutHeader(w.path, w.opaque));
       for (const index of plan.read) {
-        await copyLayer(layers[index]!, index, plan, writer, (n) => {
+        await copyLayer(await openTar(layers[index]!, spools.get(index)), index, plan, writer, (n) => {
           written += n;
           opts.onProgress?.({ phase: 'write', bytes: written });
         });
@@ -153,6 +211,7 @@ export async function squash(image: Image, opts: SquashOptions = {}): Promise<Sq
       throw err;
     }
     const layer = await writer.finish();
+    await Promise.all([...spools.values()].map((p) => rm(p, { force: true })));
 
     const merged = layers.length - from;
     const createdBy =

@@ -1,6 +1,6 @@
 // analyzeImage reads every layer of an image once — two at a time, so decompression of one
 // overlaps hashing and parsing of the other — and hands the entries to the pure analysis.
-import type { Image, ReadChecks } from '../image/image.js';
+import type { Image } from '../image/image.js';
 import { scanLayer, type LayerScan } from '../layers/scan.js';
 import { mapLimit } from '../internal/concurrency.js';
 import { analyze, type Analysis, type AnalysisInput, type AnalyzeOptions } from './index.js';
@@ -13,8 +13,6 @@ export interface RunOptions {
   /** onProgress reports uncompressed bytes read so far and the layers finished. */
   onProgress?: (p: { bytes: number; layersDone: number; layers: number }) => void;
   analyze?: AnalyzeOptions;
-  /** which digests the scan verifies (default all): squash verifies the rest in its second pass. */
-  checks?: ReadChecks;
 }
 
 /** scanImage streams all layers of image and returns what the analysis needs. */
@@ -33,7 +31,6 @@ export async function scanImage(image: Image, opts: RunOptions = {}): Promise<An
     const scan = await scanLayer(layer, {
       hashContents: opts.hashContents ?? true,
       what: `layer ${i + 1} of ${layers.length}`,
-      ...(opts.checks ? { checks: opts.checks } : {}),
       onBytes: (n) => {
         bytes += n;
         report();

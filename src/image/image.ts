@@ -28,14 +28,6 @@ export interface LayerRead {
   stats: Promise<LayerStats>;
 }
 
-/**
- * ReadChecks chooses which digests one read verifies. A command that reads a layer twice (squash:
- * once to plan, once to copy) verifies the blob digest in one pass and the diffId in the other, so
- * every digest is still checked on the bytes it names while each is hashed only once. Stats of a
- * digest that was not checked echo the expected value.
- */
-export type ReadChecks = 'all' | 'blob' | 'diffId';
-
 /** Layer is one filesystem change set of an image. */
 export interface Layer {
   /** digest of the stored blob; for legacy docker-archive layers it may need one read to compute. */
@@ -48,8 +40,8 @@ export interface Layer {
   mediaType(): Promise<string>;
   /** compressed streams the blob as stored; the stream errors at its end if digest or size is wrong. */
   compressed(): Promise<Readable>;
-  /** read streams the uncompressed tar once, verifying the blob digest and the diffId as it goes (checks: 'all', the default). */
-  read(checks?: ReadChecks): Promise<LayerRead>;
+  /** read streams the uncompressed tar once, verifying the blob digest and the diffId as it goes. */
+  read(): Promise<LayerRead>;
 }
 
 /** Image is a single-platform image: a manifest, a config and layers listed base first. */

@@ -4,7 +4,7 @@
 // request). Memory holds entry metadata only, never file content.
 import { createHash, type Hash } from 'node:crypto';
 import { WhittleError, describeCause } from '../errors.js';
-import type { Layer, LayerStats, ReadChecks } from '../image/image.js';
+import type { Layer, LayerStats } from '../image/image.js';
 import { normalizeLayerPath } from '../internal/paths.js';
 import type { TarHeader } from '../internal/tar-header.js';
 import { TarParser } from '../internal/tar-parser.js';
@@ -17,8 +17,6 @@ export interface ScanOptions {
   onBytes?: (bytes: number) => void;
   /** what names the layer in error messages. */
   what?: string;
-  /** which digests this read verifies (default all; see ReadChecks). */
-  checks?: ReadChecks;
   /** tee receives every chunk of the tar as it passes (squash spools layers with it); a returned promise is awaited. */
   tee?: (chunk: Buffer) => Promise<void> | void;
 }
@@ -99,7 +97,7 @@ export async function scanLayer(layer: Layer, opts: ScanOptions = {}): Promise<L
       current = null;
     },
   });
-  const read = await layer.read(opts.checks);
+  const read = await layer.read();
   // A parse error is reported only after the rest of the blob was hashed: when the blob does not
   // match its digest, that is the real problem and the better message.
   let parseError: unknown = null;

@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { WhittleError, wrap } from '../../errors.js';
 import { digestOf, shortDigest, type Digest } from '../digest.js';
 import { parseConfig, parseManifest } from '../documents.js';
-import type { Image, Layer, LayerRead, ReadChecks } from '../image.js';
+import type { Image, Layer, LayerRead } from '../image.js';
 import { MediaType, isLayerType } from '../mediatypes.js';
 import type { Descriptor, ImageConfig, Manifest } from '../spec.js';
 import { sniffCompression } from '../../layers/compression.js';
@@ -81,7 +81,7 @@ export function fromManifest(opts: FromManifestOptions): Image {
         size: async () => desc.size,
         mediaType: async () => desc.mediaType,
         compressed: async () => verifiedBlob(await open(), { what, digest: desc.digest, size: desc.size }),
-        read: async (checks?: ReadChecks): Promise<LayerRead> => readVerified(await open(), { what, digest: desc.digest, size: desc.size, diffId }, checks),
+        read: async (): Promise<LayerRead> => readVerified(await open(), { what, digest: desc.digest, size: desc.size, diffId }),
       };
     });
   });
@@ -173,17 +173,13 @@ export function fromConfig(opts: FromConfigOptions): Image {
         size: () => file.size(),
         mediaType: async () => ((await compression()) === 'none' ? MediaType.dockerLayer : MediaType.dockerLayerGzip),
         compressed: async () => verifiedBlob(await open(), { what, digest: await digest(), size: await file.size() }),
-        read: async (checks?: ReadChecks) =>
-          readVerified(
-            await open(),
-            {
-              what,
-              diffId,
-              ...(file.namedDigest ? { digest: file.namedDigest } : {}),
-              size: await file.size(),
-            },
-            checks,
-          ),
+        read: async () =>
+          readVerified(await open(), {
+            what,
+            diffId,
+            ...(file.namedDigest ? { digest: file.namedDigest } : {}),
+            size: await file.size(),
+          }),
       };
     });
   });

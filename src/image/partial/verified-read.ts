@@ -6,7 +6,7 @@ import { Transform, pipeline, type Readable, type TransformCallback } from 'node
 import { WhittleError, describeCause } from '../../errors.js';
 import { createDecompressor, sniffCompression } from '../../layers/compression.js';
 import { finish, parseDigest, type Digest } from '../digest.js';
-import type { Compression, LayerRead, LayerStats, ReadChecks } from '../image.js';
+import type { Compression, LayerRead, LayerStats } from '../image.js';
 
 export interface LayerExpectations {
   /** what to call the layer in messages, e.g. `layer 3 (sha256:ab12…)`. */
@@ -19,7 +19,7 @@ export interface LayerExpectations {
 class Meter extends Transform {
   readonly hash: Hash;
   bytes = 0;
-  /** hashing can be switched off (a digest another pass verifies, or one that equals another meter's). */
+  /** hashing can be switched off when another meter hashes the same bytes. */
   hashing: () => boolean = () => true;
   constructor(
     private readonly algorithm: string,
@@ -119,15 +119,12 @@ class SniffingDecompressor extends Transform {
 }
 
 /**
- * readVerified turns a raw blob stream into a verified LayerRead. checks limits what is hashed (see
- * ReadChecks); a digest with no expected value is always computed. An uncompressed blob is its own
+ * readVerified turns a raw blob stream into a verified LayerRead. An uncompressed blob is its own
  * tar, so its bytes are hashed once for both digests.
  */
-export function readVerified(raw: Readable, expected: LayerExpectations, checks: ReadChecks = 'all'): LayerRead {
+export function readVerified(raw: Readable, expected: LayerExpectations): LayerRead {
   const blobAlgorithm = expected.digest ? parseDigest(expected.digest).algorithm : 'sha256';
   const diffAlgorithm = expected.diffId ? parseDigest(expected.diffId).algorithm : 'sha256';
-  const hashBlob = checks !== 'diffId' || !expected.digest;
-  const hashTar = checks !== 'blob' || !expected.diffId;
   const blob = new Meter(blobAlgorithm, (m) => {
     if (expected.size !== undefined && m.bytes !== expected.size) {
       return new WhittleError(
@@ -135,15 +132,14 @@ export function readVerified(raw: Readable, expected: LayerExpectations, checks:
         `${expected.what}: blob has ${m.bytes} bytes, its descriptor says ${expected.size}${m.bytes < expected.size ? ' (truncated)' : ''}`,
       );
     }
-    if (hashBlob && expected.digest && m.digest() !== expected.digest) {
+    if (expected.digest && m.digest() !== expected.digest) {
       return new WhittleError('digest-mismatch', `${expected.what}: blob digest is ${m.digest()}, expected ${expected.digest}`);
     }
     return null;
   });
-  blob.hashing = () => hashBlob;
   const decompressor = new SniffingDecompressor(expected.what);
-  /** the tar is the blob itself: its digest is the blob's (when both use one algorithm and the blob is hashed anyway). */
-  const sameBytes = () => hashBlob && decompressor.compression === 'none' && blobAlgorithm === diffAlgorithm;
+  /** the tar is the blob itself: its digest is the blob's (when both use one algorithm). */
+  const sameBytes = () => decompressor.compression === 'none' && blobAlgorithm === diffAlgorithm;
   let resolveStats!: (s: LayerStats) => void;
   let rejectStats!: (e: unknown) => void;
   const stats = new Promise<LayerStats>((res, rej) => {
@@ -152,16 +148,6 @@ export function readVerified(raw: Readable, expected: LayerExpectations, checks:
   });
   stats.catch(() => {}); // the tar stream carries the same error
   const tarMeter = new Meter(diffAlgorithm, (m) => {
-    if (!hashTar) {
-      resolveStats({
-        digest: hashBlob ? blob.digest() : expected.digest!,
-        size: blob.bytes,
-        diffId: expected.diffId!,
-        uncompressedSize: m.bytes,
-        compression: decompressor.compression ?? 'none',
-      });
-      return null;
-    }
     const diffId = sameBytes() ? blob.digest() : m.digest();
     if (expected.diffId && diffId !== expected.diffId) {
       return new WhittleError(
@@ -170,7 +156,7 @@ export function readVerified(raw: Readable, expected: LayerExpectations, checks:
       );
     }
     resolveStats({
-      digest: hashBlob ? blob.digest() : expected.digest!,
+      digest: blob.digest(),
       size: blob.bytes,
       diffId,
       uncompressedSize: m.bytes,
@@ -178,7 +164,7 @@ export function readVerified(raw: Readable, expected: LayerExpectations, checks:
     });
     return null;
   });
-  tarMeter.hashing = () => hashTar && !sameBytes();
+  tarMeter.hashing = () => !sameBytes();
   const tar = pipeline(raw, blob, decompressor, tarMeter, (err) => {
     if (err) {
       rejectStats(

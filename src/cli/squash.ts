@@ -5,6 +5,7 @@ import { WhittleError } from '../errors.js';
 import { openImage } from '../image/reference.js';
 import { baseFromHistory, baseFromImage, type BaseLayers } from '../rewrite/base.js';
 import { squash } from '../rewrite/squash.js';
+import type { LayerCompression } from '../rewrite/layer-writer.js';
 import { writeImage } from '../sinks/index.js';
 import type { Image } from '../image/image.js';
 import { formatBytes } from './format.js';
@@ -15,7 +16,7 @@ interface SquashFlags {
   output: string;
   keepBase?: string | true;
   last?: string;
-  compression: 'gzip' | 'none';
+  compression: 'auto' | 'gzip' | 'none';
   platform?: string;
   json?: boolean;
 }
@@ -51,6 +52,12 @@ async function squashStart(image: Image, flags: SquashFlags): Promise<{ from: nu
   return { from: base.count, base };
 }
 
+/** defaultCompression follows what each destination usually holds: docker save writes plain tars, registries and OCI layouts gzip. */
+export function defaultCompression(output: string): LayerCompression {
+  const transport = /^([a-z-]+):/.exec(output)?.[1];
+  return transport === 'oci' || transport === 'oci-archive' || transport === 'docker' ? 'gzip' : 'none';
+}
+
 export function registerSquash(program: Command, state: CommandState): void {
   program
     .command('squash')
@@ -59,7 +66,11 @@ export function registerSquash(program: Command, state: CommandState): void {
     .requiredOption('-o, --output <ref>', 'where to write: docker-archive:PATH[:name:tag], oci:DIR[:ref], oci-archive:PATH[:ref], docker://REF, docker-daemon:NAME[:TAG], or PATH.tar')
     .option('--keep-base [layers|image]', 'keep the base layers: detected from history, a layer count, or the base image')
     .option('--last <n>', 'merge only the last n layers')
-    .addOption(new Option('--compression <type>', 'compression of the merged layer').choices(['gzip', 'none']).default('gzip'))
+    .addOption(
+      new Option('--compression <type>', 'compression of the merged layer (auto: none for docker-archive: and docker-daemon:, as docker save writes; gzip otherwise)')
+        .choices(['auto', 'gzip', 'none'])
+        .default('auto'),
+    )
     .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image (default linux/amd64)')
     .option('--json', 'print the result as JSON')
     .action(async (reference: string, flags: SquashFlags) => {
@@ -71,7 +82,7 @@ export function registerSquash(program: Command, state: CommandState): void {
       try {
         result = await squash(image, {
           from,
-          compression: flags.compression,
+          compression: flags.compression === 'auto' ? defaultCompression(flags.output) : flags.compression,
           onProgress: (p) => progress.update({ bytes: p.bytes, layersDone: p.phase === 'scan' ? 0 : layers, layers }),
         });
       } finally {

@@ -1,0 +1,26 @@
+// whittle as a library: the same pieces the CLI uses. Images come from openImage (any transport)
+// and go to writeImage (any transport); commands are functions over that one Image model.
+export { WhittleError, isWhittleError, type ErrorCode } from './errors.js';
+
+// the image model
+export type { Image, Layer, LayerRead, LayerStats, Compression } from './image/image.js';
+export type { Descriptor, Manifest, Index, ImageConfig, HistoryEntry, Platform } from './image/spec.js';
+export type { Digest } from './image/digest.js';
+export { openImage, parseReference, type OpenOptions, type ParsedReference } from './image/reference.js';
+export { writeImage, WRITABLE_TRANSPORTS, type WriteOptions, type WriteResult } from './sinks/index.js';
+export { scanLayer, type LayerScan, type ScanOptions } from './layers/scan.js';
+export type { LayerEntry, EntryType } from './layers/entry.js';
+
+// analyze
+export { analyzeImage, scanImage, type RunOptions } from './analyze/run.js';
+export { analyze, type Analysis, type AnalysisInput } from './analyze/index.js';
+export { evaluateGates, parseDiveCi, type GateConfig } from './analyze/gates.js';
+
+// rewrite
+export { squash, type SquashOptions, type SquashResult } from './rewrite/squash.js';
+export { planSquash, type SquashPlan } from './rewrite/plan.js';
+
+// Dockerfiles and build contexts
+export * from './lint/index.js';
+export { fixText, type FixOptions, type FixResult } from './fix/engine.js';
+export { analyzeContext, type ContextOptions, type ContextReport } from './context/analyze.js';

@@ -7,7 +7,8 @@ import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlink
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeImage } from '../src/analyze/run.js';
+import { analyzeImage, scanImage } from '../src/analyze/run.js';
+import { mergeLayers } from '../src/analyze/merge.js';
 import { openImage } from '../src/image/reference.js';
 import { squash } from '../src/rewrite/squash.js';
 import { writeImage } from '../src/sinks/index.js';
@@ -100,6 +101,11 @@ describe('squash of the traps', () => {
     const before = unpack(original, 'v1', 'orig');
     const after = unpack(join(tmp, 'out'), 'squashed', 'squashed');
     expect([...after]).toEqual([...before]);
+    // and it is the file system whittle itself computes for the original (paths and types)
+    const merged = mergeLayers((await scanImage(await openImage(`oci:${original}:v1`), { hashContents: false })).layers.map((l) => l.entries)).tree;
+    const kinds = new Map([...merged.records].map(([p, r]) => [p, r.type === 'hardlink' ? 'file' : r.type === 'symlink' ? 'symlink' : r.type]));
+    expect([...kinds.keys()].sort()).toEqual([...before.keys()].sort());
+    for (const [p, desc] of before) expect(desc.startsWith(kinds.get(p)!)).toBe(true);
     // the traps really were there
     expect(before.get('bin/tool-alias')).toMatch(/^file 755/);
     expect(before.has('bin/tool')).toBe(false);
@@ -225,6 +231,24 @@ describe('failures leave nothing behind', () => {
       await expect(writeImage(image, ref)).rejects.toThrow(/digest|corrupt|truncated/);
     }
     await expect(squash(image)).rejects.toThrow(/digest|corrupt|truncated/);
+    expect(readdirSync(outDir)).toEqual([]);
+  });
+
+  it('a truncated source blob fails the write and leaves nothing', async () => {
+    const img = await buildImage([[file('a', seeded(100_000, 14))], [file('b', seeded(100_000, 15))]]);
+    const layout = ociLayout(img, { gzip: false, refName: 't' });
+    const blobPath = `blobs/sha256/${layout.layers[1]!.digest.slice(7)}`;
+    layout.files.set(blobPath, layout.files.get(blobPath)!.subarray(0, 60_000));
+    const src = writeDir(join(tmp, 'truncated'), layout.files);
+    const outDir = join(tmp, 'truncated-out');
+    execFileSync('mkdir', ['-p', outDir]);
+    const image = await openImage(`oci:${src}:t`);
+    for (const ref of [`docker-archive:${outDir}/x.tar`, `oci:${outDir}/layout`]) {
+      await expect(writeImage(image, ref)).rejects.toThrow(/truncated|60000 bytes/);
+    }
+    const cli = spawnSync(process.execPath, ['bin/whittle.js', 'squash', `oci:${src}:t`, '-o', `${outDir}/y.tar`], { encoding: 'utf8' });
+    expect(cli.status).toBe(2);
+    expect(cli.stderr).toMatch(/^whittle: .*truncated/);
     expect(readdirSync(outDir)).toEqual([]);
   });
 });

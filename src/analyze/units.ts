@@ -1,14 +1,27 @@
-// humanBytes prints sizes the way docker does: decimal units (kB, MB, GB), three significant digits.
+// Sizes and ratios for people. formatBytes is whittle's one byte formatter: the analyze report and
+// every CLI command (through src/cli/format.ts) print sizes with it.
 
-export function humanBytes(n: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let v = n;
+const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
+
+/**
+ * formatBytes prints sizes the way `docker images` does: decimal units (1 kB = 1000 B), three
+ * significant digits, no space: 789B, 45.6kB, 1.23MB, 988MB.
+ */
+export function formatBytes(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  let v = Math.abs(n);
   let u = 0;
-  while (Math.abs(v) >= 1000 && u < units.length - 1) {
+  while (v >= 1000 && u < UNITS.length - 1) {
     v /= 1000;
     u++;
   }
-  return u === 0 ? `${n}B` : `${Number(v.toPrecision(3))}${units[u]}`;
+  if (u === 0) return `${n}B`;
+  let shown = Number(v.toPrecision(3));
+  if (shown >= 1000 && u < UNITS.length - 1) {
+    shown = Number((shown / 1000).toPrecision(3)); // 999.5 kB rounds to 1 MB, not 1000 kB
+    u++;
+  }
+  return `${n < 0 ? '-' : ''}${shown}${UNITS[u]}`;
 }
 
 export function percent(ratio: number): string {

@@ -1,22 +1,8 @@
-// Byte sizes for people (decimal units, as `docker images` prints them) and for flags (parsing
-// `200MB`, `1.5GiB`, `10%`).
+// Byte sizes for people (formatBytes, docker's decimal units; it lives in src/analyze/units.ts so the
+// analyze report uses the same one) and for flags (parsing `200MB`, `1.5GiB`, `10%`).
 import { WhittleError } from '../errors.js';
 
-const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
-
-/** formatBytes prints decimal units with three significant digits: 1.23 MB. */
-export function formatBytes(n: number): string {
-  if (!Number.isFinite(n)) return String(n);
-  const sign = n < 0 ? '-' : '';
-  let v = Math.abs(n);
-  let u = 0;
-  while (v >= 1000 && u < UNITS.length - 1) {
-    v /= 1000;
-    u++;
-  }
-  const digits = u === 0 ? 0 : v >= 100 ? 0 : v >= 10 ? 1 : 2;
-  return `${sign}${v.toFixed(digits)} ${UNITS[u]}`;
-}
+export { formatBytes } from '../analyze/units.js';
 
 const MULTIPLIERS: Record<string, number> = {
   '': 1, b: 1,

@@ -58,7 +58,7 @@ export class LayerWriter {
     readonly file: string,
     private readonly opts: LayerWriterOptions,
   ) {
-    const out = createWriteStream(file, { flags: 'wx' });
+    const out = createWriteStream(file, { flags: 'wx', highWaterMark: 4 << 20 });
     this.done =
       opts.compression === 'gzip'
         ? pipeline(this.tar, this.diff, new ParallelGzip(opts.level ?? zlib.Z_DEFAULT_COMPRESSION), this.blob, out)

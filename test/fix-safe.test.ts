@@ -242,3 +242,16 @@ describe('all safe fixes together', () => {
     expect(count(r.output)).toBeLessThan(count(wasteful));
   });
 });
+
+describe('json-args-recommended: exec form only where it runs the same command', () => {
+  it('keeps a shell-form ENTRYPOINT when the stage has a CMD (exec form would append it)', () => {
+    untouched('json-args-recommended', 'FROM alpine:3.19\nENTRYPOINT app --flag\nCMD ["x"]\n');
+    untouched('json-args-recommended', 'FROM alpine:3.19\nCMD ["x"]\nENTRYPOINT app --flag\n');
+    expect(count('FROM alpine:3.19\nENTRYPOINT app --flag\nCMD ["x"]\n', 'json-args-recommended')).toBe(1);
+  });
+
+  it.each([
+    ['an ENTRYPOINT without CMD in its stage', 'FROM debian:12 AS base\nCMD ["bash"]\nFROM base\nENTRYPOINT app --flag\n', 'FROM debian:12 AS base\nCMD ["bash"]\nFROM base\nENTRYPOINT ["app", "--flag"]\n'],
+    ['a CMD after an exec-form ENTRYPOINT', 'FROM alpine:3.19\nENTRYPOINT ["tini", "--"]\nCMD app --flag\n', 'FROM alpine:3.19\nENTRYPOINT ["tini", "--"]\nCMD ["app", "--flag"]\n'],
+  ])('converts %s', (_name, before, after) => check('json-args-recommended', before, after));
+});

@@ -10,7 +10,7 @@
 import { parseDockerfile } from '../dockerfile/parse.js';
 import { lintTextSync, type LintOptions } from '../lint/engine.js';
 import type { Diagnostic, Edit } from '../lint/types.js';
-import { FIXERS, type ExternalFixer, type Reshape } from './fixers/index.js';
+import { FIXERS, VETOES, type ExternalFixer, type Reshape } from './fixers/index.js';
 
 export const MAX_PASSES = 10;
 
@@ -102,10 +102,14 @@ export function fixText(text: string, options: FixOptions = {}): FixResult {
   const extra = options.extraFixers ?? {};
   const reshapes = new WeakMap<Diagnostic, Reshape>();
   // A diagnostic without its own fix gets one from src/fix/fixers (or extraFixers) when a fixer
-  // exists for its rule.
+  // exists for its rule; a rule's own fix is dropped where src/fix/fixers vetoes it.
   const withFixes = (t: string): Diagnostic[] =>
     lintTextSync(t, options).diagnostics.map((d) => {
-      if (d.fix !== undefined) return d;
+      if (d.fix !== undefined) {
+        if (!VETOES[d.ruleId]?.(t, d)) return d;
+        const { fix: _vetoed, ...rest } = d;
+        return rest;
+      }
       const fixer = FIXERS[d.ruleId] ?? extra[d.ruleId];
       const f = fixer?.(t, d);
       if (!f || f.length === 0) return d;

@@ -7,6 +7,7 @@ import type { Diagnostic, Edit } from '../../lint/types.js';
 import { fixAptListsNotRemoved } from './apt-lists-not-removed.js';
 import { fixAptNoInstallRecommends } from './apt-no-install-recommends.js';
 import { fixConsecutiveRun } from './consecutive-run.js';
+import { vetoJsonArgs } from './json-args-recommended.js';
 import { fixNodePackageCache } from './node-package-cache.js';
 import { fixRecursiveChownAfterCopy } from './recursive-chown-after-copy.js';
 
@@ -26,4 +27,9 @@ export const FIXERS: Readonly<Record<string, ExternalFixer>> = {
   'node-package-cache': fixNodePackageCache,
   'consecutive-run': reshaping(fixConsecutiveRun, 'runs'),
   'recursive-chown-after-copy': reshaping(fixRecursiveChownAfterCopy, 'runs'),
+};
+
+/** VETOES drop a lint rule's own fix for an occurrence where it would not be the same build. */
+export const VETOES: Readonly<Record<string, (text: string, d: Diagnostic) => boolean>> = {
+  'json-args-recommended': vetoJsonArgs,
 };

@@ -255,3 +255,14 @@ describe('json-args-recommended: exec form only where it runs the same command',
     ['a CMD after an exec-form ENTRYPOINT', 'FROM alpine:3.19\nENTRYPOINT ["tini", "--"]\nCMD app --flag\n', 'FROM alpine:3.19\nENTRYPOINT ["tini", "--"]\nCMD ["app", "--flag"]\n'],
   ])('converts %s', (_name, before, after) => check('json-args-recommended', before, after));
 });
+
+describe('add-instead-of-copy: COPY only where ADD would unpack nothing', () => {
+  it.each([
+    ['a wildcard may match an archive', 'FROM alpine:3.19\nADD * /app/\n'],
+    ['a ? wildcard', 'FROM alpine:3.19\nADD pkg-? /opt/\n'],
+  ])('keeps ADD: %s', (_name, text) => untouched('add-instead-of-copy', text));
+
+  it('still converts a plain file and a directory', () => {
+    check('add-instead-of-copy', 'FROM alpine:3.19\nADD conf/app.ini src /app/\n', 'FROM alpine:3.19\nCOPY conf/app.ini src /app/\n');
+  });
+});

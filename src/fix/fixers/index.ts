@@ -4,6 +4,7 @@
 // change the stages or instructions in any way (the structural fixes) with `reshapes: 'any'`. The
 // engine checks every other fix keeps the instruction structure exactly (see engine.ts).
 import type { Diagnostic, Edit } from '../../lint/types.js';
+import { vetoAddInsteadOfCopy } from './add-instead-of-copy.js';
 import { fixAptListsNotRemoved } from './apt-lists-not-removed.js';
 import { fixAptNoInstallRecommends } from './apt-no-install-recommends.js';
 import { fixConsecutiveRun } from './consecutive-run.js';
@@ -32,4 +33,5 @@ export const FIXERS: Readonly<Record<string, ExternalFixer>> = {
 /** VETOES drop a lint rule's own fix for an occurrence where it would not be the same build. */
 export const VETOES: Readonly<Record<string, (text: string, d: Diagnostic) => boolean>> = {
   'json-args-recommended': vetoJsonArgs,
+  'add-instead-of-copy': vetoAddInsteadOfCopy,
 };

@@ -39,6 +39,7 @@ describe.each(rules.map((r) => [r.meta.id, r] as const))('%s', (id, rule) => {
     expect(existsSync(docPath)).toBe(true);
     const md = readFileSync(docPath, 'utf8');
     expect(md.startsWith(`# ${id}\n`)).toBe(true);
+    expect(md.split('\n')[2]).toBe(rule.meta.description);
     for (const other of [...rule.meta.covers.hadolint, ...rule.meta.covers.trivy, ...rule.meta.covers.checkov, ...rule.meta.covers.buildkit]) {
       expect(md).toContain(`\`${other}\``);
     }

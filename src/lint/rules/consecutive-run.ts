@@ -20,6 +20,8 @@ export default defineRule({
   create(ctx) {
     return {
       stage(facts) {
+        // Layers of a build-only stage never ship; splitting RUNs there only helps the build cache.
+        if (!facts.ships) return;
         let group: Instruction[] = [];
         const flush = (): void => {
           if (group.length >= 2) ctx.report({ messageId: 'merge', span: group[1]!.keywordSpan, data: { count: group.length } });

@@ -21,6 +21,8 @@ const base: RuntimeConfig = { entrypoint: null, cmd: ['/bin/sh', '-c', 'node ser
 describe('compareConfig', () => {
   it('treats a plain shell-form command and its exec form as the same', () => {
     expect(compareConfig(base, { ...base, cmd: ['node', 'server.js'] })).toEqual([]);
+    // after SHELL ["/bin/bash", "-c"]
+    expect(compareConfig({ ...base, cmd: ['/bin/bash', '-c', 'node server.js'] }, { ...base, cmd: ['node', 'server.js'] })).toEqual([]);
     expect(effectiveCommand({ ...base, entrypoint: ['tini', '--'] })).toEqual(['tini', '--', 'node', 'server.js']);
   });
 

@@ -127,18 +127,19 @@ export async function engineProblem(env: NodeJS.ProcessEnv = process.env): Promi
 
 const SIMPLE_WORD = /^[A-Za-z0-9_./:=@%+,-]+$/;
 
+/** isShellForm: `[shell, -c, script]` as shell-form CMD/ENTRYPOINT become (SHELL may change the shell). */
+function isShellForm(argv: string[] | null): argv is [string, string, string] {
+  return argv !== null && argv.length === 3 && /^(?:(?:\/usr)?\/bin\/)?(?:sh|bash|ash|dash)$/.test(argv[0]!) && argv[1] === '-c';
+}
+
 /** plain turns `/bin/sh -c "a b"` into [a, b] when the script is plain words; other forms stay. */
 function plain(argv: string[] | null): string[] {
   if (!argv) return [];
-  if (argv.length === 3 && /^(?:\/bin\/)?sh$/.test(argv[0]!) && argv[1] === '-c') {
-    const words = argv[2]!.trim().split(/\s+/);
+  if (isShellForm(argv)) {
+    const words = argv[2].trim().split(/\s+/);
     if (words.every((w) => SIMPLE_WORD.test(w))) return words;
   }
   return argv;
-}
-
-function isShellForm(argv: string[] | null): boolean {
-  return argv !== null && argv.length === 3 && /^(?:\/bin\/)?sh$/.test(argv[0]!) && argv[1] === '-c';
 }
 
 /** command is what a container runs by default: ENTRYPOINT, plus CMD unless ENTRYPOINT is shell form. */

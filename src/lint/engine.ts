@@ -6,7 +6,7 @@ import type { Span } from '../dockerfile/positions.js';
 import { initShellParser } from '../shell/parser.js';
 import { analyze } from './analysis.js';
 import { renderMessage } from './define.js';
-import { collectSuppressions, hadolintMap, isSuppressed } from './ignore.js';
+import { buildkitMap, collectSuppressions, hadolintMap, isSuppressed } from './ignore.js';
 import { rules as builtinRules } from './rules/index.js';
 import { type Diagnostic, type Edit, type Fixer, type Rule, type RuleContext, type RuleVisitor, type Severity } from './types.js';
 
@@ -52,7 +52,7 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
   const settings = options.settings ?? {};
   const model = parseDockerfile(text);
   const facts = analyze(model, options.target);
-  const suppressions = collectSuppressions(model, hadolintMap(rules));
+  const suppressions = collectSuppressions(model, hadolintMap(rules), buildkitMap(rules));
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
 

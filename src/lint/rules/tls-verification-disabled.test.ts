@@ -3,6 +3,7 @@ import { ruleTester } from '../testing.js';
 
 ruleTester(rule, {
   valid: [
+    { name: 'pip config of something else', code: 'FROM python:3.12-slim\nRUN pip config set global.index-url https://pypi.example.com/simple' },
     'FROM fedora:40\nRUN dnf config-manager --setopt=myrepo.sslverify=true --save',
     'FROM debian:12\nRUN curl -fsSL https://x.io/a -o a',
     'FROM node:20-slim\nENV NODE_TLS_REJECT_UNAUTHORIZED=1',
@@ -10,6 +11,8 @@ ruleTester(rule, {
     { name: '-k in a non-curl command', code: 'FROM debian:12\nRUN ls -k' },
   ],
   invalid: [
+    { name: 'pip config set global.trusted-host', code: 'FROM python:3.12-slim\nRUN pip config set global.trusted-host pypi.example.com', errors: [{ messageId: 'command', line: 2, data: { what: 'pip --trusted-host' } }] },
+    { name: 'python -m pip --trusted-host', code: 'FROM python:3.12-slim\nRUN python3 -m pip install --trusted-host pypi.example.com flask', errors: [{ messageId: 'command', line: 2 }] },
     { name: 'export in a RUN', code: 'FROM node:20-slim\nRUN export NODE_TLS_REJECT_UNAUTHORIZED=0 && npm ci', errors: [{ messageId: 'env', line: 2, data: { name: 'NODE_TLS_REJECT_UNAUTHORIZED', value: '0', persist: '' } }] },
     { name: 'GIT_SSL_NO_VERIFY with any value', code: 'FROM debian:12\nENV GIT_SSL_NO_VERIFY=0', errors: [{ messageId: 'env', line: 2 }] },
     { name: 'yum-config-manager with a repo-scoped sslverify=no', code: 'FROM centos:7\nRUN yum-config-manager --save --setopt=base.sslverify=no', errors: [{ messageId: 'command', line: 2 }] },

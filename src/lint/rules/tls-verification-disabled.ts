@@ -51,7 +51,8 @@ function check(c: ShellCommand): Finding | null {
       return at((w) => /^--(?:nogpgcheck|no-gpg-checks)$/.test(t(w)) || /^--setopt=(?:[^=\s]+\.)?sslverify=(?:0|false|no)$/i.test(t(w)), `${c.name} ${words.find((w) => /gpg|sslverify/i.test(w.text))?.text ?? ''}`);
     case 'pip':
     case 'pip3':
-      return at((w) => t(w) === '--trusted-host' || t(w).startsWith('--trusted-host='), 'pip --trusted-host');
+      // --trusted-host on any pip command, or `pip config set global.trusted-host …`.
+      return at((w) => t(w) === '--trusted-host' || t(w).startsWith('--trusted-host=') || /^(?:[\w-]+\.)?trusted-host$/.test(t(w)), 'pip --trusted-host');
     case 'npm':
     case 'yarn':
     case 'pnpm': {
@@ -60,6 +61,10 @@ function check(c: ShellCommand): Finding | null {
       return null;
     }
     default: {
+      // python -m pip … --trusted-host
+      if (/^python(?:\d+(?:\.\d+)?)?$/.test(c.name) && words.some((w, i) => w.text === '-m' && /^pip\d?$/.test(words[i + 1]?.text ?? ''))) {
+        return at((w) => t(w) === '--trusted-host' || t(w).startsWith('--trusted-host='), 'pip --trusted-host');
+      }
       if (aptVerb(c) !== null) {
         return at(
           (w) => /^--(?:allow-unauthenticated|allow-insecure-repositories|force-yes)$/.test(t(w)) || /Verify-Peer\s*=\s*"?(?:false|0)|AllowInsecureRepositories\s*=\s*"?(?:true|1)|AllowUnauthenticated\s*=\s*"?(?:true|1)/i.test(t(w)),

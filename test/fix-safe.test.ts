@@ -189,6 +189,11 @@ describe('recursive-chown-after-copy: COPY --chown instead of RUN chown -R', () 
       'FROM node:20-slim AS build\r\nRUN echo build\r\nFROM node:20-slim\r\nCOPY --from=build /out/ /opt/app/\r\nRUN chown --recursive 1000:1000 /opt/app/.\r\n',
       'FROM node:20-slim AS build\r\nRUN echo build\r\nFROM node:20-slim\r\nCOPY --chown=1000:1000 --from=build /out/ /opt/app/\r\n',
     ],
+    [
+      'the chown first in an && chain, across a continuation: only `chown … &&` goes',
+      'FROM node:20-slim\nCOPY . /app\nRUN chown -R node:node /app \\\n    && chmod +x /app/start.sh\n',
+      'FROM node:20-slim\nCOPY --chown=node:node . /app\nRUN chmod +x /app/start.sh\n',
+    ],
   ])('%s', (_name, before, after) => check('recursive-chown-after-copy', before, after));
 
   it.each([
@@ -196,7 +201,9 @@ describe('recursive-chown-after-copy: COPY --chown instead of RUN chown -R', () 
     ['WORKDIR created the directory', 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN chown -R node:node /app\n'],
     ['an earlier COPY into it', 'FROM node:20-slim\nCOPY package.json /app/\nRUN npm ci\nCOPY . /app\nRUN chown -R node:node /app\n'],
     ['an earlier RUN names it', 'FROM node:20-slim\nRUN mkdir /app && touch /app/x\nCOPY . /app\nRUN chown -R node:node /app\n'],
-    ['more commands in the RUN', 'FROM node:20-slim\nCOPY . /app\nRUN chown -R node:node /app && chmod 700 /app\n'],
+    ['a command before the chown', 'FROM node:20-slim\nCOPY . /app\nRUN chmod 700 /app && chown -R node:node /app\n'],
+    ['a `;` after the chown', 'FROM node:20-slim\nCOPY . /app\nRUN chown -R node:node /app; chmod 700 /app\n'],
+    ['a compound command after the chown', 'FROM node:20-slim\nCOPY . /app\nRUN chown -R node:node /app && (cd /app && touch x)\n'],
     ['a RUN between', 'FROM node:20-slim\nCOPY . /app\nRUN touch /app/x\nRUN chown -R node:node /app\n'],
     ['a parent directory', 'FROM node:20-slim\nCOPY . /opt/app\nRUN chown -R node:node /opt\n'],
     ['a directory the base may have', 'FROM node:20-slim\nCOPY . /usr/src/app\nRUN chown -R node:node /usr/src/app\n'],

@@ -1,8 +1,10 @@
 // Fixer for recursive-chown-after-copy: `COPY src /app` followed by `RUN chown -R user:group /app`
 // becomes `COPY --chown=user:group src /app` and the RUN goes. Only the case that is provably the
 // same image minus the duplicated layer is fixed:
-// - the RUN is nothing but `chown -R|--recursive user:group TARGET…` (literal words, both user and
-//   group given: COPY --chown=user alone would set the group to the user's id), and runs as root;
+// - the RUN is `chown -R|--recursive user:group TARGET…` (literal words, both user and group given:
+//   COPY --chown=user alone would set the group to the user's id), alone (the RUN goes) or first in
+//   an `&&` chain (`chown … && ` goes: what follows ran after it on files it had already handed
+//   over, and now runs on files the COPY handed over), and runs as root;
 // - every TARGET is the COPY's destination, and the COPY comes right before the RUN (only comments,
 //   LABEL, EXPOSE, ENV and ARG between), has no --chown/--chmod and is not a heredoc;
 // - the destination is new: a direct child of `/` or of a directory every distribution has (/opt,
@@ -64,7 +66,18 @@ export function fixRecursiveChownAfterCopy(text: string, d: Diagnostic): Edit[] 
   const run = runAt(facts, d.offsets[0]);
   const cmd = run && commandAt(run, d.offsets[0]);
   if (!run || !cmd || cmd.name !== 'chown' || !shellRun(run) || run.inst.heredocs.length > 0) return null;
-  if (run.commands.length !== 1 || run.shell!.statements !== 1 || cmd.prefix.length > 0 || cmd.assignments.size > 0 || cmd.redirects.length > 0) return null;
+  if (cmd.prefix.length > 0 || cmd.assignments.size > 0 || cmd.redirects.length > 0) return null;
+  // Either the RUN is only the chown, or the chown comes first and `&&` chains the rest after it.
+  let removal: [number, number] | null = null;
+  if (run.commands.length > 1) {
+    const next = run.commands[1]!;
+    if (cmd.order !== 0 || cmd.conditional || cmd.nested || cmd.subshell || cmd.pipesTo !== null || next.fallback) return null;
+    const between = text.slice(cmd.span.end, next.span.start);
+    const esc = facts.model.escape === '\\' ? '\\\\' : facts.model.escape;
+    const gap = `(?:[ \\t]|${esc}\\r?\\n)*`;
+    if (!new RegExp(`^${gap}&&${gap}$`).test(between)) return null;
+    removal = [cmd.span.start, next.span.start];
+  } else if (run.shell!.statements !== 1) return null;
   if (cmd.words.some((w) => !w.literal)) return null;
   const opts = cmd.words.slice(1).filter((w) => w.text.startsWith('-'));
   if (opts.length !== 1 || (opts[0]!.text !== '-R' && opts[0]!.text !== '--recursive')) return null;
@@ -101,10 +114,9 @@ export function fixRecursiveChownAfterCopy(text: string, d: Diagnostic): Edit[] 
       if (text.slice(i.span.start, i.span.end).includes(target)) return null;
     }
   }
+  const chownOf = { range: [copy.keywordSpan.end, copy.keywordSpan.end] as [number, number], text: ` --chown=${owner}` };
+  if (removal) return [chownOf, { range: removal, text: '' }];
   const [from, to] = instructionLines(text, run.inst);
   if (text.slice(from, run.inst.span.start).trim() !== '') return null;
-  return [
-    { range: [copy.keywordSpan.end, copy.keywordSpan.end], text: ` --chown=${owner}` },
-    { range: [from, to], text: '' },
-  ];
+  return [chownOf, { range: [from, to], text: '' }];
 }

@@ -39,6 +39,9 @@ const fixer: Fixer = {
   remove: (s) => ({ range: [s.start, s.end], text: '' }),
 };
 
+/** The other tools' ids → rule ids, computed once per rule list. */
+const idMaps = new WeakMap<readonly Rule[], { hadolint: Map<string, string[]>; buildkit: Map<string, string[]> }>();
+
 /** lintText lints one Dockerfile's text. Loads the shell grammar on first use. */
 export async function lintText(text: string, options: LintOptions = {}): Promise<LintResult> {
   await initShellParser();
@@ -52,7 +55,9 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
   const settings = options.settings ?? {};
   const model = parseDockerfile(text);
   const facts = analyze(model, options.target);
-  const suppressions = collectSuppressions(model, hadolintMap(rules), buildkitMap(rules));
+  let maps = idMaps.get(rules);
+  if (!maps) idMaps.set(rules, (maps = { hadolint: hadolintMap(rules), buildkit: buildkitMap(rules) }));
+  const suppressions = collectSuppressions(model, maps.hadolint, maps.buildkit);
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
 

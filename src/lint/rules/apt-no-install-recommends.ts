@@ -16,14 +16,18 @@ export default defineRule({
     covers: covers({ hadolint: ['DL3015'], trivy: ['DS029'] }),
   },
   create(ctx) {
+    // An earlier RUN (or this one) may write `APT::Install-Recommends "false";` into apt.conf.d: the
+    // first such RUN of each stage, found once per file.
+    const firstConfig = new Map<number, number>();
+    for (const r of ctx.runs) {
+      if (firstConfig.has(r.inst.stage)) continue;
+      if (r.commands.some((c) => RECOMMENDS_OFF.test(c.words.map((w) => w.text).join(' ')))) firstConfig.set(r.inst.stage, r.inst.index);
+    }
     return {
       run(run) {
         if (!ships(ctx.stageOf(run.inst))) return;
-        // An earlier RUN may have written `APT::Install-Recommends "false";` into apt.conf.d.
-        const configured = ctx.runs.some(
-          (r) => r.inst.stage === run.inst.stage && r.inst.index <= run.inst.index && r.commands.some((c) => RECOMMENDS_OFF.test(c.words.map((w) => w.text).join(' '))),
-        );
-        if (configured) return;
+        const configured = firstConfig.get(run.inst.stage);
+        if (configured !== undefined && configured <= run.inst.index) return;
         for (const c of run.commands) {
           if (aptVerb(c) !== 'install') continue;
           if (hasOption(c, ['no-install-recommends'])) continue;

@@ -11,6 +11,9 @@ import { analyzeImage, scanImage } from '../src/analyze/run.js';
 import { mergeLayers } from '../src/analyze/merge.js';
 import { openImage } from '../src/image/reference.js';
 import { squash } from '../src/rewrite/squash.js';
+import { END_OF_ARCHIVE, encodeHeader, padding, type OutHeader } from '../src/rewrite/tar-encode.js';
+import { TarParser } from '../src/internal/tar-parser.js';
+import type { TarHeader } from '../src/internal/tar-header.js';
 import { writeImage } from '../src/sinks/index.js';
 import { buildImage, dir, file, hardlink, ociLayout, seeded, symlink, whiteout, writeDir, type TarMember } from './support/image-writer.js';
 
@@ -149,6 +152,53 @@ describe('squash of the traps', () => {
       outs.push(readFileSync(path));
     }
     expect(outs[0]!.equals(outs[1]!)).toBe(true);
+  });
+});
+
+describe('what squash carries over', () => {
+  it('keeps modes, owners and names, times, binary xattrs, devices and long names of surviving entries', async () => {
+    const cap = Buffer.from([1, 0, 0, 2, 0, 0x20, 0, 0, 0, 0, 0, 0]).toString('latin1');
+    const longName = `opt/${'deep/'.repeat(30)}file`;
+    const entry = (h: OutHeader, data?: Buffer) => Buffer.concat([encodeHeader(h), ...(data ? [data, Buffer.alloc(padding(data.length))] : [])]);
+    const t = { uid: 0, gid: 0, size: 0, mtime: 1_600_000_000 };
+    const layer1 = Buffer.concat([
+      entry({ ...t, name: 'bin/', type: 'dir', mode: 0o755 }),
+      entry({ ...t, name: 'bin/ping', type: 'file', mode: 0o4755, size: 4, uid: 1000, gid: 1001, uname: 'app', gname: 'app', xattrs: { 'security.capability': cap } }, Buffer.from('ping')),
+      entry({ ...t, name: 'dev/', type: 'dir', mode: 0o755 }),
+      entry({ ...t, name: 'dev/tty', type: 'char', mode: 0o620, devmajor: 5, devminor: 0 }),
+      entry({ ...t, name: longName, type: 'file', mode: 0o600, size: 2, mtime: 1_650_000_000 }, Buffer.from('hi')),
+      END_OF_ARCHIVE,
+    ]);
+    const layer2 = Buffer.concat([entry({ ...t, name: 'tmp/', type: 'dir', mode: 0o1777 }), END_OF_ARCHIVE]);
+    const img = await buildImage([[file('placeholder', 'x')], [file('placeholder', 'y')]]);
+    const tars = [layer1, layer2];
+    const diffIds = tars.map((b) => `sha256:${createHash('sha256').update(b).digest('hex')}`);
+    const cfg = JSON.parse(img.config.toString()) as { rootfs: { diff_ids: string[] }; config: object };
+    cfg.rootfs.diff_ids = diffIds;
+    cfg.config = { Cmd: ['/bin/ping'], Env: ['A=1'], User: '1000', Labels: { team: 'core' }, WorkingDir: '/opt' };
+    const config = Buffer.from(JSON.stringify(cfg));
+    const src = writeDir(
+      join(tmp, 'fidelity'),
+      ociLayout({ layers: tars, diffIds, config, configDigest: `sha256:${createHash('sha256').update(config).digest('hex')}` }, { refName: 'f' }).files,
+    );
+    const result = await squash(await openImage(`oci:${src}:f`), { compression: 'none' });
+    try {
+      const headers: TarHeader[] = [];
+      const parser = new TarParser({ entry: (h) => headers.push(h), data: () => undefined, entryEnd: () => undefined });
+      parser.write(readFileSync(result.layer.file));
+      parser.end();
+      const byName = new Map(headers.map((h) => [h.name, h]));
+      expect([...byName.keys()]).toEqual(['bin/', 'bin/ping', 'dev/', 'dev/tty', longName, 'tmp/']);
+      expect(byName.get('bin/ping')).toMatchObject({ mode: 0o4755, uid: 1000, gid: 1001, uname: 'app', gname: 'app', mtime: 1_600_000_000 });
+      expect(byName.get('bin/ping')!.xattrs).toEqual({ 'security.capability': cap });
+      expect(byName.get('dev/tty')).toMatchObject({ kind: 'char', devmajor: 5, devminor: 0, mode: 0o620 });
+      expect(byName.get(longName)).toMatchObject({ mode: 0o600, mtime: 1_650_000_000 });
+      expect(byName.get('tmp/')!.mode).toBe(0o1777);
+      const out = await result.image.config();
+      expect(out.config).toEqual(cfg.config);
+    } finally {
+      await result.dispose();
+    }
   });
 });
 

@@ -3,6 +3,8 @@ import { ruleTester } from '../testing.js';
 
 ruleTester(rule, {
   valid: [
+    { name: 'pnpm store under $PNPM_HOME on a cache mount (pnpm\'s Docker guide)', code: 'FROM node:20-slim AS base\nENV PNPM_HOME="/pnpm"\nFROM base AS build\nRUN --mount=type=cache,id=pnpm,target=/pnpm/store pnpm install --frozen-lockfile\nFROM base\nCOPY --from=build /app /app' },
+    { name: 'pnpm --store-dir on a cache mount', code: 'FROM node:20-slim\nRUN --mount=type=cache,target=/cache/pnpm pnpm install --store-dir /cache/pnpm' },
     { name: 'heredoc with cache clean after the install', code: 'FROM node:20-slim\nRUN <<EOF\nset -e\nnpm ci --omit=dev\nnpm cache clean --force\nEOF\n' },
     { name: 'cache mount on the node user\'s npm cache', code: 'FROM node:20-slim\nUSER node\nRUN --mount=type=cache,target=/home/node/.npm,uid=1000 npm ci --omit=dev' },
     'FROM node:20-slim\nRUN npm ci --omit=dev && npm cache clean --force',
@@ -14,6 +16,7 @@ ruleTester(rule, {
     { name: 'npm cache on a tmpfs via --cache', code: 'FROM node:20-slim\nRUN --mount=type=tmpfs,target=/tmp/npm npm ci --cache /tmp/npm' },
   ],
   invalid: [
+    { name: 'pnpm with PNPM_HOME but no mount: the message names $PNPM_HOME/store', code: 'FROM node:20-slim\nENV PNPM_HOME=/pnpm\nRUN pnpm install --frozen-lockfile', errors: [{ messageId: 'missing', line: 3, data: { tool: 'pnpm', cache: '/pnpm/store', clean: 'pnpm store prune' } }] },
     { name: 'cache clean in another RUN', code: 'FROM node:20-slim\nRUN npm ci --omit=dev\nRUN npm cache clean --force', errors: [{ messageId: 'missing', line: 2 }] },
     { name: 'non-root user: the cache is in its home', code: 'FROM node:20-slim\nUSER node\nRUN npm ci --omit=dev', errors: [{ messageId: 'missing', line: 3, data: { tool: 'npm', cache: '/home/node/.npm', clean: 'npm cache clean --force' } }] },
     { code: 'FROM node:20-slim\nRUN npm ci', errors: [{ messageId: 'missing', line: 2, column: 5, data: { tool: 'npm', cache: '/root/.npm', clean: 'npm cache clean --force' } }] },

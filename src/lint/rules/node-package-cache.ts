@@ -1,11 +1,15 @@
 import { covers, defineRule, docsPath } from '../define.js';
-import { cacheMount, cacheMountHome, deletes, homeAt, laterCommands, ships, verb } from '../helpers.js';
+import { cacheMount, cacheMountHome, deletes, homeAt, laterCommands, ships, varFor, verb } from '../helpers.js';
 import type { ShellCommand } from '../../shell/commands.js';
 
 interface Tool {
   /** Cache directory for root; homeCache(home) for another user. */
   cache: string;
   homeCache(home: string): string;
+  /** The cache directory set through the environment, if any. */
+  configured(env: (name: string) => string | undefined): string | undefined;
+  /** Command-line option that sets the cache directory. */
+  flag: string;
   clean: string;
   installs: Set<string>;
   cleans(c: ShellCommand): boolean;
@@ -15,6 +19,8 @@ const TOOLS: Record<string, Tool> = {
   npm: {
     cache: '/root/.npm',
     homeCache: (h) => `${h}/.npm`,
+    configured: (env) => env('npm_config_cache') ?? env('NPM_CONFIG_CACHE'),
+    flag: '--cache',
     clean: 'npm cache clean --force',
     installs: new Set(['install', 'i', 'ci', 'add', 'update']),
     cleans: (c) => c.name === 'npm' && verb(c) === 'cache' && c.words.some((w) => w.text === 'clean'),
@@ -22,6 +28,8 @@ const TOOLS: Record<string, Tool> = {
   yarn: {
     cache: '/usr/local/share/.cache/yarn',
     homeCache: (h) => `${h}/.cache/yarn`,
+    configured: (env) => env('YARN_CACHE_FOLDER'),
+    flag: '--cache-folder',
     clean: 'yarn cache clean',
     installs: new Set(['install', 'add', '']),
     cleans: (c) => c.name === 'yarn' && verb(c) === 'cache' && c.words.some((w) => w.text === 'clean'),
@@ -29,6 +37,9 @@ const TOOLS: Record<string, Tool> = {
   pnpm: {
     cache: '/root/.local/share/pnpm/store',
     homeCache: (h) => `${h}/.local/share/pnpm/store`,
+    // pnpm's store-dir setting, else $PNPM_HOME/store when PNPM_HOME is set (pnpm's documented default).
+    configured: (env) => env('npm_config_store_dir') ?? env('NPM_CONFIG_STORE_DIR') ?? (env('PNPM_HOME') ? `${env('PNPM_HOME')!.replace(/\/+$/, '')}/store` : undefined),
+    flag: '--store-dir',
     clean: 'pnpm store prune',
     installs: new Set(['install', 'i', 'add']),
     cleans: (c) => c.name === 'pnpm' && verb(c) === 'store' && c.words.some((w) => w.text === 'prune'),
@@ -56,14 +67,14 @@ export default defineRule({
           if (!tool) continue;
           const v = verb(c, ['--prefix', '-C', '--cwd', '--filter']) ?? '';
           if (!tool.installs.has(v)) continue;
-          const configured = ctx.envAt(run.inst, c.name === 'yarn' ? 'YARN_CACHE_FOLDER' : 'npm_config_cache') ?? ctx.envAt(run.inst, 'NPM_CONFIG_CACHE');
+          const configured = tool.configured((name) => varFor(run, c, name, ctx.envAt(run.inst, name)) || undefined);
           const home = homeAt(ctx.model, run.inst);
           const userCache = home === null || home === '/root' ? tool.cache : tool.homeCache(home);
           const cache = configured ?? userCache;
           if (cacheMount(run, [cache, tool.cache, userCache])) continue;
           if (configured === undefined && cacheMountHome(run, home, tool.homeCache('').slice(1))) continue;
-          if (c.words.some((w) => w.text.startsWith('--cache=') || w.text === '--cache' || w.text.startsWith('--cache-folder'))) {
-            const idx = c.words.findIndex((w) => w.text.startsWith('--cache'));
+          if (c.words.some((w) => w.text === tool.flag || w.text.startsWith(`${tool.flag}=`))) {
+            const idx = c.words.findIndex((w) => w.text === tool.flag || w.text.startsWith(`${tool.flag}=`));
             const dir = c.words[idx]!.text.includes('=') ? c.words[idx]!.text.split('=')[1]! : c.words[idx + 1]?.text ?? '';
             if (run.mounts.some((m) => (m.get('type') === 'cache' || m.get('type') === 'tmpfs') && (m.get('target') ?? '') === dir.replace(/\/+$/, ''))) continue;
             if (laterCommands(run, c.order).some((l) => deletes(l, `${dir}/x`, (n) => ctx.envAt(run.inst, n)))) continue;

@@ -15,6 +15,7 @@ import { END_OF_ARCHIVE, encodeHeader, padding, type OutHeader } from '../src/re
 import { TarParser } from '../src/internal/tar-parser.js';
 import type { TarHeader } from '../src/internal/tar-header.js';
 import { writeImage } from '../src/sinks/index.js';
+import { hasRegistry, skopeo, startRegistry, type RunningRegistry } from './registry-helpers.js';
 import { buildImage, dir, file, hardlink, ociLayout, seeded, symlink, whiteout, writeDir, type TarMember } from './support/image-writer.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'whittle-squash-'));
@@ -380,5 +381,30 @@ describe.skipIf(!engine)('docker loads and runs what whittle writes', () => {
     expect(execFileSync('docker', ['run', '--rm', `${TAG}-archive`], { encoding: 'utf8' })).toBe('ok\n');
     const history = execFileSync('docker', ['history', '--no-trunc', '--format', '{{.CreatedBy}}', TAG], { encoding: 'utf8' });
     expect(history).toMatch(/whittle squash/);
+  });
+});
+
+describe.skipIf(!hasRegistry || !haveSkopeo)('squash between registries', () => {
+  let reg: RunningRegistry;
+  beforeAll(async () => {
+    reg = await startRegistry();
+  });
+  afterAll(async () => reg?.stop());
+
+  it('reads from a registry, pushes the squashed image back with --keep-base, keeping the base layer's digest', async () => {
+    await writeImage(await openImage(`oci:${original}:v1`), `docker://${reg.host}/app/orig:1`);
+    const cli = spawnSync(process.execPath, ['bin/whittle.js', 'squash', `docker://${reg.host}/app/orig:1`, '--keep-base', '1', '--json', '-o', `docker://${reg.host}/app/orig:1-squashed`], { encoding: 'utf8' });
+    expect(cli.stderr).toBe('');
+    expect(cli.status).toBe(0);
+    const summary = JSON.parse(cli.stdout) as { manifestDigest: string; layersAfter: number };
+    expect(summary.layersAfter).toBe(2);
+    const inspected = JSON.parse(skopeo('inspect', '--tls-verify=false', `docker://${reg.host}/app/orig:1-squashed`)) as { Digest: string; Layers: string[] };
+    expect(inspected.Digest).toBe(summary.manifestDigest);
+    const source = await openImage(`docker://${reg.host}/app/orig:1`);
+    expect(inspected.Layers[0]).toBe(await (await source.layers())[0]!.digest());
+    // what the registry holds unpacks to the original's file tree
+    if (!haveUmoci) return;
+    skopeo('copy', '--quiet', '--src-tls-verify=false', `docker://${reg.host}/app/orig:1-squashed`, `oci:${join(tmp, 'from-registry')}:s`);
+    expect([...unpack(join(tmp, 'from-registry'), 's', 'from-registry')]).toEqual([...unpack(original, 'v1', 'orig3')]);
   });
 });

@@ -391,7 +391,7 @@ describe.skipIf(!hasRegistry || !haveSkopeo)('squash between registries', () => 
   });
   afterAll(async () => reg?.stop());
 
-  it('reads from a registry, pushes the squashed image back with --keep-base, keeping the base layer's digest', async () => {
+  it('reads from a registry, pushes the squashed image back with --keep-base, keeping the digest of the base layer', async () => {
     await writeImage(await openImage(`oci:${original}:v1`), `docker://${reg.host}/app/orig:1`);
     const cli = spawnSync(process.execPath, ['bin/whittle.js', 'squash', `docker://${reg.host}/app/orig:1`, '--keep-base', '1', '--json', '-o', `docker://${reg.host}/app/orig:1-squashed`], { encoding: 'utf8' });
     expect(cli.stderr).toBe('');

@@ -7,6 +7,7 @@ import { registerFix } from '../src/cli/fix.js';
 import { parseDockerfile } from '../src/dockerfile/parse.js';
 import { unifiedDiff } from '../src/fix/diff.js';
 import { applyEdits, fixText } from '../src/fix/engine.js';
+import type { ExternalFixer } from '../src/fix/fixers/index.js';
 import { lintTextSync } from '../src/lint/engine.js';
 import { initShellParser } from '../src/shell/parser.js';
 
@@ -107,6 +108,48 @@ describe('external fixers', () => {
     const t = 'FROM debian:12\nRUN ["apt-get", "install", "-y", "curl"]\n';
     expect(lintTextSync(t).diagnostics.some((d) => d.ruleId === 'apt-no-install-recommends')).toBe(true);
     expect(fixText(t, { only: ['apt-no-install-recommends'] }).output).toBe(t);
+  });
+});
+
+describe('extra (structural) fixers', () => {
+  const text = 'FROM debian:12\nCMD ["app"]\n';
+  // Adds a USER instruction before CMD: a structure change.
+  const addUser = (t: string) => {
+    const at = t.indexOf('CMD');
+    return [{ range: [at, at] as [number, number], text: 'USER nobody\n' }];
+  };
+
+  it('may reshape the file unless they declare less', () => {
+    const r = fixText(text, { extraFixers: { 'root-user': addUser } });
+    expect(r.rejected).toBeNull();
+    expect(r.output).toBe('FROM debian:12\nUSER nobody\nCMD ["app"]\n');
+    expect(r.applied.map((a) => a.ruleId)).toEqual(['root-user']);
+  });
+
+  it('a fixer marked reshapes: runs may not add other instructions', () => {
+    const runsOnly: ExternalFixer = Object.assign((t: string) => addUser(t), { reshapes: 'runs' as const });
+    const r = fixText(text, { extraFixers: { 'root-user': runsOnly } });
+    expect(r.rejected).toMatch(/changed the instruction structure/);
+    expect(r.output).toBe(text);
+  });
+
+  it('a pass that makes any rule report more is rejected', () => {
+    // The USER fixes root-user, but the ADD line makes add-instead-of-copy fire where it did not.
+    const worse: ExternalFixer = (t) => {
+      const at = t.indexOf('CMD');
+      return [{ range: [at, at], text: 'USER nobody\nADD x /x\n' }];
+    };
+    const r = fixText(text, { extraFixers: { 'root-user': worse } });
+    expect(r.rejected).toMatch(/made add-instead-of-copy report more findings/);
+    expect(r.output).toBe(text);
+  });
+
+  it('are not used for rules the safe fixers already cover', () => {
+    const t = 'FROM alpine:3.19\nRUN echo a\nRUN echo b\n';
+    const never: ExternalFixer = () => {
+      throw new Error('must not be called');
+    };
+    expect(fixText(t, { only: ['consecutive-run'], extraFixers: { 'consecutive-run': never } }).output).toBe('FROM alpine:3.19\nRUN echo a \\\n    && echo b\n');
   });
 });
 

@@ -1,0 +1,201 @@
+// whittle fix --verify against a real engine: a deliberately wasteful Dockerfile on a Debian minbase
+// (no Docker Hub: test/support/engine.ts builds the base with mmdebstrap) is fixed, both versions
+// are built with the legacy builder, and the fixed image must be smaller, with fewer layers, the same
+// runtime config, and an app that still answers the same. Every image the builds made is gone after.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cp, mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { registerFix } from '../src/cli/fix.js';
+import { fixText } from '../src/fix/engine.js';
+import { verifyFixes, verifySteps } from '../src/fix/verify.js';
+import { initShellParser } from '../src/shell/parser.js';
+import { engineAvailable, ensureMinbase } from './support/engine.js';
+
+const available = await engineAvailable();
+if (!available) console.warn('fix --verify engine tests skipped: no Docker engine is reachable');
+
+function docker(...args: string[]): string {
+  return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function exists(id: string): boolean {
+  try {
+    docker('image', 'inspect', id);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe.skipIf(!available)('fix --verify with an engine', () => {
+  let base = '';
+  let dir = '';
+  beforeAll(async () => {
+    await initShellParser();
+    base = await ensureMinbase();
+    dir = await mkdtemp(path.join(tmpdir(), 'whittle-fixverify-'));
+    await mkdir(path.join(dir, 'app'));
+    await writeFile(path.join(dir, 'app', 'run.sh'), '#!/bin/sh\necho "app answers on port $2 in $APP_MODE as $(id -un)"\n', { mode: 0o755 });
+    // 4 MB the chown -R would copy into a second layer.
+    await writeFile(path.join(dir, 'app', 'data.bin'), randomBytes(4_000_000));
+  }, 600_000);
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  const wasteful = () =>
+    [
+      `FROM ${base}`,
+      'RUN apt-get update',
+      'RUN apt-get install -y curl',
+      'COPY app /app',
+      'RUN chown -R nobody:nogroup /app',
+      'ENV APP_MODE=production',
+      'EXPOSE 8080',
+      'WORKDIR /app',
+      'USER nobody',
+      'CMD /app/run.sh --port 8080',
+      '',
+    ].join('\n');
+
+  it('builds a smaller image with the same runtime config whose app still answers', async () => {
+    const original = wasteful();
+    const result = fixText(original);
+    expect(result.rejected).toBeNull();
+    const answers: string[] = [];
+    const report = await verifyFixes({
+      context: dir,
+      original,
+      steps: verifySteps(result),
+      // The app's answer, and who owns what COPY (--chown) and chown -R touched: /app itself too.
+      probe: async (id) => {
+        const out = docker('run', '--rm', '--network', 'none', id).trim();
+        answers.push(out);
+        return `${out}\n${docker('run', '--rm', '--network', 'none', '--entrypoint', 'stat', id, '-c', '%U:%G %a %n', '/app', '/app/run.sh', '/app/data.bin')}`;
+      },
+    });
+    expect(report.reason).toBeNull();
+    expect(report.status).toBe('ok');
+    expect(answers).toEqual(['app answers on port 8080 in production as nobody', 'app answers on port 8080 in production as nobody']);
+    expect(report.probed!.fixed).toBe(report.probed!.original);
+    expect(report.probed!.fixed).toContain('nobody:nogroup 755 /app\n');
+    const fixed = report.steps[report.steps.length - 1]!.image;
+    const orig = report.original!;
+    expect(fixed.size).toBeLessThan(orig.size);
+    expect(fixed.layers).toBeLessThan(orig.layers);
+    expect(report.configDiffs).toEqual([]);
+    expect(fixed.config.cmd).toEqual(['/app/run.sh', '--port', '8080']);
+    expect(orig.config.cmd).toEqual(['/bin/sh', '-c', '/app/run.sh --port 8080']);
+    const saved = Object.fromEntries(report.steps.map((s) => [s.rule, s.saved]));
+    console.log(`fix --verify saved: ${JSON.stringify(saved)}; ${orig.size} → ${fixed.size} bytes, ${orig.layers} → ${fixed.layers} layers`);
+    expect(report.steps.map((s) => s.rule).sort()).toEqual(
+      ['apt-lists-not-removed', 'apt-no-install-recommends', 'consecutive-run', 'json-args-recommended', 'recursive-chown-after-copy'],
+    );
+    expect(saved['apt-lists-not-removed']).toBeGreaterThan(10_000_000);
+    // curl recommends ca-certificates (and so openssl)
+    expect(saved['apt-no-install-recommends']).toBeGreaterThan(1_000_000);
+    expect(saved['recursive-chown-after-copy']).toBeGreaterThanOrEqual(4_000_000);
+    expect(report.steps.reduce((n, s) => n + s.saved, 0)).toBe(orig.size - fixed.size);
+    // Nothing the builds made is left; the base is.
+    for (const id of [orig.id, ...report.steps.map((s) => s.image.id)]) expect(exists(id)).toBe(false);
+    expect(exists(base)).toBe(true);
+  }, 600_000);
+
+  it('the CLI reports per-rule savings, exits 0 and writes the verified file', async () => {
+    const f = path.join(dir, 'Dockerfile.small');
+    const text = `FROM ${base}\nRUN mkdir /srv/a\nRUN touch /srv/a/b\nCMD ls /srv/a\n`;
+    await writeFile(f, text);
+    let err = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
+    const state = { exitCode: 0 };
+    const program = new Command('whittle').exitOverride();
+    registerFix(program, state);
+    try {
+      await program.parseAsync(['fix', f, '--verify', '--write', '--context', dir], { from: 'user' });
+    } finally {
+      vi.restoreAllMocks();
+    }
+    // the base's one layer, plus one per RUN
+    expect(err).toMatch(/^verify: original: .*, 3 layers$/m);
+    expect(err).toMatch(/^verify: \+ consecutive-run: .*, 2 layers, saved /m);
+    expect(err).toMatch(/^verify: fixed: .*, 2 layers; saved .*, 1 fewer layers$/m);
+    expect(err).toMatch(/^verify: ok: /m);
+    expect(state.exitCode).toBe(0);
+    expect(await readFile(f, 'utf8')).toBe(`FROM ${base}\nRUN mkdir /srv/a \\\n    && touch /srv/a/b\nCMD ["ls", "/srv/a"]\n`);
+  }, 600_000);
+
+  it('a Node app (the host\'s node and npm copied onto the minbase) still answers after the fixes', async () => {
+    const ctx = await mkdtemp(path.join(tmpdir(), 'whittle-fixverify-node-'));
+    try {
+      // node and npm from the host: no registry is reachable from the build.
+      await cp(await realpath(process.execPath), path.join(ctx, 'node'));
+      const npmCli = await realpath(execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim());
+      await cp(path.resolve(path.dirname(npmCli), '..'), path.join(ctx, 'npm'), { recursive: true });
+      // A dependency as a local tarball, installed offline.
+      await mkdir(path.join(ctx, 'pkg', 'package'), { recursive: true });
+      await writeFile(path.join(ctx, 'pkg', 'package', 'package.json'), '{"name":"greet","version":"1.0.0","main":"index.js"}\n');
+      await writeFile(path.join(ctx, 'pkg', 'package', 'index.js'), 'module.exports = (who) => `hello ${who}`;\n');
+      await mkdir(path.join(ctx, 'app'));
+      execFileSync('tar', ['czf', path.join(ctx, 'app', 'greet-1.0.0.tgz'), '-C', path.join(ctx, 'pkg'), 'package']);
+      await writeFile(path.join(ctx, 'app', 'package.json'), '{"name":"app","version":"1.0.0","private":true,"dependencies":{"greet":"file:greet-1.0.0.tgz"}}\n');
+      await writeFile(
+        path.join(ctx, 'app', 'server.js'),
+        "const http = require('http');\nconst greet = require('greet');\n" +
+          "http.createServer((req, res) => res.end(`${greet(process.env.WHO)} from uid ${process.getuid()}\\n`)).listen(3000, '127.0.0.1');\n",
+      );
+      // 3 MB of assets the chown -R would store twice.
+      await writeFile(path.join(ctx, 'app', 'assets.bin'), randomBytes(3_000_000));
+      const original = [
+        `FROM ${base}`,
+        'COPY node /usr/local/bin/node',
+        'COPY npm /usr/local/lib/node_modules/npm',
+        'RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm',
+        'COPY app /app',
+        'RUN chown -R nobody:nogroup /app',
+        'WORKDIR /app',
+        'RUN npm install --offline --no-audit --no-fund',
+        'RUN npm ls greet',
+        'ENV WHO=world',
+        'EXPOSE 3000',
+        'USER nobody',
+        'CMD node server.js',
+        '',
+      ].join('\n');
+      const result = fixText(original);
+      expect(result.rejected).toBeNull();
+      expect(new Set(result.applied.map((a) => a.ruleId))).toEqual(new Set(['recursive-chown-after-copy', 'node-package-cache', 'consecutive-run', 'json-args-recommended']));
+      // The probe starts the image's own CMD and asks the app from inside the container.
+      const ask = async (id: string): Promise<string> => {
+        const cid = docker('run', '-d', '--network', 'none', id).trim();
+        try {
+          for (let i = 0; i < 50; i++) {
+            try {
+              return docker('exec', cid, 'node', '-e', "require('http').get('http://127.0.0.1:3000/', (r) => r.pipe(process.stdout)).on('error', () => process.exit(1))").trim();
+            } catch {
+              await new Promise((r) => setTimeout(r, 200));
+            }
+          }
+          return 'no answer';
+        } finally {
+          docker('rm', '-f', cid);
+        }
+      };
+      const report = await verifyFixes({ context: ctx, original, steps: verifySteps(result), probe: ask });
+      expect(report.reason).toBeNull();
+      expect(report.probed).toEqual({ original: 'hello world from uid 65534', fixed: 'hello world from uid 65534' });
+      const orig = report.original!;
+      const fixed = report.steps[report.steps.length - 1]!.image;
+      console.log(`fix --verify (node app) saved: ${JSON.stringify(Object.fromEntries(report.steps.map((s) => [s.rule, s.saved])))}; ${orig.size} → ${fixed.size} bytes, ${orig.layers} → ${fixed.layers} layers`);
+      expect(orig.size - fixed.size).toBeGreaterThanOrEqual(3_000_000);
+      expect(fixed.layers).toBe(orig.layers - 2);
+      for (const id of [orig.id, ...report.steps.map((s) => s.image.id)]) expect(exists(id)).toBe(false);
+    } finally {
+      await rm(ctx, { recursive: true, force: true });
+    }
+  }, 600_000);
+});

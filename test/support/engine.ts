@@ -1,0 +1,45 @@
+// The local Docker engine for tests: whether one answers, and a Debian base image made without
+// Docker Hub (mmdebstrap --variant=minbase bookworm, then docker import), built once per machine
+// and cached under a tag.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+export const MINBASE = 'whittle-test/bookworm-minbase:1';
+
+/** engineAvailable says whether `docker info` answers. */
+export async function engineAvailable(): Promise<boolean> {
+  try {
+    await run('docker', ['info'], { timeout: 20_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let building: Promise<string> | undefined;
+
+/** ensureMinbase returns the tag of a bookworm minbase image, building it with mmdebstrap when missing (a minute or two). */
+export function ensureMinbase(): Promise<string> {
+  building ??= (async () => {
+    try {
+      await run('docker', ['image', 'inspect', MINBASE]);
+      return MINBASE;
+    } catch {
+      /* not built yet */
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'whittle-minbase-'));
+    try {
+      const tar = join(dir, 'rootfs.tar');
+      await run('mmdebstrap', ['--quiet', '--variant=minbase', 'bookworm', tar, 'http://deb.debian.org/debian'], { timeout: 600_000, maxBuffer: 1 << 26 });
+      await run('docker', ['import', '--change', 'CMD ["/bin/bash"]', tar, MINBASE], { timeout: 120_000 });
+      return MINBASE;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  })();
+  return building;
+}

@@ -7,6 +7,7 @@ import { registerLint } from './lint.js';
 import { registerContext } from './context.js';
 import { registerFix } from './fix.js';
 import { registerSquash } from './squash.js';
+import { registerStrip } from './strip.js';
 
 /** ExitCode is what every command returns to main. */
 export const ExitCode = { ok: 0, failed: 1, badInput: 2 } as const;
@@ -28,6 +29,7 @@ export function buildProgram(state: CommandState): Command {
   registerContext(program, state);
   registerFix(program, state);
   registerSquash(program, state);
+  registerStrip(program, state);
   return program;
 }
 

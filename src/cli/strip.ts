@@ -1,0 +1,114 @@
+// `whittle strip IMAGE -o OUT`: remove caches, docs, foreign locales, bytecode and (on request)
+// build tools, never what the entrypoint, users, certificates or linked libraries need.
+import { Command, Option } from 'commander';
+import { WhittleError } from '../errors.js';
+import { openImage } from '../image/reference.js';
+import { CATEGORIES, strip } from '../rewrite/strip/index.js';
+import { writeImage } from '../sinks/index.js';
+import { formatBytes } from './format.js';
+import type { CommandState } from './main.js';
+import { progressFor } from './progress.js';
+import { defaultCompression } from './squash.js';
+
+interface StripFlags {
+  output?: string;
+  squash?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+  strip?: string[];
+  skip?: string[];
+  remove?: string[];
+  keep?: string[];
+  platform?: string;
+  compression: 'auto' | 'gzip' | 'none';
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(',').filter((v) => v !== '')];
+
+function chosenCategories(flags: StripFlags): string[] {
+  const known = new Set(CATEGORIES.map((c) => c.id));
+  for (const id of [...(flags.strip ?? []), ...(flags.skip ?? [])]) {
+    if (!known.has(id)) throw new WhittleError('usage', `unknown category ${JSON.stringify(id)} (known: ${[...known].join(', ')})`);
+  }
+  const chosen = new Set(CATEGORIES.filter((c) => c.byDefault).map((c) => c.id));
+  for (const id of flags.strip ?? []) chosen.add(id);
+  for (const id of flags.skip ?? []) chosen.delete(id);
+  return [...chosen];
+}
+
+export function registerStrip(program: Command, state: CommandState): void {
+  program
+    .command('strip')
+    .description('remove what an image should not ship: package caches, docs, unused locales, bytecode, build tools on request')
+    .argument('<image>', 'image to read (any transport, or a path)')
+    .option('-o, --output <ref>', 'where to write (any writable transport, or PATH.tar); not needed with --dry-run')
+    .option('--squash', 'merge all layers so the removed bytes leave the image (default: add a layer of whiteouts)')
+    .option('--dry-run', 'list what would go and the bytes per category; write nothing')
+    .option('--strip <category>', `also strip a category (repeatable, comma-separated): ${CATEGORIES.map((c) => c.id).join(', ')}`, collect)
+    .option('--skip <category>', 'leave a category alone (repeatable, comma-separated)', collect)
+    .option('--remove <glob>', 'also remove paths matching the glob (`**` any depth)', collect)
+    .option('--keep <glob>', 'never remove paths matching the glob', collect)
+    .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image (default linux/amd64)')
+    .addOption(new Option('--compression <type>', 'compression of the layer whittle writes').choices(['auto', 'gzip', 'none']).default('auto'))
+    .option('--json', 'print the plan and result as JSON')
+    .action(async (reference: string, flags: StripFlags) => {
+      if (!flags.dryRun && !flags.output) throw new WhittleError('usage', 'strip needs -o OUT (or --dry-run)');
+      const image = await openImage(reference, flags.platform ? { platform: flags.platform } : {});
+      const progress = progressFor();
+      const layers = (await image.layers()).length;
+      let result;
+      try {
+        result = await strip(image, {
+          categories: chosenCategories(flags),
+          ...(flags.remove ? { remove: flags.remove } : {}),
+          ...(flags.keep ? { keep: flags.keep } : {}),
+          squash: flags.squash === true,
+          dryRun: flags.dryRun === true,
+          compression: flags.compression === 'auto' ? defaultCompression(flags.output ?? '') : flags.compression,
+          onProgress: (p) => progress.update({ bytes: p.bytes, layersDone: 0, layers }),
+        });
+      } finally {
+        progress.done();
+      }
+      try {
+        const written = result.image && flags.output ? await writeImage(result.image, flags.output) : undefined;
+        const { plan } = result;
+        if (flags.json) {
+          process.stdout.write(
+            JSON.stringify(
+              {
+                input: image.reference,
+                ...(written ? { output: written.reference, manifestDigest: written.manifestDigest, configDigest: written.configDigest } : {}),
+                dryRun: flags.dryRun === true,
+                squashed: flags.squash === true && written !== undefined,
+                removedBytes: plan.bytes,
+                removedCount: plan.removed.length,
+                byCategory: plan.byCategory,
+                removed: plan.removed,
+                protected: plan.protected,
+              },
+              null,
+              2,
+            ) + '\n',
+          );
+        } else {
+          const lines = Object.entries(plan.byCategory)
+            .sort((a, b) => b[1].bytes - a[1].bytes)
+            .map(([c, v]) => `  ${c.padEnd(16)} ${String(v.count).padStart(6)} paths  ${formatBytes(v.bytes).padStart(9)}`);
+          process.stdout.write(
+            `${flags.dryRun ? 'would remove' : 'removed'} ${plan.removed.length} paths, ${formatBytes(plan.bytes)} of file content\n` +
+              (lines.length ? lines.join('\n') + '\n' : '') +
+              (plan.protected.length ? `kept ${plan.protected.length} matching paths the image needs (--json lists them with the reason)\n` : '') +
+              (written
+                ? `wrote ${written.reference} (${written.manifestDigest})${flags.squash ? '' : '\nthe bytes still ship in the lower layers: add --squash to drop them'}\n`
+                : !flags.dryRun
+                  ? 'nothing to remove: no output written\n'
+                  : ''),
+          );
+        }
+      } finally {
+        await result.dispose();
+      }
+      state.exitCode = 0;
+    });
+}

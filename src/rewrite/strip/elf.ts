@@ -1,0 +1,94 @@
+// The dynamic-linking facts of an ELF file: its interpreter (the dynamic loader), the libraries it
+// needs (DT_NEEDED) and where it asks to find them (DT_RUNPATH / DT_RPATH). Written by hand: the
+// npm ELF parsers are unmaintained or parse far more than this (sections, symbols) from a whole
+// file; strip needs three facts from program headers and the dynamic segment, for 32/64-bit and
+// either byte order, from a buffer holding one file.
+
+export interface ElfInfo {
+  /** PT_INTERP, e.g. /lib64/ld-linux-x86-64.so.2 (absent for static executables and most libraries). */
+  interpreter?: string;
+  needed: string[];
+  /** DT_RUNPATH, else DT_RPATH, split on ':' ($ORIGIN not expanded). */
+  searchPath: string[];
+}
+
+const PT_LOAD = 1;
+const PT_DYNAMIC = 2;
+const PT_INTERP = 3;
+const DT_NULL = 0;
+const DT_NEEDED = 1;
+const DT_STRTAB = 5;
+const DT_RPATH = 15;
+const DT_RUNPATH = 29;
+
+/** isElf says whether the bytes start with the ELF magic. */
+export function isElf(head: Uint8Array): boolean {
+  return head.length >= 4 && head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46;
+}
+
+function cString(buf: Buffer, offset: number): string | undefined {
+  if (offset < 0 || offset >= buf.length) return undefined;
+  const end = buf.indexOf(0, offset);
+  return buf.toString('utf8', offset, end < 0 ? buf.length : end);
+}
+
+/** parseElf reads an ELF file's dynamic-linking facts; null when it is not ELF or is malformed. */
+export function parseElf(data: Uint8Array): ElfInfo | null {
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  if (!isElf(buf) || buf.length < 52) return null;
+  const is64 = buf[4] === 2;
+  const le = buf[5] === 1;
+  if (buf[4] !== 1 && buf[4] !== 2) return null;
+  const u16 = (o: number) => (le ? buf.readUInt16LE(o) : buf.readUInt16BE(o));
+  const u32 = (o: number) => (le ? buf.readUInt32LE(o) : buf.readUInt32BE(o));
+  const word = (o: number) => (is64 ? Number(le ? buf.readBigUInt64LE(o) : buf.readBigUInt64BE(o)) : u32(o));
+  const wordSize = is64 ? 8 : 4;
+  try {
+    const phoff = word(is64 ? 32 : 28);
+    const phentsize = u16(is64 ? 54 : 42);
+    const phnum = u16(is64 ? 56 : 44);
+    if (phoff <= 0 || phentsize === 0 || phoff + phnum * phentsize > buf.length) return null;
+    const loads: { vaddr: number; offset: number; filesz: number }[] = [];
+    let dynamic: { offset: number; size: number } | null = null;
+    const info: ElfInfo = { needed: [], searchPath: [] };
+    for (let i = 0; i < phnum; i++) {
+      const p = phoff + i * phentsize;
+      const type = u32(p);
+      const offset = is64 ? word(p + 8) : u32(p + 4);
+      const vaddr = is64 ? word(p + 16) : u32(p + 8);
+      const filesz = is64 ? word(p + 32) : u32(p + 16);
+      if (type === PT_LOAD) loads.push({ vaddr, offset, filesz });
+      else if (type === PT_DYNAMIC) dynamic = { offset, size: filesz };
+      else if (type === PT_INTERP) {
+        const interp = cString(buf, offset);
+        if (interp) info.interpreter = interp;
+      }
+    }
+    if (!dynamic) return info;
+    const entries: [number, number][] = [];
+    const step = wordSize * 2;
+    for (let o = dynamic.offset; o + step <= Math.min(buf.length, dynamic.offset + dynamic.size); o += step) {
+      const tag = word(o);
+      if (tag === DT_NULL) break;
+      entries.push([tag, word(o + wordSize)]);
+    }
+    const strtabAddr = entries.find(([t]) => t === DT_STRTAB)?.[1];
+    if (strtabAddr === undefined) return info;
+    const seg = loads.find((l) => strtabAddr >= l.vaddr && strtabAddr < l.vaddr + l.filesz);
+    const strtab = seg ? strtabAddr - seg.vaddr + seg.offset : strtabAddr;
+    let runpath: string | undefined;
+    let rpath: string | undefined;
+    for (const [tag, value] of entries) {
+      const s = tag === DT_NEEDED || tag === DT_RUNPATH || tag === DT_RPATH ? cString(buf, strtab + value) : undefined;
+      if (s === undefined) continue;
+      if (tag === DT_NEEDED) info.needed.push(s);
+      else if (tag === DT_RUNPATH) runpath = s;
+      else rpath = s;
+    }
+    const path = runpath ?? rpath;
+    if (path) info.searchPath = path.split(':').filter((p) => p !== '');
+    return info;
+  } catch {
+    return null; // offsets past the end: not a file we can read
+  }
+}

@@ -1,0 +1,158 @@
+// strip removes what an image should not ship (plan.ts decides what). One pass lists every
+// layer's entries; a second reads only the ELF files whose dependencies protect libraries (one file
+// buffered at a time, at most MAX_ELF bytes); then either a layer of whiteouts goes on top (the
+// default: every existing layer stays shared with other images) or, with squash, the layers are
+// merged so the bytes really leave the image.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { wrap } from '../../errors.js';
+import { mergeLayers } from '../../analyze/merge.js';
+import { scanImage } from '../../analyze/run.js';
+import type { Image } from '../../image/image.js';
+import type { LayerEntry } from '../../layers/entry.js';
+import { toEntry } from '../../layers/scan.js';
+import { TarParser } from '../../internal/tar-parser.js';
+import { LayerWriter, type LayerCompression, type WrittenLayer } from '../layer-writer.js';
+import { replaceTop } from '../mutate.js';
+import { squash } from '../squash.js';
+import { whiteoutHeader } from '../tar-encode.js';
+import { isElf, parseElf, type ElfInfo } from './elf.js';
+import { elfCandidates, planStrip, type StripOptions, type StripPlan } from './plan.js';
+
+export { CATEGORIES } from './categories.js';
+export type { StripPlan, StripOptions } from './plan.js';
+
+const MAX_ELF = 64 << 20;
+
+export interface StripRunOptions extends StripOptions {
+  /** merge all layers so removed bytes leave the image (default: add a layer of whiteouts). */
+  squash?: boolean;
+  /** plan only. */
+  dryRun?: boolean;
+  compression?: LayerCompression;
+  tmpDir?: string;
+  onProgress?: (p: { phase: 'scan' | 'elf' | 'write'; bytes: number }) => void;
+}
+
+export interface StripResult {
+  plan: StripPlan;
+  /** the stripped image (absent for a dry run or when nothing is removed). */
+  image?: Image;
+  dispose(): Promise<void>;
+}
+
+/** readElf streams the layers holding the final versions of candidates and parses each one. */
+async function readElf(image: Image, tree: ReturnType<typeof mergeLayers>['tree'], candidates: Set<string>, onBytes: (n: number) => void): Promise<Map<string, ElfInfo>> {
+  const byLayer = new Map<number, Set<string>>();
+  for (const path of candidates) {
+    const r = tree.get(path);
+    if (!r || r.type !== 'file' || r.size > MAX_ELF) continue;
+    let set = byLayer.get(r.layer);
+    if (!set) byLayer.set(r.layer, (set = new Set()));
+    set.add(path);
+  }
+  const layers = await image.layers();
+  const out = new Map<string, ElfInfo>();
+  for (const [index, wanted] of [...byLayer].sort((a, b) => a[0] - b[0])) {
+    let current: string | null = null;
+    let chunks: Buffer[] = [];
+    let bytes = 0;
+    let elf = true;
+    const parser = new TarParser({
+      entry: (h) => {
+        const e = toEntry(h);
+        current = e && e.type === 'file' && !e.whiteout && wanted.has(e.path) ? e.path : null;
+        chunks = [];
+        bytes = 0;
+        elf = true;
+      },
+      data: (c) => {
+        if (current === null || !elf) return;
+        if (bytes === 0 && c.length >= 4 && !isElf(c)) {
+          elf = false;
+          return;
+        }
+        chunks.push(Buffer.from(c));
+        bytes += c.length;
+      },
+      entryEnd: () => {
+        if (current !== null && elf && bytes > 0) {
+          const info = parseElf(Buffer.concat(chunks, bytes));
+          if (info) out.set(current, info);
+          else out.delete(current);
+        }
+        current = null;
+        chunks = [];
+      },
+    });
+    const read = await layers[index]!.read();
+    try {
+      for await (const chunk of read.tar) {
+        onBytes((chunk as Buffer).length);
+        if (!parser.done) parser.write(chunk as Buffer);
+      }
+      parser.end();
+    } catch (err) {
+      read.tar.destroy();
+      await read.stats.catch(() => undefined);
+      throw err;
+    }
+    await read.stats;
+  }
+  return out;
+}
+
+/** strip plans and (unless dryRun) writes an image without what the plan removes. */
+export async function strip(image: Image, opts: StripRunOptions = {}): Promise<StripResult> {
+  const input = await scanImage(image, { hashContents: false, onProgress: (p) => opts.onProgress?.({ phase: 'scan', bytes: p.bytes }) });
+  const entries = input.layers.map((l) => l.entries);
+  const tree = mergeLayers(entries).tree;
+  const final = new Map([...tree.records].filter(([p]) => p !== ''));
+  let read = 0;
+  const elf = await readElf(image, tree, elfCandidates(final, input.config), (n) => opts.onProgress?.({ phase: 'elf', bytes: (read += n) }));
+  const plan = planStrip(final, input.config, elf, opts);
+  const nothing = async () => undefined;
+  if (opts.dryRun || plan.whiteouts.length === 0) return { plan, dispose: nothing };
+
+  const dir = await mkdtemp(join(opts.tmpDir ?? tmpdir(), 'whittle-strip-')).catch((err) => {
+    throw wrap('creating a temporary directory', err);
+  });
+  const cleanups: (() => Promise<void>)[] = [() => rm(dir, { recursive: true, force: true })];
+  const dispose = async () => {
+    for (const c of cleanups.reverse()) await c();
+  };
+  try {
+    const writer = new LayerWriter(join(dir, 'whiteouts'), { compression: opts.compression ?? 'gzip' });
+    let layer: WrittenLayer;
+    try {
+      for (const path of plan.whiteouts) await writer.header(whiteoutHeader(path, false));
+      layer = await writer.finish();
+    } catch (err) {
+      writer.abort();
+      throw err;
+    }
+    const count = (await image.layers()).length;
+    const summary = Object.entries(plan.byCategory)
+      .map(([c, v]) => `${c} ${v.count}`)
+      .join(', ');
+    const history = { created_by: `whittle strip: removed ${plan.removed.length} paths (${summary})`, comment: 'whittle' };
+    let stripped = await replaceTop(image, count, layer, history, `stripped ${image.reference}`);
+    if (opts.squash) {
+      const whiteoutEntries: LayerEntry[] = plan.whiteouts.map((path) => ({ path, type: 'file', size: 0, mode: 0o644, uid: 0, gid: 0, mtime: 0, whiteout: 'file' }));
+      const merged = await squash(stripped, {
+        entries: [...entries, whiteoutEntries],
+        ...(opts.compression ? { compression: opts.compression } : {}),
+        ...(opts.tmpDir ? { tmpDir: opts.tmpDir } : {}),
+        createdBy: `${history.created_by}; all layers merged into one`,
+        onProgress: (p) => opts.onProgress?.({ phase: 'write', bytes: p.bytes }),
+      });
+      cleanups.push(merged.dispose);
+      stripped = merged.image;
+    }
+    return { plan, image: stripped, dispose };
+  } catch (err) {
+    await dispose();
+    throw err;
+  }
+}

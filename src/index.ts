@@ -19,6 +19,7 @@ export { evaluateGates, parseDiveCi, type GateConfig } from './analyze/gates.js'
 // rewrite
 export { squash, type SquashOptions, type SquashResult } from './rewrite/squash.js';
 export { planSquash, type SquashPlan } from './rewrite/plan.js';
+export { strip, CATEGORIES, type StripPlan, type StripOptions } from './rewrite/strip/index.js';
 
 // Dockerfiles and build contexts
 export * from './lint/index.js';

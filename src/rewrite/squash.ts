@@ -88,7 +88,7 @@ async function openTar(layer: Layer, spool: string | undefined): Promise<TarSour
     const read = await layer.read();
     return { tar: read.tar, done: read.stats };
   }
-  const tar = createReadStream(spool, { highWaterMark: 1 << 20 });
+  const tar = createReadStream(spool, { highWaterMark: 4 << 20 });
   return { tar, done: Promise.resolve() };
 }
 

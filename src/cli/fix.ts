@@ -16,6 +16,7 @@ import { unifiedDiff } from '../fix/diff.js';
 import type { ExternalFixer } from '../fix/fixers/index.js';
 import { formatReport, verifyFixes, verifySteps } from '../fix/verify.js';
 import { initShellParser } from '../shell/parser.js';
+import { STRUCTURAL_FIXES } from '../fix/structural/index.js';
 import type { CommandState } from './main.js';
 
 interface FixFlags {
@@ -27,8 +28,6 @@ interface FixFlags {
   context?: string;
 }
 
-/** STRUCTURAL_FIXES are the opt-in fixes of --unsafe (and of --rule naming them), by rule id. */
-const STRUCTURAL_FIXES: Readonly<Record<string, ExternalFixer>> = {};
 
 /** structuralFor picks the structural fixers --unsafe or --rule asks for. */
 function structuralFor(flags: FixFlags): Record<string, ExternalFixer> {

@@ -1,0 +1,75 @@
+// Structural fix for root-user when the final stage has no USER: create an unprivileged user the
+// way the base's distribution does and switch to it before the container's command (after every
+// RUN, which may need root). node images already have `node`, distroless has `nonroot` (65532),
+// scratch gets 65532:65532; Debian-family bases use groupadd/useradd --system, Alpine-family
+// addgroup -S/adduser -S. Declined for an explicit `USER root` (someone chose it), for bases whose
+// family whittle cannot tell, and when a stage builds FROM the final one. Files COPY'd earlier stay
+// owned by root: readable, not writable, which is what a service should have.
+import type { Diagnostic, Edit } from '../../lint/types.js';
+import { parseImageRef } from '../../lint/helpers.js';
+import type { DockerfileModel, Stage } from '../../dockerfile/model.js';
+import { factsOf } from '../fixers/_shared.js';
+
+const DEBIAN_FAMILY = new Set(['debian', 'ubuntu', 'python', 'ruby', 'golang', 'rust', 'openjdk', 'eclipse-temurin', 'php', 'perl', 'buildpack-deps', 'httpd', 'nginx']);
+
+function rootStage(model: DockerfileModel, stage: Stage): Stage {
+  let s = stage;
+  while (s.baseStage !== null) s = model.stages[s.baseStage]!;
+  return s;
+}
+
+/** userSteps gives the instructions that create and switch to an unprivileged user on this base, or null. */
+function userSteps(image: string): string[] | null {
+  if (image === 'scratch') return ['USER 65532:65532'];
+  if (/(^|\/)distroless\//.test(image)) return ['USER nonroot'];
+  const ref = parseImageRef(image);
+  const tag = (ref.tag ?? '').toLowerCase();
+  if (ref.official && ref.name === 'node') return ['USER node'];
+  if ((ref.official && ref.name === 'alpine') || /(^|-)alpine/.test(tag)) {
+    return ['RUN addgroup -S app && adduser -S -G app -H -s /sbin/nologin app', 'USER app'];
+  }
+  if (ref.official && DEBIAN_FAMILY.has(ref.name)) {
+    return ['RUN groupadd --system app && useradd --system --gid app --no-create-home --shell /usr/sbin/nologin app', 'USER app'];
+  }
+  return null;
+}
+
+export function fixNonRootUser(text: string, d: Diagnostic): Edit[] | null {
+  if (d.messageId !== 'missing') return null;
+  const { model } = factsOf(text);
+  const stage = model.stages.find((s) => s.from.keywordSpan.start === d.offsets[0]);
+  if (!stage || model.stages.some((s) => s.baseStage === stage.index)) return null;
+  const base = rootStage(model, stage);
+  if (base.image.includes('$')) return null;
+  const steps = userSteps(base.image);
+  if (!steps) return null;
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  // before the first CMD/ENTRYPOINT/HEALTHCHECK that follows the stage's last RUN; else at the end
+  const insts = stage.instructions;
+  let lastRun = -1;
+  insts.forEach((inst, i) => {
+    if (inst.keyword === 'RUN' || inst.keyword === 'ONBUILD') lastRun = i;
+  });
+  const before = insts.findIndex((inst, i) => i > lastRun && ['CMD', 'ENTRYPOINT', 'HEALTHCHECK'].includes(inst.keyword));
+  const previous = before >= 0 ? insts[before - 1] : insts[insts.length - 1];
+  const [create, user] = steps.length === 2 ? [steps[0]!.replace(/^RUN /, ''), steps[1]!] : [null, steps[0]!];
+  const edits: Edit[] = [];
+  let userText = `${user}${eol}`;
+  if (create !== null) {
+    // right after a shell-form RUN, the user is created in that RUN: a RUN of its own would be a layer more
+    if (previous?.keyword === 'RUN' && previous.json === null && previous.heredocs.length === 0 && previous.flags.length === 0) {
+      edits.push({ range: [previous.span.end, previous.span.end], text: ` ${model.escape}${eol}    && ${create}` });
+    } else userText = `RUN ${create}${eol}${userText}`;
+  }
+  if (before >= 0) {
+    const at = insts[before]!.span.start;
+    edits.push({ range: [at, at], text: userText });
+    return edits;
+  }
+  const last = insts[insts.length - 1] ?? stage.from;
+  const tail = text.slice(last.span.end).match(/^[^\n]*\n?/)?.[0] ?? '';
+  const at = last.span.end + tail.length;
+  const needsBreak = at === text.length && !text.endsWith('\n');
+  edits.push({ range: [at, at], text: `${needsBreak ? eol : ''}${userText}` });
+  return edits;
+}

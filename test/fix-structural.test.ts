@@ -1,0 +1,98 @@
+// The structural fixes of `whittle fix --unsafe`: golden rewrites, the cases each declines,
+// idempotence, CRLF, and that every result parses and lints no worse.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDockerfile } from '../src/dockerfile/parse.js';
+import { fixText } from '../src/fix/engine.js';
+import { STRUCTURAL_FIXES } from '../src/fix/structural/index.js';
+import { lintTextSync } from '../src/lint/engine.js';
+import { initShellParser } from '../src/shell/parser.js';
+
+beforeAll(async () => {
+  await initShellParser();
+});
+const tmp = mkdtempSync(join(tmpdir(), 'whittle-structural-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const fix = (text: string, rule: string) => fixText(text, { only: [rule], extraFixers: { [rule]: STRUCTURAL_FIXES[rule]! } }).output;
+
+const GOLDEN: { rule: string; name: string; before: string; after: string }[] = [
+  {
+    rule: 'root-user', name: 'node image: its own node user, before CMD',
+    before: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\nCMD ["node", "server.js"]\n',
+    after: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\nUSER node\nCMD ["node", "server.js"]\n',
+  },
+  {
+    rule: 'root-user', name: 'Debian family: the user is created in the last RUN, CRLF kept',
+    before: 'FROM python:3.12-slim\r\nRUN pip install --no-cache-dir flask\r\nENTRYPOINT ["python"]\r\nRUN echo late\r\nCMD ["app.py"]\r\n',
+    after: 'FROM python:3.12-slim\r\nRUN pip install --no-cache-dir flask\r\nENTRYPOINT ["python"]\r\nRUN echo late \\\r\n    && groupadd --system app && useradd --system --gid app --no-create-home --shell /usr/sbin/nologin app\r\nUSER app\r\nCMD ["app.py"]\r\n',
+  },
+  {
+    rule: 'root-user', name: 'Debian family after a COPY: a RUN of its own',
+    before: 'FROM debian:bookworm-slim\nCOPY app /usr/local/bin/app\nCMD ["app"]\n',
+    after: 'FROM debian:bookworm-slim\nCOPY app /usr/local/bin/app\nRUN groupadd --system app && useradd --system --gid app --no-create-home --shell /usr/sbin/nologin app\nUSER app\nCMD ["app"]\n',
+  },
+  {
+    rule: 'root-user', name: 'Alpine: addgroup/adduser -S at the end when there is no command, with the escape directive',
+    before: '# escape=`\nFROM alpine:3.20\nRUN apk add --no-cache curl',
+    after: '# escape=`\nFROM alpine:3.20\nRUN apk add --no-cache curl `\n    && addgroup -S app && adduser -S -G app -H -s /sbin/nologin app\nUSER app\n',
+  },
+  {
+    rule: 'root-user', name: 'scratch: a numeric user',
+    before: 'FROM golang:1.22 AS build\nRUN go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\nENTRYPOINT ["/app"]\n',
+    after: 'FROM golang:1.22 AS build\nRUN go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\nUSER 65532:65532\nENTRYPOINT ["/app"]\n',
+  },
+  {
+    rule: 'heavy-base-image', name: 'node → node:20-slim',
+    before: 'FROM node:20\nCOPY . .\nCMD ["node", "a.js"]\n',
+    after: 'FROM node:20-slim\nCOPY . .\nCMD ["node", "a.js"]\n',
+  },
+  {
+    rule: 'heavy-base-image', name: 'debian without a tag → bookworm-slim; a compiler the stage installs itself is fine',
+    before: 'FROM debian\nRUN apt-get update && apt-get install -y --no-install-recommends gcc && rm -rf /var/lib/apt/lists/* && gcc -v\n',
+    after: 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends gcc && rm -rf /var/lib/apt/lists/* && gcc -v\n',
+  },
+];
+
+const DECLINED: { rule: string; name: string; text: string }[] = [
+  { rule: 'root-user', name: 'an explicit USER root', text: 'FROM debian:bookworm-slim\nUSER root\nCMD ["bash"]\n' },
+  { rule: 'root-user', name: 'a base whose family is unknown', text: 'FROM registry.example.com/team/base:1\nCMD ["app"]\n' },
+  { rule: 'root-user', name: 'a base from a build argument', text: 'ARG BASE=debian:bookworm\nFROM $BASE\nCMD ["app"]\n' },
+  { rule: 'heavy-base-image', name: 'git used but not installed (the full image has it, slim does not)', text: 'FROM node:20\nRUN git clone https://example.com/x /app\n' },
+  { rule: 'heavy-base-image', name: 'make from a stage built FROM this one', text: 'FROM python:3.12 AS base\nFROM base\nRUN make\n' },
+  { rule: 'heavy-base-image', name: 'golang, whose smaller form changes the build', text: 'FROM golang:1.22\nRUN go build ./...\n' },
+];
+
+function lintCount(text: string): number {
+  return lintTextSync(text).diagnostics.length;
+}
+
+describe('structural fixes', () => {
+  it.each(GOLDEN)('$rule: $name', ({ rule, before, after }) => {
+    const out = fix(before, rule);
+    expect(out).toBe(after);
+    expect(fix(out, rule)).toBe(out); // idempotent
+    expect(() => parseDockerfile(out)).not.toThrow();
+    expect(lintCount(out)).toBeLessThan(lintCount(before));
+    expect(lintTextSync(out).diagnostics.some((d) => d.ruleId === rule)).toBe(false);
+  });
+
+  it.each(DECLINED)('$rule declines: $name', ({ rule, text }) => {
+    expect(fix(text, rule)).toBe(text);
+  });
+
+  it('are applied by whittle fix --unsafe only', () => {
+    const file = join(tmp, 'Dockerfile');
+    const before = 'FROM node:20\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n';
+    writeFileSync(file, before);
+    const safe = spawnSync(process.execPath, ['bin/whittle.js', 'fix', file, '--write'], { encoding: 'utf8' });
+    expect(safe.status).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+    const unsafe = spawnSync(process.execPath, ['bin/whittle.js', 'fix', file, '--write', '--unsafe'], { encoding: 'utf8' });
+    expect(unsafe.status).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe('FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["node", "server.js"]\n');
+  });
+});

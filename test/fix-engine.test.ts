@@ -195,6 +195,22 @@ describe('whittle fix CLI', () => {
     return { code: state.exitCode, out, err };
   }
 
+  it('applies structural fixes only with --unsafe or when --rule names them', async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'whittle-fix-'));
+    const f = path.join(dir, 'Dockerfile');
+    await writeFile(f, 'FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD ["node", "s.js"]\n');
+    const fixedRules = (err: string) => err.split('\n').filter((l) => l.startsWith('fixed ')).map((l) => l.split(' ').pop());
+    const safe = await cli('fix', f);
+    expect(fixedRules(safe.err)).toEqual(['node-package-cache']);
+    const unsafe = await cli('fix', f, '--unsafe');
+    expect(unsafe.code).toBe(0);
+    expect(fixedRules(unsafe.err)).toContain('heavy-base-image');
+    expect(fixedRules(unsafe.err)).toContain('node-package-cache');
+    const one = await cli('fix', f, '--rule', 'heavy-base-image');
+    expect(fixedRules(one.err)).toEqual(['heavy-base-image']);
+    expect(await readFile(f, 'utf8')).toContain('FROM node:20\n');
+  });
+
   it('diffs by default, writes with --write, and a second run has nothing to do', async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'whittle-fix-'));
     const f = path.join(dir, 'Dockerfile');

@@ -15,8 +15,8 @@ import { fixText, type FixOptions } from '../fix/engine.js';
 import { unifiedDiff } from '../fix/diff.js';
 import type { ExternalFixer } from '../fix/fixers/index.js';
 import { formatReport, verifyFixes, verifySteps } from '../fix/verify.js';
-import { initShellParser } from '../shell/parser.js';
 import { STRUCTURAL_FIXES } from '../fix/structural/index.js';
+import { initShellParser } from '../shell/parser.js';
 import type { CommandState } from './main.js';
 
 interface FixFlags {
@@ -28,8 +28,7 @@ interface FixFlags {
   context?: string;
 }
 
-
-/** structuralFor picks the structural fixers --unsafe or --rule asks for. */
+/** structuralFor picks the structural fixers (STRUCTURAL_FIXES) --unsafe or --rule asks for. */
 function structuralFor(flags: FixFlags): Record<string, ExternalFixer> {
   const out: Record<string, ExternalFixer> = {};
   for (const [id, f] of Object.entries(STRUCTURAL_FIXES)) if (flags.unsafe || flags.rule?.includes(id)) out[id] = f;

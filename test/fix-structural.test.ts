@@ -55,6 +55,21 @@ const GOLDEN: { rule: string; name: string; before: string; after: string }[] = 
     before: 'FROM debian\nRUN apt-get update && apt-get install -y --no-install-recommends gcc && rm -rf /var/lib/apt/lists/* && gcc -v\n',
     after: 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends gcc && rm -rf /var/lib/apt/lists/* && gcc -v\n',
   },
+  {
+    rule: 'copy-before-dependency-install', name: 'npm: manifests first, the install, then the sources; COPY flags kept',
+    before: 'FROM node:20-slim\nWORKDIR /app\nCOPY --chown=node:node . .\nRUN npm ci --omit=dev && npm cache clean --force\nUSER node\nCMD ["node", "server.js"]\n',
+    after: 'FROM node:20-slim\nWORKDIR /app\nCOPY --chown=node:node package.json package-lock.json* npm-shrinkwrap.json* ./\nRUN npm ci --omit=dev && npm cache clean --force\nCOPY --chown=node:node . .\nUSER node\nCMD ["node", "server.js"]\n',
+  },
+  {
+    rule: 'copy-before-dependency-install', name: 'pip -r into the WORKDIR given as an absolute path',
+    before: 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . /app\nRUN pip install --no-cache-dir -r requirements.txt\nCMD ["python", "app.py"]\n',
+    after: 'FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt /app/\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . /app\nCMD ["python", "app.py"]\n',
+  },
+  {
+    rule: 'copy-before-dependency-install', name: 'go mod download',
+    before: 'FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN go mod download\nRUN CGO_ENABLED=0 go build -o /app .\n',
+    after: 'FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum* ./\nRUN go mod download\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /app .\n',
+  },
 ];
 
 const DECLINED: { rule: string; name: string; text: string }[] = [
@@ -63,6 +78,10 @@ const DECLINED: { rule: string; name: string; text: string }[] = [
   { rule: 'root-user', name: 'a base from a build argument', text: 'ARG BASE=debian:bookworm\nFROM $BASE\nCMD ["app"]\n' },
   { rule: 'heavy-base-image', name: 'git used but not installed (the full image has it, slim does not)', text: 'FROM node:20\nRUN git clone https://example.com/x /app\n' },
   { rule: 'heavy-base-image', name: 'make from a stage built FROM this one', text: 'FROM python:3.12 AS base\nFROM base\nRUN make\n' },
+  { rule: 'copy-before-dependency-install', name: 'an install RUN that also builds from the sources', text: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\n' },
+  { rule: 'copy-before-dependency-install', name: 'an instruction between the COPY and the install', text: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nENV NODE_ENV=production\nRUN npm ci\n' },
+  { rule: 'copy-before-dependency-install', name: 'sources copied somewhere the install does not run', text: 'FROM node:20-slim\nWORKDIR /app\nCOPY . /src\nRUN cd /src && npm ci\n' },
+  { rule: 'copy-before-dependency-install', name: 'pip installing the project itself', text: 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install --no-cache-dir -r requirements.txt .\n' },
   { rule: 'heavy-base-image', name: 'golang, whose smaller form changes the build', text: 'FROM golang:1.22\nRUN go build ./...\n' },
 ];
 

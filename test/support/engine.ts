@@ -2,7 +2,7 @@
 // Docker Hub (mmdebstrap --variant=minbase bookworm, then docker import), built once per machine
 // and cached under a tag.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -31,6 +31,23 @@ export function ensureMinbase(): Promise<string> {
     } catch {
       /* not built yet */
     }
+    // test files run in parallel processes: one builds, the others wait for its tag
+    const lock = join(tmpdir(), 'whittle-minbase.lock');
+    for (let waited = 0; ; waited += 2) {
+      try {
+        await mkdir(lock);
+        break;
+      } catch {
+        if (waited > 900) throw new Error(`${lock} held for 15 minutes: remove it if no test run is building the base`);
+        await new Promise((r) => setTimeout(r, 2000));
+        try {
+          await run('docker', ['image', 'inspect', MINBASE]);
+          return MINBASE;
+        } catch {
+          /* still building */
+        }
+      }
+    }
     const dir = await mkdtemp(join(tmpdir(), 'whittle-minbase-'));
     try {
       const tar = join(dir, 'rootfs.tar');
@@ -39,6 +56,7 @@ export function ensureMinbase(): Promise<string> {
       return MINBASE;
     } finally {
       await rm(dir, { recursive: true, force: true });
+      await rm(lock, { recursive: true, force: true });
     }
   })();
   return building;

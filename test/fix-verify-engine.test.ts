@@ -173,7 +173,7 @@ describe.skipIf(!available)('fix --verify with an engine', () => {
       const ask = async (id: string): Promise<string> => {
         const cid = docker('run', '-d', '--network', 'none', id).trim();
         try {
-          for (let i = 0; i < 50; i++) {
+          for (let i = 0; i < 150; i++) {
             try {
               return docker('exec', cid, 'node', '-e', "require('http').get('http://127.0.0.1:3000/', (r) => r.pipe(process.stdout)).on('error', () => process.exit(1))").trim();
             } catch {

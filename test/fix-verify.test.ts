@@ -71,10 +71,10 @@ describe('formatReport', () => {
       configDiffs: [],
     });
     expect(lines).toEqual([
-      'verify: original: 120.0 MB (120000000 bytes), 4 layers',
-      'verify: + consecutive-run: 100.0 MB, 3 layers, saved 20.0 MB (20000000 bytes)',
-      'verify: + apt-lists-not-removed: 80.0 MB, 3 layers, saved 20.0 MB (20000000 bytes)',
-      'verify: fixed: 80.0 MB, 3 layers; saved 40.0 MB (40000000 bytes, 33.3%), 1 fewer layers',
+      'verify: original: 120MB (120000000 bytes), 4 layers',
+      'verify: + consecutive-run: 100MB, 3 layers, saved 20MB (20000000 bytes)',
+      'verify: + apt-lists-not-removed: 80MB, 3 layers, saved 20MB (20000000 bytes)',
+      'verify: fixed: 80MB, 3 layers; saved 40MB (40000000 bytes, 33.3%), 1 fewer layers',
       'verify: ok: ENTRYPOINT, CMD, USER, WORKDIR, ENV and EXPOSE are the same',
     ]);
   });

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WhittleError } from '../errors.js';
 import { fixText, type FixOptions, type FixResult } from './engine.js';
+import { formatBytes } from '../analyze/units.js';
 
 export interface VerifyStep {
   /** The rule whose fixes this step adds to the previous step's text. */
@@ -289,16 +290,6 @@ export async function verifyFixes(opts: VerifyOptions): Promise<VerifyReport> {
     await builder.cleanup();
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-/** formatBytes renders a byte count as B, kB, MB or GB (decimal units, like docker images). */
-export function formatBytes(n: number): string {
-  const a = Math.abs(n);
-  const s = n < 0 ? '-' : '';
-  if (a < 1000) return `${s}${a} B`;
-  if (a < 1e6) return `${s}${(a / 1e3).toFixed(1)} kB`;
-  if (a < 1e9) return `${s}${(a / 1e6).toFixed(1)} MB`;
-  return `${s}${(a / 1e9).toFixed(2)} GB`;
 }
 
 /** formatReport renders a report as the lines `whittle fix --verify` prints on stderr. */

@@ -230,3 +230,15 @@ export function expandVars(text: string, lookup: (name: string) => string | unde
     return v ?? m;
   });
 }
+
+/** normPath makes p absolute against workdir and removes `.`, `..`, doubled and trailing slashes. */
+export function normPath(p: string, workdir: string): string {
+  const abs = p.startsWith('/') ? p : `${workdir.replace(/\/+$/, '')}/${p}`;
+  const parts: string[] = [];
+  for (const seg of abs.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') parts.pop();
+    else parts.push(seg);
+  }
+  return `/${parts.join('/')}`;
+}

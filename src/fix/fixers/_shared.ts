@@ -67,17 +67,7 @@ export function appendAfter(facts: Facts, run: RunInfo, cmd: ShellCommand, addit
   return { range: [cmd.span.end, cmd.span.end], text: ` && ${addition}` };
 }
 
-/** normPath makes p absolute against workdir and removes `.`, `..`, doubled and trailing slashes. */
-export function normPath(p: string, workdir: string): string {
-  const abs = p.startsWith('/') ? p : `${workdir.replace(/\/+$/, '')}/${p}`;
-  const parts: string[] = [];
-  for (const seg of abs.split('/')) {
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') parts.pop();
-    else parts.push(seg);
-  }
-  return `/${parts.join('/')}`;
-}
+export { normPath } from '../../lint/helpers.js';
 
 /** lineStart is the offset of the first character of the line holding offset. */
 export function lineStart(text: string, offset: number): number {

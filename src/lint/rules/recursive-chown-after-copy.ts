@@ -1,17 +1,6 @@
 import { covers, defineRule, docsPath } from '../define.js';
-import { positionals, ships } from '../helpers.js';
+import { normPath as norm, positionals, ships } from '../helpers.js';
 import type { Instruction } from '../../dockerfile/model.js';
-
-function norm(p: string, workdir: string): string {
-  const abs = p.startsWith('/') ? p : `${workdir.replace(/\/+$/, '')}/${p}`;
-  const parts: string[] = [];
-  for (const seg of abs.split('/')) {
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') parts.pop();
-    else parts.push(seg);
-  }
-  return `/${parts.join('/')}`;
-}
 
 export default defineRule({
   meta: {

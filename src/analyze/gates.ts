@@ -4,7 +4,7 @@ import { WhittleError } from '../errors.js';
 import type { Analysis } from './index.js';
 
 export interface GateConfig {
-  /** limit for sizes.fileContent (the size `docker images` shows), in bytes. */
+  /** limit for sizes.docker (the size `docker images` shows), in bytes. */
   maxSize?: number;
   /** limit for dive's efficiency (0..1); whittle's own efficiency is 1 - wasted.ratio, dive's is what CI users know. */
   minEfficiency?: number;
@@ -32,7 +32,7 @@ export function evaluateGates(analysis: Analysis, gates: GateConfig): GateResult
     results.push({ gate, passed: actual <= limit, actual, limit, unit, compares });
   const atLeast = (gate: string, actual: number, limit: number, unit: GateResult['unit'], compares: string) =>
     results.push({ gate, passed: actual >= limit, actual, limit, unit, compares });
-  if (gates.maxSize !== undefined) atMost('max-size', analysis.sizes.fileContent, gates.maxSize, 'bytes', 'file content of all layers (docker images SIZE)');
+  if (gates.maxSize !== undefined) atMost('max-size', analysis.sizes.docker, gates.maxSize, 'bytes', 'image size as docker images shows it');
   if (gates.minEfficiency !== undefined) atLeast('min-efficiency', analysis.dive.efficiency, gates.minEfficiency, 'ratio', "dive's efficiency score");
   if (gates.maxWastedBytes !== undefined) atMost('max-wasted', analysis.wasted.bytes, gates.maxWastedBytes, 'bytes', "whittle's wasted bytes (what squashing drops)");
   if (gates.maxWastedRatio !== undefined) atMost('max-wasted', analysis.wasted.ratio, gates.maxWastedRatio, 'ratio', "whittle's wasted bytes / file content");

@@ -37,7 +37,7 @@ export interface LayerAnalysis {
   createdBy: string | null;
   created: string | null;
   historyIndex: number | null;
-  sizes: { compressedBlob: number; uncompressedTar: number; fileContent: number };
+  sizes: { compressedBlob: number; uncompressedTar: number; fileContent: number; docker: number };
   added: LayerChanges['added'];
   modified: LayerChanges['modified'];
   removed: LayerChanges['removed'];
@@ -68,8 +68,10 @@ export interface Analysis {
     compressedBlob: number;
     /** Σ bytes of the uncompressed layer tars (headers and padding included). */
     uncompressedTar: number;
-    /** Σ regular-file content bytes over all layers: what `docker images` reports as SIZE. */
+    /** Σ regular-file content bytes over all layers. */
     fileContent: number;
+    /** what `docker images` reports as SIZE: file content plus symlink target lengths, as the graph driver counts them. */
+    docker: number;
     /** regular-file content bytes of the merged, final filesystem (what a squashed image would hold). */
     finalFilesystem: number;
     fileCount: number;
@@ -125,7 +127,7 @@ export function analyze(input: AnalysisInput, options: AnalyzeOptions = {}): Ana
       createdBy: h.createdBy,
       created: h.created,
       historyIndex: h.historyIndex,
-      sizes: { compressedBlob: l.stats.size, uncompressedTar: l.stats.uncompressedSize, fileContent: ch.fileContent },
+      sizes: { compressedBlob: l.stats.size, uncompressedTar: l.stats.uncompressedSize, fileContent: ch.fileContent, docker: ch.fileContent + ch.symlinkBytes },
       added: ch.added,
       modified: ch.modified,
       removed: ch.removed,
@@ -161,6 +163,7 @@ export function analyze(input: AnalysisInput, options: AnalyzeOptions = {}): Ana
       compressedBlob: input.layers.reduce((s, l) => s + l.stats.size, 0),
       uncompressedTar: input.layers.reduce((s, l) => s + l.stats.uncompressedSize, 0),
       fileContent,
+      docker: layers.reduce((s, l) => s + l.sizes.docker, 0),
       finalFilesystem,
       fileCount,
     },

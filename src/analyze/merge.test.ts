@@ -72,7 +72,7 @@ describe('mergeLayers', () => {
 
   it('an empty layer changes nothing', () => {
     const r = mergeLayers([[file('a', 10)], []]);
-    expect(r.changes[1]).toEqual({ added: { count: 0, bytes: 0 }, modified: { count: 0, bytes: 0, metadataOnly: 0 }, removed: { count: 0, bytes: 0 }, fileContent: 0 });
+    expect(r.changes[1]).toEqual({ added: { count: 0, bytes: 0 }, modified: { count: 0, bytes: 0, metadataOnly: 0 }, removed: { count: 0, bytes: 0 }, fileContent: 0, symlinkBytes: 0 });
     expect(wasted(r)).toBe(0);
   });
 

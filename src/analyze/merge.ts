@@ -39,6 +39,8 @@ export interface LayerChanges {
   removed: ChangeCounts;
   /** bytes of regular-file content carried by the layer tar. */
   fileContent: number;
+  /** bytes of symlink targets: the graph driver counts a symlink's size (its target's length) too. */
+  symlinkBytes: number;
 }
 
 export interface MergeResult {
@@ -50,7 +52,7 @@ export interface MergeResult {
 }
 
 function emptyChanges(): LayerChanges {
-  return { added: { count: 0, bytes: 0 }, modified: { count: 0, bytes: 0, metadataOnly: 0 }, removed: { count: 0, bytes: 0 }, fileContent: 0 };
+  return { added: { count: 0, bytes: 0 }, modified: { count: 0, bytes: 0, metadataOnly: 0 }, removed: { count: 0, bytes: 0 }, fileContent: 0, symlinkBytes: 0 };
 }
 
 /** sameContent says whether two regular files hold the same bytes (only provable with content digests). */
@@ -87,6 +89,7 @@ export function mergeLayers(layers: readonly (readonly LayerEntry[])[]): MergeRe
       }
       const size = e.type === 'file' ? e.size : 0;
       ch.fileContent += size;
+      if (e.type === 'symlink' && e.linkTarget !== undefined) ch.symlinkBytes += Buffer.byteLength(e.linkTarget);
       const before = tree.get(e.path);
       const record: MergedRecord = {
         type: e.type, size, mode: e.mode, uid: e.uid, gid: e.gid, layer, digest: e.contentDigest, linkTarget: e.linkTarget,

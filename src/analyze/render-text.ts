@@ -31,7 +31,7 @@ export function renderText(a: Analysis, opts: TextOptions): string {
   if (a.image.manifestDigest) out.push(`Digest  ${a.image.manifestDigest}`);
   out.push(`Platform ${a.image.platform}   User ${a.image.user || '(root)'}`);
   out.push(
-    `Sizes   compressed blob ${formatBytes(a.sizes.compressedBlob)} · uncompressed tar ${formatBytes(a.sizes.uncompressedTar)} · file content ${formatBytes(a.sizes.fileContent)} (docker images) · final filesystem ${formatBytes(a.sizes.finalFilesystem)} in ${a.sizes.fileCount} files`,
+    `Sizes   compressed blob ${formatBytes(a.sizes.compressedBlob)} · uncompressed tar ${formatBytes(a.sizes.uncompressedTar)} · file content ${formatBytes(a.sizes.fileContent)} · docker images ${formatBytes(a.sizes.docker)} · final filesystem ${formatBytes(a.sizes.finalFilesystem)} in ${a.sizes.fileCount} files`,
   );
   out.push('(sizes in decimal units: 1 kB = 1000 B)');
   for (const w of a.warnings) out.push(c.yellow(`warning: ${w}`));

@@ -196,3 +196,13 @@ export function ociIndexFixture(parent: string, seed: string, tag = 'v1'): { dir
   );
   return { dir: base.dir, indexDigest, byArch };
 }
+
+/** bcryptLine makes an htpasswd line (bcrypt, as docker-registry wants) with python3's crypt; undefined without it. */
+export function bcryptLine(user: string, pass: string): string | undefined {
+  try {
+    const hash = execFileSync('python3', ['-W', 'ignore', '-c', `import crypt,sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH)))`, pass], { encoding: 'utf8' }).trim();
+    return hash.startsWith('$2') ? `${user}:${hash}\n` : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -10,6 +10,7 @@ import { openImage } from '../src/image/reference.js';
 import { registryImage } from '../src/sources/registry/index.js';
 import { parseRegistryName } from '../src/sources/registry/name.js';
 import { freePort, hasRegistry, hasSkopeo, ociFixture, ociIndexFixture, skopeo, startRegistry, type Fixture, type RunningRegistry } from './registry-helpers.js';
+import { bcryptLine } from './registry-helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'whittle-regtest-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -102,15 +103,6 @@ describe.skipIf(skipReason !== '')('docker:// source against a real registry', (
     await expect(drain(image)).rejects.toThrow(/digest|hashes|gzip|invalid|incorrect/i);
   });
 });
-
-function bcryptLine(user: string, pass: string): string | undefined {
-  try {
-    const hash = execFileSync('python3', ['-W', 'ignore', '-c', `import crypt,sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH)))`, pass], { encoding: 'utf8' }).trim();
-    return hash.startsWith('$2') ? `${user}:${hash}\n` : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 const htpasswd = skipReason ? undefined : bcryptLine('alice', 's3cret');
 describe.skipIf(skipReason !== '' || !htpasswd)('docker:// with htpasswd Basic auth', () => {

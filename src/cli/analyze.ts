@@ -10,9 +10,9 @@ import { renderJson } from '../analyze/render-json.js';
 import { parseBytes, parseRatio } from './format.js';
 import type { CommandState } from './main.js';
 import { progressFor } from './progress.js';
+import { addImageSourceOptions, sourceOptions, type ImageSourceFlags } from './image-options.js';
 
-interface AnalyzeFlags {
-  platform?: string;
+interface AnalyzeFlags extends ImageSourceFlags {
   json?: boolean;
   maxSize?: string;
   minEfficiency?: string;
@@ -44,11 +44,11 @@ async function diveCiGates(path: string): Promise<GateConfig> {
 }
 
 export function registerAnalyze(program: Command, state: CommandState): void {
-  program
-    .command('analyze')
+  const cmd = program.command('analyze');
+  addImageSourceOptions(cmd);
+  cmd
     .description('show where every byte of an image goes, what is wasted, and what to change')
     .argument('<image>', 'docker-archive:PATH[:name:tag], oci:DIR[:ref], oci-archive:PATH[:ref], or a path')
-    .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image (default linux/amd64)')
     .option('--json', 'print the analysis as JSON (schema: docs/analyze-json.md)')
     .option('--max-size <size>', 'fail (exit 1) if the image is larger, e.g. 200MB')
     .option('--min-efficiency <ratio>', 'fail if dive-compatible efficiency is lower, e.g. 0.95 or 95%')
@@ -57,7 +57,7 @@ export function registerAnalyze(program: Command, state: CommandState): void {
     .addOption(new Option('--no-color', 'never use colour'))
     .action(async (reference: string, flags: AnalyzeFlags) => {
       const gates: GateConfig = { ...(flags.diveCi ? await diveCiGates(flags.diveCi) : {}), ...gatesFromFlags(flags) };
-      const image = await openImage(reference, flags.platform ? { platform: flags.platform } : {});
+      const image = await openImage(reference, sourceOptions(flags));
       const progress = progressFor();
       let analysis;
       try {

@@ -11,13 +11,13 @@ import type { Image } from '../image/image.js';
 import { formatBytes } from './format.js';
 import type { CommandState } from './main.js';
 import { progressFor } from './progress.js';
+import { addImageSinkOptions, addImageSourceOptions, sinkOptions, sourceOptions, type ImageSinkFlags, type ImageSourceFlags } from './image-options.js';
 
-interface SquashFlags {
+interface SquashFlags extends ImageSourceFlags, ImageSinkFlags {
   output: string;
   keepBase?: string | true;
   last?: string;
   compression: 'auto' | 'gzip' | 'none';
-  platform?: string;
   json?: boolean;
 }
 
@@ -46,7 +46,7 @@ async function squashStart(image: Image, flags: SquashFlags): Promise<{ from: nu
   } else if (/^\d+$/.test(flags.keepBase)) {
     base = { count: Number(flags.keepBase), how: 'given' };
   } else {
-    base = await baseFromImage(image, await openImage(flags.keepBase, flags.platform ? { platform: flags.platform } : {}));
+    base = await baseFromImage(image, await openImage(flags.keepBase, sourceOptions(flags)));
   }
   if (base.count >= layers) throw new WhittleError('usage', `nothing to squash: the base has ${base.count} of the image's ${layers} layer(s)`);
   return { from: base.count, base };
@@ -59,8 +59,9 @@ export function defaultCompression(output: string): LayerCompression {
 }
 
 export function registerSquash(program: Command, state: CommandState): void {
-  program
-    .command('squash')
+  const cmd = program.command('squash');
+  addImageSinkOptions(addImageSourceOptions(cmd));
+  cmd
     .description('merge layers into one, dropping what later layers deleted or replaced')
     .argument('<image>', 'image to read (any transport, or a path)')
     .requiredOption('-o, --output <ref>', 'where to write: docker-archive:PATH[:name:tag], oci:DIR[:ref], oci-archive:PATH[:ref], docker://REF, docker-daemon:NAME[:TAG], or PATH.tar')
@@ -71,10 +72,9 @@ export function registerSquash(program: Command, state: CommandState): void {
         .choices(['auto', 'gzip', 'none'])
         .default('auto'),
     )
-    .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image (default linux/amd64)')
     .option('--json', 'print the result as JSON')
     .action(async (reference: string, flags: SquashFlags) => {
-      const image = await openImage(reference, flags.platform ? { platform: flags.platform } : {});
+      const image = await openImage(reference, sourceOptions(flags));
       const { from, base } = await squashStart(image, flags);
       const layers = (await image.layers()).length;
       const progress = progressFor();
@@ -89,7 +89,7 @@ export function registerSquash(program: Command, state: CommandState): void {
         progress.done();
       }
       try {
-        const written = await writeImage(result.image, flags.output);
+        const written = await writeImage(result.image, flags.output, sinkOptions(flags));
         const summary = {
           input: image.reference,
           output: written.reference,

@@ -8,9 +8,10 @@ import { writeImage } from '../sinks/index.js';
 import { formatBytes } from './format.js';
 import type { CommandState } from './main.js';
 import { progressFor } from './progress.js';
+import { addImageSinkOptions, addImageSourceOptions, sinkOptions, sourceOptions, type ImageSinkFlags, type ImageSourceFlags } from './image-options.js';
 import { defaultCompression } from './squash.js';
 
-interface StripFlags {
+interface StripFlags extends ImageSourceFlags, ImageSinkFlags {
   output?: string;
   squash?: boolean;
   dryRun?: boolean;
@@ -19,7 +20,6 @@ interface StripFlags {
   skip?: string[];
   remove?: string[];
   keep?: string[];
-  platform?: string;
   compression: 'auto' | 'gzip' | 'none';
 }
 
@@ -37,8 +37,9 @@ function chosenCategories(flags: StripFlags): string[] {
 }
 
 export function registerStrip(program: Command, state: CommandState): void {
-  program
-    .command('strip')
+  const cmd = program.command('strip');
+  addImageSinkOptions(addImageSourceOptions(cmd));
+  cmd
     .description('remove what an image should not ship: package caches, docs, unused locales, bytecode, build tools on request')
     .argument('<image>', 'image to read (any transport, or a path)')
     .option('-o, --output <ref>', 'where to write (any writable transport, or PATH.tar); not needed with --dry-run')
@@ -48,12 +49,11 @@ export function registerStrip(program: Command, state: CommandState): void {
     .option('--skip <category>', 'leave a category alone (repeatable, comma-separated)', collect)
     .option('--remove <glob>', 'also remove paths matching the glob (`**` any depth)', collect)
     .option('--keep <glob>', 'never remove paths matching the glob', collect)
-    .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image (default linux/amd64)')
     .addOption(new Option('--compression <type>', 'compression of the layer whittle writes').choices(['auto', 'gzip', 'none']).default('auto'))
     .option('--json', 'print the plan and result as JSON')
     .action(async (reference: string, flags: StripFlags) => {
       if (!flags.dryRun && !flags.output) throw new WhittleError('usage', 'strip needs -o OUT (or --dry-run)');
-      const image = await openImage(reference, flags.platform ? { platform: flags.platform } : {});
+      const image = await openImage(reference, sourceOptions(flags));
       const progress = progressFor();
       const layers = (await image.layers()).length;
       let result;
@@ -71,7 +71,7 @@ export function registerStrip(program: Command, state: CommandState): void {
         progress.done();
       }
       try {
-        const written = result.image && flags.output ? await writeImage(result.image, flags.output) : undefined;
+        const written = result.image && flags.output ? await writeImage(result.image, flags.output, sinkOptions(flags)) : undefined;
         const { plan } = result;
         if (flags.json) {
           process.stdout.write(

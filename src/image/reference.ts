@@ -8,6 +8,7 @@ import { DirSource, TarSource, type FileSource } from '../internal/file-source.j
 import { dockerArchiveImage } from '../sources/tarball/index.js';
 import { isLayout, layoutImage } from '../sources/layout/index.js';
 import { registryImage, registryOptionsFromEnv } from '../sources/registry/index.js';
+import type { ClientOptions } from '../sources/registry/client.js';
 import { daemonImage } from '../sources/daemon/index.js';
 import type { Image } from './image.js';
 import { parsePlatform } from './platform.js';
@@ -16,6 +17,8 @@ import type { SelectOptions } from './select.js';
 export interface OpenOptions {
   /** platform to select from multi-platform images, `os/arch[/variant]`; default linux/amd64. */
   platform?: string;
+  /** registry credentials and plain-http permission for docker:// (over WHITTLE_REGISTRY_CREDS / WHITTLE_INSECURE_REGISTRY). */
+  registry?: ClientOptions;
 }
 
 export interface ParsedReference {
@@ -25,7 +28,7 @@ export interface ParsedReference {
   ref?: string;
 }
 
-type Opener = (parsed: ParsedReference, reference: string, select: SelectOptions) => Promise<Image>;
+type Opener = (parsed: ParsedReference, reference: string, select: SelectOptions, opts: OpenOptions) => Promise<Image>;
 
 async function statOrFail(path: string) {
   try {
@@ -53,8 +56,8 @@ const TRANSPORTS: Record<string, Opener> = {
     if (s.isDirectory()) throw new WhittleError('bad-reference', `${p.path} is a directory (use oci: for a layout directory)`);
     return layoutImage(await TarSource.open(p.path), reference, { ...select, ...(p.ref !== undefined ? { ref: p.ref } : {}) });
   },
-  docker: async (p, reference, select) =>
-    registryImage(p.ref !== undefined ? `${p.path}:${p.ref}` : p.path, reference, select, registryOptionsFromEnv()),
+  docker: async (p, reference, select, opts) =>
+    registryImage(p.ref !== undefined ? `${p.path}:${p.ref}` : p.path, reference, select, { ...registryOptionsFromEnv(), ...opts.registry }),
   'docker-daemon': async (p, reference, select) => daemonImage(p.ref !== undefined ? `${p.path}:${p.ref}` : p.path, reference, select),
 };
 
@@ -101,5 +104,5 @@ export async function openImage(reference: string, opts: OpenOptions = {}): Prom
   const select: SelectOptions = opts.platform
     ? { platform: parsePlatform(opts.platform), platformExplicit: true }
     : {};
-  return TRANSPORTS[parsed.transport]!(parsed, reference, select);
+  return TRANSPORTS[parsed.transport]!(parsed, reference, select, opts);
 }

@@ -7,6 +7,7 @@ import { parseReference } from '../image/reference.js';
 import { loadIntoDaemon, type LoadOptions } from './daemon.js';
 import { writeDockerArchive, writeOciArchive, writeOciLayout, type WriteResult } from './layout.js';
 import { writeToRegistry, type PushOptions } from './registry.js';
+import { registryOptionsFromEnv } from '../sources/registry/index.js';
 
 export type { WriteResult } from './layout.js';
 
@@ -41,7 +42,7 @@ export async function writeImage(image: Image, reference: string, opts: WriteOpt
     case 'oci-archive':
       return writeOciArchive(image, parsed.path, parsed.ref);
     case 'docker': {
-      const pushed = await writeToRegistry(image, rest, opts.registry);
+      const pushed = await writeToRegistry(image, rest, { ...registryOptionsFromEnv(), ...opts.registry });
       return { reference: `docker://${pushed.pushed}`, manifestDigest: pushed.digest, configDigest: await image.configDigest(), bytes: 0 };
     }
     case 'docker-daemon': {

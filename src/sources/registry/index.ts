@@ -7,6 +7,7 @@ import type { Image } from '../../image/image.js';
 import { fromManifest, type BlobStore } from '../../image/partial/index.js';
 import { selectManifest, type SelectOptions } from '../../image/select.js';
 import { RegistryClient, type ClientOptions } from './client.js';
+import { parseCreds } from './auth.js';
 import { formatName, parseRegistryName } from './name.js';
 
 export { RegistryClient, type ClientOptions } from './client.js';
@@ -17,11 +18,7 @@ export { findCredentials, parseCreds, type Credentials } from './auth.js';
 export function registryOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): ClientOptions {
   const o: ClientOptions = {};
   if (env.WHITTLE_INSECURE_REGISTRY === '1' || env.WHITTLE_INSECURE_REGISTRY === 'true') o.insecure = true;
-  if (env.WHITTLE_REGISTRY_CREDS) {
-    const c = env.WHITTLE_REGISTRY_CREDS;
-    const i = c.indexOf(':');
-    o.creds = { username: i < 0 ? c : c.slice(0, i), password: i < 0 ? '' : c.slice(i + 1) };
-  }
+  if (env.WHITTLE_REGISTRY_CREDS) o.creds = parseCreds(env.WHITTLE_REGISTRY_CREDS);
   return o;
 }
 

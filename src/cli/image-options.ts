@@ -1,0 +1,60 @@
+// The options every image-reading or image-writing command shares, declared once: which platform
+// to pick, and how to reach a registry (skopeo's names: --creds/--src-creds for reading,
+// --dest-creds for writing, plain http with --insecure/--dest-insecure; localhost needs neither).
+// WHITTLE_REGISTRY_CREDS and WHITTLE_INSECURE_REGISTRY still apply; these flags win over them.
+import type { Command } from 'commander';
+import { WhittleError } from '../errors.js';
+import type { OpenOptions } from '../image/reference.js';
+import { parseCreds, type Credentials } from '../sources/registry/auth.js';
+import type { WriteOptions } from '../sinks/index.js';
+
+export interface ImageSourceFlags {
+  platform?: string;
+  creds?: string;
+  srcCreds?: string;
+  insecure?: boolean;
+  srcInsecure?: boolean;
+}
+
+export interface ImageSinkFlags {
+  destCreds?: string;
+  destInsecure?: boolean;
+}
+
+function credentials(value: string, flag: string): Credentials {
+  const creds = parseCreds(value);
+  if (creds.username === '') throw new WhittleError('usage', `${flag} needs USER:PASSWORD`);
+  return creds;
+}
+
+export function addImageSourceOptions(cmd: Command): Command {
+  return cmd
+    .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image (default linux/amd64)')
+    .option('--creds <user:password>', 'registry credentials for reading (default: docker config.json, credential helpers)')
+    .option('--src-creds <user:password>', 'the same as --creds (skopeo\'s name)')
+    .option('--insecure', 'read from a registry over plain http (localhost needs no flag)')
+    .option('--src-insecure', 'the same as --insecure');
+}
+
+export function addImageSinkOptions(cmd: Command): Command {
+  return cmd
+    .option('--dest-creds <user:password>', 'registry credentials for writing to docker://')
+    .option('--dest-insecure', 'write to a registry over plain http');
+}
+
+export function sourceOptions(flags: ImageSourceFlags): OpenOptions {
+  const creds = flags.creds ?? flags.srcCreds;
+  const registry = {
+    ...(creds !== undefined ? { creds: credentials(creds, flags.creds !== undefined ? '--creds' : '--src-creds') } : {}),
+    ...(flags.insecure || flags.srcInsecure ? { insecure: true } : {}),
+  };
+  return { ...(flags.platform ? { platform: flags.platform } : {}), ...(Object.keys(registry).length ? { registry } : {}) };
+}
+
+export function sinkOptions(flags: ImageSinkFlags): WriteOptions {
+  const registry = {
+    ...(flags.destCreds !== undefined ? { creds: credentials(flags.destCreds, '--dest-creds') } : {}),
+    ...(flags.destInsecure ? { insecure: true } : {}),
+  };
+  return Object.keys(registry).length ? { registry } : {};
+}

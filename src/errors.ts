@@ -16,6 +16,8 @@ export type ErrorCode =
   | 'unsafe-path' // path traversal, absolute or escaping paths and links
   | 'no-matching-platform' // an index has no manifest for the requested platform
   | 'unsupported' // a valid input whittle does not handle (yet)
+  | 'auth' // a registry or engine refused the credentials (401, 403) or had none
+  | 'network' // a registry, token server or engine could not be reached, or the connection broke
   | 'io'; // the operating system refused (permissions, disk full)
 
 export class WhittleError extends Error {

@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bcryptLine, hasRegistry, hasSkopeo, ociFixture, skopeo, startRegistry, type Fixture, type RunningRegistry } from './registry-helpers.js';
+import { openImage } from '../src/image/reference.js';
+import { bcryptLine, freePort, hasRegistry, hasSkopeo, ociFixture, skopeo, startRegistry, type Fixture, type RunningRegistry } from './registry-helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'whittle-cli-registry-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -50,6 +51,12 @@ describe.skipIf(!htpasswd)('CLI registry flags', () => {
     const pushed = JSON.parse(skopeo('inspect', '--tls-verify=false', '--creds', 'alice:s3cret', `docker://${reg.host}/cli/app:squashed`)) as { Digest: string; Layers: string[] };
     expect(pushed.Digest).toBe(JSON.parse(r.stdout).manifestDigest);
     expect(pushed.Layers).toHaveLength(1);
+  });
+
+  it('classifies failures: auth for refused credentials, network for nothing listening', async () => {
+    await expect(openImage(`docker://${reg.host}/cli/app:1`, { registry: { creds: { username: 'alice', password: 'wrong' } } })).rejects.toMatchObject({ code: 'auth' });
+    const port = await freePort();
+    await expect(openImage(`docker://127.0.0.1:${port}/x/y:1`, { registry: { attempts: 1 } })).rejects.toMatchObject({ code: 'network' });
   });
 
   it('refuses a credentials flag without a user', () => {

@@ -47,7 +47,7 @@ export function engineRequest(addr: EngineAddress, method: string, path: string,
           : err.code === 'EACCES'
             ? `permission denied on ${addr.display} (are you in the docker group?)`
             : `${addr.display}: ${err.message}`;
-      reject(new WhittleError('io', why, { cause: err }));
+      reject(new WhittleError(err.code === 'EACCES' ? 'auth' : 'network', why, { cause: err }));
     });
     if (body) {
       body.on('error', (err) => req.destroy(err));

@@ -85,8 +85,8 @@ export class RegistryClient {
   private fail(status: number, what: string, o: RequestOptions, detail = ''): never {
     const where = `${this.host}/${o.repository}`;
     const d = detail ? `: ${detail}` : '';
-    if (status === 401) throw new WhittleError('io', `${what}: ${where}: authentication required or credentials rejected (401)${d}`);
-    if (status === 403) throw new WhittleError('io', `${what}: ${where}: access denied (403)${d}`);
+    if (status === 401) throw new WhittleError('auth', `${what}: ${where}: authentication required or credentials rejected (401)${d}`);
+    if (status === 403) throw new WhittleError('auth', `${what}: ${where}: access denied (403)${d}`);
     if (status === 404) throw new WhittleError('not-found', `${what}: ${where}: not found (404)${d}`);
     throw new WhittleError('io', `${what}: ${where}: registry answered ${status}${d}`);
   }
@@ -111,7 +111,7 @@ export class RegistryClient {
     try {
       tr = await fetch(url, { headers });
     } catch (err) {
-      throw new WhittleError('io', `${what}: token server ${url.host}: ${(err as Error).message}`, { cause: err });
+      throw new WhittleError('network', `${what}: token server ${url.host}: ${(err as Error).message}`, { cause: err });
     }
     if (!tr.ok) this.fail(tr.status, `${what}: token from ${url.host}`, o);
     const j = (await tr.json()) as { token?: string; access_token?: string };
@@ -155,7 +155,7 @@ export class RegistryClient {
         }
         const cause = (err as { cause?: { code?: string; message?: string } }).cause;
         const why = cause?.code === 'ECONNREFUSED' ? `cannot connect to ${url.host} (is the registry running? a plain-http registry needs WHITTLE_INSECURE_REGISTRY=1)` : (cause?.message ?? (err as Error).message);
-        throw new WhittleError('io', `${what}: ${this.host}/${o.repository}: ${why}`, { cause: err });
+        throw new WhittleError('network', `${what}: ${this.host}/${o.repository}: ${why}`, { cause: err });
       }
       if (res.status === 401 && authTries < 2) {
         authTries++;
@@ -165,7 +165,7 @@ export class RegistryClient {
         await this.authenticate(res, o, what);
         if (o.body instanceof Readable) {
           // the streamed body is spent: the caller retries the whole upload with the fresh token.
-          throw new WhittleError('io', `${what}: ${this.host}/${o.repository}: authorization expired during the upload`);
+          throw new WhittleError('auth', `${what}: ${this.host}/${o.repository}: authorization expired during the upload`);
         }
         attempt--;
         continue;
@@ -223,7 +223,7 @@ export class RegistryClient {
       if (!res.body) throw new WhittleError('io', `${what}: empty response`);
       if (from > 0 && res.status !== 206) {
         await res.body.cancel();
-        throw new WhittleError('io', `${what}: ${this.host}/${repository}: connection broke and the registry cannot resume (no range support)`);
+        throw new WhittleError('network', `${what}: ${this.host}/${repository}: connection broke and the registry cannot resume (no range support)`);
       }
       return Readable.fromWeb(res.body as unknown as WebReadableStream);
     };
@@ -245,7 +245,7 @@ export class RegistryClient {
           } catch (err) {
             stream.destroy();
             if (attempt >= attempts || err instanceof WhittleError) {
-              throw new WhittleError('io', `${what}: ${self.host}/${repository}: connection broke after ${received} bytes: ${(err as Error).message}`, { cause: err });
+              throw new WhittleError('network', `${what}: ${self.host}/${repository}: connection broke after ${received} bytes: ${(err as Error).message}`, { cause: err });
             }
             await sleep((self.opts.backoffMs ?? 500) * 2 ** (attempt - 1));
             stream = await open(received);

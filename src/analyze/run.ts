@@ -3,12 +3,18 @@
 import type { Image } from '../image/image.js';
 import { scanLayer, type LayerScan } from '../layers/scan.js';
 import { mapLimit } from '../internal/concurrency.js';
+import type { LayerEntry } from '../layers/entry.js';
 import { analyze, type Analysis, type AnalysisInput, type AnalyzeOptions } from './index.js';
 
 export interface RunOptions {
   /** concurrency is how many layers stream at once; default 2. */
   concurrency?: number;
-  /** hashContents compares file contents across layers (metadata-only rewrites); default true. */
+  /**
+   * hashContents compares file contents across layers, to tell metadata-only rewrites (chmod, chown)
+   * from new content; default true. Only files rewritten with the same size can be such copies, so
+   * the first pass hashes nothing, and only the layers holding such files are read again, hashing
+   * only those files.
+   */
   hashContents?: boolean;
   /** onProgress reports uncompressed bytes read so far and the layers finished. */
   onProgress?: (p: { bytes: number; layersDone: number; layers: number }) => void;
@@ -29,7 +35,6 @@ export async function scanImage(image: Image, opts: RunOptions = {}): Promise<An
   const report = () => opts.onProgress?.({ bytes, layersDone, layers: layers.length });
   const scans = await mapLimit(layers, opts.concurrency ?? 2, async (layer, i): Promise<LayerScan> => {
     const scan = await scanLayer(layer, {
-      hashContents: opts.hashContents ?? true,
       what: `layer ${i + 1} of ${layers.length}`,
       onBytes: (n) => {
         bytes += n;
@@ -40,6 +45,14 @@ export async function scanImage(image: Image, opts: RunOptions = {}): Promise<An
     report();
     return scan;
   });
+  if (opts.hashContents ?? true) {
+    const wanted = sameSizeRewrites(scans.map((s) => s.entries));
+    const again = [...wanted.keys()];
+    const rescans = await mapLimit(again, opts.concurrency ?? 2, (i) =>
+      scanLayer(layers[i]!, { hashContents: wanted.get(i)!, what: `layer ${i + 1} of ${layers.length}` }),
+    );
+    again.forEach((i, k) => (scans[i] = rescans[k]!));
+  }
   return {
     reference: image.reference,
     manifestDigest,
@@ -47,6 +60,29 @@ export async function scanImage(image: Image, opts: RunOptions = {}): Promise<An
     config,
     layers: scans.map((s, i) => ({ entries: s.entries, stats: s.stats, mediaType: manifest.layers[i]?.mediaType ?? '' })),
   };
+}
+
+/** sameSizeRewrites finds, per layer, the files that a later layer writes again with the same size (and those rewrites). */
+export function sameSizeRewrites(layers: readonly (readonly LayerEntry[])[]): Map<number, Set<string>> {
+  const last = new Map<string, { size: number; layer: number }>();
+  const out = new Map<number, Set<string>>();
+  const add = (layer: number, path: string) => {
+    let set = out.get(layer);
+    if (!set) out.set(layer, (set = new Set()));
+    set.add(path);
+  };
+  layers.forEach((entries, layer) => {
+    for (const e of entries) {
+      if (e.type !== 'file' || e.whiteout) continue;
+      const before = last.get(e.path);
+      if (before && before.size === e.size && before.layer !== layer) {
+        add(before.layer, e.path);
+        add(layer, e.path);
+      }
+      last.set(e.path, { size: e.size, layer });
+    }
+  });
+  return out;
 }
 
 /** analyzeImage scans and analyzes an image. */

@@ -11,8 +11,8 @@ import { TarParser } from '../internal/tar-parser.js';
 import type { EntryType, LayerEntry } from './entry.js';
 
 export interface ScanOptions {
-  /** hashContents fills LayerEntry.contentDigest for regular files (costs one more sha256 pass). */
-  hashContents?: boolean;
+  /** hashContents fills LayerEntry.contentDigest for regular files (costs one more sha256 pass): all of them, or those whose paths are in the set. */
+  hashContents?: boolean | ReadonlySet<string>;
   /** onBytes is called with the number of uncompressed bytes as they pass, for progress. */
   onBytes?: (bytes: number) => void;
   /** what names the layer in error messages. */
@@ -86,7 +86,8 @@ export async function scanLayer(layer: Layer, opts: ScanOptions = {}): Promise<L
         // `dir/.wh..wh..opq` at the root hides everything below (path "")
         if (current.path !== '' || current.whiteout === 'opaque') entries.push(current);
       }
-      hash = opts.hashContents && current?.type === 'file' && !current.whiteout ? createHash('sha256') : null;
+      const wanted = opts.hashContents === true || (opts.hashContents instanceof Set && current !== null && opts.hashContents.has(current.path));
+      hash = wanted && current?.type === 'file' && !current.whiteout ? createHash('sha256') : null;
     },
     data(chunk) {
       hash?.update(chunk);

@@ -1,8 +1,11 @@
-// Progress for long reads: a single updating line on a TTY's stderr, nothing in pipes or CI.
+// Progress for long reads and pushes: a single updating line on a TTY's stderr, nothing in pipes or CI.
 import { formatBytes } from './format.js';
+import type { Image } from '../image/image.js';
+import { writeImage, type WriteOptions, type WriteResult } from '../sinks/index.js';
 
 export interface Progress {
-  update(p: { bytes: number; layersDone: number; layers: number }): void;
+  /** label replaces the default `reading layers k/n` text. */
+  update(p: { bytes: number; layersDone: number; layers: number; label?: string }): void;
   done(): void;
 }
 
@@ -15,15 +18,37 @@ export function progressFor(stream: NodeJS.WriteStream = process.stderr, env: No
   let shown = false;
   const started = Date.now();
   return {
-    update({ bytes, layersDone, layers }) {
+    update({ bytes, layersDone, layers, label }) {
       const now = Date.now();
       if (now - last < 100 || now - started < 300) return;
       last = now;
       shown = true;
-      stream.write(`\r\x1b[Kreading layers ${layersDone}/${layers} · ${formatBytes(bytes)} uncompressed`);
+      stream.write(`\r\x1b[K${label ?? `reading layers ${layersDone}/${layers}`} · ${formatBytes(bytes)}${label ? '' : ' uncompressed'}`);
     },
     done() {
       if (shown) stream.write('\r\x1b[K');
     },
   };
+}
+
+/** writeWithProgress writes an image, showing blobs pushed to a registry on a TTY. */
+export async function writeWithProgress(image: Image, reference: string, opts: WriteOptions): Promise<WriteResult> {
+  const progress = progressFor();
+  let blobs = 0;
+  let bytes = 0;
+  const total = (await image.layers()).length + 1;
+  const registry = {
+    ...opts.registry,
+    onBlob: (digest: string, action: 'exists' | 'mounted' | 'uploaded', size: number) => {
+      blobs++;
+      if (action === 'uploaded') bytes += size;
+      progress.update({ bytes, layersDone: blobs, layers: total, label: `pushing blobs ${blobs}/${total} (${action} ${digest.slice(7, 19)})` });
+      opts.registry?.onBlob?.(digest, action, size);
+    },
+  };
+  try {
+    return await writeImage(image, reference, { ...opts, registry });
+  } finally {
+    progress.done();
+  }
 }

@@ -6,11 +6,10 @@ import { openImage } from '../image/reference.js';
 import { baseFromHistory, baseFromImage, type BaseLayers } from '../rewrite/base.js';
 import { squash } from '../rewrite/squash.js';
 import type { LayerCompression } from '../rewrite/layer-writer.js';
-import { writeImage } from '../sinks/index.js';
 import type { Image } from '../image/image.js';
 import { formatBytes } from './format.js';
 import type { CommandState } from './main.js';
-import { progressFor } from './progress.js';
+import { progressFor, writeWithProgress } from './progress.js';
 import { addImageSinkOptions, addImageSourceOptions, sinkOptions, sourceOptions, type ImageSinkFlags, type ImageSourceFlags } from './image-options.js';
 
 interface SquashFlags extends ImageSourceFlags, ImageSinkFlags {
@@ -83,13 +82,13 @@ export function registerSquash(program: Command, state: CommandState): void {
         result = await squash(image, {
           from,
           compression: flags.compression === 'auto' ? defaultCompression(flags.output) : flags.compression,
-          onProgress: (p) => progress.update({ bytes: p.bytes, layersDone: p.phase === 'scan' ? 0 : layers, layers }),
+          onProgress: (p) => progress.update({ bytes: p.bytes, layersDone: 0, layers, label: p.phase === 'scan' ? `reading ${layers} layers` : 'writing the merged layer' }),
         });
       } finally {
         progress.done();
       }
       try {
-        const written = await writeImage(result.image, flags.output, sinkOptions(flags));
+        const written = await writeWithProgress(result.image, flags.output, sinkOptions(flags));
         const summary = {
           input: image.reference,
           output: written.reference,

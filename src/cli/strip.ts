@@ -4,10 +4,9 @@ import { Command, Option } from 'commander';
 import { WhittleError } from '../errors.js';
 import { openImage } from '../image/reference.js';
 import { CATEGORIES, strip } from '../rewrite/strip/index.js';
-import { writeImage } from '../sinks/index.js';
 import { formatBytes } from './format.js';
 import type { CommandState } from './main.js';
-import { progressFor } from './progress.js';
+import { progressFor, writeWithProgress } from './progress.js';
 import { addImageSinkOptions, addImageSourceOptions, sinkOptions, sourceOptions, type ImageSinkFlags, type ImageSourceFlags } from './image-options.js';
 import { defaultCompression } from './squash.js';
 
@@ -65,13 +64,13 @@ export function registerStrip(program: Command, state: CommandState): void {
           squash: flags.squash === true,
           dryRun: flags.dryRun === true,
           compression: flags.compression === 'auto' ? defaultCompression(flags.output ?? '') : flags.compression,
-          onProgress: (p) => progress.update({ bytes: p.bytes, layersDone: 0, layers }),
+          onProgress: (p) => progress.update({ bytes: p.bytes, layersDone: 0, layers, label: p.phase === 'scan' ? `reading ${layers} layers` : p.phase === 'elf' ? 'reading programs and libraries' : 'writing' }),
         });
       } finally {
         progress.done();
       }
       try {
-        const written = result.image && flags.output ? await writeImage(result.image, flags.output, sinkOptions(flags)) : undefined;
+        const written = result.image && flags.output ? await writeWithProgress(result.image, flags.output, sinkOptions(flags)) : undefined;
         const { plan } = result;
         if (flags.json) {
           process.stdout.write(

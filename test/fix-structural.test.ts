@@ -70,6 +70,16 @@ const GOLDEN: { rule: string; name: string; before: string; after: string }[] = 
     before: 'FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN go mod download\nRUN CGO_ENABLED=0 go build -o /app .\n',
     after: 'FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum* ./\nRUN go mod download\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /app .\n',
   },
+  {
+    rule: 'build-tools-in-final-stage', name: 'Go: a builder stage and a distroless runtime with the static binary only',
+    before: 'FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /usr/local/bin/app ./cmd/app\nEXPOSE 8080\nENV PORT=8080\nCMD ["app"]\n',
+    after: 'FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /usr/local/bin/app ./cmd/app\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /usr/local/bin/app /usr/local/bin/app\nWORKDIR /src\nEXPOSE 8080\nENV PORT=8080\nCMD ["app"]\n',
+  },
+  {
+    rule: 'build-tools-in-final-stage', name: 'Go: a relative -o under WORKDIR, an ENTRYPOINT by absolute path, CRLF',
+    before: 'FROM golang:1.22-bookworm\r\nWORKDIR /app\r\nCOPY . .\r\nRUN CGO_ENABLED=0 go build -o server .\r\nENTRYPOINT ["/app/server"]\r\n',
+    after: 'FROM golang:1.22-bookworm AS build\r\nWORKDIR /app\r\nCOPY . .\r\nRUN CGO_ENABLED=0 go build -o server .\r\nFROM gcr.io/distroless/static-debian12:nonroot\r\nCOPY --from=build /app/server /app/server\r\nWORKDIR /app\r\nENTRYPOINT ["/app/server"]\r\n',
+  },
 ];
 
 const DECLINED: { rule: string; name: string; text: string }[] = [
@@ -82,6 +92,12 @@ const DECLINED: { rule: string; name: string; text: string }[] = [
   { rule: 'copy-before-dependency-install', name: 'an instruction between the COPY and the install', text: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nENV NODE_ENV=production\nRUN npm ci\n' },
   { rule: 'copy-before-dependency-install', name: 'sources copied somewhere the install does not run', text: 'FROM node:20-slim\nWORKDIR /app\nCOPY . /src\nRUN cd /src && npm ci\n' },
   { rule: 'copy-before-dependency-install', name: 'pip installing the project itself', text: 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install --no-cache-dir -r requirements.txt .\n' },
+  { rule: 'build-tools-in-final-stage', name: 'Go with cgo turned on', text: 'FROM golang:1.22\nRUN CGO_ENABLED=1 go build -o /app .\nCMD ["/app"]\n' },
+  { rule: 'build-tools-in-final-stage', name: 'Go with a RUN after the build (distroless has no shell)', text: 'FROM golang:1.22\nRUN go build -o /app .\nRUN /app --selftest\nCMD ["/app"]\n' },
+  { rule: 'build-tools-in-final-stage', name: 'Go whose command is not the built binary', text: 'FROM golang:1.22\nRUN go build -o /app .\nCMD ["go", "run", "."]\n' },
+  { rule: 'build-tools-in-final-stage', name: 'Go with a shell-form command', text: 'FROM golang:1.22\nRUN go build -o /app .\nCMD /app --port 80\n' },
+  { rule: 'build-tools-in-final-stage', name: 'Go with an ENV the runtime stage would lose', text: 'FROM golang:1.22\nENV APP_MODE=prod\nRUN go build -o /app .\nCMD ["/app"]\n' },
+  { rule: 'build-tools-in-final-stage', name: 'Go without -o', text: 'FROM golang:1.22\nWORKDIR /src\nRUN go build ./...\nCMD ["/src/app"]\n' },
   { rule: 'heavy-base-image', name: 'golang, whose smaller form changes the build', text: 'FROM golang:1.22\nRUN go build ./...\n' },
 ];
 
@@ -101,6 +117,14 @@ describe('structural fixes', () => {
 
   it.each(DECLINED)('$rule declines: $name', ({ rule, text }) => {
     expect(fix(text, rule)).toBe(text);
+  });
+
+  it('apply one at a time, the multi-stage split first, so later ones see the new stages', () => {
+    const before = 'FROM golang:1.22\nRUN go build -o /usr/local/bin/app .\nCMD ["app"]\n';
+    const r = fixText(before, { extraFixers: STRUCTURAL_FIXES });
+    expect(r.output).toBe('FROM golang:1.22 AS build\nRUN CGO_ENABLED=0 go build -o /usr/local/bin/app .\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /usr/local/bin/app /usr/local/bin/app\nCMD ["app"]\n');
+    expect(r.rejected).toBeNull();
+    expect(lintTextSync(r.output).diagnostics.some((d) => d.ruleId === 'root-user')).toBe(false);
   });
 
   it('are applied by whittle fix --unsafe only', () => {

@@ -125,8 +125,15 @@ export function fixText(text: string, options: FixOptions = {}): FixResult {
   let rejected: string | null = null;
   const baseCounts = countByRule(lintTextSync(text, options).diagnostics);
   for (; passes < MAX_PASSES; ) {
-    const diags = withFixes(current).filter(wanted);
+    let diags = withFixes(current).filter(wanted);
     if (diags.length === 0) break;
+    // A structural fix changes what every other finding was about (stages, the final image), so it
+    // is applied alone; the next pass lints the result afresh. Other fixes go together.
+    const order = Object.keys(extra); // extraFixers are applied in their declared order
+    const structural = diags
+      .filter((d) => reshapes.get(d) === 'any')
+      .sort((x, y) => (order.indexOf(x.ruleId) >>> 0) - (order.indexOf(y.ruleId) >>> 0))[0];
+    if (structural) diags = [structural];
     const { text: next, accepted } = applyEdits(current, diags.map((d) => d.fix ?? []));
     if (next === current) break;
     passes++;

@@ -3,13 +3,16 @@
 // still rejects a pass whose output does not parse or lints worse, and `--verify` builds both.
 import type { ExternalFixer } from '../fixers/index.js';
 import { fixCacheOrder } from './cache-order.js';
+import { fixGoMultiStage } from './multi-stage-go.js';
 import { fixNonRootUser } from './non-root-user.js';
 import { fixSlimBase } from './slim-base.js';
 
 const any = (f: (text: string, d: Parameters<ExternalFixer>[1]) => ReturnType<ExternalFixer>): ExternalFixer => Object.assign(f, { reshapes: 'any' as const });
 
+/** In the order they apply, one per pass: the multi-stage split first (it changes the final base), the user last. */
 export const STRUCTURAL_FIXES: Readonly<Record<string, ExternalFixer>> = {
-  'root-user': any(fixNonRootUser),
-  'heavy-base-image': fixSlimBase,
+  'build-tools-in-final-stage': any(fixGoMultiStage),
+  'heavy-base-image': any(fixSlimBase),
   'copy-before-dependency-install': any(fixCacheOrder),
+  'root-user': any(fixNonRootUser),
 };

@@ -146,14 +146,16 @@ async function copyLayer(source: TarSource, index: number, plan: SquashPlan, wri
 
 /**
  * scanAndSpool is the planning pass: every layer is read once (two at a time) and fully verified,
- * its entries listed, and the tars of the layers to merge spooled uncompressed into dir, so the
- * copying pass neither decompresses nor hashes them again.
+ * its entries listed, and the tars of the compressed layers to merge spooled uncompressed into dir,
+ * so the copying pass neither decompresses nor hashes them again (plain tars are read again).
  */
 async function scanAndSpool(layers: Layer[], from: number, dir: string, onBytes: (n: number) => void): Promise<{ entries: LayerEntry[][]; spools: Map<number, string> }> {
   const spools = new Map<number, string>();
   const entries = await mapLimit(layers, 2, async (layer, i) => {
     const what = `layer ${i + 1} of ${layers.length}`;
-    if (i < from) return (await scanLayer(layer, { what, onBytes })).entries;
+    // a plain tar is as cheap to read again as a spool would be: spool only compressed layers
+    const plain = (await layer.mediaType()).endsWith('.tar');
+    if (i < from || plain) return (await scanLayer(layer, { what, onBytes })).entries;
     const path = join(dir, `tar-${i}`);
     const spool = createWriteStream(path, { flags: 'wx', highWaterMark: 1 << 20 });
     const spoolFailed = new Promise<never>((_, reject) => spool.once('error', (err) => reject(wrap(`spooling ${what}`, err))));

@@ -80,6 +80,31 @@ const GOLDEN: { rule: string; name: string; before: string; after: string }[] = 
     before: 'FROM golang:1.22-bookworm\r\nWORKDIR /app\r\nCOPY . .\r\nRUN CGO_ENABLED=0 go build -o server .\r\nENTRYPOINT ["/app/server"]\r\n',
     after: 'FROM golang:1.22-bookworm AS build\r\nWORKDIR /app\r\nCOPY . .\r\nRUN CGO_ENABLED=0 go build -o server .\r\nFROM gcr.io/distroless/static-debian12:nonroot\r\nCOPY --from=build /app/server /app/server\r\nWORKDIR /app\r\nENTRYPOINT ["/app/server"]\r\n',
   },
+  {
+    rule: 'build-tools-in-final-stage', name: 'Node: install and build in the builder, prune devDependencies, ship the app directory on the same image',
+    before: 'FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\nENV PORT=3000\nEXPOSE 3000\nCMD ["node", "dist/server.js"]\n',
+    after: 'FROM node:20 AS build\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\nRUN npm prune --omit=dev\nFROM node:20\nWORKDIR /app\nCOPY --from=build /app /app\nENV PORT=3000\nEXPOSE 3000\nCMD ["node", "dist/server.js"]\n',
+  },
+  {
+    rule: 'build-tools-in-final-stage', name: 'Node: node-gyp toolchain left in the builder; ENV and ARG before the split replayed in order; production install needs no prune; CRLF',
+    before: 'FROM node:20-bookworm\r\nARG PORT=8080\r\nRUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*\r\nENV NODE_ENV=production PORT=$PORT\r\nWORKDIR /usr/src/app\r\nCOPY package.json package-lock.json ./\r\nRUN npm ci && npm cache clean --force\r\nCOPY . .\r\nUSER node\r\nCMD ["node", "index.js"]\r\n',
+    after: 'FROM node:20-bookworm AS build\r\nARG PORT=8080\r\nRUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*\r\nENV NODE_ENV=production PORT=$PORT\r\nWORKDIR /usr/src/app\r\nCOPY package.json package-lock.json ./\r\nRUN npm ci && npm cache clean --force\r\nCOPY . .\r\nFROM node:20-bookworm\r\nARG PORT=8080\r\nENV NODE_ENV=production PORT=$PORT\r\nWORKDIR /usr/src/app\r\nCOPY --from=build /usr/src/app /usr/src/app\r\nUSER node\r\nCMD ["node", "index.js"]\r\n',
+  },
+  {
+    rule: 'build-tools-in-final-stage', name: 'Node 14 prunes with --production; a named builder keeps its name',
+    before: 'FROM node:14 AS app\nWORKDIR /srv\nCOPY . .\nRUN npm install && npx tsc -p .\nCMD ["node", "out/main.js"]\n',
+    after: 'FROM node:14 AS app\nWORKDIR /srv\nCOPY . .\nRUN npm install && npx tsc -p .\nRUN npm prune --production\nFROM node:14\nWORKDIR /srv\nCOPY --from=app /srv /srv\nCMD ["node", "out/main.js"]\n',
+  },
+  {
+    rule: 'build-tools-in-final-stage', name: 'Python: a venv built with the compiler in the builder, the files and config replayed in the final stage',
+    before: 'FROM python:3.12-slim\nENV PYTHONUNBUFFERED=1\nRUN apt-get update && apt-get install -y --no-install-recommends build-essential libffi-dev && rm -rf /var/lib/apt/lists/*\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nEXPOSE 8000\nCMD ["gunicorn", "-b", "0.0.0.0:8000", "app:app"]\n',
+    after: 'FROM python:3.12-slim AS build\nRUN python3 -m venv /opt/venv\nENV PATH="/opt/venv/bin:$PATH"\nENV PYTHONUNBUFFERED=1\nRUN apt-get update && apt-get install -y --no-install-recommends build-essential libffi-dev && rm -rf /var/lib/apt/lists/*\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nFROM python:3.12-slim\nENV PYTHONUNBUFFERED=1\nWORKDIR /app\nCOPY requirements.txt .\nCOPY --from=build /opt/venv /opt/venv\nENV PATH="/opt/venv/bin:$PATH"\nCOPY . .\nEXPOSE 8000\nCMD ["gunicorn", "-b", "0.0.0.0:8000", "app:app"]\n',
+  },
+  {
+    rule: 'build-tools-in-final-stage', name: 'Python on Alpine: pip installs the project itself; a RUN after the split stays in the final stage',
+    before: 'FROM python:3.12-alpine\nWORKDIR /app\nCOPY . .\nRUN apk add --no-cache gcc musl-dev && pip install --no-cache-dir .\nRUN python -m compileall -q /app\nCMD ["myapp"]\n',
+    after: 'FROM python:3.12-alpine AS build\nRUN python3 -m venv /opt/venv\nENV PATH="/opt/venv/bin:$PATH"\nWORKDIR /app\nCOPY . .\nRUN apk add --no-cache gcc musl-dev && pip install --no-cache-dir .\nFROM python:3.12-alpine\nWORKDIR /app\nCOPY . .\nCOPY --from=build /opt/venv /opt/venv\nENV PATH="/opt/venv/bin:$PATH"\nRUN python -m compileall -q /app\nCMD ["myapp"]\n',
+  },
 ];
 
 const DECLINED: { rule: string; name: string; text: string }[] = [
@@ -98,6 +123,19 @@ const DECLINED: { rule: string; name: string; text: string }[] = [
   { rule: 'build-tools-in-final-stage', name: 'Go with a shell-form command', text: 'FROM golang:1.22\nRUN go build -o /app .\nCMD /app --port 80\n' },
   { rule: 'build-tools-in-final-stage', name: 'Go with an ENV the runtime stage would lose', text: 'FROM golang:1.22\nENV APP_MODE=prod\nRUN go build -o /app .\nCMD ["/app"]\n' },
   { rule: 'build-tools-in-final-stage', name: 'Go without -o', text: 'FROM golang:1.22\nWORKDIR /src\nRUN go build ./...\nCMD ["/src/app"]\n' },
+  { rule: 'build-tools-in-final-stage', name: 'Node: a global install (its files are outside the app directory)', text: 'FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm install -g pm2 && npm run build\nCMD ["pm2-runtime", "server.js"]\n' },
+  { rule: 'build-tools-in-final-stage', name: 'Node: a runtime library installed next to the compiler', text: 'FROM node:20\nRUN apt-get update && apt-get install -y g++ libvips-dev\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD ["node", "server.js"]\n' },
+  { rule: 'build-tools-in-final-stage', name: 'Node: no WORKDIR (the app would be the whole filesystem)', text: 'FROM node:20\nCOPY . .\nRUN npm ci && npm run build\nCMD ["node", "dist/index.js"]\n' },
+  { rule: 'build-tools-in-final-stage', name: 'Node: a file written outside the app directory', text: 'FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build && cp dist/cli.js /usr/local/bin/cli\nCMD ["cli"]\n' },
+  { rule: 'build-tools-in-final-stage', name: 'Node: USER before the build (the copied files would change owner)', text: 'FROM node:20\nWORKDIR /home/node/app\nUSER node\nCOPY . .\nRUN npm ci && npm run build\nCMD ["node", "dist/index.js"]\n' },
+  { rule: 'build-tools-in-final-stage', name: 'Node: yarn installs (its prune is not npm\'s)', text: 'FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci && yarn install && yarn build\nCMD ["node", "dist/index.js"]\n' },
+  { rule: 'build-tools-in-final-stage', name: 'Node: neither a build step nor build packages (--omit=dev is the fix)', text: 'FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD ["node", "index.js"]\n' },
+  { rule: 'build-tools-in-final-stage', name: 'Python: a -dev package whose library Python does not link (libpq would be missing)', text: 'FROM python:3.12-slim\nRUN apt-get update && apt-get install -y gcc libpq-dev\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD ["python", "app.py"]\n' },
+  { rule: 'build-tools-in-final-stage', name: 'Python: pip install --user', text: 'FROM python:3.12-slim\nRUN apt-get update && apt-get install -y gcc\nCOPY . /app\nRUN pip install --user -r /app/requirements.txt\nCMD ["python", "/app/app.py"]\n' },
+  { rule: 'build-tools-in-final-stage', name: 'Python: a RUN before the install that makes files the final stage would lack', text: 'FROM python:3.12-slim\nRUN apt-get update && apt-get install -y gcc && mkdir /data\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD ["python", "app.py"]\n' },
+  { rule: 'build-tools-in-final-stage', name: 'Python: a compiler used after the install', text: 'FROM python:3.12-slim\nRUN apt-get update && apt-get install -y gcc\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nRUN make assets\nCMD ["python", "app.py"]\n' },
+  { rule: 'build-tools-in-final-stage', name: 'Python: the image\'s own interpreter by absolute path (it would not see the venv)', text: 'FROM python:3.12-slim\nRUN apt-get update && apt-get install -y gcc\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD ["/usr/local/bin/python", "app.py"]\n' },
+  { rule: 'build-tools-in-final-stage', name: 'Python: a venv of its own', text: 'FROM python:3.12-slim\nRUN apt-get update && apt-get install -y gcc\nRUN python -m venv /venv\nWORKDIR /app\nCOPY . .\nRUN /venv/bin/pip install -r requirements.txt\nCMD ["/venv/bin/python", "app.py"]\n' },
   { rule: 'heavy-base-image', name: 'golang, whose smaller form changes the build', text: 'FROM golang:1.22\nRUN go build ./...\n' },
 ];
 

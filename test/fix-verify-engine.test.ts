@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerFix } from '../src/cli/fix.js';
 import { fixText } from '../src/fix/engine.js';
 import { verifyFixes, verifySteps } from '../src/fix/verify.js';
+import { STRUCTURAL_FIXES } from '../src/fix/structural/index.js';
 import { initShellParser } from '../src/shell/parser.js';
 import { engineAvailable, ensureMinbase } from './support/engine.js';
 
@@ -195,6 +196,108 @@ describe.skipIf(!available)('fix --verify with an engine', () => {
       expect(fixed.layers).toBe(orig.layers - 2);
       for (const id of [orig.id, ...report.steps.map((s) => s.image.id)]) expect(exists(id)).toBe(false);
     } finally {
+      await rm(ctx, { recursive: true, force: true });
+    }
+  }, 600_000);
+
+  it('--unsafe splits a one-stage Node build: devDependencies and make stay in the builder, the app still answers', async () => {
+    const ctx = await mkdtemp(path.join(tmpdir(), 'whittle-fixverify-split-'));
+    const nodeBase = `whittle-test/node-base:${randomBytes(4).toString('hex')}`;
+    try {
+      // A Node base image: the host's node and npm on the minbase (no registry reaches the build).
+      await mkdir(path.join(ctx, 'base'));
+      await cp(await realpath(process.execPath), path.join(ctx, 'base', 'node'));
+      const npmCli = await realpath(execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim());
+      await cp(path.resolve(path.dirname(npmCli), '..'), path.join(ctx, 'base', 'npm'), { recursive: true });
+      await writeFile(path.join(ctx, 'base', 'Dockerfile'), `FROM ${base}\nCOPY node /usr/local/bin/node\nCOPY npm /usr/local/lib/node_modules/npm\nRUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm\n`);
+      docker('build', '-q', '-t', nodeBase, path.join(ctx, 'base'));
+      // The app: a runtime dependency, and a devDependency (its bin builds dist/, 5 MB of payload
+      // that only the build needs) run by make from `npm run build`.
+      const app = path.join(ctx, 'app');
+      const pack = async (name: string, files: Record<string, string | Buffer>): Promise<void> => {
+        const dir = path.join(ctx, 'pkg', name, 'package');
+        await mkdir(dir, { recursive: true });
+        for (const [f, body] of Object.entries(files)) await writeFile(path.join(dir, f), body, { mode: 0o755 });
+        execFileSync('tar', ['czf', path.join(app, `${name}-1.0.0.tgz`), '-C', path.join(ctx, 'pkg', name), 'package']);
+      };
+      await mkdir(path.join(app, 'src'), { recursive: true });
+      await pack('greet', { 'package.json': '{"name":"greet","version":"1.0.0","main":"index.js"}\n', 'index.js': 'module.exports = (who) => `hello ${who}`;\n' });
+      await pack('buildtool', {
+        'package.json': '{"name":"buildtool","version":"1.0.0","bin":{"buildtool":"cli.js"}}\n',
+        'cli.js': "#!/usr/bin/env node\nconst fs = require('fs');\nfs.mkdirSync('dist', { recursive: true });\nfs.writeFileSync(process.argv[3], '// built\\n' + fs.readFileSync(process.argv[2], 'utf8'));\n",
+        'payload.bin': randomBytes(5_000_000),
+      });
+      await writeFile(
+        path.join(app, 'package.json'),
+        JSON.stringify({ name: 'app', version: '1.0.0', private: true, scripts: { build: 'make' }, dependencies: { greet: 'file:greet-1.0.0.tgz' }, devDependencies: { buildtool: 'file:buildtool-1.0.0.tgz' } }) + '\n',
+      );
+      await writeFile(path.join(app, 'Makefile'), 'dist/server.js: src/server.js\n\tbuildtool src/server.js dist/server.js\n');
+      await writeFile(
+        path.join(app, 'src', 'server.js'),
+        "const http = require('http');\nconst greet = require('greet');\n" +
+          "let dev = 'no';\ntry { require.resolve('buildtool/package.json'); dev = 'yes'; } catch {}\n" +
+          "http.createServer((req, res) => res.end(`${greet(process.env.WHO)}, devDependencies: ${dev}\\n`)).listen(3000, '127.0.0.1');\n",
+      );
+      const original = [
+        `FROM ${nodeBase}`,
+        'RUN apt-get update && apt-get install -y --no-install-recommends make && rm -rf /var/lib/apt/lists/*',
+        'WORKDIR /app',
+        'COPY package.json greet-1.0.0.tgz buildtool-1.0.0.tgz ./',
+        'RUN npm install --offline --no-audit --no-fund',
+        'COPY . .',
+        'RUN npm run build',
+        'ENV WHO=world',
+        'EXPOSE 3000',
+        'CMD ["node", "dist/server.js"]',
+        '',
+      ].join('\n');
+      const options = { extraFixers: STRUCTURAL_FIXES };
+      const result = fixText(original, options);
+      expect(result.rejected).toBeNull();
+      expect(result.applied.map((a) => a.ruleId)).toContain('build-tools-in-final-stage');
+      expect(result.output).toContain('RUN npm prune --omit=dev\n');
+      expect(result.output).toContain('COPY --from=build /app /app\n');
+      const ask = async (id: string): Promise<string> => {
+        const cid = docker('run', '-d', '--network', 'none', id).trim();
+        try {
+          for (let i = 0; i < 150; i++) {
+            try {
+              const answer = docker('exec', cid, 'node', '-e', "require('http').get('http://127.0.0.1:3000/', (r) => r.pipe(process.stdout)).on('error', () => process.exit(1))").trim();
+              const tools = docker('exec', cid, 'sh', '-c', 'command -v make || echo no make').trim();
+              return `${answer}; ${tools}`;
+            } catch {
+              await new Promise((r) => setTimeout(r, 200));
+            }
+          }
+          return 'no answer';
+        } finally {
+          docker('rm', '-f', cid);
+        }
+      };
+      const answers: string[] = [];
+      const report = await verifyFixes({ context: app, original, steps: verifySteps(result, options), probe: async (id) => {
+        const a = await ask(id);
+        answers.push(a);
+        return a.replace(/; .*$/, '').replace(/devDependencies: \w+/, 'devDependencies: ?');
+      } });
+      expect(report.reason).toBeNull();
+      expect(report.status).toBe('ok');
+      // Same answer from the app; the original shipped make and the devDependency, the fixed image neither.
+      expect(answers[0]).toBe('hello world, devDependencies: yes; /usr/bin/make');
+      expect(answers[answers.length - 1]).toBe('hello world, devDependencies: no; no make');
+      expect(report.configDiffs).toEqual([]);
+      const orig = report.original!;
+      const fixed = report.steps[report.steps.length - 1]!.image;
+      const saved = Object.fromEntries(report.steps.map((s) => [s.rule, s.saved]));
+      console.log(`fix --verify --unsafe (one-stage node build) saved: ${JSON.stringify(saved)}; ${orig.size} → ${fixed.size} bytes`);
+      expect(saved['build-tools-in-final-stage']).toBeGreaterThan(5_000_000);
+      for (const id of [orig.id, ...report.steps.map((s) => s.image.id)]) expect(exists(id)).toBe(false);
+    } finally {
+      try {
+        docker('rmi', '-f', nodeBase);
+      } catch {
+        // never built
+      }
       await rm(ctx, { recursive: true, force: true });
     }
   }, 600_000);

@@ -19,8 +19,11 @@ import { engineAvailable, ensureMinbase } from './support/engine.js';
 const available = await engineAvailable();
 if (!available) console.warn('fix --verify engine tests skipped: no Docker engine is reachable');
 
-function docker(...args: string[]): string {
-  return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+function docker(...args: [string, ...(string | { input: string })[]]): string {
+  const last = args[args.length - 1];
+  const input = typeof last === 'object' ? last.input : undefined;
+  const argv = args.filter((a): a is string => typeof a === 'string');
+  return execFileSync('docker', argv, { encoding: 'utf8', input, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
 }
 
 function exists(id: string): boolean {
@@ -301,4 +304,72 @@ describe.skipIf(!available)('fix --verify with an engine', () => {
       await rm(ctx, { recursive: true, force: true });
     }
   }, 600_000);
+
+  it('--unsafe splits a one-stage Python build: the C extension is compiled in the builder, the venv ships without gcc', async () => {
+    const ctx = await mkdtemp(path.join(tmpdir(), 'whittle-fixverify-py-'));
+    const pyBase = `whittle-test/python-base:${randomBytes(4).toString('hex')}`;
+    try {
+      // A Python base like the official image: python3 with venv and pip, pip allowed outside a venv.
+      docker('build', '-q', '-t', pyBase, '-f', '-', ctx, {
+        input: `FROM ${base}\nRUN apt-get update && apt-get install -y --no-install-recommends python3 python3-venv python3-pip python3-setuptools && rm -rf /var/lib/apt/lists/* /usr/lib/python3*/EXTERNALLY-MANAGED\n`,
+      });
+      const app = path.join(ctx, 'app');
+      await mkdir(path.join(app, 'ext'), { recursive: true });
+      await writeFile(
+        path.join(app, 'ext', 'setup.py'),
+        "from setuptools import setup, Extension\nsetup(name='fastgreet', version='1.0', ext_modules=[Extension('fastgreet', ['fastgreet.c'])])\n",
+      );
+      await writeFile(
+        path.join(app, 'ext', 'fastgreet.c'),
+        '#include <Python.h>\n' +
+          'static PyObject *greet(PyObject *self, PyObject *args) { const char *who; if (!PyArg_ParseTuple(args, "s", &who)) return NULL; return PyUnicode_FromFormat("hello %s from C", who); }\n' +
+          'static PyMethodDef methods[] = {{"greet", greet, METH_VARARGS, NULL}, {NULL, NULL, 0, NULL}};\n' +
+          'static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "fastgreet", NULL, -1, methods};\n' +
+          'PyMODINIT_FUNC PyInit_fastgreet(void) { return PyModule_Create(&module); }\n',
+      );
+      await writeFile(path.join(app, 'app.py'), "import os, shutil, fastgreet\nprint(f\"{fastgreet.greet(os.environ['WHO'])}; gcc: {shutil.which('gcc') or 'none'}\")\n");
+      const original = [
+        `FROM ${pyBase}`,
+        'ENV WHO=world',
+        'RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev python3-dev && rm -rf /var/lib/apt/lists/*',
+        'WORKDIR /app',
+        'COPY ext ./ext',
+        'RUN pip install --no-cache-dir --no-index --no-build-isolation ./ext',
+        'COPY app.py .',
+        'CMD ["python3", "app.py"]',
+        '',
+      ].join('\n');
+      const options = { extraFixers: STRUCTURAL_FIXES };
+      const result = fixText(original, options);
+      expect(result.rejected).toBeNull();
+      expect(result.applied.map((a) => a.ruleId)).toContain('build-tools-in-final-stage');
+      expect(result.output).toContain('COPY --from=build /opt/venv /opt/venv\n');
+      const answers: string[] = [];
+      const report = await verifyFixes({ context: app, original, steps: verifySteps(result, options), probe: async (id) => {
+        const out = docker('run', '--rm', '--network', 'none', id).trim();
+        answers.push(out);
+        return out.replace(/; gcc: .*$/, '');
+      } });
+      expect(report.reason).toBeNull();
+      expect(report.status).toBe('ok');
+      expect(answers[0]).toBe('hello world from C; gcc: /usr/bin/gcc');
+      expect(answers[answers.length - 1]).toBe('hello world from C; gcc: none');
+      // PATH gains the venv; nothing else of the runtime config changes.
+      expect(report.configDiffs).toEqual([]);
+      const orig = report.original!;
+      const fixed = report.steps[report.steps.length - 1]!.image;
+      expect(fixed.config.env.find((e) => e.startsWith('PATH='))).toMatch(/^PATH=\/opt\/venv\/bin:/);
+      const saved = Object.fromEntries(report.steps.map((s) => [s.rule, s.saved]));
+      console.log(`fix --verify --unsafe (one-stage python build) saved: ${JSON.stringify(saved)}; ${orig.size} → ${fixed.size} bytes`);
+      expect(saved['build-tools-in-final-stage']).toBeGreaterThan(20_000_000);
+      for (const id of [orig.id, ...report.steps.map((s) => s.image.id)]) expect(exists(id)).toBe(false);
+    } finally {
+      try {
+        docker('rmi', '-f', pyBase);
+      } catch {
+        // never built
+      }
+      await rm(ctx, { recursive: true, force: true });
+    }
+  }, 900_000);
 });

@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerFix } from '../src/cli/fix.js';
 import { fixText } from '../src/fix/engine.js';
-import { compareConfig, effectiveCommand, formatReport, verifyFixes, verifySteps, type RuntimeConfig } from '../src/fix/verify.js';
+import { compareConfig, effectiveCommand, formatReport, pathPrepended, verifyFixes, verifySteps, type RuntimeConfig } from '../src/fix/verify.js';
 import { initShellParser } from '../src/shell/parser.js';
 
 beforeAll(async () => {
@@ -41,6 +41,25 @@ describe('compareConfig', () => {
     const d = compareConfig(base, { ...base, ...change });
     expect(d).toHaveLength(1);
     expect(d[0]!.startsWith(`${field}: `)).toBe(true);
+  });
+});
+
+describe('pathPrepended', () => {
+  const env = (path: string) => ({ ...base, env: [`PATH=${path}`, 'A=1'] });
+  it('accepts directories put in front of PATH as the only change, and says which', () => {
+    expect(pathPrepended(env('/usr/bin:/bin'), env('/opt/venv/bin:/usr/bin:/bin'))).toBe('/opt/venv/bin');
+    expect(compareConfig(env('/usr/bin:/bin'), env('/opt/venv/bin:/usr/bin:/bin'))).toEqual([]);
+  });
+  it.each([
+    ['a directory dropped', '/usr/bin'],
+    ['a directory appended', '/usr/bin:/bin:/opt/bin'],
+    ['a relative directory in front', 'bin:/usr/bin:/bin'],
+  ])('reports %s', (_, path) => {
+    expect(pathPrepended(env('/usr/bin:/bin'), env(path))).toBeNull();
+    expect(compareConfig(env('/usr/bin:/bin'), env(path))).toHaveLength(1);
+  });
+  it('reports another variable changing with it', () => {
+    expect(compareConfig(env('/usr/bin'), { ...base, env: ['PATH=/x:/usr/bin', 'A=2'] })).toHaveLength(1);
   });
 });
 

@@ -149,6 +149,22 @@ export function effectiveCommand(c: RuntimeConfig): string[] {
   return [...plain(c.entrypoint), ...plain(c.cmd)];
 }
 
+/**
+ * pathPrepended returns the directories b's PATH puts in front of a's when that is the only
+ * difference of their environments (a fix that moves packages into a virtual environment does this
+ * on purpose: every command a's PATH found, b's finds too, unless the new directory has one of that
+ * name, which the probe and the build check); null otherwise.
+ */
+export function pathPrepended(a: RuntimeConfig, b: RuntimeConfig): string | null {
+  const path = (env: string[]) => env.find((e) => e.startsWith('PATH='))?.slice(5);
+  const rest = (env: string[]) => JSON.stringify(env.filter((e) => !e.startsWith('PATH=')));
+  const pa = path(a.env);
+  const pb = path(b.env);
+  if (pa === undefined || pb === undefined || rest(a.env) !== rest(b.env) || !pb.endsWith(`:${pa}`)) return null;
+  const added = pb.slice(0, -pa.length - 1);
+  return added.split(':').every((d) => d.startsWith('/')) ? added : null;
+}
+
 /** compareConfig lists the runtime differences between two images' configs ('' fields are equal). */
 export function compareConfig(a: RuntimeConfig, b: RuntimeConfig): string[] {
   const out: string[] = [];
@@ -157,7 +173,7 @@ export function compareConfig(a: RuntimeConfig, b: RuntimeConfig): string[] {
   if (JSON.stringify(ea) !== JSON.stringify(eb)) out.push(`ENTRYPOINT/CMD: ${JSON.stringify(ea)} → ${JSON.stringify(eb)}`);
   if (a.user !== b.user) out.push(`USER: ${JSON.stringify(a.user)} → ${JSON.stringify(b.user)}`);
   if (a.workdir !== b.workdir) out.push(`WORKDIR: ${JSON.stringify(a.workdir)} → ${JSON.stringify(b.workdir)}`);
-  if (JSON.stringify(a.env) !== JSON.stringify(b.env)) out.push(`ENV: ${JSON.stringify(a.env)} → ${JSON.stringify(b.env)}`);
+  if (JSON.stringify(a.env) !== JSON.stringify(b.env) && pathPrepended(a, b) === null) out.push(`ENV: ${JSON.stringify(a.env)} → ${JSON.stringify(b.env)}`);
   if (JSON.stringify(a.expose) !== JSON.stringify(b.expose)) out.push(`EXPOSE: ${JSON.stringify(a.expose)} → ${JSON.stringify(b.expose)}`);
   return out;
 }
@@ -306,7 +322,9 @@ export function formatReport(r: VerifyReport): string[] {
     const pct = r.original.size > 0 ? ((100 * saved) / r.original.size).toFixed(1) : '0.0';
     out.push(`verify: fixed: ${formatBytes(last.size)}, ${last.layers} layers; saved ${formatBytes(saved)} (${saved} bytes, ${pct}%), ${r.original.layers - last.layers} fewer layers`);
   }
-  if (r.status === 'ok') out.push('verify: ok: ENTRYPOINT, CMD, USER, WORKDIR, ENV and EXPOSE are the same');
+  const prepended = r.original && last ? pathPrepended(r.original.config, last.config) : null;
+  if (prepended !== null) out.push(`verify: note: PATH now starts with ${prepended}`);
+  if (r.status === 'ok') out.push(`verify: ok: ENTRYPOINT, CMD, USER, WORKDIR, ${prepended === null ? 'ENV' : 'ENV (but PATH)'} and EXPOSE are the same`);
   else out.push(`verify: failed: ${r.reason ?? 'unknown'}`);
   return out;
 }

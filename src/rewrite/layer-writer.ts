@@ -1,9 +1,14 @@
-// LayerWriter streams a new layer tar into a blob file: tar bytes are hashed for the diff_id,
-// compressed (gzip with fixed settings, or not at all) and hashed again for the blob digest on their
-// way to disk (gzip on every core: parallel-gzip.ts). Writes honour backpressure, so memory stays bounded whatever the layer's size.
+// LayerWriter writes a new layer tar into a blob file. Headers and content are copied into 4 MiB
+// buffers synchronously (a squash writes tens of thousands of small entries: a stream write, a
+// promise and a hash call per entry cost more than the bytes), each full buffer is hashed for the
+// diff_id and handed to the sink: the file itself, or gzip on every core (parallel-gzip.ts) hashed
+// again for the blob digest. At most a few buffers are in flight; callers await ready() between
+// input chunks, so memory stays bounded whatever the layer's size.
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { PassThrough, Transform, type TransformCallback } from 'node:stream';
+import { open, type FileHandle } from 'node:fs/promises';
+import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { constants as zlib } from 'node:zlib';
 import { ParallelGzip } from './parallel-gzip.js';
@@ -23,6 +28,82 @@ export interface WrittenLayer {
   mediaType: string;
 }
 
+export interface LayerWriterOptions {
+  compression: LayerCompression;
+  /** gzip level, 1–9 (default 6, as Docker and containerd use). */
+  level?: number;
+}
+
+const BUFFER = 4 << 20;
+const IN_FLIGHT = 3;
+const ZEROS = new Uint8Array(512);
+
+/** A place full buffers go, in order; a buffer is not touched again once given. */
+interface Sink {
+  put(chunk: Buffer): void;
+  /** null when the sink takes more now, else a promise that settles when it does (or rejects). */
+  ready(): Promise<void> | null;
+  close(): Promise<{ digest: Digest; size: number } | null>;
+  abort(): void;
+}
+
+/** FileSink appends buffers to the file, one write at a time. */
+class FileSink implements Sink {
+  private readonly handle: Promise<FileHandle>;
+  private chain: Promise<void>;
+  private inFlight = 0;
+  private failed: unknown = null;
+  private waiters: (() => void)[] = [];
+
+  constructor(file: string) {
+    this.handle = open(file, 'wx');
+    this.chain = this.handle.then(() => undefined);
+    this.chain.catch((err) => this.fail(err));
+  }
+
+  private fail(err: unknown): void {
+    if (this.failed === null) this.failed = err ?? new Error('write failed');
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  put(chunk: Buffer): void {
+    if (this.failed) throw this.failed;
+    this.inFlight++;
+    this.chain = this.chain.then(async () => {
+      if (this.failed) return;
+      const fh = await this.handle;
+      for (let off = 0; off < chunk.length; ) off += (await fh.write(chunk, off, chunk.length - off, null)).bytesWritten;
+      this.inFlight--;
+      this.waiters.shift()?.();
+    });
+    this.chain.catch((err) => this.fail(err));
+  }
+
+  ready(): Promise<void> | null {
+    if (this.failed) return Promise.reject(this.failed);
+    if (this.inFlight < IN_FLIGHT) return null;
+    return new Promise<void>((resolve) => this.waiters.push(resolve)).then(() => {
+      if (this.failed) throw this.failed;
+    });
+  }
+
+  async close(): Promise<null> {
+    await this.chain.catch(() => undefined);
+    const fh = await this.handle.catch(() => null);
+    if (this.failed) {
+      await fh?.close().catch(() => undefined);
+      throw this.failed;
+    }
+    await fh!.close();
+    return null;
+  }
+
+  abort(): void {
+    this.fail(new WhittleError('io', 'aborted'));
+    void this.handle.then((fh) => fh.close()).catch(() => undefined);
+  }
+}
+
 class Hasher extends Transform {
   private readonly hash = createHash('sha256');
   bytes = 0;
@@ -39,97 +120,133 @@ class Hasher extends Transform {
   }
 }
 
-export interface LayerWriterOptions {
-  compression: LayerCompression;
-  /** gzip level, 1–9 (default 6, as Docker and containerd use). */
-  level?: number;
-}
-
-export class LayerWriter {
-  private readonly tar = new PassThrough({ highWaterMark: 1 << 20 });
-  private readonly diff = new Hasher();
+/** GzipSink compresses on every core and hashes the compressed bytes on their way to the file. */
+class GzipSink implements Sink {
+  private readonly gzip: ParallelGzip;
   private readonly blob = new Hasher();
   private readonly done: Promise<void>;
   private failed: unknown = null;
+
+  constructor(file: string, level: number) {
+    this.gzip = new ParallelGzip(level);
+    this.done = pipeline(this.gzip, this.blob, createWriteStream(file, { flags: 'wx', highWaterMark: 4 << 20 }));
+    this.done.catch((err) => {
+      this.failed = err ?? new Error('write failed');
+    });
+  }
+
+  put(chunk: Buffer): void {
+    if (this.failed) throw this.failed;
+    this.gzip.write(chunk);
+  }
+
+  ready(): Promise<void> | null {
+    if (this.failed) return Promise.reject(this.failed);
+    if (!this.gzip.writableNeedDrain) return null;
+    return Promise.race([once(this.gzip, 'drain').then(() => undefined), this.done.then(() => undefined)]).then(() => {
+      if (this.failed) throw this.failed;
+    });
+  }
+
+  async close(): Promise<{ digest: Digest; size: number }> {
+    this.gzip.end();
+    await this.done;
+    return { digest: this.blob.digest(), size: this.blob.bytes };
+  }
+
+  abort(): void {
+    this.gzip.destroy();
+  }
+}
+
+export class LayerWriter {
+  private buf = Buffer.allocUnsafe(BUFFER);
+  private fill = 0;
+  private readonly diff = createHash('sha256');
+  private diffBytes = 0;
+  private readonly sink: Sink;
   private remaining = 0;
+  private padTo = 0;
   entries = 0;
 
   constructor(
     readonly file: string,
     private readonly opts: LayerWriterOptions,
   ) {
-    const out = createWriteStream(file, { flags: 'wx', highWaterMark: 4 << 20 });
-    this.done =
-      opts.compression === 'gzip'
-        ? pipeline(this.tar, this.diff, new ParallelGzip(opts.level ?? zlib.Z_DEFAULT_COMPRESSION), this.blob, out)
-        : pipeline(this.tar, this.diff, out); // an uncompressed blob is the tar: one digest
-    this.done.catch((err) => {
-      this.failed = err;
-    });
+    this.sink = opts.compression === 'gzip' ? new GzipSink(file, opts.level ?? zlib.Z_DEFAULT_COMPRESSION) : new FileSink(file);
   }
 
-  private async push(chunk: Buffer | Uint8Array): Promise<void> {
-    if (this.failed) throw wrap(`writing ${this.file}`, this.failed);
-    if (!this.tar.write(chunk)) {
-      await new Promise<void>((resolve, reject) => {
-        const onDrain = () => {
-          this.tar.off('error', onError);
-          resolve();
-        };
-        const onError = (err: unknown) => {
-          this.tar.off('drain', onDrain);
-          reject(wrap(`writing ${this.file}`, err));
-        };
-        this.tar.once('drain', onDrain);
-        this.tar.once('error', onError);
-        this.done.catch(onError);
-      });
+  private flush(): void {
+    if (this.fill === 0) return;
+    const out = this.buf.subarray(0, this.fill);
+    this.diff.update(out);
+    this.diffBytes += out.length;
+    try {
+      this.sink.put(out);
+    } catch (err) {
+      throw wrap(`writing ${this.file}`, err);
+    }
+    this.buf = Buffer.allocUnsafe(BUFFER);
+    this.fill = 0;
+  }
+
+  private append(bytes: Uint8Array): void {
+    for (let off = 0; off < bytes.length; ) {
+      const take = Math.min(BUFFER - this.fill, bytes.length - off);
+      this.buf.set(take === bytes.length ? bytes : bytes.subarray(off, off + take), this.fill);
+      this.fill += take;
+      off += take;
+      if (this.fill === BUFFER) this.flush();
     }
   }
 
   /** header starts an entry; a regular file's content follows through data() and must total h.size bytes. */
-  async header(h: OutHeader): Promise<void> {
+  header(h: OutHeader): void {
     if (this.remaining !== 0) throw new WhittleError('io', `${this.file}: previous entry is ${this.remaining} bytes short`);
     this.entries++;
     this.remaining = h.type === 'file' ? h.size : 0;
-    await this.push(encodeHeader(h));
-    if (this.remaining === 0) return;
-    this.padTo = padding(h.size);
+    this.append(encodeHeader(h));
+    this.padTo = this.remaining === 0 ? 0 : padding(h.size);
   }
 
-  private padTo = 0;
-
-  async data(chunk: Uint8Array): Promise<void> {
+  data(chunk: Uint8Array): void {
     if (chunk.length > this.remaining) throw new WhittleError('io', `${this.file}: entry content is longer than its header says`);
     this.remaining -= chunk.length;
-    await this.push(chunk);
+    this.append(chunk);
     if (this.remaining === 0 && this.padTo > 0) {
-      const pad = this.padTo;
+      this.append(ZEROS.subarray(0, this.padTo));
       this.padTo = 0;
-      await this.push(Buffer.alloc(pad));
     }
+  }
+
+  /** ready is null when the writer takes more input now, else a promise to await first (it rejects if writing failed). */
+  ready(): Promise<void> | null {
+    const r = this.sink.ready();
+    return r && r.catch((err) => {
+      throw wrap(`writing ${this.file}`, err);
+    });
   }
 
   /** finish closes the tar and waits for the blob to reach the disk. */
   async finish(): Promise<WrittenLayer> {
     if (this.remaining !== 0) throw new WhittleError('io', `${this.file}: last entry is ${this.remaining} bytes short`);
-    await this.push(END_OF_ARCHIVE);
-    this.tar.end();
-    await this.done.catch((err) => {
+    this.append(END_OF_ARCHIVE);
+    this.flush();
+    const blob = await this.sink.close().catch((err) => {
       throw wrap(`writing ${this.file}`, err);
     });
-    const diffId = this.diff.digest();
+    const diffId: Digest = `sha256:${this.diff.digest('hex')}`;
     return {
       file: this.file,
-      ...(this.opts.compression === 'gzip' ? { digest: this.blob.digest(), size: this.blob.bytes } : { digest: diffId, size: this.diff.bytes }),
+      ...(blob ? { digest: blob.digest, size: blob.size } : { digest: diffId, size: this.diffBytes }),
       diffId,
-      uncompressedSize: this.diff.bytes,
+      uncompressedSize: this.diffBytes,
       mediaType: this.opts.compression === 'gzip' ? MediaType.ociLayerGzip : MediaType.ociLayer,
     };
   }
 
   /** abort stops writing; the caller removes the file. */
   abort(): void {
-    this.tar.destroy();
+    this.sink.abort();
   }
 }

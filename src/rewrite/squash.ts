@@ -74,8 +74,6 @@ function outHeader(h: TarHeader, path: string, type: OutType, linkname?: string)
   return out;
 }
 
-type Event = { kind: 'entry'; header: TarHeader } | { kind: 'data'; chunk: Uint8Array } | { kind: 'end' };
-
 /** TarSource is one layer's uncompressed tar: a verified read of the layer, or its spool from the planning pass. */
 interface TarSource {
   tar: Readable;
@@ -97,43 +95,41 @@ async function copyLayer(source: TarSource, index: number, plan: SquashPlan, wri
   const emit = plan.emit.get(index);
   const materialize = plan.materialize.get(index);
   const relink = plan.relink.get(index);
-  const events: Event[] = [];
-  const parser = new TarParser({
-    entry: (header) => events.push({ kind: 'entry', header }),
-    data: (chunk) => events.push({ kind: 'data', chunk }),
-    entryEnd: () => events.push({ kind: 'end' }),
-  });
   let ordinal = -1;
   let copying = false;
+  // The handlers write straight into the writer's buffers; the loop waits for it between chunks.
+  const parser = new TarParser({
+    entry: (header) => {
+      const entry = toEntry(header);
+      copying = false;
+      if (!entry || (entry.path === '' && entry.whiteout !== 'opaque')) return;
+      ordinal++;
+      const type = OUT_TYPES[header.kind];
+      const target = materialize?.get(ordinal);
+      if (target !== undefined) {
+        writer.header(outHeader(header, target, 'file'));
+        copying = true;
+      } else if (emit?.has(ordinal) && type) {
+        const linkname = type === 'hardlink' ? relink?.get(ordinal) ?? entry.linkTarget : type === 'symlink' ? header.linkname : undefined;
+        writer.header(outHeader(header, entry.path, type, linkname));
+        copying = type === 'file';
+      }
+    },
+    data: (chunk) => {
+      if (copying) writer.data(chunk);
+    },
+    entryEnd: () => {
+      copying = false;
+    },
+  });
   const read = source;
   try {
     for await (const chunk of read.tar) {
       onBytes((chunk as Buffer).length);
       if (parser.done) continue;
       parser.write(chunk as Buffer);
-      for (const ev of events) {
-        if (ev.kind === 'entry') {
-          const entry = toEntry(ev.header);
-          copying = false;
-          if (!entry || (entry.path === '' && entry.whiteout !== 'opaque')) continue;
-          ordinal++;
-          const type = OUT_TYPES[ev.header.kind];
-          const target = materialize?.get(ordinal);
-          if (target !== undefined) {
-            await writer.header(outHeader(ev.header, target, 'file'));
-            copying = true;
-          } else if (emit?.has(ordinal) && type) {
-            const linkname = type === 'hardlink' ? relink?.get(ordinal) ?? entry.linkTarget : type === 'symlink' ? ev.header.linkname : undefined;
-            await writer.header(outHeader(ev.header, entry.path, type, linkname));
-            copying = type === 'file';
-          }
-        } else if (ev.kind === 'data') {
-          if (copying) await writer.data(ev.chunk);
-        } else {
-          copying = false;
-        }
-      }
-      events.length = 0;
+      const ready = writer.ready();
+      if (ready) await ready;
     }
     parser.end();
   } catch (err) {
@@ -201,7 +197,11 @@ export async function squash(image: Image, opts: SquashOptions = {}): Promise<Sq
     const writer = new LayerWriter(join(dir, 'layer'), { compression: opts.compression ?? 'gzip', ...(opts.level !== undefined ? { level: opts.level } : {}) });
     let written = 0;
     try {
-      for (const w of plan.whiteouts) await writer.header(whiteoutHeader(w.path, w.opaque));
+      for (const w of plan.whiteouts) {
+        writer.header(whiteoutHeader(w.path, w.opaque));
+        const ready = writer.ready();
+        if (ready) await ready;
+      }
       for (const index of plan.read) {
         await copyLayer(await openTar(layers[index]!, spools.get(index)), index, plan, writer, (n) => {
           written += n;

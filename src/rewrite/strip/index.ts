@@ -126,7 +126,7 @@ export async function strip(image: Image, opts: StripRunOptions = {}): Promise<S
     const writer = new LayerWriter(join(dir, 'whiteouts'), { compression: opts.compression ?? 'gzip' });
     let layer: WrittenLayer;
     try {
-      for (const path of plan.whiteouts) await writer.header(whiteoutHeader(path, false));
+      for (const path of plan.whiteouts) writer.header(whiteoutHeader(path, false));
       layer = await writer.finish();
     } catch (err) {
       writer.abort();

@@ -1,7 +1,8 @@
 // Progress for long reads and pushes: a single updating line on a TTY's stderr, nothing in pipes or CI.
 import { formatBytes } from './format.js';
 import type { Image } from '../image/image.js';
-import { writeImage, type WriteOptions, type WriteResult } from '../sinks/index.js';
+import { stat } from 'node:fs/promises';
+import { localTargetOf, writeImage, type LocalTarget, type WriteOptions, type WriteResult } from '../sinks/index.js';
 
 export interface Progress {
   /** label replaces the default `reading layers k/n` text. */
@@ -51,4 +52,11 @@ export async function writeWithProgress(image: Image, reference: string, opts: W
   } finally {
     progress.done();
   }
+}
+
+/** usableLocalTarget is the local output's directory when it exists (a rewritten layer can be written there and moved into place). */
+export async function usableLocalTarget(reference: string): Promise<LocalTarget | null> {
+  const local = localTargetOf(reference);
+  if (!local) return null;
+  return (await stat(local.dir).then((s) => s.isDirectory(), () => false)) ? local : null;
 }

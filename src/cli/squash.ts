@@ -9,7 +9,7 @@ import type { LayerCompression } from '../rewrite/layer-writer.js';
 import type { Image } from '../image/image.js';
 import { formatBytes } from './format.js';
 import type { CommandState } from './main.js';
-import { progressFor, writeWithProgress } from './progress.js';
+import { progressFor, usableLocalTarget, writeWithProgress } from './progress.js';
 import { addImageSinkOptions, addImageSourceOptions, sinkOptions, sourceOptions, type ImageSinkFlags, type ImageSourceFlags } from './image-options.js';
 
 interface SquashFlags extends ImageSourceFlags, ImageSinkFlags {
@@ -77,10 +77,13 @@ export function registerSquash(program: Command, state: CommandState): void {
       const { from, base } = await squashStart(image, flags);
       const layers = (await image.layers()).length;
       const progress = progressFor();
+      // the merged layer is written next to a local output, so the sink moves it into place
+      const local = await usableLocalTarget(flags.output);
       let result;
       try {
         result = await squash(image, {
           from,
+          ...(local ? { layerDir: local.dir, reserve: local.reserve } : {}),
           compression: flags.compression === 'auto' ? defaultCompression(flags.output) : flags.compression,
           onProgress: (p) => progress.update({ bytes: p.bytes, layersDone: 0, layers, label: p.phase === 'scan' ? `reading ${layers} layers` : 'writing the merged layer' }),
         });
@@ -88,7 +91,7 @@ export function registerSquash(program: Command, state: CommandState): void {
         progress.done();
       }
       try {
-        const written = await writeWithProgress(result.image, flags.output, sinkOptions(flags));
+        const written = await writeWithProgress(result.image, flags.output, { ...sinkOptions(flags), moveLayerFiles: true });
         const summary = {
           input: image.reference,
           output: written.reference,

@@ -28,6 +28,12 @@ export interface LayerRead {
   stats: Promise<LayerStats>;
 }
 
+/** LocalBlob is a blob whittle wrote itself, verified as it was written: the file and where in it the blob starts. */
+export interface LocalBlob {
+  path: string;
+  offset: number;
+}
+
 /** Layer is one filesystem change set of an image. */
 export interface Layer {
   /** digest of the stored blob; for legacy docker-archive layers it may need one read to compute. */
@@ -42,6 +48,9 @@ export interface Layer {
   compressed(): Promise<Readable>;
   /** read streams the uncompressed tar once, verifying the blob digest and the diffId as it goes. */
   read(): Promise<LayerRead>;
+  /** set on a layer whittle has just written (squash, strip): a sink told it may (WriteOptions.moveLayerFiles)
+   *  moves this file into place instead of copying it. */
+  readonly localFile?: LocalBlob;
 }
 
 /** Image is a single-platform image: a manifest, a config and layers listed base first. */

@@ -21,6 +21,8 @@ export type LayerCompression = 'gzip' | 'none';
 
 export interface WrittenLayer {
   file: string;
+  /** where the blob starts in file (the bytes before it were left for whoever adopts the file). */
+  offset: number;
   digest: Digest;
   diffId: Digest;
   size: number;
@@ -32,6 +34,9 @@ export interface LayerWriterOptions {
   compression: LayerCompression;
   /** gzip level, 1–9 (default 6, as Docker and containerd use). */
   level?: number;
+  /** bytes to leave (as zeros) before the blob in the file: room for the tar header of an archive
+   *  that adopts the file (sinks/layout.ts). Default 0. */
+  reserve?: number;
 }
 
 const BUFFER = 4 << 20;
@@ -47,15 +52,17 @@ interface Sink {
   abort(): void;
 }
 
-/** FileSink appends buffers to the file, one write at a time. */
+/** FileSink writes buffers one after another into the file from position `at`, one write at a time. */
 class FileSink implements Sink {
   private readonly handle: Promise<FileHandle>;
   private chain: Promise<void>;
+  private position: number;
   private inFlight = 0;
   private failed: unknown = null;
   private waiters: (() => void)[] = [];
 
-  constructor(file: string) {
+  constructor(file: string, at: number) {
+    this.position = at;
     this.handle = open(file, 'wx');
     this.chain = this.handle.then(() => undefined);
     this.chain.catch((err) => this.fail(err));
@@ -72,7 +79,11 @@ class FileSink implements Sink {
     this.chain = this.chain.then(async () => {
       if (this.failed) return;
       const fh = await this.handle;
-      for (let off = 0; off < chunk.length; ) off += (await fh.write(chunk, off, chunk.length - off, null)).bytesWritten;
+      for (let off = 0; off < chunk.length; ) {
+        const { bytesWritten } = await fh.write(chunk, off, chunk.length - off, this.position);
+        off += bytesWritten;
+        this.position += bytesWritten;
+      }
       this.inFlight--;
       this.waiters.shift()?.();
     });
@@ -127,9 +138,9 @@ class GzipSink implements Sink {
   private readonly done: Promise<void>;
   private failed: unknown = null;
 
-  constructor(file: string, level: number) {
+  constructor(file: string, level: number, at: number) {
     this.gzip = new ParallelGzip(level);
-    this.done = pipeline(this.gzip, this.blob, createWriteStream(file, { flags: 'wx', highWaterMark: 4 << 20 }));
+    this.done = pipeline(this.gzip, this.blob, createWriteStream(file, { flags: 'wx', start: at, highWaterMark: 4 << 20 }));
     this.done.catch((err) => {
       this.failed = err ?? new Error('write failed');
     });
@@ -173,7 +184,8 @@ export class LayerWriter {
     readonly file: string,
     private readonly opts: LayerWriterOptions,
   ) {
-    this.sink = opts.compression === 'gzip' ? new GzipSink(file, opts.level ?? zlib.Z_DEFAULT_COMPRESSION) : new FileSink(file);
+    const at = opts.reserve ?? 0;
+    this.sink = opts.compression === 'gzip' ? new GzipSink(file, opts.level ?? zlib.Z_DEFAULT_COMPRESSION, at) : new FileSink(file, at);
   }
 
   private flush(): void {
@@ -238,6 +250,7 @@ export class LayerWriter {
     const diffId: Digest = `sha256:${this.diff.digest('hex')}`;
     return {
       file: this.file,
+      offset: this.opts.reserve ?? 0,
       ...(blob ? { digest: blob.digest, size: blob.size } : { digest: diffId, size: this.diffBytes }),
       diffId,
       uncompressedSize: this.diffBytes,

@@ -29,6 +29,11 @@ export function rewriteHistory(history: HistoryEntry[] | undefined, from: number
   return out;
 }
 
+/** readWritten streams the blob whittle wrote, from where it starts in its file. */
+function readWritten(layer: WrittenLayer) {
+  return createReadStream(layer.file, { start: layer.offset, ...(layer.size > 0 ? { end: layer.offset + layer.size - 1 } : {}), highWaterMark: 1 << 20 });
+}
+
 /** replaceTop keeps image's first `keep` layers and puts `layer` on top of them. */
 export async function replaceTop(image: Image, keep: number, layer: WrittenLayer, history: HistoryEntry, reference: string): Promise<Image> {
   const layers = await image.layers();
@@ -75,7 +80,7 @@ export async function replaceTop(image: Image, keep: number, layer: WrittenLayer
     tags: await image.tags(),
     store: {
       async openBlob(d) {
-        if (d.digest === layer.digest) return createReadStream(layer.file);
+        if (d.digest === layer.digest) return readWritten(layer);
         const kept = byDigest.get(d.digest);
         if (!kept) throw new WhittleError('missing-blob', `${reference} has no blob ${d.digest}`);
         return kept.compressed();
@@ -90,7 +95,7 @@ export async function replaceTop(image: Image, keep: number, layer: WrittenLayer
   const trusted = async (): Promise<Layer[]> => {
     const all = await image2.layers();
     const top = all[all.length - 1]!;
-    return [...all.slice(0, -1), { ...top, compressed: async () => createReadStream(layer.file, { highWaterMark: 1 << 20 }) }];
+    return [...all.slice(0, -1), { ...top, compressed: async () => readWritten(layer), localFile: { path: layer.file, offset: layer.offset } }];
   };
   let layersMemo: Promise<Layer[]> | undefined;
   return { ...image2, layers: () => (layersMemo ??= trusted()) };

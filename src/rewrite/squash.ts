@@ -1,27 +1,26 @@
-// squash merges the layers of an image from a given layer up into one, without a daemon: one
-// verified pass over every layer lists its entries and spools the tars to merge (uncompressed, on
-// disk: as much temporary space as those layers' tars), the plan (plan.ts) decides what survives,
-// and a second pass streams the surviving entries from the spools (headers re-encoded, content
-// copied through) into a new blob on disk. Layers
-// below the merged range are passed through untouched, keeping their digests. The result is an
-// Image like any other, ready for any sink; call dispose() once it has been written.
-import { createReadStream, createWriteStream } from 'node:fs';
+// squash merges the layers of an image from a given layer up into one, without a daemon. By
+// default in one pass (squash-stream.ts): layers are read top down, once each, and what survives is
+// written as it passes, so nothing is spooled. Given the entry lists of an earlier scan (strip), it
+// plans first (plan.ts) and reads only the layers that contribute. Headers are re-encoded, content
+// copied through, into a new blob on disk (layer-writer.ts). Layers below the merged range are
+// passed through untouched, keeping their digests. The result is an Image like any other, ready
+// for any sink; call dispose() once it has been written.
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { once } from 'node:events';
 import type { Readable } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WhittleError, wrap } from '../errors.js';
 import type { Image, Layer } from '../image/image.js';
-import type { TarHeader } from '../internal/tar-header.js';
 import { TarParser } from '../internal/tar-parser.js';
-import { scanLayer, toEntry } from '../layers/scan.js';
-import { mapLimit } from '../internal/concurrency.js';
+import { toEntry } from '../layers/scan.js';
 import { LayerWriter, type LayerCompression, type WrittenLayer } from './layer-writer.js';
 import { replaceTop } from './mutate.js';
 import { planSquash, type SquashPlan } from './plan.js';
-import { whiteoutHeader, type OutHeader, type OutType } from './tar-encode.js';
+import { streamSquash } from './squash-stream.js';
+import { parentOf } from '../analyze/path-tree.js';
+import { whiteoutHeader } from './tar-encode.js';
+import { outHeader, OUT_TYPES } from './out-header.js';
 import type { LayerEntry } from '../layers/entry.js';
 
 export interface SquashOptions {
@@ -31,8 +30,12 @@ export interface SquashOptions {
   compression?: LayerCompression;
   /** gzip level 1–9. */
   level?: number;
-  /** where the merged layer is spooled (default the system temp directory). */
+  /** temporary directory for the merged layer (default the system temp directory). */
   tmpDir?: string;
+  /** where the merged layer's file goes (default tmpDir): next to the output, a sink can move it into place. */
+  layerDir?: string;
+  /** bytes left free before the merged blob in its file (512: room for an archive's tar header). */
+  reserve?: number;
   /** entry lists of every layer from an earlier scan (analyze, strip): skips the planning pass. */
   entries?: readonly (readonly LayerEntry[])[];
   /** what to write into the history entry of the merged layer. */
@@ -51,43 +54,33 @@ export interface SquashResult {
   dispose(): Promise<void>;
 }
 
-const OUT_TYPES: Partial<Record<TarHeader['kind'], OutType>> = {
-  file: 'file', dir: 'dir', symlink: 'symlink', hardlink: 'hardlink', char: 'char', block: 'block', fifo: 'fifo',
-};
-
-function outHeader(h: TarHeader, path: string, type: OutType, linkname?: string): OutHeader {
-  const out: OutHeader = {
-    name: type === 'dir' ? `${path}/` : path,
-    type,
-    mode: h.mode & 0o7777,
-    uid: h.uid,
-    gid: h.gid,
-    size: type === 'file' ? h.size : 0,
-    mtime: h.mtime,
-  };
-  if (linkname !== undefined) out.linkname = linkname;
-  if (h.uname) out.uname = h.uname;
-  if (h.gname) out.gname = h.gname;
-  if (h.devmajor !== undefined) out.devmajor = h.devmajor;
-  if (h.devminor !== undefined) out.devminor = h.devminor;
-  if (h.xattrs) out.xattrs = h.xattrs;
-  return out;
-}
-
-/** TarSource is one layer's uncompressed tar: a verified read of the layer, or its spool from the planning pass. */
+/** TarSource is one layer's uncompressed tar, verified as it is read. */
 interface TarSource {
   tar: Readable;
   /** settles once the tar has been read and checked. */
   done: Promise<unknown>;
 }
 
-async function openTar(layer: Layer, spool: string | undefined): Promise<TarSource> {
-  if (spool === undefined) {
-    const read = await layer.read();
-    return { tar: read.tar, done: read.stats };
+async function openTar(layer: Layer): Promise<TarSource> {
+  const read = await layer.read();
+  return { tar: read.tar, done: read.stats };
+}
+
+/**
+ * writeBaseWhiteouts ends a one-pass merged layer with the whiteouts for kept base layers. A
+ * whiteout at the end would also delete what this layer put below its path (only possible when a
+ * layer added files under a path it never created as a directory): such a path gets an opaque
+ * marker instead, which hides the base's contents but keeps this layer's.
+ */
+async function writeBaseWhiteouts(writer: LayerWriter, plan: SquashPlan, emitted: ReadonlySet<string>): Promise<void> {
+  if (plan.whiteouts.length === 0) return;
+  const parents = new Set<string>();
+  for (const path of emitted) for (let p = parentOf(path); p !== '' && !parents.has(p); p = parentOf(p)) parents.add(p);
+  for (const w of plan.whiteouts) {
+    writer.header(whiteoutHeader(w.path, w.opaque || parents.has(w.path)));
+    const ready = writer.ready();
+    if (ready) await ready;
   }
-  const tar = createReadStream(spool, { highWaterMark: 4 << 20 });
-  return { tar, done: Promise.resolve() };
 }
 
 /** copyLayer streams one layer's tar and writes the entries the plan wants into writer. */
@@ -140,40 +133,6 @@ async function copyLayer(source: TarSource, index: number, plan: SquashPlan, wri
   await read.done;
 }
 
-/**
- * scanAndSpool is the planning pass: every layer is read once (two at a time) and fully verified,
- * its entries listed, and the tars of the compressed layers to merge spooled uncompressed into dir,
- * so the copying pass neither decompresses nor hashes them again (plain tars are read again).
- */
-async function scanAndSpool(layers: Layer[], from: number, dir: string, onBytes: (n: number) => void): Promise<{ entries: LayerEntry[][]; spools: Map<number, string> }> {
-  const spools = new Map<number, string>();
-  const entries = await mapLimit(layers, 2, async (layer, i) => {
-    const what = `layer ${i + 1} of ${layers.length}`;
-    // a plain tar is as cheap to read again as a spool would be: spool only compressed layers
-    const plain = (await layer.mediaType()).endsWith('.tar');
-    if (i < from || plain) return (await scanLayer(layer, { what, onBytes })).entries;
-    const path = join(dir, `tar-${i}`);
-    const spool = createWriteStream(path, { flags: 'wx', highWaterMark: 1 << 20 });
-    const spoolFailed = new Promise<never>((_, reject) => spool.once('error', (err) => reject(wrap(`spooling ${what}`, err))));
-    spoolFailed.catch(() => undefined);
-    try {
-      const scan = await scanLayer(layer, {
-        what,
-        onBytes,
-        tee: (chunk) => (spool.write(chunk) ? undefined : Promise.race([once(spool, 'drain').then(() => undefined), spoolFailed])),
-      });
-      spool.end();
-      await Promise.race([finished(spool), spoolFailed]);
-      spools.set(i, path);
-      return scan.entries;
-    } catch (err) {
-      spool.destroy();
-      throw err;
-    }
-  });
-  return { entries, spools };
-}
-
 /** squash merges image's layers from opts.from up into one layer. */
 export async function squash(image: Image, opts: SquashOptions = {}): Promise<SquashResult> {
   const from = opts.from ?? 0;
@@ -182,38 +141,41 @@ export async function squash(image: Image, opts: SquashOptions = {}): Promise<Sq
   const dir = await mkdtemp(join(opts.tmpDir ?? tmpdir(), 'whittle-squash-')).catch((err) => {
     throw wrap('creating a temporary directory', err);
   });
-  const dispose = () => rm(dir, { recursive: true, force: true }).then(() => undefined);
+  const layerFile = opts.layerDir ? join(opts.layerDir, `.whittle-layer-${process.pid}-${randomBytes(4).toString('hex')}.tmp`) : join(dir, 'layer');
+  const dispose = () => Promise.all([rm(dir, { recursive: true, force: true }), rm(layerFile, { force: true })]).then(() => undefined);
   try {
-    let scanned = 0;
-    const { entries, spools } = opts.entries
-      ? { entries: opts.entries, spools: new Map<number, string>() }
-      : await scanAndSpool(layers, from, dir, (n) => {
-          scanned += n;
-          opts.onProgress?.({ phase: 'scan', bytes: scanned });
-        });
-    if (entries.length !== layers.length) throw new WhittleError('usage', `squash got entry lists for ${entries.length} layers, the image has ${layers.length}`);
-    const plan = planSquash(entries, from);
-
-    const writer = new LayerWriter(join(dir, 'layer'), { compression: opts.compression ?? 'gzip', ...(opts.level !== undefined ? { level: opts.level } : {}) });
+    const writer = new LayerWriter(layerFile, {
+      compression: opts.compression ?? 'gzip',
+      ...(opts.level !== undefined ? { level: opts.level } : {}),
+      ...(opts.reserve !== undefined ? { reserve: opts.reserve } : {}),
+    });
     let written = 0;
+    const onBytes = (n: number): void => {
+      written += n;
+      opts.onProgress?.({ phase: 'write', bytes: written });
+    };
+    let plan: SquashPlan;
     try {
-      for (const w of plan.whiteouts) {
-        writer.header(whiteoutHeader(w.path, w.opaque));
-        const ready = writer.ready();
-        if (ready) await ready;
-      }
-      for (const index of plan.read) {
-        await copyLayer(await openTar(layers[index]!, spools.get(index)), index, plan, writer, (n) => {
-          written += n;
-          opts.onProgress?.({ phase: 'write', bytes: written });
-        });
+      if (opts.entries) {
+        // entry lists from an earlier scan: plan first, then read only the layers that contribute
+        if (opts.entries.length !== layers.length) throw new WhittleError('usage', `squash got entry lists for ${opts.entries.length} layers, the image has ${layers.length}`);
+        plan = planSquash(opts.entries, from);
+        for (const w of plan.whiteouts) {
+          writer.header(whiteoutHeader(w.path, w.opaque));
+          const ready = writer.ready();
+          if (ready) await ready;
+        }
+        for (const index of plan.read) await copyLayer(await openTar(layers[index]!), index, plan, writer, onBytes);
+      } else {
+        const streamed = await streamSquash(layers, from, writer, onBytes);
+        plan = planSquash(streamed.entries, from);
+        await writeBaseWhiteouts(writer, plan, streamed.emitted);
       }
     } catch (err) {
       writer.abort();
       throw err;
     }
     const layer = await writer.finish();
-    await Promise.all([...spools.values()].map((p) => rm(p, { force: true })));
 
     const merged = layers.length - from;
     const createdBy =

@@ -1,6 +1,7 @@
 // writeImage: the one entry point for every sink, chosen by the reference's transport — the
 // writing side of src/image/reference.ts. Every command that produces an image calls it, so each
 // one can write to each transport.
+import { dirname, resolve } from 'node:path';
 import { WhittleError } from '../errors.js';
 import type { Image } from '../image/image.js';
 import { parseReference } from '../image/reference.js';
@@ -14,6 +15,26 @@ export type { WriteResult } from './layout.js';
 export interface WriteOptions {
   registry?: PushOptions;
   daemon?: LoadOptions;
+  /** layers whittle has just written may be moved into a local output (docker-archive:, oci:,
+   *  oci-archive:) instead of copied; the image cannot be read again afterwards. */
+  moveLayerFiles?: boolean;
+}
+
+/** LocalTarget is where a local sink writes, and what the layer file it could adopt must look like. */
+export interface LocalTarget {
+  /** the directory the output appears in: a layer file written here can be moved into place. */
+  dir: string;
+  /** free bytes an adopted layer file needs before its blob (an archive's tar header). */
+  reserve: number;
+}
+
+/** localTargetOf tells where a docker-archive:, oci-archive: or oci: output goes; null for a registry or engine. */
+export function localTargetOf(reference: string): LocalTarget | null {
+  const parsed = parseReference(explicit(reference));
+  if (parsed.transport === 'docker-archive' || parsed.transport === 'oci-archive') return { dir: dirname(resolve(parsed.path)), reserve: 512 };
+  // a new layout is built next to its final place (atomic.ts) and renamed; an existing one is written in place
+  if (parsed.transport === 'oci') return { dir: dirname(resolve(parsed.path)), reserve: 0 };
+  return null;
 }
 
 export const WRITABLE_TRANSPORTS = ['docker-archive', 'oci', 'oci-archive', 'docker', 'docker-daemon'] as const;
@@ -36,11 +57,11 @@ export async function writeImage(image: Image, reference: string, opts: WriteOpt
   const rest = ref.slice(parsed.transport.length + 1);
   switch (parsed.transport) {
     case 'docker-archive':
-      return writeDockerArchive(image, parsed.path, parsed.ref);
+      return writeDockerArchive(image, parsed.path, parsed.ref, opts);
     case 'oci':
-      return writeOciLayout(image, parsed.path, parsed.ref);
+      return writeOciLayout(image, parsed.path, parsed.ref, opts);
     case 'oci-archive':
-      return writeOciArchive(image, parsed.path, parsed.ref);
+      return writeOciArchive(image, parsed.path, parsed.ref, opts);
     case 'docker': {
       const pushed = await writeToRegistry(image, rest, { ...registryOptionsFromEnv(), ...opts.registry });
       return { reference: `docker://${pushed.pushed}`, manifestDigest: pushed.digest, configDigest: await image.configDigest(), bytes: 0 };

@@ -7,8 +7,8 @@
 // `oci-layout`, `blobs/`, `blobs/sha256/`, config, layers (manifest order), manifest, `index.json`,
 // then for docker-archive `manifest.json` and `repositories`.
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { WhittleError, wrap } from '../errors.js';
 import { atomically } from '../internal/atomic.js';
@@ -18,7 +18,32 @@ import { MediaType } from '../image/mediatypes.js';
 import type { Descriptor, Index } from '../image/spec.js';
 import { normalizeTag } from '../sources/tarball/index.js';
 import { blobName, prepareOci, type BlobToWrite, type PreparedImage } from './oci-documents.js';
-import { writeArchive, type ArchiveItem } from './tar-out.js';
+import { writeArchive, type ArchiveHead, type ArchiveItem } from './tar-out.js';
+
+export interface LocalWriteOptions {
+  /** the image's freshly written layer files (Layer.localFile) may be moved into the output instead of
+   *  copied: the image cannot be read again afterwards. */
+  moveLayerFiles?: boolean;
+}
+
+/** sameFileSystem tells whether a file can be renamed into dir. */
+async function sameFileSystem(file: string, dir: string): Promise<boolean> {
+  const [a, b] = await Promise.all([stat(file).catch(() => null), stat(dir).catch(() => null)]);
+  return a !== null && b !== null && a.dev === b.dev;
+}
+
+/** headOf picks the layer an archive at path can be built around (tar-out.ts ArchiveHead), if any. */
+async function headOf(p: PreparedImage, path: string, opts: LocalWriteOptions): Promise<ArchiveHead | null> {
+  if (!opts.moveLayerFiles) return null;
+  for (const blob of p.layers) {
+    const local = blob.layer?.localFile;
+    // a size that needs a PAX header (8 GiB and more) does not fit the one free block
+    if (!local || local.offset !== 512 || blob.descriptor.size >= 0o77777777777) continue;
+    if (!(await sameFileSystem(local.path, dirname(path)))) continue;
+    return { file: local.path, offset: local.offset, name: blobName(blob.descriptor.digest), size: blob.descriptor.size };
+  }
+  return null;
+}
 
 export const REF_NAME = 'org.opencontainers.image.ref.name';
 export const CONTAINERD_NAME = 'io.containerd.image.name';
@@ -46,15 +71,15 @@ function indexOf(descriptor: Descriptor): Uint8Array {
   return Buffer.from(JSON.stringify(index));
 }
 
-function* blobItems(p: PreparedImage): Generator<ArchiveItem> {
+function* blobItems(p: PreparedImage, head: ArchiveHead | null): Generator<ArchiveItem> {
   yield { kind: 'dir', name: 'blobs/' };
   yield { kind: 'dir', name: 'blobs/sha256/' };
   const all: BlobToWrite[] = [p.config, ...p.layers, { descriptor: p.manifestDescriptor, data: p.rawManifest }];
-  const seen = new Set<string>();
+  const seen = new Set<string>(head ? [head.name] : []);
   for (const blob of all) {
-    if (seen.has(blob.descriptor.digest)) continue;
-    seen.add(blob.descriptor.digest);
     const name = blobName(blob.descriptor.digest);
+    if (seen.has(name)) continue;
+    seen.add(name);
     if (blob.data) yield { kind: 'file', name, data: blob.data };
     else {
       const layer = blob.layer!;
@@ -64,14 +89,15 @@ function* blobItems(p: PreparedImage): Generator<ArchiveItem> {
 }
 
 /** writeOciArchive writes image as an OCI archive (a tar of an image layout) at path. */
-export async function writeOciArchive(image: Image, path: string, ref?: string): Promise<WriteResult> {
+export async function writeOciArchive(image: Image, path: string, ref?: string, opts: LocalWriteOptions = {}): Promise<WriteResult> {
   const p = await prepareOci(image);
   const descriptor: Descriptor = { ...p.manifestDescriptor, ...(ref ? { annotations: { [REF_NAME]: ref } } : {}) };
+  const head = await headOf(p, path, opts);
   await writeArchive(path, (function* () {
     yield { kind: 'file', name: 'oci-layout', data: OCI_LAYOUT } as ArchiveItem;
-    yield* blobItems(p);
+    yield* blobItems(p, head);
     yield { kind: 'file', name: 'index.json', data: indexOf(descriptor) } as ArchiveItem;
-  })());
+  })(), head ?? undefined);
   return result(`oci-archive:${path}${ref ? `:${ref}` : ''}`, p);
 }
 
@@ -81,7 +107,7 @@ function familiarName(full: string): string {
 }
 
 /** writeDockerArchive writes image as a `docker save` archive (Docker 25+ combined form) at path, tagged tag. */
-export async function writeDockerArchive(image: Image, path: string, tag?: string): Promise<WriteResult> {
+export async function writeDockerArchive(image: Image, path: string, tag?: string, opts: LocalWriteOptions = {}): Promise<WriteResult> {
   const p = await prepareOci(image);
   let full: string | undefined;
   if (tag !== undefined) {
@@ -97,12 +123,13 @@ export async function writeDockerArchive(image: Image, path: string, tag?: strin
       Layers: p.layerDescriptors.map((d) => blobName(d.digest)),
     },
   ];
+  const head = await headOf(p, path, opts);
   await writeArchive(path, (function* () {
     yield { kind: 'file', name: 'oci-layout', data: OCI_LAYOUT } as ArchiveItem;
-    yield* blobItems(p);
+    yield* blobItems(p, head);
     yield { kind: 'file', name: 'index.json', data: indexOf(descriptor) } as ArchiveItem;
     yield { kind: 'file', name: 'manifest.json', data: Buffer.from(JSON.stringify(manifestJson)) } as ArchiveItem;
-  })());
+  })(), head ?? undefined);
   return result(`docker-archive:${path}`, p);
 }
 
@@ -111,9 +138,16 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** writeBlobFile writes one blob into a layout directory unless it is already there (content-addressed). */
-async function writeBlobFile(dir: string, blob: BlobToWrite): Promise<void> {
+async function writeBlobFile(dir: string, blob: BlobToWrite, opts: LocalWriteOptions): Promise<void> {
   const target = join(dir, blobName(blob.descriptor.digest));
   if (await exists(target)) return;
+  const local = opts.moveLayerFiles ? blob.layer?.localFile : undefined;
+  if (local && local.offset === 0 && (await sameFileSystem(local.path, dirname(target)))) {
+    await rename(local.path, target).catch((err) => {
+      throw wrap(`writing ${target}`, err);
+    });
+    return;
+  }
   await atomically(target, async (tmp) => {
     if (blob.data) {
       await writeFile(tmp, blob.data, { flag: 'wx' }).catch((err) => {
@@ -128,12 +162,12 @@ async function writeBlobFile(dir: string, blob: BlobToWrite): Promise<void> {
   });
 }
 
-async function writeLayoutInto(dir: string, p: PreparedImage, ref: string | undefined, existing: Index | null): Promise<void> {
+async function writeLayoutInto(dir: string, p: PreparedImage, ref: string | undefined, existing: Index | null, opts: LocalWriteOptions): Promise<void> {
   await mkdir(join(dir, 'blobs', 'sha256'), { recursive: true }).catch((err) => {
     throw wrap(`creating ${dir}`, err);
   });
-  for (const blob of [p.config, ...p.layers]) await writeBlobFile(dir, blob);
-  await writeBlobFile(dir, { descriptor: p.manifestDescriptor, data: p.rawManifest });
+  for (const blob of [p.config, ...p.layers]) await writeBlobFile(dir, blob, opts);
+  await writeBlobFile(dir, { descriptor: p.manifestDescriptor, data: p.rawManifest }, opts);
   const descriptor: Descriptor = { ...p.manifestDescriptor, ...(ref ? { annotations: { [REF_NAME]: ref } } : {}) };
   const manifests = (existing?.manifests ?? []).filter((d) =>
     ref ? d.annotations?.[REF_NAME] !== ref : !(d.digest === descriptor.digest && !d.annotations?.[REF_NAME]),
@@ -149,7 +183,7 @@ async function writeLayoutInto(dir: string, p: PreparedImage, ref: string | unde
  * an existing one gets the missing blobs and an index.json that names the image `ref` (replacing the
  * entry that had that name), swapped in atomically.
  */
-export async function writeOciLayout(image: Image, dir: string, ref?: string): Promise<WriteResult> {
+export async function writeOciLayout(image: Image, dir: string, ref?: string, opts: LocalWriteOptions = {}): Promise<WriteResult> {
   const p = await prepareOci(image);
   if (await exists(dir)) {
     const layoutFile = await readFile(join(dir, 'oci-layout'), 'utf8').catch(() => null);
@@ -163,9 +197,9 @@ export async function writeOciLayout(image: Image, dir: string, ref?: string): P
     } catch (err) {
       throw wrap(`reading ${dir}/index.json`, err, 'bad-archive');
     }
-    await writeLayoutInto(dir, p, ref, existing);
+    await writeLayoutInto(dir, p, ref, existing, opts);
   } else {
-    await atomically(dir, (tmp) => writeLayoutInto(tmp, p, ref, null));
+    await atomically(dir, (tmp) => writeLayoutInto(tmp, p, ref, null, opts));
   }
   return result(`oci:${dir}${ref ? `:${ref}` : ''}`, p);
 }

@@ -1,0 +1,28 @@
+// The header whittle writes for an entry it copies from a source layer into a rewritten one: the
+// source's metadata under a (possibly new) path, type and link target.
+import type { TarHeader } from '../internal/tar-header.js';
+import type { OutHeader, OutType } from './tar-encode.js';
+
+export const OUT_TYPES: Partial<Record<TarHeader['kind'], OutType>> = {
+  file: 'file', dir: 'dir', symlink: 'symlink', hardlink: 'hardlink', char: 'char', block: 'block', fifo: 'fifo',
+};
+
+export function outHeader(h: TarHeader, path: string, type: OutType, linkname?: string): OutHeader {
+  const out: OutHeader = {
+    name: type === 'dir' ? `${path}/` : path,
+    type,
+    mode: h.mode & 0o7777,
+    uid: h.uid,
+    gid: h.gid,
+    size: type === 'file' ? h.size : 0,
+    mtime: h.mtime,
+  };
+  if (linkname !== undefined) out.linkname = linkname;
+  if (h.uname) out.uname = h.uname;
+  if (h.gname) out.gname = h.gname;
+  if (h.devmajor !== undefined) out.devmajor = h.devmajor;
+  if (h.devminor !== undefined) out.devminor = h.devminor;
+  if (h.xattrs) out.xattrs = h.xattrs;
+  return out;
+}
+

@@ -1,0 +1,320 @@
+// The one-pass squash: layers are read top down, each one once, and every entry that survives into
+// the merged file system is written the moment it passes, so nothing is spooled and no layer is
+// decompressed twice. Reading top down makes survival decidable on the spot: an entry of layer k is
+// in the result unless a higher layer has an entry at its path (whiteouts included) or hid a parent
+// (a whiteout, an opaque marker, a non-directory put in a directory's place). Within a layer, entries
+// hide only lower layers (the OCI rule for whiteouts; docker-built layers never repeat a path).
+// Hard links cannot be written before their target, so they wait until the end of the tar; a link
+// whose target version does not survive carries that content itself (the first link met gets it,
+// the others link to it), as planSquash (plan.ts) decides for the two-pass squash. When the content
+// had already streamed past (a link to an earlier entry of its own layer), that layer is read once
+// more at the end: rare, and still correct. Whiteouts for kept base layers (--keep-base) come last,
+// from planSquash over the entry lists collected on the way, like the byte counts.
+import { WhittleError, wrap } from '../errors.js';
+import type { Layer } from '../image/image.js';
+import type { TarHeader } from '../internal/tar-header.js';
+import { TarParser } from '../internal/tar-parser.js';
+import type { LayerEntry } from '../layers/entry.js';
+import { toEntry } from '../layers/scan.js';
+import { parentOf } from '../analyze/path-tree.js';
+import type { LayerWriter } from './layer-writer.js';
+import { outHeader, OUT_TYPES } from './out-header.js';
+
+/** A surviving hard link, written at the end. */
+interface Link {
+  layer: number;
+  index: number;
+  path: string;
+  header: TarHeader;
+  /** the group it joined (follow find(): groups merge). */
+  group: Group;
+}
+
+/** Links that share one content (one inode in the original file system). */
+class Group {
+  links: Link[] = [];
+  /** the path the links point at once their content has a place in the merged layer. */
+  target: string | null = null;
+  /** a group merged into another forwards to it. */
+  into: Group | null = null;
+  /** the lowest layer whose links are in the group: layers below it must not hide the target. */
+  since = Infinity;
+  find(): Group {
+    let g: Group = this;
+    while (g.into) g = g.into;
+    return g;
+  }
+}
+
+function merge(a: Group | undefined, b: Group | undefined): Group | undefined {
+  const ra = a?.find();
+  const rb = b?.find();
+  if (!ra) return rb;
+  if (!rb || ra === rb) return ra;
+  if (ra.target !== null && rb.target !== null) throw new Error('two resolved link groups cannot merge');
+  const [keep, drop] = ra.target !== null ? [ra, rb] : [rb, ra];
+  keep.links.push(...drop.links);
+  keep.since = Math.min(keep.since, drop.since);
+  drop.links = [];
+  drop.into = keep;
+  return keep;
+}
+
+/** An entry met earlier in the layer being read, for links of the same layer that point at it. */
+interface Seen {
+  index: number;
+  /** written into the merged layer as itself. */
+  survives: boolean;
+  /** part of the final file system (a kept layer's entry can be, without being written). */
+  inTree: boolean;
+  kind: TarHeader['kind'];
+  linkTarget?: string;
+  /** the links that share this entry's content. */
+  group?: Group;
+}
+
+interface Fixup {
+  index: number;
+  group: Group;
+  /** where the content goes: the entry's own path (a kept layer's file copied up) or the group's first link. */
+  own: boolean;
+}
+
+export interface StreamSquashResult {
+  /** every layer's entries, for planSquash. */
+  entries: LayerEntry[][];
+  /** the paths written into the merged layer. */
+  emitted: Set<string>;
+}
+
+/**
+ * streamSquash writes the merged layer of layers[from..] into writer in one top-down pass (reading
+ * the kept layers below `from` too, for their entries and for hard-link targets). The caller adds
+ * the base whiteouts (planSquash) and finishes the writer.
+ */
+export async function streamSquash(layers: readonly Layer[], from: number, writer: LayerWriter, onBytes: (n: number) => void): Promise<StreamSquashResult> {
+  const claimed = new Set<string>();
+  const cuts = new Set<string>();
+  let rootCut = false;
+  const wanted = new Map<string, Group>();
+  const links: Link[] = [];
+  const fixups = new Map<number, Fixup[]>();
+  const entries: LayerEntry[][] = layers.map(() => []);
+  const emitted = new Set<string>();
+  const emit = (header: TarHeader, path: string, type: NonNullable<(typeof OUT_TYPES)[TarHeader['kind']]>, linkname?: string): void => {
+    writer.header(outHeader(header, path, type, linkname));
+    emitted.add(path);
+  };
+
+  const hiddenAbove = (path: string): boolean => {
+    if (rootCut || claimed.has(path)) return true;
+    for (let p = parentOf(path); p !== ''; p = parentOf(p)) if (cuts.has(p)) return true;
+    return false;
+  };
+
+  /** place puts a group's content at target: every other link of it points there at the end. */
+  const place = (group: Group, target: string): void => {
+    group.target = target;
+  };
+
+  for (let k = layers.length - 1; k >= 0; k--) {
+    const merged = k >= from;
+    const what = `layer ${k + 1} of ${layers.length}`;
+    const list = entries[k]!;
+    // entries of this layer met so far that a later link of the same layer may point at
+    const seen = new Map<string, Seen>();
+    // links of this layer that point below it: they join `wanted` once the layer is read, so that
+    // an entry later in this layer (a newer version of the target) does not answer them
+    const wantedBelow = new Map<string, Group>();
+    let copying = false;
+    let index = -1;
+
+    /** resolveLink gives a group of links the version of target this layer holds (or leaves it wanted below). */
+    const resolveLink = (group: Group, target: string, from: string): void => {
+      for (let hops = 0; hops <= seen.size; hops++) {
+        const earlier = seen.get(target);
+        if (earlier === undefined) {
+          const joined = merge(wantedBelow.get(target), group)!;
+          joined.since = Math.min(joined.since, k);
+          wantedBelow.set(target, joined);
+          return;
+        }
+        if (earlier.kind === 'dir') throw new WhittleError('bad-archive', `${what}: hard link ${JSON.stringify(from)} points at ${JSON.stringify(target)}, which is a directory`);
+        if (earlier.group) {
+          // the earlier entry's content already has (or waits for) a place: share it
+          earlier.group = merge(earlier.group, group)!;
+          return;
+        }
+        earlier.group = group;
+        if (earlier.kind === 'hardlink') {
+          target = earlier.linkTarget!; // a chain inside the layer
+          continue;
+        }
+        if (earlier.survives) place(group.find(), target);
+        else {
+          // the content streamed past already: read this layer again at the end
+          let list2 = fixups.get(k);
+          if (!list2) fixups.set(k, (list2 = []));
+          list2.push({ index: earlier.index, group, own: earlier.inTree });
+        }
+        return;
+      }
+      throw new WhittleError('bad-archive', `${what}: hard link ${JSON.stringify(from)} is part of a cycle`);
+    };
+
+    const onEntry = (header: TarHeader): void => {
+      copying = false;
+      const entry = toEntry(header);
+      if (!entry || (entry.path === '' && entry.whiteout !== 'opaque')) return;
+      index++;
+      list.push(entry);
+      if (entry.whiteout) return;
+      const path = entry.path;
+      const inTree = !hiddenAbove(path);
+      const survives = merged && inTree;
+      // links from above that see this entry as their target's version
+      const waiting = wanted.get(path);
+      if (waiting) wanted.delete(path);
+      const type = OUT_TYPES[header.kind];
+
+      if (entry.type === 'hardlink') {
+        const own = survives ? new Group() : undefined;
+        if (own) {
+          const link = { layer: k, index, path, header, group: own };
+          own.links.push(link);
+          links.push(link);
+        }
+        const group = merge(waiting, own);
+        seen.set(path, { index, survives, inTree, kind: header.kind, linkTarget: entry.linkTarget! });
+        if (group) resolveLink(group, entry.linkTarget!, path);
+        return;
+      }
+
+      const record: Seen = { index, survives, inTree, kind: header.kind };
+      seen.set(path, record);
+      if (waiting && entry.type === 'dir') {
+        throw new WhittleError('bad-archive', `${what}: a hard link points at ${JSON.stringify(path)}, which is a directory`);
+      }
+      const group = waiting?.find();
+      if (group && group.links.length > 0) {
+        record.group = group;
+        // the target is in the result as itself (or, in a kept layer, copied up into the merged one);
+        // otherwise its content goes to the first link
+        const at = inTree ? path : group.links[0]!.path;
+        if (type) emit(header, at, type, type === 'symlink' ? header.linkname : undefined);
+        copying = type === 'file';
+        place(group, at);
+        return;
+      }
+      if (survives && type) {
+        emit(header, path, type, type === 'symlink' ? header.linkname : undefined);
+        copying = type === 'file';
+      }
+    };
+
+    // kept layers below `from` are read only for their entries (base whiteouts) and link targets
+    await readLayer(layers[k]!, what, onBytes, writer, {
+      entry: onEntry,
+      data: (chunk) => {
+        if (copying) writer.data(chunk);
+      },
+      entryEnd: () => {
+        copying = false;
+      },
+    });
+
+    // what this layer hides from the layers below it; a link made above must still find its target below
+    const hides = new Set<string>();
+    let hidesAll = false;
+    for (const e of list) {
+      if (e.whiteout === 'opaque') {
+        if (e.path === '') hidesAll = true;
+        else hides.add(e.path);
+        continue;
+      }
+      claimed.add(e.path);
+      if (e.whiteout === 'file' || e.type !== 'dir') hides.add(e.path);
+    }
+    for (const [path, group] of wanted) {
+      if (group.find().since <= k) continue;
+      let hidden = hidesAll || hides.has(path);
+      for (let p = parentOf(path); !hidden && p !== ''; p = parentOf(p)) hidden = hides.has(p);
+      if (hidden) throw new WhittleError('bad-archive', `${what}: a hard link above it points at ${JSON.stringify(path)}, which this layer deletes or replaces`);
+    }
+    for (const p of hides) cuts.add(p);
+    if (hidesAll) rootCut = true;
+    for (const [path, group] of wantedBelow) wanted.set(path, merge(wanted.get(path), group)!);
+  }
+  if (wanted.size > 0) {
+    const [path] = wanted.keys();
+    throw new WhittleError('bad-archive', `a hard link points at ${JSON.stringify(path)}, which no layer below it has`);
+  }
+
+  // contents that streamed past before a link of the same layer asked for them
+  for (const [k, list] of [...fixups].sort((a, b) => b[0] - a[0])) {
+    const byIndex = new Map(list.map((f) => [f.index, f]));
+    let index = -1;
+    let copying = false;
+    await readLayer(layers[k]!, `layer ${k + 1} of ${layers.length}`, () => undefined, writer, {
+      entry: (header) => {
+        copying = false;
+        const entry = toEntry(header);
+        if (!entry || (entry.path === '' && entry.whiteout !== 'opaque')) return;
+        index++;
+        const fixup = byIndex.get(index);
+        const group = fixup?.group.find();
+        if (!fixup || !group || group.target !== null || group.links.length === 0) return;
+        const type = OUT_TYPES[header.kind];
+        const at = fixup.own ? entry.path : group.links[0]!.path;
+        if (type) emit(header, at, type, type === 'symlink' ? header.linkname : undefined);
+        copying = type === 'file';
+        place(group, at);
+      },
+      data: (chunk) => {
+        if (copying) writer.data(chunk);
+      },
+      entryEnd: () => {
+        copying = false;
+      },
+    });
+  }
+
+  // hard links last, each after the content it points at
+  links.sort((a, b) => a.layer - b.layer || a.index - b.index);
+  for (const link of links) {
+    const target = link.group.find().target;
+    if (target === null) throw new WhittleError('bad-archive', `hard link ${JSON.stringify(link.path)}: its target was never found`);
+    if (target === link.path) continue;
+    emit(link.header, link.path, 'hardlink', target);
+    const ready = writer.ready();
+    if (ready) await ready;
+  }
+  return { entries, emitted };
+}
+
+interface Handlers {
+  entry(header: TarHeader): void;
+  data(chunk: Uint8Array): void;
+  entryEnd(): void;
+}
+
+/** readLayer streams one layer's verified tar through the handlers, waiting for the writer between chunks. */
+async function readLayer(layer: Layer, what: string, onBytes: (n: number) => void, writer: LayerWriter, handlers: Handlers): Promise<void> {
+  const read = await layer.read();
+  const parser = new TarParser(handlers);
+  try {
+    for await (const chunk of read.tar) {
+      onBytes((chunk as Buffer).length);
+      if (parser.done) continue;
+      parser.write(chunk as Buffer);
+      const ready = writer.ready();
+      if (ready) await ready;
+    }
+    parser.end();
+  } catch (err) {
+    read.tar.destroy();
+    await read.stats.catch(() => undefined);
+    throw err instanceof WhittleError ? err : wrap(what, err);
+  }
+  await read.stats;
+}

@@ -60,11 +60,32 @@ class SniffingDecompressor extends Transform {
     this.compression = sniffCompression(head);
     const inner = createDecompressor(this.compression);
     this.inner = inner;
-    inner.on('data', (d: Buffer) => {
-      if (!this.push(d)) inner.pause();
-    });
+    // node:zlib emits its output from the callback that would hand the inflater its next piece of
+    // work, and everything downstream (hashing, tar parsing, writing) would run inside that call
+    // while the inflater's thread waits. Output is queued and passed on from a microtask instead,
+    // so inflating the next chunk overlaps with consuming this one; the end is queued behind it.
+    const queue: (Buffer | null)[] = [];
+    let scheduled = false;
+    let ended: () => void = () => undefined;
+    const drain = (): void => {
+      scheduled = false;
+      while (queue.length > 0) {
+        const d = queue.shift()!;
+        if (d === null) return ended();
+        if (!this.push(d)) inner.pause();
+      }
+    };
+    const enqueue = (d: Buffer | null): void => {
+      queue.push(d);
+      if (!scheduled) {
+        scheduled = true;
+        queueMicrotask(drain);
+      }
+    };
+    inner.on('data', (d: Buffer) => enqueue(d));
     this.innerEnded = new Promise((resolve, reject) => {
-      inner.on('end', resolve);
+      ended = resolve;
+      inner.on('end', () => enqueue(null));
       inner.on('error', (err) => reject(this.mapError(err)));
     });
     this.innerEnded.catch((err) => this.destroy(err));

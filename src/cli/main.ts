@@ -2,12 +2,6 @@
 // maps outcomes to exit codes (0 ok, 1 a gate or lint failure, 2 bad input or usage).
 import { Command, CommanderError } from 'commander';
 import { WhittleError } from '../errors.js';
-import { registerAnalyze } from './analyze.js';
-import { registerLint } from './lint.js';
-import { registerContext } from './context.js';
-import { registerFix } from './fix.js';
-import { registerSquash } from './squash.js';
-import { registerStrip } from './strip.js';
 
 /** ExitCode is what every command returns to main. */
 export const ExitCode = { ok: 0, failed: 1, badInput: 2 } as const;
@@ -17,27 +11,42 @@ export interface CommandState {
   exitCode: number;
 }
 
-export function buildProgram(state: CommandState): Command {
+type Register = (program: Command, state: CommandState) => void;
+
+/** The commands, each loaded only when needed (as citty's lazy sub-commands): a run pays for one. */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  analyze: () => import('./analyze.js').then((m) => m.registerAnalyze),
+  lint: () => import('./lint.js').then((m) => m.registerLint),
+  rules: () => import('./lint.js').then((m) => m.registerLint), // registerLint adds lint and rules
+  context: () => import('./context.js').then((m) => m.registerContext),
+  fix: () => import('./fix.js').then((m) => m.registerFix),
+  squash: () => import('./squash.js').then((m) => m.registerSquash),
+  strip: () => import('./strip.js').then((m) => m.registerStrip),
+};
+
+/**
+ * buildProgram builds the commander program. Given the arguments, it registers only the command
+ * they name (help for the program as a whole, or an unknown command, loads them all).
+ */
+export async function buildProgram(state: CommandState, argv?: readonly string[]): Promise<Command> {
   const program = new Command('whittle')
     .description('Make container images smaller and safer.')
     .version('0.1.0')
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  registerAnalyze(program, state);
-  registerLint(program, state);
-  registerContext(program, state);
-  registerFix(program, state);
-  registerSquash(program, state);
-  registerStrip(program, state);
+  const named = argv?.find((a) => !a.startsWith('-'));
+  const names = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : Object.keys(COMMANDS);
+  const registers = new Set(await Promise.all(names.map((n) => COMMANDS[n]!())));
+  for (const register of registers) register(program, state);
   return program;
 }
 
 /** main runs the CLI and resolves to the process exit code; it never throws. */
 export async function main(argv: string[]): Promise<number> {
   const state: CommandState = { exitCode: ExitCode.ok };
-  const program = buildProgram(state);
   try {
+    const program = await buildProgram(state, argv);
     await program.parseAsync(argv, { from: 'user' });
     return state.exitCode;
   } catch (err) {

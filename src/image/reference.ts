@@ -7,9 +7,7 @@ import { WhittleError, wrap } from '../errors.js';
 import { DirSource, TarSource, type FileSource } from '../internal/file-source.js';
 import { dockerArchiveImage } from '../sources/tarball/index.js';
 import { isLayout, layoutImage } from '../sources/layout/index.js';
-import { registryImage, registryOptionsFromEnv } from '../sources/registry/index.js';
 import type { ClientOptions } from '../sources/registry/client.js';
-import { daemonImage } from '../sources/daemon/index.js';
 import type { Image } from './image.js';
 import { parsePlatform } from './platform.js';
 import type { SelectOptions } from './select.js';
@@ -57,8 +55,12 @@ const TRANSPORTS: Record<string, Opener> = {
     return layoutImage(await TarSource.open(p.path), reference, { ...select, ...(p.ref !== undefined ? { ref: p.ref } : {}) });
   },
   docker: async (p, reference, select, opts) =>
-    registryImage(p.ref !== undefined ? `${p.path}:${p.ref}` : p.path, reference, select, { ...registryOptionsFromEnv(), ...opts.registry }),
-  'docker-daemon': async (p, reference, select) => daemonImage(p.ref !== undefined ? `${p.path}:${p.ref}` : p.path, reference, select),
+    // the network transports load on first use: a local archive starts faster without them
+    import('../sources/registry/index.js').then(({ registryImage, registryOptionsFromEnv }) =>
+      registryImage(p.ref !== undefined ? `${p.path}:${p.ref}` : p.path, reference, select, { ...registryOptionsFromEnv(), ...opts.registry }),
+    ),
+  'docker-daemon': async (p, reference, select) =>
+    import('../sources/daemon/index.js').then(({ daemonImage }) => daemonImage(p.ref !== undefined ? `${p.path}:${p.ref}` : p.path, reference, select)),
 };
 
 /** PLANNED transports are recognized so users get a clear message instead of "unknown transport". */

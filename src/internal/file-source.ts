@@ -68,7 +68,7 @@ export class DirSource implements FileSource {
   }
 
   async open(name: string): Promise<Readable> {
-    return createReadStream(await this.resolve(name), { highWaterMark: 1 << 20 });
+    return createReadStream(await this.resolve(name), { highWaterMark: 4 << 20 });
   }
 }
 

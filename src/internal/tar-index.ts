@@ -121,7 +121,7 @@ export class TarIndex {
     return createReadStream(this.path, {
       start: member.offset,
       end: member.offset + member.size - 1,
-      highWaterMark: 1 << 20,
+      highWaterMark: 4 << 20,
     });
   }
 }

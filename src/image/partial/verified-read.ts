@@ -54,10 +54,17 @@ class SniffingDecompressor extends Transform {
     super({ highWaterMark: 1 << 20 });
   }
 
+  /** an uncompressed blob is its own tar: chunks pass straight through, with no inner stream. */
+  private passthrough = false;
+
   private start(): Buffer {
     const head = Buffer.concat(this.head);
     this.head = [];
     this.compression = sniffCompression(head);
+    if (this.compression === 'none') {
+      this.passthrough = true;
+      return head;
+    }
     const inner = createDecompressor(this.compression);
     this.inner = inner;
     // node:zlib emits its output from the callback that would hand the inflater its next piece of
@@ -115,11 +122,14 @@ class SniffingDecompressor extends Transform {
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     try {
+      if (this.passthrough) return cb(null, chunk);
       if (this.inner) return this.writeInner(chunk, cb);
       this.head.push(chunk);
       this.headBytes += chunk.length;
       if (this.headBytes < 4) return cb();
-      this.writeInner(this.start(), cb);
+      const head = this.start();
+      if (this.passthrough) return cb(null, head);
+      this.writeInner(head, cb);
     } catch (err) {
       cb(err instanceof WhittleError ? this.mapError(err) : (err as Error));
     }
@@ -127,8 +137,10 @@ class SniffingDecompressor extends Transform {
 
   override _flush(cb: TransformCallback): void {
     try {
+      if (this.passthrough) return cb();
       if (!this.inner) {
         const head = this.start();
+        if (this.passthrough) return cb(null, head.length ? head : undefined);
         if (head.length) this.inner!.write(head);
       }
       this.inner!.end();

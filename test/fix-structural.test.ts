@@ -96,6 +96,11 @@ const GOLDEN: { rule: string; name: string; before: string; after: string }[] = 
     after: 'FROM node:14 AS app\nWORKDIR /srv\nCOPY . .\nRUN npm install && npx tsc -p .\nRUN npm prune --production\nFROM node:14\nWORKDIR /srv\nCOPY --from=app /srv /srv\nCMD ["node", "out/main.js"]\n',
   },
   {
+    rule: 'build-tools-in-final-stage', name: 'Node on a base of its own: --omit=dev whatever its tag says',
+    before: 'FROM registry.example.com/team/node-base:7a0daa74\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nCMD ["node", "dist/main.js"]\n',
+    after: 'FROM registry.example.com/team/node-base:7a0daa74 AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nRUN npm prune --omit=dev\nFROM registry.example.com/team/node-base:7a0daa74\nWORKDIR /app\nCOPY --from=build /app /app\nCMD ["node", "dist/main.js"]\n',
+  },
+  {
     rule: 'build-tools-in-final-stage', name: 'Python: a venv built with the compiler in the builder, the files and config replayed in the final stage',
     before: 'FROM python:3.12-slim\nENV PYTHONUNBUFFERED=1\nRUN apt-get update && apt-get install -y --no-install-recommends build-essential libffi-dev && rm -rf /var/lib/apt/lists/*\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nEXPOSE 8000\nCMD ["gunicorn", "-b", "0.0.0.0:8000", "app:app"]\n',
     after: 'FROM python:3.12-slim AS build\nRUN python3 -m venv /opt/venv\nENV PATH="/opt/venv/bin:$PATH"\nENV PYTHONUNBUFFERED=1\nRUN apt-get update && apt-get install -y --no-install-recommends build-essential libffi-dev && rm -rf /var/lib/apt/lists/*\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nFROM python:3.12-slim\nENV PYTHONUNBUFFERED=1\nWORKDIR /app\nCOPY requirements.txt .\nCOPY --from=build /opt/venv /opt/venv\nENV PATH="/opt/venv/bin:$PATH"\nCOPY . .\nEXPOSE 8000\nCMD ["gunicorn", "-b", "0.0.0.0:8000", "app:app"]\n',

@@ -2,7 +2,7 @@
 // (no Docker Hub: test/support/engine.ts builds the base with mmdebstrap) is fixed, both versions
 // are built with the legacy builder, and the fixed image must be smaller, with fewer layers, the same
 // runtime config, and an app that still answers the same. Every image the builds made is gone after.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { registerFix } from '../src/cli/fix.js';
 import { fixText } from '../src/fix/engine.js';
 import { verifyFixes, verifySteps } from '../src/fix/verify.js';
 import { STRUCTURAL_FIXES } from '../src/fix/structural/index.js';
+import { GO_RUNTIME_BASE } from '../src/fix/structural/multi-stage-go.js';
 import { initShellParser } from '../src/shell/parser.js';
 import { engineAvailable, ensureMinbase } from './support/engine.js';
 
@@ -369,6 +370,53 @@ describe.skipIf(!available)('fix --verify with an engine', () => {
       } catch {
         // never built
       }
+      await rm(ctx, { recursive: true, force: true });
+    }
+  }, 900_000);
+
+  it('--unsafe splits a one-stage Go build: the static binary alone on distroless, the app answers the same', async () => {
+    const ctx = await mkdtemp(path.join(tmpdir(), 'whittle-fixverify-go-'));
+    const hex = randomBytes(4).toString('hex');
+    // No Docker Hub: an "official" golang image made from Debian's golang-go on the minbase, under a
+    // local tag, and a stand-in for distroless static nonroot (passwd, group, /tmp) unless the engine has it.
+    const goTag = `golang:whittle-test-${hex}`;
+    const runtimeMade = !exists(GO_RUNTIME_BASE);
+    try {
+      docker('build', '-q', '-t', goTag, '-f', '-', ctx, {
+        input: `FROM ${base}\nRUN apt-get update && apt-get install -y --no-install-recommends golang-go && rm -rf /var/lib/apt/lists/*\n`,
+      });
+      if (runtimeMade) {
+        const root = path.join(ctx, 'distroless');
+        await mkdir(path.join(root, 'etc'), { recursive: true });
+        await mkdir(path.join(root, 'tmp'));
+        await writeFile(path.join(root, 'etc', 'passwd'), 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n');
+        await writeFile(path.join(root, 'etc', 'group'), 'root:x:0:\nnonroot:x:65532:\n');
+        await writeFile(path.join(root, 'Dockerfile'), 'FROM scratch\nCOPY etc /etc\nCOPY tmp /tmp\nUSER 65532\nENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n');
+        docker('build', '-q', '-t', GO_RUNTIME_BASE, root);
+      }
+      const app = path.join(ctx, 'app');
+      await mkdir(app);
+      await writeFile(path.join(app, 'go.mod'), 'module example.com/app\n\ngo 1.19\n');
+      await writeFile(path.join(app, 'main.go'), 'package main\n\nimport (\n\t"fmt"\n\t"os"\n)\n\nfunc main() {\n\tfmt.Printf("hello %s from go\\n", os.Getenv("WHO"))\n}\n');
+      const original = [`FROM ${goTag}`, 'WORKDIR /src', 'COPY . .', 'RUN go build -o /usr/local/bin/app .', 'ENV WHO=world', 'CMD ["app"]', ''].join('\n');
+      const options = { extraFixers: STRUCTURAL_FIXES };
+      const result = fixText(original, options);
+      expect(result.rejected).toBeNull();
+      expect(result.output).toContain(`FROM ${GO_RUNTIME_BASE}\nCOPY --from=build /usr/local/bin/app /usr/local/bin/app\n`);
+      const report = await verifyFixes({ context: app, original, steps: verifySteps(result, options), probe: async (id) => docker('run', '--rm', '--network', 'none', id).trim() });
+      expect(report.reason).toBeNull();
+      expect(report.status).toBe('ok');
+      expect(report.probed).toEqual({ original: 'hello world from go', fixed: 'hello world from go' });
+      // the new base brings its user: reported, not a failure
+      expect(report.configNotes?.some((n) => n.includes('USER: ""'))).toBe(true);
+      const orig = report.original!;
+      const fixed = report.steps[report.steps.length - 1]!.image;
+      console.log(`fix --verify --unsafe (one-stage go build) saved: ${JSON.stringify(Object.fromEntries(report.steps.map((s) => [s.rule, s.saved])))}; ${orig.size} → ${fixed.size} bytes`);
+      expect(fixed.size).toBeLessThan(10_000_000);
+      expect(orig.size - fixed.size).toBeGreaterThan(100_000_000);
+      for (const id of [orig.id, ...report.steps.map((s) => s.image.id)]) expect(exists(id)).toBe(false);
+    } finally {
+      spawnSync('docker', ['rmi', '-f', goTag, ...(runtimeMade ? [GO_RUNTIME_BASE] : [])], { stdio: 'ignore' });
       await rm(ctx, { recursive: true, force: true });
     }
   }, 900_000);

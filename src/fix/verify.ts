@@ -17,6 +17,7 @@ import path from 'node:path';
 import { WhittleError } from '../errors.js';
 import { fixText, type FixOptions, type FixResult } from './engine.js';
 import { formatBytes } from '../analyze/units.js';
+import { parseDockerfile } from '../dockerfile/parse.js';
 
 export interface VerifyStep {
   /** The rule whose fixes this step adds to the previous step's text. */
@@ -87,6 +88,9 @@ export interface VerifyReport {
   steps: StepResult[];
   /** Runtime config fields that differ between the original and the fixed image. */
   configDiffs: string[];
+  /** USER and ENV differences that came with a new final base image (the Go split's distroless
+   *  nonroot, for one): reported, not failed; the probe is what tells whether the app still works. */
+  configNotes?: string[];
   /** The probe's answers, when a probe was given and both images were built. */
   probed?: { original: string; fixed: string };
 }
@@ -163,6 +167,19 @@ export function pathPrepended(a: RuntimeConfig, b: RuntimeConfig): string | null
   if (pa === undefined || pb === undefined || rest(a.env) !== rest(b.env) || !pb.endsWith(`:${pa}`)) return null;
   const added = pb.slice(0, -pa.length - 1);
   return added.split(':').every((d) => d.startsWith('/')) ? added : null;
+}
+
+/** finalBase is the image the last stage of a Dockerfile starts from (a stage name resolved to its image). */
+export function finalBase(text: string): string | null {
+  let model;
+  try {
+    model = parseDockerfile(text);
+  } catch {
+    return null;
+  }
+  let stage = model.stages[model.stages.length - 1];
+  for (let hops = 0; stage && stage.baseStage !== null && hops < model.stages.length; hops++) stage = model.stages[stage.baseStage];
+  return stage?.image ?? null;
 }
 
 /** compareConfig lists the runtime differences between two images' configs ('' fields are equal). */
@@ -292,7 +309,13 @@ export async function verifyFixes(opts: VerifyOptions): Promise<VerifyReport> {
       prev = image;
       prevText = s.text;
     }
-    const configDiffs = compareConfig(original.config, prev.config);
+    let configDiffs = compareConfig(original.config, prev.config);
+    const configNotes: string[] = [];
+    const newBase = finalBase(prevText);
+    if (newBase !== null && newBase !== finalBase(opts.original)) {
+      for (const d of configDiffs) if (d.startsWith('USER: ') || d.startsWith('ENV: ')) configNotes.push(`with the new final base ${newBase}: ${d}`);
+      configDiffs = configDiffs.filter((d) => !configNotes.some((n) => n.endsWith(d)));
+    }
     let reason: string | null = null;
     if (configDiffs.length > 0) reason = `the runtime config changed: ${configDiffs.join('; ')}`;
     else if (prev.size > original.size) reason = `the fixed image is ${prev.size - original.size} bytes larger`;
@@ -301,7 +324,7 @@ export async function verifyFixes(opts: VerifyOptions): Promise<VerifyReport> {
       probed = { original: await opts.probe(original.id), fixed: await opts.probe(prev.id) };
       if (reason === null && probed.original !== probed.fixed) reason = `the probe answered ${JSON.stringify(probed.original)} for the original and ${JSON.stringify(probed.fixed)} for the fixed image`;
     }
-    return { status: reason ? 'failed' : 'ok', reason, original, steps, configDiffs, ...(probed ? { probed } : {}) };
+    return { status: reason ? 'failed' : 'ok', reason, original, steps, configDiffs, ...(configNotes.length > 0 ? { configNotes } : {}), ...(probed ? { probed } : {}) };
   } finally {
     await builder.cleanup();
     await rm(dir, { recursive: true, force: true });
@@ -324,7 +347,12 @@ export function formatReport(r: VerifyReport): string[] {
   }
   const prepended = r.original && last ? pathPrepended(r.original.config, last.config) : null;
   if (prepended !== null) out.push(`verify: note: PATH now starts with ${prepended}`);
-  if (r.status === 'ok') out.push(`verify: ok: ENTRYPOINT, CMD, USER, WORKDIR, ${prepended === null ? 'ENV' : 'ENV (but PATH)'} and EXPOSE are the same`);
+  for (const n of r.configNotes ?? []) out.push(`verify: note: ${n}`);
+  const same = ['ENTRYPOINT', 'CMD', 'WORKDIR', 'EXPOSE'];
+  const changed = (field: string) => (r.configNotes ?? []).some((n) => n.includes(`: ${field}: `));
+  if (!changed('USER')) same.splice(2, 0, 'USER');
+  if (!changed('ENV')) same.splice(same.indexOf('WORKDIR') + 1, 0, prepended === null ? 'ENV' : 'ENV (but PATH)');
+  if (r.status === 'ok') out.push(`verify: ok: ${same.slice(0, -1).join(', ')} and ${same[same.length - 1]} are the same`);
   else out.push(`verify: failed: ${r.reason ?? 'unknown'}`);
   return out;
 }

@@ -103,7 +103,9 @@ export function fixNodeMultiStage(text: string, d: Diagnostic): Edit[] | null {
 
   const builder = builderOf(model, stage);
   if (!builder) return null;
-  const major = Number(/^(\d+)/.exec(parseImageRef(stage.image).tag ?? '')?.[1] ?? NaN);
+  // node images up to 14 ship npm 6, which knows --production but not --omit
+  const ref = parseImageRef(stage.image);
+  const major = ref.name === 'node' ? Number(/^(\d+)(?:[.-]|$)/.exec(ref.tag ?? '')?.[1] ?? NaN) : NaN;
   const pruneLine = `RUN npm prune ${major < 15 ? '--production' : '--omit=dev'}`;
   const from = ['FROM', ...stage.from.flags.map((f) => text.slice(f.span.start, f.span.end)), text.slice(stage.imageSpan.start, stage.imageSpan.end)].join(' ');
   const lines = [

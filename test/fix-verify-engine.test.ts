@@ -11,7 +11,7 @@ import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerFix } from '../src/cli/fix.js';
 import { fixText } from '../src/fix/engine.js';
-import { verifyFixes, verifySteps } from '../src/fix/verify.js';
+import { verifyFixes, verifySteps, type BuiltImage, type VerifyReport } from '../src/fix/verify.js';
 import { STRUCTURAL_FIXES } from '../src/fix/structural/index.js';
 import { GO_RUNTIME_BASE } from '../src/fix/structural/multi-stage-go.js';
 import { initShellParser } from '../src/shell/parser.js';
@@ -34,6 +34,21 @@ function exists(id: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** outcome logs what each rule saved and checks that every image the builds made is gone again. */
+function outcome(report: VerifyReport, what: string): { orig: BuiltImage; fixed: BuiltImage; saved: Record<string, number> } {
+  const orig = report.original!;
+  const fixed = report.steps[report.steps.length - 1]!.image;
+  const saved = Object.fromEntries(report.steps.map((s) => [s.rule, s.saved]));
+  console.log(`fix --verify (${what}) saved: ${JSON.stringify(saved)}; ${orig.size} → ${fixed.size} bytes, ${orig.layers} → ${fixed.layers} layers`);
+  for (const id of [orig.id, ...report.steps.map((s) => s.image.id)]) expect(exists(id)).toBe(false);
+  return { orig, fixed, saved };
+}
+
+/** removeImages removes images a test made for itself (bases, stand-ins), whether or not they were built. */
+function removeImages(...refs: string[]): void {
+  spawnSync('docker', ['rmi', '-f', ...refs], { stdio: 'ignore' });
 }
 
 describe.skipIf(!available)('fix --verify with an engine', () => {
@@ -290,18 +305,10 @@ describe.skipIf(!available)('fix --verify with an engine', () => {
       expect(answers[0]).toBe('hello world, devDependencies: yes; /usr/bin/make');
       expect(answers[answers.length - 1]).toBe('hello world, devDependencies: no; no make');
       expect(report.configDiffs).toEqual([]);
-      const orig = report.original!;
-      const fixed = report.steps[report.steps.length - 1]!.image;
-      const saved = Object.fromEntries(report.steps.map((s) => [s.rule, s.saved]));
-      console.log(`fix --verify --unsafe (one-stage node build) saved: ${JSON.stringify(saved)}; ${orig.size} → ${fixed.size} bytes`);
+      const { saved } = outcome(report, '--unsafe, one-stage node build');
       expect(saved['build-tools-in-final-stage']).toBeGreaterThan(5_000_000);
-      for (const id of [orig.id, ...report.steps.map((s) => s.image.id)]) expect(exists(id)).toBe(false);
     } finally {
-      try {
-        docker('rmi', '-f', nodeBase);
-      } catch {
-        // never built
-      }
+      removeImages(nodeBase);
       await rm(ctx, { recursive: true, force: true });
     }
   }, 600_000);
@@ -357,19 +364,11 @@ describe.skipIf(!available)('fix --verify with an engine', () => {
       expect(answers[answers.length - 1]).toBe('hello world from C; gcc: none');
       // PATH gains the venv; nothing else of the runtime config changes.
       expect(report.configDiffs).toEqual([]);
-      const orig = report.original!;
-      const fixed = report.steps[report.steps.length - 1]!.image;
+      const { fixed, saved } = outcome(report, '--unsafe, one-stage python build');
       expect(fixed.config.env.find((e) => e.startsWith('PATH='))).toMatch(/^PATH=\/opt\/venv\/bin:/);
-      const saved = Object.fromEntries(report.steps.map((s) => [s.rule, s.saved]));
-      console.log(`fix --verify --unsafe (one-stage python build) saved: ${JSON.stringify(saved)}; ${orig.size} → ${fixed.size} bytes`);
       expect(saved['build-tools-in-final-stage']).toBeGreaterThan(20_000_000);
-      for (const id of [orig.id, ...report.steps.map((s) => s.image.id)]) expect(exists(id)).toBe(false);
     } finally {
-      try {
-        docker('rmi', '-f', pyBase);
-      } catch {
-        // never built
-      }
+      removeImages(pyBase);
       await rm(ctx, { recursive: true, force: true });
     }
   }, 900_000);
@@ -409,14 +408,11 @@ describe.skipIf(!available)('fix --verify with an engine', () => {
       expect(report.probed).toEqual({ original: 'hello world from go', fixed: 'hello world from go' });
       // the new base brings its user: reported, not a failure
       expect(report.configNotes?.some((n) => n.includes('USER: ""'))).toBe(true);
-      const orig = report.original!;
-      const fixed = report.steps[report.steps.length - 1]!.image;
-      console.log(`fix --verify --unsafe (one-stage go build) saved: ${JSON.stringify(Object.fromEntries(report.steps.map((s) => [s.rule, s.saved])))}; ${orig.size} → ${fixed.size} bytes`);
+      const { orig, fixed } = outcome(report, '--unsafe, one-stage go build');
       expect(fixed.size).toBeLessThan(10_000_000);
       expect(orig.size - fixed.size).toBeGreaterThan(100_000_000);
-      for (const id of [orig.id, ...report.steps.map((s) => s.image.id)]) expect(exists(id)).toBe(false);
     } finally {
-      spawnSync('docker', ['rmi', '-f', goTag, ...(runtimeMade ? [GO_RUNTIME_BASE] : [])], { stdio: 'ignore' });
+      removeImages(goTag, ...(runtimeMade ? [GO_RUNTIME_BASE] : []));
       await rm(ctx, { recursive: true, force: true });
     }
   }, 900_000);

@@ -292,14 +292,14 @@ export async function streamSquash(layers: readonly Layer[], from: number, write
   return { entries, emitted };
 }
 
-interface Handlers {
+export interface Handlers {
   entry(header: TarHeader): void;
   data(chunk: Uint8Array): void;
   entryEnd(): void;
 }
 
 /** readLayer streams one layer's verified tar through the handlers, waiting for the writer between chunks. */
-async function readLayer(layer: Layer, what: string, onBytes: (n: number) => void, writer: LayerWriter, handlers: Handlers): Promise<void> {
+export async function readLayer(layer: Layer, what: string, onBytes: (n: number) => void, writer: LayerWriter, handlers: Handlers): Promise<void> {
   const read = await layer.read();
   const parser = new TarParser(handlers);
   try {

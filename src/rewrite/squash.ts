@@ -7,17 +7,15 @@
 // for any sink; call dispose() once it has been written.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WhittleError, wrap } from '../errors.js';
 import type { Image, Layer } from '../image/image.js';
-import { TarParser } from '../internal/tar-parser.js';
 import { toEntry } from '../layers/scan.js';
 import { LayerWriter, type LayerCompression, type WrittenLayer } from './layer-writer.js';
 import { replaceTop } from './mutate.js';
 import { planSquash, type SquashPlan } from './plan.js';
-import { streamSquash } from './squash-stream.js';
+import { readLayer, streamSquash } from './squash-stream.js';
 import { parentOf } from '../analyze/path-tree.js';
 import { whiteoutHeader } from './tar-encode.js';
 import { outHeader, OUT_TYPES } from './out-header.js';
@@ -54,18 +52,6 @@ export interface SquashResult {
   dispose(): Promise<void>;
 }
 
-/** TarSource is one layer's uncompressed tar, verified as it is read. */
-interface TarSource {
-  tar: Readable;
-  /** settles once the tar has been read and checked. */
-  done: Promise<unknown>;
-}
-
-async function openTar(layer: Layer): Promise<TarSource> {
-  const read = await layer.read();
-  return { tar: read.tar, done: read.stats };
-}
-
 /**
  * writeBaseWhiteouts ends a one-pass merged layer with the whiteouts for kept base layers. A
  * whiteout at the end would also delete what this layer put below its path (only possible when a
@@ -84,14 +70,14 @@ async function writeBaseWhiteouts(writer: LayerWriter, plan: SquashPlan, emitted
 }
 
 /** copyLayer streams one layer's tar and writes the entries the plan wants into writer. */
-async function copyLayer(source: TarSource, index: number, plan: SquashPlan, writer: LayerWriter, onBytes: (n: number) => void): Promise<void> {
+async function copyLayer(layer: Layer, index: number, plan: SquashPlan, writer: LayerWriter, onBytes: (n: number) => void): Promise<void> {
   const emit = plan.emit.get(index);
   const materialize = plan.materialize.get(index);
   const relink = plan.relink.get(index);
   let ordinal = -1;
   let copying = false;
-  // The handlers write straight into the writer's buffers; the loop waits for it between chunks.
-  const parser = new TarParser({
+  // The handlers write straight into the writer's buffers; readLayer waits for it between chunks.
+  await readLayer(layer, `layer ${index + 1}`, onBytes, writer, {
     entry: (header) => {
       const entry = toEntry(header);
       copying = false;
@@ -115,22 +101,6 @@ async function copyLayer(source: TarSource, index: number, plan: SquashPlan, wri
       copying = false;
     },
   });
-  const read = source;
-  try {
-    for await (const chunk of read.tar) {
-      onBytes((chunk as Buffer).length);
-      if (parser.done) continue;
-      parser.write(chunk as Buffer);
-      const ready = writer.ready();
-      if (ready) await ready;
-    }
-    parser.end();
-  } catch (err) {
-    read.tar.destroy();
-    await read.done.catch(() => undefined);
-    throw err instanceof WhittleError ? err : wrap(`layer ${index + 1}`, err);
-  }
-  await read.done;
 }
 
 /** squash merges image's layers from opts.from up into one layer. */
@@ -165,7 +135,7 @@ export async function squash(image: Image, opts: SquashOptions = {}): Promise<Sq
           const ready = writer.ready();
           if (ready) await ready;
         }
-        for (const index of plan.read) await copyLayer(await openTar(layers[index]!), index, plan, writer, onBytes);
+        for (const index of plan.read) await copyLayer(layers[index]!, index, plan, writer, onBytes);
       } else {
         const streamed = await streamSquash(layers, from, writer, onBytes);
         plan = planSquash(streamed.entries, from);

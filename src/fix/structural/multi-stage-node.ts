@@ -15,8 +15,8 @@ import type { Instruction } from '../../dockerfile/model.js';
 import type { Diagnostic, Edit } from '../../lint/types.js';
 import type { ShellCommand } from '../../shell/commands.js';
 import { hasOption, parseImageRef, positionals } from '../../lint/helpers.js';
-import { factsOf, normPath, runAt } from '../fixers/_shared.js';
-import { C_TOOLCHAIN, builderOf, insertAfter, prepOnly, under, verbatim, workdirAt } from './split-stage.js';
+import { normPath } from '../fixers/_shared.js';
+import { C_TOOLCHAIN, builderOf, fromLine, splitTarget, insertAfter, prepOnly, under, verbatim, workdirAt } from './split-stage.js';
 
 const NODE_BUILD_PACKAGES = new Set(['python3', 'python3-minimal', 'python-is-python3', 'python3-dev', 'python', 'git', 'ca-certificates']);
 const REPLAYED = new Set(['ARG', 'ENV', 'LABEL', 'EXPOSE', 'STOPSIGNAL', 'HEALTHCHECK', 'CMD', 'ENTRYPOINT']);
@@ -54,11 +54,10 @@ function nodeProgram(c: ShellCommand): boolean | undefined {
 
 export function fixNodeMultiStage(text: string, d: Diagnostic): Edit[] | null {
   if (d.messageId !== 'devDependencies' && d.messageId !== 'package') return null;
-  const facts = factsOf(text);
+  const target = splitTarget(text, d.offsets[0]);
+  if (!target) return null;
+  const { facts, stage } = target;
   const { model, analysis } = facts;
-  const flagged = runAt(facts, d.offsets[0]);
-  const stage = flagged && model.stages[flagged.inst.stage];
-  if (!stage || stage.index !== model.stages.length - 1 || stage.baseStage !== null || !stage.imageSpan || stage.image.includes('$')) return null;
   const insts = stage.instructions.slice(1);
   let last = -1;
   insts.forEach((i, k) => {
@@ -107,7 +106,7 @@ export function fixNodeMultiStage(text: string, d: Diagnostic): Edit[] | null {
   const ref = parseImageRef(stage.image);
   const major = ref.name === 'node' ? Number(/^(\d+)(?:[.-]|$)/.exec(ref.tag ?? '')?.[1] ?? NaN) : NaN;
   const pruneLine = `RUN npm prune ${major < 15 ? '--production' : '--omit=dev'}`;
-  const from = ['FROM', ...stage.from.flags.map((f) => text.slice(f.span.start, f.span.end)), text.slice(stage.imageSpan.start, stage.imageSpan.end)].join(' ');
+  const from = fromLine(text, stage);
   const lines = [
     ...(prune ? [pruneLine] : []),
     from,

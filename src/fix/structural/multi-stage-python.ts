@@ -15,8 +15,7 @@
 import type { Diagnostic, Edit } from '../../lint/types.js';
 import type { ShellCommand } from '../../shell/commands.js';
 import { hasOption, pipInstall } from '../../lint/helpers.js';
-import { factsOf, runAt } from '../fixers/_shared.js';
-import { C_TOOLCHAIN, builderOf, insertAfter, prepOnly, verbatim, workdirAt } from './split-stage.js';
+import { C_TOOLCHAIN, builderOf, fromLine, splitTarget, insertAfter, prepOnly, verbatim, workdirAt } from './split-stage.js';
 
 export const VENV = '/opt/venv';
 const PYTHON_LINKED_DEV = /^(?:python3?(?:\.\d+)?-dev|libpython3[\d.]*-dev|libffi-dev|libssl-dev|openssl-dev|zlib1g-dev|zlib-dev|libbz2-dev|bzip2-dev|liblzma-dev|xz-dev|libsqlite3-dev|sqlite-dev|libreadline-dev|readline-dev|libncursesw?[56]?-dev|ncurses-dev|libgdbm-dev|gdbm-dev|uuid-dev|util-linux-dev|libexpat1-dev|expat-dev)$/;
@@ -34,11 +33,10 @@ function pipProgram(c: ShellCommand): boolean | undefined {
 
 export function fixPythonMultiStage(text: string, d: Diagnostic): Edit[] | null {
   if (d.messageId !== 'package') return null;
-  const facts = factsOf(text);
+  const target = splitTarget(text, d.offsets[0]);
+  if (!target) return null;
+  const { facts, stage, flagged } = target;
   const { model, analysis } = facts;
-  const flagged = runAt(facts, d.offsets[0]);
-  const stage = flagged && model.stages[flagged.inst.stage];
-  if (!stage || stage.index !== model.stages.length - 1 || stage.baseStage !== null || !stage.imageSpan || stage.image.includes('$')) return null;
   const insts = stage.instructions.slice(1);
   const runOf = (i: (typeof insts)[number]) => analysis.runs.find((r) => r.inst === i);
   const pipAt = insts.map((i) => (i.keyword === 'RUN' ? (runOf(i)?.commands.some(pipInstall) ?? false) : false)).lastIndexOf(true);
@@ -63,7 +61,7 @@ export function fixPythonMultiStage(text: string, d: Diagnostic): Edit[] | null 
 
   const builder = builderOf(model, stage);
   if (!builder) return null;
-  const from = ['FROM', ...stage.from.flags.map((f) => text.slice(f.span.start, f.span.end)), text.slice(stage.imageSpan.start, stage.imageSpan.end)].join(' ');
+  const from = fromLine(text, stage);
   const path = `ENV PATH="${VENV}/bin:$PATH"`;
   const lines = [
     from,

@@ -4,8 +4,31 @@
 // touches files under one directory), so that leaving it in the builder loses nothing the app needs.
 import type { DockerfileModel, Instruction, Stage } from '../../dockerfile/model.js';
 import type { Edit, RunInfo } from '../../lint/types.js';
+import { factsOf, runAt, type Facts } from '../fixers/_shared.js';
 import type { ShellCommand } from '../../shell/commands.js';
 import { aptPackages, aptVerb, normPath, positionals } from '../../lint/helpers.js';
+
+export interface SplitTarget {
+  facts: Facts;
+  /** the stage to split: the file's last, FROM an image named outright (not a stage, not an ARG). */
+  stage: Stage & { imageSpan: NonNullable<Stage['imageSpan']> };
+  /** the RUN the diagnostic points into. */
+  flagged: RunInfo;
+}
+
+/** splitTarget finds the stage a diagnostic at offset asks to split, or null when it is not one that can be. */
+export function splitTarget(text: string, offset: number): SplitTarget | null {
+  const facts = factsOf(text);
+  const flagged = runAt(facts, offset);
+  const stage = flagged && facts.model.stages[flagged.inst.stage];
+  if (!flagged || !stage || stage.index !== facts.model.stages.length - 1 || stage.baseStage !== null || !stage.imageSpan || stage.image.includes('$')) return null;
+  return { facts, stage: stage as SplitTarget['stage'], flagged };
+}
+
+/** fromLine is the FROM of a new stage on the same image as stage, with its flags (`--platform`). */
+export function fromLine(text: string, stage: SplitTarget['stage']): string {
+  return ['FROM', ...stage.from.flags.map((f) => text.slice(f.span.start, f.span.end)), text.slice(stage.imageSpan.start, stage.imageSpan.end)].join(' ');
+}
 
 export interface Builder {
   name: string;

@@ -46,6 +46,15 @@ function outcome(report: VerifyReport, what: string): { orig: BuiltImage; fixed:
   return { orig, fixed, saved };
 }
 
+/** unsafeSplit applies every fix, the structural ones too, and checks the multi-stage split is among them. */
+function unsafeSplit(original: string): { result: ReturnType<typeof fixText>; steps: ReturnType<typeof verifySteps> } {
+  const options = { extraFixers: STRUCTURAL_FIXES };
+  const result = fixText(original, options);
+  expect(result.rejected).toBeNull();
+  expect(result.applied.map((a) => a.ruleId)).toContain('build-tools-in-final-stage');
+  return { result, steps: verifySteps(result, options) };
+}
+
 /** removeImages removes images a test made for itself (bases, stand-ins), whether or not they were built. */
 function removeImages(...refs: string[]): void {
   spawnSync('docker', ['rmi', '-f', ...refs], { stdio: 'ignore' });
@@ -270,10 +279,7 @@ describe.skipIf(!available)('fix --verify with an engine', () => {
         'CMD ["node", "dist/server.js"]',
         '',
       ].join('\n');
-      const options = { extraFixers: STRUCTURAL_FIXES };
-      const result = fixText(original, options);
-      expect(result.rejected).toBeNull();
-      expect(result.applied.map((a) => a.ruleId)).toContain('build-tools-in-final-stage');
+      const { result, steps } = unsafeSplit(original);
       expect(result.output).toContain('RUN npm prune --omit=dev\n');
       expect(result.output).toContain('COPY --from=build /app /app\n');
       const ask = async (id: string): Promise<string> => {
@@ -294,7 +300,7 @@ describe.skipIf(!available)('fix --verify with an engine', () => {
         }
       };
       const answers: string[] = [];
-      const report = await verifyFixes({ context: app, original, steps: verifySteps(result, options), probe: async (id) => {
+      const report = await verifyFixes({ context: app, original, steps, probe: async (id) => {
         const a = await ask(id);
         answers.push(a);
         return a.replace(/; .*$/, '').replace(/devDependencies: \w+/, 'devDependencies: ?');
@@ -347,13 +353,10 @@ describe.skipIf(!available)('fix --verify with an engine', () => {
         'CMD ["python3", "app.py"]',
         '',
       ].join('\n');
-      const options = { extraFixers: STRUCTURAL_FIXES };
-      const result = fixText(original, options);
-      expect(result.rejected).toBeNull();
-      expect(result.applied.map((a) => a.ruleId)).toContain('build-tools-in-final-stage');
+      const { result, steps } = unsafeSplit(original);
       expect(result.output).toContain('COPY --from=build /opt/venv /opt/venv\n');
       const answers: string[] = [];
-      const report = await verifyFixes({ context: app, original, steps: verifySteps(result, options), probe: async (id) => {
+      const report = await verifyFixes({ context: app, original, steps, probe: async (id) => {
         const out = docker('run', '--rm', '--network', 'none', id).trim();
         answers.push(out);
         return out.replace(/; gcc: .*$/, '');
@@ -398,11 +401,9 @@ describe.skipIf(!available)('fix --verify with an engine', () => {
       await writeFile(path.join(app, 'go.mod'), 'module example.com/app\n\ngo 1.19\n');
       await writeFile(path.join(app, 'main.go'), 'package main\n\nimport (\n\t"fmt"\n\t"os"\n)\n\nfunc main() {\n\tfmt.Printf("hello %s from go\\n", os.Getenv("WHO"))\n}\n');
       const original = [`FROM ${goTag}`, 'WORKDIR /src', 'COPY . .', 'RUN go build -o /usr/local/bin/app .', 'ENV WHO=world', 'CMD ["app"]', ''].join('\n');
-      const options = { extraFixers: STRUCTURAL_FIXES };
-      const result = fixText(original, options);
-      expect(result.rejected).toBeNull();
+      const { result, steps } = unsafeSplit(original);
       expect(result.output).toContain(`FROM ${GO_RUNTIME_BASE}\nCOPY --from=build /usr/local/bin/app /usr/local/bin/app\n`);
-      const report = await verifyFixes({ context: app, original, steps: verifySteps(result, options), probe: async (id) => docker('run', '--rm', '--network', 'none', id).trim() });
+      const report = await verifyFixes({ context: app, original, steps, probe: async (id) => docker('run', '--rm', '--network', 'none', id).trim() });
       expect(report.reason).toBeNull();
       expect(report.status).toBe('ok');
       expect(report.probed).toEqual({ original: 'hello world from go', fixed: 'hello world from go' });

@@ -9,7 +9,8 @@ import type { LayerCompression } from '../rewrite/layer-writer.js';
 import type { Image } from '../image/image.js';
 import { formatBytes } from './format.js';
 import type { CommandState } from './main.js';
-import { progressFor, usableLocalTarget, writeWithProgress } from './progress.js';
+import { progressFor } from './progress.js';
+import { usableLocalTarget, writeWithProgress } from './write.js';
 import { addImageSinkOptions, addImageSourceOptions, sinkOptions, sourceOptions, type ImageSinkFlags, type ImageSourceFlags } from './image-options.js';
 
 interface SquashFlags extends ImageSourceFlags, ImageSinkFlags {

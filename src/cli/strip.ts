@@ -6,7 +6,8 @@ import { openImage } from '../image/reference.js';
 import { CATEGORIES, strip } from '../rewrite/strip/index.js';
 import { formatBytes } from './format.js';
 import type { CommandState } from './main.js';
-import { progressFor, writeWithProgress } from './progress.js';
+import { progressFor } from './progress.js';
+import { writeWithProgress } from './write.js';
 import { addImageSinkOptions, addImageSourceOptions, sinkOptions, sourceOptions, type ImageSinkFlags, type ImageSourceFlags } from './image-options.js';
 import { defaultCompression } from './squash.js';
 

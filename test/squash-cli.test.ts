@@ -9,6 +9,7 @@ import { baseFromHistory } from '../src/rewrite/base.js';
 import { buildImage, dir, file, ociLayout, seeded, whiteout, writeDir } from './support/image-writer.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'whittle-squash-cli-'));
+const haveSkopeo = spawnSync('sh', ['-c', 'command -v skopeo']).status === 0;
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function whittle(...args: string[]) {
@@ -51,6 +52,36 @@ describe('whittle squash', () => {
     expect(r.stdout).toMatch(/dropped 50kB\)/);
     const back = await openImage(out);
     expect(await back.layers()).toHaveLength(1);
+  });
+
+  it.each([
+    ['docker-archive', 'none', (d: string) => `docker-archive:${join(d, 'out.tar')}:whittle-test/adopt:1`],
+    ['docker-archive', 'gzip', (d: string) => `docker-archive:${join(d, 'out.tar')}`],
+    ['oci-archive', 'gzip', (d: string) => `oci-archive:${join(d, 'out.oci.tar')}:v1`],
+    ['oci-archive', 'none', (d: string) => `oci-archive:${join(d, 'out.oci.tar')}:v1`],
+    ['oci', 'gzip', (d: string) => `oci:${join(d, 'layout')}:v1`],
+  ])('writes its merged layer into %s (%s) in place: read back with every digest checked, nothing left beside it', async (_, compression, ref) => {
+    const d = mkdtempSync(join(tmp, 'adopt-'));
+    const out = ref(d);
+    const r = whittle('squash', `oci:${source}:v1`, '--compression', compression, '--json', '-o', out);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const summary = JSON.parse(r.stdout) as { mergedLayer: { digest: string; size: number } };
+    const back = await openImage(out.replace(/:whittle-test\/adopt:1$/, ''));
+    const [layer] = await back.layers();
+    const read = await layer!.read();
+    for await (const chunk of read.tar) void chunk;
+    const stats = await read.stats; // digest, size and diff_id verified against what the manifest and config say
+    expect(stats.digest).toBe(summary.mergedLayer.digest);
+    expect(stats.size).toBe(summary.mergedLayer.size);
+    expect(stats.compression).toBe(compression);
+    expect(readdirSync(d).filter((n) => n.startsWith('.'))).toEqual([]);
+    if (haveSkopeo && !out.startsWith('oci:')) {
+      const inspect = spawnSync('skopeo', ['inspect', '--raw', out.replace(/:whittle-test\/adopt:1$/, '')], { encoding: 'utf8' });
+      expect(inspect.status).toBe(0);
+      // skopeo's docker-archive reader names each layer by its diff_id, as docker save's manifest.json does
+      expect(inspect.stdout).toContain(out.startsWith('docker-archive:') ? stats.diffId : summary.mergedLayer.digest);
+    }
   });
 
   it('--keep-base finds the base from history and keeps its blob', async () => {

@@ -10,6 +10,7 @@ import { buildImage, dir, file, ociLayout, seeded, whiteout, writeDir } from './
 
 const tmp = mkdtempSync(join(tmpdir(), 'whittle-squash-cli-'));
 const haveSkopeo = spawnSync('sh', ['-c', 'command -v skopeo']).status === 0;
+const engine = spawnSync('docker', ['info'], { stdio: 'ignore' }).status === 0;
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function whittle(...args: string[]) {
@@ -66,7 +67,7 @@ describe('whittle squash', () => {
     const r = whittle('squash', `oci:${source}:v1`, '--compression', compression, '--json', '-o', out);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    const summary = JSON.parse(r.stdout) as { mergedLayer: { digest: string; size: number } };
+    const summary = JSON.parse(r.stdout) as { configDigest: string; mergedLayer: { digest: string; size: number } };
     const back = await openImage(out.replace(/:whittle-test\/adopt:1$/, ''));
     const [layer] = await back.layers();
     const read = await layer!.read();
@@ -76,6 +77,15 @@ describe('whittle squash', () => {
     expect(stats.size).toBe(summary.mergedLayer.size);
     expect(stats.compression).toBe(compression);
     expect(readdirSync(d).filter((n) => n.startsWith('.'))).toEqual([]);
+    if (engine && out.startsWith('docker-archive:')) {
+      // the archive starts with the adopted blob, not with oci-layout: docker load takes it all the same
+      const load = spawnSync('docker', ['load', '-i', out.slice('docker-archive:'.length).replace(/:whittle-test\/adopt:1$/, '')], { encoding: 'utf8' });
+      expect(load.stderr).toBe('');
+      expect(load.stdout).toMatch(/Loaded image/);
+      const id = spawnSync('docker', ['image', 'inspect', '--format', '{{.Id}}', summary.configDigest], { encoding: 'utf8' });
+      expect(id.stdout.trim()).toBe(summary.configDigest);
+      spawnSync('docker', ['rmi', '-f', summary.configDigest], { stdio: 'ignore' });
+    }
     if (haveSkopeo && !out.startsWith('oci:')) {
       const inspect = spawnSync('skopeo', ['inspect', '--raw', out.replace(/:whittle-test\/adopt:1$/, '')], { encoding: 'utf8' });
       expect(inspect.status).toBe(0);

@@ -7,7 +7,7 @@ import { CATEGORIES, strip } from '../rewrite/strip/index.js';
 import { formatBytes } from './format.js';
 import type { CommandState } from './main.js';
 import { progressFor } from './progress.js';
-import { writeWithProgress } from './write.js';
+import { usableLocalTarget, writeWithProgress } from './write.js';
 import { addImageSinkOptions, addImageSourceOptions, sinkOptions, sourceOptions, type ImageSinkFlags, type ImageSourceFlags } from './image-options.js';
 import { defaultCompression } from './squash.js';
 
@@ -56,9 +56,12 @@ export function registerStrip(program: Command, state: CommandState): void {
       const image = await openImage(reference, sourceOptions(flags));
       const progress = progressFor();
       const layers = (await image.layers()).length;
+      // a merged layer is written next to a local output, so the sink moves it into place
+      const local = flags.squash && flags.output && !flags.dryRun ? await usableLocalTarget(flags.output) : null;
       let result;
       try {
         result = await strip(image, {
+          ...(local ? { layerDir: local.dir, reserve: local.reserve } : {}),
           categories: chosenCategories(flags),
           ...(flags.remove ? { remove: flags.remove } : {}),
           ...(flags.keep ? { keep: flags.keep } : {}),
@@ -71,7 +74,7 @@ export function registerStrip(program: Command, state: CommandState): void {
         progress.done();
       }
       try {
-        const written = result.image && flags.output ? await writeWithProgress(result.image, flags.output, sinkOptions(flags)) : undefined;
+        const written = result.image && flags.output ? await writeWithProgress(result.image, flags.output, { ...sinkOptions(flags), moveLayerFiles: true }) : undefined;
         const { plan } = result;
         if (flags.json) {
           process.stdout.write(

@@ -32,6 +32,9 @@ export interface StripRunOptions extends StripOptions {
   dryRun?: boolean;
   compression?: LayerCompression;
   tmpDir?: string;
+  /** with squash: where the merged layer's file goes, and the room left before it (squash.ts). */
+  layerDir?: string;
+  reserve?: number;
   onProgress?: (p: { phase: 'scan' | 'elf' | 'write'; bytes: number }) => void;
 }
 
@@ -126,7 +129,11 @@ export async function strip(image: Image, opts: StripRunOptions = {}): Promise<S
     const writer = new LayerWriter(join(dir, 'whiteouts'), { compression: opts.compression ?? 'gzip' });
     let layer: WrittenLayer;
     try {
-      for (const path of plan.whiteouts) writer.header(whiteoutHeader(path, false));
+      for (const path of plan.whiteouts) {
+        writer.header(whiteoutHeader(path, false));
+        const ready = writer.ready();
+        if (ready) await ready;
+      }
       layer = await writer.finish();
     } catch (err) {
       writer.abort();
@@ -144,6 +151,8 @@ export async function strip(image: Image, opts: StripRunOptions = {}): Promise<S
         entries: [...entries, whiteoutEntries],
         ...(opts.compression ? { compression: opts.compression } : {}),
         ...(opts.tmpDir ? { tmpDir: opts.tmpDir } : {}),
+        ...(opts.layerDir ? { layerDir: opts.layerDir } : {}),
+        ...(opts.reserve !== undefined ? { reserve: opts.reserve } : {}),
         createdBy: `${history.created_by}; all layers merged into one`,
         onProgress: (p) => opts.onProgress?.({ phase: 'write', bytes: p.bytes }),
       });

@@ -81,10 +81,13 @@ interface Fixup {
 }
 
 export interface StreamSquashResult {
-  /** every layer's entries, for planSquash. */
+  /** every layer's entries, for planSquash, when a base is kept (empty lists otherwise). */
   entries: LayerEntry[][];
-  /** the paths written into the merged layer. */
+  /** the paths written into the merged layer, when a base is kept. */
   emitted: Set<string>;
+  /** regular-file content bytes the merged layers held, and how many the merged layer has. */
+  bytesIn: number;
+  bytesOut: number;
 }
 
 /**
@@ -99,11 +102,21 @@ export async function streamSquash(layers: readonly Layer[], from: number, write
   const wanted = new Map<string, Group>();
   const links: Link[] = [];
   const fixups = new Map<number, Fixup[]>();
+  // entry lists are kept only when a base is kept: its whiteouts are planned from them (plan.ts)
+  const keepEntries = from > 0;
   const entries: LayerEntry[][] = layers.map(() => []);
   const emitted = new Set<string>();
-  const emit = (header: TarHeader, path: string, type: NonNullable<(typeof OUT_TYPES)[TarHeader['kind']]>, linkname?: string): void => {
-    writer.header(outHeader(header, path, type, linkname));
-    emitted.add(path);
+  let bytesIn = 0;
+  let bytesOut = 0;
+  /** emit writes header's entry at path (a hard link to `link`); it tells whether content follows. */
+  const emit = (header: TarHeader, path: string, link?: string): boolean => {
+    const type = link !== undefined ? 'hardlink' : OUT_TYPES[header.kind];
+    if (!type) return false;
+    writer.header(outHeader(header, path, type, type === 'hardlink' ? link : type === 'symlink' ? header.linkname : undefined));
+    if (keepEntries) emitted.add(path);
+    if (type !== 'file') return false;
+    bytesOut += header.size;
+    return true;
   };
 
   const hiddenAbove = (path: string): boolean => {
@@ -112,21 +125,14 @@ export async function streamSquash(layers: readonly Layer[], from: number, write
     return false;
   };
 
-  /** place puts a group's content at target: every other link of it points there at the end. */
-  const place = (group: Group, target: string): void => {
-    group.target = target;
-  };
-
   for (let k = layers.length - 1; k >= 0; k--) {
     const merged = k >= from;
     const what = `layer ${k + 1} of ${layers.length}`;
-    const list = entries[k]!;
     // entries of this layer met so far that a later link of the same layer may point at
     const seen = new Map<string, Seen>();
     // links of this layer that point below it: they join `wanted` once the layer is read, so that
     // an entry later in this layer (a newer version of the target) does not answer them
     const wantedBelow = new Map<string, Group>();
-    let copying = false;
     let index = -1;
 
     /** resolveLink gives a group of links the version of target this layer holds (or leaves it wanted below). */
@@ -150,44 +156,47 @@ export async function streamSquash(layers: readonly Layer[], from: number, write
           target = earlier.linkTarget!; // a chain inside the layer
           continue;
         }
-        if (earlier.survives) place(group.find(), target);
+        if (earlier.survives) group.find().target = target;
         else {
           // the content streamed past already: read this layer again at the end
-          let list2 = fixups.get(k);
-          if (!list2) fixups.set(k, (list2 = []));
-          list2.push({ index: earlier.index, group, own: earlier.inTree });
+          let due = fixups.get(k);
+          if (!due) fixups.set(k, (due = []));
+          due.push({ index: earlier.index, group, own: earlier.inTree });
         }
         return;
       }
       throw new WhittleError('bad-archive', `${what}: hard link ${JSON.stringify(from)} is part of a cycle`);
     };
 
-    const onEntry = (header: TarHeader): void => {
-      copying = false;
+    // what this layer has, for what it hides from the layers below it
+    const own: LayerEntry[] = [];
+
+    /** onEntry decides one entry as it passes; true when its content is to be copied. */
+    const onEntry = (header: TarHeader): boolean => {
       const entry = toEntry(header);
-      if (!entry || (entry.path === '' && entry.whiteout !== 'opaque')) return;
+      if (!entry || (entry.path === '' && entry.whiteout !== 'opaque')) return false;
       index++;
-      list.push(entry);
-      if (entry.whiteout) return;
+      own.push(entry);
+      if (entry.whiteout) return false;
+      if (merged && entry.type === 'file') bytesIn += entry.size;
       const path = entry.path;
       const inTree = !hiddenAbove(path);
       const survives = merged && inTree;
       // links from above that see this entry as their target's version
       const waiting = wanted.get(path);
       if (waiting) wanted.delete(path);
-      const type = OUT_TYPES[header.kind];
 
       if (entry.type === 'hardlink') {
-        const own = survives ? new Group() : undefined;
-        if (own) {
-          const link = { layer: k, index, path, header, group: own };
-          own.links.push(link);
+        const mine = survives ? new Group() : undefined;
+        if (mine) {
+          const link = { layer: k, index, path, header, group: mine };
+          mine.links.push(link);
           links.push(link);
         }
-        const group = merge(waiting, own);
+        const group = merge(waiting, mine);
         seen.set(path, { index, survives, inTree, kind: header.kind, linkTarget: entry.linkTarget! });
         if (group) resolveLink(group, entry.linkTarget!, path);
-        return;
+        return false;
       }
 
       const record: Seen = { index, survives, inTree, kind: header.kind };
@@ -201,32 +210,20 @@ export async function streamSquash(layers: readonly Layer[], from: number, write
         // the target is in the result as itself (or, in a kept layer, copied up into the merged one);
         // otherwise its content goes to the first link
         const at = inTree ? path : group.links[0]!.path;
-        if (type) emit(header, at, type, type === 'symlink' ? header.linkname : undefined);
-        copying = type === 'file';
-        place(group, at);
-        return;
+        group.target = at;
+        return emit(header, at);
       }
-      if (survives && type) {
-        emit(header, path, type, type === 'symlink' ? header.linkname : undefined);
-        copying = type === 'file';
-      }
+      return survives && emit(header, path);
     };
 
     // kept layers below `from` are read only for their entries (base whiteouts) and link targets
-    await readLayer(layers[k]!, what, onBytes, writer, {
-      entry: onEntry,
-      data: (chunk) => {
-        if (copying) writer.data(chunk);
-      },
-      entryEnd: () => {
-        copying = false;
-      },
-    });
+    await readLayer(layers[k]!, what, onBytes, writer, onEntry);
 
     // what this layer hides from the layers below it; a link made above must still find its target below
     const hides = new Set<string>();
     let hidesAll = false;
-    for (const e of list) {
+    if (keepEntries) entries[k] = own;
+    for (const e of own) {
       if (e.whiteout === 'opaque') {
         if (e.path === '') hidesAll = true;
         else hides.add(e.path);
@@ -251,31 +248,19 @@ export async function streamSquash(layers: readonly Layer[], from: number, write
   }
 
   // contents that streamed past before a link of the same layer asked for them
-  for (const [k, list] of [...fixups].sort((a, b) => b[0] - a[0])) {
-    const byIndex = new Map(list.map((f) => [f.index, f]));
+  for (const [k, due] of [...fixups].sort((a, b) => b[0] - a[0])) {
+    const byIndex = new Map(due.map((f) => [f.index, f]));
     let index = -1;
-    let copying = false;
-    await readLayer(layers[k]!, `layer ${k + 1} of ${layers.length}`, () => undefined, writer, {
-      entry: (header) => {
-        copying = false;
-        const entry = toEntry(header);
-        if (!entry || (entry.path === '' && entry.whiteout !== 'opaque')) return;
-        index++;
-        const fixup = byIndex.get(index);
-        const group = fixup?.group.find();
-        if (!fixup || !group || group.target !== null || group.links.length === 0) return;
-        const type = OUT_TYPES[header.kind];
-        const at = fixup.own ? entry.path : group.links[0]!.path;
-        if (type) emit(header, at, type, type === 'symlink' ? header.linkname : undefined);
-        copying = type === 'file';
-        place(group, at);
-      },
-      data: (chunk) => {
-        if (copying) writer.data(chunk);
-      },
-      entryEnd: () => {
-        copying = false;
-      },
+    await readLayer(layers[k]!, `layer ${k + 1} of ${layers.length}`, () => undefined, writer, (header) => {
+      const entry = toEntry(header);
+      if (!entry || (entry.path === '' && entry.whiteout !== 'opaque')) return false;
+      index++;
+      const fixup = byIndex.get(index);
+      const group = fixup?.group.find();
+      if (!fixup || !group || group.target !== null || group.links.length === 0) return false;
+      const at = fixup.own ? entry.path : group.links[0]!.path;
+      group.target = at;
+      return emit(header, at);
     });
   }
 
@@ -285,23 +270,31 @@ export async function streamSquash(layers: readonly Layer[], from: number, write
     const target = link.group.find().target;
     if (target === null) throw new WhittleError('bad-archive', `hard link ${JSON.stringify(link.path)}: its target was never found`);
     if (target === link.path) continue;
-    emit(link.header, link.path, 'hardlink', target);
+    emit(link.header, link.path, target);
     const ready = writer.ready();
     if (ready) await ready;
   }
-  return { entries, emitted };
+  return { entries, emitted, bytesIn, bytesOut };
 }
 
-export interface Handlers {
-  entry(header: TarHeader): void;
-  data(chunk: Uint8Array): void;
-  entryEnd(): void;
-}
-
-/** readLayer streams one layer's verified tar through the handlers, waiting for the writer between chunks. */
-export async function readLayer(layer: Layer, what: string, onBytes: (n: number) => void, writer: LayerWriter, handlers: Handlers): Promise<void> {
+/**
+ * readLayer streams one layer's verified tar, asking decide about each entry (true: copy its content
+ * into the writer) and waiting for the writer between chunks.
+ */
+export async function readLayer(layer: Layer, what: string, onBytes: (n: number) => void, writer: LayerWriter, decide: (header: TarHeader) => boolean): Promise<void> {
   const read = await layer.read();
-  const parser = new TarParser(handlers);
+  let copying = false;
+  const parser = new TarParser({
+    entry: (header) => {
+      copying = decide(header);
+    },
+    data: (chunk) => {
+      if (copying) writer.data(chunk);
+    },
+    entryEnd: () => {
+      copying = false;
+    },
+  });
   try {
     for await (const chunk of read.tar) {
       onBytes((chunk as Buffer).length);

@@ -42,9 +42,12 @@ export interface SquashOptions {
   onProgress?: (p: { phase: 'scan' | 'write'; bytes: number }) => void;
 }
 
+/** What a squash did: the whiteouts it wrote for a kept base, and the file-content bytes before and after. */
+export type SquashOutcome = Pick<SquashPlan, 'from' | 'whiteouts' | 'bytesIn' | 'bytesOut'>;
+
 export interface SquashResult {
   image: Image;
-  plan: SquashPlan;
+  plan: SquashOutcome;
   layer: WrittenLayer;
   /** layers merged (from..end) into one. */
   merged: number;
@@ -58,11 +61,11 @@ export interface SquashResult {
  * layer added files under a path it never created as a directory): such a path gets an opaque
  * marker instead, which hides the base's contents but keeps this layer's.
  */
-async function writeBaseWhiteouts(writer: LayerWriter, plan: SquashPlan, emitted: ReadonlySet<string>): Promise<void> {
-  if (plan.whiteouts.length === 0) return;
+async function writeBaseWhiteouts(writer: LayerWriter, whiteouts: SquashPlan['whiteouts'], emitted: ReadonlySet<string>): Promise<void> {
+  if (whiteouts.length === 0) return;
   const parents = new Set<string>();
   for (const path of emitted) for (let p = parentOf(path); p !== '' && !parents.has(p); p = parentOf(p)) parents.add(p);
-  for (const w of plan.whiteouts) {
+  for (const w of whiteouts) {
     writer.header(whiteoutHeader(w.path, w.opaque || parents.has(w.path)));
     const ready = writer.ready();
     if (ready) await ready;
@@ -75,31 +78,21 @@ async function copyLayer(layer: Layer, index: number, plan: SquashPlan, writer: 
   const materialize = plan.materialize.get(index);
   const relink = plan.relink.get(index);
   let ordinal = -1;
-  let copying = false;
-  // The handlers write straight into the writer's buffers; readLayer waits for it between chunks.
-  await readLayer(layer, `layer ${index + 1}`, onBytes, writer, {
-    entry: (header) => {
-      const entry = toEntry(header);
-      copying = false;
-      if (!entry || (entry.path === '' && entry.whiteout !== 'opaque')) return;
-      ordinal++;
-      const type = OUT_TYPES[header.kind];
-      const target = materialize?.get(ordinal);
-      if (target !== undefined) {
-        writer.header(outHeader(header, target, 'file'));
-        copying = true;
-      } else if (emit?.has(ordinal) && type) {
-        const linkname = type === 'hardlink' ? relink?.get(ordinal) ?? entry.linkTarget : type === 'symlink' ? header.linkname : undefined;
-        writer.header(outHeader(header, entry.path, type, linkname));
-        copying = type === 'file';
-      }
-    },
-    data: (chunk) => {
-      if (copying) writer.data(chunk);
-    },
-    entryEnd: () => {
-      copying = false;
-    },
+  // written straight into the writer's buffers; readLayer waits for it between chunks
+  await readLayer(layer, `layer ${index + 1}`, onBytes, writer, (header) => {
+    const entry = toEntry(header);
+    if (!entry || (entry.path === '' && entry.whiteout !== 'opaque')) return false;
+    ordinal++;
+    const type = OUT_TYPES[header.kind];
+    const target = materialize?.get(ordinal);
+    if (target !== undefined) {
+      writer.header(outHeader(header, target, 'file'));
+      return true;
+    }
+    if (!emit?.has(ordinal) || !type) return false;
+    const linkname = type === 'hardlink' ? relink?.get(ordinal) ?? entry.linkTarget : type === 'symlink' ? header.linkname : undefined;
+    writer.header(outHeader(header, entry.path, type, linkname));
+    return type === 'file';
   });
 }
 
@@ -124,22 +117,25 @@ export async function squash(image: Image, opts: SquashOptions = {}): Promise<Sq
       written += n;
       opts.onProgress?.({ phase: 'write', bytes: written });
     };
-    let plan: SquashPlan;
+    let plan: SquashOutcome;
     try {
       if (opts.entries) {
         // entry lists from an earlier scan: plan first, then read only the layers that contribute
         if (opts.entries.length !== layers.length) throw new WhittleError('usage', `squash got entry lists for ${opts.entries.length} layers, the image has ${layers.length}`);
-        plan = planSquash(opts.entries, from);
-        for (const w of plan.whiteouts) {
+        const planned = planSquash(opts.entries, from);
+        for (const w of planned.whiteouts) {
           writer.header(whiteoutHeader(w.path, w.opaque));
           const ready = writer.ready();
           if (ready) await ready;
         }
-        for (const index of plan.read) await copyLayer(layers[index]!, index, plan, writer, onBytes);
+        for (const index of planned.read) await copyLayer(layers[index]!, index, planned, writer, onBytes);
+        plan = planned;
       } else {
         const streamed = await streamSquash(layers, from, writer, onBytes);
-        plan = planSquash(streamed.entries, from);
-        await writeBaseWhiteouts(writer, plan, streamed.emitted);
+        // only a kept base needs whiteouts, planned from the entry lists the pass kept for it
+        const whiteouts = from > 0 ? planSquash(streamed.entries, from).whiteouts : [];
+        await writeBaseWhiteouts(writer, whiteouts, streamed.emitted);
+        plan = { from, whiteouts, bytesIn: streamed.bytesIn, bytesOut: streamed.bytesOut };
       }
     } catch (err) {
       writer.abort();

@@ -88,8 +88,9 @@ export interface VerifyReport {
   steps: StepResult[];
   /** Runtime config fields that differ between the original and the fixed image. */
   configDiffs: string[];
-  /** USER and ENV differences that came with a new final base image (the Go split's distroless
-   *  nonroot, for one): reported, not failed; the probe is what tells whether the app still works. */
+  /** Differences a fix makes on purpose, reported and not failed: a PATH that only gains directories
+   *  in front (the venv), USER and ENV that come with a new final base image (the Go split's
+   *  distroless nonroot). The probe is what tells whether the app still works. */
   configNotes?: string[];
   /** The probe's answers, when a probe was given and both images were built. */
   probed?: { original: string; fixed: string };
@@ -309,13 +310,18 @@ export async function verifyFixes(opts: VerifyOptions): Promise<VerifyReport> {
       prev = image;
       prevText = s.text;
     }
-    let configDiffs = compareConfig(original.config, prev.config);
-    const configNotes: string[] = [];
+    // USER and ENV of a new final base image are what that fix changes on purpose, as is a PATH
+    // that only gains directories in front: notes, not failures
     const newBase = finalBase(prevText);
-    if (newBase !== null && newBase !== finalBase(opts.original)) {
-      for (const d of configDiffs) if (d.startsWith('USER: ') || d.startsWith('ENV: ')) configNotes.push(`with the new final base ${newBase}: ${d}`);
-      configDiffs = configDiffs.filter((d) => !configNotes.some((n) => n.endsWith(d)));
-    }
+    const baseChanged = newBase !== null && newBase !== finalBase(opts.original);
+    const fromBase = (d: string): boolean => baseChanged && (d.startsWith('USER: ') || d.startsWith('ENV: '));
+    const diffs = compareConfig(original.config, prev.config);
+    const configDiffs = diffs.filter((d) => !fromBase(d));
+    const prepended = pathPrepended(original.config, prev.config);
+    const configNotes = [
+      ...(prepended !== null ? [`PATH now starts with ${prepended}`] : []),
+      ...diffs.filter(fromBase).map((d) => `with the new final base ${newBase}: ${d}`),
+    ];
     let reason: string | null = null;
     if (configDiffs.length > 0) reason = `the runtime config changed: ${configDiffs.join('; ')}`;
     else if (prev.size > original.size) reason = `the fixed image is ${prev.size - original.size} bytes larger`;
@@ -345,14 +351,8 @@ export function formatReport(r: VerifyReport): string[] {
     const pct = r.original.size > 0 ? ((100 * saved) / r.original.size).toFixed(1) : '0.0';
     out.push(`verify: fixed: ${formatBytes(last.size)}, ${last.layers} layers; saved ${formatBytes(saved)} (${saved} bytes, ${pct}%), ${r.original.layers - last.layers} fewer layers`);
   }
-  const prepended = r.original && last ? pathPrepended(r.original.config, last.config) : null;
-  if (prepended !== null) out.push(`verify: note: PATH now starts with ${prepended}`);
   for (const n of r.configNotes ?? []) out.push(`verify: note: ${n}`);
-  const same = ['ENTRYPOINT', 'CMD', 'WORKDIR', 'EXPOSE'];
-  const changed = (field: string) => (r.configNotes ?? []).some((n) => n.includes(`: ${field}: `));
-  if (!changed('USER')) same.splice(2, 0, 'USER');
-  if (!changed('ENV')) same.splice(same.indexOf('WORKDIR') + 1, 0, prepended === null ? 'ENV' : 'ENV (but PATH)');
-  if (r.status === 'ok') out.push(`verify: ok: ${same.slice(0, -1).join(', ')} and ${same[same.length - 1]} are the same`);
+  if (r.status === 'ok') out.push(`verify: ok: ENTRYPOINT, CMD, USER, WORKDIR, ENV and EXPOSE are the same${r.configNotes ? ' but for the notes above' : ''}`);
   else out.push(`verify: failed: ${r.reason ?? 'unknown'}`);
   return out;
 }

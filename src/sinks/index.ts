@@ -6,18 +6,15 @@ import { WhittleError } from '../errors.js';
 import type { Image } from '../image/image.js';
 import { parseReference } from '../image/reference.js';
 import { loadIntoDaemon, type LoadOptions } from './daemon.js';
-import { writeDockerArchive, writeOciArchive, writeOciLayout, type WriteResult } from './layout.js';
+import { writeDockerArchive, writeOciArchive, writeOciLayout, type LocalWriteOptions, type WriteResult } from './layout.js';
 import { writeToRegistry, type PushOptions } from './registry.js';
 import { registryOptionsFromEnv } from '../sources/registry/index.js';
 
 export type { WriteResult } from './layout.js';
 
-export interface WriteOptions {
+export interface WriteOptions extends LocalWriteOptions {
   registry?: PushOptions;
   daemon?: LoadOptions;
-  /** layers whittle has just written may be moved into a local output (docker-archive:, oci:,
-   *  oci-archive:) instead of copied; the image cannot be read again afterwards. */
-  moveLayerFiles?: boolean;
 }
 
 /** LocalTarget is where a local sink writes, and what the layer file it could adopt must look like. */

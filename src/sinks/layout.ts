@@ -21,8 +21,8 @@ import { blobName, prepareOci, type BlobToWrite, type PreparedImage } from './oc
 import { writeArchive, type ArchiveHead, type ArchiveItem } from './tar-out.js';
 
 export interface LocalWriteOptions {
-  /** the image's freshly written layer files (Layer.localFile) may be moved into the output instead of
-   *  copied: the image cannot be read again afterwards. */
+  /** layers whittle has just written (Layer.localFile) may be moved into a local output (docker-archive:,
+   *  oci:, oci-archive:) instead of copied; the image cannot be read again afterwards. */
   moveLayerFiles?: boolean;
 }
 

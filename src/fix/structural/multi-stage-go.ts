@@ -10,18 +10,18 @@
 // CGO_ENABLED is not set to 1 (a cgo program needs libc: a person should pick the base).
 import type { Diagnostic, Edit } from '../../lint/types.js';
 import { parseImageRef } from '../../lint/helpers.js';
-import { factsOf, normPath } from '../fixers/_shared.js';
+import { normPath } from '../fixers/_shared.js';
+import { builderOf, insertAfter, splitTarget, workdirAt } from './split-stage.js';
 
 const RUNTIME = new Set(['EXPOSE', 'ENV', 'CMD', 'ENTRYPOINT', 'USER', 'LABEL', 'STOPSIGNAL', 'VOLUME', 'WORKDIR']);
 export const GO_RUNTIME_BASE = 'gcr.io/distroless/static-debian12:nonroot';
 
 export function fixGoMultiStage(text: string, d: Diagnostic): Edit[] | null {
   if (d.messageId !== 'command') return null;
-  const { model, analysis } = factsOf(text);
-  const run = analysis.runs.find((r) => r.inst.span.start <= d.offsets[0] && d.offsets[0] < r.inst.span.end);
-  if (!run || !run.shell || run.inst.json !== null) return null;
-  const stage = model.stages[run.inst.stage];
-  if (!stage || stage.index !== model.stages.length - 1 || !stage.imageSpan || stage.baseStage !== null) return null;
+  const target = splitTarget(text, d.offsets[0]);
+  if (!target) return null;
+  const { facts, stage, flagged: run } = target;
+  if (!run.shell || run.inst.json !== null) return null;
   const ref = parseImageRef(stage.image);
   if (!ref.official || ref.name !== 'golang' || /alpine/.test(ref.tag ?? '')) return null;
   const build = run.commands.find((c) => c.name === 'go' && c.words[1]?.text === 'build');
@@ -32,12 +32,11 @@ export function fixGoMultiStage(text: string, d: Diagnostic): Edit[] | null {
   if (!out || !out.literal) return null;
   const insts = stage.instructions;
   const at = insts.indexOf(run.inst);
-  let workdir = '/';
   for (const inst of insts.slice(0, at)) {
-    if (inst.keyword === 'WORKDIR') workdir = normPath(inst.args[0]?.value ?? '/', workdir);
     if (inst.keyword === 'ENV' && inst.properties.some((p) => !/^(GO|CGO_)/.test(p.name))) return null;
     if (inst.keyword === 'USER') return null;
   }
+  const workdir = workdirAt(stage, run.inst);
   const binary = normPath(out.text, workdir);
   const after = insts.slice(at + 1);
   if (after.some((i) => !RUNTIME.has(i.keyword))) return null;
@@ -48,20 +47,13 @@ export function fixGoMultiStage(text: string, d: Diagnostic): Edit[] | null {
   const onPath = /^\/(usr\/(local\/)?)?s?bin\/[^/]+$/.test(binary);
   if (first !== binary && !(onPath && first === name)) return null;
 
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const edits: Edit[] = [];
-  let builder = stage.name;
-  if (builder === null) {
-    builder = 'build';
-    edits.push({ range: [stage.imageSpan.end, stage.imageSpan.end], text: ' AS build' });
-  }
+  const builder = builderOf(facts.model, stage);
+  if (!builder) return null;
+  const edits: Edit[] = builder.edit ? [builder.edit] : [];
   if (build.assignments.get('CGO_ENABLED') === undefined) {
     const goWord = build.words[0]!.span.start;
     edits.push({ range: [goWord, goWord], text: 'CGO_ENABLED=0 ' });
   }
-  const tail = text.slice(run.inst.span.end).match(/^[^\n]*\n?/)?.[0] ?? '';
-  const insertAt = run.inst.span.end + tail.length;
-  const lines = [`FROM ${GO_RUNTIME_BASE}`, `COPY --from=${builder} ${binary} ${binary}`, ...(workdir !== '/' ? [`WORKDIR ${workdir}`] : [])];
-  edits.push({ range: [insertAt, insertAt], text: `${tail.endsWith('\n') ? '' : eol}${lines.map((l) => `${l}${eol}`).join('')}` });
+  edits.push(insertAfter(text, run.inst, [`FROM ${GO_RUNTIME_BASE}`, `COPY --from=${builder.name} ${binary} ${binary}`, ...(workdir !== '/' ? [`WORKDIR ${workdir}`] : [])]));
   return edits;
 }

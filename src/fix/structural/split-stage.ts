@@ -46,7 +46,7 @@ export function builderOf(model: DockerfileModel, stage: Stage): Builder | null 
   return { name, edit: { range: [stage.imageSpan.end, stage.imageSpan.end], text: ` AS ${name}` } };
 }
 
-export function eolOf(text: string): string {
+function eolOf(text: string): string {
   return text.includes('\r\n') ? '\r\n' : '\n';
 }
 

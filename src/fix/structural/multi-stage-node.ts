@@ -16,7 +16,7 @@ import type { Diagnostic, Edit } from '../../lint/types.js';
 import type { ShellCommand } from '../../shell/commands.js';
 import { hasOption, parseImageRef, positionals } from '../../lint/helpers.js';
 import { normPath } from '../fixers/_shared.js';
-import { C_TOOLCHAIN, builderOf, fromLine, splitTarget, insertAfter, prepOnly, under, verbatim, workdirAt } from './split-stage.js';
+import { C_TOOLCHAIN, builderOf, fromLine, splitTarget, splittable, insertAfter, prepOnly, under, verbatim, workdirAt } from './split-stage.js';
 
 const NODE_BUILD_PACKAGES = new Set(['python3', 'python3-minimal', 'python-is-python3', 'python3-dev', 'python', 'git', 'ca-certificates']);
 const REPLAYED = new Set(['ARG', 'ENV', 'LABEL', 'EXPOSE', 'STOPSIGNAL', 'HEALTHCHECK', 'CMD', 'ENTRYPOINT']);
@@ -65,7 +65,7 @@ export function fixNodeMultiStage(text: string, d: Diagnostic): Edit[] | null {
   });
   const build = insts.slice(0, last + 1);
   const after = insts.slice(last + 1);
-  if (build.some((i) => ['USER', 'SHELL', 'ONBUILD', 'VOLUME'].includes(i.keyword)) || after.some((i) => i.keyword === 'SHELL' || i.keyword === 'ONBUILD')) return null;
+  if (!splittable(build, after)) return null;
 
   // One app directory, set before anything is copied into it.
   const workdirs = build.filter((i) => i.keyword === 'WORKDIR');

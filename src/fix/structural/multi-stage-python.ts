@@ -15,7 +15,7 @@
 import type { Diagnostic, Edit } from '../../lint/types.js';
 import type { ShellCommand } from '../../shell/commands.js';
 import { hasOption, pipInstall } from '../../lint/helpers.js';
-import { C_TOOLCHAIN, builderOf, fromLine, splitTarget, insertAfter, prepOnly, verbatim, workdirAt } from './split-stage.js';
+import { C_TOOLCHAIN, builderOf, fromLine, splitTarget, splittable, insertAfter, prepOnly, verbatim, workdirAt } from './split-stage.js';
 
 export const VENV = '/opt/venv';
 const PYTHON_LINKED_DEV = /^(?:python3?(?:\.\d+)?-dev|libpython3[\d.]*-dev|libffi-dev|libssl-dev|openssl-dev|zlib1g-dev|zlib-dev|libbz2-dev|bzip2-dev|liblzma-dev|xz-dev|libsqlite3-dev|sqlite-dev|libreadline-dev|readline-dev|libncursesw?[56]?-dev|ncurses-dev|libgdbm-dev|gdbm-dev|uuid-dev|util-linux-dev|libexpat1-dev|expat-dev)$/;
@@ -43,7 +43,7 @@ export function fixPythonMultiStage(text: string, d: Diagnostic): Edit[] | null 
   if (pipAt < 0) return null;
   const build = insts.slice(0, pipAt + 1);
   const after = insts.slice(pipAt + 1);
-  if (build.some((i) => ['USER', 'SHELL', 'ONBUILD', 'VOLUME'].includes(i.keyword)) || after.some((i) => i.keyword === 'SHELL' || i.keyword === 'ONBUILD')) return null;
+  if (!splittable(build, after)) return null;
   if (!build.includes(flagged.inst)) return null;
   const policy = { dir: VENV, buildPackage, program: pipProgram };
   for (const i of build) {
@@ -52,7 +52,6 @@ export function fixPythonMultiStage(text: string, d: Diagnostic): Edit[] | null 
     if (!run || !prepOnly(run, workdirAt(stage, i), policy)) return null;
   }
   for (const i of after) {
-    if (SYSTEM_PYTHON.test(verbatim(text, i))) return null;
     if (i.keyword !== 'RUN') continue;
     const run = runOf(i);
     if (!run || !run.shell || run.commands.some((c) => pipInstall(c) || COMPILERS.has(c.name) || /^(?:python\d?(?:\.\d+)?)$/.test(c.name) && c.words.some((w) => w.text === 'venv'))) return null;

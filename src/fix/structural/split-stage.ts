@@ -30,6 +30,15 @@ export function fromLine(text: string, stage: SplitTarget['stage']): string {
   return ['FROM', ...stage.from.flags.map((f) => text.slice(f.span.start, f.span.end)), text.slice(stage.imageSpan.start, stage.imageSpan.end)].join(' ');
 }
 
+/**
+ * splittable tells whether a stage can be cut between `build` and `after`: nothing before the cut
+ * may change who owns the files or keep them in a volume (USER, VOLUME), and no SHELL or ONBUILD may
+ * sit on either side (the new stage would run or pass on something else).
+ */
+export function splittable(build: readonly Instruction[], after: readonly Instruction[]): boolean {
+  return !build.some((i) => ['USER', 'SHELL', 'ONBUILD', 'VOLUME'].includes(i.keyword)) && !after.some((i) => i.keyword === 'SHELL' || i.keyword === 'ONBUILD');
+}
+
 export interface Builder {
   name: string;
   /** The ` AS name` edit when the stage had no name. */

@@ -85,14 +85,16 @@ describe('encodeHeader', () => {
     if (spawnSync('tar', ['--version']).status !== 0) return;
     const file = join(tmp, 'encoded.tar');
     writeFileSync(file, buf);
-    const listing = execFileSync('tar', ['--numeric-owner', '-tvf', file], { encoding: 'utf8' });
+    // a UTF-8 locale, or tar prints café as caf\303\251 (as in a shell started with env -i)
+    const env = { ...process.env, LC_ALL: 'C.UTF-8' };
+    const listing = execFileSync('tar', ['--numeric-owner', '-tvf', file], { encoding: 'utf8', env });
     expect(listing).toMatch(/-rwsr-xr-x 0\/0 +3 .* usr\/bin\/ping/);
     expect(listing).toContain(longName);
     expect(listing).toMatch(/3000000\/70000000 .* café\/naïve.txt/);
     expect(listing).toMatch(/crw-rw-rw- 0\/0 +1,3 .* dev\/null/);
     expect(listing).toContain(`link-to-long -> /${longName}`);
     expect(listing).toContain('etc/hosts.hard link to etc/hosts');
-    const xattrs = execFileSync('tar', ['--xattrs', '--xattrs-include=*', '-tvvf', file], { encoding: 'utf8' });
+    const xattrs = execFileSync('tar', ['--xattrs', '--xattrs-include=*', '-tvvf', file], { encoding: 'utf8', env });
     expect(xattrs).toMatch(/security\.capability/);
   });
 });

@@ -23,5 +23,5 @@ export { strip, CATEGORIES, type StripPlan, type StripOptions } from './rewrite/
 
 // Dockerfiles and build contexts
 export * from './lint/index.js';
-export { fixText, type FixOptions, type FixResult } from './fix/engine.js';
+export { SUGGESTION_ORDER, fixText, fixTextSync, type AppliedFix, type FixOptions, type FixResult } from './fix/engine.js';
 export { analyzeContext, type ContextOptions, type ContextReport } from './context/analyze.js';

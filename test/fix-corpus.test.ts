@@ -3,7 +3,7 @@
 // than before, and no fixable finding remains.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseDockerfile } from '../src/dockerfile/parse.js';
-import { fixText } from '../src/fix/engine.js';
+import { fixTextSync } from '../src/fix/engine.js';
 import { analyze } from '../src/lint/analysis.js';
 import { lintTextSync } from '../src/lint/engine.js';
 import { initShellParser } from '../src/shell/parser.js';
@@ -22,10 +22,10 @@ function byRule(text: string, dockerignore?: string): Map<string, number> {
 describe('fix over the lint corpus', () => {
   it.each(corpus.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const opts = { dockerignore: c.dockerignore ?? null };
-    const r = fixText(c.text, opts);
+    const r = fixTextSync(c.text, opts);
     expect(r.rejected).toBeNull();
     expect(r.remaining).toEqual([]);
-    const again = fixText(r.output, opts);
+    const again = fixTextSync(r.output, opts);
     expect(again.output).toBe(r.output);
     expect(again.applied).toEqual([]);
     const model = parseDockerfile(r.output);

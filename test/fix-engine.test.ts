@@ -6,8 +6,10 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerFix } from '../src/cli/fix.js';
 import { parseDockerfile } from '../src/dockerfile/parse.js';
 import { unifiedDiff } from '../src/fix/diff.js';
-import { applyEdits, fixText } from '../src/fix/engine.js';
-import type { ExternalFixer } from '../src/fix/fixers/index.js';
+import { applyEdits, fixTextSync } from '../src/fix/engine.js';
+import { covers, defineRule, docsPath } from '../src/lint/define.js';
+import { rules } from '../src/lint/rules/index.js';
+import type { Fixer, Rule } from '../src/lint/types.js';
 import { lintTextSync } from '../src/lint/engine.js';
 import { initShellParser } from '../src/shell/parser.js';
 
@@ -53,11 +55,11 @@ const unfixedCount = (t: string) => lintTextSync(t).diagnostics.filter((d) => d.
 
 describe('golden fixes', () => {
   it.each(GOLDEN.map((g) => [g.rule, g] as const))('%s', (_r, g) => {
-    const r = fixText(g.before, { only: [g.rule] });
+    const r = fixTextSync(g.before, { only: [g.rule] });
     expect(r.output).toBe(g.after);
     expect(r.applied.map((a) => a.ruleId)).toEqual([g.rule]);
     // idempotent: fixing again changes nothing
-    expect(fixText(r.output, { only: [g.rule] }).output).toBe(r.output);
+    expect(fixTextSync(r.output, { only: [g.rule] }).output).toBe(r.output);
     // the rule no longer fires, the result parses to the same number of instructions, lints no worse
     expect(lintTextSync(r.output).diagnostics.filter((d) => d.ruleId === g.rule)).toEqual([]);
     expect(parseDockerfile(r.output).instructions.length).toBe(parseDockerfile(g.before).instructions.length);
@@ -70,7 +72,7 @@ describe('fixText', () => {
     '# escape=`\r\nFROM alpine:3.19\r\nMAINTAINER me\r\n  # indented comment\r\nRUN apk add curl `\r\n    git\r\nRUN pip install flask\r\nADD src /src\r\nCMD node server.js\r\n';
 
   it('keeps every byte it does not mean to change (escape directive, CRLF, comments, indentation)', () => {
-    const r = fixText(messy);
+    const r = fixTextSync(messy);
     expect(r.rejected).toBeNull();
     expect(r.output.startsWith('# escape=`\r\nFROM alpine:3.19\r\n')).toBe(true);
     expect(r.output).toContain('\r\n  # indented comment\r\n');
@@ -79,12 +81,12 @@ describe('fixText', () => {
     expect(r.output.split('\r\n').length).toBe(messy.split('\r\n').length);
     expect(r.output.replace(/\r\n/g, '')).not.toContain('\n');
     expect(r.remaining).toEqual([]);
-    expect(fixText(r.output).output).toBe(r.output);
-    expect(fixText(r.output).applied).toEqual([]);
+    expect(fixTextSync(r.output).output).toBe(r.output);
+    expect(fixTextSync(r.output).applied).toEqual([]);
   });
 
   it('applies all fixable rules together and reports each', () => {
-    const r = fixText(messy);
+    const r = fixTextSync(messy);
     expect(r.applied.map((a) => a.ruleId).sort()).toEqual(
       ['add-instead-of-copy', 'apk-no-cache', 'consecutive-run', 'json-args-recommended', 'maintainer-deprecated', 'pip-no-cache-dir'],
     );
@@ -93,63 +95,85 @@ describe('fixText', () => {
 
   it('leaves a file without fixable findings untouched', () => {
     const t = 'FROM alpine:3.19\nCOPY src /src\nCMD ["node", "s.js"]\n';
-    expect(fixText(t)).toMatchObject({ output: t, applied: [], passes: 0 });
+    expect(fixTextSync(t)).toMatchObject({ output: t, applied: [], passes: 0 });
   });
 });
 
 describe('external fixers', () => {
   it('finds the apt install verb on a continuation line', () => {
     const t = 'FROM debian:12\nRUN apt-get -y \\\n    install curl && rm -rf /var/lib/apt/lists/*\n';
-    const r = fixText(t, { only: ['apt-no-install-recommends'] });
+    const r = fixTextSync(t, { only: ['apt-no-install-recommends'] });
     expect(r.output).toBe('FROM debian:12\nRUN apt-get -y \\\n    install --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n');
   });
 
   it('offers no apt fix for an exec-form RUN', () => {
     const t = 'FROM debian:12\nRUN ["apt-get", "install", "-y", "curl"]\n';
     expect(lintTextSync(t).diagnostics.some((d) => d.ruleId === 'apt-no-install-recommends')).toBe(true);
-    expect(fixText(t, { only: ['apt-no-install-recommends'] }).output).toBe(t);
+    expect(fixTextSync(t, { only: ['apt-no-install-recommends'] }).output).toBe(t);
   });
 });
 
-describe('extra (structural) fixers', () => {
-  const text = 'FROM debian:12\nCMD ["app"]\n';
-  // Adds a USER instruction before CMD: a structure change.
-  const addUser = (t: string) => {
-    const at = t.indexOf('CMD');
-    return [{ range: [at, at] as [number, number], text: 'USER nobody\n' }];
-  };
+describe('suggestions and reshaping', () => {
+  const text = 'FROM alpine:3.19\nCMD ["app"]\n';
+  // A test rule reporting on CMD whose fix or suggestion inserts `insert` before it.
+  const ruleAddingBeforeCmd = (insert: string, how: 'suggest' | 'fix', reshapes?: 'runs') =>
+    defineRule({
+      meta: {
+        id: 'root-user',
+        description: 'test rule',
+        category: 'safety',
+        severity: 'warning',
+        ...(how === 'fix' ? { fixable: 'code' as const } : { hasSuggestions: true as const }),
+        ...(reshapes ? { reshapes } : {}),
+        messages: { m: 'test' },
+        docs: docsPath('root-user'),
+        covers: covers({}),
+      },
+      create(ctx) {
+        return {
+          instruction(inst) {
+            if (inst.keyword !== 'CMD' || ctx.model.instructions.some((i) => i.keyword === 'USER')) return;
+            const edit = (f: Fixer) => f.insertTextBefore(inst.span, insert);
+            ctx.report({ messageId: 'm', span: inst.keywordSpan, ...(how === 'fix' ? { fix: edit } : { suggest: edit }) });
+          },
+        };
+      },
+    });
+  const withBuiltins = (r: Rule) => [...rules.filter((x) => x.meta.id !== r.meta.id), r];
 
-  it('may reshape the file unless they declare less', () => {
-    const r = fixText(text, { extraFixers: { 'root-user': addUser } });
+  it('a suggestion applies only when unsafe (or its rule is named), and may reshape the file', () => {
+    const rule = ruleAddingBeforeCmd('USER nobody\n', 'suggest');
+    expect(fixTextSync(text, { rules: withBuiltins(rule) }).output).toBe(text);
+    const r = fixTextSync(text, { rules: withBuiltins(rule), unsafe: true });
     expect(r.rejected).toBeNull();
-    expect(r.output).toBe('FROM debian:12\nUSER nobody\nCMD ["app"]\n');
+    expect(r.output).toBe('FROM alpine:3.19\nUSER nobody\nCMD ["app"]\n');
     expect(r.applied.map((a) => a.ruleId)).toEqual(['root-user']);
+    expect(fixTextSync(text, { rules: withBuiltins(rule), only: ['root-user'] }).output).toBe(r.output);
   });
 
-  it('a fixer marked reshapes: runs may not add other instructions', () => {
-    const runsOnly: ExternalFixer = Object.assign((t: string) => addUser(t), { reshapes: 'runs' as const });
-    const r = fixText(text, { extraFixers: { 'root-user': runsOnly } });
+  it('a safe fix of a rule declaring reshapes: runs may not add other instructions', () => {
+    const r = fixTextSync(text, { rules: withBuiltins(ruleAddingBeforeCmd('USER nobody\n', 'fix', 'runs')) });
     expect(r.rejected).toMatch(/changed the instruction structure/);
     expect(r.output).toBe(text);
   });
 
   it('a pass that makes any rule report more is rejected', () => {
-    // The USER fixes root-user, but the ADD line makes add-instead-of-copy fire where it did not.
-    const worse: ExternalFixer = (t) => {
-      const at = t.indexOf('CMD');
-      return [{ range: [at, at], text: 'USER nobody\nADD x /x\n' }];
-    };
-    const r = fixText(text, { extraFixers: { 'root-user': worse } });
+    // The USER satisfies the test rule, but the ADD line makes add-instead-of-copy fire where it did not.
+    const r = fixTextSync(text, { rules: withBuiltins(ruleAddingBeforeCmd('USER nobody\nADD x /x\n', 'suggest')), unsafe: true });
     expect(r.rejected).toMatch(/made add-instead-of-copy report more findings/);
     expect(r.output).toBe(text);
   });
 
-  it('are not used for rules the safe fixers already cover', () => {
-    const t = 'FROM alpine:3.19\nRUN echo a\nRUN echo b\n';
-    const never: ExternalFixer = () => {
-      throw new Error('must not be called');
+  it('a rule that reports a fix or a suggestion it does not declare is reported as broken', () => {
+    const undeclared = (how: 'fix' | 'suggest') => {
+      const r = ruleAddingBeforeCmd('USER nobody\n', how);
+      return { ...r, meta: { ...r.meta, fixable: undefined, hasSuggestions: undefined } } as Rule;
     };
-    expect(fixText(t, { only: ['consecutive-run'], extraFixers: { 'consecutive-run': never } }).output).toBe('FROM alpine:3.19\nRUN echo a \\\n    && echo b\n');
+    for (const how of ['fix', 'suggest'] as const) {
+      const d = lintTextSync(text, { rules: [undeclared(how)] }).diagnostics;
+      expect(d.map((x) => x.messageId)).toEqual(['internal']);
+      expect(d[0]!.message).toMatch(how === 'fix' ? /does not declare meta.fixable/ : /does not declare meta.hasSuggestions/);
+    }
   });
 });
 
@@ -209,6 +233,26 @@ describe('whittle fix CLI', () => {
     const one = await cli('fix', f, '--rule', 'heavy-base-image');
     expect(fixedRules(one.err)).toEqual(['heavy-base-image']);
     expect(await readFile(f, 'utf8')).toContain('FROM node:20\n');
+  });
+
+  it('takes --rule before the file name, repeated or comma-separated, and refuses an unknown rule id', async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'whittle-fix-'));
+    const f = path.join(dir, 'Other.Dockerfile');
+    await writeFile(f, 'FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN echo hi\n');
+    const fixedRules = (err: string) => err.split('\n').filter((l) => l.startsWith('fixed ')).map((l) => l.split(' ').pop());
+    // The file after --rule ID is the file to fix, not a second rule id.
+    const one = await cli('fix', '--rule', 'apt-no-install-recommends', f);
+    expect(one.code).toBe(0);
+    expect(one.err).toContain(`fixed ${f}:2 apt-no-install-recommends`);
+    expect(fixedRules(one.err)).toEqual(['apt-no-install-recommends']);
+    const two = await cli('fix', '--rule', 'apt-no-install-recommends,consecutive-run', f);
+    expect(fixedRules(two.err).sort()).toEqual(['apt-no-install-recommends', 'consecutive-run']);
+    const repeated = await cli('fix', '--rule', 'consecutive-run', '--rule', 'apt-no-install-recommends', f);
+    expect(fixedRules(repeated.err).sort()).toEqual(['apt-no-install-recommends', 'consecutive-run']);
+    const unknown = await cli('fix', '--rule', 'no-such-rule', f);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/--rule no-such-rule: no such rule/);
+    expect(unknown.out).toBe('');
   });
 
   it('diffs by default, writes with --write, and a second run has nothing to do', async () => {

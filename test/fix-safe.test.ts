@@ -1,9 +1,9 @@
-// The safe fixers of src/fix/fixers: golden before/after per fixer (byte for byte, CRLF, escape and
+// The rules' safe fixes: golden before/after per fixer (byte for byte, CRLF, escape and
 // indentation included), idempotence, the result parses (every RUN's script too) and lints no worse,
 // and the cases each fixer must leave alone because the rewrite would not be the same build.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseDockerfile } from '../src/dockerfile/parse.js';
-import { fixText } from '../src/fix/engine.js';
+import { fixTextSync } from '../src/fix/engine.js';
 import { analyze } from '../src/lint/analysis.js';
 import { lintTextSync } from '../src/lint/engine.js';
 import { initShellParser } from '../src/shell/parser.js';
@@ -22,12 +22,12 @@ function parsesCleanly(t: string): void {
 
 /** check fixes `before` with only `rule`, expects `after`, and the usual invariants. */
 function check(rule: string, before: string, after: string, gone = true): void {
-  const r = fixText(before, { only: [rule] });
+  const r = fixTextSync(before, { only: [rule] });
   expect(r.rejected).toBeNull();
   expect(r.output).toBe(after);
   expect(r.applied.length).toBeGreaterThan(0);
   expect(r.applied.every((a) => a.ruleId === rule)).toBe(true);
-  const again = fixText(r.output, { only: [rule] });
+  const again = fixTextSync(r.output, { only: [rule] });
   expect(again.output).toBe(r.output);
   expect(again.applied).toEqual([]);
   parsesCleanly(r.output);
@@ -43,7 +43,7 @@ function check(rule: string, before: string, after: string, gone = true): void {
 
 /** untouched: the fixer offers nothing (or nothing safe) for this text. */
 function untouched(rule: string, text: string): void {
-  const r = fixText(text, { only: [rule] });
+  const r = fixTextSync(text, { only: [rule] });
   expect(r.rejected).toBeNull();
   expect(r.output).toBe(text);
 }
@@ -227,7 +227,7 @@ describe('all safe fixes together', () => {
   ].join('\n');
 
   it('fixes a wasteful Dockerfile in a few passes, idempotently, and lints better', () => {
-    const r = fixText(wasteful);
+    const r = fixTextSync(wasteful);
     expect(r.rejected).toBeNull();
     expect(r.output).toBe(
       [
@@ -244,7 +244,7 @@ describe('all safe fixes together', () => {
       new Set(['consecutive-run', 'apt-no-install-recommends', 'apt-lists-not-removed', 'recursive-chown-after-copy', 'pip-no-cache-dir', 'json-args-recommended']),
     );
     expect(r.remaining).toEqual([]);
-    expect(fixText(r.output).output).toBe(r.output);
+    expect(fixTextSync(r.output).output).toBe(r.output);
     parsesCleanly(r.output);
     expect(count(r.output)).toBeLessThan(count(wasteful));
   });

@@ -6,8 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDockerfile } from '../src/dockerfile/parse.js';
-import { fixText } from '../src/fix/engine.js';
-import { STRUCTURAL_FIXES } from '../src/fix/structural/index.js';
+import { fixTextSync } from '../src/fix/engine.js';
 import { lintTextSync } from '../src/lint/engine.js';
 import { initShellParser } from '../src/shell/parser.js';
 
@@ -17,7 +16,7 @@ beforeAll(async () => {
 const tmp = mkdtempSync(join(tmpdir(), 'whittle-structural-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const fix = (text: string, rule: string) => fixText(text, { only: [rule], extraFixers: { [rule]: STRUCTURAL_FIXES[rule]! } }).output;
+const fix = (text: string, rule: string) => fixTextSync(text, { only: [rule] }).output;
 
 const GOLDEN: { rule: string; name: string; before: string; after: string }[] = [
   {
@@ -164,7 +163,7 @@ describe('structural fixes', () => {
 
   it('apply one at a time, the multi-stage split first, so later ones see the new stages', () => {
     const before = 'FROM golang:1.22\nRUN go build -o /usr/local/bin/app .\nCMD ["app"]\n';
-    const r = fixText(before, { extraFixers: STRUCTURAL_FIXES });
+    const r = fixTextSync(before, { unsafe: true });
     expect(r.output).toBe('FROM golang:1.22 AS build\nRUN CGO_ENABLED=0 go build -o /usr/local/bin/app .\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /usr/local/bin/app /usr/local/bin/app\nCMD ["app"]\n');
     expect(r.rejected).toBeNull();
     expect(lintTextSync(r.output).diagnostics.some((d) => d.ruleId === 'root-user')).toBe(false);

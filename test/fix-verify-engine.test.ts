@@ -10,10 +10,9 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerFix } from '../src/cli/fix.js';
-import { fixText } from '../src/fix/engine.js';
+import { fixTextSync } from '../src/fix/engine.js';
 import { verifyFixes, verifySteps, type BuiltImage, type VerifyReport } from '../src/fix/verify.js';
-import { STRUCTURAL_FIXES } from '../src/fix/structural/index.js';
-import { GO_RUNTIME_BASE } from '../src/fix/structural/multi-stage-go.js';
+import { GO_RUNTIME_BASE } from '../src/lint/structural/multi-stage-go.js';
 import { initShellParser } from '../src/shell/parser.js';
 import { engineAvailable, ensureMinbase } from './support/engine.js';
 
@@ -47,9 +46,9 @@ function outcome(report: VerifyReport, what: string): { orig: BuiltImage; fixed:
 }
 
 /** unsafeSplit applies every fix, the structural ones too, and checks the multi-stage split is among them. */
-function unsafeSplit(original: string): { result: ReturnType<typeof fixText>; steps: ReturnType<typeof verifySteps> } {
-  const options = { extraFixers: STRUCTURAL_FIXES };
-  const result = fixText(original, options);
+function unsafeSplit(original: string): { result: ReturnType<typeof fixTextSync>; steps: ReturnType<typeof verifySteps> } {
+  const options = { unsafe: true };
+  const result = fixTextSync(original, options);
   expect(result.rejected).toBeNull();
   expect(result.applied.map((a) => a.ruleId)).toContain('build-tools-in-final-stage');
   return { result, steps: verifySteps(result, options) };
@@ -93,7 +92,7 @@ describe.skipIf(!available)('fix --verify with an engine', () => {
 
   it('builds a smaller image with the same runtime config whose app still answers', async () => {
     const original = wasteful();
-    const result = fixText(original);
+    const result = fixTextSync(original);
     expect(result.rejected).toBeNull();
     const answers: string[] = [];
     const report = await verifyFixes({
@@ -195,7 +194,7 @@ describe.skipIf(!available)('fix --verify with an engine', () => {
         'CMD node server.js',
         '',
       ].join('\n');
-      const result = fixText(original);
+      const result = fixTextSync(original);
       expect(result.rejected).toBeNull();
       expect(new Set(result.applied.map((a) => a.ruleId))).toEqual(new Set(['recursive-chown-after-copy', 'node-package-cache', 'consecutive-run', 'json-args-recommended']));
       // The probe starts the image's own CMD and asks the app from inside the container.

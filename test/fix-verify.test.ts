@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerFix } from '../src/cli/fix.js';
-import { fixText } from '../src/fix/engine.js';
+import { fixTextSync } from '../src/fix/engine.js';
 import { compareConfig, effectiveCommand, formatReport, pathPrepended, verifyFixes, verifySteps, type RuntimeConfig } from '../src/fix/verify.js';
 import { initShellParser } from '../src/shell/parser.js';
 
@@ -65,13 +65,13 @@ describe('pathPrepended', () => {
 
 describe('verifySteps', () => {
   it('adds one rule per step, cumulatively, and ends with the full result', () => {
-    const result = fixText(WASTEFUL);
+    const result = fixTextSync(WASTEFUL);
     const steps = verifySteps(result);
     const rules = [...new Set(result.applied.map((a) => a.ruleId))];
     expect(steps.map((s) => s.rule)).toEqual(rules);
     expect(steps.length).toBeGreaterThanOrEqual(3);
     expect(steps[steps.length - 1]!.text).toBe(result.output);
-    for (let k = 0; k < steps.length; k++) expect(steps[k]!.text).toBe(fixText(WASTEFUL, { only: rules.slice(0, k + 1) }).output);
+    for (let k = 0; k < steps.length; k++) expect(steps[k]!.text).toBe(fixTextSync(WASTEFUL, { only: rules.slice(0, k + 1) }).output);
     expect(new Set(steps.map((s) => s.text)).size).toBe(steps.length);
   });
 });
@@ -108,7 +108,7 @@ describe('--verify without an engine', () => {
   });
 
   it('verifyFixes reports skipped and builds nothing', async () => {
-    const r = await verifyFixes({ context: tmpdir(), original: WASTEFUL, steps: verifySteps(fixText(WASTEFUL)), env: { ...process.env, DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
+    const r = await verifyFixes({ context: tmpdir(), original: WASTEFUL, steps: verifySteps(fixTextSync(WASTEFUL)), env: { ...process.env, DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
     expect(r.status).toBe('skipped');
     expect(r.reason).toMatch(/no Docker engine is reachable|docker command is not installed/);
     expect(formatReport(r)).toHaveLength(1);
@@ -132,6 +132,6 @@ describe('--verify without an engine', () => {
     const verifyLines = err.split('\n').filter((l) => l.startsWith('verify:'));
     expect(verifyLines).toHaveLength(1);
     expect(verifyLines[0]).toMatch(/^verify: skipped: /);
-    expect(await readFile(f, 'utf8')).toBe(fixText(WASTEFUL).output);
+    expect(await readFile(f, 'utf8')).toBe(fixTextSync(WASTEFUL).output);
   });
 });

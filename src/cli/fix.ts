@@ -1,7 +1,7 @@
-// `whittle fix [Dockerfile] [--write] [--rule id…] [--unsafe] [--verify]`: applies the safe fixes
-// (the lint rules' own and src/fix/fixers). Prints a unified diff by default; --write replaces the
-// file atomically (temp file + rename). --unsafe adds the structural fixes (src/fix/structural);
-// --rule selects fixes by rule id, structural ones too. --verify builds the original and the fixed
+// `whittle fix [Dockerfile] [--write] [--rule id]… [--unsafe] [--verify]`: applies the rules' safe
+// fixes. Prints a unified diff by default; --write replaces the file atomically (temp file +
+// rename). --unsafe adds the rules' structural suggestions (src/lint/structural); --rule selects
+// fixes by rule id (repeatable or comma-separated), suggestions of the named rules too. --verify builds the original and the fixed
 // Dockerfile (see src/fix/verify.ts) and fails when the fixed image is larger or runs differently
 // (--write then leaves the file alone); without a Docker engine it prints one line and carries on
 // as without --verify. Exit codes: 0 done
@@ -13,10 +13,8 @@ import { Command } from 'commander';
 import { WhittleError, describeCause, wrap } from '../errors.js';
 import { fixText, type FixOptions } from '../fix/engine.js';
 import { unifiedDiff } from '../fix/diff.js';
-import type { ExternalFixer } from '../fix/fixers/index.js';
 import { formatReport, verifyFixes, verifySteps } from '../fix/verify.js';
-import { STRUCTURAL_FIXES } from '../fix/structural/index.js';
-import { initShellParser } from '../shell/parser.js';
+import { rules } from '../lint/rules/index.js';
 import type { CommandState } from './main.js';
 
 interface FixFlags {
@@ -28,11 +26,12 @@ interface FixFlags {
   context?: string;
 }
 
-/** structuralFor picks the structural fixers (STRUCTURAL_FIXES) --unsafe or --rule asks for. */
-function structuralFor(flags: FixFlags): Record<string, ExternalFixer> {
-  const out: Record<string, ExternalFixer> = {};
-  for (const [id, f] of Object.entries(STRUCTURAL_FIXES)) if (flags.unsafe || flags.rule?.includes(id)) out[id] = f;
-  return out;
+/** collectRules gathers --rule values: repeatable, each comma-separated, every id a known rule. */
+function collectRules(value: string, previous: string[] = []): string[] {
+  const ids = value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  const known = new Set(rules.map((r) => r.meta.id));
+  for (const id of ids) if (!known.has(id)) throw new WhittleError('usage', `--rule ${id}: no such rule (whittle rules lists them)`);
+  return [...previous, ...ids];
 }
 
 export function registerFix(program: Command, state: CommandState): void {
@@ -42,7 +41,7 @@ export function registerFix(program: Command, state: CommandState): void {
     .argument('[dockerfile]', 'Dockerfile to fix', 'Dockerfile')
     .option('--diff', 'print a unified diff (the default)')
     .option('--write', 'write the fixed Dockerfile in place')
-    .option('--rule <id...>', 'apply only these rules\' fixes (structural ones too)')
+    .option('--rule <id>', 'apply only this rule\'s fixes, structural ones too (repeatable, or comma-separated)', collectRules)
     .option('--unsafe', 'also apply the structural fixes (cache order, multi-stage, slim base, non-root user)')
     .option('--verify', 'build the original and the fixed Dockerfile and compare size, layers and runtime config')
     .option('--context <dir>', 'build context for --verify (default: the Dockerfile\'s directory)')
@@ -53,9 +52,8 @@ export function registerFix(program: Command, state: CommandState): void {
       } catch (err) {
         throw new WhittleError('not-found', `${file}: ${describeCause(err)}`);
       }
-      await initShellParser();
-      const options: FixOptions = { file, extraFixers: structuralFor(flags), ...(flags.rule ? { only: flags.rule } : {}) };
-      const result = fixText(text, options);
+      const options: FixOptions = { file, ...(flags.unsafe ? { unsafe: true } : {}), ...(flags.rule ? { only: flags.rule } : {}) };
+      const result = await fixText(text, options);
       if (!flags.write) process.stdout.write(unifiedDiff(text, result.output, path.basename(file)));
       for (const a of result.applied) process.stderr.write(`fixed ${file}:${a.line} ${a.ruleId}\n`);
       if (result.rejected) process.stderr.write(`whittle: ${file}: ${result.rejected}\n`);

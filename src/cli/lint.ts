@@ -95,14 +95,15 @@ export function registerLint(program: Command, state: CommandState): void {
     .option('--json', 'print JSON')
     .action((flags: { json?: boolean }) => {
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify(rules.map((r) => ({ id: r.meta.id, category: r.meta.category, severity: r.meta.severity, fixable: r.meta.fixable ?? null, description: r.meta.description, docs: r.meta.docs, covers: r.meta.covers })), null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify(rules.map((r) => ({ id: r.meta.id, category: r.meta.category, severity: r.meta.severity, fixable: r.meta.fixable ?? null, hasSuggestions: r.meta.hasSuggestions ?? false, description: r.meta.description, docs: r.meta.docs, covers: r.meta.covers })), null, 2)}\n`);
         return;
       }
       const width = Math.max(...rules.map((r) => r.meta.id.length));
       let out = '';
       for (const r of rules) {
         const other = [...r.meta.covers.hadolint, ...r.meta.covers.trivy, ...r.meta.covers.checkov, ...r.meta.covers.buildkit];
-        out += `${r.meta.id.padEnd(width)}  ${r.meta.severity.padEnd(7)}  ${r.meta.category.padEnd(11)}  ${r.meta.description}${other.length ? ` [${other.join(', ')}]` : ''}\n`;
+        const fix = [r.meta.fixable ? 'safe' : '', r.meta.hasSuggestions ? 'unsafe' : ''].filter((x) => x !== '').join('+');
+        out += `${r.meta.id.padEnd(width)}  ${r.meta.severity.padEnd(7)}  ${r.meta.category.padEnd(11)}  ${fix.padEnd(11)}  ${r.meta.description}${other.length ? ` [${other.join(', ')}]` : ''}\n`;
       }
       process.stdout.write(out);
     });

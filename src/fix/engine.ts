@@ -1,16 +1,28 @@
-// The fix engine: lints, takes every diagnostic's edits (ESLint-style `fix` from src/lint), applies
-// the edits of non-overlapping diagnostics in one pass, and repeats until nothing changes (at most
-// MAX_PASSES). A diagnostic's edits are applied all together or not at all, so a multi-edit fix is
-// never half applied. Bytes outside the edited ranges are kept exactly (comments, escape character,
-// CRLF, indentation). Each pass's result must parse into the same stages with the same number of
-// instructions (and no new unknown keywords) as the text before it; a pass that applied a fixer
-// marked `reshapes: 'runs'` may instead remove or merge RUNs (as many other instructions stay), and one marked `reshapes: 'any'` (the structural fixes) may change stages and instructions
-// as long as no unknown keyword appears. No rule may report more findings than it did on the input.
-// A pass that fails a check is rejected and the text before it is returned.
+// The fix engine: lints, takes the edits every finding carries (a rule's safe `fix`, and with
+// `unsafe` its structural `suggestion`), applies the edits of non-overlapping findings in one pass,
+// and repeats until nothing changes (at most MAX_PASSES). A finding's edits are applied all together
+// or not at all, so a multi-edit fix is never half applied. Bytes outside the edited ranges are kept
+// exactly (comments, escape character, CRLF, indentation). Each pass's result must parse into the
+// same stages with the same number of instructions (and no new unknown keywords) as the text before
+// it; a pass that applied a fix of a rule declaring `meta.reshapes: 'runs'` may instead remove or
+// merge RUNs (as many other instructions stay), and a suggestion may change stages and instructions
+// as long as no unknown keyword appears. Suggestions change what every other finding was about (the
+// stages, the final image), so one is applied alone per pass, in SUGGESTION_ORDER. No rule may
+// report more findings than it did on the input. A pass that fails a check is rejected and the text
+// before it is returned.
 import { parseDockerfile } from '../dockerfile/parse.js';
 import { lintTextSync, type LintOptions } from '../lint/engine.js';
-import type { Diagnostic, Edit } from '../lint/types.js';
-import { FIXERS, VETOES, type ExternalFixer, type Reshape } from './fixers/index.js';
+import { rules as builtinRules } from '../lint/rules/index.js';
+import type { Diagnostic, Edit, Rule } from '../lint/types.js';
+import { initShellParser } from '../shell/parser.js';
+
+/** Reshape says which instruction-structure changes a pass's edits may make. */
+type Reshape = 'runs' | 'any';
+
+/** SUGGESTION_ORDER is the order structural suggestions apply in, one per pass: the multi-stage
+ *  split first (it changes the final base), the slim base, the cache order, the user last. Every
+ *  rule with `meta.hasSuggestions` is listed (a meta-test checks it). */
+export const SUGGESTION_ORDER: readonly string[] = ['build-tools-in-final-stage', 'heavy-base-image', 'copy-before-dependency-install', 'root-user'];
 
 export const MAX_PASSES = 10;
 
@@ -34,11 +46,17 @@ export interface FixResult {
 }
 
 export interface FixOptions extends LintOptions {
-  /** Only apply fixes of these rule ids (all fixable rules when absent). */
+  /** Only apply fixes of these rule ids, their suggestions included (all rules' safe fixes when absent). */
   only?: readonly string[];
-  /** More fixers by rule id, after the rules' own and FIXERS (the structural fixes of `--unsafe`).
-   *  They may reshape the file as `reshapes: 'any'` unless they declare otherwise. */
-  extraFixers?: Readonly<Record<string, ExternalFixer>>;
+  /** Also apply every rule's structural suggestion (`whittle fix --unsafe`). */
+  unsafe?: boolean;
+}
+
+/** Change is the edits one finding asks for, and how far they may reshape the file. */
+interface Change {
+  d: Diagnostic;
+  edits: Edit[];
+  reshape: Reshape | undefined;
 }
 
 /** applyEdits applies the edits of each group atomically; groups overlapping an accepted one wait. */
@@ -96,48 +114,44 @@ function lineOf(text: string, offset: number): number {
   return n;
 }
 
-/** fixText runs fixable rules to a fixed point. Never throws for a Dockerfile that lints. */
-export function fixText(text: string, options: FixOptions = {}): FixResult {
+/** fixText runs fixable rules to a fixed point; it loads the shell grammar first. */
+export async function fixText(text: string, options: FixOptions = {}): Promise<FixResult> {
+  await initShellParser();
+  return fixTextSync(text, options);
+}
+
+/** fixTextSync is fixText for callers that already awaited initShellParser() (it throws otherwise).
+ *  Never throws for a Dockerfile that lints. */
+export function fixTextSync(text: string, options: FixOptions = {}): FixResult {
   const only = options.only ? new Set(options.only) : null;
-  const extra = options.extraFixers ?? {};
-  const reshapes = new WeakMap<Diagnostic, Reshape>();
-  // A diagnostic without its own fix gets one from src/fix/fixers (or extraFixers) when a fixer
-  // exists for its rule; a rule's own fix is dropped where src/fix/fixers vetoes it.
-  const withFixes = (t: string): Diagnostic[] =>
-    lintTextSync(t, options).diagnostics.map((d) => {
-      if (d.fix !== undefined) {
-        if (!VETOES[d.ruleId]?.(t, d)) return d;
-        const { fix: _vetoed, ...rest } = d;
-        return rest;
-      }
-      const fixer = FIXERS[d.ruleId] ?? extra[d.ruleId];
-      const f = fixer?.(t, d);
-      if (!f || f.length === 0) return d;
-      const out = { ...d, fix: f };
-      const r = fixer!.reshapes ?? (FIXERS[d.ruleId] ? undefined : 'any');
-      if (r) reshapes.set(out, r);
-      return out;
-    });
-  const wanted = (d: Diagnostic) => d.fix !== undefined && (only === null || only.has(d.ruleId));
+  const rules = options.rules ?? builtinRules;
+  const reshapesRuns = new Set(rules.filter((r: Rule) => r.meta.reshapes === 'runs').map((r) => r.meta.id));
+  const rank = (id: string) => SUGGESTION_ORDER.indexOf(id) >>> 0;
+  // The changes a text's findings ask for: safe fixes of the wanted rules, and their suggestions
+  // when unsafe or named by `only`.
+  const changes = (t: string): Change[] => {
+    const out: Change[] = [];
+    for (const d of lintTextSync(t, options).diagnostics) {
+      if (only !== null && !only.has(d.ruleId)) continue;
+      if (d.fix) out.push({ d, edits: d.fix, reshape: reshapesRuns.has(d.ruleId) ? 'runs' : undefined });
+      else if (d.suggestion && (options.unsafe || only !== null)) out.push({ d, edits: d.suggestion, reshape: 'any' });
+    }
+    return out;
+  };
   let current = text;
   const applied: AppliedFix[] = [];
   let passes = 0;
   let rejected: string | null = null;
   const baseCounts = countByRule(lintTextSync(text, options).diagnostics);
   for (; passes < MAX_PASSES; ) {
-    let diags = withFixes(current).filter(wanted);
-    if (diags.length === 0) break;
-    // A structural fix changes what every other finding was about (stages, the final image), so it
-    // is applied alone; the next pass lints the result afresh. Other fixes go together.
-    const order = Object.keys(extra); // extraFixers are applied in their declared order
-    const structural = diags
-      .filter((d) => reshapes.get(d) === 'any')
-      .sort((x, y) => (order.indexOf(x.ruleId) >>> 0) - (order.indexOf(y.ruleId) >>> 0))[0];
-    if (structural) diags = [structural];
-    const { text: next, accepted } = applyEdits(current, diags.map((d) => d.fix ?? []));
+    let pending = changes(current);
+    if (pending.length === 0) break;
+    const structural = pending.filter((c) => c.reshape === 'any').sort((x, y) => rank(x.d.ruleId) - rank(y.d.ruleId))[0];
+    if (structural) pending = [structural];
+    const { text: next, accepted } = applyEdits(current, pending.map((c) => c.edits));
     if (next === current) break;
     passes++;
-    const levels = accepted.map((i) => reshapes.get(diags[i]!));
+    const levels = accepted.map((i) => pending[i]!.reshape);
     const reshape: Reshape | undefined = levels.includes('any') ? 'any' : levels.includes('runs') ? 'runs' : undefined;
     if (!sameShape(current, next, reshape)) {
       rejected = `pass ${passes} changed the instruction structure; stopped before it`;
@@ -149,11 +163,11 @@ export function fixText(text: string, options: FixOptions = {}): FixResult {
       break;
     }
     for (const i of accepted) {
-      const d = diags[i]!;
+      const d = pending[i]!.d;
       applied.push({ ruleId: d.ruleId, message: d.message, line: lineOf(current, d.offsets[0]), pass: passes });
     }
     current = next;
   }
-  const remaining = withFixes(current).filter(wanted);
+  const remaining = changes(current).map((c) => c.d);
   return { input: text, output: current, applied, passes, remaining, rejected };
 }

@@ -15,7 +15,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WhittleError } from '../errors.js';
-import { fixText, type FixOptions, type FixResult } from './engine.js';
+import { fixTextSync, type FixOptions, type FixResult } from './engine.js';
 import { formatBytes } from '../analyze/units.js';
 import { parseDockerfile } from '../dockerfile/parse.js';
 
@@ -50,7 +50,7 @@ export function verifySteps(result: FixResult, options: FixOptions = {}): Verify
   for (const a of result.applied) if (!rules.includes(a.ruleId)) rules.push(a.ruleId);
   return rules.map((rule, k) => ({
     rule,
-    text: k === rules.length - 1 ? result.output : fixText(result.input, { ...options, only: rules.slice(0, k + 1) }).output,
+    text: k === rules.length - 1 ? result.output : fixTextSync(result.input, { ...options, only: rules.slice(0, k + 1) }).output,
   }));
 }
 

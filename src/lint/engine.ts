@@ -1,9 +1,11 @@
 // The linter: parse, analyse once, run every enabled rule's visitor in one pass over the file, then
 // apply suppressions and configured severities. Never throws on Dockerfile content; a rule that
-// crashes becomes a finding instead of aborting the run.
+// crashes becomes a finding instead of aborting the run. A report's fix and suggestion are computed
+// when it is made (as ESLint does); a rule that emits one without declaring it in meta (`fixable`,
+// `hasSuggestions`) is a bug in the rule, reported as its crash.
 import { parseDockerfile } from '../dockerfile/parse.js';
 import type { Span } from '../dockerfile/positions.js';
-import { initShellParser } from '../shell/parser.js';
+import { initShellParser, shellParserReady } from '../shell/parser.js';
 import { analyze } from './analysis.js';
 import { renderMessage } from './define.js';
 import { buildkitMap, collectSuppressions, hadolintMap, isSuppressed } from './ignore.js';
@@ -39,6 +41,10 @@ const fixer: Fixer = {
   remove: (s) => ({ range: [s.start, s.end], text: '' }),
 };
 
+function asEdits(e: Edit | Edit[] | null): Edit[] | undefined {
+  return e === null ? undefined : Array.isArray(e) ? e : [e];
+}
+
 /** The other tools' ids → rule ids, computed once per rule list. */
 const idMaps = new WeakMap<readonly Rule[], { hadolint: Map<string, string[]>; buildkit: Map<string, string[]> }>();
 
@@ -48,8 +54,10 @@ export async function lintText(text: string, options: LintOptions = {}): Promise
   return lintTextSync(text, options);
 }
 
-/** lintTextSync is lintText for callers that already awaited initShellParser(). */
+/** lintTextSync is lintText for callers that already awaited initShellParser(); it throws when the
+ *  shell grammar has not loaded, since every shell-based rule would silently find nothing. */
 export function lintTextSync(text: string, options: LintOptions = {}): LintResult {
+  if (!shellParserReady()) throw new Error('lintTextSync: the shell grammar is not loaded; await initShellParser() first, or use lintText');
   const file = options.file ?? '<stdin>';
   const rules: readonly Rule[] = options.rules ?? builtinRules;
   const settings = options.settings ?? {};
@@ -61,13 +69,14 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
 
-  const push = (rule: Rule, severity: Severity, messageId: string, message: string, data: Record<string, string | number>, span: Span, fix?: Edit[]): void => {
+  const push = (rule: Rule, severity: Severity, messageId: string, message: string, data: Record<string, string | number>, span: Span, fix?: Edit[], suggestion?: Edit[]): void => {
     if (isSuppressed(suppressions, rule.meta.id, span.start)) return;
     const key = `${rule.meta.id}\0${messageId}\0${span.start}\0${span.end}`;
     if (seen.has(key)) return;
     seen.add(key);
     const d: Diagnostic = { ruleId: rule.meta.id, severity, messageId, message, data, range: model.lines.rangeOf(span), offsets: [span.start, span.end] };
     if (fix && fix.length > 0) d.fix = fix;
+    if (suggestion && suggestion.length > 0) d.suggestion = suggestion;
     diagnostics.push(d);
   };
 
@@ -84,18 +93,18 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
       runs: facts.runs,
       stages: facts.stages,
       dockerignore: options.dockerignore,
+      facts: { model, analysis: facts },
       envAt: facts.envAt,
       shellAt: facts.shellAt,
       stageOf: (inst) => facts.stages[inst.stage] ?? null,
       report(d) {
         const template = rule.meta.messages[d.messageId] ?? d.messageId;
         const data = d.data ?? {};
-        let edits: Edit[] | undefined;
-        if (d.fix) {
-          const e = d.fix(fixer);
-          edits = Array.isArray(e) ? e : [e];
-        }
-        push(rule, configured ?? d.severity ?? severity, d.messageId, renderMessage(template, data), data, d.span, edits);
+        if (d.fix && !rule.meta.fixable) throw new Error(`rule ${rule.meta.id} reports a fix but does not declare meta.fixable`);
+        if (d.suggest && !rule.meta.hasSuggestions) throw new Error(`rule ${rule.meta.id} reports a suggestion but does not declare meta.hasSuggestions`);
+        const edits = d.fix ? asEdits(d.fix(fixer)) : undefined;
+        const suggestion = d.suggest ? asEdits(d.suggest(fixer)) : undefined;
+        push(rule, configured ?? d.severity ?? severity, d.messageId, renderMessage(template, data), data, d.span, edits, suggestion);
       },
     };
     try {

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { SUGGESTION_ORDER } from '../fix/engine.js';
 import { lintText } from './engine.js';
 import { rules } from './rules/index.js';
 
@@ -19,6 +20,14 @@ function block(md: string, heading: string): string {
 }
 
 describe('rule registry', () => {
+  it('orders the suggestions of exactly the rules that offer them', () => {
+    expect([...SUGGESTION_ORDER].sort()).toEqual(rules.filter((r) => r.meta.hasSuggestions).map((r) => r.meta.id).sort());
+  });
+
+  it('declares reshapes only on fixable rules', () => {
+    for (const r of rules) if (r.meta.reshapes) expect(r.meta.fixable, r.meta.id).toBe('code');
+  });
+
   it('registers every rule file exactly once', () => {
     expect(rules.map((r) => `${r.meta.id}.ts`).sort()).toEqual([...ruleFiles].sort());
     expect(new Set(rules.map((r) => r.meta.id)).size).toBe(rules.length);
@@ -57,7 +66,8 @@ describe.each(rules.map((r) => [r.meta.id, r] as const))('%s', (id, rule) => {
     const row = index.split('\n').find((l) => l.startsWith(`| [${id}](${id}.md) |`));
     expect(row).toBeDefined();
     const cells = row!.split('|').map((c) => c.trim());
-    expect(cells.slice(2, 5)).toEqual([rule.meta.category, rule.meta.severity, rule.meta.fixable ? 'yes' : '']);
+    const fix = [rule.meta.fixable ? 'safe' : '', rule.meta.hasSuggestions ? 'unsafe' : ''].filter((x) => x !== '').join(', ');
+    expect(cells.slice(2, 5)).toEqual([rule.meta.category, rule.meta.severity, fix]);
     const ids = [...rule.meta.covers.hadolint, ...rule.meta.covers.trivy, ...rule.meta.covers.checkov, ...rule.meta.covers.buildkit];
     expect(cells[5]).toBe(ids.join(', '));
     for (const other of ids) expect(index).toContain(`| \`${other}\` | [${id}](${id}.md)`);

@@ -1,10 +1,19 @@
 // The rule API, ESLint-style: a rule is meta (id, severity, message templates, docs, the ids of other
 // tools' checks it covers) plus create(context), which returns visitor callbacks. Reports carry a
 // messageId and data, never literal text, and a document span; an optional fix returns edits by
-// document offset, ready for `whittle fix`.
+// document offset, ready for `whittle fix`: a safe `fix` (applied by `whittle fix`) or a structural
+// `suggest` (applied by `whittle fix --unsafe`). A rule that emits either declares it in meta
+// (`fixable`, `hasSuggestions`); the engine refuses an undeclared one.
 import type { DockerfileModel, Instruction, Stage } from '../dockerfile/model.js';
 import type { Range, Span } from '../dockerfile/positions.js';
 import type { ShellCommand, ShellScript } from '../shell/commands.js';
+import type { Analysis } from './analysis.js';
+
+/** Facts are a file's model and its analysis, as rules see them. */
+export interface Facts {
+  model: DockerfileModel;
+  analysis: Analysis;
+}
 
 export type Severity = 'error' | 'warning' | 'info';
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
@@ -28,7 +37,13 @@ export interface RuleMeta<M extends string = string> {
   description: string;
   category: Category;
   severity: Severity;
+  /** The rule's reports may carry a safe fix (`whittle fix`). */
   fixable?: 'code';
+  /** Its safe fixes may remove or merge RUN instructions (every other instruction stays). */
+  reshapes?: 'runs';
+  /** The rule's reports may carry a structural suggestion (`whittle fix --unsafe`), which may change
+   *  stages and instructions in any way; see SUGGESTION_ORDER in src/fix/engine.ts. */
+  hasSuggestions?: true;
   messages: Record<M, string>;
   /** Path of the rule's page, relative to the repository root (docs/rules/<id>.md). */
   docs: string;
@@ -55,7 +70,10 @@ export interface ReportDescriptor<M extends string = string> {
   /** Severity of this report when it differs from the rule's default (advice in a build-only stage);
    *  a severity set in the config file still wins. */
   severity?: Severity;
-  fix?: (fixer: Fixer) => Edit | Edit[];
+  /** The safe fix; returning null (or no edits) declines it for this occurrence. */
+  fix?: (fixer: Fixer) => Edit | Edit[] | null;
+  /** The structural fix, applied only with --unsafe (or --rule naming the rule); null declines it. */
+  suggest?: (fixer: Fixer) => Edit | Edit[] | null;
 }
 
 /** RunInfo is one RUN instruction with its shell analysis. */
@@ -93,6 +111,8 @@ export interface RuleContext<M extends string = string> {
   readonly stages: readonly StageFacts[];
   /** Contents of the .dockerignore beside the Dockerfile: null if absent, undefined if unknown. */
   readonly dockerignore: string | null | undefined;
+  /** The parsed file and its analysis together, for fix helpers that take both. */
+  readonly facts: Facts;
   /** ENV/ARG value visible at an instruction (stage ENV, inherited from FROM stages, ARG defaults). */
   envAt(inst: Instruction, name: string): string | undefined;
   stageOf(inst: Instruction): StageFacts | null;
@@ -124,5 +144,8 @@ export interface Diagnostic {
   range: Range;
   /** Document offsets [start, end). */
   offsets: [number, number];
+  /** The safe fix's edits, applied together or not at all. */
   fix?: Edit[];
+  /** The structural suggestion's edits (--unsafe), applied together or not at all. */
+  suggestion?: Edit[];
 }

@@ -21,6 +21,11 @@ export function initShellParser(): Promise<Parser> {
   return ready;
 }
 
+/** shellParserReady tells whether initShellParser has completed, so parseShell can answer. */
+export function shellParserReady(): boolean {
+  return parser !== null;
+}
+
 /** parseShell parses bash text; null only if initShellParser has not completed. */
 export function parseShell(text: string): Tree | null {
   return parser?.parse(text) ?? null;

@@ -19,7 +19,7 @@ describe('formatters', () => {
   it('json: stable documented shape', async () => {
     const j = toJson(await sample(), rules) as { version: number; files: { file: string; diagnostics: Record<string, unknown>[] }[]; summary: unknown };
     expect(j.version).toBe(1);
-    expect(Object.keys(j.files[0]!.diagnostics[0]!)).toEqual(['ruleId', 'severity', 'messageId', 'message', 'data', 'line', 'column', 'endLine', 'endColumn', 'offsets', 'docs', 'fix']);
+    expect(Object.keys(j.files[0]!.diagnostics[0]!)).toEqual(['ruleId', 'severity', 'messageId', 'message', 'data', 'line', 'column', 'endLine', 'endColumn', 'offsets', 'docs', 'fix', 'suggestion']);
     expect(j.files[0]!.diagnostics[1]).toMatchObject({ ruleId: 'apk-no-cache', line: 2, column: 5, endLine: 2, endColumn: 8, docs: 'docs/rules/apk-no-cache.md', fix: [{ range: [28, 28], text: ' --no-cache' }] });
     expect(j.summary).toEqual({ error: 0, warning: 2, info: 0 });
   });

@@ -26,6 +26,7 @@ export function toJson(results: readonly LintResult[], rules: readonly Rule[]): 
         offsets: d.offsets,
         docs: docs.get(d.ruleId) ?? null,
         fix: d.fix ?? null,
+        suggestion: d.suggestion ?? null,
       })),
     })),
     summary: summarize(results),

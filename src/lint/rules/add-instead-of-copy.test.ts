@@ -10,6 +10,7 @@ ruleTester(rule, {
     { name: 'variable source', code: 'FROM debian:12-slim\nADD $SRC /app' },
   ],
   invalid: [
+    { name: 'no fix for a wildcard source: it may match archives ADD would unpack', code: 'FROM alpine:3.20\nADD conf-* /etc/app/\n', errors: [{ messageId: 'useCopy', line: 2 }], output: null },
     { code: 'FROM debian:12-slim\nADD app.py /app/', errors: [{ messageId: 'useCopy', line: 2, column: 1 }], output: 'FROM debian:12-slim\nCOPY app.py /app/' },
     { code: 'FROM debian:12-slim\nADD --chown=app ["a b", "/app/"]', errors: [{ messageId: 'useCopy', line: 2 }], output: 'FROM debian:12-slim\nCOPY --chown=app ["a b", "/app/"]' },
   ],

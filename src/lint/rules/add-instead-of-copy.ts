@@ -26,7 +26,12 @@ export default defineRule({
         if (sources.length === 0) return;
         if (sources.some((s) => REMOTE.test(s.value) || ARCHIVE.test(s.value) || s.value.includes('$'))) return;
         if (inst.flags.some((f) => ADD_ONLY_FLAGS.has(f.name))) return;
-        ctx.report({ messageId: 'useCopy', span: inst.keywordSpan, fix: (f) => f.replace(inst.keywordSpan, 'COPY') });
+        // ADD unpacks every local tar archive it copies, whatever its name: a wildcard source
+        // (`ADD * /app/`, `ADD pkg-? /opt/`) can match archives the rule cannot see by name, so COPY
+        // would not be the same build there. (A file that is an archive without looking like one
+        // stays the rule's known blind spot.)
+        const wildcard = sources.some((s) => /[*?[]/.test(s.value));
+        ctx.report({ messageId: 'useCopy', span: inst.keywordSpan, fix: (f) => (wildcard ? null : f.replace(inst.keywordSpan, 'COPY')) });
       },
     };
   },

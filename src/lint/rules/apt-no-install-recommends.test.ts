@@ -10,8 +10,8 @@ ruleTester(rule, {
     'FROM debian:12\nRUN apt-get update',
   ],
   invalid: [
-    { code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl', errors: [{ messageId: 'missing', line: 2, column: 23 }] },
-    { name: 'apt (not apt-get)', code: 'FROM ubuntu:24.04\nRUN apt install -y curl', errors: [{ messageId: 'missing', line: 2, column: 5 }] },
-    { name: 'with sudo prefix', code: 'FROM ubuntu:24.04\nRUN sudo apt-get install -y curl', errors: [{ messageId: 'missing', line: 2, column: 10 }] },
+    { code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl', errors: [{ messageId: 'missing', line: 2, column: 23 }], output: 'FROM debian:12\nRUN apt-get update && apt-get install --no-install-recommends -y curl' },
+    { name: 'apt (not apt-get)', code: 'FROM ubuntu:24.04\nRUN apt install -y curl', errors: [{ messageId: 'missing', line: 2, column: 5 }], output: 'FROM ubuntu:24.04\nRUN apt install --no-install-recommends -y curl' },
+    { name: 'with sudo prefix', code: 'FROM ubuntu:24.04\nRUN sudo apt-get install -y curl', errors: [{ messageId: 'missing', line: 2, column: 10 }], output: 'FROM ubuntu:24.04\nRUN sudo apt-get install --no-install-recommends -y curl' },
   ],
 });

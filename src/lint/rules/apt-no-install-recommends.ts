@@ -1,5 +1,17 @@
 import { covers, defineRule, docsPath } from '../define.js';
-import { aptVerb, hasOption, ships } from '../helpers.js';
+import { aptVerb, hasOption, positionals, ships } from '../helpers.js';
+import type { ShellCommand } from '../../shell/commands.js';
+import type { Edit, RunInfo } from '../types.js';
+
+const APT_VALUE_OPTS = ['-o', '-c', '-t', '--option', '--config-file', '--target-release'];
+
+/** The fix inserts ` --no-install-recommends` right after the command's `install` word, wherever
+ *  it is (a continuation line too); none for an exec-form RUN or a non-literal verb. */
+function insertOption(run: RunInfo, c: ShellCommand): Edit | null {
+  const install = positionals(c, APT_VALUE_OPTS)[0];
+  if (run.inst.json !== null || !install || !install.literal || install.text !== 'install') return null;
+  return { range: [install.span.end, install.span.end], text: ' --no-install-recommends' };
+}
 
 const RECOMMENDS_OFF = /APT::Install-Recommends\s*=?\s*"?(?:false|0)\b/i;
 
@@ -9,6 +21,7 @@ export default defineRule({
     description: 'apt-get install without --no-install-recommends also installs every "recommended" package.',
     category: 'caches',
     severity: 'warning',
+    fixable: 'code',
     messages: {
       missing: 'apt-get install pulls in recommended packages too (often tens to hundreds of MB you did not ask for); add --no-install-recommends',
     },
@@ -31,7 +44,7 @@ export default defineRule({
         for (const c of run.commands) {
           if (aptVerb(c) !== 'install') continue;
           if (hasOption(c, ['no-install-recommends'])) continue;
-          ctx.report({ messageId: 'missing', span: c.words[0]!.span });
+          ctx.report({ messageId: 'missing', span: c.words[0]!.span, fix: () => insertOption(run, c) });
         }
       },
     };

@@ -16,6 +16,7 @@ ruleTester(rule, {
     'FROM debian:12-slim\nRUN apt-get install -y libpq5 ca-certificates',
   ],
   invalid: [
+    { name: 'a one-stage Go build: the suggestion splits it onto a static distroless runtime', code: 'FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\nCMD ["/out/app"]\n', errors: [{ messageId: 'command', line: 4 }], suggestion: 'FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app .\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /out/app /out/app\nWORKDIR /src\nCMD ["/out/app"]\n' },
     { code: 'FROM python:3.12-slim\nRUN apt-get update && apt-get install -y gcc libpq-dev', errors: [{ messageId: 'package', line: 2, column: 42, data: { package: 'gcc' } }] },
     { code: 'FROM alpine:3.20\nRUN apk add --no-cache build-base', errors: [{ messageId: 'package', line: 2, data: { package: 'build-base' } }] },
     { code: 'FROM node:20-slim\nRUN npm ci', errors: [{ messageId: 'devDependencies', line: 2, data: { verb: 'ci' } }] },

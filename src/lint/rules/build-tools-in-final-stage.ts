@@ -2,6 +2,7 @@ import { covers, defineRule, docsPath } from '../define.js';
 import { aptPackages, aptVerb, hasOption, laterCommands, positionals, varFor } from '../helpers.js';
 import type { RunInfo } from '../types.js';
 import type { ShellCommand, Word } from '../../shell/commands.js';
+import { suggestMultiStage } from '../structural/index.js';
 
 const TOOLCHAIN = /^(?:build-essential|build-base|gcc(?:-\d+)?|g\+\+(?:-\d+)?|clang(?:-\d+)?|make|cmake|autoconf|automake|libtool|golang(?:-go)?|go|rustc|cargo|maven|gradle|default-jdk|openjdk-\d+-jdk(?:-headless)?|java-\d+-openjdk-devel|gcc-c\+\+|[\w.+-]+-dev|[\w.+-]+-devel)$/;
 
@@ -46,6 +47,7 @@ export default defineRule({
     description: 'Compilers, -dev packages and language toolchains installed in the stage that ships.',
     category: 'multi-stage',
     severity: 'warning',
+    hasSuggestions: true,
     messages: {
       package: '{{package}} is a build toolchain and ships in the final image (compilers and headers often add 100-300 MB and attack surface); build in an earlier stage and COPY --from only the output, or remove it in the same RUN',
       command: '`{{command}}` runs in the final stage, so its toolchain, caches and sources ship with the result; build in a separate stage and COPY --from only the artifact',
@@ -66,7 +68,7 @@ export default defineRule({
             const virtual = vi >= 0 ? (c.words[vi + 1]?.text ?? null) : (c.words.find((w) => w.text.startsWith('--virtual='))?.text.slice(10) ?? null);
             const later = laterCommands(run, c.order);
             const tool = pkgs.find((p) => TOOLCHAIN.test(p.text) && !removedLater(later, p.text, virtual));
-            if (tool) ctx.report({ messageId: 'package', span: tool.span, data: { package: tool.text } });
+            if (tool) ctx.report({ messageId: 'package', span: tool.span, data: { package: tool.text }, suggest: () => suggestMultiStage(ctx.facts, tool.span.start, 'package') });
             continue;
           }
           const v = positionals(c)[0]?.text ?? '';
@@ -76,9 +78,9 @@ export default defineRule({
             ((c.name === 'mvn' || c.name === 'mvnw') && /package|install|verify/.test(c.words.map((w) => w.text).join(' '))) ||
             ((c.name === 'gradle' || c.name === 'gradlew') && c.words.length > 1);
           if (isBuild) {
-            ctx.report({ messageId: 'command', span: { start: c.words[0]!.span.start, end: c.span.end }, data: { command: `${c.name} ${v}`.trim() } });
+            ctx.report({ messageId: 'command', span: { start: c.words[0]!.span.start, end: c.span.end }, data: { command: `${c.name} ${v}`.trim() }, suggest: () => suggestMultiStage(ctx.facts, c.words[0]!.span.start, 'command') });
           } else if (nodeDevInstall(run, c, ctx.envAt(run.inst, 'NODE_ENV'))) {
-            ctx.report({ messageId: 'devDependencies', span: c.words[0]!.span, data: { verb: v } });
+            ctx.report({ messageId: 'devDependencies', span: c.words[0]!.span, data: { verb: v }, suggest: () => suggestMultiStage(ctx.facts, c.words[0]!.span.start, 'devDependencies') });
           }
         }
       },

@@ -11,8 +11,8 @@ ruleTester(rule, {
     { name: 'npm install of a named package is not a lockfile install', code: 'FROM node:20-slim\nCOPY . .\nRUN npm install -g serve' },
   ],
   invalid: [
-    { code: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci', errors: [{ messageId: 'order', line: 3, column: 6, data: { source: '.', install: 'npm ci', line: 4, manifest: 'package.json package-lock.json' } }] },
+    { code: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci', errors: [{ messageId: 'order', line: 3, column: 6, data: { source: '.', install: 'npm ci', line: 4, manifest: 'package.json package-lock.json' } }], suggestion: 'FROM node:20-slim\nWORKDIR /app\nCOPY package.json package-lock.json* npm-shrinkwrap.json* ./\nRUN npm ci\nCOPY . .\n' },
     { code: 'FROM python:3.12-slim\nCOPY . /app\nRUN pip install -r /app/requirements.txt', errors: [{ messageId: 'order', line: 2, data: { source: '.', install: 'pip install -r', line: 3, manifest: 'requirements.txt' } }] },
-    { code: 'FROM ruby:3.3-slim\nCOPY . .\nRUN bundle install', errors: [{ messageId: 'order', line: 2 }] },
+    { code: 'FROM ruby:3.3-slim\nCOPY . .\nRUN bundle install', errors: [{ messageId: 'order', line: 2 }], suggestion: 'FROM ruby:3.3-slim\nCOPY Gemfile Gemfile.lock* ./\nRUN bundle install\nCOPY . .\n' },
   ],
 });

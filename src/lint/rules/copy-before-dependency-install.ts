@@ -3,6 +3,7 @@ import { pipInstall, positionals } from '../helpers.js';
 import type { Instruction } from '../../dockerfile/model.js';
 import type { ShellCommand } from '../../shell/commands.js';
 import { flag } from '../../dockerfile/parse.js';
+import { suggestCacheOrder } from '../structural/index.js';
 
 /** manifests returns the files an install reads, or null if the command is not a dependency install. */
 function manifests(c: ShellCommand): string[] | null {
@@ -64,6 +65,7 @@ export default defineRule({
     description: 'COPY of the whole build context before installing dependencies defeats the layer cache.',
     category: 'context',
     severity: 'warning',
+    hasSuggestions: true,
     messages: {
       order: 'COPY {{source}} comes before `{{install}}` (line {{line}}), so any source change re-runs the install from scratch; COPY {{manifest}} first, run the install, then COPY the rest',
     },
@@ -93,6 +95,7 @@ export default defineRule({
                 line: ctx.model.lines.positionAt(c.span.start).line + 1,
                 manifest: files.slice(0, 2).join(' '),
               },
+              suggest: () => suggestCacheOrder(ctx.facts, (copy.argsSpan ?? copy.span).start, 'order'),
             });
             return;
           }

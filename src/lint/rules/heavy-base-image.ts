@@ -1,5 +1,6 @@
 import { covers, defineRule, docsPath } from '../define.js';
 import { expandVars, parseImageRef } from '../helpers.js';
+import { suggestSlimBase } from '../structural/index.js';
 
 interface Advice {
   suggest: string;
@@ -48,6 +49,7 @@ export default defineRule({
     description: 'The image that ships builds on a full-size base that has a much smaller variant.',
     category: 'base',
     severity: 'info',
+    hasSuggestions: true,
     messages: {
       heavy: '{{image}} is a heavy base ({{saving}}); consider {{suggest}} (caveat: {{caveat}})',
     },
@@ -66,7 +68,7 @@ export default defineRule({
         const ref = parseImageRef(image);
         if (!ref.official) return;
         const a = advice(ref.name, ref.tag ?? '');
-        if (a) ctx.report({ messageId: 'heavy', span: s.imageSpan, data: { image, ...a } });
+        if (a) ctx.report({ messageId: 'heavy', span: s.imageSpan, data: { image, ...a }, suggest: () => suggestSlimBase(ctx.facts, s.imageSpan!.start, 'heavy') });
       },
     };
   },

@@ -11,7 +11,8 @@ ruleTester(rule, {
     { name: 'Windows shell', code: 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL ["powershell", "-Command"]\nRUN Write-Host hi\nCMD Write-Host hi' },
   ],
   invalid: [
+    { name: 'no fix for an ENTRYPOINT when the stage has a CMD: the exec form would append it', code: 'FROM node:20-slim\nCMD ["a"]\nENTRYPOINT run --fast\n', errors: [{ messageId: 'shellForm', line: 3 }], output: null },
     { code: 'FROM node:20-slim\nCMD node server.js', errors: [{ messageId: 'shellForm', line: 2, column: 1, data: { keyword: 'CMD' } }], output: 'FROM node:20-slim\nCMD ["node", "server.js"]' },
-    { name: 'no fix when the command uses shell syntax', code: 'FROM node:20-slim\nENTRYPOINT node server.js --port $PORT', errors: [{ messageId: 'shellForm', line: 2 }], output: 'FROM node:20-slim\nENTRYPOINT node server.js --port $PORT' },
+    { name: 'no fix when the command uses shell syntax', code: 'FROM node:20-slim\nENTRYPOINT node server.js --port $PORT', errors: [{ messageId: 'shellForm', line: 2 }], output: null },
   ],
 });

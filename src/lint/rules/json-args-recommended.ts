@@ -28,11 +28,16 @@ export default defineRule({
         const span = inst.argsSpan;
         const text = ctx.model.text.slice(span.start, span.end);
         const simple = !text.includes('\n') && inst.args.every((a) => SIMPLE.test(a.value));
+        // A shell-form ENTRYPOINT ignores CMD (`/bin/sh -c "app --flag" x` runs `app --flag`), the exec
+        // form appends it (`app --flag x`): with a CMD in the stage the rewrite would change what the
+        // container runs. (A CMD inherited from the base is reset by ENTRYPOINT, so only the stage's
+        // own counts.)
+        const changesCommand = inst.keyword === 'ENTRYPOINT' && (ctx.model.stages[inst.stage]?.instructions.some((i) => i.keyword === 'CMD') ?? false);
         ctx.report({
           messageId: 'shellForm',
           span: inst.keywordSpan,
           data: { keyword: inst.keyword },
-          ...(simple ? { fix: (f) => f.replace(span, JSON.stringify(inst.args.map((a) => a.value)).replace(/","/g, '", "')) } : {}),
+          ...(simple && !changesCommand ? { fix: (f) => f.replace(span, JSON.stringify(inst.args.map((a) => a.value)).replace(/","/g, '", "')) } : {}),
         });
       },
     };

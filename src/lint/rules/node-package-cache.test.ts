@@ -17,11 +17,11 @@ ruleTester(rule, {
   ],
   invalid: [
     { name: 'pnpm with PNPM_HOME but no mount: the message names $PNPM_HOME/store', code: 'FROM node:20-slim\nENV PNPM_HOME=/pnpm\nRUN pnpm install --frozen-lockfile', errors: [{ messageId: 'missing', line: 3, data: { tool: 'pnpm', cache: '/pnpm/store', clean: 'pnpm store prune' } }] },
-    { name: 'cache clean in another RUN', code: 'FROM node:20-slim\nRUN npm ci --omit=dev\nRUN npm cache clean --force', errors: [{ messageId: 'missing', line: 2 }] },
-    { name: 'non-root user: the cache is in its home', code: 'FROM node:20-slim\nUSER node\nRUN npm ci --omit=dev', errors: [{ messageId: 'missing', line: 3, data: { tool: 'npm', cache: '/home/node/.npm', clean: 'npm cache clean --force' } }] },
-    { code: 'FROM node:20-slim\nRUN npm ci', errors: [{ messageId: 'missing', line: 2, column: 5, data: { tool: 'npm', cache: '/root/.npm', clean: 'npm cache clean --force' } }] },
-    { name: 'bare yarn installs', code: 'FROM node:20-slim\nRUN yarn', errors: [{ messageId: 'missing', line: 2 }] },
-    { name: 'clean before install', code: 'FROM node:20-slim\nRUN npm cache clean --force && npm install', errors: [{ messageId: 'missing', line: 2 }] },
+    { name: 'cache clean in another RUN', code: 'FROM node:20-slim\nRUN npm ci --omit=dev\nRUN npm cache clean --force', errors: [{ messageId: 'missing', line: 2 }], output: 'FROM node:20-slim\nRUN npm ci --omit=dev && npm cache clean --force\nRUN npm cache clean --force' },
+    { name: 'non-root user: the cache is in its home', code: 'FROM node:20-slim\nUSER node\nRUN npm ci --omit=dev', errors: [{ messageId: 'missing', line: 3, data: { tool: 'npm', cache: '/home/node/.npm', clean: 'npm cache clean --force' } }], output: 'FROM node:20-slim\nUSER node\nRUN npm ci --omit=dev && npm cache clean --force' },
+    { code: 'FROM node:20-slim\nRUN npm ci', errors: [{ messageId: 'missing', line: 2, column: 5, data: { tool: 'npm', cache: '/root/.npm', clean: 'npm cache clean --force' } }], output: 'FROM node:20-slim\nRUN npm ci && npm cache clean --force' },
+    { name: 'bare yarn installs', code: 'FROM node:20-slim\nRUN yarn', errors: [{ messageId: 'missing', line: 2 }], output: 'FROM node:20-slim\nRUN yarn && yarn cache clean' },
+    { name: 'clean before install', code: 'FROM node:20-slim\nRUN npm cache clean --force && npm install', errors: [{ messageId: 'missing', line: 2 }], output: 'FROM node:20-slim\nRUN npm cache clean --force && npm install && npm cache clean --force' },
     { name: 'build-only stage', code: 'FROM node:20 AS build\nRUN npm ci && npm run build\nFROM nginx:1.27-alpine\nCOPY --from=build /app/dist /usr/share/nginx/html', errors: [{ messageId: 'buildStage', line: 2, severity: 'info' }] },
   ],
 });

@@ -1,6 +1,7 @@
 import { covers, defineRule, docsPath } from '../define.js';
 import { cacheMount, cacheMountHome, deletes, homeAt, laterCommands, ships, varFor, verb } from '../helpers.js';
 import type { ShellCommand } from '../../shell/commands.js';
+import { appendAfter } from '../fix-helpers.js';
 
 interface Tool {
   /** Cache directory for root; homeCache(home) for another user. */
@@ -11,6 +12,9 @@ interface Tool {
   /** Command-line option that sets the cache directory. */
   flag: string;
   clean: string;
+  /** The fix appends `clean` after the tool's last install of the RUN (pnpm has none: `pnpm store
+   *  prune` keeps the packages node_modules links to). */
+  fixable: boolean;
   installs: Set<string>;
   cleans(c: ShellCommand): boolean;
 }
@@ -22,6 +26,7 @@ const TOOLS: Record<string, Tool> = {
     configured: (env) => env('npm_config_cache') ?? env('NPM_CONFIG_CACHE'),
     flag: '--cache',
     clean: 'npm cache clean --force',
+    fixable: true,
     installs: new Set(['install', 'i', 'ci', 'add', 'update']),
     cleans: (c) => c.name === 'npm' && verb(c) === 'cache' && c.words.some((w) => w.text === 'clean'),
   },
@@ -31,6 +36,7 @@ const TOOLS: Record<string, Tool> = {
     configured: (env) => env('YARN_CACHE_FOLDER'),
     flag: '--cache-folder',
     clean: 'yarn cache clean',
+    fixable: true,
     installs: new Set(['install', 'add', '']),
     cleans: (c) => c.name === 'yarn' && verb(c) === 'cache' && c.words.some((w) => w.text === 'clean'),
   },
@@ -41,6 +47,7 @@ const TOOLS: Record<string, Tool> = {
     configured: (env) => env('npm_config_store_dir') ?? env('NPM_CONFIG_STORE_DIR') ?? (env('PNPM_HOME') ? `${env('PNPM_HOME')!.replace(/\/+$/, '')}/store` : undefined),
     flag: '--store-dir',
     clean: 'pnpm store prune',
+    fixable: false,
     installs: new Set(['install', 'i', 'add']),
     cleans: (c) => c.name === 'pnpm' && verb(c) === 'store' && c.words.some((w) => w.text === 'prune'),
   },
@@ -52,6 +59,7 @@ export default defineRule({
     description: 'npm, yarn and pnpm keep a copy of every downloaded package in their cache directory.',
     category: 'caches',
     severity: 'warning',
+    fixable: 'code',
     messages: {
       missing: '{{tool}} keeps a second copy of every downloaded package in {{cache}} (tens to hundreds of MB); run `{{clean}}` in the same RUN, or use a cache mount',
       buildStage: 'this stage does not ship: use RUN --mount=type=cache,target={{cache}} so {{tool}} reuses downloads between builds',
@@ -82,7 +90,12 @@ export default defineRule({
           const later = laterCommands(run, c.order);
           if (later.some((l) => tool.cleans(l) || deletes(l, `${cache}/x`, (n) => ctx.envAt(run.inst, n)))) continue;
           const data = { tool: c.name, cache, clean: tool.clean };
-          if (ships(ctx.stageOf(run.inst))) ctx.report({ messageId: 'missing', span: c.words[0]!.span, data });
+          // The fix empties the cache in the same layer, after the tool's last install in this RUN.
+          const fix = () => {
+            const last = run.commands.filter((l) => l.name === c.name && tool.installs.has(verb(l, ['--prefix', '-C', '--cwd', '--filter']) ?? '')).pop() ?? c;
+            return tool.fixable ? appendAfter(ctx.facts, run, last, tool.clean) : null;
+          };
+          if (ships(ctx.stageOf(run.inst))) ctx.report({ messageId: 'missing', span: c.words[0]!.span, data, fix });
           else ctx.report({ messageId: 'buildStage', span: c.words[0]!.span, data, severity: 'info' });
         }
       },

@@ -11,9 +11,9 @@ ruleTester(rule, {
     { name: 'build stages may be root', code: 'FROM node:20 AS build\nRUN x\nFROM node:20-slim\nUSER node' },
   ],
   invalid: [
-    { code: 'FROM node:20-slim\nCMD ["node"]', errors: [{ messageId: 'missing', line: 1, column: 1 }] },
+    { code: 'FROM node:20-slim\nCMD ["node"]', errors: [{ messageId: 'missing', line: 1, column: 1 }], suggestion: 'FROM node:20-slim\nUSER node\nCMD ["node"]' },
     { code: 'FROM node:20-slim\nUSER node\nUSER root', errors: [{ messageId: 'root', line: 3, column: 6, data: { user: 'root' } }] },
     { code: 'FROM node:20-slim\nUSER 0:0', errors: [{ messageId: 'root', line: 2 }] },
-    { name: 'only the final stage counts', code: 'FROM node:20-slim AS a\nUSER node\nFROM node:20-slim\nCMD ["x"]', errors: [{ messageId: 'missing', line: 3 }] },
+    { name: 'only the final stage counts', code: 'FROM node:20-slim AS a\nUSER node\nFROM node:20-slim\nCMD ["x"]', errors: [{ messageId: 'missing', line: 3 }], suggestion: 'FROM node:20-slim AS a\nUSER node\nFROM node:20-slim\nUSER node\nCMD ["x"]' },
   ],
 });

@@ -1,5 +1,6 @@
 import { covers, defineRule, docsPath } from '../define.js';
 import type { Instruction, Stage } from '../../dockerfile/model.js';
+import { suggestNonRootUser } from '../structural/index.js';
 
 const ROOT = /^(?:root|0)(?::.*)?$/;
 
@@ -9,6 +10,7 @@ export default defineRule({
     description: 'The image runs as root: the last USER is root, or there is none.',
     category: 'safety',
     severity: 'warning',
+    hasSuggestions: true,
     messages: {
       missing: 'no USER in the final stage, so containers run as root: a process escape starts with full privileges inside the container; create a user and add USER <name> (or USER 65532 on distroless)',
       root: 'the last USER is {{user}}, so containers run as root; switch to an unprivileged user after the steps that need root',
@@ -36,7 +38,7 @@ export default defineRule({
         if (!final) return;
         const user = lastUser(final.stage);
         if (!user) {
-          if (!nonRootBase(final.stage)) ctx.report({ messageId: 'missing', span: final.stage.from.keywordSpan });
+          if (!nonRootBase(final.stage)) ctx.report({ messageId: 'missing', span: final.stage.from.keywordSpan, suggest: () => suggestNonRootUser(ctx.facts, final.stage.from.keywordSpan.start, 'missing') });
           return;
         }
         const name = user.args[0]?.value ?? '';

@@ -5,10 +5,9 @@
 // addgroup -S/adduser -S. Declined for an explicit `USER root` (someone chose it), for bases whose
 // family whittle cannot tell, and when a stage builds FROM the final one. Files COPY'd earlier stay
 // owned by root: readable, not writable, which is what a service should have.
-import type { Diagnostic, Edit } from '../../lint/types.js';
-import { parseImageRef } from '../../lint/helpers.js';
+import type { Edit, Facts } from '../types.js';
+import { parseImageRef } from '../helpers.js';
 import type { DockerfileModel, Stage } from '../../dockerfile/model.js';
-import { factsOf } from '../fixers/_shared.js';
 
 const DEBIAN_FAMILY = new Set(['debian', 'ubuntu', 'python', 'ruby', 'golang', 'rust', 'openjdk', 'eclipse-temurin', 'php', 'perl', 'buildpack-deps', 'httpd', 'nginx']);
 
@@ -34,10 +33,11 @@ function userSteps(image: string): string[] | null {
   return null;
 }
 
-export function fixNonRootUser(text: string, d: Diagnostic): Edit[] | null {
-  if (d.messageId !== 'missing') return null;
-  const { model } = factsOf(text);
-  const stage = model.stages.find((s) => s.from.keywordSpan.start === d.offsets[0]);
+export function fixNonRootUser(facts: Facts, offset: number, messageId: string): Edit[] | null {
+  const text = facts.model.text;
+  if (messageId !== 'missing') return null;
+  const { model } = facts;
+  const stage = model.stages.find((s) => s.from.keywordSpan.start === offset);
   if (!stage || model.stages.some((s) => s.baseStage === stage.index)) return null;
   const base = rootStage(model, stage);
   if (base.image.includes('$')) return null;

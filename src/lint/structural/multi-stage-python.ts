@@ -12,9 +12,9 @@
 // caches; no venv of its own; no USER, SHELL, ONBUILD or VOLUME before the split; nothing after it
 // pip-installs, compiles, or names the image's own python by absolute path (it would miss the venv).
 // python3 comes from the image, so the final stage has the same interpreter the venv points at.
-import type { Diagnostic, Edit } from '../../lint/types.js';
+import type { Edit, Facts } from '../types.js';
 import type { ShellCommand } from '../../shell/commands.js';
-import { hasOption, pipInstall } from '../../lint/helpers.js';
+import { hasOption, pipInstall } from '../helpers.js';
 import { C_TOOLCHAIN, builderOf, fromLine, splitTarget, splittable, insertAfter, prepOnly, verbatim, workdirAt } from './split-stage.js';
 
 export const VENV = '/opt/venv';
@@ -31,11 +31,12 @@ function pipProgram(c: ShellCommand): boolean | undefined {
   return !hasOption(c, ['user', 'target', 'prefix', 'root', 'editable'], 'te');
 }
 
-export function fixPythonMultiStage(text: string, d: Diagnostic): Edit[] | null {
-  if (d.messageId !== 'package') return null;
-  const target = splitTarget(text, d.offsets[0]);
+export function fixPythonMultiStage(facts: Facts, offset: number, messageId: string): Edit[] | null {
+  const text = facts.model.text;
+  if (messageId !== 'package') return null;
+  const target = splitTarget(facts, offset);
   if (!target) return null;
-  const { facts, stage, flagged } = target;
+  const { stage, flagged } = target;
   const { model, analysis } = facts;
   const insts = stage.instructions.slice(1);
   const runOf = (i: (typeof insts)[number]) => analysis.runs.find((r) => r.inst === i);

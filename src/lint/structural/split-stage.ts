@@ -3,10 +3,10 @@
 // verbatim, and deciding whether a RUN only prepares the build (installs a toolchain, cleans caches,
 // touches files under one directory), so that leaving it in the builder loses nothing the app needs.
 import type { DockerfileModel, Instruction, Stage } from '../../dockerfile/model.js';
-import type { Edit, RunInfo } from '../../lint/types.js';
-import { factsOf, runAt, type Facts } from '../fixers/_shared.js';
+import type { Edit, RunInfo } from '../types.js';
+import { runAt, type Facts } from '../fix-helpers.js';
 import type { ShellCommand } from '../../shell/commands.js';
-import { aptPackages, aptVerb, normPath, positionals } from '../../lint/helpers.js';
+import { aptPackages, aptVerb, normPath, positionals } from '../helpers.js';
 
 export interface SplitTarget {
   facts: Facts;
@@ -17,8 +17,7 @@ export interface SplitTarget {
 }
 
 /** splitTarget finds the stage a diagnostic at offset asks to split, or null when it is not one that can be. */
-export function splitTarget(text: string, offset: number): SplitTarget | null {
-  const facts = factsOf(text);
+export function splitTarget(facts: Facts, offset: number): SplitTarget | null {
   const flagged = runAt(facts, offset);
   const stage = flagged && facts.model.stages[flagged.inst.stage];
   if (!flagged || !stage || stage.index !== facts.model.stages.length - 1 || stage.baseStage !== null || !stage.imageSpan || stage.image.includes('$')) return null;

@@ -4,9 +4,8 @@
 // RUN of the stage (or of a stage built FROM it) uses one of those tools without installing it in
 // the same stage, and for every other image (ubuntu, golang, rust, JDKs: their smaller variants
 // change the build, which needs a person). `--verify` builds both and compares.
-import type { Diagnostic, Edit } from '../../lint/types.js';
-import { parseImageRef } from '../../lint/helpers.js';
-import { factsOf } from '../fixers/_shared.js';
+import type { Edit, Facts } from '../types.js';
+import { parseImageRef } from '../helpers.js';
 
 const SLIM: Record<string, (tag: string) => string> = {
   node: (t) => (t ? `${t}-slim` : 'slim'),
@@ -21,9 +20,10 @@ const FULL_ONLY: Record<string, string[]> = {
   git: ['git'], curl: ['curl'], wget: ['wget'], 'node-gyp': ['build-essential'], patch: ['patch'], bzip2: ['bzip2'], unzip: ['unzip'],
 };
 
-export function fixSlimBase(text: string, d: Diagnostic): Edit[] | null {
-  const { model, analysis } = factsOf(text);
-  const stage = model.stages.find((s) => s.imageSpan && s.imageSpan.start === d.offsets[0]);
+export function fixSlimBase(facts: Facts, offset: number, messageId: string): Edit[] | null {
+  const text = facts.model.text;
+  const { model, analysis } = facts;
+  const stage = model.stages.find((s) => s.imageSpan && s.imageSpan.start === offset);
   if (!stage || !stage.imageSpan || stage.image.includes('$') || stage.image.includes('@')) return null;
   const ref = parseImageRef(stage.image);
   const slim = SLIM[ref.name];

@@ -7,10 +7,9 @@
 // COPY must put the sources in the working directory the install runs in, and a pip requirements
 // file must be named there. An install script that needs
 // the sources (npm postinstall building the app) would break: `whittle fix --verify` builds both.
-import type { Diagnostic, Edit } from '../../lint/types.js';
+import type { Edit, Facts } from '../types.js';
 import type { ShellCommand } from '../../shell/commands.js';
-import { pipInstall, positionals } from '../../lint/helpers.js';
-import { factsOf } from '../fixers/_shared.js';
+import { pipInstall, positionals } from '../helpers.js';
 
 /** manifestsOf names the files an install command reads (locks with `*`), null for anything else. */
 function manifestsOf(c: ShellCommand): string[] | null {
@@ -49,9 +48,10 @@ function manifestsOf(c: ShellCommand): string[] | null {
   }
 }
 
-export function fixCacheOrder(text: string, d: Diagnostic): Edit[] | null {
-  const { model, analysis } = factsOf(text);
-  const copy = model.instructions.find((i) => i.keyword === 'COPY' && (i.argsSpan ?? i.span).start === d.offsets[0]);
+export function fixCacheOrder(facts: Facts, offset: number, messageId: string): Edit[] | null {
+  const text = facts.model.text;
+  const { model, analysis } = facts;
+  const copy = model.instructions.find((i) => i.keyword === 'COPY' && (i.argsSpan ?? i.span).start === offset);
   if (!copy || copy.json !== null || copy.heredocs.length > 0) return null;
   const stage = model.stages[copy.stage];
   if (!stage) return null;

@@ -1,29 +1,12 @@
-// Internal helpers of the fixers: the parsed model and shell analysis of a text (cached for the last
-// text, since every fixer of one lint pass looks at the same text), the RUN and shell command a
-// diagnostic points at, and `appendAfter`, which adds `&& cmd` right after a shell command when that
-// is provably the same as running cmd next in the same RUN.
-import { parseDockerfile } from '../../dockerfile/parse.js';
-import type { DockerfileModel, Instruction } from '../../dockerfile/model.js';
-import { runScript, type ScriptSource } from '../../dockerfile/script.js';
-import { analyze, type Analysis } from '../../lint/analysis.js';
-import type { Edit, RunInfo } from '../../lint/types.js';
-import type { ShellCommand } from '../../shell/commands.js';
+// Helpers for rules' fixes: the RUN and shell command a report points at, `appendAfter`, which adds
+// `&& cmd` right after a shell command when that is provably the same as running cmd next in the
+// same RUN, and line arithmetic for edits that add or remove whole lines.
+import type { Instruction } from '../dockerfile/model.js';
+import { runScript, type ScriptSource } from '../dockerfile/script.js';
+import type { ShellCommand } from '../shell/commands.js';
+import type { Edit, Facts, RunInfo } from './types.js';
 
-export interface Facts {
-  model: DockerfileModel;
-  analysis: Analysis;
-}
-
-let cached: { text: string; facts: Facts } | null = null;
-
-/** factsOf parses text and analyses it once; the last result is reused for the same text. */
-export function factsOf(text: string): Facts {
-  if (cached?.text === text) return cached.facts;
-  const model = parseDockerfile(text);
-  const facts = { model, analysis: analyze(model) };
-  cached = { text, facts };
-  return facts;
-}
+export type { Facts } from './types.js';
 
 /** runAt returns the RUN whose span holds offset. */
 export function runAt(facts: Facts, offset: number): RunInfo | null {
@@ -67,7 +50,7 @@ export function appendAfter(facts: Facts, run: RunInfo, cmd: ShellCommand, addit
   return { range: [cmd.span.end, cmd.span.end], text: ` && ${addition}` };
 }
 
-export { normPath } from '../../lint/helpers.js';
+export { normPath } from './helpers.js';
 
 /** lineStart is the offset of the first character of the line holding offset. */
 export function lineStart(text: string, offset: number): number {

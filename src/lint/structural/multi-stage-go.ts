@@ -8,24 +8,25 @@
 // build (distroless has no shell); no ENV before the build other than Go's own (GO*, CGO_*), since
 // the runtime stage would lose it; CMD/ENTRYPOINT are in exec form and run the built binary;
 // CGO_ENABLED is not set to 1 (a cgo program needs libc: a person should pick the base).
-import type { Diagnostic, Edit } from '../../lint/types.js';
-import { parseImageRef } from '../../lint/helpers.js';
-import { normPath } from '../fixers/_shared.js';
+import type { Edit, Facts } from '../types.js';
+import { parseImageRef } from '../helpers.js';
+import { normPath } from '../fix-helpers.js';
 import { builderOf, insertAfter, splitTarget, workdirAt } from './split-stage.js';
 
 const RUNTIME = new Set(['EXPOSE', 'ENV', 'CMD', 'ENTRYPOINT', 'USER', 'LABEL', 'STOPSIGNAL', 'VOLUME', 'WORKDIR']);
 export const GO_RUNTIME_BASE = 'gcr.io/distroless/static-debian12:nonroot';
 
-export function fixGoMultiStage(text: string, d: Diagnostic): Edit[] | null {
-  if (d.messageId !== 'command') return null;
-  const target = splitTarget(text, d.offsets[0]);
+export function fixGoMultiStage(facts: Facts, offset: number, messageId: string): Edit[] | null {
+  const text = facts.model.text;
+  if (messageId !== 'command') return null;
+  const target = splitTarget(facts, offset);
   if (!target) return null;
-  const { facts, stage, flagged: run } = target;
+  const { stage, flagged: run } = target;
   if (!run.shell || run.inst.json !== null) return null;
   const ref = parseImageRef(stage.image);
   if (!ref.official || ref.name !== 'golang' || /alpine/.test(ref.tag ?? '')) return null;
   const build = run.commands.find((c) => c.name === 'go' && c.words[1]?.text === 'build');
-  if (!build || build.conditional || build.words[0]!.span.start !== d.offsets[0]) return null;
+  if (!build || build.conditional || build.words[0]!.span.start !== offset) return null;
   if (build.assignments.get('CGO_ENABLED') !== undefined && build.assignments.get('CGO_ENABLED') !== '0') return null;
   const o = build.words.findIndex((w) => w.text === '-o');
   const out = o > 0 ? build.words[o + 1] : undefined;

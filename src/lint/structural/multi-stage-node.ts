@@ -12,10 +12,10 @@
 // app directory; no USER, SHELL, ONBUILD or VOLUME before the split (ownership and volumes would
 // differ). node itself comes from the image, so the final stage has it too.
 import type { Instruction } from '../../dockerfile/model.js';
-import type { Diagnostic, Edit } from '../../lint/types.js';
+import type { Edit, Facts } from '../types.js';
 import type { ShellCommand } from '../../shell/commands.js';
-import { hasOption, parseImageRef, positionals } from '../../lint/helpers.js';
-import { normPath } from '../fixers/_shared.js';
+import { hasOption, parseImageRef, positionals } from '../helpers.js';
+import { normPath } from '../fix-helpers.js';
 import { C_TOOLCHAIN, builderOf, fromLine, splitTarget, splittable, insertAfter, prepOnly, under, verbatim, workdirAt } from './split-stage.js';
 
 const NODE_BUILD_PACKAGES = new Set(['python3', 'python3-minimal', 'python-is-python3', 'python3-dev', 'python', 'git', 'ca-certificates']);
@@ -52,11 +52,12 @@ function nodeProgram(c: ShellCommand): boolean | undefined {
   }
 }
 
-export function fixNodeMultiStage(text: string, d: Diagnostic): Edit[] | null {
-  if (d.messageId !== 'devDependencies' && d.messageId !== 'package') return null;
-  const target = splitTarget(text, d.offsets[0]);
+export function fixNodeMultiStage(facts: Facts, offset: number, messageId: string): Edit[] | null {
+  const text = facts.model.text;
+  if (messageId !== 'devDependencies' && messageId !== 'package') return null;
+  const target = splitTarget(facts, offset);
   if (!target) return null;
-  const { facts, stage } = target;
+  const { stage } = target;
   const { model, analysis } = facts;
   const insts = stage.instructions.slice(1);
   let last = -1;

@@ -100,3 +100,22 @@ describe('stage and variable awareness hadolint lacks', () => {
     expect(ids('FROM python:3.12-slim\nUSER app\nRUN --mount=type=cache,target=/home/app/.cache/pip,uid=1000 pip install --user flask\n')).toEqual([]);
   });
 });
+
+describe('pip cache settings (hadolint DL3042 accepts ENV PIP_NO_CACHE_DIR)', () => {
+  // pip disables its cache for any valid boolean PIP_NO_CACHE_DIR, "false" and "off" too (kept so for
+  // backwards compatibility, see pip's _handle_no_cache_dir), in every ENV and ARG spelling.
+  it.each(['ENV PIP_NO_CACHE_DIR=1', 'ENV PIP_NO_CACHE_DIR 1', 'ENV PIP_NO_CACHE_DIR="true"', 'ENV PIP_NO_CACHE_DIR=off', 'ENV A=1 PIP_NO_CACHE_DIR=1', 'ARG PIP_NO_CACHE_DIR=1'])('%s', (setting) => {
+    expect(ids(`FROM python:3.12-slim\n${setting}\nRUN pip install --user flask\nUSER 1000\n`)).toEqual([]);
+  });
+
+  it('an ENV after the RUN does not count', () => {
+    expect(ids('FROM python:3.12-slim\nRUN pip install flask\nENV PIP_NO_CACHE_DIR=1\nUSER 1000\n')).toEqual(['2 pip-no-cache-dir']);
+  });
+});
+
+describe('ONBUILD (hadolint DL3043 is only ONBUILD ONBUILD/FROM/MAINTAINER)', () => {
+  it('maps DL3043 to the forbidden-trigger rule only', () => {
+    expect(ids('FROM alpine:3.20\nONBUILD FROM alpine:3.20\nONBUILD RUN true\nUSER 1000\n')).toEqual(['2 onbuild-forbidden-trigger/forbidden', '3 onbuild/trigger']);
+    expect(ids('FROM alpine:3.20\n# hadolint ignore=DL3043\nONBUILD RUN true\nUSER 1000\n')).toEqual(['3 onbuild/trigger']);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDockerfile } from './parse.js';
+import { parseDockerfile, unquoteWord } from './parse.js';
 import { runScript } from './script.js';
 import { stageGraph } from './stages.js';
 import { LineIndex } from './positions.js';
@@ -123,5 +123,29 @@ describe('stageGraph', () => {
   });
   it('reports an unknown target', () => {
     expect(stageGraph(parseDockerfile(text), 'nope').targetFound).toBe(false);
+  });
+});
+
+describe('unquoteWord (the builder\'s quote removal, variables left alone)', () => {
+  it.each([
+    ['"file.tgz"', '\\', 'file.tgz'],
+    ["'a b.txt'", '\\', 'a b.txt'],
+    ['pre"mid"post', '\\', 'premidpost'],
+    ['"a\\"b"', '\\', 'a"b'],
+    ['"a\\nb"', '\\', 'a\\nb'],
+    ["'$HOME'", '\\', '$HOME'],
+    ['"$HOME/x"', '\\', '$HOME/x'],
+    ['a\\ b', '\\', 'a b'],
+    ['"C:\\x"', '`', 'C:\\x'],
+    ['a`"b', '`', 'a"b'],
+    ['plain/path', '\\', 'plain/path'],
+  ])('%s (escape %s) → %s', (raw, escape, want) => {
+    expect(unquoteWord(raw, escape)).toBe(want);
+  });
+
+  it('gives COPY and ADD words as the builder sees them, other instructions as written', () => {
+    const m = parseDockerfile('FROM alpine\nADD "app.tgz" \'/opt/app/\'\nRUN echo "x"\n');
+    expect(m.instructions[1]!.args.map((a) => a.value)).toEqual(['app.tgz', '/opt/app/']);
+    expect(m.instructions[2]!.args.map((a) => a.value)).toEqual(['echo', '"x"']);
   });
 });

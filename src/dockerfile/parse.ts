@@ -24,6 +24,40 @@ import {
   type Token,
 } from './model.js';
 
+/** Instructions whose shell-form words the builder unquotes (BuildKit's ProcessWords). */
+const WORD_PROCESSED = new Set(['ADD', 'COPY', 'WORKDIR', 'USER', 'VOLUME', 'EXPOSE', 'STOPSIGNAL']);
+
+/**
+ * unquoteWord removes quoting from one word as the builder's shell lexer does, without expanding
+ * variables: '…' is literal, "…" keeps its text with the escape character escaping `"`, `$`, the
+ * escape character itself and a backquote, and outside quotes the escape character escapes the next
+ * character.
+ */
+export function unquoteWord(raw: string, escape = '\\'): string {
+  if (!/['"]/.test(raw) && !raw.includes(escape)) return raw;
+  let out = '';
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i]!;
+    if (c === "'") {
+      const end = raw.indexOf("'", i + 1);
+      if (end < 0) return out + raw.slice(i);
+      out += raw.slice(i + 1, end);
+      i = end;
+    } else if (c === '"') {
+      let j = i + 1;
+      for (; j < raw.length && raw[j] !== '"'; j++) {
+        if (raw[j] === escape && j + 1 < raw.length && ['"', '$', escape, '`'].includes(raw[j + 1]!)) j++;
+        out += raw[j];
+      }
+      if (j >= raw.length) return out;
+      i = j;
+    } else if (c === escape && i + 1 < raw.length) {
+      out += raw[++i];
+    } else out += c;
+  }
+  return out;
+}
+
 const JSON_FORM = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL', 'COPY', 'ADD']);
 
 interface AstLike {
@@ -37,10 +71,14 @@ interface AstLike {
 export function parseDockerfile(text: string): DockerfileModel {
   const lines = new LineIndex(text);
   const ast = DockerfileParser.parse(text);
+  const escape = ast.getEscapeCharacter();
   const span = (r: Range | null | undefined): Span | null => (r ? lines.spanOf(r) : null);
   const must = (r: Range): Span => lines.spanOf(r);
 
   const token = (a: AstArgument): Token => ({ value: a.getValue(), span: must(a.getRange()) });
+  // The builder removes quotes from the words of these instructions (`ADD "file.tgz" /x/` adds
+  // file.tgz), so their values are the words the builder sees; variables stay unexpanded.
+  const word = (a: AstArgument): Token => ({ value: unquoteWord(a.getValue(), escape), span: must(a.getRange()) });
 
   const convert = (inst: AstInstruction, index: number, stage: number): Instruction => {
     const x = inst as unknown as AstLike;
@@ -93,7 +131,7 @@ export function parseDockerfile(text: string): DockerfileModel {
       span: must(inst.getRange()),
       keywordSpan: must(inst.getInstructionRange()),
       argsSpan: span(inst.getArgumentsRange()),
-      args: inst.getArguments().map(token),
+      args: inst.getArguments().map(WORD_PROCESSED.has(keyword) ? word : token),
       flags,
       json,
       properties,
@@ -158,7 +196,7 @@ export function parseDockerfile(text: string): DockerfileModel {
   }
   comments.sort((a, b) => a.span.start - b.span.start);
 
-  return { text, lines, escape: ast.getEscapeCharacter(), directives, instructions, stages, globalArgs, comments };
+  return { text, lines, escape, directives, instructions, stages, globalArgs, comments };
 }
 
 function jsonString(raw: string): string | null {

@@ -54,6 +54,12 @@ describe.each(rules.map((r) => [r.meta.id, r] as const))('%s', (id, rule) => {
     }
   });
 
+  it('says on its docs page which fixes it offers, as its meta declares', () => {
+    const md = readFileSync(docPath, 'utf8');
+    const offers = [rule.meta.fixable ? 'safe (`whittle fix`)' : '', rule.meta.hasSuggestions ? 'structural (`whittle fix --unsafe`)' : ''].filter((x) => x !== '').join('; ');
+    expect(md).toContain(`| Autofix | ${offers || 'no'} |`);
+  });
+
   it('lists its messages on the docs page exactly as the rule reports them', () => {
     const md = readFileSync(docPath, 'utf8');
     const section = /## Messages\n\n([\s\S]*?)\n\n## /.exec(md)?.[1] ?? '';

@@ -21,7 +21,9 @@ import heredocWithoutErrexit from './heredoc-without-errexit.js';
 import jsonArgsRecommended from './json-args-recommended.js';
 import maintainerDeprecated from './maintainer-deprecated.js';
 import nodePackageCache from './node-package-cache.js';
+import npmAsPid1 from './npm-as-pid1.js';
 import onbuild from './onbuild.js';
+import onbuildForbiddenTrigger from './onbuild-forbidden-trigger.js';
 import pipNoCacheDir from './pip-no-cache-dir.js';
 import recursiveChownAfterCopy from './recursive-chown-after-copy.js';
 import rootUser from './root-user.js';
@@ -62,6 +64,7 @@ export const rules = [
   tlsVerificationDisabled,
   exposeSshPort,
   jsonArgsRecommended,
+  npmAsPid1,
   workdirRelative,
   runCd,
   heredocWithoutErrexit,
@@ -69,6 +72,7 @@ export const rules = [
   undefinedArgInFrom,
   maintainerDeprecated,
   onbuild,
+  onbuildForbiddenTrigger,
   unknownSyntax,
 ] satisfies readonly Rule[];
 

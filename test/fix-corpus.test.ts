@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseDockerfile } from '../src/dockerfile/parse.js';
 import { fixTextSync } from '../src/fix/engine.js';
-import { analyze } from '../src/lint/analysis.js';
+import { analyzeDockerfile } from '../src/lint/analysis.js';
 import { lintTextSync } from '../src/lint/engine.js';
 import { initShellParser } from '../src/shell/parser.js';
 import { corpus } from './lint-corpus.fixtures.js';
@@ -31,7 +31,7 @@ describe('fix over the lint corpus', () => {
     const model = parseDockerfile(r.output);
     expect(model.instructions.filter((i) => !i.known).length).toBe(parseDockerfile(c.text).instructions.filter((i) => !i.known).length);
     expect(model.stages.length).toBe(parseDockerfile(c.text).stages.length);
-    for (const run of analyze(model).runs) if (run.shell && !run.foreignShell) expect(run.shell.hasErrors).toBe(false);
+    for (const run of analyzeDockerfile(model).runs) if (run.shell && !run.foreignShell) expect(run.shell.hasErrors).toBe(false);
     const before = byRule(c.text, c.dockerignore);
     for (const [id, n] of byRule(r.output, c.dockerignore)) expect(n, id).toBeLessThanOrEqual(before.get(id) ?? 0);
     // CRLF files stay CRLF, LF files stay LF.

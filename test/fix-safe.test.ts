@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseDockerfile } from '../src/dockerfile/parse.js';
 import { fixTextSync } from '../src/fix/engine.js';
-import { analyze } from '../src/lint/analysis.js';
+import { analyzeDockerfile } from '../src/lint/analysis.js';
 import { lintTextSync } from '../src/lint/engine.js';
 import { initShellParser } from '../src/shell/parser.js';
 
@@ -17,7 +17,7 @@ const count = (t: string, rule?: string) => lintTextSync(t).diagnostics.filter((
 function parsesCleanly(t: string): void {
   const m = parseDockerfile(t);
   expect(m.instructions.every((i) => i.known)).toBe(true);
-  for (const r of analyze(m).runs) if (r.shell) expect(r.shell.hasErrors).toBe(false);
+  for (const r of analyzeDockerfile(m).runs) if (r.shell) expect(r.shell.hasErrors).toBe(false);
 }
 
 /** check fixes `before` with only `rule`, expects `after`, and the usual invariants. */

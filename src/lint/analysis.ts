@@ -14,7 +14,7 @@ function basename(p: string): string {
   return p.replace(/\\/g, '/').replace(/^.*\//, '');
 }
 
-export interface Analysis {
+export interface DockerfileAnalysis {
   runs: RunInfo[];
   stages: StageFacts[];
   targetFound: boolean;
@@ -118,7 +118,7 @@ function runShell(model: DockerfileModel, inst: Instruction): ShellScript | null
   return analyzeShell(src.text, (i) => src.map[Math.min(i, last)]!);
 }
 
-export function analyze(model: DockerfileModel, target?: string): Analysis {
+export function analyzeDockerfile(model: DockerfileModel, target?: string): DockerfileAnalysis {
   const graph = stageGraph(model, target);
   const stages: StageFacts[] = model.stages.map((stage, i) => ({ stage, ships: graph.ships[i]!, used: graph.used[i]! }));
   const shellAtIndex = stageShells(model);

@@ -6,7 +6,7 @@
 import { parseDockerfile } from '../dockerfile/parse.js';
 import type { Span } from '../dockerfile/positions.js';
 import { initShellParser, shellParserReady } from '../shell/parser.js';
-import { analyze } from './analysis.js';
+import { analyzeDockerfile } from './analysis.js';
 import { renderMessage } from './define.js';
 import { buildkitMap, collectSuppressions, hadolintMap, isSuppressed } from './ignore.js';
 import { rules as builtinRules } from './rules/index.js';
@@ -62,7 +62,7 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
   const rules: readonly Rule[] = options.rules ?? builtinRules;
   const settings = options.settings ?? {};
   const model = parseDockerfile(text);
-  const facts = analyze(model, options.target);
+  const facts = analyzeDockerfile(model, options.target);
   let maps = idMaps.get(rules);
   if (!maps) idMaps.set(rules, (maps = { hadolint: hadolintMap(rules), buildkit: buildkitMap(rules) }));
   const suppressions = collectSuppressions(model, maps.hadolint, maps.buildkit);

@@ -7,12 +7,12 @@
 import type { DockerfileModel, Instruction, Stage } from '../dockerfile/model.js';
 import type { Range, Span } from '../dockerfile/positions.js';
 import type { ShellCommand, ShellScript } from '../shell/commands.js';
-import type { Analysis } from './analysis.js';
+import type { DockerfileAnalysis } from './analysis.js';
 
 /** Facts are a file's model and its analysis, as rules see them. */
 export interface Facts {
   model: DockerfileModel;
-  analysis: Analysis;
+  analysis: DockerfileAnalysis;
 }
 
 export type Severity = 'error' | 'warning' | 'info';

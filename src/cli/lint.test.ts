@@ -59,6 +59,32 @@ describe('whittle lint', () => {
     expect(r.out).toContain('Dockerfile:2:5 warning apk-no-cache apk add keeps');
   });
 
+  it('ends the text output with the docs page of each rule that fired, a file that exists', async () => {
+    await writeFile('Dockerfile', WARN);
+    const r = await run('lint', 'Dockerfile');
+    const m = /For more information:\n {2}(\S+) -- apk-no-cache\n/.exec(r.out);
+    expect(m).not.toBeNull();
+    expect(m![1]).toMatch(/docs\/rules\/apk-no-cache\.md$/);
+    const { readFile } = await import('node:fs/promises');
+    expect(await readFile(m![1]!, 'utf8')).toMatch(/^# apk-no-cache\n/);
+  });
+
+  it('--ignore turns rules off by whittle id or by the hadolint id they cover, and refuses unknown ids', async () => {
+    await writeFile('Dockerfile', 'FROM debian:12-slim\nRUN apt-get update && apt-get install -y curl\nUSER 1000\n');
+    const all = await run('lint', '--json');
+    const ids = (out: string) => (JSON.parse(out) as { files: { diagnostics: { ruleId: string }[] }[] }).files[0]!.diagnostics.map((d) => d.ruleId).sort();
+    expect(ids(all.out)).toEqual(['apt-lists-not-removed', 'apt-no-install-recommends']);
+    expect(ids((await run('lint', '--json', '--ignore', 'DL3009')).out)).toEqual(['apt-no-install-recommends']);
+    expect(ids((await run('lint', '--json', '--ignore', 'DL3009,apt-no-install-recommends')).out)).toEqual([]);
+    expect(ids((await run('lint', '--json', '--ignore', 'DL3009', '--ignore', 'DL3015')).out)).toEqual([]);
+    const bad = await run('lint', '--ignore', 'DL9999');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toBe('whittle: --ignore: unknown rule "DL9999" (see `whittle rules`)\n');
+    const both = await run('lint', '--json', '-f', 'sarif');
+    expect(both.code).toBe(2);
+    expect(both.err).toMatch(/--json and --format sarif/);
+  });
+
   it('--fail-level error lets warnings pass; none never fails', async () => {
     await writeFile('Dockerfile', WARN);
     expect((await run('lint', '--fail-level', 'error')).code).toBe(0);

@@ -3,7 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { WhittleError, isWhittleError } from '../errors.js';
-import { loadConfig, parseFailLevel, type FailLevel } from '../lint/config.js';
+import { fileURLToPath } from 'node:url';
+import { ignoredRules, loadConfig, parseFailLevel, type FailLevel } from '../lint/config.js';
 import { lintTextSync, type LintResult } from '../lint/engine.js';
 import { formatJson } from '../lint/format/json.js';
 import { formatSarif, repositoryLinks } from '../lint/format/sarif.js';
@@ -23,6 +24,19 @@ interface LintFlags {
   config?: string;
   target?: string;
   color?: boolean;
+  json?: boolean;
+  ignore?: string[];
+}
+
+/** collect gathers a repeatable, comma-separated option. */
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((v) => v.trim()).filter((v) => v !== '')];
+}
+
+/** docsLink is the file of a rule's page in this installation (docs/ ships in the package). */
+function docsLink(ruleId: string): string | null {
+  const rule = rules.find((r) => r.meta.id === ruleId);
+  return rule ? fileURLToPath(new URL(`../../${rule.meta.docs}`, import.meta.url)) : null;
 }
 
 /** DEFAULT_FAIL_LEVEL: warnings fail the build, info (advice) does not; see docs/lint.md. */
@@ -54,12 +68,17 @@ export function registerLint(program: Command, state: CommandState): void {
     .description('Lint Dockerfiles for size, cache and safety problems.')
     .argument('[dockerfiles...]', 'Dockerfiles (or directories holding one); - reads stdin', ['Dockerfile'])
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
+    .option('--json', 'JSON output (the same as --format json)')
+    .option('--ignore <rule>', 'turn a rule off: a whittle id or a hadolint id it covers (repeatable, or comma-separated)', collect)
     .option('--fail-level <level>', `exit 1 when a finding is at or above this level: error, warning, info, none (default: ${DEFAULT_FAIL_LEVEL})`)
     .option('-c, --config <path>', 'config file (default: .whittle.json or whittle.config.json in the current directory)')
     .option('-t, --target <stage>', 'the stage being built, as docker build --target (default: the last stage)')
     .option('--no-color', 'disable colour')
     .action(async (files: string[], flags: LintFlags) => {
       const config = await loadConfig(rules, flags.config, process.cwd());
+      if (flags.ignore) Object.assign(config.rules, ignoredRules(flags.ignore, rules, '--ignore'));
+      if (flags.json && flags.format !== 'text' && flags.format !== 'json') throw new WhittleError('usage', `--json and --format ${flags.format} ask for two formats`);
+      if (flags.json) flags.format = 'json';
       const failLevel = flags.failLevel !== undefined ? parseFailLevel(flags.failLevel, '--fail-level') : (config.failLevel ?? DEFAULT_FAIL_LEVEL);
       await initShellParser();
       const results: LintResult[] = [];
@@ -85,7 +104,7 @@ export function registerLint(program: Command, state: CommandState): void {
       const version = program.version() ?? '0.0.0';
       if (flags.format === 'json') process.stdout.write(formatJson(results, rules));
       else if (flags.format === 'sarif') process.stdout.write(formatSarif(results, rules, { version, ...(repositoryLinks(await packageRepository()) ?? {}) }));
-      else process.stdout.write(formatText(results, useColor(flags)));
+      else process.stdout.write(formatText(results, useColor(flags), docsLink));
       state.exitCode = unreadable ? ExitCode.badInput : failed(results, failLevel) ? ExitCode.failed : ExitCode.ok;
     });
 

@@ -11,6 +11,13 @@ afterEach(async () => {
 });
 
 describe('config', () => {
+  it('takes hadolint ids where a rule covers them, in rules and in ignore', () => {
+    const c = parseConfig(JSON.stringify({ rules: { DL3009: 'error' }, ignore: ['DL3015', 'consecutive-run'] }), 'x.json', rules);
+    expect(c.rules).toEqual({ 'apt-lists-not-removed': 'error', 'apt-no-install-recommends': 'off', 'consecutive-run': 'off' });
+    expect(() => parseConfig(JSON.stringify({ ignore: ['DL4242'] }), 'x.json', rules)).toThrow('x.json: unknown rule "DL4242"');
+    expect(() => parseConfig(JSON.stringify({ ignore: 'DL3015' }), 'x.json', rules)).toThrow('"ignore" must be an array');
+  });
+
   it('reads rule settings and failLevel', () => {
     expect(parseConfig('{"rules":{"sudo":"off","apk-no-cache":"error"},"failLevel":"error"}', 'c.json', rules)).toEqual({
       path: 'c.json',

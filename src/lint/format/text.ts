@@ -1,17 +1,22 @@
 // Compiler-style text output: `file:line:col severity rule-id message`, 1-based, one finding a line,
-// then a summary. Colour only when asked (the CLI asks when stdout is a TTY and NO_COLOR is unset).
+// then a summary and, as ShellCheck does, where to read about each rule that fired. Colour only when
+// asked (the CLI asks when stdout is a TTY and NO_COLOR is unset); with colour the rule id is also a
+// terminal hyperlink (OSC 8) to its page.
 import pc from 'picocolors';
 import type { LintResult } from '../engine.js';
 import { summarize } from './summary.js';
 
-export function formatText(results: readonly LintResult[], color: boolean): string {
+/** formatText renders findings; docsLink gives the address of a rule's docs page (none when absent). */
+export function formatText(results: readonly LintResult[], color: boolean, docsLink?: (ruleId: string) => string | null): string {
   const c = pc.createColors(color);
   const paint = { error: c.red, warning: c.yellow, info: c.cyan } as const;
   let out = '';
   for (const r of results) {
     for (const d of r.diagnostics) {
       const loc = `${r.file}:${d.range.start.line + 1}:${d.range.start.character + 1}`;
-      out += `${c.bold(loc)} ${paint[d.severity](d.severity)} ${c.dim(d.ruleId)} ${d.message}\n`;
+      const link = docsLink?.(d.ruleId) ?? null;
+      const id = color && link ? `\u001b]8;;${link}\u001b\\${d.ruleId}\u001b]8;;\u001b\\` : d.ruleId;
+      out += `${c.bold(loc)} ${paint[d.severity](d.severity)} ${c.dim(id)} ${d.message}\n`;
     }
   }
   const s = summarize(results);
@@ -19,5 +24,8 @@ export function formatText(results: readonly LintResult[], color: boolean): stri
   if (total > 0) {
     out += `${total} ${total === 1 ? 'problem' : 'problems'} (${s.error} ${s.error === 1 ? 'error' : 'errors'}, ${s.warning} ${s.warning === 1 ? 'warning' : 'warnings'}, ${s.info} info) in ${results.length} ${results.length === 1 ? 'file' : 'files'}\n`;
   }
+  const fired = [...new Set(results.flatMap((r) => r.diagnostics.map((d) => d.ruleId)))].sort();
+  const pages = fired.map((id) => [id, docsLink?.(id) ?? null] as const).filter((p): p is readonly [string, string] => p[1] !== null);
+  if (pages.length > 0) out += `For more information:\n${pages.map(([id, link]) => `  ${link} -- ${id}\n`).join('')}`;
   return out;
 }

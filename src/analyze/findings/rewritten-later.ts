@@ -9,9 +9,9 @@ export const rewrittenLater: FindingRule = {
     title: 'Files rewritten by a later layer',
     severity: 'medium',
     messages: {
-      content: 'Layer {{layer}} overwrites {{files}} files of earlier layers with new content; the old copies still ship.',
+      content: 'Layer {{layer}} overwrites {{files|file|files}} of earlier layers with new content; the old copies still ship.',
       metadata:
-        'Layer {{layer}} rewrites {{files}} files with the same content and new mode or owner: chmod/chown copied the whole file; use COPY --chmod/--chown or do it in the same RUN.',
+        'Layer {{layer}} rewrites {{files|file|files}} with the same content and new mode or owner: chmod/chown copied the whole file; use COPY --chmod/--chown or do it in the same RUN.',
     },
     remedy: 'Use COPY --chown/--chmod instead of a later chmod/chown; write each file once (in the same RUN), or squash the image.',
     removable: false,

@@ -31,10 +31,13 @@ describe('findings', () => {
 
   it('separates content rewrites from metadata-only rewrites, blaming the rewriting layer', () => {
     const a = analyze(
-      input([
-        [file('app/a', 10, { contentDigest: 'sha256:a' }), file('app/b', 20, { contentDigest: 'sha256:b' })],
-        [file('app/a', 10, { contentDigest: 'sha256:a', uid: 1000 }), file('app/b', 25, { contentDigest: 'sha256:c' })],
-      ]),
+      input(
+        [
+          [file('app/a', 10, { contentDigest: 'sha256:a' }), file('app/b', 20, { contentDigest: 'sha256:b' })],
+          [file('app/a', 10, { contentDigest: 'sha256:a', uid: 1000 }), file('app/b', 25, { contentDigest: 'sha256:c' })],
+        ],
+        { history: [{ created_by: 'COPY app /app # buildkit' }, { created_by: '/bin/sh -c npm ci && chown -R 1000 /app' }] },
+      ),
     );
     const f = byId(a, 'rewritten-later');
     expect(f.map((x) => [x.messageId, x.layer, x.bytes])).toEqual([
@@ -43,6 +46,28 @@ describe('findings', () => {
     ]);
     expect(f[1]!.message).toMatch(/^Layer 1 rewrites 1 file with the same content .*COPY --chmod\/--chown/);
     expect(f[0]!.message).toBe('Layer 1 overwrites 1 file of earlier layers with new content; the old copies still ship.');
+  });
+
+  it.each([
+    // the same content written again by npm or apt: no chmod/chown to blame
+    ['npm install rewrote it', '/bin/sh -c npm install', { contentDigest: 'sha256:a', uid: 1000 }, 'same'],
+    ['apt rewrote it', '/bin/sh -c apt-get install -y --reinstall libc6', { contentDigest: 'sha256:a', mode: 0o755 }, 'same'],
+    ['no history', undefined, { contentDigest: 'sha256:a', uid: 1000 }, 'same'],
+    ['chmod, same digest', '/bin/sh -c chmod 755 /app/a', { contentDigest: 'sha256:a', mode: 0o755 }, 'metadata'],
+    ['chown by path, no digests, same size', '/bin/sh -c /bin/chown app /app/a', { uid: 1000 }, 'metadata'],
+    ['chown but new content', '/bin/sh -c chown app /app/a', { contentDigest: 'sha256:z', uid: 1000 }, 'content'],
+    ['chown, same content and metadata', '/bin/sh -c chown root /app/a', { contentDigest: 'sha256:a' }, 'same'],
+    ['a COPY of the same file', 'COPY a /app/a # buildkit', { contentDigest: 'sha256:a', uid: 1000 }, 'same'],
+  ] as const)('rewritten-later: %s → %s', (_name, createdBy, extra, messageId) => {
+    const digest = 'contentDigest' in extra ? { contentDigest: 'sha256:a' } : {};
+    const a = analyze(
+      input([[file('app/a', 10, digest)], [file('app/a', 10, extra)]], {
+        history: [{ created_by: 'COPY a /app/a # buildkit' }, ...(createdBy === undefined ? [] : [{ created_by: createdBy }])],
+      }),
+    );
+    const f = byId(a, 'rewritten-later');
+    expect(f.map((x) => x.messageId)).toEqual([messageId]);
+    if (messageId !== 'metadata') expect(f[0]!.message).not.toMatch(/chmod/);
   });
 
   it('finds shells, package managers (also as symlinks) and setuid files', () => {

@@ -1,8 +1,9 @@
 import { covers, defineRule, docsPath } from '../define.js';
 import { aptVerb, cacheMount, deletes, ships } from '../helpers.js';
 import type { RunInfo } from '../types.js';
+import { cacheDir } from '../../knowledge/package-managers.js';
 
-const LISTS = '/var/lib/apt/lists';
+const LISTS = cacheDir('apt-lists');
 /** A typical file apt-get update writes, to test removals against (`rm -f /var/lib/apt/lists/*_*`). */
 const LIST_FILE = `${LISTS}/deb.debian.org_debian_dists_bookworm_InRelease`;
 const INSTALLS = new Set(['install', 'upgrade', 'dist-upgrade', 'full-upgrade', 'build-dep', 'reinstall']);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TOOLCHAINS, toolchainOfPackage, toolchainOfPath } from './toolchains.js';
+import { TOOLCHAINS, isCBuildPackage, toolchainOfPackage, toolchainOfPath } from './toolchains.js';
 
 describe('toolchains', () => {
   it.each([
@@ -44,6 +44,8 @@ describe('toolchains', () => {
     ['binutils', 'binutils'],
     ['cmake', 'make'],
     ['libssl-dev', 'headers'],
+    ['libc6-dev', 'c'],
+    ['pkgconf', 'pkg-config'],
     ['openssl-devel', 'headers'],
     ['golang-go', 'go'],
     ['golang-1.22-go', 'go'],
@@ -61,6 +63,13 @@ describe('toolchains', () => {
     ['ca-certificates', undefined],
   ])('toolchainOfPackage(%s) = %s', (name, id) => {
     expect(toolchainOfPackage(name)?.id).toBe(id);
+  });
+
+  it.each([
+    ['build-essential', true], ['libc6-dev', true], ['libc-dev', true], ['musl-dev', true], ['linux-headers', true], ['ninja-build', true], ['pkgconf', true], ['binutils', true],
+    ['libssl-dev', false], ['python3-dev', false], ['golang-go', false], ['git', false],
+  ])('isCBuildPackage(%s) = %s', (name, want) => {
+    expect(isCBuildPackage(name)).toBe(want);
   });
 
   it('every toolchain that packages install also names the paths they occupy', () => {

@@ -26,7 +26,8 @@ export const TOOLCHAINS: readonly Toolchain[] = [
   {
     id: 'c',
     label: 'C/C++ compilers',
-    packages: /^(?:build-essential|build-base|gcc(?:-\d+)?|g\+\+(?:-\d+)?|gcc-c\+\+|clang(?:-\d+)?|cpp(?:-\d+)?)$/,
+    // with the C library's and the kernel's headers every C build needs (build-essential pulls in libc6-dev)
+    packages: /^(?:build-essential|build-base|gcc(?:-\d+)?|g\+\+(?:-\d+)?|gcc-c\+\+|clang(?:-\d+)?|cpp(?:-\d+)?|libc6?-dev|musl-dev|linux-headers|linux-libc-dev)$/,
     paths: [...compilerPaths, 'usr/lib/gcc/**', 'usr/libexec/gcc/**'],
     strip: true,
   },
@@ -40,12 +41,12 @@ export const TOOLCHAINS: readonly Toolchain[] = [
   {
     id: 'make',
     label: 'make',
-    packages: /^(?:make|cmake|autoconf|automake|libtool)$/,
-    paths: BIN_DIRS.flatMap((d) => [`${d}/make`, `${d}/gmake`, `${d}/cmake`]),
+    packages: /^(?:make|cmake|ninja-build|ninja|meson|autoconf|automake|libtool)$/,
+    paths: BIN_DIRS.flatMap((d) => [`${d}/make`, `${d}/gmake`, `${d}/cmake`, `${d}/ninja`, `${d}/meson`]),
     strip: true,
   },
   { id: 'static-libs', label: 'static libraries', packages: null, paths: ['usr/lib/*.a', 'usr/lib/*/*.a'], strip: true },
-  { id: 'pkg-config', label: 'pkg-config files', packages: null, paths: ['usr/lib/pkgconfig/**', 'usr/share/pkgconfig/**', 'usr/lib/*/pkgconfig/**'], strip: false },
+  { id: 'pkg-config', label: 'pkg-config files', packages: /^(?:pkg-config|pkgconf)$/, paths: ['usr/lib/pkgconfig/**', 'usr/share/pkgconfig/**', 'usr/lib/*/pkgconfig/**', 'usr/bin/pkg-config', 'usr/bin/pkgconf'], strip: false },
   { id: 'node-gyp', label: 'node-gyp', packages: /^node-gyp$/, paths: ['**/node_modules/node-gyp/**', '**/node_modules/npm/node_modules/node-gyp/**'], strip: true },
   {
     id: 'go',
@@ -98,6 +99,17 @@ export function toolchainOfPath(path: string): Toolchain | undefined {
 /** toolchainOfPackage returns the toolchain a package installs, if any (`gcc-12`, `libssl-dev`, `openjdk-17-jdk`). */
 export function toolchainOfPackage(name: string): Toolchain | undefined {
   return TOOLCHAINS.find((t) => t.packages?.test(name));
+}
+
+const C_BUILD = new Set(['c', 'binutils', 'make', 'pkg-config']);
+
+/**
+ * isCBuildPackage: a package of a C/C++ build (compilers, binutils, make and friends, pkg-config, the
+ * C library's headers) — not other -dev packages, whose libraries a program may link at run time.
+ */
+export function isCBuildPackage(name: string): boolean {
+  const t = toolchainOfPackage(name);
+  return t !== undefined && C_BUILD.has(t.id);
 }
 
 /** DEV_PACKAGE_LIST matches dpkg's file list of an installed -dev package; group 1 is the package name. */

@@ -60,12 +60,16 @@ export const SECRET_DIRS: readonly { name: string; kind: string }[] = [
   { name: '.ssh', kind: 'SSH directory' },
 ];
 
+/** ANY_SECRET matches every path some SECRET_FILES rule matches (and a few more): one test for the common case of none. */
+const ANY_SECRET = new RegExp(SECRET_FILES.map((r) => r.path.source).join('|'), 'i');
+
 /**
  * secretKind says what secret a file is, or null when it is none. With content (the file's text, or
  * its first bytes), rules that look inside decide by it; without, the name decides and NOT_SECRETS
  * take out templates, CA certificates and packaged files.
  */
 export function secretKind(path: string, content?: string): string | null {
+  if (!ANY_SECRET.test(path)) return null;
   const rule = SECRET_FILES.find((r) => r.path.test(path));
   if (!rule) return null;
   if (rule.content && content !== undefined) return rule.content.test(content) ? rule.kind : null;

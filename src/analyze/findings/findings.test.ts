@@ -162,6 +162,17 @@ describe('findings', () => {
     expect(byId(a, 'build-toolchains')).toEqual([]);
   });
 
+  it.each([
+    ['without', [], 'noDockerClean'],
+    ['with', [file('etc/apt/apt.conf.d/docker-clean', 300)], 'left'],
+  ] as const)("apt archives in an image %s Debian's docker-clean hook", (_with, hook, messageId) => {
+    const a = analyze(input([[...hook, file('var/cache/apt/archives/curl_8.5.0_amd64.deb', 400_000)]]));
+    const f = byId(a, 'package-caches');
+    expect(f.map((x) => [x.messageId, x.data.cache, x.bytes])).toEqual([[messageId, 'apt archives', 400_000]]);
+    if (messageId === 'noDockerClean') expect(f[0]!.message).toContain('lacks /etc/apt/apt.conf.d/docker-clean');
+    if (messageId === 'noDockerClean') expect(f[0]!.message).toContain('run `apt-get clean` in the same RUN');
+  });
+
   it('a hard link to a cache file adds no bytes', () => {
     const a = analyze(input([[file('var/cache/apk/a.apk', 100), link('var/cache/apk/b.apk', 'var/cache/apk/a.apk')]]));
     expect(byId(a, 'package-caches')[0]).toMatchObject({ bytes: 100, pathCount: 2 });

@@ -1,10 +1,11 @@
-import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { analyzeContext } from '../src/context/analyze.js';
-import { Matcher, parseDockerignore } from '../src/context/dockerignore.js';
+import { Matcher, findIgnoreFile, parseDockerignore } from '../src/context/dockerignore.js';
+import { findDockerignore } from '../src/lint/input.js';
 import { BLOCK_BEGIN, escapePattern, withBlock } from '../src/context/write.js';
 import { registerContext } from '../src/cli/context.js';
 import { WhittleError } from '../src/errors.js';
@@ -108,6 +109,43 @@ describe('analyzeContext', () => {
     expect(r.files).not.toContain('b.txt');
   });
 
+  it('lint finds the same ignore file as context (findIgnoreFile), and none where there is none', async () => {
+    await tree({ 'build/app.Dockerfile': 'FROM x\n', 'build/app.Dockerfile.dockerignore': 'b.txt\n', 'build/.dockerignore': 'a.txt\n', 'other/Dockerfile': 'FROM x\n' });
+    expect(await findIgnoreFile(path.join(dir, 'build'), path.join(dir, 'build/app.Dockerfile'))).toEqual({ path: path.join(dir, 'build/app.Dockerfile.dockerignore'), text: 'b.txt\n' });
+    expect(await findDockerignore(path.join(dir, 'build/app.Dockerfile'))).toBe('b.txt\n');
+    await rm(path.join(dir, 'build/app.Dockerfile.dockerignore'));
+    expect(await findDockerignore(path.join(dir, 'build/app.Dockerfile'))).toBe('a.txt\n');
+    expect(await findDockerignore(path.join(dir, 'other/Dockerfile'))).toBeNull();
+  });
+
+  it('decides secrets with the shared table: keystores and .htpasswd are, templates and certificates are not', async () => {
+    await tree({
+      Dockerfile: 'FROM x\nCOPY . .\n',
+      '.env.example': 'A=',
+      '.env.sample': 'A=',
+      '.env.template': 'A=',
+      '.env.dist': 'A=',
+      '.env.production': 'A=1',
+      'conf/.htpasswd': 'u:$apr1$x',
+      'keys/app.p12': 'x',
+      'keys/app.jks': 'x',
+      'certs/cert.pem': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+      'certs/tls.pem': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+      'certs/key.pem': '-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n',
+      'a/.npmrc': 'registry=https://registry.npmjs.org/\n',
+      'b/.npmrc': '//registry.npmjs.org/:_authToken=npm_x\n',
+    });
+    const r = await analyzeContext(dir);
+    expect(r.secrets.map((x) => [x.path, x.kind]).sort()).toEqual([
+      ['.env.production', 'environment file'],
+      ['b/.npmrc', 'npm credentials'],
+      ['certs/key.pem', 'PEM file with a private key'],
+      ['conf/.htpasswd', 'password file'],
+      ['keys/app.jks', 'keystore'],
+      ['keys/app.p12', 'keystore'],
+    ]);
+  });
+
   // Root reads everything, so the case cannot be built as root; it is skipped (not passed) there.
   it.skipIf(process.getuid?.() === 0)('reports unreadable directories instead of skipping them silently', async () => {
     await tree({ 'locked/x': 'x', 'ok.txt': 'o' });
@@ -169,6 +207,7 @@ describe('--write-dockerignore', () => {
 
   it('writes the block atomically, is idempotent, and the result excludes what it reported', async () => {
     await tree({ Dockerfile: 'FROM x\nCOPY . .\n', '.env': 'e', 'node_modules/a': 'aaaa', 'app.js': 'x', '.dockerignore': '# mine\nlogs\n' });
+    await chmod(path.join(dir, '.dockerignore'), 0o600);
     const first = await cli('context', dir, '--write-dockerignore', '--json');
     expect(first.code).toBe(0);
     const report = JSON.parse(first.out) as { wrote: { entries: string[] } };
@@ -176,6 +215,7 @@ describe('--write-dockerignore', () => {
     const text = await readFile(path.join(dir, '.dockerignore'), 'utf8');
     expect(text.startsWith('# mine\nlogs\n' + BLOCK_BEGIN)).toBe(true);
     expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect((await stat(path.join(dir, '.dockerignore'))).mode & 0o777).toBe(0o600); // an existing file keeps its mode
     const after = await analyzeContext(dir);
     expect(after.files).toEqual(['.dockerignore', 'Dockerfile', 'app.js']);
     const second = await cli('context', dir, '--write-dockerignore');
@@ -194,7 +234,9 @@ describe('--write-dockerignore', () => {
   it('prints a text report', async () => {
     await tree({ Dockerfile: 'FROM x\nCOPY src /s\n', 'src/big.bin': 'b'.repeat(2000) });
     const r = await cli('context', dir);
-    expect(r.out).toContain('sent:     3 files'.replace('3', '2'));
-    expect(r.out).toContain('line 2: COPY src  1 files, 2kB');
+    expect(r.out).toContain('sent:     2 files');
+    expect(r.out).toContain('line 2: COPY src  1 file, 2kB');
+    expect(r.out).toMatch(/^ +2kB +1 file   src\/$/m);
+    expect(r.out).not.toMatch(/\b1 files\b/);
   });
 });

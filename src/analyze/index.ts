@@ -144,7 +144,7 @@ export function analyze(input: AnalysisInput, options: AnalyzeOptions = {}): Ana
   }
   const fileContent = layers.reduce((s, l) => s + l.sizes.fileContent, 0);
 
-  const { findings, removablePaths } = runFindings({ tree, dropped, config: input.config, layerCount: input.layers.length }, instructions, topPaths);
+  const { findings, removablePaths } = runFindings({ tree, dropped, config: input.config, layerCount: input.layers.length, instructions }, instructions, topPaths);
   let cleanups = 0;
   for (const p of removablePaths) cleanups += tree.get(p)?.size ?? 0;
 

@@ -62,12 +62,15 @@ describe('mergeLayers', () => {
   });
 
   it.each([
-    ['same digest, new mode', { contentDigest: 'sha256:x', mode: 0o755 }, 'metadata-only', 1],
-    ['new digest', { contentDigest: 'sha256:y' }, 'overwritten', 0],
-  ] as const)('a rewrite with %s is %s', (_name, extra, how, metadataOnly) => {
-    const r = mergeLayers([[file('a', 10, { contentDigest: 'sha256:x' })], [file('a', 10, extra)]]);
-    expect(r.dropped).toEqual([{ path: 'a', bytes: 10, addedBy: 0, droppedBy: 1, how }]);
-    expect(r.changes[1]!.modified).toEqual({ count: 1, bytes: 10, metadataOnly });
+    ['same digest, new mode', { contentDigest: 'sha256:x', mode: 0o755 }, 'metadata-only', 1, { content: 'same', metadataChanged: true }],
+    ['new digest', { contentDigest: 'sha256:y' }, 'overwritten', 0, { content: 'different', metadataChanged: false }],
+    ['no digest, same size, new owner', { uid: 1000 }, 'overwritten', 0, { content: 'unknown', metadataChanged: true }],
+    ['no digest, new size', { size: 11 }, 'overwritten', 0, { content: 'different', metadataChanged: false }],
+  ] as const)('a rewrite with %s is %s', (_name, extra, how, metadataOnly, rewrite) => {
+    const first = 'contentDigest' in extra ? { contentDigest: 'sha256:x' } : {};
+    const r = mergeLayers([[file('a', 10, first)], [file('a', 10, extra)]]);
+    expect(r.dropped).toEqual([{ path: 'a', bytes: 10, addedBy: 0, droppedBy: 1, how, rewrite }]);
+    expect(r.changes[1]!.modified).toEqual({ count: 1, bytes: 'size' in extra ? extra.size : 10, metadataOnly });
   });
 
   it('an empty layer changes nothing', () => {

@@ -26,6 +26,11 @@ export interface DroppedCopy {
   addedBy: number;
   droppedBy: number;
   how: DropKind;
+  /**
+   * for an overwrite by a file: whether the content stayed ('same': equal size and content digest,
+   * 'different', or 'unknown': equal size but no digests to compare) and whether mode or owner changed.
+   */
+  rewrite?: { content: 'same' | 'different' | 'unknown'; metadataChanged: boolean };
 }
 
 export interface ChangeCounts {
@@ -105,8 +110,14 @@ export function mergeLayers(layers: readonly (readonly LayerEntry[])[]): MergeRe
         if (before.type === 'dir') tree.removeBelow(e.path, drop('overwritten')); // a directory replaced by a non-directory
         const metadataOnly = before.type === 'file' && e.type === 'file' && sameContent(before, e);
         if (before.type !== 'dir') {
-          if (before.type === 'file' && before.size > 0)
-            dropped.push({ path: e.path, bytes: before.size, addedBy: before.layer, droppedBy: layer, how: metadataOnly ? 'metadata-only' : 'overwritten' });
+          if (before.type === 'file' && before.size > 0) {
+            const copy: DroppedCopy = { path: e.path, bytes: before.size, addedBy: before.layer, droppedBy: layer, how: metadataOnly ? 'metadata-only' : 'overwritten' };
+            if (e.type === 'file') {
+              const content = metadataOnly ? 'same' : e.size !== before.size || (before.digest !== undefined && e.contentDigest !== undefined) ? 'different' : 'unknown';
+              copy.rewrite = { content, metadataChanged: e.mode !== before.mode || e.uid !== before.uid || e.gid !== before.gid };
+            }
+            dropped.push(copy);
+          }
         }
         if (e.type !== 'dir') {
           ch.modified.count++;

@@ -1,5 +1,6 @@
 // `whittle context [DIR] [-f Dockerfile] [--json] [--write-dockerignore] [--top N]`: what `docker
 // build` sends. Exit codes: 0 report printed, 2 missing directory/Dockerfile or bad flags.
+import { counted, plural } from '../internal/plural.js';
 import { Command } from 'commander';
 import path from 'node:path';
 import { analyzeContext, copyPlans, ignoreEntriesFor, sentDirsOf, type ContextReport } from '../context/analyze.js';
@@ -45,11 +46,11 @@ export function registerContext(program: Command, state: CommandState): void {
 export function formatText(r: ContextReport, wrote: { file: string; entries: string[] } | null): string {
   const out: string[] = [];
   out.push(`context ${r.contextDir}${r.dockerfile ? `, Dockerfile ${r.dockerfile}` : ', no Dockerfile'}${r.ignoreFile ? `, ignore file ${r.ignoreFile}` : ', no .dockerignore'}`);
-  out.push(`sent:     ${r.sent.files} files, ${formatBytes(r.sent.bytes)}`);
-  out.push(`excluded: ${r.excluded.files} files, ${formatBytes(r.excluded.bytes)}`);
+  out.push(`sent:     ${counted(r.sent.files, 'file', 'files')}, ${formatBytes(r.sent.bytes)}`);
+  out.push(`excluded: ${counted(r.excluded.files, 'file', 'files')}, ${formatBytes(r.excluded.bytes)}`);
   if (r.largestDirectories.length > 0) {
     out.push('', 'largest directories sent:');
-    for (const d of r.largestDirectories) out.push(`  ${formatBytes(d.bytes).padStart(9)}  ${String(d.files).padStart(6)} files  ${d.path}/`);
+    for (const d of r.largestDirectories) out.push(`  ${formatBytes(d.bytes).padStart(9)}  ${String(d.files).padStart(6)} ${plural(d.files, 'file ', 'files')}  ${d.path}/`);
   }
   if (r.largestFiles.length > 0) {
     out.push('', 'largest files sent:');
@@ -58,7 +59,7 @@ export function formatText(r: ContextReport, wrote: { file: string; entries: str
   if (r.copies.length > 0) {
     out.push('', 'COPY/ADD sources:');
     for (const c of r.copies) {
-      const what = c.bytes === null ? c.note ?? 'not evaluated' : `${c.files} files, ${formatBytes(c.bytes)}${c.files === 0 ? ' (matches nothing sent)' : ''}`;
+      const what = c.bytes === null ? c.note ?? 'not evaluated' : `${counted(c.files ?? 0, 'file', 'files')}, ${formatBytes(c.bytes)}${c.files === 0 ? ' (matches nothing sent)' : ''}`;
       out.push(`  line ${c.line}: ${c.instruction} ${c.source}  ${what}`);
     }
   }

@@ -1,16 +1,16 @@
 // `whittle fix [Dockerfile] [--write] [--rule id]… [--unsafe] [--verify]`: applies the rules' safe
-// fixes. Prints a unified diff by default; --write replaces the file atomically (temp file +
-// rename). --unsafe adds the rules' structural suggestions (src/lint/structural); --rule selects
+// fixes. Prints a unified diff by default; --write replaces the file atomically
+// (src/internal/atomic.ts; the file keeps its mode). --unsafe adds the rules' structural suggestions (src/lint/structural); --rule selects
 // fixes by rule id (repeatable or comma-separated), suggestions of the named rules too. --verify builds the original and the fixed
 // Dockerfile (see src/fix/verify.ts) and fails when the fixed image is larger or runs differently
 // (--write then leaves the file alone); without a Docker engine it prints one line and carries on
 // as without --verify. Exit codes: 0 done
 // (or nothing to fix), 1 a pass was rejected or verification failed, 2 unreadable input or bad usage.
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
 import { WhittleError, describeCause, wrap } from '../errors.js';
+import { writeFileAtomic } from '../internal/atomic.js';
 import { fixText, type FixOptions } from '../fix/engine.js';
 import { unifiedDiff } from '../fix/diff.js';
 import { formatReport, verifyFixes, verifySteps } from '../fix/verify.js';
@@ -73,18 +73,7 @@ export function registerFix(program: Command, state: CommandState): void {
         if (!verified) state.exitCode = 1;
       }
       // With --verify, a fix that failed verification is not written.
-      if (flags.write && verified && result.output !== text) await writeAtomic(file, result.output);
+      if (flags.write && verified && result.output !== text) await writeFileAtomic(file, result.output);
     });
 }
 
-async function writeAtomic(file: string, text: string): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    const mode = (await stat(file)).mode & 0o777;
-    await writeFile(tmp, text, { mode });
-    await rename(tmp, file);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw wrap(`writing ${file}`, err);
-  }
-}

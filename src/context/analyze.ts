@@ -1,11 +1,12 @@
 // `whittle context` analysis: what `docker build` sends for a directory and a Dockerfile — files and
 // bytes sent and excluded, the largest directories, what each COPY/ADD pulls in, and secrets that a
 // `COPY .` (or a copy of a directory holding them) would put into the image.
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDockerfile } from '../dockerfile/parse.js';
 import { WhittleError, describeCause } from '../errors.js';
-import { Matcher, parseDockerignore } from './dockerignore.js';
+import { Matcher, findIgnoreFile, parseDockerignore } from './dockerignore.js';
+import { needsContent, secretDir, secretKind as knownSecretKind } from '../knowledge/secrets.js';
 import { dirSize, walkContext, type WalkProblem } from './walk.js';
 
 export interface CopySource {
@@ -56,34 +57,29 @@ export interface ContextOptions {
   top?: number;
 }
 
-/** SECRET_RULES name files that must not reach an image; matched against the path's tail. */
-const SECRET_RULES: { re: RegExp; kind: string }[] = [
-  { re: /(^|\/)\.env(\.[^/]+)?$/, kind: 'environment file' },
-  { re: /\.(pem|key|p12|pfx|jks|keystore)$/i, kind: 'private key or keystore' },
-  { re: /(^|\/)id_(rsa|dsa|ecdsa|ed25519)$/, kind: 'SSH private key' },
-  { re: /(^|\/)\.npmrc$/, kind: 'npm credentials' },
-  { re: /(^|\/)\.pypirc$/, kind: 'PyPI credentials' },
-  { re: /(^|\/)\.netrc$/, kind: 'netrc credentials' },
-  { re: /(^|\/)\.aws\/credentials$/, kind: 'AWS credentials' },
-  { re: /(^|\/)\.docker\/config\.json$/, kind: 'Docker registry credentials' },
-  { re: /(^|\/)\.git-credentials$/, kind: 'git credentials' },
-  { re: /(^|\/)(credentials|service-account|secrets?)\.json$/i, kind: 'credentials file' },
-  { re: /(^|\/)\.htpasswd$/, kind: 'password file' },
-  { re: /(^|\/)\.env\.example$|(^|\/)\.env\.sample$/, kind: '' }, // examples are not secrets
-];
-
-/** DIR_SECRETS are directories reported as one finding. */
-const DIR_SECRETS: { re: RegExp; kind: string }[] = [
-  { re: /(^|\/)\.git$/, kind: 'git repository (history may hold secrets)' },
-  { re: /(^|\/)\.ssh$/, kind: 'SSH directory' },
-];
-
 /** JUNK directories are build-irrelevant and usually large. */
 const JUNK_DIRS = /(^|\/)(node_modules|\.git|__pycache__|\.venv|venv|\.pytest_cache|\.mypy_cache|\.tox|\.idea|\.vscode|coverage|\.next\/cache|\.terraform)$/;
 
-export function secretKind(rel: string): string | null {
-  for (const r of SECRET_RULES) if (r.re.test(rel)) return r.kind || null;
-  return null;
+/** secretKind says what secret a context file is (src/knowledge/secrets.ts); content refines a name-based guess. */
+export function secretKind(rel: string, content?: string): string | null {
+  return knownSecretKind(rel, content);
+}
+
+/** CONTENT_HEAD is how much of a file is read to decide whether a name-based guess holds (a PEM key, an .npmrc token). */
+const CONTENT_HEAD = 64 * 1024;
+
+async function head(file: string): Promise<string | undefined> {
+  let fh;
+  try {
+    fh = await open(file, 'r');
+    const buf = Buffer.alloc(CONTENT_HEAD);
+    const { bytesRead } = await fh.read(buf, 0, CONTENT_HEAD, 0);
+    return buf.subarray(0, bytesRead).toString('latin1');
+  } catch {
+    return undefined; // unreadable: the name decides
+  } finally {
+    await fh?.close();
+  }
 }
 
 /** Glob is one COPY/ADD source (Go's filepath.Match syntax, relative to the context). */
@@ -172,18 +168,9 @@ export async function analyzeContext(contextDir: string, opts: ContextOptions = 
     if (opts.dockerfile !== undefined) throw new WhittleError('not-found', `Dockerfile ${dockerfilePath}: ${describeCause(err)}`);
   }
 
-  let ignoreFile: string | null = null;
-  let ignoreText = '';
-  for (const cand of [`${dockerfilePath}.dockerignore`, path.join(contextDir, '.dockerignore')]) {
-    try {
-      ignoreText = await readFile(cand, 'utf8');
-      ignoreFile = cand;
-      break;
-    } catch {
-      // try the next candidate
-    }
-  }
-  const matcher = new Matcher(parseDockerignore(ignoreText));
+  const ignore = await findIgnoreFile(contextDir, dockerfilePath);
+  const ignoreFile = ignore?.path ?? null;
+  const matcher = new Matcher(parseDockerignore(ignore?.text ?? ''));
   const plans = dockerfileText === null ? [] : copyPlans(dockerfileText);
   const problems: WalkProblem[] = [];
 
@@ -202,8 +189,8 @@ export async function analyzeContext(contextDir: string, opts: ContextOptions = 
     if (e.kind === 'dir') {
       if (e.sent) {
         sentDirs.push(e.rel);
-        const dk = DIR_SECRETS.find((r) => r.re.test(e.rel));
-        if (dk) secrets.push({ path: e.rel, kind: dk.kind, copiedBy: [...new Set(copiedBy(e.rel + '/x'))] });
+        const dk = secretDir(e.rel);
+        if (dk && dk.dir === e.rel) secrets.push({ path: e.rel, kind: dk.kind, copiedBy: [...new Set(copiedBy(e.rel + '/x'))] });
       }
       continue;
     }
@@ -230,9 +217,9 @@ export async function analyzeContext(contextDir: string, opts: ContextOptions = 
         p.bytes += e.size;
       }
     }
-    const kind = secretKind(e.rel);
-    if (kind && !DIR_SECRETS.some((r) => e.rel.split('/').some((_, i, a) => r.re.test(a.slice(0, i + 1).join('/'))))) {
-      secrets.push({ path: e.rel, kind, copiedBy: copiedBy(e.rel) });
+    if (secretDir(e.rel) === null) {
+      const kind = needsContent(e.rel) && e.kind === 'file' ? secretKind(e.rel, await head(path.join(contextDir, ...e.rel.split('/')))) : secretKind(e.rel);
+      if (kind) secrets.push({ path: e.rel, kind, copiedBy: copiedBy(e.rel) });
     }
   }
   for (const d of skippedDirs) {
@@ -326,6 +313,6 @@ export function sentDirsOf(report: ContextReport): string[] {
     const parts = f.split('/');
     for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
   }
-  for (const s of report.secrets) if (DIR_SECRETS.some((r) => r.re.test(s.path))) dirs.add(s.path);
+  for (const s of report.secrets) if (secretDir(s.path)?.dir === s.path) dirs.add(s.path);
   return [...dirs].sort();
 }

@@ -15,7 +15,9 @@
 //   `!` pattern.
 // The directory walk (walk.ts) still enters an excluded directory when a `!` pattern exists that
 // could match inside it, as the legacy builder's archive walk does.
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { wrap } from '../errors.js';
 
 export interface IgnorePattern {
   /** The cleaned pattern without `!`. */
@@ -147,10 +149,33 @@ export class Matcher {
   }
 }
 
-/**
- * dockerignoreFor finds the ignore file BuildKit uses: `<Dockerfile>.dockerignore` beside the
- * Dockerfile wins over `<context>/.dockerignore`. Returns candidate paths in order of precedence.
- */
+/** IgnoreFile is the ignore file a build uses and its text. */
+export interface IgnoreFile {
+  path: string;
+  text: string;
+}
+
+/** ignoreCandidates lists the ignore files BuildKit looks for, in order of precedence. */
 export function ignoreCandidates(contextDir: string, dockerfilePath: string): string[] {
   return [`${dockerfilePath}.dockerignore`, path.join(contextDir, '.dockerignore')];
+}
+
+/**
+ * findIgnoreFile reads the ignore file a build of dockerfilePath with contextDir as its context
+ * uses: `<Dockerfile>.dockerignore` beside the Dockerfile wins over `<context>/.dockerignore`, as in
+ * BuildKit. Null when there is none; a candidate that exists but cannot be read is an error.
+ * The one lookup for `whittle lint` (context = the Dockerfile's directory), `whittle context` and
+ * `whittle fix --verify`.
+ */
+export async function findIgnoreFile(contextDir: string, dockerfilePath: string): Promise<IgnoreFile | null> {
+  for (const cand of ignoreCandidates(contextDir, dockerfilePath)) {
+    try {
+      return { path: cand, text: await readFile(cand, 'utf8') };
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') continue;
+      throw wrap(`reading ${cand}`, err);
+    }
+  }
+  return null;
 }

@@ -1,10 +1,9 @@
 // `--write-dockerignore`: create or extend the ignore file in effect with a clearly marked block of
-// exclusions. Writes a temporary file beside the target and renames it over (atomic on one
-// filesystem). Running it again replaces the block instead of appending a second one.
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+// exclusions. Written atomically (src/internal/atomic.ts: a temporary file beside the target renamed
+// over it; an existing file keeps its mode). Running it again replaces the block instead of appending a second one.
+import { readFile } from 'node:fs/promises';
 import { wrap } from '../errors.js';
+import { writeFileAtomic } from '../internal/atomic.js';
 
 export const BLOCK_BEGIN = '# >>> added by `whittle context --write-dockerignore` >>>';
 export const BLOCK_END = '# <<< whittle context <<<';
@@ -50,13 +49,6 @@ export async function writeDockerignore(file: string, entries: readonly string[]
   }
   const next = withBlock(old, entries);
   if (next === old) return false;
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await writeFile(tmp, next, { mode: 0o644 });
-    await rename(tmp, file);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw wrap(`writing ${file}`, err);
-  }
+  await writeFileAtomic(file, next, { mode: 0o644 });
   return true;
 }

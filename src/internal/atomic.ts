@@ -1,8 +1,9 @@
 // Atomic outputs: every file or directory whittle writes appears under its final name only when it
 // is complete. Content goes to a hidden sibling (same directory, so rename(2) stays on one file
-// system and is atomic), and a failure removes the sibling.
+// system and is atomic), and a failure removes the sibling. The one implementation for every writer
+// (sinks, `whittle fix --write`, `whittle context --write-dockerignore`).
 import { randomBytes } from 'node:crypto';
-import { rm, rename } from 'node:fs/promises';
+import { chmod, rm, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { wrap } from '../errors.js';
 
@@ -28,4 +29,31 @@ export async function atomically<T>(target: string, write: (tmp: string) => Prom
     await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
     throw err;
   }
+}
+
+export interface WriteFileAtomicOptions {
+  /** permission bits of a new file (default 0o644, less the umask); an existing file keeps its own. */
+  mode?: number;
+}
+
+/**
+ * writeFileAtomic replaces (or creates) the file at target with data: readers see the old file or
+ * the whole new one, never a part. A file that exists keeps its permission bits.
+ */
+export async function writeFileAtomic(target: string, data: string | Uint8Array, opts: WriteFileAtomicOptions = {}): Promise<void> {
+  let existingMode: number | undefined;
+  try {
+    existingMode = (await stat(target)).mode & 0o7777;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code !== 'ENOENT') throw wrap(`writing ${target}`, err);
+  }
+  await atomically(target, async (tmp) => {
+    try {
+      await writeFile(tmp, data, { mode: existingMode ?? opts.mode ?? 0o644, flag: 'wx' });
+      if (existingMode !== undefined) await chmod(tmp, existingMode); // the umask may have taken bits off
+    } catch (err) {
+      throw wrap(`writing ${target}`, err);
+    }
+  });
 }

@@ -3,6 +3,7 @@
 import type { DockerfileModel, Instruction } from '../dockerfile/model.js';
 import type { ShellCommand, Word } from '../shell/commands.js';
 import type { RunInfo, StageFacts } from './types.js';
+import { isPipInstall } from '../knowledge/package-managers.js';
 
 /** hasOption: `--long`, `--long=value`, `-s`, or `s` inside a bundle like `-qsy`. */
 export function hasOption(cmd: ShellCommand, longs: readonly string[], shorts = ''): boolean {
@@ -56,16 +57,8 @@ export function verb(cmd: ShellCommand, withValue: readonly string[] = []): stri
   return positionals(cmd, withValue)[0]?.text ?? null;
 }
 
-/** isPipInstall: pip/pip3/pipX.Y install, or python -m pip install. */
-export function pipInstall(cmd: ShellCommand): boolean {
-  if (/^pip(?:\d+(?:\.\d+)?)?$/.test(cmd.name)) return verb(cmd) === 'install';
-  if (/^python(?:\d+(?:\.\d+)?)?$/.test(cmd.name)) {
-    const t = cmd.words.map((w) => w.text);
-    const m = t.indexOf('-m');
-    return m >= 0 && /^pip\d?$/.test(t[m + 1] ?? '') && t.slice(m + 2).find((x) => !x.startsWith('-')) === 'install';
-  }
-  return false;
-}
+/** pipInstall: pip/pip3/pipX.Y install, or python -m pip install (src/knowledge/package-managers.ts). */
+export const pipInstall: (cmd: ShellCommand) => boolean = isPipInstall;
 
 /** globToRegExp converts a shell glob (`*`, `?`) into an anchored regular expression. */
 export function globToRegExp(glob: string): RegExp {

@@ -3,6 +3,7 @@
 // BuildKit would use when the Dockerfile's directory is the build context.
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { findIgnoreFile } from '../context/dockerignore.js';
 import { WhittleError, wrap } from '../errors.js';
 
 export interface DockerfileInput {
@@ -27,19 +28,9 @@ export function decodeDockerfile(bytes: Uint8Array, file: string): string {
   return text;
 }
 
-async function readOptional(path: string): Promise<string | null> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return null;
-    throw wrap(`reading ${path}`, err);
-  }
-}
-
-/** findDockerignore prefers `<Dockerfile>.dockerignore`, then `.dockerignore` in the same directory. */
+/** findDockerignore reads the ignore file a build with the Dockerfile's directory as its context uses (src/context/dockerignore.ts). */
 export async function findDockerignore(dockerfile: string): Promise<string | null> {
-  return (await readOptional(`${dockerfile}.dockerignore`)) ?? (await readOptional(join(dirname(dockerfile), '.dockerignore')));
+  return (await findIgnoreFile(dirname(dockerfile), dockerfile))?.text ?? null;
 }
 
 async function readStdin(): Promise<Uint8Array> {

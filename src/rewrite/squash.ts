@@ -5,11 +5,11 @@
 // copied through, into a new blob on disk (layer-writer.ts). Layers below the merged range are
 // passed through untouched, keeping their digests. The result is an Image like any other, ready
 // for any sink; call dispose() once it has been written.
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WhittleError, wrap } from '../errors.js';
+import { siblingTemp } from '../internal/atomic.js';
 import type { Image, Layer } from '../image/image.js';
 import { toEntry } from '../layers/scan.js';
 import { LayerWriter, type LayerCompression, type WrittenLayer } from './layer-writer.js';
@@ -104,7 +104,7 @@ export async function squash(image: Image, opts: SquashOptions = {}): Promise<Sq
   const dir = await mkdtemp(join(opts.tmpDir ?? tmpdir(), 'whittle-squash-')).catch((err) => {
     throw wrap('creating a temporary directory', err);
   });
-  const layerFile = opts.layerDir ? join(opts.layerDir, `.whittle-layer-${process.pid}-${randomBytes(4).toString('hex')}.tmp`) : join(dir, 'layer');
+  const layerFile = opts.layerDir ? siblingTemp(join(opts.layerDir, 'whittle-layer')) : join(dir, 'layer');
   const dispose = () => Promise.all([rm(dir, { recursive: true, force: true }), rm(layerFile, { force: true })]).then(() => undefined);
   try {
     const writer = new LayerWriter(layerFile, {

@@ -1,18 +1,9 @@
 // build-toolchains: compilers, headers, -dev packages and language toolchains in the final image —
 // the runtime does not need them; a multi-stage build leaves them in the build stage.
+// Which toolchains exist, the packages that install them and the paths they occupy is
+// src/knowledge/toolchains.ts (shared with lint's build-tools-in-final-stage and strip).
+import { DEV_PACKAGE_LIST, toolchainOfPath } from '../../knowledge/toolchains.js';
 import { finalEntries, mainLayer, type FindingRule } from './rule.js';
-
-/** TOOLCHAIN_PATHS match files that belong to a build toolchain. */
-const TOOLCHAIN_PATHS: { what: string; pattern: RegExp }[] = [
-  { what: 'C/C++ compilers', pattern: /^usr\/(?:local\/)?bin\/(?:[\w-]*-)?(?:gcc|g\+\+|cc|c\+\+|clang|clang\+\+|cpp)(?:-[\d.]+)?$|^usr\/(?:lib|libexec)\/gcc\// },
-  { what: 'headers (usr/include)', pattern: /^usr\/(?:local\/)?include\// },
-  { what: 'make', pattern: /^usr\/(?:local\/)?bin\/(?:g?make|cmake)$/ },
-  { what: 'node-gyp', pattern: /(?:^|\/)node_modules\/(?:npm\/node_modules\/)?node-gyp\// },
-  { what: 'pkg-config files', pattern: /^usr\/(?:lib|share|lib\/[^/]+)\/pkgconfig\// },
-  { what: 'Go toolchain', pattern: /^usr\/local\/go\// },
-  { what: 'Rust toolchain', pattern: /^usr\/(?:local\/)?bin\/(?:rustc|cargo)$|^usr\/local\/(?:cargo|rustup)\/|(?:^|\/)\.rustup\/toolchains\// },
-];
-const DEV_PACKAGE = /^var\/lib\/dpkg\/info\/([^/]*-dev)(?::[^/]*)?\.list$/;
 
 export const buildToolchains: FindingRule = {
   meta: {
@@ -28,11 +19,11 @@ export const buildToolchains: FindingRule = {
     const what = new Set<string>();
     const devPackages: string[] = [];
     for (const [path, r] of finalEntries(ctx)) {
-      const dev = DEV_PACKAGE.exec(path)?.[1];
+      const dev = DEV_PACKAGE_LIST.exec(path)?.[1];
       if (dev !== undefined) devPackages.push(dev);
-      const hit = TOOLCHAIN_PATHS.find((t) => t.pattern.test(path));
+      const hit = toolchainOfPath(path);
       if (!hit) continue;
-      what.add(hit.what);
+      what.add(hit.label);
       items.push({ path, bytes: r.size, layer: r.layer });
     }
     if (devPackages.length > 0) what.add(`${devPackages.length} -dev packages (${devPackages.slice(0, 3).join(', ')}${devPackages.length > 3 ? ', …' : ''})`);

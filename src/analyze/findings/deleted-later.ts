@@ -7,7 +7,7 @@ export const deletedLater: FindingRule = {
     id: 'deleted-later',
     title: 'Files deleted in a later layer still ship',
     severity: 'medium',
-    messages: { deleted: '{{files}} files added by layer {{layer}} are deleted by a later layer; their bytes still ship in layer {{layer}}.' },
+    messages: { deleted: '{{files|file|files}} added by layer {{layer}} {{files?is|are}} deleted by a later layer; {{files?its|their}} bytes still ship in layer {{layer}}.' },
     remedy: 'Delete files in the same RUN that creates them, use a multi-stage build and copy only what the runtime needs, or squash the image.',
     removable: false,
   },

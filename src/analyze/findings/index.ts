@@ -8,6 +8,7 @@ import { rootUser } from './root-user.js';
 import { secrets } from './secrets.js';
 import { setuidFiles } from './setuid-files.js';
 import { shellsAndPackageManagers } from './shells-and-package-managers.js';
+import { plural } from '../../internal/plural.js';
 import type { FindingContext, FindingRule, PathBytes, Severity } from './rule.js';
 
 export const FINDING_RULES: readonly FindingRule[] = [
@@ -40,9 +41,19 @@ export interface Finding {
 
 const SEVERITY_ORDER: Record<Severity, number> = { high: 0, medium: 1, low: 2, info: 3 };
 
-/** fillMessage replaces {{name}} placeholders with data values. */
+/**
+ * fillMessage replaces placeholders with data values: `{{name}}` by the value, `{{name|one|many}}`
+ * by the number and the word that agrees with it ("1 file", "3 files"), `{{name?one|many}}` by the
+ * word alone ("is", "are").
+ */
 export function fillMessage(template: string, data: Record<string, string | number>): string {
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, key: string) => (key in data ? String(data[key]) : m));
+  return template.replace(/\{\{\s*(\w+)\s*(?:([|?])([^|}]*)\|([^}]*))?\}\}/g, (m, key: string, how?: string, one?: string, many?: string) => {
+    if (!(key in data)) return m;
+    const value = data[key]!;
+    if (how === undefined) return String(value);
+    const word = plural(Number(value), one!, many!);
+    return how === '|' ? `${value} ${word}` : word;
+  });
 }
 
 export function runFindings(

@@ -1,40 +1,38 @@
 // package-caches: package-manager caches and indexes that reach the final filesystem, per cache and layer.
+// Which caches exist and where is src/knowledge/package-managers.ts (shared with lint and strip).
+import { APT_DOCKER_CLEAN, cacheOfPath, type PackageCache } from '../../knowledge/package-managers.js';
 import { finalEntries, type FindingRule, type PathBytes } from './rule.js';
-
-/** CACHES lists each cache with the paths that belong to it. */
-export const CACHES: { name: string; pattern: RegExp }[] = [
-  { name: 'apt lists', pattern: /^var\/lib\/apt\/lists\/./ },
-  { name: 'apt archives', pattern: /^var\/cache\/apt\/(?:archives\/.*\.deb|[^/]+\.bin)$/ },
-  { name: 'apk cache', pattern: /^(?:var\/cache\/apk|etc\/apk\/cache)\/./ },
-  { name: 'dnf/yum cache', pattern: /^var\/cache\/(?:dnf|yum)\/./ },
-  { name: 'pip cache', pattern: /(?:^|\/)\.cache\/pip\// },
-  { name: 'npm cache', pattern: /(?:^|\/)\.npm\// },
-  { name: 'yarn cache', pattern: /^usr\/local\/share\/\.cache\/yarn\/|(?:^|\/)\.cache\/yarn\// },
-  { name: 'go build cache', pattern: /(?:^|\/)\.cache\/go-build\/|(?:^|\/)go\/pkg\/mod\/cache\// },
-];
 
 export const packageCaches: FindingRule = {
   meta: {
     id: 'package-caches',
     title: 'Package-manager caches left in the image',
     severity: 'medium',
-    messages: { left: 'The {{cache}} ({{files}} files) left by layer {{layer}} ships in the final image.' },
+    messages: {
+      left: 'The {{cache}} ({{files|file|files}}) left by layer {{layer}} ships in the final image.',
+      noDockerClean:
+        'The {{cache}} ({{files|file|files}}) left by layer {{layer}} ships in the final image: the image lacks /{{hook}}, the apt hook of the official debian and ubuntu images that deletes downloaded packages, so run `{{clean}}` in the same RUN.',
+    },
     remedy: 'Clean the cache in the same RUN that fills it (rm -rf /var/lib/apt/lists/*, apk add --no-cache, pip --no-cache-dir, npm cache clean --force), or mount it with RUN --mount=type=cache.',
     removable: true,
   },
   check(ctx, report) {
-    const groups = new Map<string, PathBytes[]>();
+    const groups = new Map<string, { cache: PackageCache; layer: number; paths: PathBytes[] }>();
     for (const [path, r] of finalEntries(ctx)) {
-      const cache = CACHES.find((c) => c.pattern.test(path));
-      if (!cache) continue;
-      const key = `${cache.name}\0${r.layer}`;
-      let list = groups.get(key);
-      if (!list) groups.set(key, (list = []));
-      list.push({ path, bytes: r.size });
+      const cache = cacheOfPath(path);
+      if (!cache || !cache.finding) continue;
+      const key = `${cache.id}\0${r.layer}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { cache, layer: r.layer, paths: [] }));
+      g.paths.push({ path, bytes: r.size });
     }
-    for (const [key, paths] of groups) {
-      const [cache, layer] = key.split('\0') as [string, string];
-      report({ messageId: 'left', data: { cache, files: paths.length, layer }, paths, layer: Number(layer) });
+    // archives docker-clean would have deleted: the base lacks the hook (or a layer removed it)
+    const hookMissing = !ctx.tree.has(APT_DOCKER_CLEAN.path);
+    for (const { cache, layer, paths } of groups.values()) {
+      const data = { cache: cache.label, files: paths.length, layer };
+      if (hookMissing && (cache.id === 'apt-archives' || cache.id === 'apt-pkgcache')) {
+        report({ messageId: 'noDockerClean', data: { ...data, hook: APT_DOCKER_CLEAN.path, clean: APT_DOCKER_CLEAN.clean }, paths, layer });
+      } else report({ messageId: 'left', data, paths, layer });
     }
   },
 };

@@ -10,7 +10,7 @@ export interface FindingMeta {
   id: string;
   title: string;
   severity: Severity;
-  /** message templates by messageId; `{{name}}` is replaced by data.name. */
+  /** message templates by messageId; `{{name}}` is replaced by data.name, `{{name|one|many}}` by the count and the word that agrees (see fillMessage). */
   messages: Record<string, string>;
   /** the remedy, in the words of the technique. */
   remedy: string;
@@ -41,6 +41,8 @@ export interface FindingContext {
   dropped: readonly DroppedCopy[];
   config: ImageConfig;
   layerCount: number;
+  /** the Dockerfile instruction that made each layer (from the history), null where unknown. */
+  instructions: readonly (string | null)[];
 }
 
 export interface FindingRule {

@@ -1,13 +1,17 @@
 // secrets: secret-looking files (.env, private keys, credential files) and .git directories in the final image,
 // and secrets that a later layer deleted — they still ship in the lower layer.
+// Which files are secrets is src/knowledge/secrets.ts (shared with `whittle context`); here only
+// paths are known, so the name decides.
+import { isSecretPath } from '../../knowledge/secrets.js';
 import { finalEntries, mainLayer, type FindingRule } from './rule.js';
 
-const SECRET = /(?:^|\/)(?:\.env(?:\.[^/]*)?|[^/]+\.pem|[^/]+\.key|id_rsa|id_ecdsa|id_ed25519|id_dsa|\.npmrc|\.pypirc|\.netrc|\.git-credentials|\.aws\/credentials|\.docker\/config\.json)$/;
-const GIT_DIR = /^(.*?(?:^|\/)\.git)\//;
+export { isSecretPath };
 
-/** isSecretPath says whether a path looks like a file holding credentials. */
-export function isSecretPath(path: string): boolean {
-  return SECRET.test(path) && !/(?:^|\/)(?:usr\/share|etc\/ssl\/certs|usr\/lib\/python[^/]*|usr\/local\/lib\/python[^/]*)\//.test(path);
+/** gitDirOf returns the .git directory a path lies in (`src/.git` for `src/.git/HEAD`), or undefined. */
+function gitDirOf(path: string): string | undefined {
+  const parts = path.split('/');
+  const i = parts.indexOf('.git');
+  return i >= 0 && i < parts.length - 1 ? parts.slice(0, i + 1).join('/') : undefined;
 }
 
 export const secrets: FindingRule = {
@@ -16,9 +20,9 @@ export const secrets: FindingRule = {
     title: 'Secret-looking files and .git directories',
     severity: 'high',
     messages: {
-      present: '{{files}} secret-looking files ship in the final image.',
-      deleted: '{{files}} secret-looking files added by layer {{layer}} are deleted later, but still ship in layer {{layer}}.',
-      git: 'The .git directory {{dir}} ({{files}} files) ships in the image.',
+      present: '{{files|secret-looking file ships|secret-looking files ship}} in the final image.',
+      deleted: '{{files|secret-looking file|secret-looking files}} added by layer {{layer}} {{files?is|are}} deleted later, but still {{files?ships|ship}} in layer {{layer}}.',
+      git: 'The .git directory {{dir}} ({{files|file|files}}) ships in the image.',
     },
     remedy: 'Keep secrets out of the build context (.dockerignore) and pass them with RUN --mount=type=secret; a delete in a later layer does not remove them — rebuild without them (squash is not enough once pushed).',
     removable: true,
@@ -27,7 +31,7 @@ export const secrets: FindingRule = {
     const present: { path: string; bytes: number; layer: number }[] = [];
     const git = new Map<string, { path: string; bytes: number; layer: number }[]>();
     for (const [path, r] of finalEntries(ctx)) {
-      const dir = GIT_DIR.exec(path)?.[1];
+      const dir = gitDirOf(path);
       if (dir !== undefined) {
         let list = git.get(dir);
         if (!list) git.set(dir, (list = []));

@@ -6,7 +6,7 @@ export const setuidFiles: FindingRule = {
     id: 'setuid-files',
     title: 'setuid/setgid files',
     severity: 'medium',
-    messages: { found: '{{files}} files carry the setuid or setgid bit: {{list}}.' },
+    messages: { found: '{{files|file carries|files carry}} the setuid or setgid bit: {{list}}.' },
     remedy: 'Remove the bits in the same RUN that installs them (chmod u-s,g-s), or use a slimmer base without them; run as a non-root user.',
     removable: false,
   },

@@ -1,10 +1,10 @@
 // shells-and-package-managers: shells and package managers present in the final image — what an attacker
 // who gets code execution would use first; distroless or scratch images ship without them.
+import { PACKAGE_MANAGER_PROGRAMS } from '../../knowledge/package-managers.js';
 import { finalEntries, mainLayer, type FindingRule, type PathBytes } from './rule.js';
 
 const BIN_DIRS = /^(?:bin|sbin|usr\/bin|usr\/sbin|usr\/local\/bin|usr\/local\/sbin)\/([^/]+)$/;
 export const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'busybox']);
-export const PACKAGE_MANAGERS = new Set(['apt', 'apt-get', 'dpkg', 'apk', 'dnf', 'yum', 'rpm', 'microdnf', 'pip', 'pip3', 'npm', 'yarn', 'gem', 'zypper']);
 
 export const shellsAndPackageManagers: FindingRule = {
   meta: {
@@ -26,7 +26,7 @@ export const shellsAndPackageManagers: FindingRule = {
       if (name === undefined) continue;
       const item = { path, bytes: r.size, name, layer: r.layer };
       if (SHELLS.has(name)) found.shells.push(item);
-      else if (PACKAGE_MANAGERS.has(name)) found.managers.push(item);
+      else if (PACKAGE_MANAGER_PROGRAMS.has(name)) found.managers.push(item);
     }
     for (const kind of ['shells', 'managers'] as const) {
       const items = found[kind];

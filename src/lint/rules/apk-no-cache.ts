@@ -1,5 +1,6 @@
 import { covers, defineRule, docsPath } from '../define.js';
 import { cacheMount, deletes, hasOption, laterCommands, positionals, ships } from '../helpers.js';
+import { cacheDir, packageCache } from '../../knowledge/package-managers.js';
 
 const APK_VALUE_OPTS = ['-X', '--repository', '-t', '--virtual', '-p', '--root', '--arch', '--cache-dir', '--repositories-file', '--keys-dir'];
 
@@ -20,13 +21,13 @@ export default defineRule({
   create(ctx) {
     return {
       run(run) {
-        if (cacheMount(run, ['/var/cache/apk', '/etc/apk/cache'])) return;
+        if (cacheMount(run, packageCache('apk').dirs)) return;
         for (const c of run.commands) {
           if (c.name !== 'apk') continue;
           const add = positionals(c, APK_VALUE_OPTS)[0];
           if (!add || add.text !== 'add') continue;
           if (hasOption(c, ['no-cache'])) continue;
-          if (laterCommands(run, c.order).some((l) => deletes(l, '/var/cache/apk/x', (n) => ctx.envAt(run.inst, n)))) continue;
+          if (laterCommands(run, c.order).some((l) => deletes(l, `${cacheDir('apk')}/x`, (n) => ctx.envAt(run.inst, n)))) continue;
           const shipped = ships(ctx.stageOf(run.inst));
           ctx.report({
             messageId: shipped ? 'missing' : 'buildStage',

@@ -14,6 +14,7 @@ ruleTester(rule, {
     },
     { name: 'NODE_ENV=production', code: 'FROM node:20-slim\nENV NODE_ENV=production\nRUN npm ci' },
     'FROM debian:12-slim\nRUN apt-get install -y libpq5 ca-certificates',
+    { name: 'a JRE is a runtime, not a build tool', code: 'FROM debian:12-slim\nRUN apt-get install -y openjdk-17-jre-headless' },
   ],
   invalid: [
     { name: 'a one-stage Go build: the suggestion splits it onto a static distroless runtime', code: 'FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\nCMD ["/out/app"]\n', errors: [{ messageId: 'command', line: 4 }], suggestion: 'FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app .\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /out/app /out/app\nWORKDIR /src\nCMD ["/out/app"]\n' },
@@ -21,6 +22,10 @@ ruleTester(rule, {
     { code: 'FROM alpine:3.20\nRUN apk add --no-cache build-base', errors: [{ messageId: 'package', line: 2, data: { package: 'build-base' } }] },
     { code: 'FROM node:20-slim\nRUN npm ci', errors: [{ messageId: 'devDependencies', line: 2, data: { verb: 'ci' } }] },
     { code: 'FROM golang:1.22\nRUN go build -o /app .', errors: [{ messageId: 'command', line: 2, data: { command: 'go build' } }] },
+    // the packages of src/knowledge/toolchains.ts, whose paths analyze's build-toolchains finding looks for
+    { code: 'FROM debian:12-slim\nRUN apt-get install -y golang-1.22-go', errors: [{ messageId: 'package', line: 2, data: { package: 'golang-1.22-go' } }] },
+    { code: 'FROM debian:12-slim\nRUN apt-get install -y openjdk-17-jdk-headless', errors: [{ messageId: 'package', line: 2, data: { package: 'openjdk-17-jdk-headless' } }] },
+    { code: 'FROM alpine:3.20\nRUN apk add --no-cache openjdk17-jdk', errors: [{ messageId: 'package', line: 2, data: { package: 'openjdk17-jdk' } }] },
     { name: '--target makes a build stage final', code: 'FROM debian:12 AS build\nRUN apt-get install -y gcc\nFROM debian:12-slim', target: 'build', errors: [{ messageId: 'package', line: 2 }] },
   ],
 });

@@ -3,8 +3,7 @@ import { aptPackages, aptVerb, hasOption, laterCommands, positionals, varFor } f
 import type { RunInfo } from '../types.js';
 import type { ShellCommand, Word } from '../../shell/commands.js';
 import { suggestMultiStage } from '../structural/index.js';
-
-const TOOLCHAIN = /^(?:build-essential|build-base|gcc(?:-\d+)?|g\+\+(?:-\d+)?|clang(?:-\d+)?|make|cmake|autoconf|automake|libtool|golang(?:-go)?|go|rustc|cargo|maven|gradle|default-jdk|openjdk-\d+-jdk(?:-headless)?|java-\d+-openjdk-devel|gcc-c\+\+|[\w.+-]+-dev|[\w.+-]+-devel)$/;
+import { toolchainOfPackage } from '../../knowledge/toolchains.js';
 
 function installedPackages(c: ShellCommand): Word[] {
   if (aptVerb(c) === 'install') return aptPackages(c);
@@ -67,7 +66,7 @@ export default defineRule({
             const vi = c.words.findIndex((w) => w.text === '--virtual' || w.text === '-t');
             const virtual = vi >= 0 ? (c.words[vi + 1]?.text ?? null) : (c.words.find((w) => w.text.startsWith('--virtual='))?.text.slice(10) ?? null);
             const later = laterCommands(run, c.order);
-            const tool = pkgs.find((p) => TOOLCHAIN.test(p.text) && !removedLater(later, p.text, virtual));
+            const tool = pkgs.find((p) => toolchainOfPackage(p.text) !== undefined && !removedLater(later, p.text, virtual));
             if (tool) ctx.report({ messageId: 'package', span: tool.span, data: { package: tool.text }, suggest: () => suggestMultiStage(ctx.facts, tool.span.start, 'package') });
             continue;
           }

@@ -9,10 +9,15 @@ ruleTester(rule, {
     'FROM golang:1.22\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nRUN go build ./...',
     { name: 'no install after the copy', code: 'FROM nginx:1.27\nCOPY . /usr/share/nginx/html' },
     { name: 'npm install of a named package is not a lockfile install', code: 'FROM node:20-slim\nCOPY . .\nRUN npm install -g serve' },
+    { name: 'a project file copied by name counts for dotnet restore (*.csproj)', code: 'FROM mcr.microsoft.com/dotnet/sdk:8.0\nWORKDIR /src\nCOPY App.csproj ./\nCOPY . .\nRUN dotnet restore' },
+    { name: 'mvn with pom.xml copied first', code: 'FROM maven:3-eclipse-temurin-21\nCOPY pom.xml .\nCOPY . .\nRUN mvn -B dependency:go-offline' },
   ],
   invalid: [
     { code: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci', errors: [{ messageId: 'order', line: 3, column: 6, data: { source: '.', install: 'npm ci', line: 4, manifest: 'package.json package-lock.json' } }], suggestion: 'FROM node:20-slim\nWORKDIR /app\nCOPY package.json package-lock.json* npm-shrinkwrap.json* ./\nRUN npm ci\nCOPY . .\n' },
     { code: 'FROM python:3.12-slim\nCOPY . /app\nRUN pip install -r /app/requirements.txt', errors: [{ messageId: 'order', line: 2, data: { source: '.', install: 'pip install -r', line: 3, manifest: 'requirements.txt' } }] },
     { code: 'FROM ruby:3.3-slim\nCOPY . .\nRUN bundle install', errors: [{ messageId: 'order', line: 2 }], suggestion: 'FROM ruby:3.3-slim\nCOPY Gemfile Gemfile.lock* ./\nRUN bundle install\nCOPY . .\n' },
+    { code: 'FROM mcr.microsoft.com/dotnet/sdk:8.0\nCOPY . .\nRUN dotnet restore', errors: [{ messageId: 'order', line: 2, data: { source: '.', install: 'dotnet restore', line: 3, manifest: '*.csproj *.fsproj' } }] },
+    { code: 'FROM rust:1.80\nCOPY . .\nRUN cargo fetch', errors: [{ messageId: 'order', line: 2, data: { source: '.', install: 'cargo fetch', line: 3, manifest: 'Cargo.toml Cargo.lock' } }] },
+    { code: 'FROM maven:3-eclipse-temurin-21\nCOPY . .\nRUN mvn -B dependency:go-offline', errors: [{ messageId: 'order', line: 2, data: { source: '.', install: 'mvn -B dependency:go-offline', line: 3, manifest: 'pom.xml' } }], suggestion: 'FROM maven:3-eclipse-temurin-21\nCOPY pom.xml ./\nRUN mvn -B dependency:go-offline\nCOPY . .\n' },
   ],
 });

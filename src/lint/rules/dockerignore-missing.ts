@@ -1,29 +1,12 @@
 import { covers, defineRule, docsPath } from '../define.js';
 import { flag } from '../../dockerfile/parse.js';
+import { Matcher, parseDockerignore } from '../../context/dockerignore.js';
 
 const MUST_EXCLUDE = ['.git', 'node_modules', '.env'];
 
-/** excludes tells whether .dockerignore patterns exclude a top-level entry named `name`. */
+/** excludes tells whether .dockerignore patterns exclude a top-level entry named `name` (the matcher of `whittle context`). */
 export function excludes(dockerignore: string, name: string): boolean {
-  let excluded = false;
-  for (const raw of dockerignore.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const negate = line.startsWith('!');
-    const pattern = (negate ? line.slice(1) : line).replace(/^\/+/, '').replace(/^\.\//, '').replace(/\/+$/, '');
-    const re = new RegExp(
-      `^${pattern
-        .replace(/[.+^${}()|\\]/g, '\\$&')
-        .replace(/\*\*\//g, '\u0001')
-        .replace(/\*\*/g, '\u0002')
-        .replace(/\*/g, '[^/]*')
-        .replace(/\?/g, '[^/]')
-        .replace(/\u0001/g, '(?:.*/)?')
-        .replace(/\u0002/g, '.*')}$`,
-    );
-    if (re.test(name)) excluded = !negate;
-  }
-  return excluded;
+  return new Matcher(parseDockerignore(dockerignore)).excluded(name);
 }
 
 export default defineRule({

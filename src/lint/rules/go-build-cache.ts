@@ -1,5 +1,6 @@
 import { covers, defineRule, docsPath } from '../define.js';
 import { cacheMount, laterCommands, ships, varFor, verb } from '../helpers.js';
+import { cacheDir, GOPATH_DEFAULT } from '../../knowledge/package-managers.js';
 
 const BUILDS = new Set(['build', 'install', 'test', 'generate', 'mod', 'get']);
 
@@ -25,8 +26,8 @@ export default defineRule({
           if (!v || !BUILDS.has(v)) continue;
           if (v === 'mod' && c.words.every((w) => w.text !== 'download')) continue;
           const env = (name: string): string | undefined => varFor(run, c, name, ctx.envAt(run.inst, name)) || undefined;
-          const gocache = env('GOCACHE') ?? '/root/.cache/go-build';
-          const gopath = env('GOPATH') ?? '/go';
+          const gocache = env('GOCACHE') ?? cacheDir('go-build');
+          const gopath = env('GOPATH') ?? GOPATH_DEFAULT;
           const gomodcache = env('GOMODCACHE') ?? `${gopath}/pkg/mod`;
           const needsBuildCache = v !== 'mod' && v !== 'get';
           const buildOk = !needsBuildCache || cacheMount(run, [gocache]);

@@ -2,6 +2,7 @@ import { covers, defineRule, docsPath } from '../define.js';
 import { cacheMount, cacheMountHome, deletes, homeAt, laterCommands, ships, varFor, verb } from '../helpers.js';
 import type { ShellCommand } from '../../shell/commands.js';
 import { appendAfter } from '../fix-helpers.js';
+import { cacheDir, packageCache } from '../../knowledge/package-managers.js';
 
 interface Tool {
   /** Cache directory for root; homeCache(home) for another user. */
@@ -21,8 +22,8 @@ interface Tool {
 
 const TOOLS: Record<string, Tool> = {
   npm: {
-    cache: '/root/.npm',
-    homeCache: (h) => `${h}/.npm`,
+    cache: cacheDir('npm'),
+    homeCache: (h) => `${h}/${packageCache('npm').home}`,
     configured: (env) => env('npm_config_cache') ?? env('NPM_CONFIG_CACHE'),
     flag: '--cache',
     clean: 'npm cache clean --force',
@@ -31,8 +32,8 @@ const TOOLS: Record<string, Tool> = {
     cleans: (c) => c.name === 'npm' && verb(c) === 'cache' && c.words.some((w) => w.text === 'clean'),
   },
   yarn: {
-    cache: '/usr/local/share/.cache/yarn',
-    homeCache: (h) => `${h}/.cache/yarn`,
+    cache: cacheDir('yarn'),
+    homeCache: (h) => `${h}/${packageCache('yarn').home}`,
     configured: (env) => env('YARN_CACHE_FOLDER'),
     flag: '--cache-folder',
     clean: 'yarn cache clean',
@@ -41,8 +42,8 @@ const TOOLS: Record<string, Tool> = {
     cleans: (c) => c.name === 'yarn' && verb(c) === 'cache' && c.words.some((w) => w.text === 'clean'),
   },
   pnpm: {
-    cache: '/root/.local/share/pnpm/store',
-    homeCache: (h) => `${h}/.local/share/pnpm/store`,
+    cache: cacheDir('pnpm'),
+    homeCache: (h) => `${h}/${packageCache('pnpm').home}`,
     // pnpm's store-dir setting, else $PNPM_HOME/store when PNPM_HOME is set (pnpm's documented default).
     configured: (env) => env('npm_config_store_dir') ?? env('NPM_CONFIG_STORE_DIR') ?? (env('PNPM_HOME') ? `${env('PNPM_HOME')!.replace(/\/+$/, '')}/store` : undefined),
     flag: '--store-dir',

@@ -1,5 +1,8 @@
 import { covers, defineRule, docsPath } from '../define.js';
 import { cacheMount, cacheMountHome, deletes, hasOption, homeAt, laterCommands, pipInstall, ships, varFor } from '../helpers.js';
+import { packageCache } from '../../knowledge/package-managers.js';
+
+const PIP_CACHE = packageCache('pip').home!;
 
 export default defineRule({
   meta: {
@@ -20,8 +23,8 @@ export default defineRule({
       run(run) {
         const home = homeAt(ctx.model, run.inst);
         const configured = ctx.envAt(run.inst, 'PIP_CACHE_DIR');
-        const cache = configured || `${home ?? '/root'}/.cache/pip`;
-        if (cacheMountHome(run, home, '.cache/pip') || (configured && cacheMount(run, [configured]))) return;
+        const cache = configured || `${home ?? '/root'}/${PIP_CACHE}`;
+        if (cacheMountHome(run, home, PIP_CACHE) || (configured && cacheMount(run, [configured]))) return;
         const env = ctx.envAt(run.inst, 'PIP_NO_CACHE_DIR');
         for (const c of run.commands) {
           if (!pipInstall(c)) continue;

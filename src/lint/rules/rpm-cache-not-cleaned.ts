@@ -1,12 +1,13 @@
 import { covers, defineRule, docsPath } from '../define.js';
 import { cacheMount, deletes, laterCommands, positionals, ships, verb } from '../helpers.js';
 import type { ShellCommand } from '../../shell/commands.js';
+import { cacheDir } from '../../knowledge/package-managers.js';
 
 const MANAGERS: Record<string, { cache: string; clean: string }> = {
-  yum: { cache: '/var/cache/yum', clean: 'yum clean all' },
-  dnf: { cache: '/var/cache/dnf', clean: 'dnf clean all' },
-  microdnf: { cache: '/var/cache/yum', clean: 'microdnf clean all' },
-  zypper: { cache: '/var/cache/zypp', clean: 'zypper clean --all' },
+  yum: { cache: cacheDir('yum'), clean: 'yum clean all' },
+  dnf: { cache: cacheDir('dnf'), clean: 'dnf clean all' },
+  microdnf: { cache: cacheDir('yum'), clean: 'microdnf clean all' },
+  zypper: { cache: cacheDir('zypper'), clean: 'zypper clean --all' },
 };
 const INSTALL_VERBS = new Set(['install', 'in', 'groupinstall', 'update', 'upgrade', 'up', 'reinstall', 'localinstall', 'dist-upgrade', 'dup']);
 

@@ -1,7 +1,7 @@
 // Structural fix for copy-before-dependency-install: `COPY . .` then `RUN npm ci` becomes
 // `COPY package.json package-lock.json* ./`, `RUN npm ci`, `COPY . .`, so a source change no longer
 // re-runs the install (Node: npm/yarn/pnpm; Python: pip -r FILE, poetry, uv, pipenv; Go: go mod
-// download; Ruby: bundle; PHP: composer). Lock files are copied with a `*` so a missing one is no
+// download; Ruby: bundle; PHP: composer; Java: mvn dependency:go-offline). Lock files are copied with a `*` so a missing one is no
 // error. Declined unless the RUN does nothing but install and clean caches, sits right after the
 // COPY (anything between might change what the install sees), and has no flags or heredocs; the
 // COPY must put the sources in the working directory the install runs in, and a pip requirements
@@ -9,43 +9,29 @@
 // the sources (npm postinstall building the app) would break: `whittle fix --verify` builds both.
 import type { Edit, Facts } from '../types.js';
 import type { ShellCommand } from '../../shell/commands.js';
-import { pipInstall, positionals } from '../helpers.js';
+import { positionals } from '../helpers.js';
+import { dependencyInstall } from '../../knowledge/package-managers.js';
 
-/** manifestsOf names the files an install command reads (locks with `*`), null for anything else. */
+/** Cache clean-ups that may share the RUN with the install (they read no sources). */
+const CACHE_CLEANS: Readonly<Record<string, string>> = { npm: 'cache', yarn: 'cache', pnpm: 'store' };
+
+/**
+ * manifestsOf names the files an install command reads (optional lock files with `*`), [] for a
+ * cache clean-up, null for anything else. It reads the install table of src/knowledge, and declines
+ * where copying the manifests alone cannot be the same install: cargo (no target without sources),
+ * manifests named by a glob (`*.csproj`: the project layout matters), and pip unless it installs a
+ * requirements file next to the COPY destination and nothing from the sources.
+ */
 function manifestsOf(c: ShellCommand): string[] | null {
-  const verb = positionals(c)[0]?.text ?? '';
-  switch (c.name) {
-    case 'npm':
-      if (verb === 'cache') return [];
-      return ['install', 'i', 'ci'].includes(verb) && positionals(c).length === 1 ? ['package.json', 'package-lock.json*', 'npm-shrinkwrap.json*'] : null;
-    case 'yarn':
-      if (verb === 'cache') return [];
-      return verb === '' || verb === 'install' ? ['package.json', 'yarn.lock*'] : null;
-    case 'pnpm':
-      if (verb === 'store') return [];
-      return verb === 'install' || verb === 'i' ? ['package.json', 'pnpm-lock.yaml*'] : null;
-    case 'bundle':
-      return verb === 'install' ? ['Gemfile', 'Gemfile.lock*'] : null;
-    case 'composer':
-      return verb === 'install' ? ['composer.json', 'composer.lock*'] : null;
-    case 'poetry':
-      return verb === 'install' ? ['pyproject.toml', 'poetry.lock*'] : null;
-    case 'uv':
-      return verb === 'sync' ? ['pyproject.toml', 'uv.lock*'] : null;
-    case 'pipenv':
-      return verb === 'install' ? ['Pipfile', 'Pipfile.lock*'] : null;
-    case 'go':
-      return verb === 'mod' && c.words.some((w) => w.text === 'download') ? ['go.mod', 'go.sum*'] : null;
-    default: {
-      if (!pipInstall(c)) return null;
-      const words = c.words.map((w) => w.text);
-      const i = words.findIndex((w) => w === '-r' || w === '--requirement');
-      const req = i >= 0 ? words[i + 1] : undefined;
-      // only a requirements file next to the COPY destination, and nothing else installed from the sources
-      if (!req || req.includes('/') || req.includes('$') || words.some((w) => w === '.' || w === '-e')) return null;
-      return [req];
-    }
+  if (CACHE_CLEANS[c.name] !== undefined && positionals(c)[0]?.text === CACHE_CLEANS[c.name]) return [];
+  const install = dependencyInstall(c);
+  if (!install || !install.manifestsSuffice) return null;
+  if (install.tool === 'pip') {
+    const req = install.manifests[0]!.name;
+    if (req.includes('/') || req.includes('$') || c.words.some((w) => w.text === '.' || w.text === '-e')) return null;
   }
+  if (install.manifests.some((m) => /[*?[]/.test(m.name))) return null;
+  return install.manifests.map((m) => (m.optional ? `${m.name}*` : m.name));
 }
 
 export function fixCacheOrder(facts: Facts, offset: number, messageId: string): Edit[] | null {

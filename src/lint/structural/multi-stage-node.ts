@@ -16,12 +16,13 @@ import type { Edit, Facts } from '../types.js';
 import type { ShellCommand } from '../../shell/commands.js';
 import { hasOption, parseImageRef, positionals } from '../helpers.js';
 import { normPath } from '../fix-helpers.js';
-import { C_TOOLCHAIN, builderOf, fromLine, splitTarget, splittable, insertAfter, prepOnly, under, verbatim, workdirAt } from './split-stage.js';
+import { builderOf, fromLine, splitTarget, splittable, insertAfter, prepOnly, under, verbatim, workdirAt } from './split-stage.js';
+import { isCBuildPackage } from '../../knowledge/toolchains.js';
 
 const NODE_BUILD_PACKAGES = new Set(['python3', 'python3-minimal', 'python-is-python3', 'python3-dev', 'python', 'git', 'ca-certificates']);
 const REPLAYED = new Set(['ARG', 'ENV', 'LABEL', 'EXPOSE', 'STOPSIGNAL', 'HEALTHCHECK', 'CMD', 'ENTRYPOINT']);
 
-const buildPackage = (p: string): boolean => C_TOOLCHAIN.test(p) || NODE_BUILD_PACKAGES.has(p);
+const buildPackage = (p: string): boolean => isCBuildPackage(p) || NODE_BUILD_PACKAGES.has(p);
 
 /** npmInstall: `npm install|i|ci` of the package.json (no named packages). */
 function npmInstall(c: ShellCommand): boolean {

@@ -15,11 +15,12 @@
 import type { Edit, Facts } from '../types.js';
 import type { ShellCommand } from '../../shell/commands.js';
 import { hasOption, pipInstall } from '../helpers.js';
-import { C_TOOLCHAIN, builderOf, fromLine, splitTarget, splittable, insertAfter, prepOnly, verbatim, workdirAt } from './split-stage.js';
+import { builderOf, fromLine, splitTarget, splittable, insertAfter, prepOnly, verbatim, workdirAt } from './split-stage.js';
+import { isCBuildPackage } from '../../knowledge/toolchains.js';
 
 export const VENV = '/opt/venv';
 const PYTHON_LINKED_DEV = /^(?:python3?(?:\.\d+)?-dev|libpython3[\d.]*-dev|libffi-dev|libssl-dev|openssl-dev|zlib1g-dev|zlib-dev|libbz2-dev|bzip2-dev|liblzma-dev|xz-dev|libsqlite3-dev|sqlite-dev|libreadline-dev|readline-dev|libncursesw?[56]?-dev|ncurses-dev|libgdbm-dev|gdbm-dev|uuid-dev|util-linux-dev|libexpat1-dev|expat-dev)$/;
-const buildPackage = (p: string): boolean => C_TOOLCHAIN.test(p) || p === 'git' || PYTHON_LINKED_DEV.test(p);
+const buildPackage = (p: string): boolean => isCBuildPackage(p) || p === 'git' || PYTHON_LINKED_DEV.test(p);
 const COMPILERS = new Set(['gcc', 'g++', 'cc', 'c++', 'clang', 'make', 'cmake', 'ld', 'git']);
 const SYSTEM_PYTHON = /(?:^|[\s"'[,=])\/usr(?:\/local)?\/bin\/python/;
 

@@ -7,6 +7,7 @@ import type { Edit, RunInfo } from '../types.js';
 import { runAt, type Facts } from '../fix-helpers.js';
 import type { ShellCommand } from '../../shell/commands.js';
 import { aptPackages, aptVerb, normPath, positionals } from '../helpers.js';
+import { PACKAGE_CACHES } from '../../knowledge/package-managers.js';
 
 export interface SplitTarget {
   facts: Facts;
@@ -77,7 +78,9 @@ export function under(p: string, dir: string): boolean {
 }
 
 /** Package caches a build step may remove anywhere: they are not in the runtime stage either way. */
-const CACHE_DIRS = ['/var/lib/apt/lists', '/var/cache', '/tmp', '/root/.npm', '/root/.cache', '/usr/local/share/.cache'];
+/** Where a RUN may remove files without changing what the app needs: every package cache of
+ *  src/knowledge, and the broad places they live under. */
+const CACHE_DIRS = [...new Set([...PACKAGE_CACHES.flatMap((c) => c.dirs), '/var/cache', '/tmp', '/root/.cache', '/usr/local/share/.cache'])];
 
 /** Programs that only print or test; their words are not paths. */
 const QUIET_TOOLS = new Set(['echo', 'printf', 'test', '[', 'true', 'set', 'ls', 'cat']);
@@ -160,5 +163,3 @@ export function workdirAt(stage: Stage, inst: Instruction): string {
   return wd;
 }
 
-/** C and C++ toolchains and what only builds with them (headers of the C library, pkg-config). */
-export const C_TOOLCHAIN = /^(?:build-essential|build-base|gcc(?:-\d+)?|g\+\+(?:-\d+)?|gcc-c\+\+|clang(?:-\d+)?|make|cmake|ninja-build|autoconf|automake|libtool|pkg-config|pkgconf|musl-dev|libc6?-dev|linux-headers)$/;

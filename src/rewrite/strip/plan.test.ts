@@ -158,3 +158,27 @@ describe('globToRegExp', () => {
     expect(globToRegExp(glob).test(path)).toBe(expected);
   });
 });
+
+describe('strip and analyze share the package-cache table', () => {
+  // every cache analyze's package-caches finding reports (src/knowledge/package-managers.ts) is
+  // removed by a default strip category, and the category is the one the table names
+  it.each([
+    ['var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages.lz4', 'apt-lists'],
+    ['var/cache/apt/archives/curl_8.5.0_amd64.deb', 'apt-cache'],
+    ['var/cache/apt/pkgcache.bin', 'apt-cache'],
+    ['var/cache/apk/APKINDEX.abc.tar.gz', 'apk-cache'],
+    ['var/cache/libdnf5/fedora/repodata/x', 'dnf-yum-cache'],
+    ['home/app/.cache/pip/http-v2/a', 'pip-cache'],
+    ['root/.npm/_cacache/index-v5/a', 'npm-yarn-cache'],
+    ['home/node/.cache/node-gyp/20.11.0/include/node/node.h', 'npm-yarn-cache'],
+    ['home/gopher/go/pkg/mod/cache/download/x.zip', 'go-build-cache'],
+  ])('%s goes with %s', (path, category) => {
+    const plan = planStrip(tree({ [path]: file(100) }), config(), new Map());
+    expect(plan.removed).toEqual([{ path, bytes: 100, category }]);
+  });
+
+  it('keeps apt lock and a package\'s own .npm directory', () => {
+    const plan = planStrip(tree({ 'var/lib/apt/lists/lock': file(0), 'app/node_modules/x/.npm/keep': file(5) }), config(), new Map());
+    expect(plan.removed).toEqual([]);
+  });
+});

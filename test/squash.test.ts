@@ -11,7 +11,7 @@ import { analyzeImage, scanImage } from '../src/analyze/run.js';
 import { mergeLayers } from '../src/analyze/merge.js';
 import { openImage } from '../src/image/reference.js';
 import { squash } from '../src/rewrite/squash.js';
-import { END_OF_ARCHIVE, encodeHeader, padding, type OutHeader } from '../src/rewrite/tar-encode.js';
+import { END_OF_ARCHIVE, encodeHeader, padding, type OutHeader } from '../src/internal/tar-encode.js';
 import { TarParser } from '../src/internal/tar-parser.js';
 import type { TarHeader } from '../src/internal/tar-header.js';
 import { writeImage } from '../src/sinks/index.js';

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openImage } from '../src/image/reference.js';
+import { openImage } from '../src/transports/open.js';
 import { baseFromHistory } from '../src/rewrite/base.js';
 import { buildImage, dir, file, ociLayout, seeded, whiteout, writeDir } from './support/image-writer.js';
 

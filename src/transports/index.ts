@@ -27,7 +27,7 @@ export interface OpenOptions {
   platform?: string;
   /** registry credentials and plain-http permission for docker:// (over WHITTLE_REGISTRY_CREDS / WHITTLE_INSECURE_REGISTRY). */
   registry?: ClientOptions;
-  /** onResolve is told the reference a bare `name[:tag]` resolved to (`docker-daemon:…` or `docker://…`); default: nothing. */
+  /** onResolve is told the reference a bare `name[:tag]` resolved to (`docker-daemon:…` or `docker://…`) once it opened; default: nothing. */
   onResolve?: (reference: string) => void;
 }
 

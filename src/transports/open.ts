@@ -4,7 +4,7 @@
 // name (resolve.ts: the engine's image if it has it, else the registry's).
 import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { WhittleError } from '../errors.js';
+import { WhittleError, wrap } from '../errors.js';
 import type { Image } from '../image/image.js';
 import { configPlatformMatches, formatPlatform, parsePlatform } from '../image/platform.js';
 import type { SelectOptions } from '../image/select.js';
@@ -32,8 +32,12 @@ async function open(reference: string, select: SelectOptions, opts: OpenOptions)
     if (s) parsed = await sniffTransport(reference, s);
     else if (isBareName(reference)) {
       named = await resolveName(reference);
-      opts.onResolve?.(named);
       parsed = parseReference(named);
+      const image = await transportNamed(parsed.transport)!.open(parsed, named, select, opts).catch((err) => {
+        throw wrap(named, err); // say where the name was looked for
+      });
+      opts.onResolve?.(named);
+      return image;
     } else {
       const unknown = unknownTransport(reference);
       if (unknown) throw unknown;

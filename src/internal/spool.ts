@@ -42,7 +42,7 @@ export function removeSpool(file: string): void {
 }
 
 /** removeSpools deletes every spool of this process now (the exit hook does it otherwise). */
-export function removeSpools(): void {
+function removeSpools(): void {
   spools.forEach((d) => rmSync(d, { recursive: true, force: true }));
   spools.clear();
 }

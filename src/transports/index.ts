@@ -55,7 +55,7 @@ export interface Transport {
 }
 
 /** rest is what follows `transport:`. */
-export function restOf(p: ParsedReference): string {
+function restOf(p: ParsedReference): string {
   return p.ref !== undefined ? `${p.path}:${p.ref}` : p.path;
 }
 

@@ -48,9 +48,9 @@ export interface Transport {
   output: 'file' | 'directory' | 'remote';
   /** defaultCompression is what `--compression auto` writes new layers as: what this destination usually holds. */
   defaultCompression: 'gzip' | 'none';
-  /** open reads one single-platform image; reference is the whole string, for messages. */
+  /** open reads one single-platform image from parsed; reference is how the user named it (Image.reference). */
   open(parsed: ParsedReference, reference: string, select: SelectOptions, opts: OpenOptions): Promise<Image>;
-  /** write writes image; reference is the whole string with its transport. */
+  /** write writes image to parsed and says where it went as a reference whittle reads back. */
   write(image: Image, parsed: ParsedReference, opts: WriteOptions): Promise<WriteResult>;
 }
 

@@ -13,8 +13,8 @@ const engine = spawnSync('docker', ['info'], { stdio: 'ignore' }).status === 0;
 const TAG = `whittle-test/references:${process.pid}`;
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function whittle(args: string[], input?: Buffer) {
-  const r = spawnSync(process.execPath, ['bin/whittle.js', ...args], { encoding: 'utf8', ...(input ? { input } : {}) });
+function whittle(args: string[], input?: Buffer, env: NodeJS.ProcessEnv = process.env) {
+  const r = spawnSync(process.execPath, ['bin/whittle.js', ...args], { encoding: 'utf8', env, ...(input ? { input } : {}) });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -25,17 +25,17 @@ beforeAll(async () => {
 
 describe('-', () => {
   it('reads a docker save stream from stdin and leaves no spool behind', () => {
-    const spools = () => readdirSync(tmpdir()).filter((n) => n.startsWith('whittle-stdin-')).length;
-    const before = spools();
-    const r = whittle(['analyze', '--json', '-'], readFileSync(archive));
+    const spoolDir = mkdtempSync(join(tmp, 'spools-'));
+    const env = { ...process.env, TMPDIR: spoolDir };
+    const r = whittle(['analyze', '--json', '-'], readFileSync(archive), env);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ image: { reference: '-' } });
-    const bad = whittle(['analyze', '-'], Buffer.from('not an image\n'));
+    const bad = whittle(['analyze', '-'], Buffer.from('not an image\n'), env);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^whittle: standard input /);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
-    expect(spools()).toBe(before);
+    expect(readdirSync(spoolDir)).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
 // The transport table and references as users type them: parsing, bare paths and names, `-`,
 // where outputs go, what `--compression auto` picks, and --platform checked against what opened.
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -100,12 +100,21 @@ describe('bare names', () => {
 });
 
 describe('- (standard input)', () => {
-  it('reads a docker save stream and removes its spool when opening fails', async () => {
-    const image = await stdinImage('-', {}, Readable.from([archiveBytes]));
-    expect(await image.tags()).toEqual(['acme/app:1']);
-    const before = readdirSync(tmpdir()).filter((n) => n.startsWith('whittle-stdin-')).length;
-    await expect(stdinImage('-', {}, Readable.from([Buffer.from('not a tar')]))).rejects.toThrow(/^standard input /);
-    expect(readdirSync(tmpdir()).filter((n) => n.startsWith('whittle-stdin-')).length).toBe(before);
+  it('reads a docker save stream, spooled under the temp directory, and removes the spool when opening fails', async () => {
+    const spools = join(tmp, 'spools');
+    mkdirSync(spools);
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = spools; // os.tmpdir() follows it
+    try {
+      const image = await stdinImage('-', {}, Readable.from([archiveBytes]));
+      expect(await image.tags()).toEqual(['acme/app:1']);
+      expect(readdirSync(spools).filter((n) => n.startsWith('whittle-stdin-'))).toHaveLength(1);
+      await expect(stdinImage('-', {}, Readable.from([Buffer.from('not a tar')]))).rejects.toThrow(/^standard input /);
+      expect(readdirSync(spools).filter((n) => n.startsWith('whittle-stdin-'))).toHaveLength(1);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
   });
 
   it('refuses a terminal', async () => {

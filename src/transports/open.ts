@@ -26,15 +26,15 @@ async function sniffTransport(path: string, s: Stats): Promise<ParsedReference> 
 async function open(reference: string, select: SelectOptions, opts: OpenOptions): Promise<Image> {
   if (reference === STDIN) return (await import('../sources/stdin/index.js')).stdinImage(reference, select);
   let parsed = parseReference(reference);
-  let named = reference;
   if (parsed.transport === '') {
     const s = await stat(reference).catch(() => null);
     if (s) parsed = await sniffTransport(reference, s);
     else if (isBareName(reference)) {
-      named = await resolveName(reference);
-      parsed = parseReference(named);
-      const image = await transportNamed(parsed.transport)!.open(parsed, named, select, opts).catch((err) => {
-        throw wrap(named, err); // say where the name was looked for
+      const named = await resolveName(reference);
+      const resolved = parseReference(named);
+      const image = await transportNamed(resolved.transport)!.open(resolved, named, select, opts).catch((err) => {
+        // say where the name was looked for, unless the message does already
+        throw err instanceof WhittleError && err.message.startsWith(named) ? err : wrap(named, err);
       });
       opts.onResolve?.(named);
       return image;
@@ -44,7 +44,7 @@ async function open(reference: string, select: SelectOptions, opts: OpenOptions)
       await statOrFail(reference); // throws: no such file or directory
     }
   }
-  return transportNamed(parsed.transport)!.open(parsed, named, select, opts);
+  return transportNamed(parsed.transport)!.open(parsed, reference, select, opts);
 }
 
 /** openImage resolves a reference to one single-platform Image; with opts.platform, an image of another platform is an error. */

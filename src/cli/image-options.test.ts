@@ -13,7 +13,7 @@ describe('reference help', () => {
   });
 
   it('says what --compression auto writes, from the table', () => {
-    expect(autoCompressionHelp()).toBe('none for docker-archive:, docker-daemon: and PATH.tar; gzip for oci:, oci-archive:, docker:');
+    expect(autoCompressionHelp()).toBe('none for docker-archive:, docker-daemon: and PATH.tar; gzip for oci:, oci-archive:, docker://');
   });
 
   it.each(['analyze', 'squash', 'strip'])('whittle %s --help lists them all', (command) => {

@@ -87,6 +87,7 @@ export function referencesHelp(output?: { fallbackTag: string }): string {
 
 /** autoCompressionHelp says what `--compression auto` writes for each transport, from the table. */
 export function autoCompressionHelp(): string {
-  const by = (c: 'gzip' | 'none') => TRANSPORTS.filter((t) => t.defaultCompression === c).map((t) => `${t.name}:`).join(', ');
+  const prefix = (syntax: string) => syntax.slice(0, syntax.search(/[A-Z]/)); // docker-archive:, docker://
+  const by = (c: 'gzip' | 'none') => TRANSPORTS.filter((t) => t.defaultCompression === c).map((t) => prefix(t.syntax)).join(', ');
   return `none for ${by('none')} and PATH.tar; gzip for ${by('gzip')}`;
 }

@@ -173,6 +173,14 @@ describe('whittle squash to a bare PATH.tar', () => {
     expect(await (await openImage(out)).tags()).toEqual(['whittle/my-app-v2:squashed']);
   });
 
+  it('whittle strip tags it whittle/NAME:stripped', async () => {
+    const out = join(tmp, 'stripped-app.tar');
+    const r = whittle('strip', `oci:${source}:v1`, '--remove', 'app/main', '-o', out);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(await (await openImage(out)).tags()).toEqual(['whittle/stripped-app:stripped']);
+  });
+
   it("keeps the source's own tag", async () => {
     const out = join(tmp, 'retagged.tar');
     const r = whittle('squash', tagged, '-o', out);

@@ -87,8 +87,8 @@ if (engine) {
   whittle(['squash', `oci:${layout}:bench`, '--last', '1', '--compression', 'none', '-o', `docker-archive:${join(work, 'load.tar')}:${tag}`]);
   // load the original image itself (all layers), written by whittle as a docker-archive
   execFileSync(process.execPath, ['-e', `
-    const { openImage } = await import('./dist/image/reference.js');
-    const { writeImage } = await import('./dist/sinks/index.js');
+    const { openImage } = await import('./dist/transports/open.js');
+    const { writeImage } = await import('./dist/transports/write.js');
     await writeImage(await openImage(${JSON.stringify(`oci:${layout}:bench`)}), ${JSON.stringify(`docker-archive:${join(work, 'load.tar')}:${tag}`)});
   `, '--input-type=module']);
   execFileSync('docker', ['load', '-q', '-i', join(work, 'load.tar')]);

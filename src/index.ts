@@ -6,10 +6,14 @@ export { WhittleError, isWhittleError, type ErrorCode } from './errors.js';
 export type { Image, Layer, LayerRead, LayerStats, Compression } from './image/image.js';
 export type { Descriptor, Manifest, Index, ImageConfig, HistoryEntry, Platform } from './image/spec.js';
 export type { Digest } from './image/digest.js';
-export { openImage, parseReference, type OpenOptions, type ParsedReference } from './image/reference.js';
-export { writeImage, WRITABLE_TRANSPORTS, type WriteOptions, type WriteResult } from './sinks/index.js';
 export { scanLayer, type LayerScan, type ScanOptions } from './layers/scan.js';
 export type { LayerEntry, EntryType } from './layers/entry.js';
+
+// transports: where images come from and go to
+export { TRANSPORTS, type Transport, type OpenOptions, type WriteOptions, type WriteResult, type ParsedReference } from './transports/index.js';
+export { parseReference } from './transports/reference.js';
+export { openImage } from './transports/open.js';
+export { writeImage } from './transports/write.js';
 
 // analyze
 export { analyzeImage, scanImage, type RunOptions } from './analyze/run.js';

@@ -48,7 +48,8 @@ describe('whittle analyze on bad input', () => {
   });
 
   it('an unknown transport', () => {
-    expectOneLine(analyze('foo:bar'), /unknown transport "foo"/);
+    // `foo:bar` is an image name (looked up in the engine, then the registry); a path after the colon is not
+    expectOneLine(analyze('foo:/images/app.tar'), /unknown transport "foo"/);
   });
 
   it('a file that is no image', () => {

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openImage } from '../src/image/reference.js';
+import { openImage } from '../src/transports/open.js';
 import { bcryptLine, freePort, hasRegistry, hasSkopeo, ociFixture, skopeo, startRegistry, type Fixture, type RunningRegistry } from './registry-helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'whittle-cli-registry-'));

@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openImage } from '../src/image/reference.js';
+import { openImage } from '../src/transports/open.js';
 import { daemonImage } from '../src/sources/daemon/index.js';
 import { loadIntoDaemon } from '../src/sinks/daemon.js';
 import { ociFixture } from './registry-helpers.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openImage } from '../src/image/reference.js';
+import { openImage } from '../src/transports/open.js';
 import { writeToRegistry } from '../src/sinks/registry.js';
 import { loadIntoDaemon } from '../src/sinks/daemon.js';
 import { execFileSync } from 'node:child_process';

@@ -6,7 +6,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openImage } from '../src/image/reference.js';
+import { openImage } from '../src/transports/open.js';
 import { registryImage } from '../src/sources/registry/index.js';
 import { parseRegistryName } from '../src/sources/registry/name.js';
 import { freePort, hasRegistry, hasSkopeo, ociFixture, ociIndexFixture, skopeo, startRegistry, type Fixture, type RunningRegistry } from './registry-helpers.js';

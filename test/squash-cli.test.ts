@@ -4,9 +4,9 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openImage } from '../src/image/reference.js';
+import { openImage } from '../src/transports/open.js';
 import { baseFromHistory } from '../src/rewrite/base.js';
-import { buildImage, dir, file, ociLayout, seeded, whiteout, writeDir } from './support/image-writer.js';
+import { buildImage, dir, dockerArchiveMembers, file, ociLayout, seeded, whiteout, writeDir, writeTar } from './support/image-writer.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'whittle-squash-cli-'));
 const haveSkopeo = spawnSync('sh', ['-c', 'command -v skopeo']).status === 0;
@@ -157,5 +157,57 @@ describe('base layers from history', () => {
   it('gives up when every entry has the same time (reproducible builds) or none has one', () => {
     expect(baseFromHistory([h('1970-01-01T00:00:00Z'), h('1970-01-01T00:00:00Z')], 2)).toBeNull();
     expect(baseFromHistory([{ created_by: 'a' }, { created_by: 'b' }], 2)).toBeNull();
+  });
+});
+
+describe('whittle squash to a bare PATH.tar', () => {
+  let tagged: string;
+  beforeAll(async () => {
+    tagged = await writeTar(join(tmp, 'tagged-src.tar'), dockerArchiveMembers(await buildImage([baseLayer(), [file('app/main', 'run\n')]]), 'whittle-test/tagged-src:1'));
+  });
+
+  it('tags the archive whittle/NAME:squashed when the source has no tag, NAME from the file name', async () => {
+    const out = join(tmp, 'My_App.v2.tar');
+    const r = whittle('squash', `oci:${source}:v1`, '-o', out);
+    expect(r.status).toBe(0);
+    expect(await (await openImage(out)).tags()).toEqual(['whittle/my-app-v2:squashed']);
+  });
+
+  it('whittle strip tags it whittle/NAME:stripped', async () => {
+    const out = join(tmp, 'stripped-app.tar');
+    const r = whittle('strip', `oci:${source}:v1`, '--remove', 'app/main', '-o', out);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(await (await openImage(out)).tags()).toEqual(['whittle/stripped-app:stripped']);
+  });
+
+  it("keeps the source's own tag", async () => {
+    const out = join(tmp, 'retagged.tar');
+    const r = whittle('squash', tagged, '-o', out);
+    expect(r.status).toBe(0);
+    expect(await (await openImage(out)).tags()).toEqual(['whittle-test/tagged-src:1']);
+  });
+
+  it('lets :name:tag win', async () => {
+    const out = join(tmp, 'named.tar');
+    expect(whittle('squash', tagged, '-o', `docker-archive:${out}:whittle-test/named:2`).status).toBe(0);
+    expect(await (await openImage(out)).tags()).toEqual(['whittle-test/named:2']);
+  });
+
+  describe.skipIf(!engine)('loaded by docker (needs a running Docker engine)', () => {
+    it.each([
+      ['an untagged source', () => `oci:${source}:v1`, 'whittle-load-check.tar', 'whittle/whittle-load-check:squashed'],
+      ['a tagged source', () => tagged, 'whittle-load-tagged.tar', 'whittle-test/tagged-src:1'],
+    ])('%s: docker load names the image', (_, input, name, tag) => {
+      const out = join(tmp, name);
+      expect(whittle('squash', input(), '-o', out).status).toBe(0);
+      const load = spawnSync('docker', ['load', '-i', out], { encoding: 'utf8' });
+      try {
+        expect(load.stderr).toBe('');
+        expect(load.stdout).toContain(`Loaded image: ${tag}`);
+      } finally {
+        spawnSync('docker', ['rmi', '-f', tag], { stdio: 'ignore' });
+      }
+    });
   });
 });

@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeImage, scanImage } from '../src/analyze/run.js';
 import { mergeLayers } from '../src/analyze/merge.js';
-import { openImage } from '../src/image/reference.js';
+import { openImage } from '../src/transports/open.js';
 import { squash } from '../src/rewrite/squash.js';
-import { END_OF_ARCHIVE, encodeHeader, padding, type OutHeader } from '../src/rewrite/tar-encode.js';
+import { END_OF_ARCHIVE, encodeHeader, padding, type OutHeader } from '../src/internal/tar-encode.js';
 import { TarParser } from '../src/internal/tar-parser.js';
 import type { TarHeader } from '../src/internal/tar-header.js';
-import { writeImage } from '../src/sinks/index.js';
+import { writeImage } from '../src/transports/write.js';
 import { hasRegistry, skopeo, startRegistry, type RunningRegistry } from './registry-helpers.js';
 import { buildImage, dir, file, hardlink, ociLayout, seeded, symlink, whiteout, writeDir, type TarMember } from './support/image-writer.js';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeImage } from '../src/analyze/run.js';
-import { openImage } from '../src/image/reference.js';
+import { openImage } from '../src/transports/open.js';
 import { engineAvailable, ensureMinbase } from './support/engine.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'whittle-strip-'));

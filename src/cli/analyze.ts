@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { wrap } from '../errors.js';
-import { openImage } from '../image/reference.js';
+import { openImage } from '../transports/open.js';
 import { analyzeImage } from '../analyze/run.js';
 import { evaluateGates, parseDiveCi, type GateConfig } from '../analyze/gates.js';
 import { renderText } from '../analyze/render-text.js';
@@ -10,7 +10,7 @@ import { renderJson } from '../analyze/render-json.js';
 import { parseBytes, parseRatio } from './format.js';
 import type { CommandState } from './main.js';
 import { progressFor } from './progress.js';
-import { addImageSourceOptions, sourceOptions, type ImageSourceFlags } from './image-options.js';
+import { addImageSourceOptions, referencesHelp, sourceOptions, type ImageSourceFlags } from './image-options.js';
 
 interface AnalyzeFlags extends ImageSourceFlags {
   json?: boolean;
@@ -48,13 +48,14 @@ export function registerAnalyze(program: Command, state: CommandState): void {
   addImageSourceOptions(cmd);
   cmd
     .description('show where every byte of an image goes, what is wasted, and what to change')
-    .argument('<image>', 'docker-archive:PATH[:name:tag], oci:DIR[:ref], oci-archive:PATH[:ref], or a path')
+    .argument('<image>', 'image to read (any transport, a path, a name, or - for stdin; see below)')
     .option('--json', 'print the analysis as JSON (schema: docs/analyze-json.md)')
     .option('--max-size <size>', 'fail (exit 1) if the image is larger, e.g. 200MB')
     .option('--min-efficiency <ratio>', 'fail if dive-compatible efficiency is lower, e.g. 0.95 or 95%')
     .option('--max-wasted <size|percent>', 'fail if wasted bytes exceed this, e.g. 20MB or 10%')
     .option('--dive-ci <file>', 'read gates from a dive .dive-ci file (lowest-efficiency, highest-wasted-bytes, highest-user-wasted-percent)')
     .addOption(new Option('--no-color', 'never use colour'))
+    .addHelpText('after', referencesHelp())
     .action(async (reference: string, flags: AnalyzeFlags) => {
       const gates: GateConfig = { ...(flags.diveCi ? await diveCiGates(flags.diveCi) : {}), ...gatesFromFlags(flags) };
       const image = await openImage(reference, sourceOptions(flags));

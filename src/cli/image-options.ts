@@ -4,9 +4,8 @@
 // WHITTLE_REGISTRY_CREDS and WHITTLE_INSECURE_REGISTRY still apply; these flags win over them.
 import type { Command } from 'commander';
 import { WhittleError } from '../errors.js';
-import type { OpenOptions } from '../image/reference.js';
-import { parseCreds, type Credentials } from '../sources/registry/auth.js';
-import type { WriteOptions } from '../sinks/index.js';
+import { parseCreds, type Credentials } from '../internal/credentials.js';
+import { TRANSPORTS, type OpenOptions, type WriteOptions } from '../transports/index.js';
 
 export interface ImageSourceFlags {
   platform?: string;
@@ -48,7 +47,12 @@ export function sourceOptions(flags: ImageSourceFlags): OpenOptions {
     ...(creds !== undefined ? { creds: credentials(creds, flags.creds !== undefined ? '--creds' : '--src-creds') } : {}),
     ...(flags.insecure || flags.srcInsecure ? { insecure: true } : {}),
   };
-  return { ...(flags.platform ? { platform: flags.platform } : {}), ...(Object.keys(registry).length ? { registry } : {}) };
+  return {
+    ...(flags.platform ? { platform: flags.platform } : {}),
+    ...(Object.keys(registry).length ? { registry } : {}),
+    // one line on stderr (stdout stays clean for --json): which image a bare name turned out to be
+    onResolve: (reference) => process.stderr.write(`whittle: using ${reference}\n`),
+  };
 }
 
 export function sinkOptions(flags: ImageSinkFlags): WriteOptions {
@@ -57,4 +61,33 @@ export function sinkOptions(flags: ImageSinkFlags): WriteOptions {
     ...(flags.destInsecure ? { insecure: true } : {}),
   };
   return Object.keys(registry).length ? { registry } : {};
+}
+
+/**
+ * referencesHelp lists the image references a command takes, from the transport table, for the end
+ * of its help. With `output`, it also says how a bare output path is written and tagged.
+ */
+export function referencesHelp(output?: { fallbackTag: string }): string {
+  const rows: [string, string][] = [
+    ...TRANSPORTS.map((t): [string, string] => [t.syntax, t.description]),
+    ['PATH', 'any of the files above, format detected'],
+    ['NAME[:TAG]', 'the engine\'s image if any, else the registry\'s'],
+    ['-', 'a `docker save` stream on stdin'],
+  ];
+  const width = Math.max(...rows.map(([s]) => s.length));
+  const list = (r: [string, string][]) => r.map(([s, d]) => `  ${s.padEnd(width)}  ${d}`).join('\n');
+  let text = `\nImage references:\n${list(rows)}\n`;
+  if (output) {
+    text +=
+      `\nOutput (-o): a transport above, or PATH.tar: a docker-archive tagged with the\n` +
+      `image's own tag, else whittle/NAME:${output.fallbackTag} (NAME from the file name).\n`;
+  }
+  return text;
+}
+
+/** autoCompressionHelp says what `--compression auto` writes for each transport, from the table. */
+export function autoCompressionHelp(): string {
+  const prefix = (syntax: string) => syntax.slice(0, syntax.search(/[A-Z]/)); // docker-archive:, docker://
+  const by = (c: 'gzip' | 'none') => TRANSPORTS.filter((t) => t.defaultCompression === c).map((t) => prefix(t.syntax)).join(', ');
+  return `none for ${by('none')} and PATH.tar; gzip for ${by('gzip')}`;
 }

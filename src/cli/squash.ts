@@ -2,16 +2,16 @@
 // and write the result to any transport.
 import { Command, Option } from 'commander';
 import { WhittleError } from '../errors.js';
-import { openImage } from '../image/reference.js';
+import { openImage } from '../transports/open.js';
+import { defaultCompressionOf } from '../transports/write.js';
 import { baseFromHistory, baseFromImage, type BaseLayers } from '../rewrite/base.js';
 import { squash } from '../rewrite/squash.js';
-import type { LayerCompression } from '../rewrite/layer-writer.js';
 import type { Image } from '../image/image.js';
 import { formatBytes } from './format.js';
 import type { CommandState } from './main.js';
 import { progressFor } from './progress.js';
 import { usableLocalTarget, writeWithProgress } from './write.js';
-import { addImageSinkOptions, addImageSourceOptions, sinkOptions, sourceOptions, type ImageSinkFlags, type ImageSourceFlags } from './image-options.js';
+import { addImageSinkOptions, addImageSourceOptions, autoCompressionHelp, referencesHelp, sinkOptions, sourceOptions, type ImageSinkFlags, type ImageSourceFlags } from './image-options.js';
 
 interface SquashFlags extends ImageSourceFlags, ImageSinkFlags {
   output: string;
@@ -52,27 +52,22 @@ async function squashStart(image: Image, flags: SquashFlags): Promise<{ from: nu
   return { from: base.count, base };
 }
 
-/** defaultCompression follows what each destination usually holds: docker save writes plain tars, registries and OCI layouts gzip. */
-export function defaultCompression(output: string): LayerCompression {
-  const transport = /^([a-z-]+):/.exec(output)?.[1];
-  return transport === 'oci' || transport === 'oci-archive' || transport === 'docker' ? 'gzip' : 'none';
-}
-
 export function registerSquash(program: Command, state: CommandState): void {
   const cmd = program.command('squash');
   addImageSinkOptions(addImageSourceOptions(cmd));
   cmd
     .description('merge layers into one, dropping what later layers deleted or replaced')
-    .argument('<image>', 'image to read (any transport, or a path)')
-    .requiredOption('-o, --output <ref>', 'where to write: docker-archive:PATH[:name:tag], oci:DIR[:ref], oci-archive:PATH[:ref], docker://REF, docker-daemon:NAME[:TAG], or PATH.tar')
+    .argument('<image>', 'image to read (any transport, a path, a name, or - for stdin; see below)')
+    .requiredOption('-o, --output <ref>', 'where to write (any transport, or PATH.tar; see below)')
     .option('--keep-base [layers|image]', 'keep the base layers: detected from history, a layer count, or the base image')
     .option('--last <n>', 'merge only the last n layers')
     .addOption(
-      new Option('--compression <type>', 'compression of the merged layer (auto: none for docker-archive: and docker-daemon:, as docker save writes; gzip otherwise)')
+      new Option('--compression <type>', `compression of the merged layer (auto: what the output usually holds: ${autoCompressionHelp()})`)
         .choices(['auto', 'gzip', 'none'])
         .default('auto'),
     )
     .option('--json', 'print the result as JSON')
+    .addHelpText('after', referencesHelp({ fallbackTag: 'squashed' }))
     .action(async (reference: string, flags: SquashFlags) => {
       const image = await openImage(reference, sourceOptions(flags));
       const { from, base } = await squashStart(image, flags);
@@ -85,14 +80,14 @@ export function registerSquash(program: Command, state: CommandState): void {
         result = await squash(image, {
           from,
           ...(local ? { layerDir: local.dir, reserve: local.reserve } : {}),
-          compression: flags.compression === 'auto' ? defaultCompression(flags.output) : flags.compression,
+          compression: flags.compression === 'auto' ? defaultCompressionOf(flags.output) : flags.compression,
           onProgress: (p) => progress.update({ bytes: p.bytes, layersDone: 0, layers, label: p.phase === 'scan' ? `reading ${layers} layers` : 'writing the merged layer' }),
         });
       } finally {
         progress.done();
       }
       try {
-        const written = await writeWithProgress(result.image, flags.output, { ...sinkOptions(flags), moveLayerFiles: true });
+        const written = await writeWithProgress(result.image, flags.output, { ...sinkOptions(flags), moveLayerFiles: true, fallbackTag: 'squashed' });
         const summary = {
           input: image.reference,
           output: written.reference,

@@ -2,14 +2,14 @@
 // build tools, never what the entrypoint, users, certificates or linked libraries need.
 import { Command, Option } from 'commander';
 import { WhittleError } from '../errors.js';
-import { openImage } from '../image/reference.js';
+import { openImage } from '../transports/open.js';
+import { defaultCompressionOf } from '../transports/write.js';
 import { CATEGORIES, strip } from '../rewrite/strip/index.js';
 import { formatBytes } from './format.js';
 import type { CommandState } from './main.js';
 import { progressFor } from './progress.js';
 import { usableLocalTarget, writeWithProgress } from './write.js';
-import { addImageSinkOptions, addImageSourceOptions, sinkOptions, sourceOptions, type ImageSinkFlags, type ImageSourceFlags } from './image-options.js';
-import { defaultCompression } from './squash.js';
+import { addImageSinkOptions, addImageSourceOptions, autoCompressionHelp, referencesHelp, sinkOptions, sourceOptions, type ImageSinkFlags, type ImageSourceFlags } from './image-options.js';
 
 interface StripFlags extends ImageSourceFlags, ImageSinkFlags {
   output?: string;
@@ -41,16 +41,17 @@ export function registerStrip(program: Command, state: CommandState): void {
   addImageSinkOptions(addImageSourceOptions(cmd));
   cmd
     .description('remove what an image should not ship: package caches, docs, unused locales, bytecode, build tools on request')
-    .argument('<image>', 'image to read (any transport, or a path)')
-    .option('-o, --output <ref>', 'where to write (any writable transport, or PATH.tar); not needed with --dry-run')
+    .argument('<image>', 'image to read (any transport, a path, a name, or - for stdin; see below)')
+    .option('-o, --output <ref>', 'where to write (any transport, or PATH.tar; see below); not needed with --dry-run')
     .option('--squash', 'merge all layers so the removed bytes leave the image (default: add a layer of whiteouts)')
     .option('--dry-run', 'list what would go and the bytes per category; write nothing')
     .option('--strip <category>', `also strip a category (repeatable, comma-separated): ${CATEGORIES.map((c) => c.id).join(', ')}`, collect)
     .option('--skip <category>', 'leave a category alone (repeatable, comma-separated)', collect)
     .option('--remove <glob>', 'also remove paths matching the glob (`**` any depth)', collect)
     .option('--keep <glob>', 'never remove paths matching the glob', collect)
-    .addOption(new Option('--compression <type>', 'compression of the layer whittle writes').choices(['auto', 'gzip', 'none']).default('auto'))
+    .addOption(new Option('--compression <type>', `compression of the layer whittle writes (auto: what the output usually holds: ${autoCompressionHelp()})`).choices(['auto', 'gzip', 'none']).default('auto'))
     .option('--json', 'print the plan and result as JSON')
+    .addHelpText('after', referencesHelp({ fallbackTag: 'stripped' }))
     .action(async (reference: string, flags: StripFlags) => {
       if (!flags.dryRun && !flags.output) throw new WhittleError('usage', 'strip needs -o OUT (or --dry-run)');
       const image = await openImage(reference, sourceOptions(flags));
@@ -67,14 +68,14 @@ export function registerStrip(program: Command, state: CommandState): void {
           ...(flags.keep ? { keep: flags.keep } : {}),
           squash: flags.squash === true,
           dryRun: flags.dryRun === true,
-          compression: flags.compression === 'auto' ? defaultCompression(flags.output ?? '') : flags.compression,
+          compression: flags.compression !== 'auto' ? flags.compression : flags.output && !flags.dryRun ? defaultCompressionOf(flags.output) : 'none',
           onProgress: (p) => progress.update({ bytes: p.bytes, layersDone: 0, layers, label: p.phase === 'scan' ? `reading ${layers} layers` : p.phase === 'elf' ? 'reading programs and libraries' : 'writing' }),
         });
       } finally {
         progress.done();
       }
       try {
-        const written = result.image && flags.output ? await writeWithProgress(result.image, flags.output, { ...sinkOptions(flags), moveLayerFiles: true }) : undefined;
+        const written = result.image && flags.output ? await writeWithProgress(result.image, flags.output, { ...sinkOptions(flags), moveLayerFiles: true, fallbackTag: 'stripped' }) : undefined;
         const { plan } = result;
         if (flags.json) {
           process.stdout.write(

@@ -1,9 +1,10 @@
 // Writing a rewritten image from the CLI: progress for registry pushes, and where a rewrite may put
 // its new layer so the sink can move it into place. Kept apart from progress.ts so that reading
-// commands do not load the sinks.
+// commands do not load the writing side.
 import { stat } from 'node:fs/promises';
 import type { Image } from '../image/image.js';
-import { localTargetOf, writeImage, type LocalTarget, type WriteOptions, type WriteResult } from '../sinks/index.js';
+import type { WriteOptions, WriteResult } from '../transports/index.js';
+import { localTargetOf, writeImage, type LocalTarget } from '../transports/write.js';
 import { progressFor } from './progress.js';
 
 /** writeWithProgress writes an image, showing blobs pushed to a registry on a TTY. */

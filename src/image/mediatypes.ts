@@ -1,4 +1,5 @@
 // Media types of the OCI image spec and of Docker's v2 schema 2, and what each one means to whittle.
+import { WhittleError } from '../errors.js';
 
 export const MediaType = {
   ociIndex: 'application/vnd.oci.image.index.v1+json',
@@ -44,4 +45,18 @@ export function isManifestType(mt: string | undefined): boolean {
 /** isLayerType accepts the layer types of both specs; compression is sniffed from bytes anyway. */
 export function isLayerType(mt: string | undefined): boolean {
   return mt !== undefined && LAYER_TYPES.has(mt);
+}
+
+const OCI_LAYER: Record<string, string> = {
+  [MediaType.dockerLayer]: MediaType.ociLayer,
+  [MediaType.dockerLayerGzip]: MediaType.ociLayerGzip,
+  [MediaType.dockerLayerForeignGzip]: MediaType.ociLayerNondistGzip,
+};
+
+/** ociLayerType is the OCI media type for a layer of either spec. */
+export function ociLayerType(mediaType: string): string {
+  if (mediaType.startsWith('application/vnd.oci.image.layer.')) return mediaType;
+  const mapped = OCI_LAYER[mediaType];
+  if (!mapped) throw new WhittleError('unsupported-media-type', `cannot write a layer of media type ${mediaType} into an OCI image`);
+  return mapped;
 }

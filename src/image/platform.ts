@@ -45,3 +45,17 @@ export function isAttestation(d: Descriptor): boolean {
     (d.platform?.os === 'unknown' && d.platform?.architecture === 'unknown')
   );
 }
+
+/**
+ * configPlatformMatches checks an image config's own os/architecture against the platform asked
+ * for: an image chosen without a platform to go by (a docker-archive, a layout whose index names
+ * none) must still be the one asked for. A variant is compared only when both name one, as configs
+ * often leave it out. A config that states no os or architecture matches anything.
+ */
+export function configPlatformMatches(want: Platform, config: { os?: string; architecture?: string; variant?: string }): boolean {
+  if (!config.os || !config.architecture) return true;
+  const w = normalizePlatform(want);
+  const h = normalizePlatform({ os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) });
+  if (w.os !== h.os || w.architecture !== h.architecture) return false;
+  return !w.variant || !h.variant || w.variant === h.variant;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { digestOf } from './digest.js';
 import { MediaType } from './mediatypes.js';
-import { parsePlatform, platformMatches } from './platform.js';
+import { configPlatformMatches, parsePlatform, platformMatches } from './platform.js';
 import { selectManifest, type ReadDocument } from './select.js';
 import type { Descriptor, Index, Platform } from './spec.js';
 
@@ -105,6 +105,18 @@ describe('platforms', () => {
     ['windows/amd64', 'linux/amd64', false],
   ])('%s matches %s: %s', (want, have, expected) => {
     expect(platformMatches(parsePlatform(want), parsePlatform(have))).toBe(expected);
+  });
+
+  it.each([
+    ['linux/amd64', { os: 'linux', architecture: 'amd64' }, true],
+    ['linux/arm64', { os: 'linux', architecture: 'amd64' }, false],
+    ['linux/arm64', { os: 'linux', architecture: 'aarch64', variant: 'v8' }, true],
+    ['linux/arm/v7', { os: 'linux', architecture: 'arm' }, true], // configs often leave the variant out
+    ['linux/arm/v7', { os: 'linux', architecture: 'arm', variant: 'v6' }, false],
+    ['windows/amd64', { os: 'linux', architecture: 'amd64' }, false],
+    ['linux/arm64', {}, true], // a config that states no platform cannot contradict one
+  ])('%s matches a config of %j: %s', (want, config, expected) => {
+    expect(configPlatformMatches(parsePlatform(want), config)).toBe(expected);
   });
 
   it('rejects malformed platforms', () => {

@@ -78,8 +78,9 @@ export class TarSource implements FileSource {
     private readonly index: TarIndex,
   ) {}
 
-  static async open(path: string): Promise<TarSource> {
-    return new TarSource(path, await TarIndex.build(path));
+  /** open indexes the tar at path; location names it in messages (default: path). */
+  static async open(path: string, location = path): Promise<TarSource> {
+    return new TarSource(location, await TarIndex.build(path));
   }
 
   private member(name: string) {

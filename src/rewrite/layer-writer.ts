@@ -15,7 +15,7 @@ import { ParallelGzip } from './parallel-gzip.js';
 import { WhittleError, wrap } from '../errors.js';
 import type { Digest } from '../image/digest.js';
 import { MediaType } from '../image/mediatypes.js';
-import { END_OF_ARCHIVE, encodeHeader, padding, type OutHeader } from './tar-encode.js';
+import { END_OF_ARCHIVE, encodeHeader, padding, type OutHeader } from '../internal/tar-encode.js';
 
 export type LayerCompression = 'gzip' | 'none';
 

@@ -6,10 +6,9 @@ import { createReadStream } from 'node:fs';
 import { WhittleError } from '../errors.js';
 import { digestOf, type Digest } from '../image/digest.js';
 import type { Image, Layer } from '../image/image.js';
-import { MediaType } from '../image/mediatypes.js';
+import { MediaType, ociLayerType } from '../image/mediatypes.js';
 import { fromManifest } from '../image/partial/index.js';
 import type { Descriptor, HistoryEntry, Manifest } from '../image/spec.js';
-import { ociLayerType } from '../sinks/oci-documents.js';
 import type { WrittenLayer } from './layer-writer.js';
 
 /** rewriteHistory marks the history entries of layers from `from` up empty (they live in the new layer) and appends entry. */

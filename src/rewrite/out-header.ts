@@ -1,7 +1,7 @@
 // The header whittle writes for an entry it copies from a source layer into a rewritten one: the
 // source's metadata under a (possibly new) path, type and link target.
 import type { TarHeader } from '../internal/tar-header.js';
-import type { OutHeader, OutType } from './tar-encode.js';
+import type { OutHeader, OutType } from '../internal/tar-encode.js';
 
 export const OUT_TYPES: Partial<Record<TarHeader['kind'], OutType>> = {
   file: 'file', dir: 'dir', symlink: 'symlink', hardlink: 'hardlink', char: 'char', block: 'block', fifo: 'fifo',

@@ -17,7 +17,7 @@ import { replaceTop } from './mutate.js';
 import { planSquash, type SquashPlan } from './plan.js';
 import { readLayer, streamSquash } from './squash-stream.js';
 import { parentOf } from '../analyze/path-tree.js';
-import { whiteoutHeader } from './tar-encode.js';
+import { whiteoutHeader } from '../internal/tar-encode.js';
 import { outHeader, OUT_TYPES } from './out-header.js';
 import type { LayerEntry } from '../layers/entry.js';
 

@@ -16,7 +16,8 @@ import type { Digest } from '../image/digest.js';
 import type { Image } from '../image/image.js';
 import { MediaType } from '../image/mediatypes.js';
 import type { Descriptor, Index } from '../image/spec.js';
-import { normalizeTag } from '../sources/tarball/index.js';
+import { familiarName, normalizeTag } from '../internal/image-name.js';
+import { archiveTag } from './archive-tag.js';
 import { blobName, prepareOci, type BlobToWrite, type PreparedImage } from './oci-documents.js';
 import { writeArchive, type ArchiveHead, type ArchiveItem } from './tar-out.js';
 
@@ -24,6 +25,9 @@ export interface LocalWriteOptions {
   /** layers whittle has just written (Layer.localFile) may be moved into a local output (docker-archive:,
    *  oci:, oci-archive:) instead of copied; the image cannot be read again afterwards. */
   moveLayerFiles?: boolean;
+  /** the tag part of `whittle/NAME:<fallbackTag>`, the RepoTag of a docker-archive written without `:name:tag` from
+   *  an image without a tag of its own (archive-tag.ts); without it, such an archive is untagged. */
+  fallbackTag?: string;
 }
 
 /** sameFileSystem tells whether a file can be renamed into dir. */
@@ -101,15 +105,11 @@ export async function writeOciArchive(image: Image, path: string, ref?: string, 
   return result(`oci-archive:${path}${ref ? `:${ref}` : ''}`, p);
 }
 
-/** familiarName spells a normalized name as `docker images` shows it (`docker.io/library/x:1` → `x:1`). */
-function familiarName(full: string): string {
-  return full.replace(/^docker\.io\/library\/(?=[^/]+$)/, '').replace(/^docker\.io\//, '');
-}
-
-/** writeDockerArchive writes image as a `docker save` archive (Docker 25+ combined form) at path, tagged tag. */
+/** writeDockerArchive writes image as a `docker save` archive (Docker 25+ combined form) at path, tagged tag (without one: archive-tag.ts). */
 export async function writeDockerArchive(image: Image, path: string, tag?: string, opts: LocalWriteOptions = {}): Promise<WriteResult> {
   const p = await prepareOci(image);
   let full: string | undefined;
+  tag ??= archiveTag(await image.tags(), path, opts.fallbackTag);
   if (tag !== undefined) {
     if (tag.includes('@')) throw new WhittleError('bad-reference', `docker-archive:${path}:${tag}: a docker-archive tag cannot hold a digest`);
     full = normalizeTag(tag);

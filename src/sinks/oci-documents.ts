@@ -5,7 +5,7 @@
 import { WhittleError } from '../errors.js';
 import { digestOf, type Digest } from '../image/digest.js';
 import type { Image, Layer } from '../image/image.js';
-import { MediaType } from '../image/mediatypes.js';
+import { MediaType, ociLayerType } from '../image/mediatypes.js';
 import type { Descriptor, Manifest } from '../image/spec.js';
 
 export interface BlobToWrite {
@@ -24,20 +24,6 @@ export interface PreparedImage {
   layers: BlobToWrite[];
   /** layer descriptors in manifest order, one per layer (duplicates kept). */
   layerDescriptors: Descriptor[];
-}
-
-const OCI_LAYER: Record<string, string> = {
-  [MediaType.dockerLayer]: MediaType.ociLayer,
-  [MediaType.dockerLayerGzip]: MediaType.ociLayerGzip,
-  [MediaType.dockerLayerForeignGzip]: MediaType.ociLayerNondistGzip,
-};
-
-/** ociLayerType is the OCI media type for a layer of either spec. */
-export function ociLayerType(mediaType: string): string {
-  if (mediaType.startsWith('application/vnd.oci.image.layer.')) return mediaType;
-  const mapped = OCI_LAYER[mediaType];
-  if (!mapped) throw new WhittleError('unsupported-media-type', `cannot write a layer of media type ${mediaType} into an OCI image`);
-  return mapped;
 }
 
 function isOciManifest(m: Manifest): boolean {

@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { wrap } from '../errors.js';
 import { atomically } from '../internal/atomic.js';
-import { encodeHeader } from '../rewrite/tar-encode.js';
+import { encodeHeader } from '../internal/tar-encode.js';
 
 export type ArchiveItem =
   | { kind: 'dir'; name: string }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openImage } from '../image/reference.js';
+import { openImage } from '../transports/open.js';
 import { scanLayer } from '../layers/scan.js';
 import { MediaType } from '../image/mediatypes.js';
 

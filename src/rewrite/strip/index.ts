@@ -16,7 +16,7 @@ import { TarParser } from '../../internal/tar-parser.js';
 import { LayerWriter, type LayerCompression, type WrittenLayer } from '../layer-writer.js';
 import { replaceTop } from '../mutate.js';
 import { squash } from '../squash.js';
-import { whiteoutHeader } from '../tar-encode.js';
+import { whiteoutHeader } from '../../internal/tar-encode.js';
 import { isElf, parseElf, type ElfInfo } from './elf.js';
 import { elfCandidates, planStrip, type StripOptions, type StripPlan } from './plan.js';
 

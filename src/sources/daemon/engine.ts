@@ -28,8 +28,15 @@ export interface EngineResponse {
   body: IncomingMessage;
 }
 
-/** engineRequest sends one request; connection failures become one clear line. */
-export function engineRequest(addr: EngineAddress, method: string, path: string, body?: Readable, headers: Record<string, string> = {}): Promise<EngineResponse> {
+/** engineRequest sends one request; connection failures become one clear line. timeoutMs bounds waiting for the answer's headers (default: no bound). */
+export function engineRequest(
+  addr: EngineAddress,
+  method: string,
+  path: string,
+  body?: Readable,
+  headers: Record<string, string> = {},
+  timeoutMs?: number,
+): Promise<EngineResponse> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -38,8 +45,12 @@ export function engineRequest(addr: EngineAddress, method: string, path: string,
         headers: { host: 'docker', ...headers },
         ...(addr.socketPath ? { socketPath: addr.socketPath } : { host: addr.host, port: addr.port }),
       },
-      (res) => resolve({ status: res.statusCode ?? 0, body: res }),
+      (res) => {
+        req.setTimeout(0);
+        resolve({ status: res.statusCode ?? 0, body: res });
+      },
     );
+    if (timeoutMs !== undefined) req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
     req.on('error', (err: NodeJS.ErrnoException) => {
       const why =
         err.code === 'ENOENT' || err.code === 'ECONNREFUSED'

@@ -4,16 +4,9 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { parseCreds, type Credentials } from '../../internal/credentials.js';
 
-export interface Credentials {
-  username: string;
-  password: string;
-}
-
-export function parseCreds(value: string): Credentials {
-  const i = value.indexOf(':');
-  return i < 0 ? { username: value, password: '' } : { username: value.slice(0, i), password: value.slice(i + 1) };
-}
+export { parseCreds, type Credentials } from '../../internal/credentials.js';
 
 interface DockerConfig {
   auths?: Record<string, { auth?: string; username?: string; password?: string }>;

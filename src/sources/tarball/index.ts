@@ -10,6 +10,7 @@ import type { Image } from '../../image/image.js';
 import { fromConfig } from '../../image/partial/index.js';
 import type { SelectOptions } from '../../image/select.js';
 import type { FileSource } from '../../internal/file-source.js';
+import { normalizeTag } from '../../internal/image-name.js';
 import { isLayout, layoutImage } from '../layout/index.js';
 
 interface ManifestEntry {
@@ -27,17 +28,6 @@ function checkEntries(doc: unknown, where: string): ManifestEntry[] {
     }
     return { Config: entry.Config, Layers: entry.Layers, RepoTags: Array.isArray(entry.RepoTags) ? entry.RepoTags : [] };
   });
-}
-
-/** normalizeTag spells a tag the way docker does (`nginx` → `docker.io/library/nginx:latest`). */
-export function normalizeTag(tag: string): string {
-  let name = tag;
-  const lastSlash = name.lastIndexOf('/');
-  if (!name.slice(lastSlash + 1).includes(':') && !name.includes('@')) name += ':latest';
-  const first = name.split('/')[0]!;
-  const hasHost = name.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
-  if (!hasHost) name = `docker.io/${name.includes('/') ? '' : 'library/'}${name}`;
-  return name;
 }
 
 function pickEntry(entries: ManifestEntry[], ref: string | undefined, where: string): ManifestEntry {

@@ -4,7 +4,7 @@
 // attributes such as security.capability, and its header layout (PAX naming, field choice) is not
 // ours to pin for deterministic output. Headers are what Go's archive/tar (Docker's writer)
 // produces for the same fields: ustar when everything fits, PAX records otherwise.
-import { BLOCK } from '../internal/tar-header.js';
+import { BLOCK } from './tar-header.js';
 
 export type OutType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'char' | 'block' | 'fifo';
 

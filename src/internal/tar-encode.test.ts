@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { TarHeader } from '../internal/tar-header.js';
-import { TarParser } from '../internal/tar-parser.js';
+import type { TarHeader } from './tar-header.js';
+import { TarParser } from './tar-parser.js';
 import { END_OF_ARCHIVE, encodeHeader, padding, whiteoutHeader, type OutHeader } from './tar-encode.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'whittle-tar-encode-'));

@@ -13,7 +13,10 @@
 import { parseDockerfile } from '../dockerfile/parse.js';
 import { lintTextSync, type LintOptions } from '../lint/engine.js';
 import { rules as builtinRules } from '../lint/rules/index.js';
+import { applyEdits } from '../lint/edits.js';
 import type { Diagnostic, Edit, Rule } from '../lint/types.js';
+
+export { applyEdits } from '../lint/edits.js';
 import { initShellParser } from '../shell/parser.js';
 
 /** Reshape says which instruction-structure changes a pass's edits may make. */
@@ -57,33 +60,6 @@ interface Change {
   d: Diagnostic;
   edits: Edit[];
   reshape: Reshape | undefined;
-}
-
-/** applyEdits applies the edits of each group atomically; groups overlapping an accepted one wait. */
-export function applyEdits(text: string, groups: readonly (readonly Edit[])[]): { text: string; accepted: number[] } {
-  const taken: [number, number][] = [];
-  const accepted: number[] = [];
-  const edits: Edit[] = [];
-  const overlaps = (a: [number, number], b: [number, number]) =>
-    a[0] < b[1] && b[0] < a[1] || (a[0] === a[1] && b[0] === b[1] && a[0] === b[0]) || (a[0] === a[1] && a[0] > b[0] && a[0] < b[1]) || (b[0] === b[1] && b[0] > a[0] && b[0] < a[1]);
-  groups.forEach((g, i) => {
-    if (g.length === 0) return;
-    if (g.some((e) => taken.some((t) => overlaps(e.range, t)))) return;
-    // Edits inside one group must not overlap each other either.
-    const sorted = [...g].sort((a, b) => a.range[0] - b.range[0]);
-    for (let k = 1; k < sorted.length; k++) if (sorted[k]!.range[0] < sorted[k - 1]!.range[1]) return;
-    for (const e of g) taken.push(e.range);
-    edits.push(...g);
-    accepted.push(i);
-  });
-  edits.sort((a, b) => a.range[0] - b.range[0] || a.range[1] - b.range[1]);
-  let out = '';
-  let pos = 0;
-  for (const e of edits) {
-    out += text.slice(pos, e.range[0]) + e.text;
-    pos = e.range[1];
-  }
-  return { text: out + text.slice(pos), accepted };
 }
 
 /** sameShape checks the instruction structure of `after` against `before`, allowing `reshape`. */

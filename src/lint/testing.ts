@@ -8,7 +8,7 @@
 // `hasSuggestions` exactly when its cases emit fixes / suggestions.
 import { describe, expect, it } from 'vitest';
 import { parseDockerfile } from '../dockerfile/parse.js';
-import { applyEdits } from '../fix/engine.js';
+import { applyEdits } from './edits.js';
 import { lintText } from './engine.js';
 import type { Diagnostic, Rule } from './types.js';
 

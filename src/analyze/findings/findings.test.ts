@@ -98,10 +98,21 @@ describe('findings', () => {
       ['git', 5020, 2],
     ]);
     expect(f.map((x) => x.message)).toEqual([
-      '1 secret-looking file ships in the final image.',
+      '1 secret-looking file added by layer 0 ships in the final image.',
       '1 secret-looking file added by layer 0 is deleted later, but still ships in layer 0.',
       'The .git directory src/.git (2 files) ships in the image.',
     ]);
+  });
+
+  it('names the layer that added each secret: one finding per layer, not the heaviest layer for all', () => {
+    const a = analyze(input([[file('app/.env', 40)], [file('etc/app/server.key', 3000), file('etc/app/token.p12', 10)], [file('srv/x.txt', 5)]]));
+    const f = byId(a, 'secrets');
+    // findings are ranked by bytes: layer 1's 3010 B before layer 0's 40 B
+    expect(f.map((x) => [x.layer, x.paths.map((p) => p.path).sort()])).toEqual([
+      [1, ['etc/app/server.key', 'etc/app/token.p12']],
+      [0, ['app/.env']],
+    ]);
+    expect(f.map((x) => x.message)).toEqual(['2 secret-looking files added by layer 1 ship in the final image.', '1 secret-looking file added by layer 0 ships in the final image.']);
   });
 
   it('does not take a public CA bundle or its links for a secret (usr/lib/ssl/cert.pem)', () => {

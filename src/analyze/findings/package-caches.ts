@@ -9,9 +9,9 @@ export const packageCaches: FindingRule = {
     title: 'Package-manager caches left in the image',
     severity: 'medium',
     messages: {
-      left: 'The {{cache}} ({{files|file|files}}) left by layer {{layer}} ships in the final image.',
+      left: 'Layer {{layer}} leaves the {{cache}} ({{files|file|files}}) in the final image.',
       noDockerClean:
-        'The {{cache}} ({{files|file|files}}) left by layer {{layer}} ships in the final image: the image lacks /{{hook}}, the apt hook of the official debian and ubuntu images that deletes downloaded packages, so run `{{clean}}` in the same RUN.',
+        'Layer {{layer}} leaves the {{cache}} ({{files|file|files}}) in the final image: the image lacks /{{hook}}, the apt hook of the official debian and ubuntu images that deletes downloaded packages, so run `{{clean}}` in the same RUN.',
     },
     remedy: 'Clean the cache in the same RUN that fills it (rm -rf /var/lib/apt/lists/*, apk add --no-cache, pip --no-cache-dir, npm cache clean --force), or mount it with RUN --mount=type=cache.',
     removable: true,

@@ -20,7 +20,7 @@ export const secrets: FindingRule = {
     title: 'Secret-looking files and .git directories',
     severity: 'high',
     messages: {
-      present: '{{files|secret-looking file ships|secret-looking files ship}} in the final image.',
+      present: '{{files|secret-looking file|secret-looking files}} added by layer {{layer}} {{files?ships|ship}} in the final image.',
       deleted: '{{files|secret-looking file|secret-looking files}} added by layer {{layer}} {{files?is|are}} deleted later, but still {{files?ships|ship}} in layer {{layer}}.',
       git: 'The .git directory {{dir}} ({{files|file|files}}) ships in the image.',
     },
@@ -38,7 +38,14 @@ export const secrets: FindingRule = {
         list.push({ path, bytes: r.size, layer: r.layer });
       } else if (isSecretPath(path)) present.push({ path, bytes: r.size, layer: r.layer });
     }
-    if (present.length > 0) report({ messageId: 'present', data: { files: present.length }, paths: present, layer: mainLayer(present) });
+    // One finding per layer that added secrets, so each names the layer (and instruction) its files came from.
+    const byLayer = new Map<number, typeof present>();
+    for (const p of present) {
+      let list = byLayer.get(p.layer);
+      if (!list) byLayer.set(p.layer, (list = []));
+      list.push(p);
+    }
+    for (const [layer, paths] of [...byLayer].sort((a, b) => a[0] - b[0])) report({ messageId: 'present', data: { files: paths.length, layer }, paths, layer });
     for (const [dir, items] of git) report({ messageId: 'git', data: { dir, files: items.length }, paths: items, layer: mainLayer(items), severity: 'medium' });
     const deleted = new Map<number, { path: string; bytes: number }[]>();
     for (const d of ctx.dropped) {

@@ -16,14 +16,14 @@ export { openImage } from './transports/open.js';
 export { writeImage } from './transports/write.js';
 
 // analyze
-export { analyzeImage, scanImage, type RunOptions } from './analyze/run.js';
-export { analyze, type Analysis, type AnalysisInput } from './analyze/index.js';
-export { evaluateGates, parseDiveCi, type GateConfig } from './analyze/gates.js';
+export { analyzeImage, scanImage, type AnalyzeImageOptions } from './analyze/run.js';
+export { analyze, type Analysis, type AnalysisInput, type AnalyzeOptions, type Finding, type LayerAnalysis, type WastedPath } from './analyze/index.js';
+export { evaluateGates, parseDiveCi, type GateConfig, type GateResult } from './analyze/gates.js';
 
 // rewrite
 export { squash, type SquashOptions, type SquashResult } from './rewrite/squash.js';
 export { planSquash, type SquashPlan } from './rewrite/plan.js';
-export { strip, CATEGORIES, type StripPlan, type StripOptions } from './rewrite/strip/index.js';
+export { strip, CATEGORIES, type StripPlan, type StripOptions, type StripRunOptions, type StripResult } from './rewrite/strip/index.js';
 
 // Dockerfiles and build contexts
 export * from './lint/index.js';

@@ -6,7 +6,7 @@ import { mapLimit } from '../internal/concurrency.js';
 import type { LayerEntry } from '../layers/entry.js';
 import { analyze, type Analysis, type AnalysisInput, type AnalyzeOptions } from './index.js';
 
-export interface RunOptions {
+export interface AnalyzeImageOptions {
   /** concurrency is how many layers stream at once; default 2. */
   concurrency?: number;
   /**
@@ -22,7 +22,7 @@ export interface RunOptions {
 }
 
 /** scanImage streams all layers of image and returns what the analysis needs. */
-export async function scanImage(image: Image, opts: RunOptions = {}): Promise<AnalysisInput> {
+export async function scanImage(image: Image, opts: AnalyzeImageOptions = {}): Promise<AnalysisInput> {
   const [manifest, config, configDigest, manifestDigest, layers] = await Promise.all([
     image.manifest(),
     image.config(),
@@ -86,6 +86,6 @@ export function sameSizeRewrites(layers: readonly (readonly LayerEntry[])[]): Ma
 }
 
 /** analyzeImage scans and analyzes an image. */
-export async function analyzeImage(image: Image, opts: RunOptions = {}): Promise<Analysis> {
+export async function analyzeImage(image: Image, opts: AnalyzeImageOptions = {}): Promise<Analysis> {
   return analyze(await scanImage(image, opts), opts.analyze);
 }

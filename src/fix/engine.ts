@@ -15,8 +15,6 @@ import { lintTextSync, type LintOptions } from '../lint/engine.js';
 import { rules as builtinRules } from '../lint/rules/index.js';
 import { applyEdits } from '../lint/edits.js';
 import type { Diagnostic, Edit, Rule } from '../lint/types.js';
-
-export { applyEdits } from '../lint/edits.js';
 import { initShellParser } from '../shell/parser.js';
 
 /** Reshape says which instruction-structure changes a pass's edits may make. */

@@ -48,9 +48,18 @@ export interface Layer {
   compressed(): Promise<Readable>;
   /** read streams the uncompressed tar once, verifying the blob digest and the diffId as it goes. */
   read(): Promise<LayerRead>;
-  /** set on a layer whittle has just written (squash, strip): a sink told it may (WriteOptions.moveLayerFiles)
-   *  moves this file into place instead of copying it. */
-  readonly localFile?: LocalBlob;
+}
+
+/** WrittenLayer is a layer whittle has just written itself (squash, strip): a sink told it may
+ *  (moveLayerFiles) moves its file into place instead of copying it. Internal: the package does not
+ *  export it, so the public Layer stays the model every source implements. */
+export interface WrittenLayer extends Layer {
+  readonly localFile: LocalBlob;
+}
+
+/** localFileOf gives the file a layer whittle wrote lives in, or undefined for every other layer. */
+export function localFileOf(layer: Layer): LocalBlob | undefined {
+  return (layer as Partial<WrittenLayer>).localFile;
 }
 
 /** Image is a single-platform image: a manifest, a config and layers listed base first. */

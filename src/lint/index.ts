@@ -1,6 +1,7 @@
 // Public API of the Dockerfile linter, for src/index.ts to re-export.
 export { lintText, lintTextSync, type LintOptions, type LintResult, type RuleSetting } from './engine.js';
 export { rules } from './rules/index.js';
+export { applyEdits } from './edits.js';
 export { defineRule, renderMessage } from './define.js';
 export { loadConfig, parseConfig, type LintConfig, type FailLevel } from './config.js';
 export { readDockerfileInput, decodeDockerfile, type DockerfileInput } from './input.js';

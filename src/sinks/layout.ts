@@ -13,7 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import { WhittleError, wrap } from '../errors.js';
 import { atomically } from '../internal/atomic.js';
 import type { Digest } from '../image/digest.js';
-import type { Image } from '../image/image.js';
+import { localFileOf, type Image } from '../image/image.js';
 import { MediaType } from '../image/mediatypes.js';
 import type { Descriptor, Index } from '../image/spec.js';
 import { familiarName, normalizeTag } from '../internal/image-name.js';
@@ -22,7 +22,7 @@ import { blobName, prepareOci, type BlobToWrite, type PreparedImage } from './oc
 import { writeArchive, type ArchiveHead, type ArchiveItem } from './tar-out.js';
 
 export interface LocalWriteOptions {
-  /** layers whittle has just written (Layer.localFile) may be moved into a local output (docker-archive:,
+  /** layers whittle has just written (WrittenLayer.localFile) may be moved into a local output (docker-archive:,
    *  oci:, oci-archive:) instead of copied; the image cannot be read again afterwards. */
   moveLayerFiles?: boolean;
   /** the tag part of `whittle/NAME:<fallbackTag>`, the RepoTag of a docker-archive written without `:name:tag` from
@@ -40,7 +40,7 @@ async function sameFileSystem(file: string, dir: string): Promise<boolean> {
 async function headOf(p: PreparedImage, path: string, opts: LocalWriteOptions): Promise<ArchiveHead | null> {
   if (!opts.moveLayerFiles) return null;
   for (const blob of p.layers) {
-    const local = blob.layer?.localFile;
+    const local = blob.layer ? localFileOf(blob.layer) : undefined;
     // a size that needs a PAX header (8 GiB and more) does not fit the one free block
     if (!local || local.offset !== 512 || blob.descriptor.size >= 0o77777777777) continue;
     if (!(await sameFileSystem(local.path, dirname(path)))) continue;
@@ -141,7 +141,7 @@ async function exists(path: string): Promise<boolean> {
 async function writeBlobFile(dir: string, blob: BlobToWrite, opts: LocalWriteOptions): Promise<void> {
   const target = join(dir, blobName(blob.descriptor.digest));
   if (await exists(target)) return;
-  const local = opts.moveLayerFiles ? blob.layer?.localFile : undefined;
+  const local = opts.moveLayerFiles && blob.layer ? localFileOf(blob.layer) : undefined;
   if (local && local.offset === 0 && (await sameFileSystem(local.path, dirname(target)))) {
     await rename(local.path, target).catch((err) => {
       throw wrap(`writing ${target}`, err);

@@ -30,10 +30,17 @@ function scriptIndex(src: ScriptSource, offset: number): number {
 }
 
 /**
- * appendAfter returns an edit that inserts ` && addition` right after `cmd`, or null when that is not
- * the same as running `addition` next: cmd must run unconditionally at the top level of the RUN (not
- * in an if/loop, after `||`, in a subshell, a pipeline or `sh -c`), have no redirects, and be followed
+ * appendAfter returns an edit that runs `addition` right after `cmd`, or null when it cannot be the
+ * same as running `addition` next: cmd must run unconditionally at the top level of the RUN (not in
+ * an if/loop, after `||`, in a subshell, a pipeline or `sh -c`), have no redirects, and be followed
  * by `&&`, `;`, a newline or the end of the script, and preceded by nothing but those.
+ *
+ * The edit keeps whether the build fails. Inside an `&&` chain, or in the script's last statement,
+ * it is ` && addition`: the chain (and so the script) still fails when cmd fails. Where cmd ends a
+ * statement that other statements follow, it is `; addition`: under `set -e` a failure on the left
+ * of `&&` would no longer stop the script (`set -e; apt-get install x && rm …; next` carries on when
+ * the install fails), while `cmd; addition` stops at cmd exactly as before; without `set -e` the
+ * script went on after that statement anyway.
  */
 export function appendAfter(facts: Facts, run: RunInfo, cmd: ShellCommand, addition: string): Edit | null {
   if (!shellRun(run)) return null;
@@ -47,7 +54,9 @@ export function appendAfter(facts: Facts, run: RunInfo, cmd: ShellCommand, addit
   if (!(before === '' || before.endsWith('&&') || /(?:^|[^;]);$/.test(before) || before.endsWith('\n'))) return null;
   const after = src.text.slice(end).replace(/^[ \t]+/, '');
   if (!(after === '' || after.startsWith('&&') || /^;(?!;)/.test(after) || after.startsWith('\n') || after.startsWith('\r\n'))) return null;
-  return { range: [cmd.span.end, cmd.span.end], text: ` && ${addition}` };
+  const lastStatement = after.replace(/^(?:;|\r?\n)/, '').split('\n').every((line) => /^[\s;]*(?:#.*)?$/.test(line));
+  const joiner = after.startsWith('&&') || lastStatement ? ' && ' : '; ';
+  return { range: [cmd.span.end, cmd.span.end], text: `${joiner}${addition}` };
 }
 
 export { normPath } from './helpers.js';

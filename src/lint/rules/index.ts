@@ -2,6 +2,7 @@
 import addInsteadOfCopy from './add-instead-of-copy.js';
 import addRemoteWithoutChecksum from './add-remote-without-checksum.js';
 import apkNoCache from './apk-no-cache.js';
+import aptArchivesNotCleaned from './apt-archives-not-cleaned.js';
 import aptListsNotRemoved from './apt-lists-not-removed.js';
 import aptNoInstallRecommends from './apt-no-install-recommends.js';
 import aptUpgrade from './apt-upgrade.js';
@@ -41,6 +42,7 @@ export const rules = [
   consecutiveRun,
   recursiveChownAfterCopy,
   aptListsNotRemoved,
+  aptArchivesNotCleaned,
   aptNoInstallRecommends,
   aptUpgrade,
   apkNoCache,

@@ -1,0 +1,67 @@
+// apt-archives-not-cleaned: apt-get install keeps every downloaded .deb in /var/cache/apt/archives
+// unless Debian's docker-clean hook (src/knowledge: APT_DOCKER_CLEAN) deletes them. The official
+// debian and ubuntu images, and every official image built from them, ship the hook; other bases
+// (debootstrap or mmdebstrap images, other vendors' Debian derivatives) may not, and a Dockerfile
+// that deletes the hook (the BuildKit cache-mount recipe does) certainly has none. So: silent on an
+// official base, a warning once the Dockerfile deleted the hook, advice (info) on any other base.
+// Satisfied by `apt-get clean` (or removing the archives) later in the same RUN, or a cache mount on
+// /var/cache/apt. The fix appends `apt-get clean` after the RUN's last install.
+import { covers, defineRule, docsPath } from '../define.js';
+import { aptVerb, cacheMount, deletes, laterCommands, parseImageRef, ships } from '../helpers.js';
+import { appendAfter } from '../fix-helpers.js';
+import type { Stage } from '../../dockerfile/model.js';
+import { APT_DOCKER_CLEAN, cacheDir } from '../../knowledge/package-managers.js';
+
+const INSTALLS = new Set(['install', 'upgrade', 'dist-upgrade', 'full-upgrade', 'build-dep', 'reinstall']);
+const ARCHIVES = cacheDir('apt-archives');
+const HOOK = `/${APT_DOCKER_CLEAN.path}`;
+
+export default defineRule({
+  meta: {
+    id: 'apt-archives-not-cleaned',
+    description: 'apt-get install keeps the downloaded .deb files unless the base has Debian\'s docker-clean hook or the RUN runs apt-get clean.',
+    category: 'caches',
+    severity: 'warning',
+    fixable: 'code',
+    messages: {
+      hookDeleted: 'this Dockerfile deleted {{hook}}, so apt keeps every downloaded .deb in {{archives}} (often as large as the packages themselves); run `apt-get clean` in the same RUN, after the install, or mount a cache on /var/cache/apt',
+      unknownBase: '{{base}} is not an official Debian-family image, which ship {{hook}}; without that hook apt keeps every downloaded .deb in {{archives}}: run `apt-get clean` in the same RUN, after the install',
+    },
+    docs: docsPath('apt-archives-not-cleaned'),
+    covers: covers({}),
+  },
+  create(ctx) {
+    const rootOf = (stage: Stage): Stage => {
+      let s = stage;
+      for (let n = 0; s.baseStage !== null && n <= ctx.model.stages.length; n++) s = ctx.model.stages[s.baseStage]!;
+      return s;
+    };
+    /** The first RUN (by instruction index) of a stage or the stages it is built FROM that deletes the hook. */
+    const hookDeletedBefore = (stage: Stage, index: number): boolean => {
+      const chain = new Set<number>();
+      for (let s: Stage | undefined = stage; s && !chain.has(s.index); s = s.baseStage !== null ? ctx.model.stages[s.baseStage] : undefined) chain.add(s.index);
+      return ctx.runs.some((r) => chain.has(r.inst.stage) && (r.inst.stage !== stage.index || r.inst.index < index) && r.commands.some((c) => deletes(c, HOOK, (n) => ctx.envAt(r.inst, n))));
+    };
+    return {
+      run(run) {
+        const facts = ctx.stageOf(run.inst);
+        if (!facts || !ships(facts)) return;
+        const installs = run.commands.filter((c) => INSTALLS.has(aptVerb(c) ?? '') && !c.fallback);
+        const last = installs[installs.length - 1];
+        if (!last) return;
+        if (cacheMount(run, ['/var/cache/apt', ARCHIVES])) return;
+        const later = laterCommands(run, last.order);
+        if (later.some((c) => aptVerb(c) === 'clean' || deletes(c, `${ARCHIVES}/x.deb`, (n) => ctx.envAt(run.inst, n)))) return;
+        const deleted = hookDeletedBefore(facts.stage, run.inst.index);
+        const root = rootOf(facts.stage);
+        const ref = parseImageRef(root.image);
+        if (!deleted && ((ref.official && root.image !== 'scratch') || root.image.includes('$'))) return;
+        const data = { hook: HOOK, archives: ARCHIVES, base: root.image };
+        const span = last.words[0]!.span;
+        const fix = () => appendAfter(ctx.facts, run, last, APT_DOCKER_CLEAN.clean);
+        if (deleted) ctx.report({ messageId: 'hookDeleted', span, data, fix });
+        else ctx.report({ messageId: 'unknownBase', span, data, severity: 'info', fix });
+      },
+    };
+  },
+});

@@ -30,11 +30,12 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
  */
 export async function buildProgram(state: CommandState, argv?: readonly string[]): Promise<Command> {
   const program = new Command('whittle')
-    .description('Make container images smaller and safer.')
+    .description('Make container images smaller and safer')
     .version('0.1.0')
     .showHelpAfterError(false)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    // main prints usage errors itself, as one line (usageLine); commander only reports them
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: () => {} });
   const named = argv?.find((a) => !a.startsWith('-'));
   const names = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : Object.keys(COMMANDS);
   const registers = new Set(await Promise.all(names.map((n) => COMMANDS[n]!())));
@@ -42,9 +43,53 @@ export async function buildProgram(state: CommandState, argv?: readonly string[]
   return program;
 }
 
+/** commandOf is the command argv names (the first word that is one), for the usage hint. */
+function commandOf(argv: readonly string[]): string | undefined {
+  return argv.find((a) => Object.hasOwn(COMMANDS, a));
+}
+
+/**
+ * usageLine turns a usage error (commander's `error: …` text, which may carry a second line such as
+ * `(Did you mean --json?)`, or a WhittleError's message) into the one line every usage error ends
+ * as: `whittle: MESSAGE (see whittle COMMAND --help)`.
+ */
+export function usageLine(message: string, command: string | undefined): string {
+  const text = message
+    .replace(/^error: /, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .join(' ')
+    .replace(/ \(Did you mean (.*)\?\)/, '; did you mean $1?')
+    .replace(/\.\s+([A-Z])/g, (_, c: string) => `; ${c.toLowerCase()}`)
+    .replace(/\.$/, '');
+  return `whittle: ${text} (see whittle ${command !== undefined ? `${command} ` : ''}--help)\n`;
+}
+
+let running: CommandState = { exitCode: ExitCode.ok };
+let pipeGuarded = false;
+
+/**
+ * quietOnClosedPipe makes a write to a closed pipe (`whittle rules | head -1`) end the process
+ * quietly with the exit code reached so far (0 for help), instead of an unhandled EPIPE error and a
+ * stack trace.
+ */
+function quietOnClosedPipe(): void {
+  if (pipeGuarded) return;
+  pipeGuarded = true;
+  const onError = (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(running.exitCode);
+    throw err;
+  };
+  process.stdout.on('error', onError);
+  process.stderr.on('error', onError);
+}
+
 /** main runs the CLI and resolves to the process exit code; it never throws. */
 export async function main(argv: string[]): Promise<number> {
   const state: CommandState = { exitCode: ExitCode.ok };
+  running = state;
+  quietOnClosedPipe();
   try {
     const program = await buildProgram(state, argv);
     await program.parseAsync(argv, { from: 'user' });
@@ -54,10 +99,12 @@ export async function main(argv: string[]): Promise<number> {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) {
         return ExitCode.ok;
       }
-      return ExitCode.badInput; // commander already printed the message
+      if (err.code === 'commander.help') return ExitCode.badInput; // no command given: the help went to stderr
+      process.stderr.write(usageLine(err.message, commandOf(argv)));
+      return ExitCode.badInput;
     }
     if (err instanceof WhittleError) {
-      process.stderr.write(`whittle: ${err.message}\n`);
+      process.stderr.write(err.code === 'usage' ? usageLine(err.message, commandOf(argv)) : `whittle: ${err.message}\n`);
       return ExitCode.badInput;
     }
     process.stderr.write(`whittle: internal error (please report): ${(err as Error)?.stack ?? String(err)}\n`);

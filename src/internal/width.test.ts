@@ -36,7 +36,9 @@ describe('wrapWords', () => {
     ['hanging indent', 'remove the apt cache in the same RUN', 16, { indent: 4 }, ['remove the apt', '    cache in the', '    same RUN']],
     ['first line starts later', 'aa bb cc dd', 10, { first: 6, indent: 2 }, ['aa', '  bb cc dd']],
     ['a long word stays whole', 'see /var/lib/apt/lists/deb.debian.org_debian now', 12, { indent: 2 }, ['see', '  /var/lib/apt/lists/deb.debian.org_debian', '  now']],
-    ['no width: one line, spaces collapsed', 'a  b\n c', null, { indent: 4 }, ['a b c']],
+    ['no width: the text as it is', 'a  b  c', null, { indent: 4 }, ['a  b  c']],
+    ['fits: spacing kept', 'a  b', 10, {}, ['a  b']],
+    ['wrapped: spacing collapsed', 'aa  bb  cc', 6, {}, ['aa bb', 'cc']],
   ] as const)('%s', (_, text, width, opts, want) => {
     const lines = wrapWords(text, width, opts);
     expect(lines).toEqual(want);

@@ -42,12 +42,13 @@ export function useColor(flag: boolean | undefined, stream: OutputStream = proce
  * wrapWords breaks text into lines of at most width characters at spaces, never inside a word: a
  * word longer than a line gets a line of its own, whole. The first line starts at column `first`
  * (what is printed before it, already counted by the caller); later lines start with `indent`
- * spaces (a hanging indent). Runs of spaces collapse. With width null everything stays on one line.
+ * spaces (a hanging indent). Text that fits, or any text when width is null, is returned as it is;
+ * wrapped text has its runs of spaces collapsed.
  */
 export function wrapWords(text: string, width: number | null, opts: { first?: number; indent?: number } = {}): string[] {
-  const words = text.split(/\s+/).filter((w) => w !== '');
-  if (width === null) return [words.join(' ')];
   const first = opts.first ?? 0;
+  if (width === null || (first + text.length <= width && !text.includes('\n'))) return [text];
+  const words = text.split(/\s+/).filter((w) => w !== '');
   const pad = ' '.repeat(opts.indent ?? 0);
   const lines: string[] = [];
   let line = '';

@@ -50,9 +50,11 @@ function commandOf(argv: readonly string[]): string | undefined {
 }
 
 /**
- * usageLine turns a usage error (commander's `error: …` text, which may carry a second line such as
- * `(Did you mean --json?)`, or a WhittleError's message) into the one line every usage error ends
- * as: `whittle: MESSAGE (see whittle COMMAND --help)`.
+ * usageLine turns a command-line syntax error found by commander (an unknown option or command, a
+ * missing argument or option value, a bad choice, too many arguments: `error: …`, sometimes with a
+ * second line such as `(Did you mean --json?)`) into one line: `whittle: MESSAGE (see whittle
+ * COMMAND --help)`. Errors in what a value names (WhittleError, e.g. `--top: not a whole number`)
+ * are one `whittle: MESSAGE` line that names the flag, with no hint.
  */
 export function usageLine(message: string, command: string | undefined): string {
   const text = message
@@ -105,7 +107,7 @@ export async function main(argv: string[]): Promise<number> {
       return ExitCode.badInput;
     }
     if (err instanceof WhittleError) {
-      process.stderr.write(err.code === 'usage' ? usageLine(err.message, commandOf(argv)) : `whittle: ${err.message}\n`);
+      process.stderr.write(`whittle: ${err.message}\n`);
       return ExitCode.badInput;
     }
     process.stderr.write(`whittle: internal error (please report): ${(err as Error)?.stack ?? String(err)}\n`);

@@ -31,7 +31,7 @@ export function registerContext(program: Command, state: CommandState): void {
     .command('context')
     .description('Show what `docker build` sends: files and bytes after .dockerignore, COPY sources, secrets')
     .argument('[dir]', 'build context directory', '.')
-    .option('-f, --file <Dockerfile>', 'Dockerfile (default DIR/Dockerfile)')
+    .option('-f, --file <Dockerfile>', 'the Dockerfile (default DIR/Dockerfile; as docker build -f)')
     .option('--json', 'print the report as JSON')
     .option('--write-dockerignore', 'create or extend .dockerignore with what should be excluded')
     .option('--top <n>', 'how many directories and files to list', '10')

@@ -40,7 +40,7 @@ export function registerFix(program: Command, state: CommandState): void {
   program
     .command('fix')
     .description('Apply safe fixes to a Dockerfile (a diff by default, --write to apply)')
-    .argument('[dockerfile]', 'Dockerfile to fix', 'Dockerfile')
+    .argument('[dockerfile]', 'the Dockerfile to fix', 'Dockerfile')
     .option('--diff', 'print a unified diff (the default)')
     .option('--write', 'write the fixed Dockerfile in place')
     .option('--rule <id>', 'apply only this rule\'s fixes, structural ones too (repeatable, or comma-separated)', collectRules)

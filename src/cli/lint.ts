@@ -63,7 +63,7 @@ export function registerLint(program: Command, state: CommandState): void {
   program
     .command('lint')
     .description('Lint Dockerfiles for size, cache and safety problems')
-    .argument('[dockerfiles...]', 'Dockerfiles (or directories holding one); - reads stdin', ['Dockerfile'])
+    .argument('[dockerfiles...]', 'the Dockerfiles (or directories holding one); - reads stdin', ['Dockerfile'])
     .addOption(new Option('-f, --format <format>', 'output format (hadolint\'s -f)').choices(['text', 'json', 'sarif']).default('text'))
     .option('--json', 'print JSON (the same as --format json)')
     .option('--ignore <rule>', 'turn a rule off: a whittle id or a hadolint id it covers (repeatable, or comma-separated)', collect)

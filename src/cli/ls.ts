@@ -6,6 +6,7 @@ import { openImage } from '../transports/open.js';
 import { listImage, modeString, type Change, type ListedPath } from '../analyze/ls.js';
 import { elideMiddle, terminalWidth } from '../internal/width.js';
 import type { CommandState } from './main.js';
+import { examples } from './help.js';
 import { progressFor } from './progress.js';
 import { addImageSourceOptions, referencesHelp, sourceOptions, type ImageSourceFlags } from './image-options.js';
 
@@ -85,7 +86,7 @@ export function registerLs(program: Command, state: CommandState): void {
     .option('--json', 'print one JSON object per path (JSON Lines; keys in docs/ls.md)')
     .option('--wide', 'print whole paths, never shortened to the terminal width')
     .addHelpText('after', referencesHelp())
-    .addHelpText('after', '\nExamples:\n  whittle ls alpine:3.20 /etc -l\n  whittle ls docker-archive:app.tar --layer -1\n  whittle ls oci:build/layout:v1 /usr/lib --json | jq -r \'select(.size > 1000000) | .path\'\n')
+    .addHelpText('after', examples(['whittle ls alpine:3.20 /etc -l', 'whittle ls docker-archive:app.tar --layer -1', 'whittle ls oci:build/layout:v1 /usr/lib --json | jq -r \'select(.size > 1000000) | .path\'']))
     .action(async (reference: string, path: string, flags: LsFlags) => {
       const layer = flags.layer === undefined ? undefined : layerFlag(flags.layer);
       const image = await openImage(reference, sourceOptions(flags));

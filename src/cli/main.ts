@@ -2,6 +2,7 @@
 // maps outcomes to exit codes (0 ok, 1 a gate or lint failure, 2 bad input or usage).
 import { Command, CommanderError } from 'commander';
 import { WhittleError } from '../errors.js';
+import { examples } from './help.js';
 
 /** ExitCode is what every command returns to main. */
 export const ExitCode = { ok: 0, failed: 1, badInput: 2 } as const;
@@ -33,6 +34,8 @@ export async function buildProgram(state: CommandState, argv?: readonly string[]
   const program = new Command('whittle')
     .description('Make container images smaller and safer')
     .version('0.1.0')
+    .helpCommand('help [command]', 'Show help for a command')
+    .addHelpText('after', examples(['whittle analyze alpine:3.20', 'whittle lint Dockerfile', 'whittle ls alpine:3.20 /etc -l']))
     .showHelpAfterError(false)
     .exitOverride()
     // main prints usage errors itself, as one line (usageLine); commander only reports them

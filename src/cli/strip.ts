@@ -59,7 +59,7 @@ export function registerStrip(program: Command, state: CommandState): void {
     .addOption(new Option('--compression <type>', `compression of the layer whittle writes (auto: what the output usually holds: ${autoCompressionHelp()})`).choices(['auto', 'gzip', 'none']).default('auto'))
     .option('--json', 'print the plan and result as JSON')
     .addHelpText('after', referencesHelp({ fallbackTag: 'stripped' }))
-    .addHelpText('after', examples(['whittle strip app:latest --dry-run', 'whittle strip app:latest --squash -o app-stripped.tar', 'whittle strip oci:build/layout:v1 --strip build-tools --keep \'usr/share/doc/mylib/**\' -o oci:build/stripped:v1']))
+    .addHelpText('after', examples(['whittle strip app:latest --dry-run', 'whittle strip app:latest --squash -o app-stripped.tar', 'whittle strip oci:build/layout:v1 --strip build-tools --keep \'/usr/share/doc/mylib/**\' -o oci:build/stripped:v1']))
     .action(async (reference: string, flags: StripFlags) => {
       if (!flags.dryRun && !flags.output) throw new WhittleError('usage', 'strip needs -o OUT (or --dry-run)');
       const image = await openImage(reference, sourceOptions(flags));

@@ -2,5 +2,5 @@
 
 /** examples renders the `Examples:` section added with addHelpText('after', …). */
 export function examples(lines: readonly string[]): string {
-  return `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
+  return `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}`; // commander ends each text with a newline
 }

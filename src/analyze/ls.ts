@@ -8,7 +8,8 @@ import { mapLimit } from '../internal/concurrency.js';
 import { normalizeLayerPath } from '../internal/paths.js';
 import type { EntryType, LayerEntry } from '../layers/entry.js';
 import { scanLayer } from '../layers/scan.js';
-import { mergeLayers, type MergedRecord } from './merge.js';
+import { createMerge, mergeLayers, type MergedRecord } from './merge.js';
+import type { PathTree } from './path-tree.js';
 
 /** Change is what a layer's entry does to the filesystem below it (only with a layer). */
 export type Change = 'added' | 'modified' | 'deleted' | 'opaque';
@@ -77,9 +78,12 @@ function fromRecord(path: string, r: MergedRecord | undefined, change: Change | 
   return { path: abs(path), type: r.type, mode: r.mode, uid: r.uid, gid: r.gid, size: r.size, layer: r.layer, target, change };
 }
 
-/** listMerged lists the merged filesystem of the scanned layers under root ("" for everything). */
+/** listMerged lists the merged filesystem under root ("" for everything). */
 export function listMerged(layers: readonly (readonly LayerEntry[])[], root: string, what = 'the image'): ListedPath[] {
-  const { tree } = mergeLayers(layers);
+  return listMergedTree(mergeLayers(layers).tree, root, what);
+}
+
+function listMergedTree(tree: PathTree<MergedRecord>, root: string, what: string): ListedPath[] {
   const own = tree.get(root);
   if (root !== '' && own === undefined && !tree.hasChildren(root)) throw new WhittleError('not-found', `${abs(root)}: no such path in ${what}`);
   if (own !== undefined && own.type !== 'dir') return [fromRecord(root, own, null)];
@@ -95,8 +99,11 @@ export function listMerged(layers: readonly (readonly LayerEntry[])[], root: str
  * opaque directory `opaque`, a path the layers below had `modified`, any other `added`.
  */
 export function listLayer(layers: readonly (readonly LayerEntry[])[], index: number, root: string, what = 'the image'): ListedPath[] {
-  const below = mergeLayers(layers.slice(0, index)).tree;
-  const entries = layers[index]!.filter((e) => under(e.path, root));
+  return listLayerOver(mergeLayers(layers.slice(0, index)).tree, layers[index]!, index, root, what);
+}
+
+function listLayerOver(below: PathTree<MergedRecord>, layerEntries: readonly LayerEntry[], index: number, root: string, what: string): ListedPath[] {
+  const entries = layerEntries.filter((e) => under(e.path, root));
   if (entries.length === 0) throw new WhittleError('not-found', `${abs(root)}: layer ${index} of ${what} writes nothing there`);
   const out: ListedPath[] = [];
   for (const e of entries) {
@@ -114,28 +121,54 @@ export function listLayer(layers: readonly (readonly LayerEntry[])[], index: num
   return out.sort((a, b) => comparePaths(a.path, b.path) || rank(a.change) - rank(b.change));
 }
 
-/** listImage reads the layers an image listing needs (all of them, or those up to --layer) and lists. */
+/**
+ * listImage reads the layers a listing needs (all of them, or those up to --layer), two at a time,
+ * and merges each as soon as the layers below it are merged, so that at most two layers' entries are
+ * held besides the merged tree (a finished layer waits for its turn before its reader takes the next).
+ */
 export async function listImage(image: Image, opts: ListOptions = {}): Promise<Listing> {
   const root = normalizeLayerPath(opts.path ?? '/');
   const all = await image.layers();
   const index = opts.layer === undefined ? null : resolveLayer(opts.layer, all.length);
   const needed = index === null ? all : all.slice(0, index + 1);
+  const merge = createMerge();
+  let top: LayerEntry[] = [];
+  const merged = needed.map(() => deferred());
   let bytes = 0;
   let layersDone = 0;
-  const scans = await mapLimit(needed, 2, async (layer, i) => {
-    const scan = await scanLayer(layer, {
-      what: `layer ${i + 1} of ${all.length}`,
-      onBytes: (n) => {
-        bytes += n;
-        opts.onProgress?.({ bytes, layersDone, layers: needed.length });
-      },
-    });
-    layersDone++;
-    return scan.entries;
+  await mapLimit(needed, 2, async (layer, i) => {
+    try {
+      const { entries } = await scanLayer(layer, {
+        what: `layer ${i + 1} of ${all.length}`,
+        onBytes: (n) => {
+          bytes += n;
+          opts.onProgress?.({ bytes, layersDone, layers: needed.length });
+        },
+      });
+      layersDone++;
+      if (i > 0) await merged[i - 1]!.promise;
+      if (i === index) top = entries;
+      else merge.add(entries);
+      merged[i]!.resolve();
+    } catch (err) {
+      merged[i]!.reject(err);
+      throw err;
+    }
   });
   const what = opts.what ?? image.reference;
-  const paths = index === null ? listMerged(scans, root, what) : listLayer(scans, index, root, what);
+  const paths = index === null ? listMergedTree(merge.tree, root, what) : listLayerOver(merge.tree, top, index, root, what);
   return { layer: index, layers: all.length, paths };
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void } {
+  let resolve!: () => void;
+  let reject!: (err: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => {}); // a failure is reported by the layer that failed
+  return { promise, resolve, reject };
 }
 
 /** modeString renders a type and permission bits as ls does: `drwxr-xr-x`, `-rwsr-xr-x`, `lrwxrwxrwx`. */

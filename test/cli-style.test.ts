@@ -87,6 +87,7 @@ describe('usage errors', () => {
     [['analyze', 'a', 'b'], "whittle: too many arguments for 'analyze'; expected 1 argument but got 2 (see whittle analyze --help)"],
     [['analyze', 'x', '--jsn'], "whittle: unknown option '--jsn'; did you mean --json? (see whittle analyze --help)"],
     [['lsit'], "whittle: unknown command 'lsit'; did you mean one of lint, ls? (see whittle --help)"],
+    [['help', 'nope'], "whittle: unknown command 'nope' (see whittle --help)"],
     [['context', '--top', 'x'], 'whittle: --top: not a whole number: x'],
   ])('%j', (args, line) => {
     const r = whittle(...args);

@@ -97,6 +97,11 @@ export async function main(argv: string[]): Promise<number> {
   running = state;
   quietOnClosedPipe();
   try {
+    const [first, second] = argv;
+    if (first === 'help' && second !== undefined && !second.startsWith('-') && !Object.hasOwn(COMMANDS, second)) {
+      process.stderr.write(usageLine(`error: unknown command '${second}'`, undefined));
+      return ExitCode.badInput;
+    }
     const program = await buildProgram(state, argv);
     await program.parseAsync(argv, { from: 'user' });
     return state.exitCode;

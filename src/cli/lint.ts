@@ -15,7 +15,7 @@ import { severityRank } from '../lint/types.js';
 import { initShellParser } from '../shell/parser.js';
 import type { CommandState } from './main.js';
 import { examples } from './help.js';
-import { useColor } from '../internal/width.js';
+import { terminalWidth, useColor, wrapWords } from '../internal/width.js';
 
 // Same values as main.ts's ExitCode; imported as a type only so this module does not load main.
 const ExitCode = { ok: 0, failed: 1, badInput: 2 } as const;
@@ -117,11 +117,17 @@ export function registerLint(program: Command, state: CommandState): void {
         return;
       }
       const width = Math.max(...rules.map((r) => r.meta.id.length));
+      const columns = terminalWidth();
       let out = '';
       for (const r of rules) {
         const other = [...r.meta.covers.hadolint, ...r.meta.covers.trivy, ...r.meta.covers.checkov, ...r.meta.covers.buildkit];
         const fix = [r.meta.fixable ? 'safe' : '', r.meta.hasSuggestions ? 'unsafe' : ''].filter((x) => x !== '').join('+');
-        out += `${r.meta.id.padEnd(width)}  ${r.meta.severity.padEnd(7)}  ${r.meta.category.padEnd(11)}  ${fix.padEnd(11)}  ${r.meta.description}${other.length ? ` [${other.join(', ')}]` : ''}\n`;
+        const prefix = `${r.meta.id.padEnd(width)}  ${r.meta.severity.padEnd(7)}  ${r.meta.category.padEnd(11)}  ${fix.padEnd(11)}  `;
+        // on a terminal the description wraps under itself (below the columns, indented 4, when they
+        // leave under 30); in a pipe each rule stays one line, for grep
+        const text = `${r.meta.description}${other.length ? ` [${other.join(', ')}]` : ''}`;
+        if (columns !== null && columns - prefix.length < 30) out += `${prefix.trimEnd()}\n    ${wrapWords(text, columns, { first: 4, indent: 4 }).join('\n')}\n`;
+        else out += `${prefix}${wrapWords(text, columns, { first: prefix.length, indent: prefix.length }).join('\n')}\n`;
       }
       process.stdout.write(out);
     });

@@ -66,11 +66,28 @@ function sameContent(a: MergedRecord, b: LayerEntry): boolean {
 }
 
 export function mergeLayers(layers: readonly (readonly LayerEntry[])[]): MergeResult {
+  const merge = createMerge();
+  for (const entries of layers) merge.add(entries);
+  return merge.finish();
+}
+
+/** Merge applies layers one at a time (base first), so a caller can drop each layer's entries once added. */
+export interface Merge {
+  /** add applies the next layer's entries. */
+  add(entries: readonly LayerEntry[]): void;
+  /** the merged filesystem so far. */
+  readonly tree: PathTree<MergedRecord>;
+  /** finish returns the result of the layers added. */
+  finish(): MergeResult;
+}
+
+/** createMerge starts an incremental mergeLayers. */
+export function createMerge(): Merge {
   const tree = new PathTree<MergedRecord>();
   const changes: LayerChanges[] = [];
   const dropped: DroppedCopy[] = [];
-
-  layers.forEach((entries, layer) => {
+  const add = (entries: readonly LayerEntry[]) => {
+    const layer = changes.length;
     const ch = emptyChanges();
     changes.push(ch);
     const drop = (how: DropKind) => (path: string, r: MergedRecord) => {
@@ -127,9 +144,8 @@ export function mergeLayers(layers: readonly (readonly LayerEntry[])[]): MergeRe
       }
       tree.set(e.path, record);
     }
-  });
-
-  return { tree, changes, ...excludeLinked(tree, dropped) };
+  };
+  return { add, tree, finish: () => ({ tree, changes, ...excludeLinked(tree, dropped) }) };
 }
 
 /** excludeLinked keeps a dropped copy out of the waste when a surviving hard link of the same layer still points at it:

@@ -39,3 +39,30 @@ describe('formatBytes', () => {
     expect(formatBytes(n)).toBe(text);
   });
 });
+
+describe('renderText width', () => {
+  const long = 'var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages';
+  const b = analyze(input([[dir('var/lib/apt/lists'), file(long, 1_500_000)]], { history: [{ created_by: 'RUN apt-get update && apt-get install -y --no-install-recommends gcc make libc6-dev # buildkit' }] }));
+  const words = (text: string) => text.split(/\s+/).filter((w) => w !== '');
+  const remedies = b.findings.map((f) => f.remedy);
+
+  it.each([60, 80])('at %d columns: no line but the table rows is wider, every remedy whole (wrapped at spaces), paths elided', (width) => {
+    const out = renderText(b, { color: false, width });
+    const lines = out.split('\n');
+    // table rows are never cut; a digest is one word, never cut either
+    for (const l of lines.filter((l) => !/^\s*\d+\s|^#|^ID |^Digest /.test(l))) expect(l.length, l).toBeLessThanOrEqual(width);
+    // every word of every remedy appears whole, in order
+    const text = words(out).join(' ');
+    for (const r of remedies) expect(text).toContain(words(r).join(' '));
+    expect(out).not.toContain(long);
+    expect(out).toMatch(/var\/lib\/apt\/.*….*_Packages/);
+  });
+
+  it('--wide prints whole paths; paths that fit stay whole; no width prints every line whole', () => {
+    expect(renderText(b, { color: false, width: 120 })).toContain(long);
+    expect(renderText(b, { color: false, width: 60, wide: true })).toContain(long);
+    const unlimited = renderText(b, { color: false, width: null });
+    expect(unlimited).toContain(long);
+    for (const r of remedies) expect(unlimited).toContain(`fix: ${r}`);
+  });
+});

@@ -1,20 +1,22 @@
 // renderText prints the terminal report of `whittle analyze`: header and totals, the layer table,
 // efficiency and wasted bytes (whittle's and dive's), top wasted paths, findings by severity, savings and gates.
 import pc from 'picocolors';
+import { elideMiddle, wrapWords } from '../internal/width.js';
 import type { GateResult } from './gates.js';
 import type { Analysis } from './index.js';
 import { formatBytes, percent } from './units.js';
 
 export interface TextOptions {
   color: boolean;
-  /** terminal width; instructions are truncated to fit. */
-  width: number;
+  /**
+   * terminal width (at least 40 is used), or null for no limit: long lines (instructions, messages,
+   * remedies) wrap at spaces with a hanging indent, never cut inside a word, and long paths are
+   * shortened in the middle with `…` unless wide.
+   */
+  width: number | null;
+  /** print whole paths, never shortened. */
+  wide?: boolean;
   gates?: GateResult[];
-}
-
-function truncate(text: string, width: number): string {
-  if (width <= 1) return '';
-  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
 }
 
 function table(rows: string[][], rightAligned: number[]): string[] {
@@ -25,20 +27,25 @@ function table(rows: string[][], rightAligned: number[]): string[] {
 export function renderText(a: Analysis, opts: TextOptions): string {
   const c = pc.createColors(opts.color);
   const out: string[] = [];
-  const width = Math.max(40, opts.width);
+  const width = opts.width === null ? null : Math.max(40, opts.width);
+  /** labeled: text after a label, wrapped to the width, later lines indented under the text. */
+  const labeled = (label: string, text: string) => wrapWords(text, width, { first: label.length, indent: label.length }).map((l, k) => (k === 0 ? label + l : l));
+  /** path: a path shortened to fit after `used` columns (whole with --wide). */
+  const path = (p: string, used: number) => (opts.wide || width === null ? p : elideMiddle(p, Math.max(20, width - used)));
   out.push(c.bold(`Image   ${a.image.reference}`));
   out.push(`ID      ${a.image.id}`);
   if (a.image.manifestDigest) out.push(`Digest  ${a.image.manifestDigest}`);
   out.push(`Platform ${a.image.platform}   User ${a.image.user || '(root)'}`);
   out.push(
-    `Sizes   compressed blob ${formatBytes(a.sizes.compressedBlob)} · uncompressed tar ${formatBytes(a.sizes.uncompressedTar)} · file content ${formatBytes(a.sizes.fileContent)} · docker images ${formatBytes(a.sizes.docker)} · final filesystem ${formatBytes(a.sizes.finalFilesystem)} in ${a.sizes.fileCount} files`,
+    ...labeled('Sizes   ', `compressed blob ${formatBytes(a.sizes.compressedBlob)} · uncompressed tar ${formatBytes(a.sizes.uncompressedTar)} · file content ${formatBytes(a.sizes.fileContent)} · docker images ${formatBytes(a.sizes.docker)} · final filesystem ${formatBytes(a.sizes.finalFilesystem)} in ${a.sizes.fileCount} files`),
   );
   out.push('(sizes in decimal units: 1 kB = 1000 B)');
-  for (const w of a.warnings) out.push(c.yellow(`warning: ${w}`));
+  for (const w of a.warnings) out.push(...labeled('warning: ', w).map((l) => c.yellow(l)));
 
   out.push('', c.bold('Layers'));
-  // The instruction is not a table column: it is appended after the aligned columns and truncated to
-  // the terminal width, its header included.
+  // The instruction is not a table column: it is appended after the aligned columns and wrapped to
+  // the terminal width under itself (or, when the columns leave under 20, on the lines below its
+  // row, indented 4). The columns themselves are never cut.
   const rows = [['#', 'blob', 'tar', 'content', 'added', 'modified', 'removed', 'wasted']];
   for (const l of a.layers) {
     rows.push([
@@ -50,17 +57,23 @@ export function renderText(a: Analysis, opts: TextOptions): string {
   const lines = table(rows, [0, 1, 2, 3, 4, 5, 6, 7]);
   lines.forEach((line, i) => {
     const instr = i === 0 ? 'instruction' : (a.layers[i - 1]?.instruction ?? '(no history)').replace(/\s+/g, ' ');
-    out.push(`${line}  ${truncate(instr, width - line.length - 2)}`);
+    if (width !== null && width - line.length - 2 < 20 && i > 0) {
+      out.push(line, ...wrapWords(instr, width, { first: 4, indent: 4 }).map((l, k) => (k === 0 ? `    ${l}` : l)));
+    } else {
+      out.push(...wrapWords(instr, width, { first: line.length + 2, indent: line.length + 2 }).map((l, k) => (k === 0 ? `${line}  ${l}` : l)));
+    }
   });
 
   out.push('', c.bold('Efficiency'));
-  out.push(`whittle  wasted ${formatBytes(a.wasted.bytes)} (${percent(a.wasted.ratio)} of file content) in ${a.wasted.count} dropped copies — what squashing would drop`);
-  out.push(`dive     efficiency ${percent(a.dive.efficiency)} · wasted ${formatBytes(a.dive.wastedBytes)} · user wasted ${percent(a.dive.userWastedPercent)}`);
+  out.push(...labeled('whittle  ', `wasted ${formatBytes(a.wasted.bytes)} (${percent(a.wasted.ratio)} of file content) in ${a.wasted.count} dropped copies — what squashing would drop`));
+  out.push(...labeled('dive     ', `efficiency ${percent(a.dive.efficiency)} · wasted ${formatBytes(a.dive.wastedBytes)} · user wasted ${percent(a.dive.userWastedPercent)}`));
   if (a.wasted.top.length > 0) {
     out.push('', c.bold('Top wasted paths'));
-    const wrows = [['bytes', 'added', 'dropped', 'how', 'path']];
-    for (const w of a.wasted.top) wrows.push([formatBytes(w.bytes), `#${w.addedBy}`, `#${w.droppedBy}`, w.how, w.path]);
-    for (const line of table(wrows, [0])) out.push(truncate(line, width));
+    const wrows = [['bytes', 'added', 'dropped', 'how']];
+    for (const w of a.wasted.top) wrows.push([formatBytes(w.bytes), `#${w.addedBy}`, `#${w.droppedBy}`, w.how]);
+    const wlines = table(wrows, [0]);
+    const cols = Math.max(...wlines.map((l) => l.length));
+    wlines.forEach((line, i) => out.push(`${line.padEnd(cols)}  ${i === 0 ? 'path' : path(a.wasted.top[i - 1]!.path, cols + 2)}`));
   }
 
   out.push('', c.bold('Findings'));
@@ -68,11 +81,14 @@ export function renderText(a: Analysis, opts: TextOptions): string {
   const paint = { high: c.red, medium: c.yellow, low: c.cyan, info: c.dim };
   for (const f of a.findings) {
     const saving = f.bytes > 0 ? ` [${formatBytes(f.bytes)}]` : '';
-    out.push(`${paint[f.severity](f.severity.toUpperCase().padEnd(6))} ${f.id}${saving}: ${f.message}`);
-    if (f.layer !== null) out.push(`       layer ${f.layer}: ${truncate(f.instruction ?? '(no history)', width - 16)}`);
-    for (const p of f.paths.slice(0, 3)) out.push(truncate(`       ${formatBytes(p.bytes).padStart(7)} ${p.path}`, width));
+    const label = f.severity.toUpperCase().padEnd(6);
+    // wrapped as plain text (colour codes take no columns), then the label painted
+    const head = wrapWords(`${f.id}${saving}: ${f.message}`, width, { first: 7, indent: 7 });
+    out.push(`${paint[f.severity](label)} ${head[0]}`, ...head.slice(1));
+    if (f.layer !== null) out.push(...wrapWords(`layer ${f.layer}: ${(f.instruction ?? '(no history)').replace(/\s+/g, ' ')}`, width, { first: 7, indent: 9 }).map((l, k) => (k === 0 ? `       ${l}` : l)));
+    for (const p of f.paths.slice(0, 3)) out.push(`       ${formatBytes(p.bytes).padStart(7)} ${path(p.path, 15)}`);
     if (f.pathCount > 3) out.push(`       … ${f.pathCount - 3} more`);
-    out.push(c.dim(truncate(`       fix: ${f.remedy}`, Math.max(width, 60) * 2)));
+    out.push(...wrapWords(`fix: ${f.remedy}`, width, { first: 7, indent: 12 }).map((l, k) => c.dim(k === 0 ? `       ${l}` : l)));
   }
 
   out.push('', c.bold('Savings'));
@@ -82,7 +98,8 @@ export function renderText(a: Analysis, opts: TextOptions): string {
     out.push('', c.bold('Gates'));
     for (const g of opts.gates) {
       const fmt = (n: number) => (g.unit === 'bytes' ? formatBytes(n) : percent(n));
-      out.push(`${g.passed ? c.green('PASS') : c.red('FAIL')} ${g.gate}: ${fmt(g.actual)} (limit ${fmt(g.limit)}; ${g.compares})`);
+      const lines = wrapWords(`${g.gate}: ${fmt(g.actual)} (limit ${fmt(g.limit)}; ${g.compares})`, width, { first: 5, indent: 5 });
+      out.push(`${g.passed ? c.green('PASS') : c.red('FAIL')} ${lines[0]}`, ...lines.slice(1));
     }
   }
   return out.join('\n') + '\n';

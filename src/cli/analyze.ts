@@ -1,6 +1,6 @@
 // `whittle analyze IMAGE`: parse flags, open the image, run the analysis, print, and gate.
 import { readFile } from 'node:fs/promises';
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { wrap } from '../errors.js';
 import { openImage } from '../transports/open.js';
 import { analyzeImage } from '../analyze/run.js';
@@ -10,6 +10,8 @@ import { renderJson } from '../analyze/render-json.js';
 import { parseBytes, parseRatio } from './format.js';
 import type { CommandState } from './main.js';
 import { progressFor } from './progress.js';
+import { examples } from './help.js';
+import { terminalWidth, useColor } from '../internal/width.js';
 import { addImageSourceOptions, referencesHelp, sourceOptions, type ImageSourceFlags } from './image-options.js';
 
 interface AnalyzeFlags extends ImageSourceFlags {
@@ -19,6 +21,7 @@ interface AnalyzeFlags extends ImageSourceFlags {
   maxWasted?: string;
   diveCi?: string;
   color?: boolean;
+  wide?: boolean;
 }
 
 /** gatesFromFlags turns --max-size/--min-efficiency/--max-wasted into a GateConfig. */
@@ -47,15 +50,17 @@ export function registerAnalyze(program: Command, state: CommandState): void {
   const cmd = program.command('analyze');
   addImageSourceOptions(cmd);
   cmd
-    .description('show where every byte of an image goes, what is wasted, and what to change')
+    .description('Show where every byte of an image goes, what is wasted, and what to change')
     .argument('<image>', 'image to read (any transport, a path, a name, or - for stdin; see below)')
     .option('--json', 'print the analysis as JSON (schema: docs/analyze-json.md)')
     .option('--max-size <size>', 'fail (exit 1) if the image is larger, e.g. 200MB')
     .option('--min-efficiency <ratio>', 'fail if dive-compatible efficiency is lower, e.g. 0.95 or 95%')
     .option('--max-wasted <size|percent>', 'fail if wasted bytes exceed this, e.g. 20MB or 10%')
     .option('--dive-ci <file>', 'read gates from a dive .dive-ci file (lowest-efficiency, highest-wasted-bytes, highest-user-wasted-percent)')
-    .addOption(new Option('--no-color', 'never use colour'))
+    .option('--wide', 'print whole paths, never shortened to the terminal width')
+    .option('--no-color', 'never use colour (also when NO_COLOR is set or stdout is not a terminal)')
     .addHelpText('after', referencesHelp())
+    .addHelpText('after', examples(['whittle analyze alpine:3.20', 'whittle analyze docker-archive:app.tar --max-wasted 10% --min-efficiency 95%', 'whittle analyze oci:build/layout:v1 --json > analysis.json']))
     .action(async (reference: string, flags: AnalyzeFlags) => {
       const gates: GateConfig = { ...(flags.diveCi ? await diveCiGates(flags.diveCi) : {}), ...gatesFromFlags(flags) };
       const image = await openImage(reference, sourceOptions(flags));
@@ -70,8 +75,7 @@ export function registerAnalyze(program: Command, state: CommandState): void {
       if (flags.json) {
         process.stdout.write(renderJson(analysis, results) + '\n');
       } else {
-        const color = flags.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR;
-        process.stdout.write(renderText(analysis, { color, width: process.stdout.columns ?? 100, gates: results }));
+        process.stdout.write(renderText(analysis, { color: useColor(flags.color), width: terminalWidth(), wide: flags.wide === true, gates: results }));
       }
       if (results.some((r) => !r.passed)) state.exitCode = 1;
     });

@@ -16,6 +16,7 @@ import { unifiedDiff } from '../fix/diff.js';
 import { formatReport, verifyFixes, verifySteps } from '../fix/verify.js';
 import { rules } from '../lint/rules/index.js';
 import type { CommandState } from './main.js';
+import { examples } from './help.js';
 
 interface FixFlags {
   write?: boolean;
@@ -24,6 +25,7 @@ interface FixFlags {
   unsafe?: boolean;
   verify?: boolean;
   context?: string;
+  json?: boolean;
 }
 
 /** collectRules gathers --rule values: repeatable, each comma-separated, every id a known rule. */
@@ -37,14 +39,16 @@ function collectRules(value: string, previous: string[] = []): string[] {
 export function registerFix(program: Command, state: CommandState): void {
   program
     .command('fix')
-    .description('Apply safe fixes to a Dockerfile (diff by default, --write to apply).')
-    .argument('[dockerfile]', 'Dockerfile to fix', 'Dockerfile')
+    .description('Apply safe fixes to a Dockerfile (a diff by default, --write to apply)')
+    .argument('[dockerfile]', 'the Dockerfile to fix', 'Dockerfile')
     .option('--diff', 'print a unified diff (the default)')
     .option('--write', 'write the fixed Dockerfile in place')
     .option('--rule <id>', 'apply only this rule\'s fixes, structural ones too (repeatable, or comma-separated)', collectRules)
     .option('--unsafe', 'also apply the structural fixes (cache order, multi-stage, slim base, non-root user)')
     .option('--verify', 'build the original and the fixed Dockerfile and compare size, layers and runtime config')
     .option('--context <dir>', 'build context for --verify (default: the Dockerfile\'s directory)')
+    .option('--json', 'print the result as JSON instead of a diff: file, output, applied, rejected, changed (docs/fix.md)')
+    .addHelpText('after', examples(['whittle fix Dockerfile', 'whittle fix --write --rule apt-no-install-recommends services/api/Dockerfile', 'whittle fix --unsafe --verify --json > fix.json']))
     .action(async (file: string, flags: FixFlags) => {
       let text: string;
       try {
@@ -54,11 +58,12 @@ export function registerFix(program: Command, state: CommandState): void {
       }
       const options: FixOptions = { file, ...(flags.unsafe ? { unsafe: true } : {}), ...(flags.rule ? { only: flags.rule } : {}) };
       const result = await fixText(text, options);
-      if (!flags.write) process.stdout.write(unifiedDiff(text, result.output, path.basename(file)));
-      for (const a of result.applied) process.stderr.write(`fixed ${file}:${a.line} ${a.ruleId}\n`);
+      if (!flags.write && !flags.json) process.stdout.write(unifiedDiff(text, result.output, path.basename(file)));
+      if (!flags.json) for (const a of result.applied) process.stderr.write(`fixed ${file}:${a.line} ${a.ruleId}\n`);
       if (result.rejected) process.stderr.write(`whittle: ${file}: ${result.rejected}\n`);
       state.exitCode = result.rejected ? 1 : 0;
       let verified = true;
+      let verification: string | null = null;
       if (flags.verify && result.output === text) {
         process.stderr.write('verify: nothing to verify: no fix applied\n');
       } else if (flags.verify) {
@@ -70,10 +75,17 @@ export function registerFix(program: Command, state: CommandState): void {
         });
         for (const line of formatReport(report)) process.stderr.write(`${line}\n`);
         verified = report.status !== 'failed';
+        verification = report.status;
         if (!verified) state.exitCode = 1;
       }
       // With --verify, a fix that failed verification is not written.
-      if (flags.write && verified && result.output !== text) await writeFileAtomic(file, result.output);
+      const write = flags.write === true && verified && result.output !== text;
+      if (write) await writeFileAtomic(file, result.output);
+      if (flags.json) {
+        const applied = result.applied.map((a) => ({ ruleId: a.ruleId, line: a.line, pass: a.pass, message: a.message }));
+        const summary = { file, output: result.output, applied, rejected: result.rejected, changed: result.output !== text, written: write, verify: verification };
+        process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+      }
     });
 }
 

@@ -82,7 +82,7 @@ export function referencesHelp(output?: { fallbackTag: string }): string {
       `\nOutput (-o): a transport above, or PATH.tar: a docker-archive tagged with the\n` +
       `image's own tag, else whittle/NAME:${output.fallbackTag} (NAME from the file name).\n`;
   }
-  return text;
+  return text.trimEnd(); // commander ends each text with a newline
 }
 
 /** autoCompressionHelp says what `--compression auto` writes for each transport, from the table. */

@@ -14,6 +14,8 @@ import { rules } from '../lint/rules/index.js';
 import { severityRank } from '../lint/types.js';
 import { initShellParser } from '../shell/parser.js';
 import type { CommandState } from './main.js';
+import { examples } from './help.js';
+import { terminalWidth, useColor, wrapWords } from '../internal/width.js';
 
 // Same values as main.ts's ExitCode; imported as a type only so this module does not load main.
 const ExitCode = { ok: 0, failed: 1, badInput: 2 } as const;
@@ -51,11 +53,6 @@ async function packageRepository(): Promise<unknown> {
   }
 }
 
-function useColor(flags: LintFlags): boolean {
-  if (flags.color === false) return false;
-  return Boolean(process.stdout.isTTY) && process.env.NO_COLOR === undefined;
-}
-
 export function failed(results: readonly LintResult[], level: FailLevel): boolean {
   if (level === 'none') return false;
   const min = severityRank(level);
@@ -65,15 +62,16 @@ export function failed(results: readonly LintResult[], level: FailLevel): boolea
 export function registerLint(program: Command, state: CommandState): void {
   program
     .command('lint')
-    .description('Lint Dockerfiles for size, cache and safety problems.')
-    .argument('[dockerfiles...]', 'Dockerfiles (or directories holding one); - reads stdin', ['Dockerfile'])
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
-    .option('--json', 'JSON output (the same as --format json)')
+    .description('Lint Dockerfiles for size, cache and safety problems')
+    .argument('[dockerfiles...]', 'the Dockerfiles (or directories holding one); - reads stdin', ['Dockerfile'])
+    .addOption(new Option('-f, --format <format>', 'output format (hadolint\'s -f)').choices(['text', 'json', 'sarif']).default('text'))
+    .option('--json', 'print JSON (the same as --format json)')
     .option('--ignore <rule>', 'turn a rule off: a whittle id or a hadolint id it covers (repeatable, or comma-separated)', collect)
     .option('--fail-level <level>', `exit 1 when a finding is at or above this level: error, warning, info, none (default: ${DEFAULT_FAIL_LEVEL})`)
     .option('-c, --config <path>', 'config file (default: .whittle.json or whittle.config.json in the current directory)')
     .option('-t, --target <stage>', 'the stage being built, as docker build --target (default: the last stage)')
-    .option('--no-color', 'disable colour')
+    .option('--no-color', 'never use colour (also when NO_COLOR is set or stdout is not a terminal)')
+    .addHelpText('after', examples(['whittle lint', 'whittle lint services/*/Dockerfile --fail-level error', 'whittle lint -f sarif Dockerfile > lint.sarif']))
     .action(async (files: string[], flags: LintFlags) => {
       const config = await loadConfig(rules, flags.config, process.cwd());
       if (flags.ignore) Object.assign(config.rules, ignoredRules(flags.ignore, rules, '--ignore'));
@@ -104,25 +102,32 @@ export function registerLint(program: Command, state: CommandState): void {
       const version = program.version() ?? '0.0.0';
       if (flags.format === 'json') process.stdout.write(formatJson(results, rules));
       else if (flags.format === 'sarif') process.stdout.write(formatSarif(results, rules, { version, ...(repositoryLinks(await packageRepository()) ?? {}) }));
-      else process.stdout.write(formatText(results, useColor(flags), docsLink));
+      else process.stdout.write(formatText(results, useColor(flags.color), docsLink));
       state.exitCode = unreadable ? ExitCode.badInput : failed(results, failLevel) ? ExitCode.failed : ExitCode.ok;
     });
 
   program
     .command('rules')
-    .description('List the lint rules.')
-    .option('--json', 'print JSON')
+    .description('List the lint rules, with the hadolint, trivy, checkov and BuildKit checks they cover')
+    .option('--json', 'print the rules as JSON')
+    .addHelpText('after', examples(['whittle rules', 'whittle rules | grep DL3009', 'whittle rules --json | jq -r \'.[] | select(.fixable) | .id\'']))
     .action((flags: { json?: boolean }) => {
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(rules.map((r) => ({ id: r.meta.id, category: r.meta.category, severity: r.meta.severity, fixable: r.meta.fixable ?? null, hasSuggestions: r.meta.hasSuggestions ?? false, description: r.meta.description, docs: r.meta.docs, covers: r.meta.covers })), null, 2)}\n`);
         return;
       }
       const width = Math.max(...rules.map((r) => r.meta.id.length));
+      const columns = terminalWidth();
       let out = '';
       for (const r of rules) {
         const other = [...r.meta.covers.hadolint, ...r.meta.covers.trivy, ...r.meta.covers.checkov, ...r.meta.covers.buildkit];
         const fix = [r.meta.fixable ? 'safe' : '', r.meta.hasSuggestions ? 'unsafe' : ''].filter((x) => x !== '').join('+');
-        out += `${r.meta.id.padEnd(width)}  ${r.meta.severity.padEnd(7)}  ${r.meta.category.padEnd(11)}  ${fix.padEnd(11)}  ${r.meta.description}${other.length ? ` [${other.join(', ')}]` : ''}\n`;
+        const prefix = `${r.meta.id.padEnd(width)}  ${r.meta.severity.padEnd(7)}  ${r.meta.category.padEnd(11)}  ${fix.padEnd(11)}  `;
+        // on a terminal the description wraps under itself (below the columns, indented 4, when they
+        // leave under 30); in a pipe each rule stays one line, for grep
+        const text = `${r.meta.description}${other.length ? ` [${other.join(', ')}]` : ''}`;
+        if (columns !== null && columns - prefix.length < 30) out += `${prefix.trimEnd()}\n    ${wrapWords(text, columns, { first: 4, indent: 4 }).join('\n')}\n`;
+        else out += `${prefix}${wrapWords(text, columns, { first: prefix.length, indent: prefix.length }).join('\n')}\n`;
       }
       process.stdout.write(out);
     });

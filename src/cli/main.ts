@@ -2,6 +2,7 @@
 // maps outcomes to exit codes (0 ok, 1 a gate or lint failure, 2 bad input or usage).
 import { Command, CommanderError } from 'commander';
 import { WhittleError } from '../errors.js';
+import { examples } from './help.js';
 
 /** ExitCode is what every command returns to main. */
 export const ExitCode = { ok: 0, failed: 1, badInput: 2 } as const;
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   fix: () => import('./fix.js').then((m) => m.registerFix),
   squash: () => import('./squash.js').then((m) => m.registerSquash),
   strip: () => import('./strip.js').then((m) => m.registerStrip),
+  ls: () => import('./ls.js').then((m) => m.registerLs),
 };
 
 /**
@@ -30,11 +32,14 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
  */
 export async function buildProgram(state: CommandState, argv?: readonly string[]): Promise<Command> {
   const program = new Command('whittle')
-    .description('Make container images smaller and safer.')
+    .description('Make container images smaller and safer')
     .version('0.1.0')
+    .helpCommand('help [command]', 'Show help for a command')
+    .addHelpText('after', examples(['whittle analyze alpine:3.20', 'whittle lint Dockerfile', 'whittle ls alpine:3.20 /etc -l']))
     .showHelpAfterError(false)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    // main prints usage errors itself, as one line (usageLine); commander only reports them
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: () => {} });
   const named = argv?.find((a) => !a.startsWith('-'));
   const names = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : Object.keys(COMMANDS);
   const registers = new Set(await Promise.all(names.map((n) => COMMANDS[n]!())));
@@ -42,10 +47,61 @@ export async function buildProgram(state: CommandState, argv?: readonly string[]
   return program;
 }
 
+/** commandOf is the command argv names (the first word that is one), for the usage hint. */
+function commandOf(argv: readonly string[]): string | undefined {
+  return argv.find((a) => Object.hasOwn(COMMANDS, a));
+}
+
+/**
+ * usageLine turns a command-line syntax error found by commander (an unknown option or command, a
+ * missing argument or option value, a bad choice, too many arguments: `error: …`, sometimes with a
+ * second line such as `(Did you mean --json?)`) into one line: `whittle: MESSAGE (see whittle
+ * COMMAND --help)`. Errors in what a value names (WhittleError, e.g. `--top: not a whole number`)
+ * are one `whittle: MESSAGE` line that names the flag, with no hint.
+ */
+export function usageLine(message: string, command: string | undefined): string {
+  const text = message
+    .replace(/^error: /, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .join(' ')
+    .replace(/ \(Did you mean (.*)\?\)/, '; did you mean $1?')
+    .replace(/\.\s+([A-Z])/g, (_, c: string) => `; ${c.toLowerCase()}`)
+    .replace(/\.$/, '');
+  return `whittle: ${text} (see whittle ${command !== undefined ? `${command} ` : ''}--help)\n`;
+}
+
+let running: CommandState = { exitCode: ExitCode.ok };
+let pipeGuarded = false;
+
+/**
+ * quietOnClosedPipe makes a write to a closed pipe (`whittle rules | head -1`) end the process
+ * quietly with the exit code reached so far (0 for help), instead of an unhandled EPIPE error and a
+ * stack trace.
+ */
+function quietOnClosedPipe(): void {
+  if (pipeGuarded) return;
+  pipeGuarded = true;
+  const onError = (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(running.exitCode);
+    throw err;
+  };
+  process.stdout.on('error', onError);
+  process.stderr.on('error', onError);
+}
+
 /** main runs the CLI and resolves to the process exit code; it never throws. */
 export async function main(argv: string[]): Promise<number> {
   const state: CommandState = { exitCode: ExitCode.ok };
+  running = state;
+  quietOnClosedPipe();
   try {
+    const [first, second] = argv;
+    if (first === 'help' && second !== undefined && !second.startsWith('-') && !Object.hasOwn(COMMANDS, second)) {
+      process.stderr.write(usageLine(`error: unknown command '${second}'`, undefined));
+      return ExitCode.badInput;
+    }
     const program = await buildProgram(state, argv);
     await program.parseAsync(argv, { from: 'user' });
     return state.exitCode;
@@ -54,7 +110,9 @@ export async function main(argv: string[]): Promise<number> {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) {
         return ExitCode.ok;
       }
-      return ExitCode.badInput; // commander already printed the message
+      if (err.code === 'commander.help') return ExitCode.badInput; // no command given: the help went to stderr
+      process.stderr.write(usageLine(err.message, commandOf(argv)));
+      return ExitCode.badInput;
     }
     if (err instanceof WhittleError) {
       process.stderr.write(`whittle: ${err.message}\n`);

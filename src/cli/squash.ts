@@ -9,6 +9,7 @@ import { squash } from '../rewrite/squash.js';
 import type { Image } from '../image/image.js';
 import { formatBytes } from './format.js';
 import type { CommandState } from './main.js';
+import { examples } from './help.js';
 import { progressFor } from './progress.js';
 import { usableLocalTarget, writeWithProgress } from './write.js';
 import { addImageSinkOptions, addImageSourceOptions, autoCompressionHelp, referencesHelp, sinkOptions, sourceOptions, type ImageSinkFlags, type ImageSourceFlags } from './image-options.js';
@@ -56,7 +57,7 @@ export function registerSquash(program: Command, state: CommandState): void {
   const cmd = program.command('squash');
   addImageSinkOptions(addImageSourceOptions(cmd));
   cmd
-    .description('merge layers into one, dropping what later layers deleted or replaced')
+    .description('Merge layers into one, dropping what later layers deleted or replaced')
     .argument('<image>', 'image to read (any transport, a path, a name, or - for stdin; see below)')
     .requiredOption('-o, --output <ref>', 'where to write (any transport, or PATH.tar; see below)')
     .option('--keep-base [layers|image]', 'keep the base layers: detected from history, a layer count, or the base image')
@@ -68,6 +69,7 @@ export function registerSquash(program: Command, state: CommandState): void {
     )
     .option('--json', 'print the result as JSON')
     .addHelpText('after', referencesHelp({ fallbackTag: 'squashed' }))
+    .addHelpText('after', examples(['whittle squash app:latest -o app-squashed.tar', 'whittle squash oci:build/layout:v1 --keep-base -o oci:build/squashed:v1', 'whittle squash docker://registry.example.com/app:1 --last 3 -o docker://registry.example.com/app:1-squashed']))
     .action(async (reference: string, flags: SquashFlags) => {
       const image = await openImage(reference, sourceOptions(flags));
       const { from, base } = await squashStart(image, flags);

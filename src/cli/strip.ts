@@ -7,6 +7,8 @@ import { defaultCompressionOf } from '../transports/write.js';
 import { CATEGORIES, strip } from '../rewrite/strip/index.js';
 import { formatBytes } from './format.js';
 import type { CommandState } from './main.js';
+import { examples } from './help.js';
+import { elideMiddle, terminalWidth } from '../internal/width.js';
 import { progressFor } from './progress.js';
 import { usableLocalTarget, writeWithProgress } from './write.js';
 import { addImageSinkOptions, addImageSourceOptions, autoCompressionHelp, referencesHelp, sinkOptions, sourceOptions, type ImageSinkFlags, type ImageSourceFlags } from './image-options.js';
@@ -21,7 +23,11 @@ interface StripFlags extends ImageSourceFlags, ImageSinkFlags {
   remove?: string[];
   keep?: string[];
   compression: 'auto' | 'gzip' | 'none';
+  wide?: boolean;
 }
+
+/** SHOWN is how many of a category's largest paths the text output lists (--json lists all). */
+const SHOWN = 5;
 
 const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(',').filter((v) => v !== '')];
 
@@ -40,11 +46,12 @@ export function registerStrip(program: Command, state: CommandState): void {
   const cmd = program.command('strip');
   addImageSinkOptions(addImageSourceOptions(cmd));
   cmd
-    .description('remove what an image should not ship: package caches, docs, unused locales, bytecode, build tools on request')
+    .description('Remove what an image should not ship: package caches, docs, unused locales, bytecode, build tools on request')
     .argument('<image>', 'image to read (any transport, a path, a name, or - for stdin; see below)')
     .option('-o, --output <ref>', 'where to write (any transport, or PATH.tar; see below); not needed with --dry-run')
     .option('--squash', 'merge all layers so the removed bytes leave the image (default: add a layer of whiteouts)')
     .option('--dry-run', 'list what would go and the bytes per category; write nothing')
+    .option('--wide', 'print whole paths, never shortened to the terminal width')
     .option('--strip <category>', `also strip a category (repeatable, comma-separated): ${CATEGORIES.map((c) => c.id).join(', ')}`, collect)
     .option('--skip <category>', 'leave a category alone (repeatable, comma-separated)', collect)
     .option('--remove <glob>', 'also remove paths matching the glob (`**` any depth)', collect)
@@ -52,6 +59,7 @@ export function registerStrip(program: Command, state: CommandState): void {
     .addOption(new Option('--compression <type>', `compression of the layer whittle writes (auto: what the output usually holds: ${autoCompressionHelp()})`).choices(['auto', 'gzip', 'none']).default('auto'))
     .option('--json', 'print the plan and result as JSON')
     .addHelpText('after', referencesHelp({ fallbackTag: 'stripped' }))
+    .addHelpText('after', examples(['whittle strip app:latest --dry-run', 'whittle strip app:latest --squash -o app-stripped.tar', 'whittle strip oci:build/layout:v1 --strip build-tools --keep \'/usr/share/doc/mylib/**\' -o oci:build/stripped:v1']))
     .action(async (reference: string, flags: StripFlags) => {
       if (!flags.dryRun && !flags.output) throw new WhittleError('usage', 'strip needs -o OUT (or --dry-run)');
       const image = await openImage(reference, sourceOptions(flags));
@@ -96,9 +104,16 @@ export function registerStrip(program: Command, state: CommandState): void {
             ) + '\n',
           );
         } else {
-          const lines = Object.entries(plan.byCategory)
-            .sort((a, b) => b[1].bytes - a[1].bytes)
-            .map(([c, v]) => `  ${c.padEnd(16)} ${String(v.count).padStart(6)} paths  ${formatBytes(v.bytes).padStart(9)}`);
+          const width = flags.wide ? null : terminalWidth();
+          const lines: string[] = [];
+          for (const [c, v] of Object.entries(plan.byCategory).sort((a, b) => b[1].bytes - a[1].bytes)) {
+            lines.push(`  ${c.padEnd(16)} ${String(v.count).padStart(6)} paths  ${formatBytes(v.bytes).padStart(9)}`);
+            if (!flags.dryRun) continue;
+            // a dry run shows each category's largest paths
+            const largest = plan.removed.filter((r) => r.category === c).sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1));
+            for (const r of largest.slice(0, SHOWN)) lines.push(`    ${formatBytes(r.bytes).padStart(9)}  ${elideMiddle(`/${r.path}`, width === null ? null : Math.max(20, width - 15))}`);
+            if (largest.length > SHOWN) lines.push(`    … ${largest.length - SHOWN} more (--json lists them all)`);
+          }
           process.stdout.write(
             `${flags.dryRun ? 'would remove' : 'removed'} ${plan.removed.length} paths, ${formatBytes(plan.bytes)} of file content\n` +
               (lines.length ? lines.join('\n') + '\n' : '') +

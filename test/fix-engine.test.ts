@@ -263,6 +263,8 @@ describe('whittle fix CLI', () => {
     const d = await cli('fix', f);
     expect(d.code).toBe(0);
     expect(d.out).toContain('-RUN apk add curl \\\n+RUN apk add --no-cache curl \\\n');
+    // the headers name the file as given, not only its base name
+    expect(d.out.startsWith(`--- a/${f.replace(/^\/+/, '')}\n+++ b/${f.replace(/^\/+/, '')}\n`)).toBe(true);
     expect(await readFile(f, 'utf8')).toBe(GOLDEN[0]!.before);
     const w = await cli('fix', f, '--write');
     expect(w.code).toBe(0);

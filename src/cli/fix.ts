@@ -36,6 +36,11 @@ function collectRules(value: string, previous: string[] = []): string[] {
   return [...previous, ...ids];
 }
 
+/** diffName is the file as given, for the diff's a/ and b/ headers, in git's form (no leading ./ or /): a relative path applies with `patch -p1` from where whittle ran. */
+function diffName(file: string): string {
+  return path.normalize(file).replace(/^(?:\.\/)+|^\/+/, '');
+}
+
 export function registerFix(program: Command, state: CommandState): void {
   program
     .command('fix')
@@ -58,7 +63,7 @@ export function registerFix(program: Command, state: CommandState): void {
       }
       const options: FixOptions = { file, ...(flags.unsafe ? { unsafe: true } : {}), ...(flags.rule ? { only: flags.rule } : {}) };
       const result = await fixText(text, options);
-      if (!flags.write && !flags.json) process.stdout.write(unifiedDiff(text, result.output, path.basename(file)));
+      if (!flags.write && !flags.json) process.stdout.write(unifiedDiff(text, result.output, diffName(file)));
       if (!flags.json) for (const a of result.applied) process.stderr.write(`fixed ${file}:${a.line} ${a.ruleId}\n`);
       if (result.rejected) process.stderr.write(`whittle: ${file}: ${result.rejected}\n`);
       state.exitCode = result.rejected ? 1 : 0;

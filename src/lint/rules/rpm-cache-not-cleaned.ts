@@ -3,11 +3,13 @@ import { cacheMount, deletes, laterCommands, positionals, ships, verb } from '..
 import type { ShellCommand } from '../../shell/commands.js';
 import { cacheDir } from '../../knowledge/package-managers.js';
 
-const MANAGERS: Record<string, { cache: string; clean: string }> = {
-  yum: { cache: cacheDir('yum'), clean: 'yum clean all' },
-  dnf: { cache: cacheDir('dnf'), clean: 'dnf clean all' },
-  microdnf: { cache: cacheDir('yum'), clean: 'microdnf clean all' },
-  zypper: { cache: cacheDir('zypper'), clean: 'zypper clean --all' },
+/** Each manager's cache directories: `dnf` is dnf5 from Fedora 41 on, which keeps its cache in /var/cache/libdnf5. */
+const MANAGERS: Record<string, { caches: string[]; clean: string }> = {
+  yum: { caches: [cacheDir('yum')], clean: 'yum clean all' },
+  dnf: { caches: [cacheDir('dnf'), cacheDir('dnf5')], clean: 'dnf clean all' },
+  dnf5: { caches: [cacheDir('dnf5')], clean: 'dnf5 clean all' },
+  microdnf: { caches: [cacheDir('yum')], clean: 'microdnf clean all' },
+  zypper: { caches: [cacheDir('zypper')], clean: 'zypper clean --all' },
 };
 const INSTALL_VERBS = new Set(['install', 'in', 'groupinstall', 'update', 'upgrade', 'up', 'reinstall', 'localinstall', 'dist-upgrade', 'dup']);
 
@@ -22,7 +24,7 @@ function cleans(c: ShellCommand, manager: string): boolean {
 export default defineRule({
   meta: {
     id: 'rpm-cache-not-cleaned',
-    description: 'yum, dnf, microdnf and zypper keep metadata and packages in /var/cache unless cleaned in the same RUN.',
+    description: 'yum, dnf, dnf5, microdnf and zypper keep metadata and packages in /var/cache unless cleaned in the same RUN.',
     category: 'caches',
     severity: 'warning',
     messages: {
@@ -40,10 +42,12 @@ export default defineRule({
           if (!m) continue;
           const v = positionals(c, ['--setopt', '-x', '--exclude', '--releasever', '--installroot'])[0]?.text;
           if (!v || !INSTALL_VERBS.has(v)) continue;
-          if (cacheMount(run, [m.cache])) continue;
+          // a cache mount on, or a removal of, either of dnf's directories counts: the Dockerfile's
+          // author knows which dnf the base has
+          if (cacheMount(run, m.caches)) continue;
           const later = laterCommands(run, c.order);
-          if (later.some((l) => cleans(l, c.name) || deletes(l, `${m.cache}/x`, (n) => ctx.envAt(run.inst, n)))) continue;
-          const data = { manager: c.name, cache: m.cache, clean: m.clean };
+          if (later.some((l) => cleans(l, c.name) || m.caches.some((dir) => deletes(l, `${dir}/x`, (n) => ctx.envAt(run.inst, n))))) continue;
+          const data = { manager: c.name, cache: m.caches.join(' and '), clean: m.clean };
           if (ships(ctx.stageOf(run.inst))) ctx.report({ messageId: 'missing', span: c.words[0]!.span, data });
           else ctx.report({ messageId: 'buildStage', span: c.words[0]!.span, data, severity: 'info' });
           return;

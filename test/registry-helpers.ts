@@ -206,6 +206,8 @@ export interface TestRegistry {
   inspect(repoRef: string, creds?: string): { Digest: string; Layers: string[] };
   /** corruptBlob flips a byte of a stored blob. */
   corruptBlob(digest: string): void;
+  /** exportLayout copies repo:ref out into an OCI layout at dir, tagged `tag`, without going through whittle. */
+  exportLayout(repoRef: string, dir: string, tag: string): void;
   stop(): Promise<void>;
 }
 
@@ -238,6 +240,10 @@ export const IN_PROCESS: RegistryKind = {
         return r.inspect(repo, ref);
       },
       corruptBlob: (d) => r.corruptBlob(d),
+      exportLayout: (repoRef, dir, tag) => {
+        const { repo, ref } = splitRef(repoRef);
+        r.exportLayout(repo, ref, dir, tag);
+      },
       stop: () => r.stop(),
     };
   },
@@ -261,6 +267,7 @@ export const DOCKER_REGISTRY: RegistryKind = {
         bad[bad.length - 20] = bad[bad.length - 20]! ^ 0xff;
         writeFileSync(data, bad);
       },
+      exportLayout: (repoRef, dir, tag) => void skopeo('copy', '--quiet', '--src-tls-verify=false', `docker://${reg.host}/${repoRef}`, `oci:${dir}:${tag}`),
       stop: () => reg.stop(),
     };
   },

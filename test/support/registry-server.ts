@@ -13,7 +13,7 @@
 // credentials and grants the scopes asked for. A fault hook sees every request first and may
 // answer with a status, cut the connection mid-body, corrupt the body, or redirect.
 import { createHash, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 
@@ -126,6 +126,19 @@ export class InProcessRegistry {
     if (!m) throw new Error(`${repo}:${ref} is not in the registry`);
     const doc = JSON.parse(m.body.toString()) as { layers?: { digest: string }[] };
     return { Digest: m.digest, Layers: (doc.layers ?? []).map((l) => l.digest), mediaType: m.mediaType };
+  }
+
+  /** exportLayout writes repo:ref (a manifest, its config and layers) as an OCI layout tagged `tag`. */
+  exportLayout(repo: string, ref: string, dir: string, tag: string): void {
+    const m = this.manifests.get(repo)?.get(ref);
+    if (!m) throw new Error(`${repo}:${ref} is not in the registry`);
+    const doc = JSON.parse(m.body.toString()) as { config: { digest: string }; layers: { digest: string }[] };
+    mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true });
+    for (const d of [doc.config.digest, ...doc.layers.map((l) => l.digest)]) writeFileSync(join(dir, 'blobs', 'sha256', d.slice(7)), this.blobs.get(d)!);
+    writeFileSync(join(dir, 'blobs', 'sha256', m.digest.slice(7)), m.body);
+    writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+    const desc = { mediaType: m.mediaType, digest: m.digest, size: m.body.length, annotations: { 'org.opencontainers.image.ref.name': tag } };
+    writeFileSync(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [desc] }));
   }
 
   getBlob(digest: string): Buffer | undefined {

@@ -147,7 +147,7 @@ describe('analyzeContext', () => {
   });
 
   // Root reads everything, so the case cannot be built as root; it is skipped (not passed) there.
-  it.skipIf(process.getuid?.() === 0)('reports unreadable directories instead of skipping them silently', async () => {
+  it.skipIf(process.getuid?.() === 0)('reports unreadable directories instead of skipping them silently (skipped as root: root reads everything)', async () => {
     await tree({ 'locked/x': 'x', 'ok.txt': 'o' });
     await chmod(path.join(dir, 'locked'), 0o000);
     const r = await analyzeContext(dir);

@@ -8,18 +8,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeImage } from '../src/analyze/run.js';
 import { openImage } from '../src/transports/open.js';
+import { describeWith } from './support/tools.js';
 import { buildImage, dir, file, hardlink, ociLayout, seeded, symlink, whiteout, writeDir } from './support/image-writer.js';
 
-const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-const haveSkopeo = has('skopeo');
-const haveUmoci = has('umoci');
-if (!haveSkopeo || !haveUmoci) console.warn('real-tool read tests: skopeo or umoci missing, their cases are skipped');
 const tmp = mkdtempSync(join(tmpdir(), 'whittle-real-tools-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const inspect = (ref: string) => JSON.parse(execFileSync('skopeo', ['inspect', ref], { encoding: 'utf8' })) as { Digest: string; Layers: string[] };
 const inspectConfig = (ref: string) => JSON.parse(execFileSync('skopeo', ['inspect', '--config', ref], { encoding: 'utf8' })) as { rootfs: { diff_ids: string[] } };
 
-describe.skipIf(!haveSkopeo)('archives skopeo wrote', () => {
+describeWith(['skopeo'], 'archives skopeo wrote', () => {
   let layout = '';
   beforeAll(async () => {
     const img = await buildImage([
@@ -43,7 +40,7 @@ describe.skipIf(!haveSkopeo)('archives skopeo wrote', () => {
   });
 });
 
-describe.skipIf(!haveUmoci || !haveSkopeo)('a layout umoci built', () => {
+describeWith(['umoci', 'skopeo'], 'a layout umoci built', () => {
   it('reads with the manifest digest skopeo reports and the files umoci packed', async () => {
     const d = join(tmp, 'umoci');
     execFileSync('umoci', ['init', '--layout', d]);

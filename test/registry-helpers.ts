@@ -1,23 +1,17 @@
-// Test helpers for the registry transport: a real `docker-registry` (distribution 2.8) on
-// 127.0.0.1 with a temp config and storage, and a small OCI layout fixture built by hand.
+// Test helpers for the registry transport: the registries tests run against (the in-process one
+// of test/support/registry-server.ts always, and a real `docker-registry` (distribution 2.8) on
+// 127.0.0.1 with a temp config and storage when installed), and small OCI layout fixtures built by hand.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { InProcessRegistry } from './support/registry-server.js';
+import { REGISTRY_BIN, type Tool } from './support/tools.js';
 
-export const REGISTRY_BIN = '/usr/bin/docker-registry';
-export const hasRegistry = existsSync(REGISTRY_BIN);
-export const hasSkopeo = (() => {
-  try {
-    execFileSync('skopeo', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+export { REGISTRY_BIN };
 
 export const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -197,12 +191,87 @@ export function ociIndexFixture(parent: string, seed: string, tag = 'v1'): { dir
   return { dir: base.dir, indexDigest, byArch };
 }
 
-/** bcryptLine makes an htpasswd line (bcrypt, as docker-registry wants) with python3's crypt; undefined without it. */
-export function bcryptLine(user: string, pass: string): string | undefined {
-  try {
-    const hash = execFileSync('python3', ['-W', 'ignore', '-c', `import crypt,sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH)))`, pass], { encoding: 'utf8' }).trim();
-    return hash.startsWith('$2') ? `${user}:${hash}\n` : undefined;
-  } catch {
-    return undefined;
-  }
+/** htpasswdLine makes a bcrypt htpasswd line (what docker-registry wants) with htpasswd from apache2-utils. */
+export function htpasswdLine(user: string, pass: string): string {
+  return execFileSync('htpasswd', ['-nbB', user, pass], { encoding: 'utf8' }).trim() + '\n';
 }
+
+/** A registry a test runs against: the in-process one, or a real docker-registry fed and judged by skopeo. */
+export interface TestRegistry {
+  kind: 'in-process' | 'docker-registry';
+  host: string;
+  /** seed puts the image `tag` of an OCI layout at repo:repoTag without going through whittle (skopeo, or the storage directly). */
+  seed(layoutDir: string, tag: string, repoRef: string, creds?: string): void;
+  /** inspect says what repo:ref holds, without going through whittle. */
+  inspect(repoRef: string, creds?: string): { Digest: string; Layers: string[] };
+  /** corruptBlob flips a byte of a stored blob. */
+  corruptBlob(digest: string): void;
+  /** exportLayout copies repo:ref out into an OCI layout at dir, tagged `tag`, without going through whittle. */
+  exportLayout(repoRef: string, dir: string, tag: string): void;
+  stop(): Promise<void>;
+}
+
+export interface RegistryKind {
+  kind: TestRegistry['kind'];
+  /** tools this kind needs (through test/support/tools.ts, so CI fails when they are missing). */
+  tools: Tool[];
+  start(opts?: { basic?: { user: string; pass: string } }): Promise<TestRegistry>;
+}
+
+const splitRef = (repoRef: string) => {
+  const at = repoRef.lastIndexOf(':');
+  return { repo: repoRef.slice(0, at), ref: repoRef.slice(at + 1) };
+};
+
+export const IN_PROCESS: RegistryKind = {
+  kind: 'in-process',
+  tools: [],
+  async start(opts = {}) {
+    const r = await InProcessRegistry.start(opts.basic ? { basic: opts.basic } : {});
+    return {
+      kind: 'in-process',
+      host: r.host,
+      seed: (dir, tag, repoRef) => {
+        const { repo, ref } = splitRef(repoRef);
+        r.seed(dir, tag, repo, ref);
+      },
+      inspect: (repoRef) => {
+        const { repo, ref } = splitRef(repoRef);
+        return r.inspect(repo, ref);
+      },
+      corruptBlob: (d) => r.corruptBlob(d),
+      exportLayout: (repoRef, dir, tag) => {
+        const { repo, ref } = splitRef(repoRef);
+        r.exportLayout(repo, ref, dir, tag);
+      },
+      stop: () => r.stop(),
+    };
+  },
+};
+
+export const DOCKER_REGISTRY: RegistryKind = {
+  kind: 'docker-registry',
+  tools: ['docker-registry', 'skopeo'],
+  async start(opts = {}) {
+    const reg = await startRegistry(opts.basic ? { htpasswd: htpasswdLine(opts.basic.user, opts.basic.pass) } : {});
+    return {
+      kind: 'docker-registry',
+      host: reg.host,
+      seed: (dir, tag, repoRef, creds) =>
+        void skopeo('copy', '--quiet', '--all', '--preserve-digests', '--dest-tls-verify=false', ...(creds ? ['--dest-creds', creds] : []), `oci:${dir}:${tag}`, `docker://${reg.host}/${repoRef}`),
+      inspect: (repoRef, creds) => JSON.parse(skopeo('inspect', '--tls-verify=false', ...(creds ? ['--creds', creds] : []), `docker://${reg.host}/${repoRef}`)) as { Digest: string; Layers: string[] },
+      corruptBlob: (digest) => {
+        const hex = digest.slice('sha256:'.length);
+        const data = join(reg.storage, 'docker/registry/v2/blobs/sha256', hex.slice(0, 2), hex, 'data');
+        const bad = readFileSync(data);
+        bad[bad.length - 20] = bad[bad.length - 20]! ^ 0xff;
+        writeFileSync(data, bad);
+      },
+      exportLayout: (repoRef, dir, tag) => void skopeo('copy', '--quiet', '--src-tls-verify=false', `docker://${reg.host}/${repoRef}`, `oci:${dir}:${tag}`),
+      stop: () => reg.stop(),
+    };
+  },
+};
+
+/** REGISTRY_KINDS: every conformance case runs against each (the real one needs its tools). */
+export const REGISTRY_KINDS: RegistryKind[] = [IN_PROCESS, DOCKER_REGISTRY];

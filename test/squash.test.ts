@@ -1,6 +1,6 @@
 // squash and the image writers, judged by independent readers: whittle reads back what it wrote,
 // umoci unpacks original and squashed images into real file trees that must be equal, skopeo
-// inspects and copies the layouts and archives, and (with an engine) docker loads and runs them.
+// inspects and copies the layouts and archives; test/engine/squash-run.test.ts has docker load and run them.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,18 +15,14 @@ import { END_OF_ARCHIVE, encodeHeader, padding, type OutHeader } from '../src/in
 import { TarParser } from '../src/internal/tar-parser.js';
 import type { TarHeader } from '../src/internal/tar-header.js';
 import { writeImage } from '../src/transports/write.js';
-import { hasRegistry, skopeo, startRegistry, type RunningRegistry } from './registry-helpers.js';
+import { REGISTRY_KINDS, type TestRegistry } from './registry-helpers.js';
+import { runCli } from './support/cli.js';
+import { describeWith, itWith, requireTools } from './support/tools.js';
 import { buildImage, dir, file, hardlink, ociLayout, seeded, symlink, whiteout, writeDir, type TarMember } from './support/image-writer.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'whittle-squash-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-const haveUmoci = has('umoci');
-const haveSkopeo = has('skopeo');
-const engine = spawnSync('docker', ['info'], { stdio: 'ignore' }).status === 0;
-if (!haveUmoci || !haveSkopeo) console.warn('squash tests: umoci or skopeo missing, their checks are skipped');
-if (!engine) console.warn('squash tests: no Docker engine, docker load/run checks are skipped');
 
 const opaqueMarker = (d: string): TarMember => file(`${d}/.wh..wh..opq`, Buffer.alloc(0));
 
@@ -88,7 +84,7 @@ beforeAll(async () => {
 });
 
 describe('squash of the traps', () => {
-  it('gives the same file tree as the original, in one layer (umoci unpacks both)', async () => {
+  it('gives the same file tree as the original, in one layer (umoci unpacks both)', async (ctx) => {
     const result = await squash(await openImage(`oci:${original}:v1`));
     try {
       await writeImage(result.image, `oci:${join(tmp, 'out')}:squashed`);
@@ -101,7 +97,7 @@ describe('squash of the traps', () => {
     expect(config.rootfs.diff_ids).toHaveLength(1);
     expect(config.history?.filter((h) => !h.empty_layer)).toHaveLength(1);
     expect(config.history?.at(-1)?.created_by).toMatch(/whittle squash: 3 layers merged into one/);
-    if (!haveUmoci) return;
+    requireTools(ctx, 'umoci');
     const before = unpack(original, 'v1', 'orig');
     const after = unpack(join(tmp, 'out'), 'squashed', 'squashed');
     expect([...after]).toEqual([...before]);
@@ -119,7 +115,7 @@ describe('squash of the traps', () => {
     expect(before.get('etc/passwd')).toMatch(/^file 600/);
   });
 
-  it('keeps base layers byte for byte and still gives the same tree (--keep-base 1)', async () => {
+  it('keeps base layers byte for byte and still gives the same tree (--keep-base 1)', async (ctx) => {
     const source = await openImage(`oci:${original}:v1`);
     const result = await squash(source, { from: 1 });
     try {
@@ -139,7 +135,7 @@ describe('squash of the traps', () => {
         { path: 'target', opaque: false },
       ]),
     );
-    if (!haveUmoci) return;
+    requireTools(ctx, 'umoci');
     expect([...unpack(join(tmp, 'out'), 'keepbase', 'keepbase')]).toEqual([...unpack(original, 'v1', 'orig2')]);
   });
 
@@ -240,7 +236,7 @@ function randomStack(seed: number): TarMember[][] {
   return layers;
 }
 
-describe.skipIf(!haveUmoci)('random layer stacks', () => {
+describeWith(['umoci'], 'random layer stacks', () => {
   it.each(Array.from({ length: Number(process.env.WHITTLE_RANDOM_STACKS ?? 40) }, (_, i) => i + 1))('seed %i: the squashed image unpacks to the original tree (whole, and above a kept base)', async (seed) => {
     const img = await buildImage(randomStack(seed));
     const src = writeDir(join(tmp, `random-${seed}`), ociLayout(img, { refName: 'r' }).files);
@@ -336,7 +332,7 @@ describe('a wasteful image', () => {
   });
 });
 
-describe.skipIf(!haveSkopeo)('writers read by skopeo', () => {
+describeWith(['skopeo'], 'writers read by skopeo', () => {
   it('reads oci:, oci-archive: and both faces of docker-archive: with the digests whittle wrote', async () => {
     const image = await openImage(`oci:${original}:v1`);
     const layout = await writeImage(image, `oci:${join(tmp, 'w-layout')}:v2`);
@@ -410,20 +406,17 @@ describe('failures leave nothing behind', () => {
   });
 });
 
-/** smallDisk mounts a 1 MiB tmpfs (root only); null when mounting is not allowed here. */
-function smallDisk(): string | null {
+/** smallDisk mounts a 1 MiB tmpfs (root only; the test asks tools.ts for 'tmpfs-mount' first). */
+function smallDisk(): string {
   const at = join(tmp, 'small-disk');
   execFileSync('mkdir', ['-p', at]);
-  return spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', at], { stdio: 'ignore' }).status === 0 ? at : null;
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', at]);
+  return at;
 }
 
 describe('a full disk', () => {
-  it('fails the write with one clear error and leaves nothing on the disk', async () => {
+  itWith(['tmpfs-mount'], 'fails the write with one clear error and leaves nothing on the disk', async () => {
     const disk = smallDisk();
-    if (!disk) {
-      console.warn('full-disk test skipped: cannot mount a tmpfs here');
-      return;
-    }
     try {
       const img = await buildImage([[file('big', seeded(3_000_000, 13))]]);
       const src = writeDir(join(tmp, 'big-src'), ociLayout(img, { gzip: false, refName: 'b' }).files);
@@ -443,74 +436,27 @@ describe('a full disk', () => {
   });
 });
 
-describe.skipIf(!engine)('docker loads and runs what whittle writes', () => {
-  const TAG = `whittle-test/squash-run:${process.pid}`;
-  afterAll(() => {
-    spawnSync('docker', ['rmi', '-f', TAG, `${TAG}-archive`], { stdio: 'ignore' });
-  });
-
-  it('a squashed image written to docker-daemon: and to docker-archive: runs and prints what the original prints', async () => {
-    // a static x86-64 program that prints "ok": no base image or toolchain needed
-    const code = Buffer.from([
-      0xb8, 1, 0, 0, 0, 0xbf, 1, 0, 0, 0, 0x48, 0x8d, 0x35, 0x10, 0, 0, 0, 0xba, 3, 0, 0, 0, 0x0f, 0x05, 0xb8, 60, 0, 0, 0, 0x31, 0xff, 0x0f,
-      0x05, 0x6f, 0x6b, 0x0a,
-    ]);
-    const elf = Buffer.alloc(120 + code.length);
-    elf.write('\x7fELF', 0, 'latin1');
-    elf[4] = 2; elf[5] = 1; elf[6] = 1;
-    elf.writeUInt16LE(2, 16); elf.writeUInt16LE(0x3e, 18); elf.writeUInt32LE(1, 20);
-    elf.writeBigUInt64LE(0x400000n + 120n, 24); elf.writeBigUInt64LE(64n, 32);
-    elf.writeUInt16LE(64, 52); elf.writeUInt16LE(56, 54); elf.writeUInt16LE(1, 56);
-    elf.writeUInt32LE(1, 64); elf.writeUInt32LE(5, 68);
-    elf.writeBigUInt64LE(0x400000n, 80); elf.writeBigUInt64LE(0x400000n, 88);
-    elf.writeBigUInt64LE(BigInt(elf.length), 96); elf.writeBigUInt64LE(BigInt(elf.length), 104); elf.writeBigUInt64LE(0x1000n, 112);
-    code.copy(elf, 120);
-    const img = await buildImage([
-      [file('hello', elf, 0o755), file('junk', seeded(500_000, 12))],
-      [whiteout('junk'), hardlink('hello2', 'hello')],
-      [whiteout('hello')],
-    ]);
-    const config = JSON.parse(img.config.toString()) as { config: Record<string, unknown> };
-    config.config = { Entrypoint: ['/hello2'] };
-    const patched = { ...img, config: Buffer.from(JSON.stringify(config)) };
-    patched.configDigest = `sha256:${createHash('sha256').update(patched.config).digest('hex')}`;
-    const src = writeDir(join(tmp, 'runnable'), ociLayout(patched, { refName: 'r' }).files);
-    const result = await squash(await openImage(`oci:${src}:r`));
-    try {
-      await writeImage(result.image, `docker-daemon:${TAG}`);
-      await writeImage(result.image, `docker-archive:${join(tmp, 'run.tar')}:${TAG}-archive`);
-    } finally {
-      await result.dispose();
-    }
-    expect(execFileSync('docker', ['run', '--rm', TAG], { encoding: 'utf8' })).toBe('ok\n');
-    execFileSync('docker', ['load', '-q', '-i', join(tmp, 'run.tar')]);
-    expect(execFileSync('docker', ['run', '--rm', `${TAG}-archive`], { encoding: 'utf8' })).toBe('ok\n');
-    const history = execFileSync('docker', ['history', '--no-trunc', '--format', '{{.CreatedBy}}', TAG], { encoding: 'utf8' });
-    expect(history).toMatch(/whittle squash/);
-  });
-});
-
-describe.skipIf(!hasRegistry || !haveSkopeo)('squash between registries', () => {
-  let reg: RunningRegistry;
+for (const kind of REGISTRY_KINDS) describeWith([...kind.tools, 'umoci'], `squash between registries (${kind.kind})`, () => {
+  let reg: TestRegistry;
   beforeAll(async () => {
-    reg = await startRegistry();
+    reg = await kind.start();
   });
   afterAll(async () => reg?.stop());
 
   it('reads from a registry, pushes the squashed image back with --keep-base, keeping the digest of the base layer', async () => {
     await writeImage(await openImage(`oci:${original}:v1`), `docker://${reg.host}/app/orig:1`);
-    const cli = spawnSync(process.execPath, ['bin/whittle.js', 'squash', `docker://${reg.host}/app/orig:1`, '--keep-base', '1', '--json', '-o', `docker://${reg.host}/app/orig:1-squashed`], { encoding: 'utf8' });
+    // asynchronously: the in-process registry answers from this process
+    const cli = await runCli(['squash', `docker://${reg.host}/app/orig:1`, '--keep-base', '1', '--json', '-o', `docker://${reg.host}/app/orig:1-squashed`]);
     expect(cli.stderr).toBe('');
     expect(cli.status).toBe(0);
     const summary = JSON.parse(cli.stdout) as { manifestDigest: string; layersAfter: number };
     expect(summary.layersAfter).toBe(2);
-    const inspected = JSON.parse(skopeo('inspect', '--tls-verify=false', `docker://${reg.host}/app/orig:1-squashed`)) as { Digest: string; Layers: string[] };
+    const inspected = reg.inspect('app/orig:1-squashed');
     expect(inspected.Digest).toBe(summary.manifestDigest);
     const source = await openImage(`docker://${reg.host}/app/orig:1`);
     expect(inspected.Layers[0]).toBe(await (await source.layers())[0]!.digest());
     // what the registry holds unpacks to the original's file tree
-    if (!haveUmoci) return;
-    skopeo('copy', '--quiet', '--src-tls-verify=false', `docker://${reg.host}/app/orig:1-squashed`, `oci:${join(tmp, 'from-registry')}:s`);
-    expect([...unpack(join(tmp, 'from-registry'), 's', 'from-registry')]).toEqual([...unpack(original, 'v1', 'orig3')]);
+    reg.exportLayout('app/orig:1-squashed', join(tmp, `from-registry-${kind.kind}`), 's');
+    expect([...unpack(join(tmp, `from-registry-${kind.kind}`), 's', `from-registry-${kind.kind}`)]).toEqual([...unpack(original, 'v1', `orig3-${kind.kind}`)]);
   });
 });

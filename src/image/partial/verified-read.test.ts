@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { itWith } from '../../../test/support/tools.js';
 import { readVerified } from './verified-read.js';
 
 const sha = (b: Uint8Array) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
@@ -16,14 +17,7 @@ async function drain(r: ReturnType<typeof readVerified>) {
 
 const stream = (b: Buffer, chunk = 4096) => Readable.from((function* () { for (let i = 0; i < b.length; i += chunk) yield b.subarray(i, i + chunk); })());
 
-function hasZstd(): boolean {
-  try {
-    execFileSync('zstd', ['--version'], { stdio: 'pipe' });
-    return true;
-  } catch {
-    return false;
-  }
-}
+
 
 describe('readVerified', () => {
   const gz = gzipSync(tarBytes);
@@ -37,7 +31,7 @@ describe('readVerified', () => {
     expect(stats).toEqual({ digest: sha(blob), size: blob.length, diffId: sha(tarBytes), uncompressedSize: tarBytes.length, compression });
   });
 
-  it.runIf(hasZstd())('decompresses zstd', async () => {
+  itWith(['zstd'], 'decompresses zstd', async () => {
     const blob = execFileSync('zstd', ['-c', '-q'], { input: tarBytes });
     const { data, stats } = await drain(readVerified(stream(blob), { what: 'l', diffId: sha(tarBytes) }));
     expect(data.equals(tarBytes)).toBe(true);

@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { describeWith } from '../../../test/support/tools.js';
 import { isElf, parseElf } from './elf.js';
 
-const haveReadelf = spawnSync('readelf', ['--version']).status === 0;
 
 /** readelfFacts is what binutils says: interpreter, NEEDED, RUNPATH/RPATH. */
 function readelfFacts(path: string) {
@@ -17,7 +17,7 @@ function readelfFacts(path: string) {
 
 const SAMPLES = ['/bin/ls', '/usr/bin/gzip', '/usr/lib/x86_64-linux-gnu/libc.so.6', '/usr/lib/x86_64-linux-gnu/libz.so.1', process.execPath].filter((p) => existsSync(p));
 
-describe.skipIf(!haveReadelf)('parseElf agrees with readelf', () => {
+describeWith(['readelf'], 'parseElf agrees with readelf', () => {
   it.each(SAMPLES)('%s', (path) => {
     const real = realpathSync(path);
     const info = parseElf(readFileSync(real));

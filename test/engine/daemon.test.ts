@@ -4,10 +4,11 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openImage } from '../src/transports/open.js';
-import { daemonImage } from '../src/sources/daemon/index.js';
-import { loadIntoDaemon } from '../src/sinks/daemon.js';
-import { ociFixture } from './registry-helpers.js';
+import { openImage } from '../../src/transports/open.js';
+import { daemonImage } from '../../src/sources/daemon/index.js';
+import { loadIntoDaemon } from '../../src/sinks/daemon.js';
+import { ociFixture } from '../registry-helpers.js';
+import { describeWith } from '../support/tools.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'whittle-daemontest-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -15,15 +16,6 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 function docker(...args: string[]): string {
   return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
-const engineReason = (() => {
-  try {
-    docker('version', '--format', '{{.Server.Version}}');
-    return '';
-  } catch {
-    return 'no Docker engine is reachable';
-  }
-})();
-if (engineReason) console.warn(`daemon tests skipped: ${engineReason}`);
 
 /** A 156-byte static x86-64 Linux executable that prints "ok" and exits 0 (no toolchain needed). */
 function tinyElf(): Buffer {
@@ -60,7 +52,7 @@ const TAG = `whittle-test/daemon-fixture:${process.pid}`;
 const LOADED = `whittle-test/daemon-loaded:${process.pid}`;
 const RUNNABLE = `whittle-test/daemon-runnable:${process.pid}`;
 
-describe.skipIf(engineReason !== '')('docker-daemon: against a Docker engine', () => {
+describeWith(['docker'], 'docker-daemon: against a Docker engine', () => {
   beforeAll(() => {
     const root = join(tmp, 'rootfs');
     mkdirSync(join(root, 'etc'), { recursive: true });

@@ -8,20 +8,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { analyzeContext } from '../src/context/analyze.js';
-import { CASES, TREE } from './context-cases.js';
+import { analyzeContext } from '../../src/context/analyze.js';
+import { CASES, TREE } from '../context-cases.js';
+import { describeWith } from '../support/tools.js';
 
 const run = promisify(execFile);
 
-async function dockerWorks(): Promise<boolean> {
-  try {
-    await run('docker', ['info'], { timeout: 20_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const haveDocker = await dockerWorks();
 
 async function makeTree(ignore: string): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'whittle-ctx-engine-'));
@@ -70,19 +62,6 @@ async function engineFiles(dir: string, tag: string, buildkit: boolean): Promise
   return exportedFiles(tag);
 }
 
-async function buildkitWorks(): Promise<boolean> {
-  if (!haveDocker) return false;
-  const dir = await makeTree('');
-  try {
-    await engineFiles(dir, `whittle-ctx-probe-bk:${process.pid}`, true);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-const haveBuildkit = await buildkitWorks();
 
 /** whittleFiles is what whittle says COPY . sees (Dockerfile/.dockerignore come along unless excluded). */
 async function whittleFiles(dir: string): Promise<string[]> {
@@ -90,7 +69,7 @@ async function whittleFiles(dir: string): Promise<string[]> {
   return r.files;
 }
 
-describe.skipIf(!haveDocker)('.dockerignore matching agrees with the engine (legacy builder)', () => {
+describeWith(['docker'], '.dockerignore matching agrees with the engine (legacy builder)', () => {
   it.each(CASES.map((c, i) => [c.name, c, i] as const))('%s', async (_n, c, i) => {
     const dir = await makeTree(c.ignore);
     try {
@@ -103,7 +82,7 @@ describe.skipIf(!haveDocker)('.dockerignore matching agrees with the engine (leg
   });
 });
 
-describe.skipIf(!haveBuildkit)('.dockerignore matching agrees with the engine (BuildKit)', () => {
+describeWith(['buildkit'], '.dockerignore matching agrees with the engine (BuildKit)', () => {
   it.each(CASES.map((c, i) => [c.name, c, i] as const))('%s', async (_n, c, i) => {
     const dir = await makeTree(c.ignore);
     try {

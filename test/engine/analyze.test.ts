@@ -6,12 +6,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeImage } from '../src/analyze/run.js';
-import { openImage } from '../src/transports/open.js';
-import { engineAvailable, ensureMinbase } from './support/engine.js';
+import { analyzeImage } from '../../src/analyze/run.js';
+import { openImage } from '../../src/transports/open.js';
+import { ensureMinbase } from '../support/engine.js';
+import { describeWith } from '../support/tools.js';
 
-const available = await engineAvailable();
-if (!available) console.warn('engine analyze tests skipped: no Docker engine is reachable');
 const tmp = mkdtempSync(join(tmpdir(), 'whittle-engine-analyze-'));
 const TAG = `whittle-test/engine-analyze:${process.pid}`;
 afterAll(() => {
@@ -25,7 +24,7 @@ afterAll(() => {
 
 const MB = 1024 * 1024;
 
-describe.skipIf(!available)('analyze an image the engine built', () => {
+describeWith(['debian-minbase'], 'analyze an image the engine built', () => {
   let archive = '';
   beforeAll(async () => {
     const base = await ensureMinbase();

@@ -6,13 +6,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeImage } from '../src/analyze/run.js';
-import { openImage } from '../src/transports/open.js';
-import { engineAvailable, ensureMinbase } from './support/engine.js';
+import { analyzeImage } from '../../src/analyze/run.js';
+import { openImage } from '../../src/transports/open.js';
+import { ensureMinbase } from '../support/engine.js';
+import { describeWith } from '../support/tools.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'whittle-strip-'));
-const available = await engineAvailable();
-if (!available) console.warn('strip engine tests skipped: no Docker engine is reachable');
 const tags: string[] = [];
 afterAll(() => {
   if (tags.length) spawnSync('docker', ['rmi', '-f', ...tags], { stdio: 'ignore' });
@@ -27,7 +26,7 @@ function whittle(...args: string[]) {
 const probe = 'ls /etc/passwd /etc/ssl/certs >/dev/null 2>&1; id -u; bash --version | head -1; apt-get --version | head -1; ls /usr/share/doc | wc -l; sed --version | head -1';
 const run = (tag: string) => execFileSync('docker', ['run', '--rm', tag, 'sh', '-c', probe], { encoding: 'utf8' });
 
-describe.skipIf(!available)('whittle strip on a Debian minbase', () => {
+describeWith(['debian-minbase'], 'whittle strip on a Debian minbase', () => {
   let source = '';
   beforeAll(async () => {
     const base = await ensureMinbase();

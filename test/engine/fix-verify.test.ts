@@ -9,15 +9,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { registerFix } from '../src/cli/fix.js';
-import { fixTextSync } from '../src/fix/engine.js';
-import { verifyFixes, verifySteps, type BuiltImage, type VerifyReport } from '../src/fix/verify.js';
-import { GO_RUNTIME_BASE } from '../src/lint/structural/multi-stage-go.js';
-import { initShellParser } from '../src/shell/parser.js';
-import { engineAvailable, ensureMinbase } from './support/engine.js';
+import { registerFix } from '../../src/cli/fix.js';
+import { fixTextSync } from '../../src/fix/engine.js';
+import { verifyFixes, verifySteps, type BuiltImage, type VerifyReport } from '../../src/fix/verify.js';
+import { GO_RUNTIME_BASE } from '../../src/lint/structural/multi-stage-go.js';
+import { initShellParser } from '../../src/shell/parser.js';
+import { ensureMinbase } from '../support/engine.js';
+import { describeWith } from '../support/tools.js';
 
-const available = await engineAvailable();
-if (!available) console.warn('fix --verify engine tests skipped: no Docker engine is reachable');
 
 function docker(...args: [string, ...(string | { input: string })[]]): string {
   const last = args[args.length - 1];
@@ -59,7 +58,7 @@ function removeImages(...refs: string[]): void {
   spawnSync('docker', ['rmi', '-f', ...refs], { stdio: 'ignore' });
 }
 
-describe.skipIf(!available)('fix --verify with an engine', () => {
+describeWith(['debian-minbase'], 'fix --verify with an engine', () => {
   let base = '';
   let dir = '';
   beforeAll(async () => {

@@ -1,6 +1,6 @@
 // Table of tricky .dockerignore cases shared by the unit tests and the engine comparison test.
 // Each case builds the same small tree; `sent` is what Docker's rules say arrives (checked against
-// the engine by test/context-engine.test.ts, so a wrong expectation here fails there too).
+// the engine by test/engine/context.test.ts, so a wrong expectation here fails there too).
 
 export const TREE: readonly string[] = [
   'Dockerfile',

@@ -5,7 +5,7 @@
 // builder's walk enters, so for `a` + `!**/keep.txt` it reports `a/b/keep.txt` as sent while Docker
 // 20.10's legacy builder never walks into `a` and does not send it. whittle needs that walk rule
 // (Matcher.mustWalk) and the deciding pattern anyway, which is most of the matcher.
-// Rules followed here (checked against a Docker 20.10 engine by test/context-engine.test.ts):
+// Rules followed here (checked against a Docker 20.10 engine by test/engine/context.test.ts):
 // - a line whose first byte is `#` is a comment (a `#` after leading spaces is a pattern);
 // - lines are trimmed; empty lines are dropped; a leading `!` marks a re-include (trimmed again);
 // - each pattern is path.Clean'ed and a leading `/` is stripped;

@@ -13,6 +13,7 @@ import { WhittleError, describeCause, wrap } from '../errors.js';
 import { writeFileAtomic } from '../internal/atomic.js';
 import { fixText, type FixOptions } from '../fix/engine.js';
 import { unifiedDiff } from '../fix/diff.js';
+import { findIgnoreFile } from '../context/dockerignore.js';
 import { formatReport, verifyFixes, verifySteps } from '../fix/verify.js';
 import { rules } from '../lint/rules/index.js';
 import type { CommandState } from './main.js';
@@ -72,8 +73,15 @@ export function registerFix(program: Command, state: CommandState): void {
       if (flags.verify && result.output === text) {
         process.stderr.write('verify: nothing to verify: no fix applied\n');
       } else if (flags.verify) {
+        const context = flags.context ?? path.dirname(file);
+        // The builds use the legacy builder, which reads only the context's .dockerignore, never
+        // BuildKit's <Dockerfile>.dockerignore: say so when the file that decides is the latter.
+        const ignore = await findIgnoreFile(context, file);
+        if (ignore && path.basename(ignore.path) !== '.dockerignore') {
+          process.stderr.write(`verify: note: ${ignore.path} is read by BuildKit only; the legacy builder --verify runs sends the context by ${path.join(context, '.dockerignore')} instead\n`);
+        }
         const report = await verifyFixes({
-          context: flags.context ?? path.dirname(file),
+          context,
           original: text,
           steps: verifySteps(result, options),
           log: (line) => process.stderr.write(`verify: ${line}\n`),

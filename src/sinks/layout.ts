@@ -12,13 +12,14 @@ import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { WhittleError, wrap } from '../errors.js';
 import { atomically } from '../internal/atomic.js';
+import { blobPath } from '../image/blob-path.js';
 import type { Digest } from '../image/digest.js';
 import { localFileOf, type Image } from '../image/image.js';
 import { MediaType } from '../image/mediatypes.js';
 import type { Descriptor, Index } from '../image/spec.js';
 import { familiarName, normalizeTag } from '../internal/image-name.js';
 import { archiveTag } from './archive-tag.js';
-import { blobName, prepareOci, type BlobToWrite, type PreparedImage } from './oci-documents.js';
+import { prepareOci, type BlobToWrite, type PreparedImage } from './oci-documents.js';
 import { writeArchive, type ArchiveHead, type ArchiveItem } from './tar-out.js';
 
 export interface LocalWriteOptions {
@@ -44,7 +45,7 @@ async function headOf(p: PreparedImage, path: string, opts: LocalWriteOptions): 
     // a size that needs a PAX header (8 GiB and more) does not fit the one free block
     if (!local || local.offset !== 512 || blob.descriptor.size >= 0o77777777777) continue;
     if (!(await sameFileSystem(local.path, dirname(path)))) continue;
-    return { file: local.path, offset: local.offset, name: blobName(blob.descriptor.digest), size: blob.descriptor.size };
+    return { file: local.path, offset: local.offset, name: blobPath(blob.descriptor.digest), size: blob.descriptor.size };
   }
   return null;
 }
@@ -81,7 +82,7 @@ function* blobItems(p: PreparedImage, head: ArchiveHead | null): Generator<Archi
   const all: BlobToWrite[] = [p.config, ...p.layers, { descriptor: p.manifestDescriptor, data: p.rawManifest }];
   const seen = new Set<string>(head ? [head.name] : []);
   for (const blob of all) {
-    const name = blobName(blob.descriptor.digest);
+    const name = blobPath(blob.descriptor.digest);
     if (seen.has(name)) continue;
     seen.add(name);
     if (blob.data) yield { kind: 'file', name, data: blob.data };
@@ -118,9 +119,9 @@ export async function writeDockerArchive(image: Image, path: string, tag?: strin
   const descriptor: Descriptor = { ...p.manifestDescriptor, ...(full ? { annotations } : {}) };
   const manifestJson = [
     {
-      Config: blobName(p.config.descriptor.digest),
+      Config: blobPath(p.config.descriptor.digest),
       RepoTags: full ? [familiarName(full)] : null,
-      Layers: p.layerDescriptors.map((d) => blobName(d.digest)),
+      Layers: p.layerDescriptors.map((d) => blobPath(d.digest)),
     },
   ];
   const head = await headOf(p, path, opts);
@@ -139,7 +140,7 @@ async function exists(path: string): Promise<boolean> {
 
 /** writeBlobFile writes one blob into a layout directory unless it is already there (content-addressed). */
 async function writeBlobFile(dir: string, blob: BlobToWrite, opts: LocalWriteOptions): Promise<void> {
-  const target = join(dir, blobName(blob.descriptor.digest));
+  const target = join(dir, blobPath(blob.descriptor.digest));
   if (await exists(target)) return;
   const local = opts.moveLayerFiles && blob.layer ? localFileOf(blob.layer) : undefined;
   if (local && local.offset === 0 && (await sameFileSystem(local.path, dirname(target)))) {

@@ -77,8 +77,3 @@ export async function prepareOci(image: Image): Promise<PreparedImage> {
   };
 }
 
-/** blobName is where a blob lives inside an OCI layout: `blobs/<algorithm>/<hex>`. */
-export function blobName(digest: Digest): string {
-  const colon = digest.indexOf(':');
-  return `blobs/${digest.slice(0, colon)}/${digest.slice(colon + 1)}`;
-}

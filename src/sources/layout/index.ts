@@ -1,7 +1,7 @@
 // OCI image layouts (`oci:DIR[:ref]`): `oci-layout`, `index.json` and `blobs/<alg>/<hex>`, read
 // through a FileSource so the same code serves directories, OCI archives and Docker 25+ archives.
 import { WhittleError, wrap } from '../../errors.js';
-import { parseDigest } from '../../image/digest.js';
+import { blobPath } from '../../image/blob-path.js';
 import { parseIndex, parseJson } from '../../image/documents.js';
 import type { Image } from '../../image/image.js';
 import { fromManifest, type BlobStore } from '../../image/partial/index.js';
@@ -9,15 +9,11 @@ import { selectManifest, type SelectOptions } from '../../image/select.js';
 import type { Descriptor } from '../../image/spec.js';
 import type { FileSource } from '../../internal/file-source.js';
 
-export function blobPath(d: Descriptor): string {
-  const { algorithm, hex } = parseDigest(d.digest);
-  return `blobs/${algorithm}/${hex}`;
-}
 
 /** blobStore serves a layout's blobs; a missing blob is a 'missing-blob' error naming its digest. */
 export function blobStore(files: FileSource): BlobStore {
   const check = async (d: Descriptor) => {
-    const path = blobPath(d);
+    const path = blobPath(d.digest);
     if (!(await files.has(path))) throw new WhittleError('missing-blob', `blob ${d.digest} is missing from ${files.location}`);
     return path;
   };

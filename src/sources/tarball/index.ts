@@ -4,6 +4,7 @@
 // present: Docker 25+ may write `"manifests": null` in index.json and leaves legacy JSON blobs
 // that no manifest references. Without manifest.json, the archive is read as an OCI layout.
 import { WhittleError } from '../../errors.js';
+import { digestOfBlobPath } from '../../image/blob-path.js';
 import type { Digest } from '../../image/digest.js';
 import { parseJson } from '../../image/documents.js';
 import type { Image } from '../../image/image.js';
@@ -54,12 +55,10 @@ function pickEntry(entries: ManifestEntry[], ref: string | undefined, where: str
   return entry;
 }
 
-const NAMED_BLOB = /^(?:blobs\/(sha256)\/)([0-9a-f]{64})$/;
 const LEGACY_CONFIG = /^([0-9a-f]{64})\.json$/;
 
 function digestFromName(path: string): Digest | undefined {
-  const m = NAMED_BLOB.exec(path);
-  return m ? `${m[1]}:${m[2]}` : undefined;
+  return digestOfBlobPath(path) ?? undefined;
 }
 
 /** dockerArchiveImage opens one image of a `docker save` archive held by files. */

@@ -1,8 +1,7 @@
 // Where blobs live: in an OCI image layout and in a Docker 25+ `docker save` archive a blob with
-// digest `<algorithm>:<hex>` is the file `blobs/<algorithm>/<hex>`. To be read by the layout and
-// tarball sources (src/sources/layout/index.ts blobPath, src/sources/tarball/index.ts NAMED_BLOB) and
-// the layout sinks (src/sinks/oci-documents.ts blobName), which still keep their own copies.
-import { isDigest, parseDigest, type Digest } from '../image/digest.js';
+// digest `<algorithm>:<hex>` is the file `blobs/<algorithm>/<hex>`. The layout and tarball sources
+// and the layout and archive sinks all read it from here.
+import { isDigest, parseDigest, type Digest } from './digest.js';
 
 const BLOB_PATH = /^(?:\.\/)?blobs\/([a-z0-9]+(?:[+._-][a-z0-9]+)*)\/([a-zA-Z0-9=_-]+)$/;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WhittleError } from '../errors.js';
-import { blobPath, digestOfBlobPath } from './oci-layout.js';
+import { blobPath, digestOfBlobPath } from './blob-path.js';
 
 const hex = 'a'.repeat(64);
 

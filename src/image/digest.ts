@@ -33,11 +33,6 @@ export function isDigest(value: unknown): value is Digest {
   }
 }
 
-/** hasherFor returns a node:crypto hash for the digest's algorithm (sha256 by default). */
-export function hasherFor(digest?: Digest): Hash {
-  return createHash(digest ? parseDigest(digest).algorithm : 'sha256');
-}
-
 /** digestOf hashes an in-memory buffer (manifests and configs, never layers). */
 export function digestOf(data: Uint8Array, algorithm = 'sha256'): Digest {
   return `${algorithm}:${createHash(algorithm).update(data).digest('hex')}`;

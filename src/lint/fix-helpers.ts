@@ -13,11 +13,6 @@ export function runAt(facts: Facts, offset: number): RunInfo | null {
   return facts.analysis.runs.find((r) => r.inst.span.start <= offset && offset < r.inst.span.end) ?? null;
 }
 
-/** commandAt returns the command of a RUN whose program word starts at offset. */
-export function commandAt(run: RunInfo, offset: number): ShellCommand | null {
-  return run.commands.find((c) => c.words[0]?.span.start === offset) ?? null;
-}
-
 /** shellRun tells whether a RUN is a shell-form, POSIX-shell RUN whose script parsed cleanly. */
 export function shellRun(run: RunInfo): boolean {
   return run.inst.json === null && !run.foreignShell && run.shell !== null && !run.shell.hasErrors;

@@ -1,16 +1,40 @@
 import { covers, defineRule, docsPath } from '../define.js';
-import { aptVerb, hasOption, positionals, ships } from '../helpers.js';
+import { aptPackages, aptVerb, hasOption, positionals, ships } from '../helpers.js';
 import type { ShellCommand } from '../../shell/commands.js';
 import type { Edit, RunInfo } from '../types.js';
 
 const APT_VALUE_OPTS = ['-o', '-c', '-t', '--option', '--config-file', '--target-release'];
 
-/** The fix inserts ` --no-install-recommends` right after the command's `install` word, wherever
- *  it is (a continuation line too); none for an exec-form RUN or a non-literal verb. */
-function insertOption(run: RunInfo, c: ShellCommand): Edit | null {
+/** Programs that talk TLS when given an https URL, and those that always do (package registries). */
+const URL_CLIENTS = new Set(['curl', 'wget', 'git', 'svn']);
+const TLS_ALWAYS: Readonly<Record<string, readonly string[]>> = { pip: ['install', 'download'], pip3: ['install', 'download'], npm: ['install', 'i', 'ci'], yarn: ['install', 'add', ''], gem: ['install'], go: ['get', 'install', 'mod'], cargo: ['install', 'fetch', 'build'] };
+
+/** usesTls: a command that needs the CA certificates apt's Recommends would have brought (ca-certificates is a Recommends of curl, wget, git, openssl). */
+function usesTls(c: ShellCommand): boolean {
+  if (URL_CLIENTS.has(c.name) && c.words.some((w) => /https:\/\/|^git@|ssh:\/\//.test(w.text) || w.text.includes('$'))) return true;
+  const verbs = TLS_ALWAYS[c.name];
+  return verbs !== undefined && verbs.includes(positionals(c)[0]?.text ?? '');
+}
+
+/**
+ * The fix inserts ` --no-install-recommends` right after the command's `install` word, wherever it is
+ * (a continuation line too); none for an exec-form RUN or a non-literal verb. Without Recommends, apt
+ * no longer installs ca-certificates: when this RUN (from the install on) or a later RUN of the stage
+ * downloads over TLS, the fix also names ca-certificates in the install, so the download that worked
+ * before still works.
+ */
+function insertOption(run: RunInfo, c: ShellCommand, tlsLater: boolean): Edit[] | null {
   const install = positionals(c, APT_VALUE_OPTS)[0];
   if (run.inst.json !== null || !install || !install.literal || install.text !== 'install') return null;
-  return { range: [install.span.end, install.span.end], text: ' --no-install-recommends' };
+  const edits: Edit[] = [{ range: [install.span.end, install.span.end], text: ' --no-install-recommends' }];
+  const packages = aptPackages(c);
+  const tls = tlsLater || run.commands.some((o) => o.order > c.order && usesTls(o));
+  if (tls && !packages.some((p) => p.text === 'ca-certificates')) {
+    const last = packages[packages.length - 1];
+    if (!last) return null;
+    edits.push({ range: [last.span.end, last.span.end], text: ' ca-certificates' });
+  }
+  return edits;
 }
 
 const RECOMMENDS_OFF = /APT::Install-Recommends\s*=?\s*"?(?:false|0)\b/i;
@@ -44,7 +68,10 @@ export default defineRule({
         for (const c of run.commands) {
           if (aptVerb(c) !== 'install') continue;
           if (hasOption(c, ['no-install-recommends'])) continue;
-          ctx.report({ messageId: 'missing', span: c.words[0]!.span, fix: () => insertOption(run, c) });
+          // a dry run (-s, --simulate, --dry-run, --just-print, --no-act, --recon) installs nothing
+          if (hasOption(c, ['simulate', 'dry-run', 'just-print', 'no-act', 'recon'], 's')) continue;
+          const tlsLater = () => ctx.runs.some((r) => r.inst.stage === run.inst.stage && r.inst.index > run.inst.index && r.commands.some(usesTls));
+          ctx.report({ messageId: 'missing', span: c.words[0]!.span, fix: () => insertOption(run, c, tlsLater()) });
         }
       },
     };

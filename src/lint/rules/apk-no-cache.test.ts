@@ -3,6 +3,7 @@ import { ruleTester } from '../testing.js';
 
 ruleTester(rule, {
   valid: [
+    { name: 'apk update then add --no-cache, the index removed afterwards', code: 'FROM alpine:3.20\nRUN apk update && apk add --no-cache curl && rm -rf /var/cache/apk/*' },
     { name: 'heredoc with --no-cache', code: 'FROM alpine:3.20\nRUN <<EOF\nset -e\napk add --no-cache curl\nEOF\n' },
     'FROM alpine:3.20\nRUN apk add --no-cache curl',
     'FROM alpine:3.20\nRUN apk add curl && rm -rf /var/cache/apk/*',
@@ -11,6 +12,8 @@ ruleTester(rule, {
     { name: 'virtual group value is not the verb', code: 'FROM alpine:3.20\nRUN apk add --no-cache --virtual .build-deps gcc' },
   ],
   invalid: [
+    { name: 'apk update on its own line of a chain', code: 'FROM alpine:3.20\nRUN set -e; apk update \\\n    && apk add --no-cache curl \\\n    && curl --version\n', errors: [{ messageId: 'update', line: 2 }], output: 'FROM alpine:3.20\nRUN set -e; apk add --no-cache curl \\\n    && curl --version\n' },
+    { name: 'apk update then add --no-cache: the index the update wrote stays; the fix drops the update', code: 'FROM alpine:3.20\nRUN apk update && apk add --no-cache curl\n', errors: [{ messageId: 'update', line: 2, column: 5 }], output: 'FROM alpine:3.20\nRUN apk add --no-cache curl\n' },
     { name: 'cleanup in another RUN', code: 'FROM alpine:3.20\nRUN apk add curl\nRUN rm -rf /var/cache/apk/*', errors: [{ messageId: 'missing', line: 2 }], output: 'FROM alpine:3.20\nRUN apk add --no-cache curl\nRUN rm -rf /var/cache/apk/*' },
     { name: 'heredoc body', code: 'FROM alpine:3.20\nRUN <<EOF\nset -e\napk add curl\nEOF\n', errors: [{ messageId: 'missing', line: 4, column: 1 }], output: 'FROM alpine:3.20\nRUN <<EOF\nset -e\napk add --no-cache curl\nEOF\n' },
     {

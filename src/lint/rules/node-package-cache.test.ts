@@ -3,6 +3,7 @@ import { ruleTester } from '../testing.js';
 
 ruleTester(rule, {
   valid: [
+    { name: 'yarn --version installs nothing', code: 'FROM node:20-slim\nRUN yarn --version && yarn -v' },
     { name: 'pnpm store under $PNPM_HOME on a cache mount (pnpm\'s Docker guide)', code: 'FROM node:20-slim AS base\nENV PNPM_HOME="/pnpm"\nFROM base AS build\nRUN --mount=type=cache,id=pnpm,target=/pnpm/store pnpm install --frozen-lockfile\nFROM base\nCOPY --from=build /app /app' },
     { name: 'pnpm --store-dir on a cache mount', code: 'FROM node:20-slim\nRUN --mount=type=cache,target=/cache/pnpm pnpm install --store-dir /cache/pnpm' },
     { name: 'heredoc with cache clean after the install', code: 'FROM node:20-slim\nRUN <<EOF\nset -e\nnpm ci --omit=dev\nnpm cache clean --force\nEOF\n' },

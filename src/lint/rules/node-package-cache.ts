@@ -76,6 +76,8 @@ export default defineRule({
           if (!tool) continue;
           const v = verb(c, ['--prefix', '-C', '--cwd', '--filter']) ?? '';
           if (!tool.installs.has(v)) continue;
+          // bare `yarn` installs, but `yarn --version` or `yarn --help` does not
+          if (v === '' && c.words.some((w) => ['--version', '-v', '--help', '-h'].includes(w.text))) continue;
           const configured = tool.configured((name) => varFor(run, c, name, ctx.envAt(run.inst, name)) || undefined);
           const home = homeAt(ctx.model, run.inst);
           const userCache = home === null || home === '/root' ? tool.cache : tool.homeCache(home);

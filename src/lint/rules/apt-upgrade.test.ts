@@ -3,6 +3,8 @@ import { ruleTester } from '../testing.js';
 
 ruleTester(rule, {
   valid: [
+    { name: 'a stage the --target does not build', target: 'app', code: 'FROM debian:12 AS app\nRUN echo\nFROM debian:12 AS other\nRUN apt-get update && apt-get upgrade -y' },
+    { name: 'a build-only stage ships nothing twice', code: 'FROM debian:12 AS build\nRUN apt-get update && apt-get upgrade -y\nFROM debian:12-slim\nCOPY --from=build /etc/os-release /x' },
     'FROM debian:12\nRUN apt-get update && apt-get install -y curl',
     'FROM fedora:40\nRUN dnf update -y curl',
     { name: 'upgrade as a package name argument', code: 'FROM debian:12\nRUN apt-get install -y upgrade-helper' },

@@ -1,5 +1,5 @@
 import { covers, defineRule, docsPath } from '../define.js';
-import { aptVerb, positionals, verb } from '../helpers.js';
+import { aptVerb, positionals, ships, verb } from '../helpers.js';
 import type { ShellCommand } from '../../shell/commands.js';
 
 const APT_UPGRADES = new Set(['upgrade', 'dist-upgrade', 'full-upgrade']);
@@ -37,6 +37,8 @@ export default defineRule({
   create(ctx) {
     return {
       run(run) {
+        // the cost is bytes shipped twice: a stage that does not ship (or is not built) costs none
+        if (!ships(ctx.stageOf(run.inst))) return;
         for (const c of run.commands) {
           const command = upgradeOf(c);
           if (command) ctx.report({ messageId: 'upgrade', span: { start: c.words[0]!.span.start, end: c.span.end }, data: { command } });

@@ -1,4 +1,5 @@
 import { covers, defineRule, docsPath } from '../define.js';
+import { ships } from '../helpers.js';
 import { flag } from '../../dockerfile/parse.js';
 
 const ROOT = /^\/(?:\.|\*)?$/;
@@ -19,6 +20,8 @@ export default defineRule({
     return {
       instruction(inst) {
         if (inst.keyword !== 'COPY') return;
+        // only a stage that ships carries the copied filesystem into the image
+        if (!ships(ctx.stageOf(inst))) return;
         const from = flag(inst, 'from');
         if (!from?.value) return;
         const args = inst.json ?? inst.args;

@@ -142,9 +142,15 @@ describe('whittle lint', () => {
     expect(r.err).toContain('unknown rule "apk-no-cach"');
   });
 
-  it('checks .dockerignore beside the Dockerfile', async () => {
+  it('checks .dockerignore beside the Dockerfile, against what the context holds', async () => {
     await writeFile('Dockerfile', 'FROM node:20-slim\nCOPY . /app\nUSER node\n');
-    expect((await run('lint')).out).toContain('dockerignore-missing');
+    // nothing of .git, node_modules or .env in the context: nothing to leak
+    expect((await run('lint')).out).not.toContain('dockerignore-missing');
+    await writeFile('.env', 'TOKEN=x\n');
+    const leak = (await run('lint')).out;
+    expect(leak).toContain('dockerignore-missing');
+    expect(leak).toContain('(.env secrets)');
+    expect(leak).not.toContain('.git history');
     await writeFile('.dockerignore', '.git\nnode_modules\n.env\n');
     expect((await run('lint')).out).not.toContain('dockerignore-missing');
   });

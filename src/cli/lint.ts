@@ -90,6 +90,7 @@ export function registerLint(program: Command, state: CommandState): void {
           const opts: Parameters<typeof lintTextSync>[1] = { file: input.file, rules, settings: config.rules };
           if (flags.target !== undefined) opts.target = flags.target;
           if (input.dockerignore !== undefined) opts.dockerignore = input.dockerignore;
+          if (input.contextEntries !== undefined) opts.contextEntries = input.contextEntries;
           const result = lintTextSync(input.text, opts);
           if (!result.targetFound) throw new WhittleError('usage', `${input.file}: no stage named ${JSON.stringify(flags.target)} (--target)`);
           results.push(result);

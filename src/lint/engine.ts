@@ -25,6 +25,8 @@ export interface LintOptions {
   target?: string;
   /** Contents of the .dockerignore beside the Dockerfile: null if there is none, undefined if unknown. */
   dockerignore?: string | null;
+  /** Names of the entries at the top of the build context (the Dockerfile's directory); unknown when absent. */
+  contextEntries?: readonly string[];
 }
 
 export interface LintResult {
@@ -93,6 +95,7 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
       runs: facts.runs,
       stages: facts.stages,
       dockerignore: options.dockerignore,
+      contextEntries: options.contextEntries,
       facts: { model, analysis: facts },
       envAt: facts.envAt,
       shellAt: facts.shellAt,

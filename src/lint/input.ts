@@ -1,7 +1,7 @@
 // Reading what the user points `whittle lint` at: a Dockerfile path, a directory holding one, or `-`
 // for stdin; refusing empty and binary input with one clear message; finding the .dockerignore that
 // BuildKit would use when the Dockerfile's directory is the build context.
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { findIgnoreFile } from '../context/dockerignore.js';
 import { WhittleError, wrap } from '../errors.js';
@@ -11,6 +11,8 @@ export interface DockerfileInput {
   text: string;
   /** null when there is none beside the Dockerfile; undefined when unknown (stdin). */
   dockerignore: string | null | undefined;
+  /** names at the top of the build context (the Dockerfile's directory); undefined for stdin. */
+  contextEntries?: string[];
 }
 
 /** decodeDockerfile turns bytes into text, or throws 'unsupported' for empty or binary data. */
@@ -53,5 +55,6 @@ export async function readDockerfileInput(arg: string): Promise<DockerfileInput>
   } catch (err) {
     throw wrap(`reading ${path}`, err);
   }
-  return { file: path, text: decodeDockerfile(bytes, path), dockerignore: await findDockerignore(path) };
+  const contextEntries = await readdir(dirname(path)).catch(() => undefined);
+  return { file: path, text: decodeDockerfile(bytes, path), dockerignore: await findDockerignore(path), ...(contextEntries ? { contextEntries } : {}) };
 }

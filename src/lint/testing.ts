@@ -18,6 +18,8 @@ export interface TestCase {
   target?: string;
   /** .dockerignore contents beside the Dockerfile; null = none; omitted = unknown. */
   dockerignore?: string | null;
+  /** names at the top of the build context; omitted = unknown. */
+  contextEntries?: string[];
 }
 
 export interface InvalidCase extends TestCase {
@@ -36,6 +38,7 @@ async function run(rule: Rule, c: TestCase, code = c.code): Promise<Diagnostic[]
   const opts: Parameters<typeof lintText>[1] = { rules: [rule] };
   if (c.target !== undefined) opts.target = c.target;
   if (c.dockerignore !== undefined) opts.dockerignore = c.dockerignore;
+  if (c.contextEntries !== undefined) opts.contextEntries = c.contextEntries;
   return (await lintText(code, opts)).diagnostics;
 }
 
@@ -50,7 +53,7 @@ async function checkFixed(rule: Rule, c: TestCase, fixed: string, found: readonl
 }
 
 function caseKey(c: TestCase): string {
-  return JSON.stringify([c.code, c.target ?? null, c.dockerignore === undefined ? '<unknown>' : c.dockerignore]);
+  return JSON.stringify([c.code, c.target ?? null, c.dockerignore === undefined ? '<unknown>' : c.dockerignore, c.contextEntries ?? null]);
 }
 
 export function ruleTester(rule: Rule, cases: { valid: (string | TestCase)[]; invalid: InvalidCase[] }): void {

@@ -111,6 +111,8 @@ export interface RuleContext<M extends string = string> {
   readonly stages: readonly StageFacts[];
   /** Contents of the .dockerignore beside the Dockerfile: null if absent, undefined if unknown. */
   readonly dockerignore: string | null | undefined;
+  /** Names at the top of the build context, or undefined when the context is not known (stdin). */
+  readonly contextEntries: readonly string[] | undefined;
   /** The parsed file and its analysis together, for fix helpers that take both. */
   readonly facts: Facts;
   /** ENV/ARG value visible at an instruction (stage ENV, inherited from FROM stages, ARG defaults). */

@@ -3,6 +3,7 @@ import { flag } from '../../dockerfile/parse.js';
 import { Matcher, parseDockerignore } from '../../context/dockerignore.js';
 
 const MUST_EXCLUDE = ['.git', 'node_modules', '.env'];
+const WHAT: Readonly<Record<string, string>> = { '.git': '.git history', node_modules: 'node_modules', '.env': '.env secrets' };
 
 /** excludes tells whether .dockerignore patterns exclude a top-level entry named `name` (the matcher of `whittle context`). */
 export function excludes(dockerignore: string, name: string): boolean {
@@ -16,7 +17,7 @@ export default defineRule({
     category: 'context',
     severity: 'warning',
     messages: {
-      missing: 'COPY {{source}} sends the whole directory (.git history, node_modules, .env secrets) into the image and busts the cache on every change; add a .dockerignore beside the Dockerfile excluding at least .git, node_modules and .env',
+      missing: 'COPY {{source}} sends the whole directory ({{what}}) into the image and busts the cache on every change; add a .dockerignore beside the Dockerfile excluding at least {{names}}',
       incomplete: 'COPY {{source}} copies {{names}}: the .dockerignore does not exclude {{names}}, so they ship (and .env may hold secrets); add them to .dockerignore',
     },
     docs: docsPath('dockerignore-missing'),
@@ -33,12 +34,15 @@ export default defineRule({
         const src = args.slice(0, -1).find((a) => a.value === '.' || a.value === './' || a.value === './.');
         if (!src) return;
         done = true;
+        // Where the context is known, only what is there can be copied.
+        const present = ctx.contextEntries ? MUST_EXCLUDE.filter((n) => ctx.contextEntries!.includes(n)) : MUST_EXCLUDE;
+        if (present.length === 0) return;
         if (ctx.dockerignore === null) {
-          ctx.report({ messageId: 'missing', span: src.span, data: { source: src.value } });
+          ctx.report({ messageId: 'missing', span: src.span, data: { source: src.value, what: present.map((n) => WHAT[n]).join(', '), names: present.join(', ') } });
           return;
         }
         const ignore = ctx.dockerignore;
-        const leaked = MUST_EXCLUDE.filter((n) => !excludes(ignore, n));
+        const leaked = present.filter((n) => !excludes(ignore, n));
         if (leaked.length > 0) ctx.report({ messageId: 'incomplete', span: src.span, data: { source: src.value, names: leaked.join(', ') } });
       },
     };

@@ -15,6 +15,9 @@ import { APT_DOCKER_CLEAN, cacheDir } from '../../knowledge/package-managers.js'
 const INSTALLS = new Set(['install', 'upgrade', 'dist-upgrade', 'full-upgrade', 'build-dep', 'reinstall']);
 const ARCHIVES = cacheDir('apt-archives');
 const HOOK = `/${APT_DOCKER_CLEAN.path}`;
+/** `APT::Keep-Downloaded-Packages "false"`, on the command line (-o) or written into apt.conf.d. */
+const KEEP_OFF = /Keep-Downloaded-Packages\s*=?\s*"?(?:false|0)\b/i;
+const KEEP_ON = /Keep-Downloaded-Packages\s*=?\s*"?(?:true|1)\b/i;
 
 export default defineRule({
   meta: {
@@ -42,6 +45,12 @@ export default defineRule({
       for (let s: Stage | undefined = stage; s && !chain.has(s.index); s = s.baseStage !== null ? ctx.model.stages[s.baseStage] : undefined) chain.add(s.index);
       return ctx.runs.some((r) => chain.has(r.inst.stage) && (r.inst.stage !== stage.index || r.inst.index < index) && r.commands.some((c) => deletes(c, HOOK, (n) => ctx.envAt(r.inst, n))));
     };
+    /** An earlier RUN of the stage (or of the stages it is built FROM) that writes Keep-Downloaded-Packages "false" into apt's configuration. */
+    const keepOffBefore = (stage: Stage, index: number): boolean => {
+      const chain = new Set<number>();
+      for (let s: Stage | undefined = stage; s && !chain.has(s.index); s = s.baseStage !== null ? ctx.model.stages[s.baseStage] : undefined) chain.add(s.index);
+      return ctx.runs.some((r) => chain.has(r.inst.stage) && (r.inst.stage !== stage.index || r.inst.index <= index) && r.commands.some((c) => KEEP_OFF.test(c.words.map((w) => w.text).join(' '))));
+    };
     return {
       run(run) {
         const facts = ctx.stageOf(run.inst);
@@ -50,8 +59,12 @@ export default defineRule({
         const last = installs[installs.length - 1];
         if (!last) return;
         if (cacheMount(run, ['/var/cache/apt', ARCHIVES])) return;
+        // apt (not apt-get) deletes what it downloaded after a successful install unless told to keep it
+        const words = last.words.map((w) => w.text).join(' ');
+        if ((last.name === 'apt' && !KEEP_ON.test(words)) || KEEP_OFF.test(words)) return;
+        if (keepOffBefore(facts.stage, run.inst.index)) return;
         const later = laterCommands(run, last.order);
-        if (later.some((c) => aptVerb(c) === 'clean' || deletes(c, `${ARCHIVES}/x.deb`, (n) => ctx.envAt(run.inst, n)))) return;
+        if (later.some((c) => aptVerb(c) === 'clean' || aptVerb(c) === 'dist-clean' || deletes(c, `${ARCHIVES}/x.deb`, (n) => ctx.envAt(run.inst, n)))) return;
         const deleted = hookDeletedBefore(facts.stage, run.inst.index);
         const root = rootOf(facts.stage);
         const ref = parseImageRef(root.image);

@@ -3,6 +3,7 @@ import { ruleTester } from '../testing.js';
 
 ruleTester(rule, {
   valid: [
+    { name: 'apt-get dist-clean (trixie\'s apt) removes the lists', code: 'FROM debian:trixie-slim\nRUN set -eux; apt-get update; apt-get install -y --no-install-recommends curl; apt-get dist-clean' },
     'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*',
     'FROM debian:12\nRUN apt-get update \\\n  && apt-get install -y curl \\\n  # a comment inside the continuation\n  && rm -rf /var/lib/apt/lists/*',
     { name: 'cache mount satisfies the rule', code: 'FROM debian:12\nRUN --mount=type=cache,target=/var/lib/apt,sharing=locked apt-get update && apt-get install -y curl' },
@@ -17,6 +18,7 @@ ruleTester(rule, {
     { name: 'pwsh SHELL skips shell rules', code: 'FROM debian:12\nSHELL ["pwsh", "-Command"]\nRUN apt-get update; apt-get install -y x' },
   ],
   invalid: [
+    { name: 'dist-clean before the install does not count', code: 'FROM debian:trixie-slim\nRUN apt-get dist-clean && apt-get update && apt-get install -y curl', errors: [{ messageId: 'beforeInstall', line: 2 }], output: 'FROM debian:trixie-slim\nRUN apt-get dist-clean && apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*' },
     { name: 'a heredoc script with a line after the install', code: 'FROM debian:12\nRUN <<EOF\nset -e\napt-get update\napt-get install -y curl\ncurl --version\nEOF\n', errors: [{ messageId: 'missing', line: 4 }], output: 'FROM debian:12\nRUN <<EOF\nset -e\napt-get update\napt-get install -y curl; rm -rf /var/lib/apt/lists/*\ncurl --version\nEOF\n' },
     { name: 'the last command of an && chain that other statements follow', code: 'FROM debian:12\nRUN set -e; apt-get update && apt-get install -y curl; echo done\n', errors: [{ messageId: 'missing', line: 2 }], output: 'FROM debian:12\nRUN set -e; apt-get update && apt-get install -y curl; rm -rf /var/lib/apt/lists/*; echo done\n' },
     { name: 'set -eux script with ; : the removal is its own command, so a failed install still stops the script', code: 'FROM debian:12\nRUN set -eux; \\\n    apt-get update; \\\n    apt-get install -y curl; \\\n    curl --version\n', errors: [{ messageId: 'missing', line: 3 }], output: 'FROM debian:12\nRUN set -eux; \\\n    apt-get update; \\\n    apt-get install -y curl; rm -rf /var/lib/apt/lists/*; \\\n    curl --version\n' },

@@ -61,7 +61,7 @@ export default defineRule({
     const laterCleanupLine = (run: RunInfo): number | null => {
       for (const other of ctx.runs) {
         if (other.inst.stage !== run.inst.stage || other.inst.index <= run.inst.index) continue;
-        if (other.commands.some((c) => deletes(c, LIST_FILE, (n) => ctx.envAt(other.inst, n)))) return ctx.model.lines.positionAt(other.inst.span.start).line + 1;
+        if (other.commands.some((c) => aptVerb(c) === 'dist-clean' || deletes(c, LIST_FILE, (n) => ctx.envAt(other.inst, n)))) return ctx.model.lines.positionAt(other.inst.span.start).line + 1;
       }
       return null;
     };
@@ -75,7 +75,8 @@ export default defineRule({
           const v = aptVerb(c);
           return v === 'update' || (v !== null && INSTALLS.has(v));
         }).map((c) => c.order));
-        const cleanups = run.commands.filter((c) => !c.fallback && deletes(c, LIST_FILE, (n) => ctx.envAt(run.inst, n)));
+        // `apt-get dist-clean` (apt 2.7+, Debian trixie) removes the lists as well as the archives
+        const cleanups = run.commands.filter((c) => !c.fallback && (aptVerb(c) === 'dist-clean' || deletes(c, LIST_FILE, (n) => ctx.envAt(run.inst, n))));
         if (cleanups.some((c) => c.order > lastApt)) return;
         const stage = ctx.stageOf(run.inst);
         const span = update.words[0]!.span;

@@ -27,17 +27,17 @@ const GOLDEN: { rule: string; name: string; before: string; after: string }[] = 
   {
     rule: 'root-user', name: 'Debian family: the user is created in the last RUN, CRLF kept',
     before: 'FROM python:3.12-slim\r\nRUN pip install --no-cache-dir flask\r\nENTRYPOINT ["python"]\r\nRUN echo late\r\nCMD ["app.py"]\r\n',
-    after: 'FROM python:3.12-slim\r\nRUN pip install --no-cache-dir flask\r\nENTRYPOINT ["python"]\r\nRUN echo late \\\r\n    && groupadd --system app && useradd --system --gid app --no-create-home --shell /usr/sbin/nologin app\r\nUSER app\r\nCMD ["app.py"]\r\n',
+    after: 'FROM python:3.12-slim\r\nRUN pip install --no-cache-dir flask\r\nENTRYPOINT ["python"]\r\nRUN echo late \\\r\n    && groupadd --system app && useradd --system --gid app --create-home --home-dir /home/app --shell /usr/sbin/nologin app\r\nUSER app\r\nCMD ["app.py"]\r\n',
   },
   {
     rule: 'root-user', name: 'Debian family after a COPY: a RUN of its own',
     before: 'FROM debian:bookworm-slim\nCOPY app /usr/local/bin/app\nCMD ["app"]\n',
-    after: 'FROM debian:bookworm-slim\nCOPY app /usr/local/bin/app\nRUN groupadd --system app && useradd --system --gid app --no-create-home --shell /usr/sbin/nologin app\nUSER app\nCMD ["app"]\n',
+    after: 'FROM debian:bookworm-slim\nCOPY app /usr/local/bin/app\nRUN groupadd --system app && useradd --system --gid app --create-home --home-dir /home/app --shell /usr/sbin/nologin app\nUSER app\nCMD ["app"]\n',
   },
   {
-    rule: 'root-user', name: 'Alpine: addgroup/adduser -S at the end when there is no command, with the escape directive',
-    before: '# escape=`\nFROM alpine:3.20\nRUN apk add --no-cache curl',
-    after: '# escape=`\nFROM alpine:3.20\nRUN apk add --no-cache curl `\n    && addgroup -S app && adduser -S -G app -H -s /sbin/nologin app\nUSER app\n',
+    rule: 'root-user', name: 'Alpine: addgroup/adduser -S with a home, in the RUN before the command, with the escape directive',
+    before: '# escape=`\nFROM alpine:3.20\nRUN apk add --no-cache curl\nCMD ["curl", "--version"]',
+    after: '# escape=`\nFROM alpine:3.20\nRUN apk add --no-cache curl `\n    && addgroup -S app && adduser -S -G app -h /home/app -s /sbin/nologin app\nUSER app\nCMD ["curl", "--version"]',
   },
   {
     rule: 'root-user', name: 'scratch: a numeric user',
@@ -112,6 +112,11 @@ const GOLDEN: { rule: string; name: string; before: string; after: string }[] = 
 ];
 
 const DECLINED: { rule: string; name: string; text: string }[] = [
+  { rule: 'root-user', name: 'a base image (no CMD or ENTRYPOINT): images built FROM it install as root', text: 'FROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n' },
+  { rule: 'root-user', name: 'a GitHub Action runs as root', text: 'FROM debian:12-slim\nLABEL "com.github.actions.name"="lint"\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n' },
+  { rule: 'root-user', name: 'a VOLUME the engine creates owned by root', text: 'FROM debian:12-slim\nVOLUME /data\nCMD ["sh", "-c", "date > /data/x"]\n' },
+  { rule: 'root-user', name: 'an entrypoint executable by its owner only', text: 'FROM debian:12-slim\nCOPY run.sh /run.sh\nRUN chmod 744 /run.sh\nENTRYPOINT ["/run.sh"]\n' },
+  { rule: 'root-user', name: 'COPY --chmod=700 of the entrypoint', text: 'FROM debian:12-slim\nCOPY --chmod=700 run.sh /usr/local/bin/run\nENTRYPOINT ["/usr/local/bin/run"]\n' },
   { rule: 'root-user', name: 'an explicit USER root', text: 'FROM debian:bookworm-slim\nUSER root\nCMD ["bash"]\n' },
   { rule: 'root-user', name: 'a base whose family is unknown', text: 'FROM registry.example.com/team/base:1\nCMD ["app"]\n' },
   { rule: 'root-user', name: 'a base from a build argument', text: 'ARG BASE=debian:bookworm\nFROM $BASE\nCMD ["app"]\n' },

@@ -5,7 +5,7 @@ import { formatText } from './text.js';
 import { toJson } from './json.js';
 import { repositoryLinks, toSarif } from './sarif.js';
 
-const sample = async () => [await lintText('FROM alpine:3.20\nRUN apk add x\n', { file: 'app/Dockerfile' })];
+const sample = async () => [await lintText('FROM alpine:3.20\nRUN apk add x\nCMD ["x"]\n', { file: 'app/Dockerfile' })];
 
 describe('formatters', () => {
   it('text: file:line:col severity rule message, then a summary', async () => {
@@ -81,7 +81,7 @@ describe('formatters', () => {
   });
 
   it('sarif: absolute and odd file paths become valid URIs', async () => {
-    const r = await lintText('FROM alpine:3.20\nRUN apk add x\n', { file: '/tmp/my app/Dockerfile' });
+    const r = await lintText('FROM alpine:3.20\nRUN apk add x\nCMD ["x"]\n', { file: '/tmp/my app/Dockerfile' });
     const s = toSarif([r, { ...r, file: '<stdin>' }], rules, { version: '0.1.0' }) as any;
     checkSarif(s);
     const uris = s.runs[0].results.map((x: any) => x.locations[0].physicalLocation.artifactLocation.uri);

@@ -14,6 +14,7 @@ export default defineRule({
     messages: {
       missing: 'no USER in the final stage, so containers run as root: a process escape starts with full privileges inside the container; create a user and add USER <name> (or USER 65532 on distroless)',
       root: 'the last USER is {{user}}, so containers run as root; switch to an unprivileged user after the steps that need root',
+      baseImage: 'no USER, but this looks like a base image (no CMD or ENTRYPOINT): images built FROM it run as root unless they add USER themselves, after their own installs; say so in its documentation',
     },
     docs: docsPath('root-user'),
     covers: covers({ hadolint: ['DL3002'], trivy: ['DS002'], checkov: ['CKV_DOCKER_3', 'CKV_DOCKER_8'] }),
@@ -26,6 +27,9 @@ export default defineRule({
       }
       return stage.baseStage !== null ? lastUser(ctx.model.stages[stage.baseStage]!) : null;
     };
+    /** runsSomething: the stage, or one it is built FROM, says what a container runs (CMD or ENTRYPOINT). */
+    const runsSomething = (stage: Stage): boolean =>
+      stage.instructions.some((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT') || (stage.baseStage !== null && runsSomething(ctx.model.stages[stage.baseStage]!));
     const nonRootBase = (stage: Stage): boolean => {
       let s: Stage = stage;
       while (s.baseStage !== null) s = ctx.model.stages[s.baseStage]!;
@@ -38,7 +42,10 @@ export default defineRule({
         if (!final) return;
         const user = lastUser(final.stage);
         if (!user) {
-          if (!nonRootBase(final.stage)) ctx.report({ messageId: 'missing', span: final.stage.from.keywordSpan, suggest: () => suggestNonRootUser(ctx.facts, final.stage.from.keywordSpan.start, 'missing') });
+          if (nonRootBase(final.stage)) return;
+          // a base image is built FROM: its children install packages as root, then pick their user
+          if (!runsSomething(final.stage)) ctx.report({ messageId: 'baseImage', span: final.stage.from.keywordSpan, severity: 'info' });
+          else ctx.report({ messageId: 'missing', span: final.stage.from.keywordSpan, suggest: () => suggestNonRootUser(ctx.facts, final.stage.from.keywordSpan.start, 'missing') });
           return;
         }
         const name = user.args[0]?.value ?? '';

@@ -25,12 +25,55 @@ function userSteps(image: string): string[] | null {
   const tag = (ref.tag ?? '').toLowerCase();
   if (ref.official && ref.name === 'node') return ['USER node'];
   if ((ref.official && ref.name === 'alpine') || /(^|-)alpine/.test(tag)) {
-    return ['RUN addgroup -S app && adduser -S -G app -H -s /sbin/nologin app', 'USER app'];
+    return ['RUN addgroup -S app && adduser -S -G app -h /home/app -s /sbin/nologin app', 'USER app'];
   }
   if (ref.official && DEBIAN_FAMILY.has(ref.name)) {
-    return ['RUN groupadd --system app && useradd --system --gid app --no-create-home --shell /usr/sbin/nologin app', 'USER app'];
+    return ['RUN groupadd --system app && useradd --system --gid app --create-home --home-dir /home/app --shell /usr/sbin/nologin app', 'USER app'];
   }
   return null;
+}
+
+/** chainOf lists a stage and the stages it is built FROM. */
+function chainOf(model: DockerfileModel, stage: Stage): Stage[] {
+  const out: Stage[] = [];
+  for (let s: Stage | undefined = stage; s && !out.includes(s); s = s.baseStage !== null ? model.stages[s.baseStage] : undefined) out.push(s);
+  return out;
+}
+
+/**
+ * mustStayRoot: images the switch would break, so the suggestion declines.
+ * - A base image (no CMD or ENTRYPOINT of its own): images built FROM it install packages as root.
+ * - A GitHub Action (a `com.github.actions.*` LABEL): the runner mounts its workspace as root and
+ *   documents that action containers run as root.
+ * - An entrypoint made executable for its owner only (`chmod 744`, `chmod 700`, `chmod u+x`,
+ *   `COPY --chmod=744`): another user gets "permission denied".
+ * - A VOLUME: the engine creates it owned by root, and the process could no longer write to it.
+ */
+function mustStayRoot(facts: Facts, stage: Stage): boolean {
+  const insts = chainOf(facts.model, stage).flatMap((s) => s.instructions);
+  const own = (k: string) => insts.some((i) => i.keyword === k);
+  if (!own('CMD') && !own('ENTRYPOINT')) return true;
+  if (insts.some((i) => i.keyword === 'LABEL' && i.properties.some((p) => p.name.replace(/^["']|["']$/g, '').startsWith('com.github.actions.')))) return true;
+  if (own('VOLUME')) return true;
+  const entry = insts.filter((i) => i.keyword === 'ENTRYPOINT').pop() ?? insts.filter((i) => i.keyword === 'CMD').pop();
+  const program = entry ? (entry.json ?? entry.args)[0]?.value : undefined;
+  if (program && program.startsWith('/')) {
+    const ownerOnly = /^(?:[0-7]?[0-7][0-6][0-6]|u\+x|u=rwx)$/;
+    for (const run of facts.analysis.runs) {
+      if (!insts.includes(run.inst)) continue;
+      for (const c of run.commands) {
+        if (c.name !== 'chmod') continue;
+        const words = c.words.slice(1).map((w) => w.text).filter((w) => !w.startsWith('-'));
+        if (words.slice(1).includes(program) && ownerOnly.test(words[0] ?? '')) return true;
+      }
+    }
+    for (const i of insts) {
+      const chmod = i.keyword === 'COPY' || i.keyword === 'ADD' ? i.flags.find((f) => f.name === 'chmod')?.value : undefined;
+      const dest = (i.json ?? i.args).at(-1)?.value;
+      if (chmod && ownerOnly.test(chmod) && dest && (dest === program || program.startsWith(dest.endsWith('/') ? dest : `${dest}/`))) return true;
+    }
+  }
+  return false;
 }
 
 export function fixNonRootUser(facts: Facts, offset: number, messageId: string): Edit[] | null {
@@ -39,6 +82,7 @@ export function fixNonRootUser(facts: Facts, offset: number, messageId: string):
   const { model } = facts;
   const stage = model.stages.find((s) => s.from.keywordSpan.start === offset);
   if (!stage || model.stages.some((s) => s.baseStage === stage.index)) return null;
+  if (mustStayRoot(facts, stage)) return null;
   const base = rootStage(model, stage);
   if (base.image.includes('$')) return null;
   const steps = userSteps(base.image);

@@ -50,9 +50,9 @@ const GOLDEN: { rule: string; name: string; before: string; after: string }[] = 
     after: 'FROM node:20-slim\nCOPY . .\nCMD ["node", "a.js"]\n',
   },
   {
-    rule: 'heavy-base-image', name: 'debian without a tag → bookworm-slim; a compiler the stage installs itself is fine',
+    rule: 'heavy-base-image', name: 'debian without a tag → stable-slim (the release it pulls today, not an older one); a compiler the stage installs itself is fine',
     before: 'FROM debian\nRUN apt-get update && apt-get install -y --no-install-recommends gcc && rm -rf /var/lib/apt/lists/* && gcc -v\n',
-    after: 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends gcc && rm -rf /var/lib/apt/lists/* && gcc -v\n',
+    after: 'FROM debian:stable-slim\nRUN apt-get update && apt-get install -y --no-install-recommends gcc && rm -rf /var/lib/apt/lists/* && gcc -v\n',
   },
   {
     rule: 'copy-before-dependency-install', name: 'npm: manifests first, the install, then the sources; COPY flags kept',

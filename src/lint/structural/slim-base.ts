@@ -1,18 +1,13 @@
 // Structural fix for heavy-base-image: `FROM node:20` → `FROM node:20-slim` (node, python, ruby,
-// debian). The slim variants keep glibc and the package manager but drop what the full images take
+// debian; the Debian release a tag names is kept: src/knowledge/base-images.ts). The slim variants keep glibc and the package manager but drop what the full images take
 // from buildpack-deps: compilers, make, git, curl, wget, headers. So the swap is declined when any
 // RUN of the stage (or of a stage built FROM it) uses one of those tools without installing it in
 // the same stage, and for every other image (ubuntu, golang, rust, JDKs: their smaller variants
 // change the build, which needs a person). `--verify` builds both and compares.
 import type { Edit, Facts } from '../types.js';
 import { parseImageRef } from '../helpers.js';
+import { slimTag } from '../../knowledge/base-images.js';
 
-const SLIM: Record<string, (tag: string) => string> = {
-  node: (t) => (t ? `${t}-slim` : 'slim'),
-  python: (t) => (t ? `${t}-slim` : 'slim'),
-  ruby: (t) => (t ? `${t}-slim` : 'slim'),
-  debian: (t) => `${t || 'bookworm'}-slim`,
-};
 
 /** Tools the full images carry and the slim ones do not, with the Debian packages that provide them. */
 const FULL_ONLY: Record<string, string[]> = {
@@ -26,8 +21,8 @@ export function fixSlimBase(facts: Facts, offset: number, messageId: string): Ed
   const stage = model.stages.find((s) => s.imageSpan && s.imageSpan.start === offset);
   if (!stage || !stage.imageSpan || stage.image.includes('$') || stage.image.includes('@')) return null;
   const ref = parseImageRef(stage.image);
-  const slim = SLIM[ref.name];
-  if (!ref.official || !slim) return null;
+  const slim = ref.official ? slimTag(ref.name, ref.tag ?? '') : null;
+  if (slim === null) return null;
   const stages = new Set([stage.index]);
   for (const s of model.stages) if (s.baseStage !== null && stages.has(s.baseStage)) stages.add(s.index);
   const runs = analysis.runs.filter((r) => stages.has(r.inst.stage));
@@ -47,6 +42,6 @@ export function fixSlimBase(facts: Facts, offset: number, messageId: string): Ed
       if (packages && !packages.some((p) => installed.has(p))) return null;
     }
   }
-  const image = `${ref.registry ? `${ref.registry}/` : ''}${ref.path}:${slim(ref.tag ?? '')}`;
+  const image = `${ref.registry ? `${ref.registry}/` : ''}${ref.path}:${slim}`;
   return [{ range: [stage.imageSpan.start, stage.imageSpan.end], text: image }];
 }

@@ -112,6 +112,8 @@ const GOLDEN: { rule: string; name: string; before: string; after: string }[] = 
 ];
 
 const DECLINED: { rule: string; name: string; text: string }[] = [
+  { rule: 'build-tools-in-final-stage', name: 'the node split when the entrypoint runs a package binary (it may be a devDependency the prune removes)', text: 'FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nENTRYPOINT ["node_modules/.bin/serve", "dist"]\n' },
+  { rule: 'build-tools-in-final-stage', name: 'the node split when the command runs npx', text: 'FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nCMD npx serve dist\n' },
   { rule: 'root-user', name: 'a base image (no CMD or ENTRYPOINT): images built FROM it install as root', text: 'FROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n' },
   { rule: 'root-user', name: 'a GitHub Action runs as root', text: 'FROM debian:12-slim\nLABEL "com.github.actions.name"="lint"\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n' },
   { rule: 'root-user', name: 'a VOLUME the engine creates owned by root', text: 'FROM debian:12-slim\nVOLUME /data\nCMD ["sh", "-c", "date > /data/x"]\n' },

@@ -91,6 +91,7 @@ export function registerLint(program: Command, state: CommandState): void {
           if (flags.target !== undefined) opts.target = flags.target;
           if (input.dockerignore !== undefined) opts.dockerignore = input.dockerignore;
           if (input.contextEntries !== undefined) opts.contextEntries = input.contextEntries;
+          if (input.contextDir !== undefined) opts.contextDir = input.contextDir;
           const result = lintTextSync(input.text, opts);
           if (!result.targetFound) throw new WhittleError('usage', `${input.file}: no stage named ${JSON.stringify(flags.target)} (--target)`);
           results.push(result);

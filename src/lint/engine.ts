@@ -3,6 +3,8 @@
 // crashes becomes a finding instead of aborting the run. A report's fix and suggestion are computed
 // when it is made (as ESLint does); a rule that emits one without declaring it in meta (`fixable`,
 // `hasSuggestions`) is a bug in the rule, reported as its crash.
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseDockerfile } from '../dockerfile/parse.js';
 import type { Span } from '../dockerfile/positions.js';
 import { initShellParser, shellParserReady } from '../shell/parser.js';
@@ -27,6 +29,30 @@ export interface LintOptions {
   dockerignore?: string | null;
   /** Names of the entries at the top of the build context (the Dockerfile's directory); unknown when absent. */
   contextEntries?: readonly string[];
+  /** The build context directory, for rules that read a file of it (package.json); unknown when absent. */
+  contextDir?: string;
+}
+
+/** Files a rule may read from the context are small manifests: anything larger is not read. */
+const MAX_CONTEXT_FILE = 1 << 20;
+
+/** contextFileReader reads a file at the top of the context once: its text, null when absent or unreadable, undefined when the context is unknown. */
+function contextFileReader(dir: string | undefined): (name: string) => string | null | undefined {
+  const cache = new Map<string, string | null>();
+  return (name) => {
+    if (dir === undefined) return undefined;
+    if (!cache.has(name)) {
+      let text: string | null = null;
+      try {
+        const p = join(dir, name);
+        if (statSync(p).size <= MAX_CONTEXT_FILE) text = readFileSync(p, 'utf8');
+      } catch {
+        text = null;
+      }
+      cache.set(name, text);
+    }
+    return cache.get(name)!;
+  };
 }
 
 export interface LintResult {
@@ -82,6 +108,7 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
     diagnostics.push(d);
   };
 
+  const contextFile = contextFileReader(options.contextDir);
   const active: { rule: Rule; visitor: RuleVisitor; severity: Severity }[] = [];
   for (const rule of rules) {
     const setting = settings[rule.meta.id];
@@ -96,6 +123,7 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
       stages: facts.stages,
       dockerignore: options.dockerignore,
       contextEntries: options.contextEntries,
+      contextFile,
       facts: { model, analysis: facts },
       envAt: facts.envAt,
       shellAt: facts.shellAt,

@@ -13,6 +13,8 @@ export interface DockerfileInput {
   dockerignore: string | null | undefined;
   /** names at the top of the build context (the Dockerfile's directory); undefined for stdin. */
   contextEntries?: string[];
+  /** the build context directory (the Dockerfile's); undefined for stdin. */
+  contextDir?: string;
 }
 
 /** decodeDockerfile turns bytes into text, or throws 'unsupported' for empty or binary data. */
@@ -56,5 +58,5 @@ export async function readDockerfileInput(arg: string): Promise<DockerfileInput>
     throw wrap(`reading ${path}`, err);
   }
   const contextEntries = await readdir(dirname(path)).catch(() => undefined);
-  return { file: path, text: decodeDockerfile(bytes, path), dockerignore: await findDockerignore(path), ...(contextEntries ? { contextEntries } : {}) };
+  return { file: path, text: decodeDockerfile(bytes, path), dockerignore: await findDockerignore(path), ...(contextEntries ? { contextEntries, contextDir: dirname(path) } : {}) };
 }

@@ -20,6 +20,8 @@ export interface TestCase {
   dockerignore?: string | null;
   /** names at the top of the build context; omitted = unknown. */
   contextEntries?: string[];
+  /** a build context directory for rules that read its files; omitted = unknown. */
+  contextDir?: string;
 }
 
 export interface InvalidCase extends TestCase {
@@ -39,6 +41,7 @@ async function run(rule: Rule, c: TestCase, code = c.code): Promise<Diagnostic[]
   if (c.target !== undefined) opts.target = c.target;
   if (c.dockerignore !== undefined) opts.dockerignore = c.dockerignore;
   if (c.contextEntries !== undefined) opts.contextEntries = c.contextEntries;
+  if (c.contextDir !== undefined) opts.contextDir = c.contextDir;
   return (await lintText(code, opts)).diagnostics;
 }
 
@@ -53,7 +56,7 @@ async function checkFixed(rule: Rule, c: TestCase, fixed: string, found: readonl
 }
 
 function caseKey(c: TestCase): string {
-  return JSON.stringify([c.code, c.target ?? null, c.dockerignore === undefined ? '<unknown>' : c.dockerignore, c.contextEntries ?? null]);
+  return JSON.stringify([c.code, c.target ?? null, c.dockerignore === undefined ? '<unknown>' : c.dockerignore, c.contextEntries ?? null, c.contextDir ?? null]);
 }
 
 export function ruleTester(rule: Rule, cases: { valid: (string | TestCase)[]; invalid: InvalidCase[] }): void {

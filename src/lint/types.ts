@@ -113,6 +113,8 @@ export interface RuleContext<M extends string = string> {
   readonly dockerignore: string | null | undefined;
   /** Names at the top of the build context, or undefined when the context is not known (stdin). */
   readonly contextEntries: readonly string[] | undefined;
+  /** A file at the top of the build context: its text, null when absent, undefined when the context is unknown. */
+  contextFile(name: string): string | null | undefined;
   /** The parsed file and its analysis together, for fix helpers that take both. */
   readonly facts: Facts;
   /** ENV/ARG value visible at an instruction (stage ENV, inherited from FROM stages, ARG defaults). */

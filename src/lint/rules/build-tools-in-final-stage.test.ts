@@ -1,8 +1,21 @@
 import rule from './build-tools-in-final-stage.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ruleTester } from '../testing.js';
+
+/** contexts with a package.json: without devDependencies, and with them */
+const context = (pkg: object) => {
+  const dir = mkdtempSync(join(tmpdir(), 'whittle-build-tools-'));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg));
+  return dir;
+};
+const noDev = context({ name: 'app', dependencies: { express: '^4' } });
+const withDev = context({ name: 'app', dependencies: { express: '^4' }, devDependencies: { typescript: '^5' } });
 
 ruleTester(rule, {
   valid: [
+    { name: 'npm ci when package.json has no devDependencies installs nothing more', code: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD ["node", "server.js"]', contextDir: noDev },
     { name: 'NODE_ENV exported earlier in the RUN', code: 'FROM node:20-slim\nRUN export NODE_ENV=production && npm ci' },
     { name: 'toolchain in a build-only stage', code: 'FROM debian:12 AS build\nRUN apt-get install -y build-essential\nFROM debian:12-slim\nCOPY --from=build /out /out' },
     { name: 'removed again in the same RUN', code: 'FROM python:3.12-slim\nRUN apt-get install -y gcc libpq-dev && pip install psycopg2 && apt-get purge -y gcc libpq-dev' },
@@ -17,6 +30,7 @@ ruleTester(rule, {
     { name: 'a JRE is a runtime, not a build tool', code: 'FROM debian:12-slim\nRUN apt-get install -y openjdk-17-jre-headless' },
   ],
   invalid: [
+    { name: 'npm ci when package.json has devDependencies', code: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD ["node", "server.js"]', contextDir: withDev, errors: [{ messageId: 'devDependencies', line: 4 }], suggestion: null },
     { name: 'a one-stage Go build: the suggestion splits it onto a static distroless runtime', code: 'FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\nCMD ["/out/app"]\n', errors: [{ messageId: 'command', line: 4 }], suggestion: 'FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app .\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /out/app /out/app\nWORKDIR /src\nCMD ["/out/app"]\n' },
     { code: 'FROM python:3.12-slim\nRUN apt-get update && apt-get install -y gcc libpq-dev', errors: [{ messageId: 'package', line: 2, column: 42, data: { package: 'gcc' } }] },
     { code: 'FROM alpine:3.20\nRUN apk add --no-cache build-base', errors: [{ messageId: 'package', line: 2, data: { package: 'build-base' } }] },

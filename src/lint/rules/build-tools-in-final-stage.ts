@@ -40,6 +40,17 @@ function nodeDevInstall(run: RunInfo, c: ShellCommand, nodeEnv: string | undefin
   return true;
 }
 
+/** mayHaveDevDependencies: the context's package.json lists devDependencies, or cannot be read (unknown context, no package.json at its top, not JSON). */
+function mayHaveDevDependencies(packageJson: string | null | undefined): boolean {
+  if (typeof packageJson !== 'string') return true;
+  try {
+    const dev = (JSON.parse(packageJson) as { devDependencies?: unknown }).devDependencies;
+    return dev !== null && typeof dev === 'object' && Object.keys(dev).length > 0;
+  } catch {
+    return true;
+  }
+}
+
 export default defineRule({
   meta: {
     id: 'build-tools-in-final-stage',
@@ -78,7 +89,7 @@ export default defineRule({
             ((c.name === 'gradle' || c.name === 'gradlew') && c.words.length > 1);
           if (isBuild) {
             ctx.report({ messageId: 'command', span: { start: c.words[0]!.span.start, end: c.span.end }, data: { command: `${c.name} ${v}`.trim() }, suggest: () => suggestMultiStage(ctx.facts, c.words[0]!.span.start, 'command') });
-          } else if (nodeDevInstall(run, c, ctx.envAt(run.inst, 'NODE_ENV'))) {
+          } else if (nodeDevInstall(run, c, ctx.envAt(run.inst, 'NODE_ENV')) && mayHaveDevDependencies(ctx.contextFile('package.json'))) {
             ctx.report({ messageId: 'devDependencies', span: c.words[0]!.span, data: { verb: v }, suggest: () => suggestMultiStage(ctx.facts, c.words[0]!.span.start, 'devDependencies') });
           }
         }

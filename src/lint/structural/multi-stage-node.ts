@@ -68,6 +68,10 @@ export function fixNodeMultiStage(facts: Facts, offset: number, messageId: strin
   const build = insts.slice(0, last + 1);
   const after = insts.slice(last + 1);
   if (!splittable(build, after)) return null;
+  // The runtime keeps production dependencies only: a command that runs a package's binary
+  // (node_modules/.bin/x, npx x) may run a devDependency the prune removes.
+  const commands = stage.instructions.filter((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT' || i.keyword === 'HEALTHCHECK');
+  if (commands.some((i) => /node_modules\/\.bin\/|(?:^|[\s"'\[])npx(?:$|[\s"',])/.test(text.slice(i.span.start, i.span.end)))) return null;
 
   // One app directory, set before anything is copied into it.
   const workdirs = build.filter((i) => i.keyword === 'WORKDIR');

@@ -36,6 +36,7 @@ import tlsVerificationDisabled from './tls-verification-disabled.js';
 import undefinedArgInFrom from './undefined-arg-in-from.js';
 import unknownSyntax from './unknown-syntax.js';
 import workdirRelative from './workdir-relative.js';
+import worldWritable from './world-writable.js';
 import type { Rule } from '../types.js';
 
 export const rules = [
@@ -61,6 +62,7 @@ export const rules = [
   addRemoteWithoutChecksum,
   rootUser,
   sudo,
+  worldWritable,
   secretInArgEnv,
   curlPipeShell,
   tlsVerificationDisabled,

@@ -35,6 +35,7 @@ import sudo from './sudo.js';
 import tlsVerificationDisabled from './tls-verification-disabled.js';
 import undefinedArgInFrom from './undefined-arg-in-from.js';
 import unknownSyntax from './unknown-syntax.js';
+import unverifiedDownload from './unverified-download.js';
 import workdirRelative from './workdir-relative.js';
 import worldWritable from './world-writable.js';
 import type { Rule } from '../types.js';
@@ -65,6 +66,7 @@ export const rules = [
   worldWritable,
   secretInArgEnv,
   curlPipeShell,
+  unverifiedDownload,
   tlsVerificationDisabled,
   exposeSshPort,
   jsonArgsRecommended,

@@ -17,6 +17,7 @@ ruleTester(rule, {
     { name: 'npm cache on a tmpfs via --cache', code: 'FROM node:20-slim\nRUN --mount=type=tmpfs,target=/tmp/npm npm ci --cache /tmp/npm' },
   ],
   invalid: [
+    { name: 'yarn global add fills the yarn cache too', code: 'FROM node:20-slim\nRUN yarn global add serve', errors: [{ messageId: 'missing', line: 2, data: { tool: 'yarn', cache: '/usr/local/share/.cache/yarn', clean: 'yarn cache clean' } }], output: 'FROM node:20-slim\nRUN yarn global add serve && yarn cache clean' },
     { name: 'set -e script: the clean is its own command when statements follow', code: 'FROM node:20-slim\nRUN set -eux; npm ci; node -e 1\n', errors: [{ messageId: 'missing', line: 2 }], output: 'FROM node:20-slim\nRUN set -eux; npm ci; npm cache clean --force; node -e 1\n' },
     { name: 'pnpm with PNPM_HOME but no mount: the message names $PNPM_HOME/store', code: 'FROM node:20-slim\nENV PNPM_HOME=/pnpm\nRUN pnpm install --frozen-lockfile', errors: [{ messageId: 'missing', line: 3, data: { tool: 'pnpm', cache: '/pnpm/store', clean: 'pnpm store prune' } }] },
     { name: 'cache clean in another RUN', code: 'FROM node:20-slim\nRUN npm ci --omit=dev\nRUN npm cache clean --force', errors: [{ messageId: 'missing', line: 2 }], output: 'FROM node:20-slim\nRUN npm ci --omit=dev && npm cache clean --force\nRUN npm cache clean --force' },

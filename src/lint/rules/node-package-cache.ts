@@ -1,5 +1,5 @@
 import { covers, defineRule, docsPath } from '../define.js';
-import { cacheMount, cacheMountHome, deletes, homeAt, laterCommands, ships, varFor, verb } from '../helpers.js';
+import { cacheMount, cacheMountHome, deletes, homeAt, laterCommands, positionals, ships, varFor, verb } from '../helpers.js';
 import type { ShellCommand } from '../../shell/commands.js';
 import { appendAfter } from '../fix-helpers.js';
 import { cacheDir, packageCache } from '../../knowledge/package-managers.js';
@@ -74,7 +74,9 @@ export default defineRule({
         for (const c of run.commands) {
           const tool = TOOLS[c.name];
           if (!tool) continue;
-          const v = verb(c, ['--prefix', '-C', '--cwd', '--filter']) ?? '';
+          const words = positionals(c, ['--prefix', '-C', '--cwd', '--filter']).map((w) => w.text);
+          // `yarn global add x` and `pnpm add -g x` fill the same cache as a project install
+          const v = c.name === 'yarn' && words[0] === 'global' ? (words[1] === 'add' ? 'add' : 'global') : (words[0] ?? '');
           if (!tool.installs.has(v)) continue;
           // bare `yarn` installs, but `yarn --version` or `yarn --help` does not
           if (v === '' && c.words.some((w) => ['--version', '-v', '--help', '-h'].includes(w.text))) continue;

@@ -16,6 +16,7 @@ import { fixTextSync } from '../src/fix/engine.js';
 import { analyzeDockerfile } from '../src/lint/analysis.js';
 import { initShellParser } from '../src/shell/parser.js';
 import { corpus } from './lint-corpus.fixtures.js';
+import { REAL_WORLD } from './real-world/dockerfiles.js';
 
 const emptyPath = mkdtempSync(join(tmpdir(), 'whittle-nopath-'));
 beforeAll(async () => {
@@ -86,7 +87,7 @@ describe('safe fixes keep whether the build succeeds', () => {
     expect(simulated.length).toBeGreaterThan(cases.length / 2);
     for (const s of STYLES) expect(simulated).toContain(s.name);
   });
-  const cases = [...STYLES, ...corpus.map((c) => ({ name: c.name, text: c.text }))];
+  const cases = [...STYLES, ...REAL_WORLD.map((f) => ({ name: `real world: ${f.name}`, text: f.text })), ...corpus.map((c) => ({ name: c.name, text: c.text }))];
   it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const fixed = fixTextSync(c.text).output;
     const before = buildOf(c.text);

@@ -9,6 +9,7 @@ import { runFindings, type Finding } from './findings/index.js';
 import { mapHistory } from './history.js';
 import { instructionOf } from './instruction.js';
 import { mergeLayers, type DropKind, type LayerChanges } from './merge.js';
+import { configWarnings } from '../image/config-schema.js';
 
 export type { Finding } from './findings/index.js';
 export type { DiveFigures, DiveInefficiency } from './dive.js';
@@ -106,6 +107,7 @@ export function analyze(input: AnalysisInput, options: AnalyzeOptions = {}): Ana
   const { tree, changes, dropped, linkedBytes } = mergeLayers(entryLists);
   const history = mapHistory(input.config.history, input.layers.length);
   if (history.warning) warnings.push(history.warning);
+  warnings.push(...configWarnings(input.config));
   const instructions = history.layers.map((h) => instructionOf(h.createdBy ?? undefined));
 
   const wastedPerLayer = new Array<number>(input.layers.length).fill(0);

@@ -1,6 +1,7 @@
 // Parsing and validating the JSON documents of an image: manifests, indexes and configs. Only the
 // fields whittle relies on are checked; a document that lacks them is reported, never trusted.
 import { WhittleError } from '../errors.js';
+import { checkConfig } from './config-schema.js';
 import { parseDigest } from './digest.js';
 import { isIndexType, isManifestType } from './mediatypes.js';
 import type { Descriptor, ImageConfig, Index, Manifest } from './spec.js';
@@ -61,16 +62,7 @@ export function parseIndex(raw: Uint8Array, what: string): Index {
   return { ...(doc as object), schemaVersion: Number(doc.schemaVersion ?? 2), manifests } as Index;
 }
 
+/** parseConfig parses and checks an image config (src/image/config-schema.ts). */
 export function parseConfig(raw: Uint8Array, what: string): ImageConfig {
-  const doc = parseJson(raw, what);
-  if (!isObject(doc)) throw new WhittleError('bad-archive', `${what} is not a JSON object`);
-  const rootfs = doc.rootfs;
-  if (!isObject(rootfs) || !Array.isArray(rootfs.diff_ids)) {
-    throw new WhittleError('bad-archive', `${what} has no rootfs.diff_ids`);
-  }
-  rootfs.diff_ids.forEach((d, i) => parseDigest(d, `${what} diff_id ${i}`));
-  if (doc.history !== undefined && doc.history !== null && !Array.isArray(doc.history)) {
-    throw new WhittleError('bad-archive', `${what} history is not an array`);
-  }
-  return doc as unknown as ImageConfig;
+  return checkConfig(parseJson(raw, what), what);
 }

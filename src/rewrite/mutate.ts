@@ -59,10 +59,13 @@ export async function replaceTop(image: Image, keep: number, layer: WrittenLayer
     diffIds.push(await l.diffId());
     byDigest.set(digest, l);
   }
+  // The rest of the config is kept as written; the history is rewritten from its checked form, so a
+  // null entry or a numeric created_by cannot break the rewrite (src/image/config-schema.ts).
+  const checked = await image.config();
   const config = {
     ...rawConfig,
     rootfs: { type: 'layers', diff_ids: [...diffIds, layer.diffId] },
-    history: rewriteHistory(rawConfig.history, keep, { ...(rawConfig.created ? { created: rawConfig.created } : {}), ...history }),
+    history: rewriteHistory(checked.history, keep, { ...(typeof rawConfig.created === 'string' ? { created: rawConfig.created } : {}), ...history }),
   };
   const configBytes = Buffer.from(JSON.stringify(config));
   const configDescriptor: Descriptor = { mediaType: MediaType.ociConfig, digest: digestOf(configBytes), size: configBytes.length };

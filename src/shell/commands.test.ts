@@ -88,3 +88,20 @@ describe('analyzeShell', () => {
     expect(c.words[1]!.span).toEqual({ start: 103, end: 105 });
   });
 });
+
+describe('hostile scripts end, they do not exhaust the stack', () => {
+  it('walks a 50,000-link && chain without recursion, every command in order', async () => {
+    await initShellParser();
+    const script = Array.from({ length: 50_000 }, (_, i) => `echo ${i}`).join(' && ');
+    const s = analyzeShell(script)!;
+    expect(s.commands).toHaveLength(50_000);
+    expect(s.commands[49_999]!.words[1]!.text).toBe('49999');
+    expect(s.hasErrors).toBe(false);
+  });
+
+  it('stops following subshells nested 5,000 deep and treats the script as unreadable', async () => {
+    await initShellParser();
+    const s = analyzeShell(`${'('.repeat(5000)}echo x${')'.repeat(5000)}`)!;
+    expect(s.hasErrors).toBe(true);
+  });
+});

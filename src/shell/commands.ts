@@ -68,7 +68,14 @@ interface Walk {
   toDoc: OffsetMap;
   nested: boolean;
   depth: number;
+  /** how deep visit is in the syntax tree; past MAX_NESTING the walk stops and tooDeep is set */
+  level?: number;
+  tooDeep?: boolean;
 }
+
+/** MAX_NESTING bounds how deep the analysis follows nested constructs (subshells in subshells …):
+ *  real scripts stay in the tens; a hostile one could exhaust the stack. `&&` chains do not nest. */
+const MAX_NESTING = 400;
 
 interface Flags {
   conditional: boolean;
@@ -264,6 +271,20 @@ function nestedScript(node: Node, cmd: ShellCommand, w: Walk, flags: Flags): voi
 }
 
 function visit(node: Node, w: Walk, flags: Flags): void {
+  const level = w.level ?? 0;
+  if (level >= MAX_NESTING) {
+    w.tooDeep = true;
+    return;
+  }
+  w.level = level + 1;
+  try {
+    visitNode(node, w, flags);
+  } finally {
+    w.level = level;
+  }
+}
+
+function visitNode(node: Node, w: Walk, flags: Flags): void {
   switch (node.type) {
     case 'command':
       addCommand(node, w, flags);
@@ -272,16 +293,26 @@ function visit(node: Node, w: Walk, flags: Flags): void {
       addDeclaration(node, w, flags);
       return;
     case 'list': {
-      // left op right, where op is && or ||; lists nest to the left.
-      let fallback = false;
-      for (const c of node.children) {
-        if (!c) continue;
-        if (!c.isNamed) {
-          fallback = c.type === '||';
-          continue;
+      // left op right, where op is && or ||; lists nest to the left, so a long chain is walked down
+      // its left spine here, without recursion, and its links visited in order.
+      const links: { node: Node; fallback: boolean }[] = [];
+      let cur: Node = node;
+      for (;;) {
+        const kids = cur.children.filter((c): c is Node => c !== null);
+        const ops = kids.filter((c) => !c.isNamed);
+        const named = kids.filter((c) => c.isNamed);
+        if (named.length !== 2 || ops.length !== 1) {
+          links.unshift(...named.map((n) => ({ node: n, fallback: false })));
+          break;
         }
-        visit(c, w, fallback ? { ...flags, conditional: true, fallback: true } : flags);
+        links.unshift({ node: named[1]!, fallback: ops[0]!.type === '||' });
+        if (named[0]!.type !== 'list') {
+          links.unshift({ node: named[0]!, fallback: false });
+          break;
+        }
+        cur = named[0]!;
       }
+      for (const l of links) visit(l.node, w, l.fallback ? { ...flags, conditional: true, fallback: true } : flags);
       return;
     }
     case 'pipeline': {
@@ -348,7 +379,9 @@ export function analyzeShell(text: string, toDoc: OffsetMap = (i) => i): ShellSc
       }
     }
     const statements = tree.rootNode.namedChildren.filter((c) => c !== null && c.type !== 'comment').length;
-    return { commands: w.commands, errexit, pipefail, hasErrors: tree.rootNode.hasError, statements };
+    // a script nested too deep to follow is treated as one the parser could not read: rules and
+    // fixes that need the whole script leave it alone, the rest of the file is still linted
+    return { commands: w.commands, errexit, pipefail, hasErrors: tree.rootNode.hasError || w.tooDeep === true, statements };
   } finally {
     tree.delete();
   }

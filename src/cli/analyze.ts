@@ -13,6 +13,7 @@ import { progressFor } from './progress.js';
 import { examples } from './help.js';
 import { terminalWidth, useColor } from '../internal/width.js';
 import { addImageSourceOptions, referencesHelp, sourceOptions, type ImageSourceFlags } from './image-options.js';
+import { SUMMARIES } from './summaries.js';
 
 interface AnalyzeFlags extends ImageSourceFlags {
   json?: boolean;
@@ -50,7 +51,7 @@ export function registerAnalyze(program: Command, state: CommandState): void {
   const cmd = program.command('analyze');
   addImageSourceOptions(cmd);
   cmd
-    .description('Show where every byte of an image goes, what is wasted, and what to change')
+    .description(SUMMARIES.analyze)
     .argument('<image>', 'image to read (any transport, a path, a name, or - for stdin; see below)')
     .option('--json', 'print the analysis as JSON (schema: docs/analyze-json.md)')
     .option('--max-size <size>', 'fail (exit 1) if the image is larger, e.g. 200MB')

@@ -11,6 +11,7 @@ import { formatBytes } from './format.js';
 import type { CommandState } from './main.js';
 import { examples } from './help.js';
 import { elideMiddle, terminalWidth, wrapWords } from '../internal/width.js';
+import { SUMMARIES } from './summaries.js';
 
 interface ContextFlags {
   file?: string;
@@ -29,7 +30,7 @@ export interface TextLayout {
 export function registerContext(program: Command, state: CommandState): void {
   program
     .command('context')
-    .description('Show what `docker build` sends: files and bytes after .dockerignore, COPY sources, secrets')
+    .description(SUMMARIES.context)
     .argument('[dir]', 'build context directory', '.')
     .option('-f, --file <Dockerfile>', 'the Dockerfile (default DIR/Dockerfile; as docker build -f)')
     .option('--json', 'print the report as JSON')

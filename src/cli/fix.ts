@@ -18,6 +18,7 @@ import { formatReport, verifyFixes, verifySteps } from '../fix/verify.js';
 import { rules } from '../lint/rules/index.js';
 import type { CommandState } from './main.js';
 import { examples } from './help.js';
+import { SUMMARIES } from './summaries.js';
 
 interface FixFlags {
   write?: boolean;
@@ -45,7 +46,7 @@ function diffName(file: string): string {
 export function registerFix(program: Command, state: CommandState): void {
   program
     .command('fix')
-    .description('Apply safe fixes to a Dockerfile (a diff by default, --write to apply)')
+    .description(SUMMARIES.fix)
     .argument('[dockerfile]', 'the Dockerfile to fix', 'Dockerfile')
     .option('--diff', 'print a unified diff (the default)')
     .option('--write', 'write the fixed Dockerfile in place')

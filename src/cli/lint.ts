@@ -16,6 +16,7 @@ import { initShellParser } from '../shell/parser.js';
 import type { CommandState } from './main.js';
 import { examples } from './help.js';
 import { terminalWidth, useColor, wrapWords } from '../internal/width.js';
+import { SUMMARIES } from './summaries.js';
 
 // Same values as main.ts's ExitCode; imported as a type only so this module does not load main.
 const ExitCode = { ok: 0, failed: 1, badInput: 2 } as const;
@@ -62,7 +63,7 @@ export function failed(results: readonly LintResult[], level: FailLevel): boolea
 export function registerLint(program: Command, state: CommandState): void {
   program
     .command('lint')
-    .description('Lint Dockerfiles for size, cache and safety problems')
+    .description(SUMMARIES.lint)
     .argument('[dockerfiles...]', 'the Dockerfiles (or directories holding one); - reads stdin', ['Dockerfile'])
     .addOption(new Option('-f, --format <format>', 'output format (hadolint\'s -f)').choices(['text', 'json', 'sarif']).default('text'))
     .option('--json', 'print JSON (the same as --format json)')
@@ -110,7 +111,7 @@ export function registerLint(program: Command, state: CommandState): void {
 
   program
     .command('rules')
-    .description('List the lint rules, with the hadolint, trivy, checkov and BuildKit checks they cover')
+    .description(SUMMARIES.rules)
     .option('--json', 'print the rules as JSON')
     .addHelpText('after', examples(['whittle rules', 'whittle rules | grep DL3009', 'whittle rules --json | jq -r \'.[] | select(.fixable) | .id\'']))
     .action((flags: { json?: boolean }) => {

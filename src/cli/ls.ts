@@ -9,6 +9,7 @@ import type { CommandState } from './main.js';
 import { examples } from './help.js';
 import { progressFor } from './progress.js';
 import { addImageSourceOptions, referencesHelp, sourceOptions, type ImageSourceFlags } from './image-options.js';
+import { SUMMARIES } from './summaries.js';
 
 interface LsFlags extends ImageSourceFlags {
   layer?: string;
@@ -78,7 +79,7 @@ export function registerLs(program: Command, state: CommandState): void {
   const cmd = program.command('ls');
   addImageSourceOptions(cmd);
   cmd
-    .description('List the files of an image, or of one layer with what it adds, changes and deletes')
+    .description(SUMMARIES.ls)
     .argument('<image>', 'image to read (any transport, a path, a name, or - for stdin; see below)')
     .argument('[path]', 'directory or file to list (a directory lists its whole subtree)', '/')
     .option('--layer <n>', 'list only this layer\'s entries, whiteouts included (0 = base, -1 = top)')

@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { WhittleError } from '../errors.js';
 import { examples } from './help.js';
+import { SUMMARIES } from './summaries.js';
 
 /** ExitCode is what every command returns to main. */
 export const ExitCode = { ok: 0, failed: 1, badInput: 2 } as const;
@@ -28,7 +29,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
 
 /**
  * buildProgram builds the commander program. Given the arguments, it registers only the command
- * they name (help for the program as a whole, or an unknown command, loads them all).
+ * they name (or, for `help COMMAND`, the command asked about); with none (`--help`, `--version`, an
+ * unknown command) it lists every command by its summary without loading any.
  */
 export async function buildProgram(state: CommandState, argv?: readonly string[]): Promise<Command> {
   const program = new Command('whittle')
@@ -40,10 +42,13 @@ export async function buildProgram(state: CommandState, argv?: readonly string[]
     .exitOverride()
     // main prints usage errors itself, as one line (usageLine); commander only reports them
     .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: () => {} });
-  const named = argv?.find((a) => !a.startsWith('-'));
-  const names = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : Object.keys(COMMANDS);
-  const registers = new Set(await Promise.all(names.map((n) => COMMANDS[n]!())));
-  for (const register of registers) register(program, state);
+  const words = argv?.filter((a) => !a.startsWith('-')) ?? [];
+  const named = words[0] === 'help' ? words[1] : words[0];
+  if (named !== undefined && Object.hasOwn(COMMANDS, named)) {
+    (await COMMANDS[named]!())(program, state);
+    return program;
+  }
+  for (const [name, summary] of Object.entries(SUMMARIES)) program.command(name).description(summary);
   return program;
 }
 

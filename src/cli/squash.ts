@@ -13,6 +13,7 @@ import { examples } from './help.js';
 import { progressFor } from './progress.js';
 import { usableLocalTarget, writeWithProgress } from './write.js';
 import { addImageSinkOptions, addImageSourceOptions, autoCompressionHelp, referencesHelp, sinkOptions, sourceOptions, type ImageSinkFlags, type ImageSourceFlags } from './image-options.js';
+import { SUMMARIES } from './summaries.js';
 
 interface SquashFlags extends ImageSourceFlags, ImageSinkFlags {
   output: string;
@@ -57,7 +58,7 @@ export function registerSquash(program: Command, state: CommandState): void {
   const cmd = program.command('squash');
   addImageSinkOptions(addImageSourceOptions(cmd));
   cmd
-    .description('Merge layers into one, dropping what later layers deleted or replaced')
+    .description(SUMMARIES.squash)
     .argument('<image>', 'image to read (any transport, a path, a name, or - for stdin; see below)')
     .requiredOption('-o, --output <ref>', 'where to write (any transport, or PATH.tar; see below)')
     .option('--keep-base [layers|image]', 'keep the base layers: detected from history, a layer count, or the base image')

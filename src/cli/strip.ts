@@ -12,6 +12,7 @@ import { elideMiddle, terminalWidth } from '../internal/width.js';
 import { progressFor } from './progress.js';
 import { usableLocalTarget, writeWithProgress } from './write.js';
 import { addImageSinkOptions, addImageSourceOptions, autoCompressionHelp, referencesHelp, sinkOptions, sourceOptions, type ImageSinkFlags, type ImageSourceFlags } from './image-options.js';
+import { SUMMARIES } from './summaries.js';
 
 interface StripFlags extends ImageSourceFlags, ImageSinkFlags {
   output?: string;
@@ -46,7 +47,7 @@ export function registerStrip(program: Command, state: CommandState): void {
   const cmd = program.command('strip');
   addImageSinkOptions(addImageSourceOptions(cmd));
   cmd
-    .description('Remove what an image should not ship: package caches, docs, unused locales, bytecode, build tools on request')
+    .description(SUMMARIES.strip)
     .argument('<image>', 'image to read (any transport, a path, a name, or - for stdin; see below)')
     .option('-o, --output <ref>', 'where to write (any transport, or PATH.tar; see below); not needed with --dry-run')
     .option('--squash', 'merge all layers so the removed bytes leave the image (default: add a layer of whiteouts)')

@@ -1,0 +1,45 @@
+// What `whittle --help` and `whittle --version` load: the command list comes from the summaries, so
+// no command module (nor the linter or image code they import) is loaded for them; and each summary
+// is the description the command's own help shows. Runs the built CLI (npm test builds dist/).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SUMMARIES } from './summaries.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bin = join(root, 'bin', 'whittle.js');
+const tmp = mkdtempSync(join(tmpdir(), 'whittle-startup-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** loadedModules runs the CLI with a module hook that records every dist/ module it loads. */
+function loadedModules(...args: string[]): string[] {
+  const log = join(tmp, `loaded-${args.join('_')}.txt`);
+  const hooks = join(tmp, 'hooks.mjs');
+  writeFileSync(hooks, "import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) {\n  appendFileSync(process.env.WHITTLE_LOAD_LOG, url + '\\n');\n  return next(url, context);\n}\n");
+  writeFileSync(log, '');
+  const register = `import { register } from 'node:module'; register(${JSON.stringify(pathToFileURL(hooks).href)});`;
+  const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, bin, ...args], { encoding: 'utf8', env: { ...process.env, WHITTLE_LOAD_LOG: log } });
+  expect(r.status).toBe(0);
+  return readFileSync(log, 'utf8').split('\n').filter((u) => u.includes('/dist/')).map((u) => u.replace(/^.*\/dist\//, ''));
+}
+
+describe('whittle --help and --version', () => {
+  it.each([['--help'], ['--version']])('%s loads no command module', (flag) => {
+    const loaded = loadedModules(flag);
+    expect(loaded).toContain('cli/main.js');
+    expect(loaded.filter((m) => !['cli/main.js', 'cli/help.js', 'cli/summaries.js', 'errors.js'].includes(m))).toEqual([]);
+  });
+
+  it('lists every command by the description its own help shows', () => {
+    // help wraps at the terminal's width: compare with whitespace runs collapsed
+    const flat = (s: string) => s.replace(/\s+/g, ' ');
+    const top = flat(spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' }).stdout);
+    for (const [name, summary] of Object.entries(SUMMARIES)) {
+      expect(top).toContain(` ${name} ${summary} `);
+      expect(flat(spawnSync(process.execPath, [bin, name, '--help'], { encoding: 'utf8' }).stdout)).toContain(` ${summary} `);
+    }
+  });
+});

@@ -1,0 +1,12 @@
+// The one-line summary of each command: its help's description, and its line in `whittle --help`,
+// which lists the commands without loading them (start-up pays only for the command that runs).
+export const SUMMARIES = {
+  analyze: 'Show where every byte of an image goes, what is wasted, and what to change',
+  lint: 'Lint Dockerfiles for size, cache and safety problems',
+  rules: 'List the lint rules, with the hadolint, trivy, checkov and BuildKit checks they cover',
+  context: 'Show what `docker build` sends: files and bytes after .dockerignore, COPY sources, secrets',
+  fix: 'Apply safe fixes to a Dockerfile (a diff by default, --write to apply)',
+  squash: 'Merge layers into one, dropping what later layers deleted or replaced',
+  strip: 'Remove what an image should not ship: package caches, docs, unused locales, bytecode, build tools on request',
+  ls: 'List the files of an image, or of one layer with what it adds, changes and deletes',
+} as const;

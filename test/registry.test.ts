@@ -191,6 +191,30 @@ describe('docker:// under registry faults (in-process registry)', () => {
     expect(cuts).toBeGreaterThan(1);
   });
 
+  it('gives up on a blob that stalls mid-body, naming the host and what it was reading', async () => {
+    faulty((r) => (r.method === 'GET' && isLayerBlob(r.path) ? { stall: true } : undefined));
+    const image = await registryImage(`${reg.host}/fault/app:v1`, 'x', {}, { backoffMs: 5, idleTimeoutMs: 200, attempts: 2 });
+    await expect(drain(image)).rejects.toThrow(new RegExp(`reading blob sha256:[0-9a-f]+: ${reg.host.replace(/[.]/g, '\\.')}/fault/app: connection broke after \\d+ bytes: no data for 200 ms`));
+  });
+
+  it('resumes a blob that stalled once (Range request)', async () => {
+    let stalls = 0;
+    faulty((r) => (r.method === 'GET' && isLayerBlob(r.path) && stalls++ === 0 ? { stall: true } : undefined));
+    const image = await registryImage(`${reg.host}/fault/app:v1`, 'x', {}, { backoffMs: 5, idleTimeoutMs: 200 });
+    expect(await drain(image)).toBeGreaterThan(0);
+    expect(stalls).toBeGreaterThan(1);
+  });
+
+  it('gives up on a registry that never answers, with one network error', async () => {
+    faulty((r) => (r.path.includes('/manifests/') ? { silent: true } : undefined));
+    await expect(registryImage(`${reg.host}/fault/app:v1`, 'x', {}, { backoffMs: 5, timeoutMs: 200, attempts: 2 })).rejects.toThrow(/reading manifest v1: .*fault\/app: no answer within 200 ms/);
+  });
+
+  it('cuts off a manifest that stalls', async () => {
+    faulty((r) => (r.method === 'GET' && r.path.includes('/manifests/') ? { stall: true } : undefined));
+    await expect(registryImage(`${reg.host}/fault/app:v1`, 'x', {}, { backoffMs: 5, idleTimeoutMs: 200 })).rejects.toThrow(/manifest: no data for 200 ms/);
+  });
+
   it('detects a wrong blob served', async () => {
     faulty((r) => (r.method === 'GET' && isLayerBlob(r.path) ? { corrupt: true } : undefined));
     const image = await registryImage(`${reg.host}/fault/app:v1`, 'x', {}, { backoffMs: 5 });

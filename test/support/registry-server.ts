@@ -20,6 +20,8 @@ import { join } from 'node:path';
 export type Fault =
   | { status: number; headers?: Record<string, string>; body?: string }
   | { cut: true } // send the headers and half the body, then destroy the socket
+  | { stall: true } // send the headers and half the body, then nothing more (the socket stays open)
+  | { silent: true } // send nothing at all (the socket stays open)
   | { corrupt: true } // flip one byte of the body
   | { redirect: string }; // 307 to this URL
 
@@ -212,6 +214,7 @@ export class InProcessRegistry {
     }
     res.writeHead(status, { ...headers, 'accept-ranges': 'bytes', 'content-length': String(out.length) });
     if (req.method === 'HEAD') return void res.end();
+    if (fault && 'stall' in fault) return void res.write(out.subarray(0, out.length >> 1));
     if (fault && 'cut' in fault) {
       res.write(out.subarray(0, out.length >> 1));
       setTimeout(() => res.socket?.destroy(), 20);
@@ -272,6 +275,7 @@ export class InProcessRegistry {
       return void res.writeHead(fault.status, fault.headers ?? {}).end(fault.body ?? '');
     }
     if (fault && 'redirect' in fault) return void res.writeHead(307, { location: fault.redirect }).end();
+    if (fault && 'silent' in fault) return;
     res.setHeader('docker-distribution-api-version', 'registry/2.0');
 
     if (url.pathname === '/token') return this.token(req, res, url);

@@ -1,7 +1,10 @@
 // A thin client for the OCI distribution API on Node's global fetch (undici): token and Basic
 // auth from `WWW-Authenticate` challenges, manual redirects (Authorization is never forwarded to
 // another host: blob storage redirects to S3/CDNs), retries with backoff on 429/5xx and broken
-// connections, and one clear error line per failure naming host and repository.
+// connections, and one clear error line per failure naming host and repository. Nothing waits
+// forever: a request without a body must be answered within timeoutMs (30 s), a body that sends
+// nothing for idleTimeoutMs (60 s) is cut off (a blob is then resumed with a Range request), and
+// manifests and tokens are read with a size cap as they arrive, not after.
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { WhittleError } from '../../errors.js';
@@ -20,7 +23,14 @@ export interface ClientOptions {
   attempts?: number;
   /** first backoff delay in ms; doubles each attempt. Default 500. */
   backoffMs?: number;
+  /** how long to wait for a connection and the response's headers, in ms; default 30 s. */
+  timeoutMs?: number;
+  /** how long a response body may send nothing before the read is given up (and retried), in ms; default 60 s. */
+  idleTimeoutMs?: number;
 }
+
+/** Largest token response whittle reads. */
+const MAX_TOKEN_RESPONSE = 1 << 20;
 
 interface RequestOptions {
   method?: string;
@@ -40,6 +50,78 @@ interface RequestOptions {
 const MAX_MANIFEST = 4 << 20;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The controller of each response's request, so a body that stalls can be cut off. */
+const controllers = new WeakMap<Response, AbortController>();
+
+/** TimeoutError is the reason a request is aborted with when the registry stops answering. */
+class TimeoutError extends Error {}
+
+/** seconds says a duration as users read it: `30 s`, or `200 ms` below a second. */
+function seconds(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`;
+}
+
+/**
+ * timedFetch fetches with a deadline (none when timeoutMs is 0) for the connection and the headers;
+ * the response's body can be aborted later through its controller (see readBody and openBlob).
+ */
+async function timedFetch(url: URL, init: RequestInit, timeoutMs: number): Promise<Response> {
+  const ac = new AbortController();
+  const timer = timeoutMs > 0 ? setTimeout(() => ac.abort(new TimeoutError(`no answer within ${seconds(timeoutMs)}`)), timeoutMs) : undefined;
+  try {
+    const res = await fetch(url, { ...init, signal: ac.signal });
+    controllers.set(res, ac);
+    return res;
+  } catch (err) {
+    if (ac.signal.aborted && ac.signal.reason instanceof TimeoutError) throw ac.signal.reason;
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * readBody reads a whole (small) response body: at most `limit` bytes, and never waiting more than
+ * idleMs for the next bytes; either breach aborts the request.
+ */
+async function readBody(res: Response, limit: number, idleMs: number, what: string): Promise<Uint8Array> {
+  const body = res.body;
+  if (!body) return new Uint8Array();
+  const ac = controllers.get(res);
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const idle = () =>
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const e = new TimeoutError(`no data for ${seconds(idleMs)}`);
+        ac?.abort(e);
+        void reader.cancel(e).catch(() => undefined);
+        reject(e);
+      }, idleMs);
+    });
+  try {
+    for (;;) {
+      const next = await Promise.race([reader.read(), idle()]);
+      clearTimeout(timer);
+      if (next.done) break;
+      size += next.value.byteLength;
+      if (size > limit) {
+        ac?.abort();
+        throw new WhittleError('bad-archive', `${what}: the response is over the ${limit >> 20} MiB limit`);
+      }
+      chunks.push(next.value);
+    }
+  } catch (err) {
+    if (err instanceof WhittleError) throw err;
+    throw new WhittleError('network', `${what}: ${(err as Error).message}`, { cause: err });
+  } finally {
+    clearTimeout(timer);
+  }
+  return Buffer.concat(chunks);
+}
 
 export class RegistryClient {
   readonly base: string;
@@ -109,12 +191,18 @@ export class RegistryClient {
     if (creds) headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
     let tr: Response;
     try {
-      tr = await fetch(url, { headers });
+      tr = await timedFetch(url, { headers }, this.opts.timeoutMs ?? 30_000);
     } catch (err) {
       throw new WhittleError('network', `${what}: token server ${url.host}: ${(err as Error).message}`, { cause: err });
     }
     if (!tr.ok) this.fail(tr.status, `${what}: token from ${url.host}`, o);
-    const j = (await tr.json()) as { token?: string; access_token?: string };
+    let j: { token?: string; access_token?: string };
+    try {
+      j = JSON.parse(Buffer.from(await readBody(tr, MAX_TOKEN_RESPONSE, this.opts.idleTimeoutMs ?? 60_000, `${what}: token from ${url.host}`)).toString('utf8')) as typeof j;
+    } catch (err) {
+      if (err instanceof WhittleError) throw err;
+      throw new WhittleError('io', `${what}: token server ${url.host} sent no JSON`);
+    }
     const token = j.token ?? j.access_token;
     if (!token) throw new WhittleError('io', `${what}: token server ${url.host} sent no token`);
     this.tokens.set(this.scope(o), token);
@@ -138,7 +226,8 @@ export class RegistryClient {
             init.body = Readable.toWeb(o.body) as unknown as ReadableStream;
             init.duplex = 'half';
           } else if (o.body) init.body = o.body as unknown as BodyInit;
-          res = await fetch(url, init);
+          // an upload's answer comes after its whole body: only requests without one get a deadline
+          res = await timedFetch(url, init, o.body ? 0 : (this.opts.timeoutMs ?? 30_000));
           if (res.status >= 300 && res.status < 400 && res.headers.get('location') && hops < 8) {
             await res.body?.cancel();
             const next = new URL(res.headers.get('location')!, url);
@@ -197,8 +286,8 @@ export class RegistryClient {
       await res.body?.cancel();
       throw new WhittleError('bad-archive', `${this.host}/${repository}@${reference}: manifest of ${declared} bytes is over the ${MAX_MANIFEST >> 20} MiB limit`);
     }
-    const raw = new Uint8Array(await res.arrayBuffer());
-    if (raw.byteLength > MAX_MANIFEST) throw new WhittleError('bad-archive', `${this.host}/${repository}@${reference}: manifest is over the ${MAX_MANIFEST >> 20} MiB limit`);
+    // read with a cap and an idle deadline: a chunked answer that never ends, or stalls, is cut off
+    const raw = await readBody(res, MAX_MANIFEST, this.opts.idleTimeoutMs ?? 60_000, `${this.host}/${repository}@${reference}: manifest`);
     const expected = reference.includes(':') ? reference : res.headers.get('docker-content-digest');
     const digest = digestOf(raw, expected?.split(':')[0] ?? 'sha256');
     if (expected && digest !== expected) {
@@ -225,30 +314,47 @@ export class RegistryClient {
         await res.body.cancel();
         throw new WhittleError('network', `${what}: ${this.host}/${repository}: connection broke and the registry cannot resume (no range support)`);
       }
-      return Readable.fromWeb(res.body as unknown as WebReadableStream);
+      return { stream: Readable.fromWeb(res.body as unknown as WebReadableStream), controller: controllers.get(res) };
     };
     const first = await open(0);
     const attempts = this.opts.attempts ?? 4;
+    const idleMs = this.opts.idleTimeoutMs ?? 60_000;
     // A broken connection mid-blob is resumed with a Range request; the bytes are verified downstream.
     const self = this;
     return Readable.from(
       (async function* () {
         let received = 0;
-        let stream: Readable = first;
+        let { stream, controller } = first;
         for (let attempt = 1; ; attempt++) {
+          // a body that sends nothing for idleMs is aborted: the read fails and is resumed (Range) or given up
+          let timer: NodeJS.Timeout | undefined;
+          const arm = () => {
+            clearTimeout(timer);
+            timer = setTimeout(() => {
+              const e = new TimeoutError(`no data for ${seconds(idleMs)}`);
+              controller?.abort(e);
+              stream.destroy(e);
+            }, idleMs);
+          };
           try {
+            arm();
             for await (const chunk of stream) {
+              // only the registry's silence counts, not the time the consumer takes
+              clearTimeout(timer);
               received += (chunk as Buffer).length;
               yield chunk as Buffer;
+              arm();
             }
+            clearTimeout(timer);
             return;
           } catch (err) {
+            clearTimeout(timer);
             stream.destroy();
             if (attempt >= attempts || err instanceof WhittleError) {
               throw new WhittleError('network', `${what}: ${self.host}/${repository}: connection broke after ${received} bytes: ${(err as Error).message}`, { cause: err });
             }
             await sleep((self.opts.backoffMs ?? 500) * 2 ** (attempt - 1));
-            stream = await open(received);
+            ({ stream, controller } = await open(received));
           }
         }
       })(),

@@ -14,9 +14,12 @@ export { RegistryClient, type ClientOptions } from './client.js';
 export { parseRegistryName, formatName, type RegistryName } from './name.js';
 export { findCredentials, parseCreds, type Credentials } from './auth.js';
 
-/** registryOptionsFromEnv: WHITTLE_INSECURE_REGISTRY=1 and WHITTLE_REGISTRY_CREDS=user:pass. */
+/** registryOptionsFromEnv: WHITTLE_INSECURE_REGISTRY=1, WHITTLE_REGISTRY_CREDS=user:pass, and
+ *  WHITTLE_REGISTRY_TIMEOUT=SECONDS (the wait for an answer, and for the next bytes of a body). */
 export function registryOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): ClientOptions {
   const o: ClientOptions = {};
+  const t = Number(env.WHITTLE_REGISTRY_TIMEOUT);
+  if (env.WHITTLE_REGISTRY_TIMEOUT !== undefined && Number.isFinite(t) && t > 0) o.timeoutMs = o.idleTimeoutMs = t * 1000;
   if (env.WHITTLE_INSECURE_REGISTRY === '1' || env.WHITTLE_INSECURE_REGISTRY === 'true') o.insecure = true;
   if (env.WHITTLE_REGISTRY_CREDS) o.creds = parseCreds(env.WHITTLE_REGISTRY_CREDS);
   return o;

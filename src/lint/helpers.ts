@@ -1,6 +1,6 @@
 // Shared predicates over shell commands and instructions: options (long, short and bundled),
 // positional arguments, package-manager verbs, deletions, cache mounts, image references.
-import type { DockerfileModel, Instruction } from '../dockerfile/model.js';
+import type { DockerfileModel, Instruction, Stage } from '../dockerfile/model.js';
 import type { ShellCommand, Word } from '../shell/commands.js';
 import type { RunInfo, StageFacts } from './types.js';
 import { isPipInstall } from '../knowledge/package-managers.js';
@@ -119,6 +119,14 @@ export function cacheMount(run: RunInfo, paths: readonly string[]): boolean {
     }
   }
   return false;
+}
+
+/** stageChain lists a stage and the stages it is built FROM, the stage first and its root base last
+ *  (a cycle, which the parser does not allow, would end the walk). */
+export function stageChain(model: DockerfileModel, stage: Stage): Stage[] {
+  const out: Stage[] = [];
+  for (let s: Stage | undefined = stage; s && !out.includes(s); s = s.baseStage !== null ? model.stages[s.baseStage] : undefined) out.push(s);
+  return out;
 }
 
 /**

@@ -7,7 +7,7 @@
 // Satisfied by `apt-get clean` (or removing the archives) later in the same RUN, or a cache mount on
 // /var/cache/apt. The fix appends `apt-get clean` after the RUN's last install.
 import { covers, defineRule, docsPath } from '../define.js';
-import { aptVerb, cacheMount, deletes, laterCommands, parseImageRef, ships } from '../helpers.js';
+import { aptVerb, cacheMount, deletes, laterCommands, parseImageRef, ships, stageChain } from '../helpers.js';
 import { appendAfter } from '../fix-helpers.js';
 import type { Stage } from '../../dockerfile/model.js';
 import { APT_DOCKER_CLEAN, cacheDir } from '../../knowledge/package-managers.js';
@@ -34,21 +34,15 @@ export default defineRule({
     covers: covers({}),
   },
   create(ctx) {
-    const rootOf = (stage: Stage): Stage => {
-      let s = stage;
-      for (let n = 0; s.baseStage !== null && n <= ctx.model.stages.length; n++) s = ctx.model.stages[s.baseStage]!;
-      return s;
-    };
+    const rootOf = (stage: Stage): Stage => stageChain(ctx.model, stage).at(-1)!;
     /** The first RUN (by instruction index) of a stage or the stages it is built FROM that deletes the hook. */
     const hookDeletedBefore = (stage: Stage, index: number): boolean => {
-      const chain = new Set<number>();
-      for (let s: Stage | undefined = stage; s && !chain.has(s.index); s = s.baseStage !== null ? ctx.model.stages[s.baseStage] : undefined) chain.add(s.index);
+      const chain = new Set(stageChain(ctx.model, stage).map((s) => s.index));
       return ctx.runs.some((r) => chain.has(r.inst.stage) && (r.inst.stage !== stage.index || r.inst.index < index) && r.commands.some((c) => deletes(c, HOOK, (n) => ctx.envAt(r.inst, n))));
     };
     /** An earlier RUN of the stage (or of the stages it is built FROM) that writes Keep-Downloaded-Packages "false" into apt's configuration. */
     const keepOffBefore = (stage: Stage, index: number): boolean => {
-      const chain = new Set<number>();
-      for (let s: Stage | undefined = stage; s && !chain.has(s.index); s = s.baseStage !== null ? ctx.model.stages[s.baseStage] : undefined) chain.add(s.index);
+      const chain = new Set(stageChain(ctx.model, stage).map((s) => s.index));
       return ctx.runs.some((r) => chain.has(r.inst.stage) && (r.inst.stage !== stage.index || r.inst.index <= index) && r.commands.some((c) => KEEP_OFF.test(c.words.map((w) => w.text).join(' '))));
     };
     return {

@@ -18,7 +18,7 @@ import type { Instruction, Stage } from '../../dockerfile/model.js';
 import type { ShellCommand } from '../../shell/commands.js';
 import { covers, defineRule, docsPath } from '../define.js';
 import { instructionLines, shellRun } from '../fix-helpers.js';
-import { normPath, positionals, ships } from '../helpers.js';
+import { normPath, positionals, ships, stageChain } from '../helpers.js';
 import type { Edit, Facts, RunInfo } from '../types.js';
 
 const OWNER = /^[A-Za-z0-9_][A-Za-z0-9_.-]*:[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
@@ -31,13 +31,7 @@ const SYSTEM = new Set([
 
 /** chain lists the stage and the stages it is built FROM, base first. */
 function chain(facts: Facts, stage: Stage): Stage[] {
-  const out: Stage[] = [stage];
-  let s = stage;
-  while (s.baseStage !== null && out.length <= facts.model.stages.length) {
-    s = facts.model.stages[s.baseStage]!;
-    out.unshift(s);
-  }
-  return out;
+  return stageChain(facts.model, stage).reverse();
 }
 
 /** workdirAt resolves WORKDIR before inst along the stage chain; null when a WORKDIR has variables. */

@@ -6,15 +6,13 @@
 // family whittle cannot tell, and when a stage builds FROM the final one. Files COPY'd earlier stay
 // owned by root: readable, not writable, which is what a service should have.
 import type { Edit, Facts } from '../types.js';
-import { parseImageRef } from '../helpers.js';
+import { parseImageRef, stageChain } from '../helpers.js';
 import type { DockerfileModel, Stage } from '../../dockerfile/model.js';
 
 const DEBIAN_FAMILY = new Set(['debian', 'ubuntu', 'python', 'ruby', 'golang', 'rust', 'openjdk', 'eclipse-temurin', 'php', 'perl', 'buildpack-deps', 'httpd', 'nginx']);
 
 function rootStage(model: DockerfileModel, stage: Stage): Stage {
-  let s = stage;
-  while (s.baseStage !== null) s = model.stages[s.baseStage]!;
-  return s;
+  return stageChain(model, stage).at(-1)!;
 }
 
 /** userSteps gives the instructions that create and switch to an unprivileged user on this base, or null. */
@@ -33,13 +31,6 @@ function userSteps(image: string): string[] | null {
   return null;
 }
 
-/** chainOf lists a stage and the stages it is built FROM. */
-function chainOf(model: DockerfileModel, stage: Stage): Stage[] {
-  const out: Stage[] = [];
-  for (let s: Stage | undefined = stage; s && !out.includes(s); s = s.baseStage !== null ? model.stages[s.baseStage] : undefined) out.push(s);
-  return out;
-}
-
 /**
  * mustStayRoot: images the switch would break, so the suggestion declines.
  * - A base image (no CMD or ENTRYPOINT of its own): images built FROM it install packages as root.
@@ -50,7 +41,7 @@ function chainOf(model: DockerfileModel, stage: Stage): Stage[] {
  * - A VOLUME: the engine creates it owned by root, and the process could no longer write to it.
  */
 function mustStayRoot(facts: Facts, stage: Stage): boolean {
-  const insts = chainOf(facts.model, stage).flatMap((s) => s.instructions);
+  const insts = stageChain(facts.model, stage).flatMap((s) => s.instructions);
   const own = (k: string) => insts.some((i) => i.keyword === k);
   if (!own('CMD') && !own('ENTRYPOINT')) return true;
   if (insts.some((i) => i.keyword === 'LABEL' && i.properties.some((p) => p.name.replace(/^["']|["']$/g, '').startsWith('com.github.actions.')))) return true;

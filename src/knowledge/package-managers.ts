@@ -197,6 +197,9 @@ export function cacheOfPath(path: string): PackageCache | undefined {
  * Debian derivatives, images built by debootstrap, a Dockerfile that deletes it) keep every
  * downloaded archive in /var/cache/apt/archives until `apt-get clean`.
  */
+/** APT_INSTALL_VERBS: the apt-get/apt verbs that download and install packages (and so write the archives and read the lists). */
+export const APT_INSTALL_VERBS: ReadonlySet<string> = new Set(['install', 'upgrade', 'dist-upgrade', 'full-upgrade', 'build-dep', 'reinstall']);
+
 export const APT_DOCKER_CLEAN = {
   path: 'etc/apt/apt.conf.d/docker-clean',
   /** what the hook removes (globs relative to the image root). */

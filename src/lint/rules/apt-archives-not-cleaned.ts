@@ -10,9 +10,9 @@ import { covers, defineRule, docsPath } from '../define.js';
 import { aptVerb, cacheMount, deletes, laterCommands, parseImageRef, ships, stageChain } from '../helpers.js';
 import { appendAfter } from '../fix-helpers.js';
 import type { Stage } from '../../dockerfile/model.js';
-import { APT_DOCKER_CLEAN, cacheDir } from '../../knowledge/package-managers.js';
+import { APT_DOCKER_CLEAN, cacheDir, APT_INSTALL_VERBS } from '../../knowledge/package-managers.js';
 
-const INSTALLS = new Set(['install', 'upgrade', 'dist-upgrade', 'full-upgrade', 'build-dep', 'reinstall']);
+const INSTALLS = APT_INSTALL_VERBS;
 const ARCHIVES = cacheDir('apt-archives');
 const HOOK = `/${APT_DOCKER_CLEAN.path}`;
 /** `APT::Keep-Downloaded-Packages "false"`, on the command line (-o) or written into apt.conf.d. */

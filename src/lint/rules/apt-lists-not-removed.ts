@@ -2,12 +2,12 @@ import { covers, defineRule, docsPath } from '../define.js';
 import { aptVerb, cacheMount, deletes, ships } from '../helpers.js';
 import { appendAfter } from '../fix-helpers.js';
 import type { Edit, Facts, RunInfo } from '../types.js';
-import { cacheDir } from '../../knowledge/package-managers.js';
+import { cacheDir, APT_INSTALL_VERBS } from '../../knowledge/package-managers.js';
 
 const LISTS = cacheDir('apt-lists');
 /** A typical file apt-get update writes, to test removals against (`rm -f /var/lib/apt/lists/*_*`). */
 const LIST_FILE = `${LISTS}/deb.debian.org_debian_dists_bookworm_InRelease`;
-const INSTALLS = new Set(['install', 'upgrade', 'dist-upgrade', 'full-upgrade', 'build-dep', 'reinstall']);
+const INSTALLS = APT_INSTALL_VERBS;
 /** apt verbs that work without package lists. */
 const LISTLESS = new Set(['update', 'clean', 'autoclean', 'autoremove', 'remove', 'purge']);
 const APT_LISTS_CLEANUP = `rm -rf ${LISTS}/*`;

@@ -3,6 +3,8 @@ import { ruleTester } from '../testing.js';
 
 ruleTester(rule, {
   valid: [
+    { name: 'cargo-chef cooked the dependencies before the sources', code: 'FROM rust:1.80\nCOPY recipe.json recipe.json\nRUN cargo chef cook --release --recipe-path recipe.json\nCOPY . .\nRUN cargo build --release' },
+    { name: 'cargo with the manifests copied first (the stub recipe)', code: 'FROM rust:1.80\nCOPY Cargo.toml Cargo.lock ./\nRUN mkdir src && echo "fn main(){}" > src/main.rs && cargo build --release\nCOPY . .\nRUN cargo build --release' },
     'FROM node:20-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .',
     'FROM node:20-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .',
     'FROM python:3.12-slim\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .',
@@ -17,7 +19,8 @@ ruleTester(rule, {
     { code: 'FROM python:3.12-slim\nCOPY . /app\nRUN pip install -r /app/requirements.txt', errors: [{ messageId: 'order', line: 2, data: { source: '.', install: 'pip install -r', line: 3, manifest: 'requirements.txt' } }] },
     { code: 'FROM ruby:3.3-slim\nCOPY . .\nRUN bundle install', errors: [{ messageId: 'order', line: 2 }], suggestion: 'FROM ruby:3.3-slim\nCOPY Gemfile Gemfile.lock* ./\nRUN bundle install\nCOPY . .\n' },
     { code: 'FROM mcr.microsoft.com/dotnet/sdk:8.0\nCOPY . .\nRUN dotnet restore', errors: [{ messageId: 'order', line: 2, data: { source: '.', install: 'dotnet restore', line: 3, manifest: '*.csproj *.fsproj' } }] },
-    { code: 'FROM rust:1.80\nCOPY . .\nRUN cargo fetch', errors: [{ messageId: 'order', line: 2, data: { source: '.', install: 'cargo fetch', line: 3, manifest: 'Cargo.toml Cargo.lock' } }] },
+    { code: 'FROM rust:1.80\nCOPY . .\nRUN cargo fetch', errors: [{ messageId: 'cargo', line: 2, data: { source: '.', install: 'cargo fetch', line: 3 } }] },
+    { name: 'cargo build: dependencies and sources in one step', code: 'FROM rust:1.80 AS build\nWORKDIR /src\nCOPY . .\nRUN cargo build --release\nFROM debian:12-slim\nCOPY --from=build /src/target/release/app /app\nCMD ["/app"]', errors: [{ messageId: 'cargo', line: 3, data: { source: '.', install: 'cargo build', line: 4 } }] },
     { code: 'FROM maven:3-eclipse-temurin-21\nCOPY . .\nRUN mvn -B dependency:go-offline', errors: [{ messageId: 'order', line: 2, data: { source: '.', install: 'mvn -B dependency:go-offline', line: 3, manifest: 'pom.xml' } }], suggestion: 'FROM maven:3-eclipse-temurin-21\nCOPY pom.xml ./\nRUN mvn -B dependency:go-offline\nCOPY . .\n' },
   ],
 });

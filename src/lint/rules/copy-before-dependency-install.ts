@@ -4,6 +4,7 @@ import type { Instruction } from '../../dockerfile/model.js';
 import type { ShellCommand } from '../../shell/commands.js';
 import { flag } from '../../dockerfile/parse.js';
 import { suggestCacheOrder } from '../structural/index.js';
+import { positionals } from '../helpers.js';
 
 /** manifests returns the files an install reads (src/knowledge/package-managers.ts), or null if the command is not a dependency install. */
 function manifests(c: ShellCommand): string[] | null {
@@ -34,6 +35,7 @@ export default defineRule({
     hasSuggestions: true,
     messages: {
       order: 'COPY {{source}} comes before `{{install}}` (line {{line}}), so any source change re-runs the install from scratch; COPY {{manifest}} first, run the install, then COPY the rest',
+      cargo: 'COPY {{source}} comes before `{{install}}` (line {{line}}), so any source change rebuilds every dependency; cargo cannot build dependencies from Cargo.toml alone: COPY Cargo.toml Cargo.lock with a stub src/main.rs and build once, or use cargo-chef (prepare, then cook), before you COPY the sources',
     },
     docs: docsPath('copy-before-dependency-install'),
     covers: covers({}),
@@ -48,10 +50,18 @@ export default defineRule({
         for (const run of ctx.runs) {
           if (run.inst.stage !== facts.stage.index || run.inst.index <= copy.index) continue;
           for (const c of run.commands) {
-            const files = manifests(c);
+            // cargo builds dependencies and sources in one step, and fetches nothing from the manifests alone
+            const cargoBuild = c.name === 'cargo' && ['build', 'install', 'fetch'].includes(positionals(c)[0]?.text ?? '');
+            const files = cargoBuild ? ['Cargo.toml', 'Cargo.lock'] : manifests(c);
             if (!files) continue;
             const earlier = insts.slice(0, copyAt);
             if (files.some((f) => earlier.some((i) => copiesFile(i, f)))) return;
+            // cargo-chef (`cargo chef cook`) or a cargo build before the COPY already built the dependencies
+            if (cargoBuild && ctx.runs.some((r) => r.inst.stage === facts.stage.index && r.inst.index < copy.index && r.commands.some((x) => x.name === 'cargo' && ['build', 'fetch', 'chef'].includes(positionals(x)[0]?.text ?? '')))) return;
+            if (cargoBuild) {
+              ctx.report({ messageId: 'cargo', span: copy.argsSpan ?? copy.span, data: { source: (copy.json ?? copy.args)[0]?.value ?? '.', install: c.words.slice(0, 2).map((w) => w.text).join(' '), line: ctx.model.lines.positionAt(c.span.start).line + 1 } });
+              return;
+            }
             ctx.report({
               messageId: 'order',
               span: copy.argsSpan ?? copy.span,

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseDockerfile } from '../dockerfile/parse.js';
 import { WhittleError, describeCause } from '../errors.js';
 import { Matcher, findIgnoreFile, parseDockerignore } from './dockerignore.js';
-import { needsContent, secretDir, secretKind as knownSecretKind } from '../knowledge/secrets.js';
+import { needsContent, secretDir, secretKind } from '../knowledge/secrets.js';
 import { dirSize, walkContext, type WalkProblem } from './walk.js';
 
 export interface CopySource {
@@ -59,11 +59,6 @@ export interface ContextOptions {
 
 /** JUNK directories are build-irrelevant and usually large. */
 const JUNK_DIRS = /(^|\/)(node_modules|\.git|__pycache__|\.venv|venv|\.pytest_cache|\.mypy_cache|\.tox|\.idea|\.vscode|coverage|\.next\/cache|\.terraform)$/;
-
-/** secretKind says what secret a context file is (src/knowledge/secrets.ts); content refines a name-based guess. */
-export function secretKind(rel: string, content?: string): string | null {
-  return knownSecretKind(rel, content);
-}
 
 /** CONTENT_HEAD is how much of a file is read to decide whether a name-based guess holds (a PEM key, an .npmrc token). */
 const CONTENT_HEAD = 64 * 1024;

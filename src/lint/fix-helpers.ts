@@ -54,7 +54,6 @@ export function appendAfter(facts: Facts, run: RunInfo, cmd: ShellCommand, addit
   return { range: [cmd.span.end, cmd.span.end], text: `${joiner}${addition}` };
 }
 
-export { normPath } from './helpers.js';
 
 /** lineStart is the offset of the first character of the line holding offset. */
 export function lineStart(text: string, offset: number): number {

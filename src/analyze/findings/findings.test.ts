@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../index.js';
 import { dir, file, input, link, symlink, whiteout } from '../testing.js';
 import { isRootUser } from './root-user.js';
-import { isSecretPath } from './secrets.js';
+import { isSecretPath } from '../../knowledge/secrets.js';
 
 const byId = (a: ReturnType<typeof analyze>, id: string) => a.findings.filter((f) => f.id === id);
 

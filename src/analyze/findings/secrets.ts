@@ -5,7 +5,6 @@
 import { isSecretPath } from '../../knowledge/secrets.js';
 import { finalEntries, mainLayer, type FindingRule } from './rule.js';
 
-export { isSecretPath };
 
 /** gitDirOf returns the .git directory a path lies in (`src/.git` for `src/.git/HEAD`), or undefined. */
 function gitDirOf(path: string): string | undefined {

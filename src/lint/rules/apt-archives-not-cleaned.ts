@@ -10,6 +10,8 @@ import { covers, defineRule, docsPath } from '../define.js';
 import { aptVerb, cacheMount, deletes, laterCommands, parseImageRef, ships, stageChain } from '../helpers.js';
 import { appendAfter } from '../fix-helpers.js';
 import type { Stage } from '../../dockerfile/model.js';
+import type { ShellCommand } from '../../shell/commands.js';
+import type { RunInfo } from '../types.js';
 import { APT_DOCKER_CLEAN, cacheDir, APT_INSTALL_VERBS } from '../../knowledge/package-managers.js';
 
 const INSTALLS = APT_INSTALL_VERBS;
@@ -35,16 +37,14 @@ export default defineRule({
   },
   create(ctx) {
     const rootOf = (stage: Stage): Stage => stageChain(ctx.model, stage).at(-1)!;
-    /** The first RUN (by instruction index) of a stage or the stages it is built FROM that deletes the hook. */
-    const hookDeletedBefore = (stage: Stage, index: number): boolean => {
+    /** ranBefore: a RUN of the stage before `until` (or of the stages it is built FROM) has a command that matches. */
+    const ranBefore = (stage: Stage, until: number, matches: (c: ShellCommand, r: RunInfo) => boolean): boolean => {
       const chain = new Set(stageChain(ctx.model, stage).map((s) => s.index));
-      return ctx.runs.some((r) => chain.has(r.inst.stage) && (r.inst.stage !== stage.index || r.inst.index < index) && r.commands.some((c) => deletes(c, HOOK, (n) => ctx.envAt(r.inst, n))));
+      return ctx.runs.some((r) => chain.has(r.inst.stage) && (r.inst.stage !== stage.index || r.inst.index < until) && r.commands.some((c) => matches(c, r)));
     };
-    /** An earlier RUN of the stage (or of the stages it is built FROM) that writes Keep-Downloaded-Packages "false" into apt's configuration. */
-    const keepOffBefore = (stage: Stage, index: number): boolean => {
-      const chain = new Set(stageChain(ctx.model, stage).map((s) => s.index));
-      return ctx.runs.some((r) => chain.has(r.inst.stage) && (r.inst.stage !== stage.index || r.inst.index <= index) && r.commands.some((c) => KEEP_OFF.test(c.words.map((w) => w.text).join(' '))));
-    };
+    const deletesHook = (c: ShellCommand, r: RunInfo) => deletes(c, HOOK, (n) => ctx.envAt(r.inst, n));
+    /** Keep-Downloaded-Packages "false" written into apt's configuration (this RUN counts: it may write it before installing). */
+    const keepsNone = (c: ShellCommand) => KEEP_OFF.test(c.words.map((w) => w.text).join(' '));
     return {
       run(run) {
         const facts = ctx.stageOf(run.inst);
@@ -56,10 +56,10 @@ export default defineRule({
         // apt (not apt-get) deletes what it downloaded after a successful install unless told to keep it
         const words = last.words.map((w) => w.text).join(' ');
         if ((last.name === 'apt' && !KEEP_ON.test(words)) || KEEP_OFF.test(words)) return;
-        if (keepOffBefore(facts.stage, run.inst.index)) return;
+        if (ranBefore(facts.stage, run.inst.index + 1, keepsNone)) return;
         const later = laterCommands(run, last.order);
         if (later.some((c) => aptVerb(c) === 'clean' || aptVerb(c) === 'dist-clean' || deletes(c, `${ARCHIVES}/x.deb`, (n) => ctx.envAt(run.inst, n)))) return;
-        const deleted = hookDeletedBefore(facts.stage, run.inst.index);
+        const deleted = ranBefore(facts.stage, run.inst.index, deletesHook);
         const root = rootOf(facts.stage);
         const ref = parseImageRef(root.image);
         if (!deleted && ((ref.official && root.image !== 'scratch') || root.image.includes('$'))) return;

@@ -10,7 +10,7 @@
 // CGO_ENABLED is not set to 1 (a cgo program needs libc: a person should pick the base).
 import type { Edit, Facts } from '../types.js';
 import { parseImageRef } from '../helpers.js';
-import { normPath } from '../fix-helpers.js';
+import { normPath } from '../helpers.js';
 import { builderOf, insertAfter, splitTarget, workdirAt } from './split-stage.js';
 
 const RUNTIME = new Set(['EXPOSE', 'ENV', 'CMD', 'ENTRYPOINT', 'USER', 'LABEL', 'STOPSIGNAL', 'VOLUME', 'WORKDIR']);

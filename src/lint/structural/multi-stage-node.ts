@@ -15,7 +15,7 @@ import type { Instruction } from '../../dockerfile/model.js';
 import type { Edit, Facts } from '../types.js';
 import type { ShellCommand } from '../../shell/commands.js';
 import { hasOption, parseImageRef, positionals } from '../helpers.js';
-import { normPath } from '../fix-helpers.js';
+import { normPath } from '../helpers.js';
 import { builderOf, fromLine, splitTarget, splittable, insertAfter, prepOnly, under, verbatim, workdirAt } from './split-stage.js';
 import { isCBuildPackage } from '../../knowledge/toolchains.js';
 

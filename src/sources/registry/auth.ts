@@ -6,7 +6,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseCreds, type Credentials } from '../../internal/credentials.js';
 
-export { parseCreds, type Credentials } from '../../internal/credentials.js';
+export type { Credentials } from '../../internal/credentials.js';
 
 interface DockerConfig {
   auths?: Record<string, { auth?: string; username?: string; password?: string }>;

@@ -104,7 +104,9 @@ async function readBody(res: Response, limit: number, idleMs: number, what: stri
     });
   try {
     for (;;) {
-      const next = await Promise.race([reader.read(), idle()]);
+      const read = reader.read();
+      read.catch(() => undefined); // once the idle timer has aborted the request, this read's own rejection is expected
+      const next = await Promise.race([read, idle()]);
       clearTimeout(timer);
       if (next.done) break;
       size += next.value.byteLength;

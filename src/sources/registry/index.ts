@@ -7,12 +7,12 @@ import type { Image } from '../../image/image.js';
 import { fromManifest, type BlobStore } from '../../image/partial/index.js';
 import { selectManifest, type SelectOptions } from '../../image/select.js';
 import { RegistryClient, type ClientOptions } from './client.js';
-import { parseCreds } from './auth.js';
+import { parseCreds } from '../../internal/credentials.js';
 import { formatName, parseRegistryName } from './name.js';
 
 export { RegistryClient, type ClientOptions } from './client.js';
 export { parseRegistryName, formatName, type RegistryName } from './name.js';
-export { findCredentials, parseCreds, type Credentials } from './auth.js';
+export { findCredentials, type Credentials } from './auth.js';
 
 /** registryOptionsFromEnv: WHITTLE_INSECURE_REGISTRY=1, WHITTLE_REGISTRY_CREDS=user:pass, and
  *  WHITTLE_REGISTRY_TIMEOUT=SECONDS (the wait for an answer, and for the next bytes of a body). */

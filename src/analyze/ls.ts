@@ -55,9 +55,14 @@ export interface Listing {
 
 /** comparePaths orders paths as a tree walk would: by component, so `a/b` comes before `a-b`. */
 export function comparePaths(a: string, b: string): number {
-  const x = a.replaceAll('/', '\0');
-  const y = b.replaceAll('/', '\0');
-  return x < y ? -1 : x > y ? 1 : 0;
+  // code unit order with '/' lowest, compared in place: sorting 200,000 paths allocates nothing
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return (x === 47 ? -1 : x) - (y === 47 ? -1 : y);
+  }
+  return a.length - b.length;
 }
 
 /** resolveLayer turns a --layer value (negative from the top) into a 0-based index, or fails. */

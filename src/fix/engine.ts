@@ -101,11 +101,17 @@ export function fixTextSync(text: string, options: FixOptions = {}): FixResult {
   const rules = options.rules ?? builtinRules;
   const reshapesRuns = new Set(rules.filter((r: Rule) => r.meta.reshapes === 'runs').map((r) => r.meta.id));
   const rank = (id: string) => SUGGESTION_ORDER.indexOf(id) >>> 0;
+  // Each text is linted once: a pass's result is checked (lints no worse) and then fixed from.
+  let linted: { text: string; diagnostics: Diagnostic[] } | null = null;
+  const lint = (t: string): Diagnostic[] => {
+    if (linted?.text !== t) linted = { text: t, diagnostics: lintTextSync(t, options).diagnostics };
+    return linted.diagnostics;
+  };
   // The changes a text's findings ask for: safe fixes of the wanted rules, and their suggestions
   // when unsafe or named by `only`.
   const changes = (t: string): Change[] => {
     const out: Change[] = [];
-    for (const d of lintTextSync(t, options).diagnostics) {
+    for (const d of lint(t)) {
       if (only !== null && !only.has(d.ruleId)) continue;
       if (d.fix) out.push({ d, edits: d.fix, reshape: reshapesRuns.has(d.ruleId) ? 'runs' : undefined });
       else if (d.suggestion && (options.unsafe || only !== null)) out.push({ d, edits: d.suggestion, reshape: 'any' });
@@ -116,7 +122,7 @@ export function fixTextSync(text: string, options: FixOptions = {}): FixResult {
   const applied: AppliedFix[] = [];
   let passes = 0;
   let rejected: string | null = null;
-  const baseCounts = countByRule(lintTextSync(text, options).diagnostics);
+  const baseCounts = countByRule(lint(text));
   for (; passes < MAX_PASSES; ) {
     let pending = changes(current);
     if (pending.length === 0) break;
@@ -131,7 +137,7 @@ export function fixTextSync(text: string, options: FixOptions = {}): FixResult {
       rejected = `pass ${passes} changed the instruction structure; stopped before it`;
       break;
     }
-    const worse = [...countByRule(lintTextSync(next, options).diagnostics)].find(([id, n]) => n > (baseCounts.get(id) ?? 0));
+    const worse = [...countByRule(lint(next))].find(([id, n]) => n > (baseCounts.get(id) ?? 0));
     if (worse) {
       rejected = `pass ${passes} made ${worse[0]} report more findings; stopped before it`;
       break;

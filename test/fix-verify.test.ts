@@ -93,7 +93,7 @@ describe('formatReport', () => {
       'verify: original: 120MB (120000000 bytes), 4 layers',
       'verify: + consecutive-run: 100MB, 3 layers, saved 20MB (20000000 bytes)',
       'verify: + apt-lists-not-removed: 80MB, 3 layers, saved 20MB (20000000 bytes)',
-      'verify: fixed: 80MB, 3 layers; saved 40MB (40000000 bytes, 33.3%), 1 fewer layers',
+      'verify: fixed: 80MB, 3 layers; saved 40MB (40000000 bytes, 33.3%), 1 fewer layer',
       'verify: ok: ENTRYPOINT, CMD, USER, WORKDIR, ENV and EXPOSE are the same',
     ]);
   });

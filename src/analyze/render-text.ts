@@ -5,6 +5,7 @@ import { elideMiddle, wrapWords } from '../internal/width.js';
 import type { GateResult } from './gates.js';
 import type { Analysis } from './index.js';
 import { formatBytes, percent } from './units.js';
+import { counted } from '../internal/plural.js';
 
 export interface TextOptions {
   color: boolean;
@@ -37,7 +38,7 @@ export function renderText(a: Analysis, opts: TextOptions): string {
   if (a.image.manifestDigest) out.push(`Digest  ${a.image.manifestDigest}`);
   out.push(`Platform ${a.image.platform}   User ${a.image.user || '(root)'}`);
   out.push(
-    ...labeled('Sizes   ', `compressed blob ${formatBytes(a.sizes.compressedBlob)} · uncompressed tar ${formatBytes(a.sizes.uncompressedTar)} · file content ${formatBytes(a.sizes.fileContent)} · docker images ${formatBytes(a.sizes.docker)} · final filesystem ${formatBytes(a.sizes.finalFilesystem)} in ${a.sizes.fileCount} files`),
+    ...labeled('Sizes   ', `compressed blob ${formatBytes(a.sizes.compressedBlob)} · uncompressed tar ${formatBytes(a.sizes.uncompressedTar)} · file content ${formatBytes(a.sizes.fileContent)} · docker images ${formatBytes(a.sizes.docker)} · final filesystem ${formatBytes(a.sizes.finalFilesystem)} in ${counted(a.sizes.fileCount, 'file', 'files')}`),
   );
   out.push('(sizes in decimal units: 1 kB = 1000 B)');
   for (const w of a.warnings) out.push(...labeled('warning: ', w).map((l) => c.yellow(l)));

@@ -13,6 +13,7 @@ import { progressFor } from './progress.js';
 import { usableLocalTarget, writeWithProgress } from './write.js';
 import { addImageSinkOptions, addImageSourceOptions, autoCompressionHelp, referencesHelp, sinkOptions, sourceOptions, type ImageSinkFlags, type ImageSourceFlags } from './image-options.js';
 import { SUMMARIES } from './summaries.js';
+import { counted, plural } from '../internal/plural.js';
 
 interface StripFlags extends ImageSourceFlags, ImageSinkFlags {
   output?: string;
@@ -108,7 +109,7 @@ export function registerStrip(program: Command, state: CommandState): void {
           const width = flags.wide ? null : terminalWidth();
           const lines: string[] = [];
           for (const [c, v] of Object.entries(plan.byCategory).sort((a, b) => b[1].bytes - a[1].bytes)) {
-            lines.push(`  ${c.padEnd(16)} ${String(v.count).padStart(6)} paths  ${formatBytes(v.bytes).padStart(9)}`);
+            lines.push(`  ${c.padEnd(16)} ${String(v.count).padStart(6)} ${plural(v.count, 'path ', 'paths')}  ${formatBytes(v.bytes).padStart(9)}`);
             if (!flags.dryRun) continue;
             // a dry run shows each category's largest paths
             const largest = plan.removed.filter((r) => r.category === c).sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1));
@@ -116,9 +117,9 @@ export function registerStrip(program: Command, state: CommandState): void {
             if (largest.length > SHOWN) lines.push(`    … ${largest.length - SHOWN} more (--json lists them all)`);
           }
           process.stdout.write(
-            `${flags.dryRun ? 'would remove' : 'removed'} ${plan.removed.length} paths, ${formatBytes(plan.bytes)} of file content\n` +
+            `${flags.dryRun ? 'would remove' : 'removed'} ${counted(plan.removed.length, 'path', 'paths')}, ${formatBytes(plan.bytes)} of file content\n` +
               (lines.length ? lines.join('\n') + '\n' : '') +
-              (plan.protected.length ? `kept ${plan.protected.length} matching paths the image needs (--json lists them with the reason)\n` : '') +
+              (plan.protected.length ? `kept ${counted(plan.protected.length, 'matching path', 'matching paths')} the image needs (--json lists them with the reason)\n` : '') +
               (written
                 ? `wrote ${written.reference} (${written.manifestDigest})${flags.squash ? '' : '\nthe bytes still ship in the lower layers: add --squash to drop them'}\n`
                 : !flags.dryRun

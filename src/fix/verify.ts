@@ -18,6 +18,7 @@ import { WhittleError } from '../errors.js';
 import { fixTextSync, type FixOptions, type FixResult } from './engine.js';
 import { formatBytes } from '../analyze/units.js';
 import { parseDockerfile } from '../dockerfile/parse.js';
+import { counted } from '../internal/plural.js';
 
 export interface VerifyStep {
   /** The rule whose fixes this step adds to the previous step's text. */
@@ -341,15 +342,15 @@ export async function verifyFixes(opts: VerifyOptions): Promise<VerifyReport> {
 export function formatReport(r: VerifyReport): string[] {
   if (r.status === 'skipped') return [`verify: skipped: ${r.reason ?? 'no Docker engine'}`];
   const out: string[] = [];
-  if (r.original) out.push(`verify: original: ${formatBytes(r.original.size)} (${r.original.size} bytes), ${r.original.layers} layers`);
+  if (r.original) out.push(`verify: original: ${formatBytes(r.original.size)} (${r.original.size} bytes), ${counted(r.original.layers, 'layer', 'layers')}`);
   for (const s of r.steps) {
-    out.push(`verify: + ${s.rule}: ${formatBytes(s.image.size)}, ${s.image.layers} layers, saved ${formatBytes(s.saved)} (${s.saved} bytes)`);
+    out.push(`verify: + ${s.rule}: ${formatBytes(s.image.size)}, ${counted(s.image.layers, 'layer', 'layers')}, saved ${formatBytes(s.saved)} (${s.saved} bytes)`);
   }
   const last = r.steps[r.steps.length - 1]?.image;
   if (r.original && last) {
     const saved = r.original.size - last.size;
     const pct = r.original.size > 0 ? ((100 * saved) / r.original.size).toFixed(1) : '0.0';
-    out.push(`verify: fixed: ${formatBytes(last.size)}, ${last.layers} layers; saved ${formatBytes(saved)} (${saved} bytes, ${pct}%), ${r.original.layers - last.layers} fewer layers`);
+    out.push(`verify: fixed: ${formatBytes(last.size)}, ${counted(last.layers, 'layer', 'layers')}; saved ${formatBytes(saved)} (${saved} bytes, ${pct}%), ${counted(r.original.layers - last.layers, 'fewer layer', 'fewer layers')}`);
   }
   for (const n of r.configNotes ?? []) out.push(`verify: note: ${n}`);
   if (r.status === 'ok') out.push(`verify: ok: ENTRYPOINT, CMD, USER, WORKDIR, ENV and EXPOSE are the same${r.configNotes ? ' but for the notes above' : ''}`);

@@ -152,7 +152,7 @@ describeWith(['debian-minbase'], 'fix --verify with an engine', () => {
     // the base's one layer, plus one per RUN
     expect(err).toMatch(/^verify: original: .*, 3 layers$/m);
     expect(err).toMatch(/^verify: \+ consecutive-run: .*, 2 layers, saved /m);
-    expect(err).toMatch(/^verify: fixed: .*, 2 layers; saved .*, 1 fewer layers$/m);
+    expect(err).toMatch(/^verify: fixed: .*, 2 layers; saved .*, 1 fewer layer$/m);
     expect(err).toMatch(/^verify: ok: /m);
     expect(state.exitCode).toBe(0);
     expect(await readFile(f, 'utf8')).toBe(`FROM ${base}\nRUN mkdir /srv/a \\\n    && touch /srv/a/b\nCMD ["ls", "/srv/a"]\n`);

@@ -1,7 +1,7 @@
 // The linter: parse, analyse once, run every enabled rule's visitor in one pass over the file, then
-// apply suppressions and configured severities; findings in stages the target does not build are
-// dropped (syntax aside). Never throws on Dockerfile content; a rule that
-// crashes becomes a finding instead of aborting the run. A report's fix and suggestion are computed
+// apply suppressions and configured severities. A stage the target does not build never runs, so
+// reports there are dropped (syntax aside) before their fixes are computed. Never throws on
+// Dockerfile content; a rule that crashes becomes a finding instead of aborting the run. A report's fix and suggestion are computed
 // when it is made (as ESLint does); a rule that emits one without declaring it in meta (`fixable`,
 // `hasSuggestions`) is a bug in the rule, reported as its crash.
 import { readFileSync, statSync } from 'node:fs';
@@ -110,6 +110,8 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
   };
 
   const contextFile = contextFileReader(options.contextDir);
+  const unbuilt = facts.stages.filter((st) => !st.used).map((st) => [st.stage.from.span.start, st.stage.instructions.at(-1)?.span.end ?? st.stage.from.span.end] as const);
+  const inUnbuiltStage = (offset: number) => unbuilt.some(([a, b]) => offset >= a && offset < b);
   const active: { rule: Rule; visitor: RuleVisitor; severity: Severity }[] = [];
   for (const rule of rules) {
     const setting = settings[rule.meta.id];
@@ -130,6 +132,7 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
       shellAt: facts.shellAt,
       stageOf: (inst) => facts.stages[inst.stage] ?? null,
       report(d) {
+        if (rule.meta.category !== 'syntax' && inUnbuiltStage(d.span.start)) return;
         const template = rule.meta.messages[d.messageId] ?? d.messageId;
         const data = d.data ?? {};
         if (d.fix && !rule.meta.fixable) throw new Error(`rule ${rule.meta.id} reports a fix but does not declare meta.fixable`);
@@ -164,15 +167,6 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
   for (const stage of facts.stages) each((v) => v.stage?.(stage), stage.stage.from.span);
   each((v) => v.end?.(), { start: 0, end: 0 });
 
-  // A stage the target does not build never runs: only findings about the file itself (syntax) stand there.
-  const unbuilt = facts.stages.filter((st) => !st.used).map((st) => [st.stage.from.span.start, st.stage.instructions.at(-1)?.span.end ?? st.stage.from.span.end] as const);
-  if (unbuilt.length > 0) {
-    const syntax = new Set(rules.filter((r) => r.meta.category === 'syntax').map((r) => r.meta.id));
-    for (let i = diagnostics.length - 1; i >= 0; i--) {
-      const d = diagnostics[i]!;
-      if (!syntax.has(d.ruleId) && d.messageId !== 'internal' && unbuilt.some(([a, b]) => d.offsets[0] >= a && d.offsets[0] < b)) diagnostics.splice(i, 1);
-    }
-  }
   diagnostics.sort((a, b) => a.offsets[0] - b.offsets[0] || a.offsets[1] - b.offsets[1] || a.ruleId.localeCompare(b.ruleId) || a.messageId.localeCompare(b.messageId));
   return { file, diagnostics, targetFound: facts.targetFound };
 }

@@ -14,7 +14,7 @@ const FETCHERS = new Set(['curl', 'wget']);
 function verifies(c: ShellCommand): boolean {
   const words = c.words.map((w) => w.text);
   if (/^(?:sha(?:1|224|256|384|512)sum|md5sum|b2sum|shasum)$/.test(c.name)) return words.some((w) => w === '-c' || w === '--check' || /^-[a-zA-Z]*c$/.test(w));
-  if (c.name === 'gpg' || c.name === 'gpg2') return words.some((w) => w === '--verify' || w === '--batch' && words.includes('--verify'));
+  if (c.name === 'gpg' || c.name === 'gpg2') return words.includes('--verify');
   if (c.name === 'gpgv' || c.name === 'minisign' || c.name === 'signify') return true;
   if (c.name === 'cosign') return words[1] === 'verify-blob' || words[1] === 'verify';
   return false;

@@ -13,11 +13,15 @@
 //   `**` matches any number of segments (`**/` may match none; a trailing `**` matches everything);
 // - a path is excluded when the last pattern matching it or one of its parent directories is not a
 //   `!` pattern.
+// Patterns are compiled to patternmatcher's regular expression, whose source is then run by the
+// automaton of pattern-nfa.ts in one linear pass per path (V8's backtracking took 11 s and more on
+// a hostile pattern; bench/dockerignore.mjs).
 // The directory walk (walk.ts) still enters an excluded directory when a `!` pattern exists that
 // could match inside it, as the legacy builder's archive walk does.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { wrap } from '../errors.js';
+import { compileSource, type MatchSteps, type PatternMatcher } from './pattern-nfa.js';
 
 export interface IgnorePattern {
   /** The cleaned pattern without `!`. */
@@ -25,7 +29,8 @@ export interface IgnorePattern {
   exclusion: boolean;
   /** 1-based line in the .dockerignore file. */
   line: number;
-  regex: RegExp;
+  /** The pattern's automaton: matches rel or a parent of it in one linear pass (pattern-nfa.ts). */
+  matcher: PatternMatcher;
 }
 
 /** parseDockerignore reads the patterns of a .dockerignore file the way BuildKit's ReadAll does. */
@@ -49,7 +54,7 @@ export function parseDockerignore(text: string): IgnorePattern[] {
       if (p.length > 1 && p.endsWith('/')) p = p.slice(0, -1);
       if (p.length > 1 && p.startsWith('/')) p = p.slice(1);
     }
-    out.push({ pattern: p, exclusion, line: i + 1, regex: compile(p) });
+    out.push({ pattern: p, exclusion, line: i + 1, matcher: compileSource(compile(p)) });
   }
   return out;
 }
@@ -57,8 +62,12 @@ export function parseDockerignore(text: string): IgnorePattern[] {
 // patternmatcher's shouldEscape set: `^` is not in it, so `[^a]` negates a class as in Go's regexp.
 const SPECIAL = new Set(['.', '+', '(', ')', '|', '{', '}', '$']);
 
-/** compile turns one cleaned pattern into an anchored regular expression (patternmatcher.compile). */
-export function compile(pattern: string): RegExp {
+/**
+ * compile turns one cleaned pattern into the source of an anchored regular expression (flags `su`),
+ * as patternmatcher.compile does. The source defines the pattern's meaning; it is run by the
+ * automaton of pattern-nfa.ts, never by the backtracking RegExp engine.
+ */
+export function compile(pattern: string): string {
   let re = '^';
   const chars = Array.from(pattern);
   for (let i = 0; i < chars.length; i++) {
@@ -93,13 +102,8 @@ export function compile(pattern: string): RegExp {
       re += ch === '^' ? '^' : escapeChar(ch);
     }
   }
-  re += '$';
-  try {
-    return new RegExp(re, 'su');
-  } catch {
-    // Docker reports a syntax error for the build; a pattern that cannot compile matches nothing here.
-    return /(?!)/;
-  }
+  // Docker reports a syntax error for the build; a source that cannot compile matches nothing here.
+  return re + '$';
 }
 
 function escapeChar(ch: string): string {
@@ -119,17 +123,12 @@ export class Matcher {
   }
 
   /** decidingPattern returns the last pattern whose verdict applies to rel, or undefined. */
-  decidingPattern(rel: string): IgnorePattern | undefined {
+  decidingPattern(rel: string, steps?: MatchSteps): IgnorePattern | undefined {
     let matched = false;
     let decider: IgnorePattern | undefined;
-    const parents = rel.split('/').slice(0, -1);
     for (const p of this.patterns) {
       if (p.exclusion !== matched) continue;
-      let m = p.regex.test(rel);
-      if (!m && parents.length > 0) {
-        for (let i = 1; i <= parents.length && !m; i++) m = p.regex.test(parents.slice(0, i).join('/'));
-      }
-      if (m) {
+      if (p.matcher.matchesOrParent(rel, steps)) {
         matched = !p.exclusion;
         decider = p;
       }

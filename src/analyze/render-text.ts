@@ -1,11 +1,14 @@
 // renderText prints the terminal report of `whittle analyze`: header and totals, the layer table,
 // efficiency and wasted bytes (whittle's and dive's), top wasted paths, findings by severity, savings and gates.
+// Every text that comes from the image (history, paths, user, warnings, finding messages quoting
+// them) is passed through escapeControl before it is fitted to the width.
 import pc from 'picocolors';
 import { elideMiddle, wrapWords } from '../internal/width.js';
 import type { GateResult } from './gates.js';
 import type { Analysis } from './index.js';
 import { formatBytes, percent } from './units.js';
 import { counted } from '../internal/plural.js';
+import { escapeControl as esc } from '../internal/escape-text.js';
 
 export interface TextOptions {
   color: boolean;
@@ -30,13 +33,13 @@ export function renderText(a: Analysis, opts: TextOptions): string {
   const out: string[] = [];
   const width = opts.width === null ? null : Math.max(40, opts.width);
   /** labeled: text after a label, wrapped to the width, later lines indented under the text. */
-  const labeled = (label: string, text: string) => wrapWords(text, width, { first: label.length, indent: label.length }).map((l, k) => (k === 0 ? label + l : l));
+  const labeled = (label: string, text: string) => wrapWords(esc(text), width, { first: label.length, indent: label.length }).map((l, k) => (k === 0 ? label + l : l));
   /** path: a path shortened to fit after `used` columns (whole with --wide). */
-  const path = (p: string, used: number) => (opts.wide || width === null ? p : elideMiddle(p, Math.max(20, width - used)));
-  out.push(c.bold(`Image   ${a.image.reference}`));
-  out.push(`ID      ${a.image.id}`);
-  if (a.image.manifestDigest) out.push(`Digest  ${a.image.manifestDigest}`);
-  out.push(`Platform ${a.image.platform}   User ${a.image.user || '(root)'}`);
+  const path = (p: string, used: number) => (opts.wide || width === null ? esc(p) : elideMiddle(esc(p), Math.max(20, width - used)));
+  out.push(c.bold(`Image   ${esc(a.image.reference)}`));
+  out.push(`ID      ${esc(a.image.id)}`);
+  if (a.image.manifestDigest) out.push(`Digest  ${esc(a.image.manifestDigest)}`);
+  out.push(`Platform ${esc(a.image.platform)}   User ${esc(a.image.user || '(root)')}`);
   out.push(
     ...labeled('Sizes   ', `compressed blob ${formatBytes(a.sizes.compressedBlob)} · uncompressed tar ${formatBytes(a.sizes.uncompressedTar)} · file content ${formatBytes(a.sizes.fileContent)} · docker images ${formatBytes(a.sizes.docker)} · final filesystem ${formatBytes(a.sizes.finalFilesystem)} in ${counted(a.sizes.fileCount, 'file', 'files')}`),
   );
@@ -57,7 +60,7 @@ export function renderText(a: Analysis, opts: TextOptions): string {
   }
   const lines = table(rows, [0, 1, 2, 3, 4, 5, 6, 7]);
   lines.forEach((line, i) => {
-    const instr = i === 0 ? 'instruction' : (a.layers[i - 1]?.instruction ?? '(no history)').replace(/\s+/g, ' ');
+    const instr = i === 0 ? 'instruction' : esc((a.layers[i - 1]?.instruction ?? '(no history)').replace(/\s+/g, ' '));
     if (width !== null && width - line.length - 2 < 20 && i > 0) {
       out.push(line, ...wrapWords(instr, width, { first: 4, indent: 4 }).map((l, k) => (k === 0 ? `    ${l}` : l)));
     } else {
@@ -71,7 +74,7 @@ export function renderText(a: Analysis, opts: TextOptions): string {
   if (a.wasted.top.length > 0) {
     out.push('', c.bold('Top wasted paths'));
     const wrows = [['bytes', 'added', 'dropped', 'how']];
-    for (const w of a.wasted.top) wrows.push([formatBytes(w.bytes), `#${w.addedBy}`, `#${w.droppedBy}`, w.how]);
+    for (const w of a.wasted.top) wrows.push([formatBytes(w.bytes), `#${w.addedBy}`, `#${w.droppedBy}`, esc(w.how)]);
     const wlines = table(wrows, [0]);
     const cols = Math.max(...wlines.map((l) => l.length));
     wlines.forEach((line, i) => out.push(`${line.padEnd(cols)}  ${i === 0 ? 'path' : path(a.wasted.top[i - 1]!.path, cols + 2)}`));
@@ -84,12 +87,12 @@ export function renderText(a: Analysis, opts: TextOptions): string {
     const saving = f.bytes > 0 ? ` [${formatBytes(f.bytes)}]` : '';
     const label = f.severity.toUpperCase().padEnd(6);
     // wrapped as plain text (colour codes take no columns), then the label painted
-    const head = wrapWords(`${f.id}${saving}: ${f.message}`, width, { first: 7, indent: 7 });
+    const head = wrapWords(esc(`${f.id}${saving}: ${f.message}`), width, { first: 7, indent: 7 });
     out.push(`${paint[f.severity](label)} ${head[0]}`, ...head.slice(1));
-    if (f.layer !== null) out.push(...wrapWords(`layer ${f.layer}: ${(f.instruction ?? '(no history)').replace(/\s+/g, ' ')}`, width, { first: 7, indent: 9 }).map((l, k) => (k === 0 ? `       ${l}` : l)));
+    if (f.layer !== null) out.push(...wrapWords(esc(`layer ${f.layer}: ${(f.instruction ?? '(no history)').replace(/\s+/g, ' ')}`), width, { first: 7, indent: 9 }).map((l, k) => (k === 0 ? `       ${l}` : l)));
     for (const p of f.paths.slice(0, 3)) out.push(`       ${formatBytes(p.bytes).padStart(7)} ${path(p.path, 15)}`);
     if (f.pathCount > 3) out.push(`       … ${f.pathCount - 3} more`);
-    out.push(...wrapWords(`fix: ${f.remedy}`, width, { first: 7, indent: 12 }).map((l, k) => c.dim(k === 0 ? `       ${l}` : l)));
+    out.push(...wrapWords(esc(`fix: ${f.remedy}`), width, { first: 7, indent: 12 }).map((l, k) => c.dim(k === 0 ? `       ${l}` : l)));
   }
 
   out.push('', c.bold('Savings'));

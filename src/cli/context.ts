@@ -12,6 +12,7 @@ import type { CommandState } from './main.js';
 import { examples } from './help.js';
 import { elideMiddle, terminalWidth, wrapWords } from '../internal/width.js';
 import { SUMMARIES } from './summaries.js';
+import { escapeControl as esc } from '../internal/escape-text.js';
 
 interface ContextFlags {
   file?: string;
@@ -55,14 +56,17 @@ export function registerContext(program: Command, state: CommandState): void {
     });
 }
 
-/** formatText renders the report; long paths are shortened in the middle and sentences wrapped to layout.width. */
+/**
+ * formatText renders the report; long paths are shortened in the middle and sentences wrapped to
+ * layout.width, after their control characters are escaped (file names are the context's).
+ */
 export function formatText(r: ContextReport, wrote: { file: string; entries: string[] } | null, layout: TextLayout = { width: null, wide: false }): string {
   const out: string[] = [];
   const width = layout.width;
   /** fit: a path shortened to what is left after `used` columns (whole with --wide or no width). */
-  const fit = (p: string, used: number) => (layout.wide || width === null ? p : elideMiddle(p, Math.max(20, width - used)));
+  const fit = (p: string, used: number) => (layout.wide || width === null ? esc(p) : elideMiddle(esc(p), Math.max(20, width - used)));
   /** wrapped: text after a prefix, wrapped with later lines indented by indent. */
-  const wrapped = (prefix: string, text: string, indent: number) => wrapWords(text, width, { first: prefix.length, indent }).map((l, k) => (k === 0 ? prefix + l : l));
+  const wrapped = (prefix: string, text: string, indent: number) => wrapWords(esc(text), width, { first: prefix.length, indent }).map((l, k) => (k === 0 ? prefix + l : l));
   out.push(...wrapped('context ', `${r.contextDir}${r.dockerfile ? `, Dockerfile ${r.dockerfile}` : ', no Dockerfile'}${r.ignoreFile ? `, ignore file ${r.ignoreFile}` : ', no .dockerignore'}`, 8));
   out.push(`sent:     ${counted(r.sent.files, 'file', 'files')}, ${formatBytes(r.sent.bytes)}`);
   out.push(`excluded: ${counted(r.excluded.files, 'file', 'files')}, ${formatBytes(r.excluded.bytes)}`);
@@ -103,7 +107,7 @@ export function formatText(r: ContextReport, wrote: { file: string; entries: str
     for (const s of r.suggestions) out.push(...wrapped('  - ', s, 4));
   }
   if (wrote) {
-    out.push('', ...(wrote.entries.length > 0 ? wrapped(`wrote ${wrote.file}: `, wrote.entries.join(', '), 4) : [`${wrote.file}: nothing to add`]));
+    out.push('', ...(wrote.entries.length > 0 ? wrapped(`wrote ${esc(wrote.file)}: `, wrote.entries.join(', '), 4) : [`${esc(wrote.file)}: nothing to add`]));
   }
   return out.join('\n') + '\n';
 }

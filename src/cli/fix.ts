@@ -11,6 +11,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { WhittleError, describeCause, wrap } from '../errors.js';
 import { writeFileAtomic } from '../internal/atomic.js';
+import { escapeControl, escapeControlLines } from '../internal/escape-text.js';
 import { fixText, type FixOptions } from '../fix/engine.js';
 import { unifiedDiff } from '../fix/diff.js';
 import { findIgnoreFile } from '../context/dockerignore.js';
@@ -65,9 +66,11 @@ export function registerFix(program: Command, state: CommandState): void {
       }
       const options: FixOptions = { file, ...(flags.unsafe ? { unsafe: true } : {}), ...(flags.rule ? { only: flags.rule } : {}) };
       const result = await fixText(text, options);
-      if (!flags.write && !flags.json) process.stdout.write(unifiedDiff(text, result.output, diffName(file)));
-      if (!flags.json) for (const a of result.applied) process.stderr.write(`fixed ${file}:${a.line} ${a.ruleId}\n`);
-      if (result.rejected) process.stderr.write(`whittle: ${file}: ${result.rejected}\n`);
+      // On a terminal the diff's control characters are escaped; in a pipe it stays a patch that applies.
+      const diff = !flags.write && !flags.json ? unifiedDiff(text, result.output, diffName(file)) : '';
+      if (diff !== '') process.stdout.write(process.stdout.isTTY ? escapeControlLines(diff) : diff);
+      if (!flags.json) for (const a of result.applied) process.stderr.write(`fixed ${escapeControl(file)}:${a.line} ${a.ruleId}\n`);
+      if (result.rejected) process.stderr.write(`whittle: ${escapeControl(`${file}: ${result.rejected}`)}\n`);
       state.exitCode = result.rejected ? 1 : 0;
       let verified = true;
       let verification: string | null = null;
@@ -79,15 +82,15 @@ export function registerFix(program: Command, state: CommandState): void {
         // BuildKit's <Dockerfile>.dockerignore: say so when the file that decides is the latter.
         const ignore = await findIgnoreFile(context, file);
         if (ignore && path.basename(ignore.path) !== '.dockerignore') {
-          process.stderr.write(`verify: note: ${ignore.path} is read by BuildKit only; the legacy builder --verify runs sends the context by ${path.join(context, '.dockerignore')} instead\n`);
+          process.stderr.write(`verify: note: ${escapeControl(`${ignore.path} is read by BuildKit only; the legacy builder --verify runs sends the context by ${path.join(context, '.dockerignore')} instead`)}\n`);
         }
         const report = await verifyFixes({
           context,
           original: text,
           steps: verifySteps(result, options),
-          log: (line) => process.stderr.write(`verify: ${line}\n`),
+          log: (line) => process.stderr.write(`verify: ${escapeControl(line)}\n`),
         });
-        for (const line of formatReport(report)) process.stderr.write(`${line}\n`);
+        for (const line of formatReport(report)) process.stderr.write(`${escapeControl(line)}\n`);
         verified = report.status !== 'failed';
         verification = report.status;
         if (!verified) state.exitCode = 1;

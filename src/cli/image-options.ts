@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { WhittleError } from '../errors.js';
 import { parseCreds, type Credentials } from '../internal/credentials.js';
+import { escapeControl } from '../internal/escape-text.js';
 import { TRANSPORTS, type OpenOptions, type WriteOptions } from '../transports/index.js';
 
 export interface ImageSourceFlags {
@@ -51,7 +52,7 @@ export function sourceOptions(flags: ImageSourceFlags): OpenOptions {
     ...(flags.platform ? { platform: flags.platform } : {}),
     ...(Object.keys(registry).length ? { registry } : {}),
     // one line on stderr (stdout stays clean for --json): which image a bare name turned out to be
-    onResolve: (reference) => process.stderr.write(`whittle: using ${reference}\n`),
+    onResolve: (reference) => process.stderr.write(`whittle: using ${escapeControl(reference)}\n`),
   };
 }
 

@@ -17,6 +17,7 @@ import type { CommandState } from './main.js';
 import { examples } from './help.js';
 import { terminalWidth, useColor, wrapWords } from '../internal/width.js';
 import { SUMMARIES } from './summaries.js';
+import { escapeControl } from '../internal/escape-text.js';
 
 // Same values as main.ts's ExitCode; imported as a type only so this module does not load main.
 const ExitCode = { ok: 0, failed: 1, badInput: 2 } as const;
@@ -98,7 +99,7 @@ export function registerLint(program: Command, state: CommandState): void {
           results.push(result);
         } catch (err) {
           if (!isWhittleError(err)) throw err;
-          process.stderr.write(`whittle: ${err.message}\n`);
+          process.stderr.write(`whittle: ${escapeControl(err.message)}\n`);
           unreadable = true;
         }
       }

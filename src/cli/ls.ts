@@ -5,6 +5,7 @@ import { WhittleError } from '../errors.js';
 import { openImage } from '../transports/open.js';
 import { listImage, modeString, type Change, type ListedPath } from '../analyze/ls.js';
 import { elideMiddle, terminalWidth } from '../internal/width.js';
+import { escapeControl } from '../internal/escape-text.js';
 import type { CommandState } from './main.js';
 import { examples } from './help.js';
 import { progressFor } from './progress.js';
@@ -25,8 +26,12 @@ function layerFlag(value: string): number {
   return Number(value);
 }
 
-/** name is how a path is printed: `-> target` for a symlink, `link to X` for a hard link, `/*` after an opaque directory. */
+/** name is how a path is printed: `-> target` for a symlink, `link to X` for a hard link, `/*` after an opaque directory; control characters escaped. */
 function name(p: ListedPath): string {
+  return escapeControl(rawName(p));
+}
+
+function rawName(p: ListedPath): string {
   if (p.change === 'opaque') return `${p.path === '/' ? '' : p.path}/*`;
   if (p.type === 'symlink') return `${p.path} -> ${p.target ?? ''}`;
   if (p.type === 'hardlink') return `${p.path} link to ${p.target ?? ''}`;

@@ -2,6 +2,7 @@
 // maps outcomes to exit codes (0 ok, 1 a gate or lint failure, 2 bad input or usage).
 import { Command, CommanderError } from 'commander';
 import { WhittleError } from '../errors.js';
+import { escapeControl } from '../internal/escape-text.js';
 import { examples } from './help.js';
 import { SUMMARIES } from './summaries.js';
 
@@ -74,7 +75,7 @@ export function usageLine(message: string, command: string | undefined): string 
     .replace(/ \(Did you mean (.*)\?\)/, '; did you mean $1?')
     .replace(/\.\s+([A-Z])/g, (_, c: string) => `; ${c.toLowerCase()}`)
     .replace(/\.$/, '');
-  return `whittle: ${text} (see whittle ${command !== undefined ? `${command} ` : ''}--help)\n`;
+  return `whittle: ${escapeControl(text)} (see whittle ${command !== undefined ? `${command} ` : ''}--help)\n`;
 }
 
 let running: CommandState = { exitCode: ExitCode.ok };
@@ -120,10 +121,11 @@ export async function main(argv: string[]): Promise<number> {
       return ExitCode.badInput;
     }
     if (err instanceof WhittleError) {
-      process.stderr.write(`whittle: ${err.message}\n`);
+      process.stderr.write(`whittle: ${escapeControl(err.message)}\n`);
       return ExitCode.badInput;
     }
-    process.stderr.write(`whittle: internal error (please report): ${(err as Error)?.stack ?? String(err)}\n`);
+    const report = ((err as Error)?.stack ?? String(err)).split('\n').map((l) => escapeControl(l)).join('\n');
+    process.stderr.write(`whittle: internal error (please report): ${report}\n`);
     return 3;
   }
 }

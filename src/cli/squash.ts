@@ -15,6 +15,7 @@ import { usableLocalTarget, writeWithProgress } from './write.js';
 import { addImageSinkOptions, addImageSourceOptions, autoCompressionHelp, referencesHelp, sinkOptions, sourceOptions, type ImageSinkFlags, type ImageSourceFlags } from './image-options.js';
 import { SUMMARIES } from './summaries.js';
 import { counted } from '../internal/plural.js';
+import { escapeControl } from '../internal/escape-text.js';
 
 interface SquashFlags extends ImageSourceFlags, ImageSinkFlags {
   output: string;
@@ -109,9 +110,9 @@ export function registerSquash(program: Command, state: CommandState): void {
         if (flags.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
         else {
           process.stdout.write(
-            `squashed ${result.merged} of ${counted(layers, 'layer', 'layers')} into one${base ? ` (kept ${base.count} base layer(s): ${base.how})` : ''}\n` +
+            `squashed ${result.merged} of ${counted(layers, 'layer', 'layers')} into one${base ? ` (kept ${base.count} base layer(s): ${escapeControl(base.how)})` : ''}\n` +
               `file content ${formatBytes(summary.contentBytesBefore)} → ${formatBytes(summary.contentBytesAfter)} (dropped ${formatBytes(summary.droppedBytes)})\n` +
-              `wrote ${written.reference} (${written.manifestDigest})\n`,
+              `wrote ${escapeControl(written.reference)} (${written.manifestDigest})\n`,
           );
         }
       } finally {

@@ -9,6 +9,7 @@ import { formatBytes } from './format.js';
 import type { CommandState } from './main.js';
 import { examples } from './help.js';
 import { elideMiddle, terminalWidth } from '../internal/width.js';
+import { escapeControl } from '../internal/escape-text.js';
 import { progressFor } from './progress.js';
 import { usableLocalTarget, writeWithProgress } from './write.js';
 import { addImageSinkOptions, addImageSourceOptions, autoCompressionHelp, referencesHelp, sinkOptions, sourceOptions, type ImageSinkFlags, type ImageSourceFlags } from './image-options.js';
@@ -113,7 +114,7 @@ export function registerStrip(program: Command, state: CommandState): void {
             if (!flags.dryRun) continue;
             // a dry run shows each category's largest paths
             const largest = plan.removed.filter((r) => r.category === c).sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1));
-            for (const r of largest.slice(0, SHOWN)) lines.push(`    ${formatBytes(r.bytes).padStart(9)}  ${elideMiddle(`/${r.path}`, width === null ? null : Math.max(20, width - 15))}`);
+            for (const r of largest.slice(0, SHOWN)) lines.push(`    ${formatBytes(r.bytes).padStart(9)}  ${elideMiddle(escapeControl(`/${r.path}`), width === null ? null : Math.max(20, width - 15))}`);
             if (largest.length > SHOWN) lines.push(`    … ${largest.length - SHOWN} more (--json lists them all)`);
           }
           process.stdout.write(
@@ -121,7 +122,7 @@ export function registerStrip(program: Command, state: CommandState): void {
               (lines.length ? lines.join('\n') + '\n' : '') +
               (plan.protected.length ? `kept ${counted(plan.protected.length, 'matching path', 'matching paths')} the image needs (--json lists them with the reason)\n` : '') +
               (written
-                ? `wrote ${written.reference} (${written.manifestDigest})${flags.squash ? '' : '\nthe bytes still ship in the lower layers: add --squash to drop them'}\n`
+                ? `wrote ${escapeControl(written.reference)} (${written.manifestDigest})${flags.squash ? '' : '\nthe bytes still ship in the lower layers: add --squash to drop them'}\n`
                 : !flags.dryRun
                   ? 'nothing to remove: no output written\n'
                   : ''),

@@ -1,10 +1,12 @@
 // Compiler-style text output: `file:line:col severity rule-id message`, 1-based, one finding a line,
 // then a summary and, as ShellCheck does, where to read about each rule that fired. Colour only when
 // asked (the CLI asks when stdout is a TTY and NO_COLOR is unset); with colour the rule id is also a
-// terminal hyperlink (OSC 8) to its page.
+// terminal hyperlink (OSC 8) to its page. File names and messages (which quote the Dockerfile) are
+// printed with their control characters escaped (src/internal/escape-text.ts).
 import pc from 'picocolors';
 import type { LintResult } from '../engine.js';
 import { summarize } from './summary.js';
+import { escapeControl } from '../../internal/escape-text.js';
 
 /** formatText renders findings; docsLink gives the address of a rule's docs page (none when absent). */
 export function formatText(results: readonly LintResult[], color: boolean, docsLink?: (ruleId: string) => string | null): string {
@@ -13,10 +15,10 @@ export function formatText(results: readonly LintResult[], color: boolean, docsL
   let out = '';
   for (const r of results) {
     for (const d of r.diagnostics) {
-      const loc = `${r.file}:${d.range.start.line + 1}:${d.range.start.character + 1}`;
+      const loc = `${escapeControl(r.file)}:${d.range.start.line + 1}:${d.range.start.character + 1}`;
       const link = docsLink?.(d.ruleId) ?? null;
       const id = color && link ? `\u001b]8;;${link}\u001b\\${d.ruleId}\u001b]8;;\u001b\\` : d.ruleId;
-      out += `${c.bold(loc)} ${paint[d.severity](d.severity)} ${c.dim(id)} ${d.message}\n`;
+      out += `${c.bold(loc)} ${paint[d.severity](d.severity)} ${c.dim(id)} ${escapeControl(d.message)}\n`;
     }
   }
   const s = summarize(results);

@@ -1,6 +1,7 @@
 // `whittle fix [Dockerfile] [--write] [--rule id]… [--unsafe] [--verify]`: applies the rules' safe
 // fixes. Prints a unified diff by default; --write replaces the file atomically
-// (src/internal/atomic.ts; the file keeps its mode). --unsafe adds the rules' structural suggestions (src/lint/structural); --rule selects
+// (src/internal/atomic.ts; the file keeps its mode; a symlink is written through to its target).
+// An empty or binary file is refused as lint refuses it. --unsafe adds the rules' structural suggestions (src/lint/structural); --rule selects
 // fixes by rule id (repeatable or comma-separated), suggestions of the named rules too. --verify builds the original and the fixed
 // Dockerfile (see src/fix/verify.ts) and fails when the fixed image is larger or runs differently
 // (--write then leaves the file alone); without a Docker engine it prints one line and carries on
@@ -17,6 +18,7 @@ import { unifiedDiff } from '../fix/diff.js';
 import { findIgnoreFile } from '../context/dockerignore.js';
 import { formatReport, verifyFixes, verifySteps } from '../fix/verify.js';
 import { rules } from '../lint/rules/index.js';
+import { decodeDockerfile } from '../lint/input.js';
 import type { CommandState } from './main.js';
 import { examples } from './help.js';
 import { SUMMARIES } from './summaries.js';
@@ -58,12 +60,14 @@ export function registerFix(program: Command, state: CommandState): void {
     .option('--json', 'print the result as JSON instead of a diff: file, output, applied, rejected, changed (docs/fix.md)')
     .addHelpText('after', examples(['whittle fix Dockerfile', 'whittle fix --write --rule apt-no-install-recommends services/api/Dockerfile', 'whittle fix --unsafe --verify --json > fix.json']))
     .action(async (file: string, flags: FixFlags) => {
-      let text: string;
+      let bytes: Uint8Array;
       try {
-        text = await readFile(file, 'utf8');
+        bytes = await readFile(file);
       } catch (err) {
         throw new WhittleError('not-found', `${file}: ${describeCause(err)}`);
       }
+      // Empty, binary and non-UTF-8 files are refused as lint refuses them (exit 2, one line).
+      const text = decodeDockerfile(bytes, file, { keepBom: true });
       const options: FixOptions = { file, ...(flags.unsafe ? { unsafe: true } : {}), ...(flags.rule ? { only: flags.rule } : {}) };
       const result = await fixText(text, options);
       // On a terminal the diff's control characters are escaped; in a pipe it stays a patch that applies.

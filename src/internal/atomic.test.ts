@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readFile, readdir, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -37,5 +37,36 @@ describe('writeFileAtomic', () => {
     await expect(writeFileAtomic(f, 'x')).rejects.toBeInstanceOf(WhittleError);
     await expect(writeFileAtomic(f, 'x')).rejects.toThrow(f);
     expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('writes through a symlink: the target is replaced with its mode kept, the link stays', async () => {
+    await mkdir(path.join(dir, 'real'));
+    const target = path.join(dir, 'real', 'Dockerfile');
+    await writeFile(target, 'old');
+    await chmod(target, 0o600);
+    const link = path.join(dir, 'Dockerfile');
+    await symlink('real/Dockerfile', link);
+    await writeFileAtomic(link, 'new');
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect(await readlink(link)).toBe('real/Dockerfile');
+    expect(await readFile(target, 'utf8')).toBe('new');
+    expect((await stat(target)).mode & 0o777).toBe(0o600);
+    expect((await readdir(dir)).sort()).toEqual(['Dockerfile', 'real']);
+    expect(await readdir(path.join(dir, 'real'))).toEqual(['Dockerfile']);
+  });
+
+  it('a link to a file that does not exist yet creates that file', async () => {
+    const link = path.join(dir, '.dockerignore');
+    await symlink('ignore.txt', link);
+    await writeFileAtomic(link, 'x\n');
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect(await readFile(path.join(dir, 'ignore.txt'), 'utf8')).toBe('x\n');
+  });
+
+  it('a loop of links is a WhittleError', async () => {
+    await symlink('b', path.join(dir, 'a'));
+    await symlink('a', path.join(dir, 'b'));
+    await expect(writeFileAtomic(path.join(dir, 'a'), 'x')).rejects.toBeInstanceOf(WhittleError);
+    expect((await readdir(dir)).sort()).toEqual(['a', 'b']);
   });
 });

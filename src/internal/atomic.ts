@@ -3,8 +3,8 @@
 // system and is atomic), and a failure removes the sibling. The one implementation for every writer
 // (sinks, `whittle fix --write`, `whittle context --write-dockerignore`).
 import { randomBytes } from 'node:crypto';
-import { chmod, rm, rename, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { chmod, lstat, readlink, realpath, rm, rename, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { wrap } from '../errors.js';
 
 /** siblingTemp names a hidden temporary path next to target. */
@@ -38,9 +38,12 @@ export interface WriteFileAtomicOptions {
 
 /**
  * writeFileAtomic replaces (or creates) the file at target with data: readers see the old file or
- * the whole new one, never a part. A file that exists keeps its permission bits.
+ * the whole new one, never a part. A file that exists keeps its permission bits. A symlink is
+ * written through, as a shell's `>` does: the file it points to is replaced (its temporary next to
+ * it, its mode kept) and the link stays a link.
  */
 export async function writeFileAtomic(target: string, data: string | Uint8Array, opts: WriteFileAtomicOptions = {}): Promise<void> {
+  target = await throughLinks(target);
   let existingMode: number | undefined;
   try {
     existingMode = (await stat(target)).mode & 0o7777;
@@ -56,4 +59,33 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array,
       throw wrap(`writing ${target}`, err);
     }
   });
+}
+
+/** The most links throughLinks follows, as Linux's ELOOP limit. */
+const MAX_LINKS = 40;
+
+/**
+ * throughLinks is the file that writing to target writes: target itself unless it is a symlink,
+ * else the file the links end at (realpath), or, for a link to a file that does not exist yet, the
+ * path it names.
+ */
+async function throughLinks(target: string): Promise<string> {
+  for (let hops = 0; hops < MAX_LINKS; hops++) {
+    let isLink: boolean;
+    try {
+      isLink = (await lstat(target)).isSymbolicLink();
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ENOENT') return target;
+      throw wrap(`writing ${target}`, err);
+    }
+    if (!isLink) return target;
+    try {
+      return await realpath(target);
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'ENOENT') throw wrap(`writing ${target}`, err);
+    }
+    // A dangling link: follow one hop and look again.
+    target = resolve(dirname(target), await readlink(target));
+  }
+  throw wrap(`writing ${target}`, Object.assign(new Error('too many levels of symbolic links'), { code: 'ELOOP' }));
 }

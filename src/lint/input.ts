@@ -17,17 +17,21 @@ export interface DockerfileInput {
   contextDir?: string;
 }
 
-/** decodeDockerfile turns bytes into text, or throws 'unsupported' for empty or binary data. */
-export function decodeDockerfile(bytes: Uint8Array, file: string): string {
+/**
+ * decodeDockerfile turns bytes into text, or throws 'unsupported' for empty or binary data: the one
+ * check of `whittle lint` and `whittle fix`. A leading BOM is dropped unless keepBom (fix keeps
+ * every byte it does not edit).
+ */
+export function decodeDockerfile(bytes: Uint8Array, file: string, opts: { keepBom?: boolean } = {}): string {
   if (bytes.length === 0) throw new WhittleError('unsupported', `${file}: empty file, not a Dockerfile`);
   if (bytes.subarray(0, 8192).includes(0)) throw new WhittleError('unsupported', `${file}: binary data, not a Dockerfile`);
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    // The decoder drops a leading BOM unless told to keep it (ignoreBOM: pass it through as text).
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: opts.keepBom === true }).decode(bytes);
   } catch (err) {
     throw new WhittleError('unsupported', `${file}: not UTF-8 text, not a Dockerfile`, { cause: err });
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === '') throw new WhittleError('unsupported', `${file}: empty file, not a Dockerfile`);
   return text;
 }

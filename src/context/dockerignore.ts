@@ -21,7 +21,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { wrap } from '../errors.js';
-import { compileSource, type MatchSteps, type PatternMatcher } from './pattern-nfa.js';
+import { compileSource, literalMatcher, type MatchSteps, type PatternMatcher } from './pattern-nfa.js';
 
 export interface IgnorePattern {
   /** The cleaned pattern without `!`. */
@@ -54,7 +54,7 @@ export function parseDockerignore(text: string): IgnorePattern[] {
       if (p.length > 1 && p.endsWith('/')) p = p.slice(0, -1);
       if (p.length > 1 && p.startsWith('/')) p = p.slice(1);
     }
-    out.push({ pattern: p, exclusion, line: i + 1, matcher: compileSource(compile(p)) });
+    out.push({ pattern: p, exclusion, line: i + 1, matcher: /[*?[\]\\^]/.test(p) ? compileSource(compile(p)) : literalMatcher(p) });
   }
   return out;
 }

@@ -59,6 +59,10 @@ describe('pattern automaton', () => {
         const want = regexMatchesOrParent(source, rel);
         if (want) matches++;
         expect({ pattern, rel, got: m.matchesOrParent(rel) }).toEqual({ pattern, rel, got: want });
+        // The matcher a .dockerignore line gets (a literal one for a pattern without wildcards).
+        for (const p of parseDockerignore(pattern)) {
+          expect({ line: pattern, rel, got: p.matcher.matchesOrParent(rel) }).toEqual({ line: pattern, rel, got: regexMatchesOrParent(compile(p.pattern), rel) });
+        }
       }
     }
     // The sample is not all misses: a good share of the cases match.

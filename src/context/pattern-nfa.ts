@@ -209,71 +209,114 @@ export class PatternAutomaton {
    * (each prefix of rel that ends before a `/`), in one pass over rel.
    */
   matchesOrParent(rel: string, steps?: MatchSteps): boolean {
-    let current: number[] = [];
-    let ends: number[] = [];
+    const n = this.kind.length;
+    // Two state lists (read from, written to) and their `$` lists, reused for every character.
+    let cur = new Int32Array(n);
+    let nxt = new Int32Array(n);
+    let curEnds = new Int32Array(n);
+    let nxtEnds = new Int32Array(n);
+    const stack = new Int32Array(3 * n + 1);
     this.gen++;
-    this.closure(this.start, true, current, ends, steps);
-    for (const ch of rel) {
-      const cp = ch.codePointAt(0)!;
-      // A parent directory ends here: does the pattern match the text read so far?
-      if (cp === 0x2f && this.acceptsAtEnd(current, ends, steps)) return true;
-      if (current.length === 0) return false;
-      const next: number[] = [];
-      const nextEnds: number[] = [];
-      this.gen++;
-      for (const s of current) {
-        if (steps) steps.count++;
-        if (this.kind[s] === K_CHAR && this.test[s]!(cp)) this.closure(this.out1[s]!, false, next, nextEnds, steps);
+    let [count, endCount] = this.closure(this.start, true, cur, 0, curEnds, 0, stack, steps);
+    for (let i = 0; i < rel.length; i++) {
+      let cp = rel.charCodeAt(i);
+      if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < rel.length) {
+        const lo = rel.charCodeAt(i + 1);
+        if (lo >= 0xdc00 && lo <= 0xdfff) {
+          cp = (cp - 0xd800) * 0x400 + (lo - 0xdc00) + 0x10000;
+          i++;
+        }
       }
-      current = next;
-      ends = nextEnds;
+      // A parent directory ends here: does the pattern match the text read so far?
+      if (cp === 0x2f && this.acceptsAtEnd(cur, count, curEnds, endCount, stack, steps)) return true;
+      if (count === 0) return false;
+      this.gen++;
+      let nc = 0;
+      let ne = 0;
+      for (let k = 0; k < count; k++) {
+        const s = cur[k]!;
+        if (steps) steps.count++;
+        if (this.kind[s] === K_CHAR && this.test[s]!(cp)) [nc, ne] = this.closure(this.out1[s]!, false, nxt, nc, nxtEnds, ne, stack, steps);
+      }
+      [cur, nxt] = [nxt, cur];
+      [curEnds, nxtEnds] = [nxtEnds, curEnds];
+      count = nc;
+      endCount = ne;
     }
-    return this.acceptsAtEnd(current, ends, steps);
+    return this.acceptsAtEnd(cur, count, curEnds, endCount, stack, steps);
   }
 
-  /** closure adds `s` and what it reaches without reading a character; `$` states go to `ends`. */
-  private closure(s: number, atStart: boolean, into: number[], ends: number[], steps?: MatchSteps): void {
-    const stack = [s];
-    while (stack.length > 0) {
-      const t = stack.pop()!;
+  /**
+   * closure adds `s` and what it reaches without reading a character to `into` (from index
+   * `count`), and the `$` states it meets to `ends`; it returns the new lengths of both.
+   */
+  private closure(s: number, atStart: boolean, into: Int32Array, count: number, ends: Int32Array, endCount: number, stack: Int32Array, steps?: MatchSteps): [number, number] {
+    let top = 0;
+    stack[top++] = s;
+    while (top > 0) {
+      const t = stack[--top]!;
       if (this.mark[t] === this.gen) continue;
       this.mark[t] = this.gen;
       if (steps) steps.count++;
       switch (this.kind[t]) {
         case K_SPLIT:
-          stack.push(this.out2[t]!, this.out1[t]!);
+          stack[top++] = this.out2[t]!;
+          stack[top++] = this.out1[t]!;
           break;
         case K_BOL:
-          if (atStart) stack.push(this.out1[t]!);
+          if (atStart) stack[top++] = this.out1[t]!;
           break;
         case K_EOL:
-          ends.push(t);
+          ends[endCount++] = t;
           break;
         default:
-          into.push(t);
+          into[count++] = t;
       }
     }
+    return [count, endCount];
   }
 
   /** acceptsAtEnd tells whether the states, with the text ending here, reach the match state. */
-  private acceptsAtEnd(current: number[], ends: number[], steps?: MatchSteps): boolean {
-    for (const s of current) if (this.kind[s] === K_MATCH) return true;
-    if (ends.length === 0) return false;
-    // Follow `$` (and whatever follows it without reading) with the text's end as the position.
-    const seen = new Set<number>();
-    const stack = ends.map((e) => this.out1[e]!);
-    while (stack.length > 0) {
-      const t = stack.pop()!;
-      if (seen.has(t)) continue;
-      seen.add(t);
+  private acceptsAtEnd(cur: Int32Array, count: number, ends: Int32Array, endCount: number, stack: Int32Array, steps?: MatchSteps): boolean {
+    for (let k = 0; k < count; k++) if (this.kind[cur[k]!] === K_MATCH) return true;
+    if (endCount === 0) return false;
+    // Follow `$` (and whatever follows it without reading) with the text's end as the position;
+    // the marks of this pass are a generation of their own, so the lists above stay valid.
+    const saved = this.gen;
+    this.gen = -saved - 1;
+    let top = 0;
+    for (let k = 0; k < endCount; k++) stack[top++] = this.out1[ends[k]!]!;
+    let found = false;
+    while (top > 0 && !found) {
+      const t = stack[--top]!;
+      if (this.mark[t] === this.gen) continue;
+      this.mark[t] = this.gen;
       if (steps) steps.count++;
       const k = this.kind[t];
-      if (k === K_MATCH) return true;
-      if (k === K_SPLIT) stack.push(this.out2[t]!, this.out1[t]!);
-      else if (k === K_EOL) stack.push(this.out1[t]!);
+      if (k === K_MATCH) found = true;
+      else if (k === K_SPLIT) {
+        stack[top++] = this.out2[t]!;
+        stack[top++] = this.out1[t]!;
+      } else if (k === K_EOL) stack[top++] = this.out1[t]!;
     }
-    return false;
+    this.gen = saved;
+    return found;
   }
+}
+
+/**
+ * literalMatcher is the matcher of a pattern without any of `* ? [ ] \\ ^`: its expression matches
+ * that text only, so it matches rel or a parent exactly when rel is the text or starts with it and `/`.
+ */
+export function literalMatcher(text: string): PatternMatcher {
+  const dir = text + '/';
+  return {
+    matchesOrParent(rel: string, steps?: MatchSteps): boolean {
+      if (steps) steps.count++;
+      return rel === text || rel.startsWith(dir);
+    },
+    size: 1,
+  };
 }
 
 /** NEVER is the automaton of a pattern whose expression does not compile: it matches nothing. */

@@ -11,7 +11,8 @@
 // or manifest it references is missing from the repository (400 MANIFEST_BLOB_UNKNOWN).
 // Optional Basic auth, or Bearer token auth with a token endpoint at /token that checks Basic
 // credentials and grants the scopes asked for. A fault hook sees every request first and may
-// answer with a status, cut the connection mid-body, corrupt the body, or redirect.
+// answer with a status, cut the connection mid-body, corrupt the body, redirect, or flood: send far
+// more than the body (or never stop), counting in floodBytes what it managed to send.
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -23,7 +24,8 @@ export type Fault =
   | { stall: true } // send the headers and half the body, then nothing more (the socket stays open)
   | { silent: true } // send nothing at all (the socket stays open)
   | { corrupt: true } // flip one byte of the body
-  | { redirect: string }; // 307 to this URL
+  | { redirect: string } // 307 to this URL
+  | { flood: number | 'endless'; contentLength?: boolean }; // send this many filler bytes (or never stop) instead of the body, chunked unless contentLength
 
 export interface RegistryRequest {
   method: string;
@@ -58,6 +60,8 @@ export class InProcessRegistry {
   readonly requests: RegistryRequest[] = [];
   /** the `service scope` of every token request. */
   readonly tokenRequests: string[] = [];
+  /** bytes of filler the flood faults have written to their sockets so far. */
+  floodBytes = 0;
   private server: Server;
   private count = 0;
   private blobs = new Map<string, Buffer>();
@@ -212,6 +216,7 @@ export class InProcessRegistry {
       status = 206;
       headers = { ...headers, 'content-range': `bytes ${start}-${end}/${body.length}` };
     }
+    if (fault && 'flood' in fault && req.method !== 'HEAD') return void this.flood(res, status, headers, fault);
     res.writeHead(status, { ...headers, 'accept-ranges': 'bytes', 'content-length': String(out.length) });
     if (req.method === 'HEAD') return void res.end();
     if (fault && 'stall' in fault) return void res.write(out.subarray(0, out.length >> 1));
@@ -226,6 +231,25 @@ export class InProcessRegistry {
       out[i] = out[i]! ^ 0xff;
     }
     res.end(out);
+  }
+
+  /** flood sends filler instead of a body, as fast as the client reads it (backpressure), until the count is reached, forever, or the client goes. */
+  private flood(res: ServerResponse, status: number, headers: Record<string, string>, fault: { flood: number | 'endless'; contentLength?: boolean }): void {
+    const total = fault.flood === 'endless' ? Infinity : fault.flood;
+    res.writeHead(status, { ...headers, ...(fault.contentLength && total !== Infinity ? { 'content-length': String(total) } : {}) });
+    const filler = Buffer.alloc(64 << 10, 'x');
+    let sent = 0;
+    const pump = () => {
+      while (!res.destroyed && sent < total) {
+        const chunk = total - sent < filler.length ? filler.subarray(0, total - sent) : filler;
+        sent += chunk.length;
+        this.floodBytes += chunk.length;
+        if (!res.write(chunk)) return void res.once('drain', pump);
+      }
+      if (!res.destroyed) res.end();
+    };
+    res.on('close', () => res.removeAllListeners('drain'));
+    pump();
   }
 
   /** authorized returns true when the request may go on; otherwise it has answered 401. */

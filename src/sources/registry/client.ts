@@ -46,6 +46,9 @@ interface RequestOptions {
   alsoPull?: string;
 }
 
+/** Largest error explanation (`{"errors":[…]}`) whittle reads. */
+const MAX_ERROR_BODY = 64 << 10;
+
 /** manifests and indexes larger than this are refused (distribution itself caps them at 4 MiB). */
 const MAX_MANIFEST = 4 << 20;
 
@@ -56,6 +59,11 @@ const controllers = new WeakMap<Response, AbortController>();
 
 /** TimeoutError is the reason a request is aborted with when the registry stops answering. */
 class TimeoutError extends Error {}
+
+/** sizeText says a limit as users read it: `4 MiB`, `64 KiB`. */
+function sizeText(bytes: number): string {
+  return bytes >= 1 << 20 ? `${bytes / (1 << 20)} MiB` : `${bytes / 1024} KiB`;
+}
 
 /** seconds says a duration as users read it: `30 s`, or `200 ms` below a second. */
 function seconds(ms: number): string {
@@ -112,7 +120,7 @@ async function readBody(res: Response, limit: number, idleMs: number, what: stri
       size += next.value.byteLength;
       if (size > limit) {
         ac?.abort();
-        throw new WhittleError('bad-archive', `${what}: the response is over the ${limit >> 20} MiB limit`);
+        throw new WhittleError('bad-archive', `${what}: the response is over the ${sizeText(limit)} limit`);
       }
       chunks.push(next.value);
     }
@@ -270,7 +278,9 @@ export class RegistryClient {
       if (res.ok || o.ok?.includes(res.status)) return res;
       let detail = '';
       try {
-        const j = (await res.json()) as { errors?: { code?: string; message?: string }[] };
+        // an error's explanation is small: a registry that sends more is not read on
+        const body = await readBody(res, MAX_ERROR_BODY, this.opts.idleTimeoutMs ?? 60_000, what);
+        const j = JSON.parse(Buffer.from(body).toString('utf8')) as { errors?: { code?: string; message?: string }[] };
         detail = (j.errors ?? []).map((e) => [e.code, e.message].filter(Boolean).join(' ')).join('; ');
       } catch {
         /* not JSON */
@@ -305,9 +315,15 @@ export class RegistryClient {
     return res.headers.get('docker-content-digest') ?? undefined;
   }
 
-  /** openBlob streams a blob (unverified: the image model verifies digests on the bytes received). */
-  async openBlob(repository: string, digest: string): Promise<Readable> {
+  /**
+   * openBlob streams a blob (unverified: the image model verifies digests on the bytes received). With
+   * size (the descriptor's), the registry is held to it while reading: a Content-Length over it fails
+   * before any byte is read, and a body that goes on past it is cut off at its size + 1st byte.
+   */
+  async openBlob(repository: string, digest: string, size?: number): Promise<Readable> {
     const what = `reading blob ${digest}`;
+    const tooLong = (sent: string) =>
+      new WhittleError('size-mismatch', `${what}: ${this.host}/${repository}: the registry ${sent} than the ${size} bytes its descriptor says`);
     const open = async (from: number) => {
       const headers: Record<string, string> = from > 0 ? { range: `bytes=${from}-` } : {};
       const res = await this.request(`/v2/${repository}/blobs/${digest}`, { repository, headers }, what);
@@ -315,6 +331,12 @@ export class RegistryClient {
       if (from > 0 && res.status !== 206) {
         await res.body.cancel();
         throw new WhittleError('network', `${what}: ${this.host}/${repository}: connection broke and the registry cannot resume (no range support)`);
+      }
+      const declared = res.headers.get('content-length');
+      if (size !== undefined && declared !== null && Number(declared) > size - from) {
+        controllers.get(res)?.abort();
+        await res.body.cancel().catch(() => undefined);
+        throw tooLong(`announced ${declared} bytes${from > 0 ? ` from byte ${from} on` : ''} (Content-Length), more`);
       }
       return { stream: Readable.fromWeb(res.body as unknown as WebReadableStream), controller: controllers.get(res) };
     };
@@ -338,17 +360,23 @@ export class RegistryClient {
               stream.destroy(e);
             }, idleMs);
           };
+          let over = false;
           try {
             arm();
             for await (const chunk of stream) {
               // only the registry's silence counts, not the time the consumer takes
               clearTimeout(timer);
               received += (chunk as Buffer).length;
+              if (size !== undefined && received > size) {
+                // the descriptor's size + 1st byte has arrived: nothing more is read
+                over = true;
+                break;
+              }
               yield chunk as Buffer;
               arm();
             }
             clearTimeout(timer);
-            return;
+            if (!over) return;
           } catch (err) {
             clearTimeout(timer);
             stream.destroy();
@@ -357,7 +385,11 @@ export class RegistryClient {
             }
             await sleep((self.opts.backoffMs ?? 500) * 2 ** (attempt - 1));
             ({ stream, controller } = await open(received));
+            continue;
           }
+          controller?.abort();
+          stream.destroy();
+          throw tooLong('sent more');
         }
       })(),
       { objectMode: false },

@@ -9,8 +9,9 @@
 //   GET /v2/<name>/tags/list
 // Uploaded blobs are digest-verified (400 DIGEST_INVALID); a manifest PUT is refused while a blob
 // or manifest it references is missing from the repository (400 MANIFEST_BLOB_UNKNOWN).
-// Optional Basic auth, or Bearer token auth with a token endpoint at /token that checks Basic
-// credentials and grants the scopes asked for. A fault hook sees every request first and may
+// Optional Basic auth, or Bearer token auth with a token endpoint at /token (or on a server of its
+// own, another host) that checks Basic credentials and grants the scopes asked for (pull only to
+// anonymous clients, when allowed). A fault hook sees every request first and may
 // answer with a status, cut the connection mid-body, corrupt the body, redirect, or flood: send far
 // more than the body (or never stop), counting in floodBytes what it managed to send.
 import { createHash, randomUUID } from 'node:crypto';
@@ -36,7 +37,8 @@ export interface RegistryRequest {
 
 export interface InProcessRegistryOptions {
   basic?: { user: string; pass: string };
-  bearer?: { user: string; pass: string; service?: string };
+  /** anonymous: the token endpoint grants pull scopes without credentials too. */
+  bearer?: { user: string; pass: string; service?: string; anonymous?: boolean };
   /** fault sees every request (n counts from 0) before auth and routing; undefined lets it through. */
   fault?: (req: RegistryRequest, n: number) => Fault | undefined;
   /** blobRedirect, after auth: a URL to send a blob GET to instead (storage behind a CDN), or undefined to serve it. */
@@ -62,6 +64,8 @@ export class InProcessRegistry {
   readonly tokenRequests: string[] = [];
   /** bytes of filler the flood faults have written to their sockets so far. */
   floodBytes = 0;
+  /** where Bearer challenges send clients for a token; this server's /token unless tokenServer() moved it. */
+  private realm: string | undefined;
   private server: Server;
   private count = 0;
   private blobs = new Map<string, Buffer>();
@@ -184,6 +188,27 @@ export class InProcessRegistry {
     };
   }
 
+  /** tokenServer starts a second server (another port: another host) answering /token for this registry, moves the challenges' realm to it, and records the Authorization headers it was sent. */
+  async tokenServer(): Promise<{ host: string; seen: (string | undefined)[]; stop(): Promise<void> }> {
+    const seen: (string | undefined)[] = [];
+    const s = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      this.token(req, res, new URL(req.url ?? '/', 'http://x'));
+    });
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+    const host = `127.0.0.1:${(s.address() as { port: number }).port}`;
+    this.realm = `http://${host}/token`;
+    return {
+      host,
+      seen,
+      stop: async () => {
+        this.realm = undefined;
+        s.closeAllConnections();
+        await new Promise<void>((r) => s.close(() => r()));
+      },
+    };
+  }
+
   // ---- HTTP ----
 
   private link(repo: string, digest: string): void {
@@ -269,7 +294,7 @@ export class InProcessRegistry {
       let scope = repo === undefined ? '' : `,scope="repository:${repo}:${actions.join(',')}"`;
       if (alsoPull && repo !== undefined) scope = `,scope="repository:${repo}:${actions.join(',')} repository:${alsoPull}:pull"`;
       this.error(res, 401, 'UNAUTHORIZED', 'authentication required', {
-        'www-authenticate': `Bearer realm="http://${this.host}/token",service="${this.opts.bearer.service ?? 'whittle-test'}"${scope}`,
+        'www-authenticate': `Bearer realm="${this.realm ?? `http://${this.host}/token`}",service="${this.opts.bearer.service ?? 'whittle-test'}"${scope}`,
       });
       return false;
     }
@@ -281,9 +306,11 @@ export class InProcessRegistry {
     if (!b) return this.error(res, 404, 'NOT_FOUND', 'no token service');
     const scopes = url.searchParams.getAll('scope').flatMap((s) => s.split(' ')).filter(Boolean);
     this.tokenRequests.push(`${url.searchParams.get('service')} ${scopes.join(' ')}`);
-    if (req.headers.authorization !== `Basic ${Buffer.from(`${b.user}:${b.pass}`).toString('base64')}`) return this.error(res, 401, 'UNAUTHORIZED', 'bad credentials');
+    const authenticated = req.headers.authorization === `Basic ${Buffer.from(`${b.user}:${b.pass}`).toString('base64')}`;
+    if (!authenticated && !(b.anonymous && req.headers.authorization === undefined)) return this.error(res, 401, 'UNAUTHORIZED', 'bad credentials');
     const token = randomUUID();
-    this.tokens.set(token, scopes);
+    // an anonymous client may pull, nothing more
+    this.tokens.set(token, authenticated ? scopes : scopes.map((sc) => sc.replace(/:[a-z,]+$/, ':pull')));
     const body = JSON.stringify({ token, access_token: token, expires_in: 300 });
     res.writeHead(200, { 'content-type': 'application/json' }).end(body);
   }

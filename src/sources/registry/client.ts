@@ -1,16 +1,18 @@
 // A thin client for the OCI distribution API on Node's global fetch (undici): token and Basic
-// auth from `WWW-Authenticate` challenges, manual redirects (Authorization is never forwarded to
+// auth from `WWW-Authenticate` challenges (credentials reach a token realm only where
+// auth.ts mayCarryCredentials allows), manual redirects (Authorization is never forwarded to
 // another host: blob storage redirects to S3/CDNs), retries with backoff on 429/5xx and broken
 // connections, and one clear error line per failure naming host and repository. Nothing waits
 // forever: a request without a body must be answered within timeoutMs (30 s), a body that sends
 // nothing for idleTimeoutMs (60 s) is cut off (a blob is then resumed with a Range request), and
-// manifests and tokens are read with a size cap as they arrive, not after.
+// every body is read with its limit applied as it arrives: manifests, tokens and error bodies up to
+// a cap, blobs up to their descriptor's size (one byte more is an error), not after.
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { WhittleError } from '../../errors.js';
 import { digestOf } from '../../image/digest.js';
 import { MediaType } from '../../image/mediatypes.js';
-import { findCredentials, parseChallenge, type Credentials } from './auth.js';
+import { findCredentials, mayCarryCredentials, parseChallenge, type Credentials } from './auth.js';
 import { apiHost, isLocalHost } from './name.js';
 
 export const MANIFEST_ACCEPT = [MediaType.ociIndex, MediaType.ociManifest, MediaType.dockerManifestList, MediaType.dockerManifest].join(', ');
@@ -139,6 +141,8 @@ export class RegistryClient {
   private credsLoaded = false;
   private tokens = new Map<string, string>();
   private basic = false;
+  /** the token server credentials were kept from (plain http to another host), said in a 401's error. */
+  private withheldFrom: string | undefined;
 
   constructor(
     readonly host: string,
@@ -177,6 +181,12 @@ export class RegistryClient {
   private fail(status: number, what: string, o: RequestOptions, detail = ''): never {
     const where = `${this.host}/${o.repository}`;
     const d = detail ? `: ${detail}` : '';
+    if (status === 401 && this.withheldFrom !== undefined) {
+      throw new WhittleError(
+        'auth',
+        `${what}: ${where}: authentication required (401): credentials were withheld from the token server ${this.withheldFrom}, another host than the registry over plain http (see docs/transports.md, Credentials)`,
+      );
+    }
     if (status === 401) throw new WhittleError('auth', `${what}: ${where}: authentication required or credentials rejected (401)${d}`);
     if (status === 403) throw new WhittleError('auth', `${what}: ${where}: access denied (403)${d}`);
     if (status === 404) throw new WhittleError('not-found', `${what}: ${where}: not found (404)${d}`);
@@ -194,18 +204,39 @@ export class RegistryClient {
       return;
     }
     if (scheme !== 'bearer' || !params.realm) this.fail(401, what, o, `unsupported challenge ${JSON.stringify(header)}`);
-    const url = new URL(params.realm);
+    let url: URL;
+    try {
+      url = new URL(params.realm);
+    } catch {
+      this.fail(401, what, o, `the token realm ${JSON.stringify(params.realm)} is not a URL`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') this.fail(401, what, o, `the token realm ${JSON.stringify(params.realm)} is not an http(s) URL`);
     if (params.service) url.searchParams.set('service', params.service);
     for (const s of this.scope(o).split(' ')) url.searchParams.append('scope', s);
     const headers: Record<string, string> = {};
-    if (creds) headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+    // credentials go to the token server only where auth.ts says they may; elsewhere the token is asked for anonymously
+    const withheld = creds !== undefined && !mayCarryCredentials(url, new URL(this.base));
+    if (creds && !withheld) headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+    this.withheldFrom = withheld ? url.host : undefined;
     let tr: Response;
     try {
-      tr = await timedFetch(url, { headers }, this.opts.timeoutMs ?? 30_000);
+      // redirects are followed here, not by fetch: the credentials go on only to the same scheme and host
+      for (let hops = 0; ; hops++) {
+        tr = await timedFetch(url, { headers, redirect: 'manual' }, this.opts.timeoutMs ?? 30_000);
+        const location = tr.headers.get('location');
+        if (tr.status < 300 || tr.status >= 400 || !location || hops >= 8) break;
+        await tr.body?.cancel().catch(() => undefined);
+        const next = new URL(location, url);
+        if (next.host !== url.host || (next.protocol !== url.protocol && next.protocol !== 'https:')) delete headers.authorization;
+        url = next;
+      }
     } catch (err) {
       throw new WhittleError('network', `${what}: token server ${url.host}: ${(err as Error).message}`, { cause: err });
     }
-    if (!tr.ok) this.fail(tr.status, `${what}: token from ${url.host}`, o);
+    if (!tr.ok) {
+      await tr.body?.cancel().catch(() => undefined);
+      this.fail(tr.status, `${what}: token from ${url.host}`, o);
+    }
     let j: { token?: string; access_token?: string };
     try {
       j = JSON.parse(Buffer.from(await readBody(tr, MAX_TOKEN_RESPONSE, this.opts.idleTimeoutMs ?? 60_000, `${what}: token from ${url.host}`)).toString('utf8')) as typeof j;

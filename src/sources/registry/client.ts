@@ -13,6 +13,7 @@ import { WhittleError } from '../../errors.js';
 import { digestOf } from '../../image/digest.js';
 import { MediaType } from '../../image/mediatypes.js';
 import { findCredentials, mayCarryCredentials, parseChallenge, type Credentials } from './auth.js';
+import { hostProblem } from '../../internal/reference-grammar.js';
 import { apiHost, isLocalHost } from './name.js';
 
 export const MANIFEST_ACCEPT = [MediaType.ociIndex, MediaType.ociManifest, MediaType.dockerManifestList, MediaType.dockerManifest].join(', ');
@@ -148,6 +149,8 @@ export class RegistryClient {
     readonly host: string,
     private readonly opts: ClientOptions = {},
   ) {
+    const problem = hostProblem(host);
+    if (problem) throw new WhittleError('bad-reference', `invalid registry host ${JSON.stringify(host)}: ${problem}`);
     const scheme = opts.insecure || isLocalHost(host) ? 'http' : 'https';
     this.base = `${scheme}://${apiHost(host)}`;
     this.creds = opts.creds;

@@ -1,6 +1,6 @@
 // A registry cannot make whittle read more than what it asked for: every body is held to its limit
 // while it arrives (a blob or config to its descriptor's size + 1 byte, a manifest to 4 MiB + 1
-// byte, a Content-Length over the descriptor before any byte), so a registry that floods gets one
+// byte, a token to 1 MiB, a Content-Length over the descriptor before any byte), so a registry that floods gets one
 // error line and exit 2, having sent far less than its body. Run through the CLI against the
 // in-process registry's flood faults, which count the bytes they got onto the socket.
 import { execFile } from 'node:child_process';
@@ -109,5 +109,25 @@ describe('a registry that sends more than it should (in-process registry, throug
     const image = await registryImage(`${reg.host}/limits/big:v1`, 'x', {});
     await expect(image.config()).rejects.toThrow(`reading config: ${reg.host}/limits/big:v1: config blob ${config.digest} of ${GiB} bytes is over the 64 MiB limit`);
     expect(reg.requests.slice(from).filter((r) => r.path.includes('/blobs/'))).toEqual([]);
+  });
+});
+
+describe('a token server that sends more than a token (in-process registry)', () => {
+  it('is cut off at the 1 MiB limit, chunked or not', async () => {
+    let flood: Fault | undefined;
+    const reg = await InProcessRegistry.start({ bearer: { user: 'u', pass: 'p' }, fault: (r) => (r.path === '/token' ? flood : undefined) });
+    try {
+      for (const f of [{ flood: GiB }, { flood: 'endless' as const }]) {
+        flood = f;
+        reg.floodBytes = 0;
+        await expect(registryImage(`${reg.host}/tok/app:v1`, 'x', {}, { creds: { username: 'u', password: 'p' } })).rejects.toThrow(
+          new RegExp(`token from ${escape(reg.host)}: the response is over the 1 MiB limit$`),
+        );
+        expect(reg.floodBytes).toBeGreaterThan(1 << 20);
+        expect(reg.floodBytes).toBeLessThan(BUFFERED);
+      }
+    } finally {
+      await reg.stop();
+    }
   });
 });

@@ -329,7 +329,7 @@ export class InProcessRegistry {
     if (fault && 'silent' in fault) return;
     res.setHeader('docker-distribution-api-version', 'registry/2.0');
 
-    if (url.pathname === '/token') return this.token(req, res, url);
+    if (url.pathname === '/token') return fault && 'flood' in fault ? this.flood(res, 200, { 'content-type': 'application/json' }, fault) : this.token(req, res, url);
     if (url.pathname === '/v2/' || url.pathname === '/v2') {
       if (!this.authorized(req, res, undefined, [])) return;
       return void res.writeHead(200, { 'content-type': 'application/json' }).end('{}');

@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findCredentials, parseChallenge } from '../src/sources/registry/auth.js';
+import { findCredentials, mayCarryCredentials, parseChallenge } from '../src/sources/registry/auth.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'whittle-authtest-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -59,5 +59,21 @@ describe('parseChallenge', () => {
       params: { realm: 'https://auth.docker.io/token', service: 'registry.docker.io', scope: 'repository:library/nginx:pull' },
     });
     expect(parseChallenge('Basic realm=Registry')).toEqual({ scheme: 'basic', params: { realm: 'Registry' } });
+  });
+});
+
+describe('mayCarryCredentials', () => {
+  it.each([
+    ['https://auth.docker.io/token', 'https://registry-1.docker.io', true],
+    ['https://ghcr.io/token', 'https://ghcr.io', true],
+    ['https://auth.example/token', 'http://127.0.0.1:5000', true],
+    ['http://127.0.0.1:5000/token', 'http://127.0.0.1:5000', true],
+    ['http://127.0.0.1:5001/token', 'http://127.0.0.1:5000', false],
+    ['http://evil.example/token', 'http://127.0.0.1:5000', false],
+    ['http://evil.example/token', 'https://r.example', false],
+    ['http://r.example/token', 'https://r.example', false], // a downgrade of the registry's own https
+    ['ftp://r.example/token', 'http://r.example', false],
+  ])('realm %s, registry %s: %s', (realm, registry, ok) => {
+    expect(mayCarryCredentials(new URL(realm), new URL(registry))).toBe(ok);
   });
 });

@@ -268,6 +268,28 @@ describe('docker:// with Bearer token auth (in-process registry)', () => {
     );
   });
 
+  it('sends the credentials to a token realm on the registry\'s own host and port', async () => {
+    const from = reg.requests.length;
+    const image = await registryImage(`${reg.host}/tok/app:v1`, 'x', {}, { creds: { username: 'bob', password: 'pw' } });
+    expect(await image.digest()).toBe(fx.manifestDigest);
+    const tokenAsks = reg.requests.slice(from).filter((r) => r.path === '/token');
+    expect(tokenAsks.length).toBeGreaterThan(0);
+    expect(tokenAsks.every((r) => r.authorization === `Basic ${Buffer.from('bob:pw').toString('base64')}`)).toBe(true);
+  });
+
+  it('withholds the credentials from a plain-http token realm on another host, saying so when the token is refused', async () => {
+    const tokens = await reg.tokenServer();
+    try {
+      await expect(registryImage(`${reg.host}/tok/app:v1`, 'x', {}, { creds: { username: 'bob', password: 'pw' } })).rejects.toThrow(
+        `credentials were withheld from the token server ${tokens.host}, another host than the registry over plain http`,
+      );
+      expect(tokens.seen.length).toBeGreaterThan(0);
+      expect(tokens.seen.every((a) => a === undefined)).toBe(true);
+    } finally {
+      await tokens.stop();
+    }
+  });
+
   it('pushes through token auth with a pull,push scope', async () => {
     const { writeToRegistry } = await import('../src/sinks/registry.js');
     const image = await openImage(`oci:${fx.dir}:v1`);
@@ -275,5 +297,31 @@ describe('docker:// with Bearer token auth (in-process registry)', () => {
     expect(r.digest).toBe(fx.manifestDigest);
     expect(reg.tokenRequests).toContain('whittle-test repository:tok/pushed:pull,push');
     expect(reg.inspect('tok/pushed', 'v1').Digest).toBe(fx.manifestDigest);
+  });
+});
+
+describe('docker:// with a token realm on another host (in-process registry)', () => {
+  let reg: InProcessRegistry;
+  let fx: Fixture;
+  beforeAll(async () => {
+    reg = await InProcessRegistry.start({ bearer: { user: 'carol', pass: 'pw', anonymous: true } });
+    fx = ociFixture(tmp, 'foreign-realm');
+    reg.seed(fx.dir, 'v1', 'pub/app', 'v1');
+  });
+  afterAll(async () => reg?.stop());
+
+  it('asks a plain-http realm on another port for an anonymous token, without the credentials', async () => {
+    const tokens = await reg.tokenServer();
+    try {
+      const image = await registryImage(`${reg.host}/pub/app:v1`, 'x', {}, { creds: { username: 'carol', password: 'pw' } });
+      expect(await image.digest()).toBe(fx.manifestDigest);
+      expect(await drain(image)).toBeGreaterThan(0);
+      expect(tokens.seen.length).toBeGreaterThan(0);
+      expect(tokens.seen).toEqual(tokens.seen.map(() => undefined));
+      // and the registry itself never saw a Basic header either
+      expect(reg.requests.some((r) => r.authorization?.startsWith('Basic '))).toBe(false);
+    } finally {
+      await tokens.stop();
+    }
   });
 });

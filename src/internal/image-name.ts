@@ -2,13 +2,10 @@
 // distribution's reference package): recognizing a name a user typed, normalizing it
 // (`nginx` → `docker.io/library/nginx:latest`) and spelling it back (`docker.io/library/x:1` → `x:1`).
 // Pure string functions, shared by sources (tags in archives), sinks (RepoTags) and transports
-// (a bare `name:tag` on the command line).
+// (a bare `name:tag` on the command line); the grammar itself is reference-grammar.ts's.
 
-const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const LABEL = '[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?';
-const DOMAIN = `(?:${LABEL}(?:\\.${LABEL})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?`;
-const TAG = '[\\w][\\w.-]{0,127}';
-const DIGEST = '[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}';
+import { DIGEST, DOMAIN, PATH_COMPONENT as COMPONENT, TAG } from './reference-grammar.js';
+
 const NAME = new RegExp(`^(?:(${DOMAIN})/)?(${COMPONENT}(?:/${COMPONENT})*)(?::(${TAG}))?(?:@(${DIGEST}))?$`);
 
 /** isImageName tells whether text is a valid image name, with or without tag and digest. */

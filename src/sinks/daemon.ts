@@ -6,6 +6,7 @@ import tar from 'tar-stream';
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { WhittleError } from '../errors.js';
+import { checkArchiveTag } from '../internal/reference-grammar.js';
 import type { Image } from '../image/image.js';
 import { engineAddress, engineMessage, engineRequest, readAll, type EngineAddress } from '../sources/daemon/engine.js';
 
@@ -26,7 +27,9 @@ function normalizeName(name: string): string {
 /** loadIntoDaemon loads image into the engine tagged `name`; resolves to the image ID (config digest). */
 export async function loadIntoDaemon(image: Image, name: string, opts: LoadOptions = {}): Promise<string> {
   const addr = opts.engine ?? engineAddress();
-  const tag = normalizeName(name.replace(/^docker-daemon:/, ''));
+  const bare = name.replace(/^docker-daemon:/, '');
+  checkArchiveTag(bare, `docker-daemon:${bare}`);
+  const tag = normalizeName(bare);
   const pack = tar.pack();
   const body = new PassThrough();
   const writing = (async () => {

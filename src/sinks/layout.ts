@@ -18,6 +18,7 @@ import { localFileOf, type Image } from '../image/image.js';
 import { MediaType } from '../image/mediatypes.js';
 import type { Descriptor, Index } from '../image/spec.js';
 import { familiarName, normalizeTag } from '../internal/image-name.js';
+import { checkArchiveTag, checkOciRefName } from '../internal/reference-grammar.js';
 import { archiveTag } from './archive-tag.js';
 import { prepareOci, type BlobToWrite, type PreparedImage } from './oci-documents.js';
 import { writeArchive, type ArchiveHead, type ArchiveItem } from './tar-out.js';
@@ -95,6 +96,7 @@ function* blobItems(p: PreparedImage, head: ArchiveHead | null): Generator<Archi
 
 /** writeOciArchive writes image as an OCI archive (a tar of an image layout) at path. */
 export async function writeOciArchive(image: Image, path: string, ref?: string, opts: LocalWriteOptions = {}): Promise<WriteResult> {
+  if (ref !== undefined) checkOciRefName(ref, `oci-archive:${path}:${ref}`);
   const p = await prepareOci(image);
   const descriptor: Descriptor = { ...p.manifestDescriptor, ...(ref ? { annotations: { [REF_NAME]: ref } } : {}) };
   const head = await headOf(p, path, opts);
@@ -108,13 +110,11 @@ export async function writeOciArchive(image: Image, path: string, ref?: string, 
 
 /** writeDockerArchive writes image as a `docker save` archive (Docker 25+ combined form) at path, tagged tag (without one: archive-tag.ts). */
 export async function writeDockerArchive(image: Image, path: string, tag?: string, opts: LocalWriteOptions = {}): Promise<WriteResult> {
+  if (tag !== undefined) checkArchiveTag(tag, `docker-archive:${path}:${tag}`);
   const p = await prepareOci(image);
   let full: string | undefined;
   tag ??= archiveTag(await image.tags(), path, opts.fallbackTag);
-  if (tag !== undefined) {
-    if (tag.includes('@')) throw new WhittleError('bad-reference', `docker-archive:${path}:${tag}: a docker-archive tag cannot hold a digest`);
-    full = normalizeTag(tag);
-  }
+  if (tag !== undefined) full = normalizeTag(tag);
   const annotations: Record<string, string> = full ? { [CONTAINERD_NAME]: full, [REF_NAME]: full.slice(full.lastIndexOf(':') + 1) } : {};
   const descriptor: Descriptor = { ...p.manifestDescriptor, ...(full ? { annotations } : {}) };
   const manifestJson = [
@@ -185,6 +185,7 @@ async function writeLayoutInto(dir: string, p: PreparedImage, ref: string | unde
  * entry that had that name), swapped in atomically.
  */
 export async function writeOciLayout(image: Image, dir: string, ref?: string, opts: LocalWriteOptions = {}): Promise<WriteResult> {
+  if (ref !== undefined) checkOciRefName(ref, `oci:${dir}:${ref}`);
   const p = await prepareOci(image);
   if (await exists(dir)) {
     const layoutFile = await readFile(join(dir, 'oci-layout'), 'utf8').catch(() => null);

@@ -10,6 +10,8 @@ import type { LoadOptions } from '../sinks/daemon.js';
 import type { LocalWriteOptions, WriteResult } from '../sinks/layout.js';
 import type { PushOptions } from '../sinks/registry.js';
 import type { ClientOptions } from '../sources/registry/client.js';
+import { WhittleError } from '../errors.js';
+import { checkArchiveTag, checkOciRefName, parseDockerName } from '../internal/reference-grammar.js';
 import { openFiles, openLayoutDir, openLayoutTar } from './local.js';
 
 export type { WriteResult } from '../sinks/layout.js';
@@ -48,6 +50,8 @@ export interface Transport {
   output: 'file' | 'directory' | 'remote';
   /** defaultCompression is what `--compression auto` writes new layers as: what this destination usually holds. */
   defaultCompression: 'gzip' | 'none';
+  /** check throws a bad-reference error when parsed names nothing this transport could read (use 'read') or write (use 'write'); it loads nothing. */
+  check(parsed: ParsedReference, use: 'read' | 'write'): void;
   /** open reads one single-platform image from parsed; reference is how the user named it (Image.reference). */
   open(parsed: ParsedReference, reference: string, select: SelectOptions, opts: OpenOptions): Promise<Image>;
   /** write writes image to parsed and says where it went as a reference whittle reads back. */
@@ -69,6 +73,12 @@ export const TRANSPORTS: readonly Transport[] = [
     description: 'a `docker save` tar; :@N picks image N',
     output: 'file',
     defaultCompression: 'none', // docker save writes plain tars
+    check: (p, use) => {
+      // on reading, :@N picks an image by position (the source says when there is none)
+      if (p.ref === undefined || (use === 'read' && p.ref.startsWith('@'))) return;
+      if (use === 'write') checkArchiveTag(p.ref, `docker-archive:${restOf(p)}`);
+      else parseDockerName(p.ref, `docker-archive:${restOf(p)}`);
+    },
     open: async (p, reference, select) => {
       const { dockerArchiveImage } = await import('../sources/tarball/index.js');
       return dockerArchiveImage(await openFiles(p.path), reference, p.ref, select);
@@ -81,6 +91,9 @@ export const TRANSPORTS: readonly Transport[] = [
     description: 'an OCI image layout (a directory)',
     output: 'directory',
     defaultCompression: 'gzip',
+    check: (p) => {
+      if (p.ref !== undefined) checkOciRefName(p.ref, `oci:${restOf(p)}`);
+    },
     open: async (p, reference, select) => {
       const { layoutImage } = await import('../sources/layout/index.js');
       return layoutImage(await openLayoutDir(p.path), reference, withRef(select, p));
@@ -93,6 +106,9 @@ export const TRANSPORTS: readonly Transport[] = [
     description: 'an OCI image layout in a tar',
     output: 'file',
     defaultCompression: 'gzip',
+    check: (p) => {
+      if (p.ref !== undefined) checkOciRefName(p.ref, `oci-archive:${restOf(p)}`);
+    },
     open: async (p, reference, select) => {
       const { layoutImage } = await import('../sources/layout/index.js');
       return layoutImage(await openLayoutTar(p.path), reference, withRef(select, p));
@@ -105,6 +121,11 @@ export const TRANSPORTS: readonly Transport[] = [
     description: 'a registry (Docker Hub without HOST)',
     output: 'remote',
     defaultCompression: 'gzip',
+    check: (p) => {
+      const name = restOf(p).replace(/^\/\//, '');
+      if (name === '') throw new WhittleError('bad-reference', 'docker:// needs an image name');
+      parseDockerName(name, `docker://${name}`);
+    },
     open: async (p, reference, select, opts) => {
       const { registryImage, registryOptionsFromEnv } = await import('../sources/registry/index.js');
       return registryImage(restOf(p), reference, select, { ...registryOptionsFromEnv(), ...opts.registry });
@@ -121,6 +142,10 @@ export const TRANSPORTS: readonly Transport[] = [
     description: 'the local Docker or Podman engine',
     output: 'remote',
     defaultCompression: 'none', // what the engine's own docker save gives back
+    // an image is read by name or by ID, which the engine checks; a written one gets a tag
+    check: (p, use) => {
+      if (use === 'write') checkArchiveTag(restOf(p), `docker-daemon:${restOf(p)}`);
+    },
     open: async (p, reference, select) => (await import('../sources/daemon/index.js')).daemonImage(restOf(p), reference, select),
     write: async (image, p, opts) => {
       const { loadIntoDaemon } = await import('../sinks/daemon.js');

@@ -9,6 +9,7 @@ import type { Image } from '../image/image.js';
 import { configPlatformMatches, formatPlatform, parsePlatform } from '../image/platform.js';
 import type { SelectOptions } from '../image/select.js';
 import { DirSource, TarSource } from '../internal/file-source.js';
+import { parseDockerName } from '../internal/reference-grammar.js';
 import { transportNamed, type OpenOptions, type ParsedReference } from './index.js';
 import { statOrFail } from './local.js';
 import { isBareName, parseReference, STDIN, unknownTransport } from './reference.js';
@@ -30,6 +31,7 @@ async function open(reference: string, select: SelectOptions, opts: OpenOptions)
     const s = await stat(reference).catch(() => null);
     if (s) parsed = await sniffTransport(reference, s);
     else if (isBareName(reference)) {
+      parseDockerName(reference, reference); // a host or port no registry can have is refused before any lookup
       const named = await resolveName(reference);
       const resolved = parseReference(named);
       const image = await transportNamed(resolved.transport)!.open(resolved, named, select, opts).catch((err) => {
@@ -44,7 +46,9 @@ async function open(reference: string, select: SelectOptions, opts: OpenOptions)
       await statOrFail(reference); // throws: no such file or directory
     }
   }
-  return transportNamed(parsed.transport)!.open(parsed, reference, select, opts);
+  const transport = transportNamed(parsed.transport)!;
+  transport.check(parsed, 'read');
+  return transport.open(parsed, reference, select, opts);
 }
 
 /** openImage resolves a reference to one single-platform Image; with opts.platform, an image of another platform is an error. */

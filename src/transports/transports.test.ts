@@ -163,3 +163,31 @@ describe('outputs', () => {
     await expect(writeImage(await openImage(archive), join(tmp, 'out'))).rejects.toMatchObject({ code: 'usage' });
   });
 });
+
+describe('names an output cannot have', () => {
+  it('are refused by each sink itself, before it writes anything', async () => {
+    const { writeDockerArchive, writeOciArchive, writeOciLayout } = await import('../sinks/layout.js');
+    const { writeToRegistry } = await import('../sinks/registry.js');
+    const { loadIntoDaemon } = await import('../sinks/daemon.js');
+    const { RegistryClient } = await import('../sources/registry/client.js');
+    const image = await openImage(archive);
+    const out = mkdtempSync(join(tmp, 'bad-names-'));
+    await expect(writeDockerArchive(image, join(out, 'a.tar'), 'BAD TAG!!')).rejects.toMatchObject({ code: 'bad-reference', message: expect.stringMatching(/invalid repository name "BAD TAG!!"/) });
+    await expect(writeDockerArchive(image, join(out, 'a.tar'), `app@sha256:${'a'.repeat(64)}`)).rejects.toThrow(/a tag cannot hold a digest/);
+    await expect(writeOciLayout(image, join(out, 'layout'), '../../evil')).rejects.toMatchObject({ code: 'bad-reference', message: expect.stringMatching(/invalid ref name "\.\.\/\.\.\/evil"/) });
+    await expect(writeOciArchive(image, join(out, 'b.tar'), 'a/../b')).rejects.toMatchObject({ code: 'bad-reference' });
+    await expect(writeToRegistry(image, '127.0.0.1:99999/x')).rejects.toMatchObject({ code: 'bad-reference', message: expect.stringMatching(/port "99999"/) });
+    await expect(loadIntoDaemon(image, 'Bad:1', { engine: { socketPath: join(out, 'no.sock') } as never })).rejects.toMatchObject({ code: 'bad-reference' });
+    expect(() => new RegistryClient('[::1:15001')).toThrow(/invalid registry host "\[::1:15001"/);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('are refused by the table before anything is read', () => {
+    for (const ref of ['docker-archive:x.tar:BAD TAG!!', 'oci:x:../../evil', 'oci-archive:x.tar:a b', 'docker://host/repo:bad tag', 'docker://[::1:15001/x', 'docker-daemon:Bad']) {
+      expect(() => defaultCompressionOf(ref)).toThrow(expect.objectContaining({ code: 'bad-reference' }));
+    }
+    const docker = TRANSPORTS.find((t) => t.name === 'docker-archive')!;
+    expect(() => docker.check({ transport: 'docker-archive', path: 'x.tar', ref: '@1' }, 'read')).not.toThrow();
+    expect(() => docker.check({ transport: 'docker-archive', path: 'x.tar', ref: '@1' }, 'write')).toThrow(/malformed digest|invalid repository/);
+  });
+});

@@ -25,7 +25,11 @@ function outputOf(reference: string): { transport: Transport; reference: string 
       `cannot tell how to write ${JSON.stringify(reference)}: name a transport (${TRANSPORTS.map((t) => `${t.name}:`).join(', ')}) or give a path ending in .tar`,
     );
   }
-  return { transport: transportNamed(parseReference(explicit).transport)!, reference: explicit };
+  const parsed = parseReference(explicit);
+  const named = transportNamed(parsed.transport)!;
+  // a name or tag the output cannot have is refused before any work is done for it
+  named.check(parsed, 'write');
+  return { transport: named, reference: explicit };
 }
 
 /** localTargetOf tells where a local output (a file or a directory) goes; null for a registry or engine. */

@@ -9,9 +9,11 @@
 //   GET /v2/<name>/tags/list
 // Uploaded blobs are digest-verified (400 DIGEST_INVALID); a manifest PUT is refused while a blob
 // or manifest it references is missing from the repository (400 MANIFEST_BLOB_UNKNOWN).
-// Optional Basic auth, or Bearer token auth with a token endpoint at /token that checks Basic
-// credentials and grants the scopes asked for. A fault hook sees every request first and may
-// answer with a status, cut the connection mid-body, corrupt the body, or redirect.
+// Optional Basic auth, or Bearer token auth with a token endpoint at /token (or on a server of its
+// own, another host) that checks Basic credentials and grants the scopes asked for (pull only to
+// anonymous clients, when allowed). A fault hook sees every request first and may
+// answer with a status, cut the connection mid-body, corrupt the body, redirect, or flood: send far
+// more than the body (or never stop), counting in floodBytes what it managed to send.
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -23,7 +25,8 @@ export type Fault =
   | { stall: true } // send the headers and half the body, then nothing more (the socket stays open)
   | { silent: true } // send nothing at all (the socket stays open)
   | { corrupt: true } // flip one byte of the body
-  | { redirect: string }; // 307 to this URL
+  | { redirect: string } // 307 to this URL
+  | { flood: number | 'endless'; contentLength?: boolean }; // send this many filler bytes (or never stop) instead of the body, chunked unless contentLength
 
 export interface RegistryRequest {
   method: string;
@@ -34,7 +37,8 @@ export interface RegistryRequest {
 
 export interface InProcessRegistryOptions {
   basic?: { user: string; pass: string };
-  bearer?: { user: string; pass: string; service?: string };
+  /** anonymous: the token endpoint grants pull scopes without credentials too. */
+  bearer?: { user: string; pass: string; service?: string; anonymous?: boolean };
   /** fault sees every request (n counts from 0) before auth and routing; undefined lets it through. */
   fault?: (req: RegistryRequest, n: number) => Fault | undefined;
   /** blobRedirect, after auth: a URL to send a blob GET to instead (storage behind a CDN), or undefined to serve it. */
@@ -58,6 +62,10 @@ export class InProcessRegistry {
   readonly requests: RegistryRequest[] = [];
   /** the `service scope` of every token request. */
   readonly tokenRequests: string[] = [];
+  /** bytes of filler the flood faults have written to their sockets so far. */
+  floodBytes = 0;
+  /** where Bearer challenges send clients for a token; this server's /token unless tokenServer() moved it. */
+  private realm: string | undefined;
   private server: Server;
   private count = 0;
   private blobs = new Map<string, Buffer>();
@@ -180,6 +188,27 @@ export class InProcessRegistry {
     };
   }
 
+  /** tokenServer starts a second server (another port: another host) answering /token for this registry, moves the challenges' realm to it, and records the Authorization headers it was sent. */
+  async tokenServer(): Promise<{ host: string; seen: (string | undefined)[]; stop(): Promise<void> }> {
+    const seen: (string | undefined)[] = [];
+    const s = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      this.token(req, res, new URL(req.url ?? '/', 'http://x'));
+    });
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+    const host = `127.0.0.1:${(s.address() as { port: number }).port}`;
+    this.realm = `http://${host}/token`;
+    return {
+      host,
+      seen,
+      stop: async () => {
+        this.realm = undefined;
+        s.closeAllConnections();
+        await new Promise<void>((r) => s.close(() => r()));
+      },
+    };
+  }
+
   // ---- HTTP ----
 
   private link(repo: string, digest: string): void {
@@ -212,6 +241,7 @@ export class InProcessRegistry {
       status = 206;
       headers = { ...headers, 'content-range': `bytes ${start}-${end}/${body.length}` };
     }
+    if (fault && 'flood' in fault && req.method !== 'HEAD') return void this.flood(res, status, headers, fault);
     res.writeHead(status, { ...headers, 'accept-ranges': 'bytes', 'content-length': String(out.length) });
     if (req.method === 'HEAD') return void res.end();
     if (fault && 'stall' in fault) return void res.write(out.subarray(0, out.length >> 1));
@@ -226,6 +256,25 @@ export class InProcessRegistry {
       out[i] = out[i]! ^ 0xff;
     }
     res.end(out);
+  }
+
+  /** flood sends filler instead of a body, as fast as the client reads it (backpressure), until the count is reached, forever, or the client goes. */
+  private flood(res: ServerResponse, status: number, headers: Record<string, string>, fault: { flood: number | 'endless'; contentLength?: boolean }): void {
+    const total = fault.flood === 'endless' ? Infinity : fault.flood;
+    res.writeHead(status, { ...headers, ...(fault.contentLength && total !== Infinity ? { 'content-length': String(total) } : {}) });
+    const filler = Buffer.alloc(64 << 10, 'x');
+    let sent = 0;
+    const pump = () => {
+      while (!res.destroyed && sent < total) {
+        const chunk = total - sent < filler.length ? filler.subarray(0, total - sent) : filler;
+        sent += chunk.length;
+        this.floodBytes += chunk.length;
+        if (!res.write(chunk)) return void res.once('drain', pump);
+      }
+      if (!res.destroyed) res.end();
+    };
+    res.on('close', () => res.removeAllListeners('drain'));
+    pump();
   }
 
   /** authorized returns true when the request may go on; otherwise it has answered 401. */
@@ -245,7 +294,7 @@ export class InProcessRegistry {
       let scope = repo === undefined ? '' : `,scope="repository:${repo}:${actions.join(',')}"`;
       if (alsoPull && repo !== undefined) scope = `,scope="repository:${repo}:${actions.join(',')} repository:${alsoPull}:pull"`;
       this.error(res, 401, 'UNAUTHORIZED', 'authentication required', {
-        'www-authenticate': `Bearer realm="http://${this.host}/token",service="${this.opts.bearer.service ?? 'whittle-test'}"${scope}`,
+        'www-authenticate': `Bearer realm="${this.realm ?? `http://${this.host}/token`}",service="${this.opts.bearer.service ?? 'whittle-test'}"${scope}`,
       });
       return false;
     }
@@ -257,9 +306,11 @@ export class InProcessRegistry {
     if (!b) return this.error(res, 404, 'NOT_FOUND', 'no token service');
     const scopes = url.searchParams.getAll('scope').flatMap((s) => s.split(' ')).filter(Boolean);
     this.tokenRequests.push(`${url.searchParams.get('service')} ${scopes.join(' ')}`);
-    if (req.headers.authorization !== `Basic ${Buffer.from(`${b.user}:${b.pass}`).toString('base64')}`) return this.error(res, 401, 'UNAUTHORIZED', 'bad credentials');
+    const authenticated = req.headers.authorization === `Basic ${Buffer.from(`${b.user}:${b.pass}`).toString('base64')}`;
+    if (!authenticated && !(b.anonymous && req.headers.authorization === undefined)) return this.error(res, 401, 'UNAUTHORIZED', 'bad credentials');
     const token = randomUUID();
-    this.tokens.set(token, scopes);
+    // an anonymous client may pull, nothing more
+    this.tokens.set(token, authenticated ? scopes : scopes.map((sc) => sc.replace(/:[a-z,]+$/, ':pull')));
     const body = JSON.stringify({ token, access_token: token, expires_in: 300 });
     res.writeHead(200, { 'content-type': 'application/json' }).end(body);
   }
@@ -278,7 +329,7 @@ export class InProcessRegistry {
     if (fault && 'silent' in fault) return;
     res.setHeader('docker-distribution-api-version', 'registry/2.0');
 
-    if (url.pathname === '/token') return this.token(req, res, url);
+    if (url.pathname === '/token') return fault && 'flood' in fault ? this.flood(res, 200, { 'content-type': 'application/json' }, fault) : this.token(req, res, url);
     if (url.pathname === '/v2/' || url.pathname === '/v2') {
       if (!this.authorized(req, res, undefined, [])) return;
       return void res.writeHead(200, { 'content-type': 'application/json' }).end('{}');

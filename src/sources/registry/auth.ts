@@ -69,6 +69,17 @@ export async function findCredentials(host: string, env: NodeJS.ProcessEnv = pro
   return undefined;
 }
 
+/**
+ * mayCarryCredentials tells whether Basic credentials meant for the registry at `registry` may be sent
+ * to the token realm `realm`: over HTTPS, or to the registry's own host and port no less securely
+ * than the registry itself is spoken to. Never over plain http to another host, where anyone on the
+ * way could read them and where the registry's challenge alone decided they go.
+ */
+export function mayCarryCredentials(realm: URL, registry: URL): boolean {
+  if (realm.protocol === 'https:') return true;
+  return realm.protocol === 'http:' && realm.host === registry.host && registry.protocol === 'http:';
+}
+
 /** parseChallenge reads `WWW-Authenticate: Bearer realm="…",service="…",scope="…"`. */
 export function parseChallenge(header: string): { scheme: string; params: Record<string, string> } {
   const m = /^\s*(\w+)\s*(.*)$/.exec(header);

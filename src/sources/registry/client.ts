@@ -1,16 +1,19 @@
 // A thin client for the OCI distribution API on Node's global fetch (undici): token and Basic
-// auth from `WWW-Authenticate` challenges, manual redirects (Authorization is never forwarded to
+// auth from `WWW-Authenticate` challenges (credentials reach a token realm only where
+// auth.ts mayCarryCredentials allows), manual redirects (Authorization is never forwarded to
 // another host: blob storage redirects to S3/CDNs), retries with backoff on 429/5xx and broken
 // connections, and one clear error line per failure naming host and repository. Nothing waits
 // forever: a request without a body must be answered within timeoutMs (30 s), a body that sends
 // nothing for idleTimeoutMs (60 s) is cut off (a blob is then resumed with a Range request), and
-// manifests and tokens are read with a size cap as they arrive, not after.
+// every body is read with its limit applied as it arrives: manifests, tokens and error bodies up to
+// a cap, blobs up to their descriptor's size (one byte more is an error), not after.
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { WhittleError } from '../../errors.js';
 import { digestOf } from '../../image/digest.js';
 import { MediaType } from '../../image/mediatypes.js';
-import { findCredentials, parseChallenge, type Credentials } from './auth.js';
+import { findCredentials, mayCarryCredentials, parseChallenge, type Credentials } from './auth.js';
+import { hostProblem } from '../../internal/reference-grammar.js';
 import { apiHost, isLocalHost } from './name.js';
 
 export const MANIFEST_ACCEPT = [MediaType.ociIndex, MediaType.ociManifest, MediaType.dockerManifestList, MediaType.dockerManifest].join(', ');
@@ -46,6 +49,9 @@ interface RequestOptions {
   alsoPull?: string;
 }
 
+/** Largest error explanation (`{"errors":[…]}`) whittle reads. */
+const MAX_ERROR_BODY = 64 << 10;
+
 /** manifests and indexes larger than this are refused (distribution itself caps them at 4 MiB). */
 const MAX_MANIFEST = 4 << 20;
 
@@ -56,6 +62,11 @@ const controllers = new WeakMap<Response, AbortController>();
 
 /** TimeoutError is the reason a request is aborted with when the registry stops answering. */
 class TimeoutError extends Error {}
+
+/** sizeText says a limit as users read it: `4 MiB`, `64 KiB`. */
+function sizeText(bytes: number): string {
+  return bytes >= 1 << 20 ? `${bytes / (1 << 20)} MiB` : `${bytes / 1024} KiB`;
+}
 
 /** seconds says a duration as users read it: `30 s`, or `200 ms` below a second. */
 function seconds(ms: number): string {
@@ -112,7 +123,7 @@ async function readBody(res: Response, limit: number, idleMs: number, what: stri
       size += next.value.byteLength;
       if (size > limit) {
         ac?.abort();
-        throw new WhittleError('bad-archive', `${what}: the response is over the ${limit >> 20} MiB limit`);
+        throw new WhittleError('bad-archive', `${what}: the response is over the ${sizeText(limit)} limit`);
       }
       chunks.push(next.value);
     }
@@ -131,11 +142,15 @@ export class RegistryClient {
   private credsLoaded = false;
   private tokens = new Map<string, string>();
   private basic = false;
+  /** the token server credentials were kept from (plain http to another host), said in a 401's error. */
+  private withheldFrom: string | undefined;
 
   constructor(
     readonly host: string,
     private readonly opts: ClientOptions = {},
   ) {
+    const problem = hostProblem(host);
+    if (problem) throw new WhittleError('bad-reference', `invalid registry host ${JSON.stringify(host)}: ${problem}`);
     const scheme = opts.insecure || isLocalHost(host) ? 'http' : 'https';
     this.base = `${scheme}://${apiHost(host)}`;
     this.creds = opts.creds;
@@ -169,6 +184,12 @@ export class RegistryClient {
   private fail(status: number, what: string, o: RequestOptions, detail = ''): never {
     const where = `${this.host}/${o.repository}`;
     const d = detail ? `: ${detail}` : '';
+    if (status === 401 && this.withheldFrom !== undefined) {
+      throw new WhittleError(
+        'auth',
+        `${what}: ${where}: authentication required (401): credentials were withheld from the token server ${this.withheldFrom}, another host than the registry over plain http (see docs/transports.md, Credentials)`,
+      );
+    }
     if (status === 401) throw new WhittleError('auth', `${what}: ${where}: authentication required or credentials rejected (401)${d}`);
     if (status === 403) throw new WhittleError('auth', `${what}: ${where}: access denied (403)${d}`);
     if (status === 404) throw new WhittleError('not-found', `${what}: ${where}: not found (404)${d}`);
@@ -186,18 +207,39 @@ export class RegistryClient {
       return;
     }
     if (scheme !== 'bearer' || !params.realm) this.fail(401, what, o, `unsupported challenge ${JSON.stringify(header)}`);
-    const url = new URL(params.realm);
+    let url: URL;
+    try {
+      url = new URL(params.realm);
+    } catch {
+      this.fail(401, what, o, `the token realm ${JSON.stringify(params.realm)} is not a URL`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') this.fail(401, what, o, `the token realm ${JSON.stringify(params.realm)} is not an http(s) URL`);
     if (params.service) url.searchParams.set('service', params.service);
     for (const s of this.scope(o).split(' ')) url.searchParams.append('scope', s);
     const headers: Record<string, string> = {};
-    if (creds) headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+    // credentials go to the token server only where auth.ts says they may; elsewhere the token is asked for anonymously
+    const withheld = creds !== undefined && !mayCarryCredentials(url, new URL(this.base));
+    if (creds && !withheld) headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+    this.withheldFrom = withheld ? url.host : undefined;
     let tr: Response;
     try {
-      tr = await timedFetch(url, { headers }, this.opts.timeoutMs ?? 30_000);
+      // redirects are followed here, not by fetch: the credentials go on only to the same scheme and host
+      for (let hops = 0; ; hops++) {
+        tr = await timedFetch(url, { headers, redirect: 'manual' }, this.opts.timeoutMs ?? 30_000);
+        const location = tr.headers.get('location');
+        if (tr.status < 300 || tr.status >= 400 || !location || hops >= 8) break;
+        await tr.body?.cancel().catch(() => undefined);
+        const next = new URL(location, url);
+        if (next.host !== url.host || (next.protocol !== url.protocol && next.protocol !== 'https:')) delete headers.authorization;
+        url = next;
+      }
     } catch (err) {
       throw new WhittleError('network', `${what}: token server ${url.host}: ${(err as Error).message}`, { cause: err });
     }
-    if (!tr.ok) this.fail(tr.status, `${what}: token from ${url.host}`, o);
+    if (!tr.ok) {
+      await tr.body?.cancel().catch(() => undefined);
+      this.fail(tr.status, `${what}: token from ${url.host}`, o);
+    }
     let j: { token?: string; access_token?: string };
     try {
       j = JSON.parse(Buffer.from(await readBody(tr, MAX_TOKEN_RESPONSE, this.opts.idleTimeoutMs ?? 60_000, `${what}: token from ${url.host}`)).toString('utf8')) as typeof j;
@@ -270,7 +312,9 @@ export class RegistryClient {
       if (res.ok || o.ok?.includes(res.status)) return res;
       let detail = '';
       try {
-        const j = (await res.json()) as { errors?: { code?: string; message?: string }[] };
+        // an error's explanation is small: a registry that sends more is not read on
+        const body = await readBody(res, MAX_ERROR_BODY, this.opts.idleTimeoutMs ?? 60_000, what);
+        const j = JSON.parse(Buffer.from(body).toString('utf8')) as { errors?: { code?: string; message?: string }[] };
         detail = (j.errors ?? []).map((e) => [e.code, e.message].filter(Boolean).join(' ')).join('; ');
       } catch {
         /* not JSON */
@@ -305,9 +349,15 @@ export class RegistryClient {
     return res.headers.get('docker-content-digest') ?? undefined;
   }
 
-  /** openBlob streams a blob (unverified: the image model verifies digests on the bytes received). */
-  async openBlob(repository: string, digest: string): Promise<Readable> {
+  /**
+   * openBlob streams a blob (unverified: the image model verifies digests on the bytes received). With
+   * size (the descriptor's), the registry is held to it while reading: a Content-Length over it fails
+   * before any byte is read, and a body that goes on past it is cut off at its size + 1st byte.
+   */
+  async openBlob(repository: string, digest: string, size?: number): Promise<Readable> {
     const what = `reading blob ${digest}`;
+    const tooLong = (sent: string) =>
+      new WhittleError('size-mismatch', `${what}: ${this.host}/${repository}: the registry ${sent} than the ${size} bytes its descriptor says`);
     const open = async (from: number) => {
       const headers: Record<string, string> = from > 0 ? { range: `bytes=${from}-` } : {};
       const res = await this.request(`/v2/${repository}/blobs/${digest}`, { repository, headers }, what);
@@ -315,6 +365,12 @@ export class RegistryClient {
       if (from > 0 && res.status !== 206) {
         await res.body.cancel();
         throw new WhittleError('network', `${what}: ${this.host}/${repository}: connection broke and the registry cannot resume (no range support)`);
+      }
+      const declared = res.headers.get('content-length');
+      if (size !== undefined && declared !== null && Number(declared) > size - from) {
+        controllers.get(res)?.abort();
+        await res.body.cancel().catch(() => undefined);
+        throw tooLong(`announced ${declared} bytes${from > 0 ? ` from byte ${from} on` : ''} (Content-Length), more`);
       }
       return { stream: Readable.fromWeb(res.body as unknown as WebReadableStream), controller: controllers.get(res) };
     };
@@ -338,17 +394,23 @@ export class RegistryClient {
               stream.destroy(e);
             }, idleMs);
           };
+          let over = false;
           try {
             arm();
             for await (const chunk of stream) {
               // only the registry's silence counts, not the time the consumer takes
               clearTimeout(timer);
               received += (chunk as Buffer).length;
+              if (size !== undefined && received > size) {
+                // the descriptor's size + 1st byte has arrived: nothing more is read
+                over = true;
+                break;
+              }
               yield chunk as Buffer;
               arm();
             }
             clearTimeout(timer);
-            return;
+            if (!over) return;
           } catch (err) {
             clearTimeout(timer);
             stream.destroy();
@@ -357,7 +419,11 @@ export class RegistryClient {
             }
             await sleep((self.opts.backoffMs ?? 500) * 2 ** (attempt - 1));
             ({ stream, controller } = await open(received));
+            continue;
           }
+          controller?.abort();
+          stream.destroy();
+          throw tooLong('sent more');
         }
       })(),
       { objectMode: false },

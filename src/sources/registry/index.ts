@@ -14,6 +14,9 @@ export { RegistryClient, type ClientOptions } from './client.js';
 export { parseRegistryName, formatName, type RegistryName } from './name.js';
 export { findCredentials, type Credentials } from './auth.js';
 
+/** Largest config blob read into memory (image configs are kilobytes; a few megabytes with a long history). */
+const MAX_CONFIG = 64 << 20;
+
 /** registryOptionsFromEnv: WHITTLE_INSECURE_REGISTRY=1, WHITTLE_REGISTRY_CREDS=user:pass, and
  *  WHITTLE_REGISTRY_TIMEOUT=SECONDS (the wait for an answer, and for the next bytes of a body). */
 export function registryOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): ClientOptions {
@@ -31,9 +34,13 @@ export async function registryImage(name: string, reference: string, select: Sel
   const client = new RegistryClient(n.host, opts);
   const top = await client.getManifest(n.repository, n.digest ?? n.tag!);
   const store: BlobStore = {
-    openBlob: (d) => client.openBlob(n.repository, d.digest),
+    // every blob is held to its descriptor's size as it arrives (client.ts)
+    openBlob: (d) => client.openBlob(n.repository, d.digest, d.size),
     readBlob: async (d) => {
-      const s = await client.openBlob(n.repository, d.digest);
+      if (d.size > MAX_CONFIG) {
+        throw new WhittleError('bad-archive', `${formatName(n)}: config blob ${d.digest} of ${d.size} bytes is over the ${MAX_CONFIG >> 20} MiB limit`);
+      }
+      const s = await client.openBlob(n.repository, d.digest, d.size);
       const chunks: Buffer[] = [];
       for await (const c of s) chunks.push(c as Buffer);
       return Buffer.concat(chunks);

@@ -2,6 +2,7 @@
 // `nginx` → docker.io/library/nginx:latest; a first component with a dot or colon, or `localhost`,
 // is a host.
 import { WhittleError } from '../../errors.js';
+import { parseDockerName } from '../../internal/reference-grammar.js';
 
 export interface RegistryName {
   /** host[:port] as written (docker.io for Docker Hub). */
@@ -11,41 +12,16 @@ export interface RegistryName {
   digest?: string;
 }
 
+/** parseRegistryName splits and checks a registry reference (the grammar is reference-grammar.ts's); `name` is what follows `docker:`. */
 export function parseRegistryName(value: string): RegistryName {
-  let rest = value.replace(/^\/\//, '');
+  const rest = value.replace(/^\/\//, '');
   if (rest === '') throw new WhittleError('bad-reference', 'docker:// needs an image name');
-  let digest: string | undefined;
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-    if (!/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(digest)) {
-      throw new WhittleError('bad-reference', `docker://${value}: malformed digest ${JSON.stringify(digest)}`);
-    }
-  }
-  let tag: string | undefined;
-  const slash = rest.lastIndexOf('/');
-  const colon = rest.lastIndexOf(':');
-  if (colon > slash) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-    if (!/^[\w][\w.-]{0,127}$/.test(tag)) throw new WhittleError('bad-reference', `docker://${value}: malformed tag ${JSON.stringify(tag)}`);
-  }
-  const parts = rest.split('/');
-  let host = 'docker.io';
-  const first = parts[0]!;
-  if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
-    host = first;
-    parts.shift();
-  }
+  const n = parseDockerName(rest, `docker://${rest}`);
+  let host = n.host ?? 'docker.io';
   if (host === 'index.docker.io' || host === 'registry-1.docker.io') host = 'docker.io';
-  if (host === 'docker.io' && parts.length === 1) parts.unshift('library');
-  const repository = parts.join('/');
-  if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(repository)) {
-    throw new WhittleError('bad-reference', `docker://${value}: invalid repository name ${JSON.stringify(repository)}`);
-  }
-  if (tag === undefined && digest === undefined) tag = 'latest';
-  return { host, repository, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
+  const repository = host === 'docker.io' && !n.path.includes('/') ? `library/${n.path}` : n.path;
+  const tag = n.tag === undefined && n.digest === undefined ? 'latest' : n.tag;
+  return { host, repository, ...(tag !== undefined ? { tag } : {}), ...(n.digest !== undefined ? { digest: n.digest } : {}) };
 }
 
 /** apiHost is where the API lives: Docker Hub's API is registry-1.docker.io. */

@@ -25,6 +25,7 @@ interface AnalyzeFlags extends ImageSourceFlags {
   wide?: boolean;
   dockerfile?: string;
   target?: string;
+  files?: boolean;
 }
 
 /** gatesFromFlags turns --max-size/--min-efficiency/--max-wasted into a GateConfig. */
@@ -62,6 +63,7 @@ export function registerAnalyze(program: Command, state: CommandState): void {
     .option('--dive-ci <file>', 'read gates from a dive .dive-ci file (lowest-efficiency, highest-wasted-bytes, highest-user-wasted-percent)')
     .option('--dockerfile <file>', 'tie every layer to the Dockerfile line that made it: bytes, waste and findings per line (docs/analyze.md)')
     .option('--target <stage>', 'with --dockerfile: the stage the image was built from (default: the last)')
+    .option('--files', 'with --json: add `files`, the whole final file tree and every dropped copy (what whittle report draws)')
     .option('--wide', 'print whole paths, never shortened to the terminal width')
     .option('--no-color', 'never use colour (also when NO_COLOR is set or stdout is not a terminal)')
     .addHelpText('after', referencesHelp())
@@ -77,7 +79,7 @@ export function registerAnalyze(program: Command, state: CommandState): void {
       const progress = progressFor();
       let analysis;
       try {
-        analysis = await analyzeImage(image, { onProgress: (p) => progress.update(p) });
+        analysis = await analyzeImage(image, { onProgress: (p) => progress.update(p), ...(flags.files ? { analyze: { files: true } } : {}) });
       } finally {
         progress.done();
       }

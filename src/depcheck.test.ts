@@ -36,7 +36,7 @@ const ALLOWED: Record<string, Rule> = {
   transports: { imports: ['errors', 'image', 'internal'], types: ['sources', 'sinks'] },
   knowledge: { imports: ['errors', 'image'] },
   analyze: { imports: ['errors', 'image', 'internal', 'knowledge', 'layers'], types: ['attribute'], packages: ['picocolors'] },
-  attribute: { imports: ['analyze', 'dockerfile', 'errors', 'internal', 'lint'], types: ['image'], packages: ['picocolors'] },
+  attribute: { imports: ['analyze', 'dockerfile', 'errors', 'internal', 'knowledge', 'lint'], types: ['image'], packages: ['picocolors'] },
   report: { imports: ['analyze'], types: ['attribute'] },
   rewrite: { imports: ['analyze', 'errors', 'image', 'internal', 'knowledge', 'layers'] },
   dockerfile: { imports: [], packages: ['dockerfile-ast'] },

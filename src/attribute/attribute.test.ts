@@ -183,3 +183,26 @@ describe('attribute', () => {
     expect(a.base?.line).toBe(1);
   });
 });
+
+describe('measureDiagnostics', () => {
+  it('gives a cache rule the cache files the line\'s layers carry, and a RUN split the waste of its RUNs', async () => {
+    const { measureDiagnostics } = await import('./measure.js');
+    const history: HistoryEntry[] = [
+      { created_by: '/bin/sh -c #(nop) ADD file:0123 in / ' },
+      { created_by: '/bin/sh -c apt-get update' },
+      { created_by: '/bin/sh -c rm -rf /var/lib/apt/lists/*' },
+    ];
+    const layers = [[file('usr/bin/bash', 1_000)], [file('var/lib/apt/lists/deb_Packages', 40_000), file('var/lib/apt/lists/lock', 0), file('usr/bin/x', 7)], [whiteout('var/lib/apt/lists/deb_Packages')]];
+    const inp = input(layers, { history });
+    const analysis = analyze(inp);
+    const text = 'FROM debian\nRUN apt-get update\nRUN rm -rf /var/lib/apt/lists/*\n';
+    const diag = (ruleId: string, line: number) => ({ ruleId, severity: 'warning' as const, messageId: 'x', message: 'm', data: {}, range: { start: { line, character: 0 }, end: { line, character: 3 } }, offsets: [0, 3] as [number, number] });
+    const d = [diag('apt-lists-not-removed', 1), diag('consecutive-run', 2), diag('heavy-base-image', 0), diag('add-instead-of-copy', 1)];
+    const attribution = attribute({ analysis, config: inp.config, model: parseDockerfile(text), file: 'Dockerfile' });
+    const measured = measureDiagnostics(d, attribution, inp, (x) => x.range.start.line + 1);
+    expect(measured.get(d[0]!)).toBe(40_000);
+    expect(measured.get(d[1]!)).toBe(40_000);
+    expect(measured.get(d[2]!)).toBe(1_000);
+    expect(measured.has(d[3]!)).toBe(false);
+  });
+});

@@ -2,3 +2,4 @@
 export { readDockerfileInput } from '../lint/input.js';
 export { attributeDockerfile } from './run.js';
 export { renderAttribution } from './render-text.js';
+export { measureImageCosts } from './lint-image.js';

@@ -132,6 +132,17 @@ describeWith(['debian-minbase'], 'analyze --dockerfile on an image the classic b
     expect(a.unattributed.bytes).toBeGreaterThan(0);
   });
 
+  it('gives lint findings the bytes they cost in the image (lint --image)', async () => {
+    const r = await runCli(['lint', join(tmp, 'ctx', 'Dockerfile'), '--image', built.archive, '--json']);
+    const report = JSON.parse(r.stdout) as { files: { diagnostics: { ruleId: string; message: string; data: Record<string, number> }[] }[] };
+    const diagnostics = report.files.flatMap((f) => f.diagnostics);
+    const lists = diagnostics.find((d) => d.ruleId === 'apt-lists-not-removed')!;
+    expect(lists.data.measuredBytes).toBeGreaterThan(10_000_000);
+    expect(lists.message).toMatch(/MB in this image\)$/);
+    // the chmod and rm RUNs after the RUN that wrote data.bin: the split wastes its 200,000 bytes
+    expect(diagnostics.find((d) => d.ruleId === 'consecutive-run')?.data.measuredBytes).toBe(200_000);
+  });
+
   it('prints the Dockerfile with the bytes in the margin', async () => {
     const r = await runCli(['analyze', built.archive, '--dockerfile', join(tmp, 'ctx', 'Dockerfile')], { COLUMNS: '120' });
     expect(r.status, r.stderr).toBe(0);

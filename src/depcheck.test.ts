@@ -35,15 +35,17 @@ const ALLOWED: Record<string, Rule> = {
   sinks: { imports: ['errors', 'image', 'internal', 'sources'], packages: ['tar-stream'] },
   transports: { imports: ['errors', 'image', 'internal'], types: ['sources', 'sinks'] },
   knowledge: { imports: ['errors', 'image'] },
-  analyze: { imports: ['errors', 'image', 'internal', 'knowledge', 'layers'], packages: ['picocolors'] },
+  analyze: { imports: ['errors', 'image', 'internal', 'knowledge', 'layers'], types: ['attribute'], packages: ['picocolors'] },
+  attribute: { imports: ['analyze', 'dockerfile', 'errors', 'internal', 'knowledge', 'lint'], types: ['image'], packages: ['picocolors'] },
+  report: { imports: ['analyze'], types: ['attribute'] },
   rewrite: { imports: ['analyze', 'errors', 'image', 'internal', 'knowledge', 'layers'] },
   dockerfile: { imports: [], packages: ['dockerfile-ast'] },
   shell: { imports: [], types: ['dockerfile'], packages: ['web-tree-sitter'] },
   lint: { imports: ['context', 'dockerfile', 'errors', 'internal', 'knowledge', 'shell'], packages: ['picocolors', 'vitest', 'web-tree-sitter'] },
   fix: { imports: ['analyze', 'dockerfile', 'errors', 'internal', 'lint', 'shell'], packages: ['web-tree-sitter'] },
   context: { imports: ['dockerfile', 'errors', 'internal', 'knowledge'] },
-  cli: { imports: ['analyze', 'context', 'errors', 'fix', 'image', 'internal', 'lint', 'rewrite', 'shell', 'transports'], packages: ['commander'] },
-  index: { imports: ['analyze', 'context', 'errors', 'fix', 'image', 'layers', 'lint', 'rewrite', 'transports'] },
+  cli: { imports: ['analyze', 'attribute', 'context', 'report', 'errors', 'fix', 'image', 'internal', 'lint', 'rewrite', 'shell', 'transports'], packages: ['commander'] },
+  index: { imports: ['analyze', 'attribute', 'context', 'errors', 'fix', 'image', 'layers', 'lint', 'rewrite', 'transports'] },
 };
 
 /** SOURCES_LOCAL are the sources of local files; they never import the registry or engine sources. */

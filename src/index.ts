@@ -19,6 +19,9 @@ export { writeImage } from './transports/write.js';
 export { analyzeImage, scanImage, type AnalyzeImageOptions } from './analyze/run.js';
 export { analyze, type Analysis, type AnalysisInput, type AnalyzeOptions, type Finding, type LayerAnalysis, type WastedPath } from './analyze/index.js';
 export { evaluateGates, parseDiveCi, type GateConfig, type GateResult } from './analyze/gates.js';
+// attribution: bytes → Dockerfile lines
+export { attribute, type Attribution, type AttributedLine, type AttributedFinding, type AttributeInput, type Confidence } from './attribute/index.js';
+export { attributeDockerfile } from './attribute/run.js';
 
 // rewrite
 export { squash, type SquashOptions, type SquashResult } from './rewrite/squash.js';

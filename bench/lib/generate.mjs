@@ -16,7 +16,7 @@ function content(size) {
   return Buffer.concat([randomBytes(half), text]);
 }
 
-async function writeLayer(file, entries, gzip) {
+export async function writeLayer(file, entries, gzip) {
   const pack = tar.pack();
   const hashTar = createHash('sha256');
   const hashBlob = createHash('sha256');
@@ -114,6 +114,35 @@ export async function generate(layout, targetMB, gzip = true) {
     schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...m, annotations: { 'org.opencontainers.image.ref.name': 'bench' } }],
   }));
   return { descriptors, fileCount, diffIds };
+}
+
+/**
+ * generateFiles writes an OCI image layout of one gzip layer holding count small files (median a
+ * few hundred bytes, spread over count/100 directories): the shape that costs per entry.
+ */
+export async function generateFiles(layout, count) {
+  if (existsSync(join(layout, 'index.json'))) return;
+  await mkdir(join(layout, 'blobs', 'sha256'), { recursive: true });
+  const entries = [];
+  const dirs = Math.max(1, Math.floor(count / 100));
+  for (let d = 0; d < dirs; d++) entries.push({ type: 'dir', name: `srv/files/d${d}/` });
+  for (let f = 0; f < count; f++) entries.push({ name: `srv/files/d${f % dirs}/file-${f}.txt`, size: 100 + ((f * 7919) % 900) });
+  const file = join(layout, 'layer');
+  const d = await writeLayer(file, entries, true);
+  await rename(file, join(layout, 'blobs', 'sha256', d.digest.slice(7)));
+  const put = async (data) => {
+    const digest = `sha256:${createHash('sha256').update(data).digest('hex')}`;
+    await writeFile(join(layout, 'blobs', 'sha256', digest.slice(7)), data);
+    return { digest, size: data.length };
+  };
+  const c = await put(Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [d.diffId] }, history: [{ created_by: 'bench files' }] })));
+  const m = await put(Buffer.from(JSON.stringify({
+    schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...c },
+    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: d.digest, size: d.size }],
+  })));
+  await writeFile(join(layout, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
+  await writeFile(join(layout, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...m, annotations: { 'org.opencontainers.image.ref.name': 'bench' } }] }));
 }
 
 async function reuse(layout) {

@@ -32,7 +32,10 @@ describe('instructionOf', () => {
     ['/bin/sh -c #(nop) COPY file:abc in /app ', 'COPY file:abc in /app'],
     ['/bin/sh -c apt-get update', 'RUN apt-get update'],
     ['|1 V=2 /bin/sh -c make', 'RUN make'],
-    ['RUN /bin/sh -c npm ci # buildkit', 'RUN /bin/sh -c npm ci'],
+    ['RUN /bin/sh -c npm ci # buildkit', 'RUN npm ci'],
+    ['RUN |1 VER=1.2 /bin/sh -c echo $VER > v # buildkit', 'RUN echo $VER > v'],
+    ['/bin/bash -o pipefail -c curl -fsS x | sh', 'RUN curl -fsS x | sh'],
+    ['RUN ["/app/setup", "--fast"] # buildkit', 'RUN ["/app/setup", "--fast"]'],
     ['COPY . . # buildkit', 'COPY . .'],
   ])('%s → %s', (createdBy, expected) => {
     expect(instructionOf(createdBy)).toBe(expected);

@@ -8,7 +8,9 @@ import { diveFigures, type DiveFigures } from './dive.js';
 import { runFindings, type Finding } from './findings/index.js';
 import { mapHistory } from './history.js';
 import { instructionOf } from './instruction.js';
-import { mergeLayers, type DropKind, type LayerChanges } from './merge.js';
+import { filesDocument, type FilesDocument } from './files.js';
+import { mergeLayers, type DropKind, type LayerChanges, type MergedRecord } from './merge.js';
+import type { PathTree } from './path-tree.js';
 import { configWarnings } from '../image/config-schema.js';
 
 export type { Finding } from './findings/index.js';
@@ -26,6 +28,10 @@ export interface AnalysisInput {
 export interface AnalyzeOptions {
   /** how many paths to list per finding and in the wasted top list; default 10. */
   topPaths?: number;
+  /** add `files`: the whole final filesystem and every dropped copy (for whittle report). */
+  files?: boolean;
+  /** called with the merged final filesystem before it is dropped (whittle report --compare reads its content digests). */
+  inspectTree?: (tree: PathTree<MergedRecord>) => void;
 }
 
 export interface LayerAnalysis {
@@ -98,6 +104,8 @@ export interface Analysis {
     total: number;
   };
   warnings: string[];
+  /** present only when AnalyzeOptions.files was set: the final filesystem and the dropped copies. */
+  files?: FilesDocument;
 }
 
 export function analyze(input: AnalysisInput, options: AnalyzeOptions = {}): Analysis {
@@ -146,6 +154,7 @@ export function analyze(input: AnalysisInput, options: AnalyzeOptions = {}): Ana
   }
   const fileContent = layers.reduce((s, l) => s + l.sizes.fileContent, 0);
 
+  options.inspectTree?.(tree);
   const { findings, removablePaths } = runFindings({ tree, dropped, config: input.config, layerCount: input.layers.length, instructions }, instructions, topPaths);
   let cleanups = 0;
   for (const p of removablePaths) cleanups += tree.get(p)?.size ?? 0;
@@ -180,6 +189,7 @@ export function analyze(input: AnalysisInput, options: AnalyzeOptions = {}): Ana
     findings,
     savings: { squash: wastedBytes, cleanups, total: wastedBytes + cleanups },
     warnings,
+    ...(options.files ? { files: filesDocument(tree, dropped) } : {}),
   };
 }
 

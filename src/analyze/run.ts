@@ -13,9 +13,10 @@ export interface AnalyzeImageOptions {
    * hashContents compares file contents across layers, to tell metadata-only rewrites (chmod, chown)
    * from new content; default true. Only files rewritten with the same size can be such copies, so
    * the first pass hashes nothing, and only the layers holding such files are read again, hashing
-   * only those files.
+   * only those files. 'all' hashes every file in the one pass (whittle report --compare: files
+   * changed by content).
    */
-  hashContents?: boolean;
+  hashContents?: boolean | 'all';
   /** onProgress reports uncompressed bytes read so far and the layers finished. */
   onProgress?: (p: { bytes: number; layersDone: number; layers: number }) => void;
   analyze?: AnalyzeOptions;
@@ -36,6 +37,7 @@ export async function scanImage(image: Image, opts: AnalyzeImageOptions = {}): P
   const scans = await mapLimit(layers, opts.concurrency ?? 2, async (layer, i): Promise<LayerScan> => {
     const scan = await scanLayer(layer, {
       what: `layer ${i + 1} of ${layers.length}`,
+      ...(opts.hashContents === 'all' ? { hashContents: true } : {}),
       onBytes: (n) => {
         bytes += n;
         report();
@@ -45,7 +47,7 @@ export async function scanImage(image: Image, opts: AnalyzeImageOptions = {}): P
     report();
     return scan;
   });
-  if (opts.hashContents ?? true) {
+  if ((opts.hashContents ?? true) === true) {
     const wanted = sameSizeRewrites(scans.map((s) => s.entries));
     const again = [...wanted.keys()];
     const rescans = await mapLimit(again, opts.concurrency ?? 2, (i) =>

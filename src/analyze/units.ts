@@ -1,7 +1,7 @@
 // Sizes and ratios for people. formatBytes is whittle's one byte formatter: the analyze report and
 // every CLI command (through src/cli/format.ts) print sizes with it.
 
-const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
+export const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
 
 /**
  * formatBytes prints sizes the way `docker images` does: decimal units (1 kB = 1000 B), three

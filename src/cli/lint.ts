@@ -30,6 +30,7 @@ interface LintFlags {
   color?: boolean;
   json?: boolean;
   ignore?: string[];
+  image?: string;
 }
 
 /** collect gathers a repeatable, comma-separated option. */
@@ -72,6 +73,7 @@ export function registerLint(program: Command, state: CommandState): void {
     .option('--fail-level <level>', `exit 1 when a finding is at or above this level: error, warning, info, none (default: ${DEFAULT_FAIL_LEVEL})`)
     .option('-c, --config <path>', 'config file (default: .whittle.json or whittle.config.json in the current directory)')
     .option('-t, --target <stage>', 'the stage being built, as docker build --target (default: the last stage)')
+    .option('--image <ref>', 'the image this Dockerfile built: each finding gets the bytes it costs there (one Dockerfile)')
     .option('--no-color', 'never use colour (also when NO_COLOR is set or stdout is not a terminal)')
     .addHelpText('after', examples(['whittle lint', 'whittle lint services/*/Dockerfile --fail-level error', 'whittle lint -f sarif Dockerfile > lint.sarif']))
     .action(async (files: string[], flags: LintFlags) => {
@@ -101,6 +103,14 @@ export function registerLint(program: Command, state: CommandState): void {
           if (!isWhittleError(err)) throw err;
           process.stderr.write(`whittle: ${escapeControl(err.message)}\n`);
           unreadable = true;
+        }
+      }
+      if (flags.image !== undefined) {
+        if (files.length !== 1) throw new WhittleError('usage', '--image measures the findings of one Dockerfile: give one');
+        const input = inputs[0]!.status === 'fulfilled' ? inputs[0]!.value : null;
+        if (input && results[0]) {
+          const [{ openImage }, { measureImageCosts }] = await Promise.all([import('../transports/open.js'), import('../attribute/cli.js')]);
+          await measureImageCosts(results[0], input.text, await openImage(flags.image), flags.target);
         }
       }
       const version = program.version() ?? '0.0.0';

@@ -29,10 +29,12 @@ export type Tool =
   | 'gnu-tar'
   | 'readelf'
   | 'zstd'
-  | 'tmpfs-mount'; // mounting a tmpfs (root, and a kernel/container that allows it)
+  | 'tmpfs-mount' // mounting a tmpfs (root, and a kernel/container that allows it)
+  | 'chromium'; // Debian's chromium, driven headless by playwright-core (browser tests)
 
 export const REQUIRE = process.env.WHITTLE_REQUIRE_TOOLS === '1';
 export const REGISTRY_BIN = '/usr/bin/docker-registry';
+export const CHROMIUM = '/usr/bin/chromium';
 
 const ok = (cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeout?: number } = {}) =>
   spawnSync(cmd, args, { stdio: 'ignore', timeout: opts.timeout ?? 30_000, env: opts.env, cwd: opts.cwd }).status === 0;
@@ -66,6 +68,7 @@ const PROBES: Record<Tool, () => string> = {
   'gnu-tar': () => (/GNU tar/.test(spawnSync('tar', ['--version'], { encoding: 'utf8' }).stdout ?? '') ? '' : 'GNU tar is not installed'),
   readelf: () => (ok('readelf', ['--version']) ? '' : 'readelf is not installed (binutils)'),
   zstd: () => (ok('zstd', ['--version']) ? '' : 'zstd is not installed'),
+  chromium: () => (existsSync(CHROMIUM) && ok(CHROMIUM, ['--version']) ? '' : `chromium is not installed (${CHROMIUM}, Debian's chromium package)`),
   'tmpfs-mount': () => {
     const at = mkdtempSync(join(tmpdir(), 'whittle-mount-probe-'));
     try {

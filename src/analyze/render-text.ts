@@ -1,6 +1,7 @@
 // renderText prints the terminal report of `whittle analyze`: header and totals, the layer table,
 // efficiency and wasted bytes (whittle's and dive's), top wasted paths, findings by severity, savings and gates.
 import pc from 'picocolors';
+import { escapeName } from '../internal/name-bytes.js';
 import { elideMiddle, wrapWords } from '../internal/width.js';
 import type { GateResult } from './gates.js';
 import type { Analysis } from './index.js';
@@ -32,7 +33,7 @@ export function renderText(a: Analysis, opts: TextOptions): string {
   /** labeled: text after a label, wrapped to the width, later lines indented under the text. */
   const labeled = (label: string, text: string) => wrapWords(text, width, { first: label.length, indent: label.length }).map((l, k) => (k === 0 ? label + l : l));
   /** path: a path shortened to fit after `used` columns (whole with --wide). */
-  const path = (p: string, used: number) => (opts.wide || width === null ? p : elideMiddle(p, Math.max(20, width - used)));
+  const path = (p: string, used: number) => (opts.wide || width === null ? escapeName(p) : elideMiddle(escapeName(p), Math.max(20, width - used)));
   out.push(c.bold(`Image   ${a.image.reference}`));
   out.push(`ID      ${a.image.id}`);
   if (a.image.manifestDigest) out.push(`Digest  ${a.image.manifestDigest}`);
@@ -103,5 +104,6 @@ export function renderText(a: Analysis, opts: TextOptions): string {
       out.push(`${g.passed ? c.green('PASS') : c.red('FAIL')} ${lines[0]}`, ...lines.slice(1));
     }
   }
-  return out.join('\n') + '\n';
+  // a name's bytes that are not UTF-8 print as \xNN wherever the name appears (findings quote paths too)
+  return escapeName(out.join('\n')) + '\n';
 }

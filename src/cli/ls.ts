@@ -5,6 +5,7 @@ import { WhittleError } from '../errors.js';
 import { openImage } from '../transports/open.js';
 import { listImage, modeString, type Change, type ListedPath } from '../analyze/ls.js';
 import { elideMiddle, terminalWidth } from '../internal/width.js';
+import { escapeName } from '../internal/name-bytes.js';
 import type { CommandState } from './main.js';
 import { examples } from './help.js';
 import { progressFor } from './progress.js';
@@ -25,18 +26,20 @@ function layerFlag(value: string): number {
   return Number(value);
 }
 
-/** name is how a path is printed: `-> target` for a symlink, `link to X` for a hard link, `/*` after an opaque directory. */
+/** name is how a path is printed (bytes that are not UTF-8 as `\xNN`): `-> target` for a symlink, `link to X` for a hard link, `/*` after an opaque directory. */
 function name(p: ListedPath): string {
-  if (p.change === 'opaque') return `${p.path === '/' ? '' : p.path}/*`;
-  if (p.type === 'symlink') return `${p.path} -> ${p.target ?? ''}`;
-  if (p.type === 'hardlink') return `${p.path} link to ${p.target ?? ''}`;
-  return p.path;
+  const path = escapeName(p.path);
+  const target = escapeName(p.target ?? '');
+  if (p.change === 'opaque') return `${path === '/' ? '' : path}/*`;
+  if (p.type === 'symlink') return `${path} -> ${target}`;
+  if (p.type === 'hardlink') return `${path} link to ${target}`;
+  return path;
 }
 
 /** jsonLine is one JSON Lines record, keys in a fixed order. */
 export function jsonLine(p: ListedPath): string {
   const { path, type, mode, uid, gid, size, layer, target, change } = p;
-  return JSON.stringify({ path, type, mode: mode === null ? null : modeString(type, mode), uid, gid, size, layer, target, change });
+  return JSON.stringify({ path: escapeName(path), type, mode: mode === null ? null : modeString(type, mode), uid, gid, size, layer, target: target === null ? null : escapeName(target), change });
 }
 
 /** textLines renders the listing: the change mark with --layer, the long columns with -l, and the name fitted to width. */

@@ -9,6 +9,7 @@ import { formatBytes } from './format.js';
 import type { CommandState } from './main.js';
 import { examples } from './help.js';
 import { elideMiddle, terminalWidth } from '../internal/width.js';
+import { escapeName, escapeNamesInJson } from '../internal/name-bytes.js';
 import { progressFor } from './progress.js';
 import { usableLocalTarget, writeWithProgress } from './write.js';
 import { addImageSinkOptions, addImageSourceOptions, autoCompressionHelp, referencesHelp, sinkOptions, sourceOptions, type ImageSinkFlags, type ImageSourceFlags } from './image-options.js';
@@ -101,7 +102,7 @@ export function registerStrip(program: Command, state: CommandState): void {
                 removed: plan.removed,
                 protected: plan.protected,
               },
-              null,
+              escapeNamesInJson,
               2,
             ) + '\n',
           );
@@ -113,7 +114,7 @@ export function registerStrip(program: Command, state: CommandState): void {
             if (!flags.dryRun) continue;
             // a dry run shows each category's largest paths
             const largest = plan.removed.filter((r) => r.category === c).sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1));
-            for (const r of largest.slice(0, SHOWN)) lines.push(`    ${formatBytes(r.bytes).padStart(9)}  ${elideMiddle(`/${r.path}`, width === null ? null : Math.max(20, width - 15))}`);
+            for (const r of largest.slice(0, SHOWN)) lines.push(`    ${formatBytes(r.bytes).padStart(9)}  ${elideMiddle(`/${escapeName(r.path)}`, width === null ? null : Math.max(20, width - 15))}`);
             if (largest.length > SHOWN) lines.push(`    … ${largest.length - SHOWN} more (--json lists them all)`);
           }
           process.stdout.write(

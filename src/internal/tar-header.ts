@@ -58,8 +58,10 @@ function readString(buf: Uint8Array, start: number, length: number): string {
 
 function readName(buf: Uint8Array, start: number, length: number): string {
   let end = start;
+  let high = 0;
   const limit = start + length;
-  while (end < limit && buf[end] !== 0) end++;
+  for (let b = buf[end]; end < limit && b !== 0; b = buf[++end]) high |= b!;
+  if (high < 0x80) return Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1'); // ASCII, the usual case
   return decodeName(buf.subarray(start, end));
 }
 

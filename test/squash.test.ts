@@ -305,7 +305,10 @@ describe('names that are not UTF-8', () => {
     const analyze = await runCli(['analyze', `oci:${src}:v1`, '--json']);
     expect(analyze.status).toBe(0);
     expect(JSON.stringify(JSON.parse(analyze.stdout))).toContain('f\\\\xfe'); // the overwritten copy is wasted
-    for (const out of [ls.stdout, text.stdout, analyze.stdout]) expect(out).not.toMatch(/[\ufffd\udc80-\udcff]/);
+    const report = await runCli(['analyze', `oci:${src}:v1`, '--wide']);
+    expect(report.stdout).toMatch(/overwritten +f\\xfe$/m);
+    expect(report.stdout).toMatch(/deleted +gone\\xff$/m);
+    for (const out of [ls.stdout, text.stdout, analyze.stdout, report.stdout]) expect(out).not.toMatch(/[\ufffd\udc80-\udcff]/);
   });
 
   it('squash keeps every name byte for byte (umoci unpack and GNU tar agree)', async (ctx) => {

@@ -50,7 +50,7 @@ describeWith(['docker', 'gnu-tar'], 'names that are not UTF-8 in the engine', ()
     const img = await buildImage([
       [
         file(NAMES.ff, 'ff\n'), file(NAMES.fe, 'fe\n'), file(NAMES.c3, 'c3\n'), file(NAMES.utf8, 'utf8\n'), file(NAMES.gone, 'gone\n'),
-        dir(`${NAMES.dir}/`), hardlink(`${NAMES.dir}/hard\udcfe`, NAMES.ff), dir(`${NAMES.long.split('/')[0]}/`), file(NAMES.long, 'long\n'),
+        dir(`${NAMES.dir}/`), file('d\udcfe', 'a file whose name differs from a directory\'s only in a byte\n'), hardlink(`${NAMES.dir}/hard\udcfe`, NAMES.ff), dir(`${NAMES.long.split('/')[0]}/`), file(NAMES.long, 'long\n'),
         file(NAMES.single, 'single\n'), symlink(NAMES.link, NAMES.target),
       ],
       [whiteout(NAMES.gone), file(NAMES.fe, 'fe, again\n')],
@@ -69,6 +69,7 @@ describeWith(['docker', 'gnu-tar'], 'names that are not UTF-8 in the engine', ()
     for (const n of [NAMES.ff, NAMES.fe, NAMES.c3, NAMES.utf8, NAMES.long, NAMES.single]) expect(before).toContain(key(n));
     expect(before).toContain(`${key(NAMES.link)} -> ${key(NAMES.target)}`);
     expect(before).toContain(key(`${NAMES.dir}/hard\udcfe`));
+    expect(before).toContain(key('d\udcfe'));
     expect(before).not.toContain(key(NAMES.gone));
     expect(exported(`${TAG}-squashed`)).toEqual(before);
   });

@@ -37,7 +37,7 @@ const ALLOWED: Record<string, Rule> = {
   knowledge: { imports: ['errors', 'image'] },
   analyze: { imports: ['errors', 'image', 'internal', 'knowledge', 'layers'], types: ['attribute'], packages: ['picocolors'] },
   attribute: { imports: ['analyze', 'dockerfile', 'errors', 'internal', 'knowledge', 'lint'], types: ['image'], packages: ['picocolors'] },
-  report: { imports: ['analyze'], types: ['attribute'] },
+  report: { imports: ['analyze', 'internal'], types: ['attribute'] },
   rewrite: { imports: ['analyze', 'errors', 'image', 'internal', 'knowledge', 'layers'] },
   dockerfile: { imports: [], packages: ['dockerfile-ast'] },
   shell: { imports: [], types: ['dockerfile'], packages: ['web-tree-sitter'] },

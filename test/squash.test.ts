@@ -18,7 +18,8 @@ import { writeImage } from '../src/transports/write.js';
 import { REGISTRY_KINDS, type TestRegistry } from './registry-helpers.js';
 import { runCli } from './support/cli.js';
 import { describeWith, itWith, requireTools } from './support/tools.js';
-import { buildImage, dir, file, hardlink, ociLayout, seeded, symlink, whiteout, writeDir, type TarMember } from './support/image-writer.js';
+import { buildImage, dir, file, hardlink, nameBytes, ociLayout, seeded, symlink, whiteout, writeDir, type TarMember } from './support/image-writer.js';
+import { strip } from '../src/rewrite/strip/index.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'whittle-squash-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -45,20 +46,22 @@ const TRAP_LAYERS: TarMember[][] = [
   [file('shared', seeded(3000, 5)), file('etc/passwd', 'root:x:0:0:root:/root:/bin/sh\n', 0o600)], // overwrite and chmod copy
 ];
 
-/** tree walks a directory into a sorted map path → description (type, mode, owner, link target, content hash, link group). */
+/** tree walks a directory into a sorted map path → description (type, mode, owner, link target, content hash, link group).
+ *  Names are read as bytes and kept one character per byte (latin1), so names that are not UTF-8 stay apart. */
 function tree(root: string): Map<string, string> {
   const out = new Map<string, string>();
   const inodes = new Map<string, string[]>();
+  const at = (p: string) => Buffer.from(join(root, p), 'latin1');
   const walk = (rel: string) => {
-    for (const name of readdirSync(join(root, rel)).sort()) {
+    for (const name of readdirSync(at(rel), { encoding: 'buffer' }).map((n) => n.toString('latin1')).sort()) {
       const p = rel ? `${rel}/${name}` : name;
-      const st = lstatSync(join(root, p));
+      const st = lstatSync(at(p));
       const mode = (st.mode & 0o7777).toString(8);
       let desc: string;
       if (st.isDirectory()) desc = `dir ${mode} ${st.uid}:${st.gid}`;
-      else if (st.isSymbolicLink()) desc = `symlink -> ${readlinkSync(join(root, p))}`;
+      else if (st.isSymbolicLink()) desc = `symlink -> ${readlinkSync(at(p), { encoding: 'buffer' }).toString('latin1')}`;
       else if (st.isFile()) {
-        desc = `file ${mode} ${st.uid}:${st.gid} ${createHash('sha256').update(readFileSync(join(root, p))).digest('hex').slice(0, 16)}`;
+        desc = `file ${mode} ${st.uid}:${st.gid} ${createHash('sha256').update(readFileSync(at(p))).digest('hex').slice(0, 16)}`;
         if (st.nlink > 1) inodes.set(String(st.ino), [...(inodes.get(String(st.ino)) ?? []), p]);
       } else desc = `other ${mode}`;
       out.set(p, desc);
@@ -183,8 +186,9 @@ function randomStack(seed: number): TarMember[][] {
     };
     const ops = 3 + rnd(8);
     for (let o = 0; o < ops; o++) {
-      const dirs = ['a', 'b', 'a/x', 'b/y', 'c'];
-      const path = `${dirs[rnd(dirs.length)]}/${['f1', 'f2', 'f3', 'x', 'y'][rnd(5)]}`;
+      const dirs = ['a', 'b', 'a/x', 'b/y', 'c', 'd\udcc3']; // \udcXX: the byte 0xXX of a name that is not UTF-8 (nameBytes)
+      const names = ['f1', 'f2', 'f3', 'x', 'y', 'n\udcff', 'n\udcfe'];
+      const path = `${dirs[rnd(dirs.length)]}/${names[rnd(names.length)]}`;
       const op = rnd(7);
       if (op <= 1) {
         if (touched.has(path) || !free(path) || !ensureParents(path)) continue;
@@ -217,7 +221,7 @@ function randomStack(seed: number): TarMember[][] {
         touched.add(path);
       } else if (op === 5) {
         if (state.has(path) || touched.has(path) || !free(path) || !ensureParents(path)) continue;
-        members.push(symlink(path, '../f1'));
+        members.push(symlink(path, rnd(2) ? '../f1' : '../n\udcff'));
         state.set(path, 'symlink');
         touched.add(path);
       } else {
@@ -255,6 +259,106 @@ describeWith(['umoci'], 'random layer stacks', () => {
       const unlinked = (t: Map<string, string>) => [...t].map(([p, d]) => [p, from > 0 ? d.replace(/ linked\(.*\)$/, '') : d]);
       expect(unlinked(after)).toEqual(unlinked(before));
     }
+  });
+});
+
+/** Names that are not UTF-8 (\udcXX is the byte 0xXX, see nameBytes): three names apart only in such a byte, a UTF-8 name,
+ *  long names (split into ustar prefix and name, and one component over 100 bytes), symlinks to such names, a hard link. */
+const RAW = {
+  ff: 'f\udcff', fe: 'f\udcfe', c3: 'f\udcc3', utf8: 'café', gone: 'gone\udcff', dir: 'd\udcff',
+  split: `l\udce9ng-${'d'.repeat(60)}/${'n'.repeat(70)}\udcff`,
+  single: `${'s'.repeat(120)}\udcfe`,
+  link: 'link\udcff', target: 'target\udcfe', longLink: 'longlink\udcff', longTarget: `${'t'.repeat(110)}\udcfe`,
+  doc: 'usr/share/doc/p\udcff/README',
+};
+const RAW_LAYERS: TarMember[][] = [
+  [
+    file(RAW.ff, 'ff\n'), file(RAW.fe, 'fe\n'), file(RAW.c3, 'c3\n'), file(RAW.utf8, 'utf8\n'), file(RAW.gone, 'gone\n'),
+    dir(`${RAW.dir}/`), hardlink(`${RAW.dir}/hard\udcfe`, RAW.ff), dir(`${RAW.split.split('/')[0]}/`), file(RAW.split, 'split\n'), file(RAW.single, 'single\n'),
+    symlink(RAW.link, RAW.target), symlink(RAW.longLink, RAW.longTarget),
+    dir('usr/'), dir('usr/share/'), dir('usr/share/doc/'), dir('usr/share/doc/p\udcff/'), file(RAW.doc, seeded(5000, 7)),
+  ],
+  [whiteout(RAW.gone), file(RAW.fe, 'fe, again\n'), file(`${RAW.dir}/new\udcc3`, 'new\n')],
+];
+/** key is how tree() spells a name: one character per byte. */
+const key = (name: string) => nameBytes(name).toString('latin1');
+
+describe('names that are not UTF-8', () => {
+  let src: string;
+  beforeAll(async () => {
+    src = writeDir(join(tmp, 'raw-names'), ociLayout(await buildImage(RAW_LAYERS), { refName: 'v1' }).files);
+  });
+
+  it('are distinct files to analyze, and print as \\xNN', async () => {
+    const merged = mergeLayers((await scanImage(await openImage(`oci:${src}:v1`), { hashContents: false })).layers.map((l) => l.entries)).tree;
+    const names = [...merged.records.keys()].map(key).sort();
+    for (const n of [RAW.ff, RAW.fe, RAW.c3, RAW.utf8, RAW.split, RAW.single, RAW.link, `${RAW.dir}/new\udcc3`]) expect(names).toContain(key(n));
+    expect(names).not.toContain(key(RAW.gone));
+    expect(merged.get(RAW.link)?.linkTarget).toBe(RAW.target);
+    const ls = await runCli(['ls', `oci:${src}:v1`, '--json']);
+    expect(ls.stderr).toBe('');
+    const listed = ls.stdout.trim().split('\n').map((l) => JSON.parse(l) as { path: string; target: string | null });
+    expect(listed.map((p) => p.path)).toEqual(expect.arrayContaining(['/f\\xff', '/f\\xfe', '/f\\xc3', '/café', `/${'s'.repeat(120)}\\xfe`]));
+    expect(listed.find((p) => p.path === '/link\\xff')?.target).toBe('target\\xfe');
+    const text = await runCli(['ls', `oci:${src}:v1`, '--wide']);
+    expect(text.stdout).toContain('/link\\xff -> target\\xfe');
+    const analyze = await runCli(['analyze', `oci:${src}:v1`, '--json']);
+    expect(analyze.status).toBe(0);
+    expect(JSON.stringify(JSON.parse(analyze.stdout))).toContain('f\\\\xfe'); // the overwritten copy is wasted
+    const report = await runCli(['analyze', `oci:${src}:v1`, '--wide']);
+    expect(report.stdout).toMatch(/overwritten +f\\xfe$/m);
+    expect(report.stdout).toMatch(/deleted +gone\\xff$/m);
+    for (const out of [ls.stdout, text.stdout, analyze.stdout, report.stdout]) expect(out).not.toMatch(/[\ufffd\udc80-\udcff]/);
+  });
+
+  it('squash keeps every name byte for byte (umoci unpack and GNU tar agree)', async (ctx) => {
+    const result = await squash(await openImage(`oci:${src}:v1`), { compression: 'none' });
+    try {
+      await writeImage(result.image, `oci:${join(tmp, 'raw-out')}:squashed`);
+    } finally {
+      await result.dispose();
+    }
+    requireTools(ctx, 'umoci');
+    const before = unpack(src, 'v1', 'raw-orig');
+    expect(before.get(key(RAW.link))).toBe(`symlink -> ${key(RAW.target)}`);
+    expect(before.get(key(RAW.longLink))).toBe(`symlink -> ${key(RAW.longTarget)}`);
+    for (const n of [RAW.ff, RAW.fe, RAW.c3, RAW.utf8, RAW.split, RAW.single, RAW.doc]) expect(before.get(key(n))).toMatch(/^file /);
+    expect(before.get(key(`${RAW.dir}/hard\udcfe`))).toMatch(/linked\(/);
+    expect([...unpack(join(tmp, 'raw-out'), 'squashed', 'raw-squashed')]).toEqual([...before]);
+    // GNU tar reads the same names from the merged layer
+    const index = JSON.parse(readFileSync(join(tmp, 'raw-out', 'index.json'), 'utf8')) as { manifests: { digest: string; annotations?: Record<string, string> }[] };
+    const manifest = index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === 'squashed')!;
+    const blob = (d: string) => join(tmp, 'raw-out', 'blobs', 'sha256', d.slice('sha256:'.length));
+    const layer = (JSON.parse(readFileSync(blob(manifest.digest), 'utf8')) as { layers: { digest: string }[] }).layers[0]!;
+    const listing = execFileSync('tar', ['--quoting-style=literal', '-tvf', blob(layer.digest)], { env: { ...process.env, LC_ALL: 'C' } }).toString('latin1');
+    const lines = listing.split('\n');
+    const names = execFileSync('tar', ['--quoting-style=literal', '-tf', blob(layer.digest)], { env: { ...process.env, LC_ALL: 'C' } }).toString('latin1').split('\n');
+    for (const n of [RAW.ff, RAW.fe, RAW.c3, RAW.utf8, RAW.split, RAW.single, `${RAW.dir}/`, `${RAW.dir}/new\udcc3`]) expect(names.filter((l) => l === key(n))).toHaveLength(1);
+    expect(lines.filter((l) => l.endsWith(` ${key(`${RAW.dir}/hard\udcfe`)} link to ${key(RAW.ff)}`))).toHaveLength(1);
+    expect(lines.filter((l) => l.endsWith(` ${key(RAW.link)} -> ${key(RAW.target)}`))).toHaveLength(1);
+    expect(lines.filter((l) => l.endsWith(` ${key(RAW.longLink)} -> ${key(RAW.longTarget)}`))).toHaveLength(1);
+    expect(listing).not.toContain(key('\ufffd'));
+  });
+
+  it('strip keeps every name byte for byte, and removes and reports one', async (ctx) => {
+    requireTools(ctx, 'umoci');
+    const before = unpack(src, 'v1', 'raw-orig-strip');
+    for (const squashToo of [false, true]) {
+      const result = await strip(await openImage(`oci:${src}:v1`), { squash: squashToo });
+      try {
+        expect(result.plan.removed.map((r) => r.path)).toEqual([RAW.doc]);
+        await writeImage(result.image!, `oci:${join(tmp, 'raw-strip')}:s${squashToo}`);
+      } finally {
+        await result.dispose();
+      }
+      const expected = new Map(before);
+      expected.delete(key(RAW.doc));
+      expected.delete(key('usr/share/doc/p\udcff')); // a directory left empty below a category root goes too
+      expect([...unpack(join(tmp, 'raw-strip'), `s${squashToo}`, `raw-strip-${squashToo}`)]).toEqual([...expected]);
+    }
+    const cli = await runCli(['strip', `oci:${src}:v1`, '--dry-run', '--json']);
+    expect(cli.status).toBe(0);
+    expect((JSON.parse(cli.stdout) as { removed: { path: string }[] }).removed.map((r) => r.path)).toEqual(['usr/share/doc/p\\xff/README']);
   });
 });
 

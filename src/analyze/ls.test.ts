@@ -24,6 +24,12 @@ describe('comparePaths', () => {
   it('orders by component, so a directory comes right before its contents', () => {
     expect(['a-b', 'a/b', 'a', 'a.c', 'a/b/c'].sort(comparePaths)).toEqual(['a', 'a/b', 'a/b/c', 'a-b', 'a.c']);
   });
+
+  it('orders names by their bytes, those that are not UTF-8 (\\udcXX: the byte 0xXX) among them', () => {
+    const names = ['a\udcff', 'a\u00e9', 'a\udc80', 'a\u{1f600}', 'a\uffff', 'a/b', 'ab', 'a\u00e9/x', 'a\u00e9x'];
+    expect(names.sort(comparePaths)).toEqual(['a/b', 'ab', 'a\udc80', 'a\u00e9', 'a\u00e9/x', 'a\u00e9x', 'a\uffff', 'a\u{1f600}', 'a\udcff']);
+    expect(['a\u{1f600}', 'a\u{1f601}', 'a\u{1f5ff}'].sort(comparePaths)).toEqual(['a\u{1f5ff}', 'a\u{1f600}', 'a\u{1f601}']);
+  });
 });
 
 describe('resolveLayer', () => {

@@ -5,6 +5,7 @@
 import { WhittleError } from '../errors.js';
 import type { Image } from '../image/image.js';
 import { mapLimit } from '../internal/concurrency.js';
+import { encodeName } from '../internal/name-bytes.js';
 import { normalizeLayerPath } from '../internal/paths.js';
 import type { EntryType, LayerEntry } from '../layers/entry.js';
 import { scanLayer } from '../layers/scan.js';
@@ -53,16 +54,26 @@ export interface Listing {
   paths: ListedPath[];
 }
 
-/** comparePaths orders paths as a tree walk would: by component, so `a/b` comes before `a-b`. */
+/** comparePaths orders paths as a tree walk would: by component, so `a/b` comes before `a-b`, and names by their bytes. */
 export function comparePaths(a: string, b: string): number {
   // code unit order with '/' lowest, compared in place: sorting 200,000 paths allocates nothing
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const x = a.charCodeAt(i);
     const y = b.charCodeAt(i);
-    if (x !== y) return (x === 47 ? -1 : x) - (y === 47 ? -1 : y);
+    if (x !== y) return x < 0x80 && y < 0x80 ? (x === 47 ? -1 : x) - (y === 47 ? -1 : y) : compareBytesFrom(a, b, i);
   }
   return a.length - b.length;
+}
+
+/** compareBytesFrom compares what follows the common start of a and b as bytes (UTF-8, and the raw bytes of names that are not UTF-8), '/' lowest: code unit order is not byte order beyond ASCII. */
+function compareBytesFrom(a: string, b: string, i: number): number {
+  const from = i > 0 && a.charCodeAt(i - 1) >= 0xd800 && a.charCodeAt(i - 1) <= 0xdbff ? i - 1 : i; // not inside a surrogate pair
+  const x = encodeName(a.slice(from));
+  const y = encodeName(b.slice(from));
+  const n = Math.min(x.length, y.length);
+  for (let k = 0; k < n; k++) if (x[k] !== y[k]) return (x[k] === 47 ? -1 : x[k]!) - (y[k] === 47 ? -1 : y[k]!);
+  return x.length - y.length;
 }
 
 /** resolveLayer turns a --layer value (negative from the top) into a 0-based index, or fails. */

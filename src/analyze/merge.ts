@@ -2,6 +2,7 @@
 // and records per layer what it added, modified and removed, and every copy of file content that
 // does not reach the final filesystem (what squashing the image would drop).
 import type { LayerEntry } from '../layers/entry.js';
+import { nameByteLength } from '../internal/name-bytes.js';
 import { PathTree } from './path-tree.js';
 
 /** MergedRecord is what the merged filesystem holds for one path. */
@@ -111,7 +112,7 @@ export function createMerge(): Merge {
       }
       const size = e.type === 'file' ? e.size : 0;
       ch.fileContent += size;
-      if (e.type === 'symlink' && e.linkTarget !== undefined) ch.symlinkBytes += Buffer.byteLength(e.linkTarget);
+      if (e.type === 'symlink' && e.linkTarget !== undefined) ch.symlinkBytes += nameByteLength(e.linkTarget);
       const before = tree.get(e.path);
       const record: MergedRecord = {
         type: e.type, size, mode: e.mode, uid: e.uid, gid: e.gid, layer, digest: e.contentDigest, linkTarget: e.linkTarget,

@@ -1,9 +1,11 @@
-// renderJson prints the Analysis (and gate results) as stable JSON: sizes in bytes (docs/analyze-json.md).
+// renderJson prints the Analysis (and gate results) as stable JSON: sizes in bytes, bytes of names
+// that are not UTF-8 as `\xNN` (docs/analyze-json.md).
+import { escapeNamesInJson } from '../internal/name-bytes.js';
 import type { GateResult } from './gates.js';
 import type { Analysis } from './index.js';
 import type { Attribution } from '../attribute/index.js';
 
-/** renderJson adds `attribution` only when a Dockerfile was given (analyze --dockerfile). */
+/** renderJson adds `attribution` only when a Dockerfile was given (analyze --dockerfile); names that are not UTF-8 print as `\xNN`. */
 export function renderJson(analysis: Analysis, gates: GateResult[] = [], attribution: Attribution | null = null): string {
-  return JSON.stringify(attribution === null ? { ...analysis, gates } : { ...analysis, gates, attribution }, null, 2);
+  return JSON.stringify(attribution === null ? { ...analysis, gates } : { ...analysis, gates, attribution }, escapeNamesInJson, 2);
 }

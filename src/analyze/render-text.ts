@@ -3,6 +3,7 @@
 // Every text that comes from the image (history, paths, user, warnings, finding messages quoting
 // them) is passed through escapeControl before it is fitted to the width.
 import pc from 'picocolors';
+import { escapeName } from '../internal/name-bytes.js';
 import { elideMiddle, wrapWords } from '../internal/width.js';
 import type { GateResult } from './gates.js';
 import type { Analysis } from './index.js';
@@ -106,5 +107,6 @@ export function renderText(a: Analysis, opts: TextOptions): string {
       out.push(`${g.passed ? c.green('PASS') : c.red('FAIL')} ${lines[0]}`, ...lines.slice(1));
     }
   }
-  return out.join('\n') + '\n';
+  // a name's bytes that are not UTF-8 print as \xNN wherever the name appears (findings quote paths too)
+  return escapeName(out.join('\n')) + '\n';
 }

@@ -6,6 +6,7 @@ import { openImage } from '../transports/open.js';
 import { listImage, modeString, type Change, type ListedPath } from '../analyze/ls.js';
 import { elideMiddle, terminalWidth } from '../internal/width.js';
 import { escapeControl } from '../internal/escape-text.js';
+import { escapeName } from '../internal/name-bytes.js';
 import type { CommandState } from './main.js';
 import { examples } from './help.js';
 import { progressFor } from './progress.js';
@@ -41,7 +42,7 @@ function rawName(p: ListedPath): string {
 /** jsonLine is one JSON Lines record, keys in a fixed order. */
 export function jsonLine(p: ListedPath): string {
   const { path, type, mode, uid, gid, size, layer, target, change } = p;
-  return JSON.stringify({ path, type, mode: mode === null ? null : modeString(type, mode), uid, gid, size, layer, target, change });
+  return JSON.stringify({ path: escapeName(path), type, mode: mode === null ? null : modeString(type, mode), uid, gid, size, layer, target: target === null ? null : escapeName(target), change });
 }
 
 /** textLines renders the listing: the change mark with --layer, the long columns with -l, and the name fitted to width. */

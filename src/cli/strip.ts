@@ -10,6 +10,7 @@ import type { CommandState } from './main.js';
 import { examples } from './help.js';
 import { elideMiddle, terminalWidth } from '../internal/width.js';
 import { escapeControl } from '../internal/escape-text.js';
+import { escapeNamesInJson } from '../internal/name-bytes.js';
 import { progressFor } from './progress.js';
 import { usableLocalTarget, writeWithProgress } from './write.js';
 import { addImageSinkOptions, addImageSourceOptions, autoCompressionHelp, referencesHelp, sinkOptions, sourceOptions, type ImageSinkFlags, type ImageSourceFlags } from './image-options.js';
@@ -102,7 +103,7 @@ export function registerStrip(program: Command, state: CommandState): void {
                 removed: plan.removed,
                 protected: plan.protected,
               },
-              null,
+              escapeNamesInJson,
               2,
             ) + '\n',
           );

@@ -9,7 +9,9 @@
 // A backslash is not doubled, so a name that contains `\x1b` as four characters reads the same as
 // an escaped ESC: the output is for people; --json is exact.
 
-/** ESCAPED matches every character escapeControl rewrites. */
+import { escapeName } from './name-bytes.js';
+
+/** ESCAPED matches every character escapeControl rewrites (after escapeName wrote non-UTF-8 bytes of names as `\xNN`). */
 const ESCAPED = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 const ESCAPED_BUT_TAB = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
@@ -27,8 +29,9 @@ export interface EscapeOptions {
   keepTab?: boolean;
 }
 
-/** escapeControl returns s with control and bidi-override characters written as `\x1b`, `\u202e`, `\n`, `\t`. */
-export function escapeControl(s: string, opts: EscapeOptions = {}): string {
+/** escapeControl returns text with control and bidi-override characters written as `\x1b`, `\u202e`, `\n`, `\t`, and the bytes of a name that are not UTF-8 as `\xff` (src/internal/name-bytes.ts). */
+export function escapeControl(text: string, opts: EscapeOptions = {}): string {
+  const s = escapeName(text);
   const re = opts.keepTab ? ESCAPED_BUT_TAB : ESCAPED;
   re.lastIndex = 0;
   if (!re.test(s)) return s;

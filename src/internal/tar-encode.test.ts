@@ -7,6 +7,7 @@ import type { TarHeader } from './tar-header.js';
 import { TarParser } from './tar-parser.js';
 import { itWith } from '../../test/support/tools.js';
 import { END_OF_ARCHIVE, encodeHeader, padding, whiteoutHeader, type OutHeader } from './tar-encode.js';
+import { encodeName } from './name-bytes.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'whittle-tar-encode-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -96,5 +97,58 @@ describe('encodeHeader', () => {
     expect(listing).toContain('etc/hosts.hard link to etc/hosts');
     const xattrs = execFileSync('tar', ['--xattrs', '--xattrs-include=*', '-tvvf', file], { encoding: 'utf8', env });
     expect(xattrs).toMatch(/security\.capability/);
+  });
+});
+
+describe('names that are not UTF-8', () => {
+  // \udcXX is how name-bytes.ts holds the byte 0xXX of a name that is not UTF-8
+  const short = 'f\udcff';
+  const split = `d\udce9${'d'.repeat(60)}/${'n'.repeat(70)}\udcfe`;
+  const single = `${'s'.repeat(120)}\udcc3`;
+  const target = `${'t'.repeat(110)}\udcff`;
+  const RAW: { header: OutHeader; data?: Buffer }[] = [
+    { header: { ...base, name: short, type: 'file', size: 1 }, data: Buffer.from('a') },
+    { header: { ...base, name: split, type: 'file', size: 1 }, data: Buffer.from('b') },
+    { header: { ...base, name: single, type: 'file', size: 1 }, data: Buffer.from('c') },
+    { header: { ...base, name: 'l\udcfe', type: 'symlink', linkname: short } },
+    { header: { ...base, name: 'long-link', type: 'symlink', linkname: target } },
+    { header: { ...base, name: 'caf\u00e9', type: 'file', size: 1 }, data: Buffer.from('d') },
+  ];
+  const bytes = (s: string) => encodeName(s);
+
+  it('puts the raw bytes in the ustar fields when they fit, with no PAX header', () => {
+    const block = encodeHeader(RAW[0]!.header);
+    expect(block).toHaveLength(512);
+    expect(block.subarray(0, 3)).toEqual(Buffer.from([0x66, 0xff, 0]));
+    const link = encodeHeader(RAW[3]!.header);
+    expect(link).toHaveLength(512);
+    expect(link.subarray(157, 160)).toEqual(Buffer.from([0x66, 0xff, 0]));
+    expect(encodeHeader(RAW[1]!.header)).toHaveLength(512); // split into prefix and name
+  });
+
+  it('marks a PAX header that carries such a name hdrcharset=BINARY, and only then', () => {
+    const pax = encodeHeader(RAW[2]!.header);
+    expect(pax.toString('latin1', 156, 157)).toBe('x');
+    expect(pax.subarray(512, 1024).toString('latin1')).toMatch(/^21 hdrcharset=BINARY\n\d+ path=s+\xc3\n/);
+    expect(encodeHeader(RAW[4]!.header).subarray(512, 1024).toString('latin1')).toMatch(/^21 hdrcharset=BINARY\n\d+ linkpath=t+\xff\n/);
+    expect(encodeHeader(RAW[5]!.header).toString('latin1', 512, 1024)).not.toContain('hdrcharset');
+  });
+
+  it('round-trips names and link targets byte for byte', () => {
+    const back = parse(archive(RAW)).map((e) => e.header);
+    expect(back.map((h) => h.name)).toEqual([short, split, single, 'l\udcfe', 'long-link', 'café']);
+    expect(back[3]!.linkname).toBe(short);
+    expect(back[4]!.linkname).toBe(target);
+  });
+
+  itWith(['gnu-tar'], 'is read the same by GNU tar', () => {
+    const file = join(tmp, 'raw-names.tar');
+    writeFileSync(file, archive(RAW));
+    const env = { ...process.env, LC_ALL: 'C' };
+    const names = execFileSync('tar', ['--quoting-style=literal', '-tf', file], { env }).toString('latin1').trim().split('\n');
+    expect(names).toEqual(RAW.map((e) => bytes(e.header.name).toString('latin1')));
+    const listing = execFileSync('tar', ['--quoting-style=literal', '-tvf', file], { env }).toString('latin1');
+    expect(listing).toContain(`l\xfe -> f\xff`);
+    expect(listing).toContain(`long-link -> ${'t'.repeat(110)}\xff`);
   });
 });

@@ -3,13 +3,17 @@
 // over byte-exactly: tar-stream encodes PAX values as UTF-8 text, which corrupts binary extended
 // attributes such as security.capability, and its header layout (PAX naming, field choice) is not
 // ours to pin for deterministic output. Headers are what Go's archive/tar (Docker's writer)
-// produces for the same fields: ustar when everything fits, PAX records otherwise.
+// produces for the same fields: ustar when everything fits, PAX records otherwise. Names are bytes
+// (see name-bytes.ts): one that is not UTF-8 goes into the ustar fields as its raw bytes when it
+// fits, and into PAX records marked `hdrcharset=BINARY` (POSIX's way to say a record holds bytes,
+// written by libarchive and Python's tarfile, read as bytes by Go's archive/tar) only when it does not.
+import { encodeName, isTextName, nameByteLength } from './name-bytes.js';
 import { BLOCK } from './tar-header.js';
 
 export type OutType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'char' | 'block' | 'fifo';
 
 export interface OutHeader {
-  /** path inside the layer, without a leading `/` or `./`; directories get their trailing `/` here. */
+  /** path inside the layer, without a leading `/` or `./`; directories get their trailing `/` here. Decoded by name-bytes.ts (bytes that are not UTF-8 as U+DC80+byte), like linkname, uname and gname. */
   name: string;
   type: OutType;
   mode: number;
@@ -38,7 +42,8 @@ function isAscii(s: string): boolean {
 }
 
 function writeString(block: Buffer, offset: number, length: number, value: string): void {
-  block.write(value, offset, length, 'utf8');
+  if (isTextName(value)) block.write(value, offset, length, 'utf8');
+  else encodeName(value).copy(block, offset, 0, length);
 }
 
 function writeOctal(block: Buffer, offset: number, length: number, value: number): void {
@@ -49,13 +54,18 @@ function writeOctal(block: Buffer, offset: number, length: number, value: number
 
 /** splitUstar splits a name into ustar prefix (≤155 bytes) and name (≤100 bytes) at a slash, or null. */
 function splitUstar(name: string): { prefix: string; name: string } | null {
-  if (Buffer.byteLength(name) <= 100) return { prefix: '', name };
+  if (nameByteLength(name) <= 100) return { prefix: '', name };
   for (let i = name.indexOf('/'); i >= 0; i = name.indexOf('/', i + 1)) {
     const prefix = name.slice(0, i);
     const rest = name.slice(i + 1);
-    if (Buffer.byteLength(prefix) <= 155 && Buffer.byteLength(rest) <= 100 && rest !== '') return { prefix, name: rest };
+    if (nameByteLength(prefix) <= 155 && nameByteLength(rest) <= 100 && rest !== '') return { prefix, name: rest };
   }
   return null;
+}
+
+/** ustarSafe says whether a name or link target may go into a ustar field: ASCII (as Go writes them), or bytes that are not UTF-8 at all (no PAX record can carry them as text). */
+function ustarSafe(value: string): boolean {
+  return isAscii(value) || !isTextName(value);
 }
 
 function paxRecord(key: string, value: Buffer): Buffer {
@@ -95,23 +105,28 @@ export function encodeHeader(h: OutHeader): Buffer {
   const size = h.type === 'file' ? h.size : 0;
   const linkname = h.linkname ?? '';
   const records: Buffer[] = [];
-  const split = isAscii(h.name) ? splitUstar(h.name) : null;
-  if (!split) records.push(paxRecord('path', Buffer.from(h.name, 'utf8')));
-  if (Buffer.byteLength(linkname) > 100 || !isAscii(linkname)) records.push(paxRecord('linkpath', Buffer.from(linkname, 'utf8')));
+  const split = ustarSafe(h.name) ? splitUstar(h.name) : null;
+  const linkInUstar = nameByteLength(linkname) <= 100 && ustarSafe(linkname);
+  if (!split) records.push(paxRecord('path', encodeName(h.name)));
+  if (!linkInUstar) records.push(paxRecord('linkpath', encodeName(linkname)));
   if (h.uid > MAX_OCTAL_8) records.push(paxRecord('uid', Buffer.from(String(h.uid))));
   if (h.gid > MAX_OCTAL_8) records.push(paxRecord('gid', Buffer.from(String(h.gid))));
   if (size > MAX_OCTAL_12) records.push(paxRecord('size', Buffer.from(String(size))));
   if (h.mtime > MAX_OCTAL_12 || h.mtime < 0) records.push(paxRecord('mtime', Buffer.from(String(h.mtime))));
-  if (h.uname && (!isAscii(h.uname) || h.uname.length > 32)) records.push(paxRecord('uname', Buffer.from(h.uname, 'utf8')));
-  if (h.gname && (!isAscii(h.gname) || h.gname.length > 32)) records.push(paxRecord('gname', Buffer.from(h.gname, 'utf8')));
+  const unameInPax = h.uname !== undefined && h.uname !== '' && (!isAscii(h.uname) || h.uname.length > 32);
+  const gnameInPax = h.gname !== undefined && h.gname !== '' && (!isAscii(h.gname) || h.gname.length > 32);
+  if (unameInPax) records.push(paxRecord('uname', encodeName(h.uname!)));
+  if (gnameInPax) records.push(paxRecord('gname', encodeName(h.gname!)));
+  const binary = (!split && !isTextName(h.name)) || (!linkInUstar && !isTextName(linkname)) || (unameInPax && !isTextName(h.uname!)) || (gnameInPax && !isTextName(h.gname!));
+  if (binary) records.unshift(paxRecord('hdrcharset', Buffer.from('BINARY')));
   for (const key of Object.keys(h.xattrs ?? {}).sort()) {
     records.push(paxRecord(`SCHILY.xattr.${key}`, Buffer.from(h.xattrs![key]!, 'latin1')));
   }
-  const name = split ?? { prefix: '', name: Buffer.from(h.name, 'utf8').subarray(0, 100).toString('latin1').replace(/[^\x01-\x7f]/g, '_') };
-  const header = ustarBlock(h, name, TYPEFLAG[h.type], size, Buffer.byteLength(linkname) > 100 || !isAscii(linkname) ? '' : linkname);
+  const name = split ?? { prefix: '', name: asciiStandIn(h.name, 100) };
+  const header = ustarBlock(h, name, TYPEFLAG[h.type], size, linkInUstar ? linkname : '');
   if (records.length === 0) return header;
   const pax = Buffer.concat(records);
-  const paxName = `PaxHeaders.0/${(split?.name ?? 'entry').slice(0, 80)}`;
+  const paxName = `PaxHeaders.0/${asciiStandIn(split?.name ?? 'entry', 80)}`;
   const paxHeader = ustarBlock(
     { name: paxName, type: 'file', mode: 0o644, uid: 0, gid: 0, size: pax.length, mtime: 0 },
     { prefix: '', name: paxName },
@@ -120,6 +135,12 @@ export function encodeHeader(h: OutHeader): Buffer {
     '',
   );
   return Buffer.concat([paxHeader, pax, Buffer.alloc(padding(pax.length)), header]);
+}
+
+/** asciiStandIn is what goes in a ustar field whose real value is in a PAX record: its first bytes, anything not ASCII as `_`. */
+function asciiStandIn(value: string, length: number): string {
+  // eslint-disable-next-line no-control-regex
+  return encodeName(value).subarray(0, length).toString('latin1').replace(/[^\x01-\x7f]/g, '_');
 }
 
 /** padding is how many zero bytes follow content of this size to fill its last block. */

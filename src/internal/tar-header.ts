@@ -2,8 +2,10 @@
 // random-access archive index. Written by hand because whittle needs two things tar-stream cannot
 // give: stopping exactly at the end-of-archive marker while the bytes after it are still hashed
 // (eStargz keeps a footer there, and tar-stream throws on it), and the byte offsets of members so
-// a multi-gigabyte `docker save` archive can be opened without reading it through.
+// a multi-gigabyte `docker save` archive can be opened without reading it through. Names, link
+// targets and owner names are bytes, decoded losslessly by name-bytes.ts.
 import { WhittleError } from '../errors.js';
+import { decodeName } from './name-bytes.js';
 
 export const BLOCK = 512;
 
@@ -23,6 +25,7 @@ export type TarEntryKind =
   | 'skip'; // volume labels and other metadata that carry no file
 
 export interface TarHeader {
+  /** the member's name; this, linkname, uname and gname are bytes decoded by name-bytes.ts (so not UTF-8 bytes survive as U+DC80+byte). */
   name: string;
   kind: TarEntryKind;
   mode: number;
@@ -51,6 +54,15 @@ function readString(buf: Uint8Array, start: number, length: number): string {
   const limit = start + length;
   while (end < limit && buf[end] !== 0) end++;
   return Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('utf8');
+}
+
+function readName(buf: Uint8Array, start: number, length: number): string {
+  let end = start;
+  let high = 0;
+  const limit = start + length;
+  for (let b = buf[end]; end < limit && b !== 0; b = buf[++end]) high |= b!;
+  if (high < 0x80) return Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1'); // ASCII, the usual case
+  return decodeName(buf.subarray(start, end));
 }
 
 function readNumber(buf: Uint8Array, start: number, length: number, field: string): number {
@@ -116,12 +128,12 @@ export function decodeHeader(block: Uint8Array): TarHeader | null {
     if (typeflag === 'S') throw new WhittleError('unsupported', 'GNU sparse tar entries are not supported');
     kind = 'skip';
   }
-  let name = readString(block, 0, 100);
+  let name = readName(block, 0, 100);
   const magic = readString(block, 257, 6);
   const version = readString(block, 263, 2);
   const isGnu = magic === 'ustar ' && (version === ' ' || version === ' \0' || version === '');
   if (magic === 'ustar' && !isGnu) {
-    const prefix = readString(block, 345, 155);
+    const prefix = readName(block, 345, 155);
     if (prefix) name = `${prefix}/${name}`;
   }
   if (kind === 'file' && typeflag !== '0' && typeflag !== '7' && name.endsWith('/')) kind = 'dir'; // V7 directories
@@ -134,15 +146,15 @@ export function decodeHeader(block: Uint8Array): TarHeader | null {
     gid: readNumber(block, 116, 8, 'gid'),
     size: readNumber(block, 124, 12, 'size'),
     mtime: readNumber(block, 136, 12, 'mtime'),
-    linkname: readString(block, 157, 100),
+    linkname: readName(block, 157, 100),
     ...(magic.startsWith('ustar') ? ustarExtras(block) : {}),
   };
 }
 
 function ustarExtras(block: Uint8Array): Pick<TarHeader, 'uname' | 'gname' | 'devmajor' | 'devminor'> {
   const extras: Pick<TarHeader, 'uname' | 'gname' | 'devmajor' | 'devminor'> = {};
-  const uname = readString(block, 265, 32);
-  const gname = readString(block, 297, 32);
+  const uname = readName(block, 265, 32);
+  const gname = readName(block, 297, 32);
   if (uname) extras.uname = uname;
   if (gname) extras.gname = gname;
   const typeflag = block[156];
@@ -155,6 +167,8 @@ function ustarExtras(block: Uint8Array): Pick<TarHeader, 'uname' | 'gname' | 'de
 
 /** PaxRecords are the key/value records of a PAX extended header. */
 export type PaxRecords = Map<string, string>;
+
+const NAME_KEYS = new Set(['path', 'linkpath', 'uname', 'gname']);
 
 /** parsePax decodes `length key=value\n` records; it throws WhittleError on malformed records. */
 export function parsePax(data: Uint8Array): PaxRecords {
@@ -173,9 +187,11 @@ export function parsePax(data: Uint8Array): PaxRecords {
     const eq = record.indexOf(0x3d);
     if (eq < 0) throw new WhittleError('bad-archive', 'malformed PAX header record');
     const key = record.toString('utf8', 0, eq);
-    // xattr values are bytes, not text: keep one character per byte
+    // xattr values are bytes, not text: keep one character per byte; names are bytes too, whatever
+    // `hdrcharset` says (Go's archive/tar writes them raw without it), decoded losslessly
     const binary = key.startsWith('SCHILY.xattr.') || key.startsWith('LIBARCHIVE.xattr.');
-    records.set(key, record.toString(binary ? 'latin1' : 'utf8', eq + 1));
+    const value = record.subarray(eq + 1);
+    records.set(key, NAME_KEYS.has(key) ? decodeName(value) : value.toString(binary ? 'latin1' : 'utf8'));
     pos += length;
   }
   return records;
@@ -224,9 +240,9 @@ export function padded(size: number): number {
   return Math.ceil(size / BLOCK) * BLOCK;
 }
 
-/** nulTerminated cuts GNU long name data at its first NUL. */
+/** nulTerminated cuts GNU long name data at its first NUL and decodes the name. */
 export function nulTerminated(data: Uint8Array): string {
   const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const nul = buf.indexOf(0);
-  return buf.toString('utf8', 0, nul < 0 ? buf.length : nul);
+  return decodeName(buf.subarray(0, nul < 0 ? buf.length : nul));
 }

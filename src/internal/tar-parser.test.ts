@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { TarHeader } from './tar-header.js';
 import { TarParser } from './tar-parser.js';
 import { TarIndex } from './tar-index.js';
+import { encodeName } from './name-bytes.js';
 import { describeWith } from '../../test/support/tools.js';
 
 const made: string[] = [];
@@ -64,6 +65,32 @@ for (const format of ['gnu', 'pax'] as const) {
       expect(byName.get(longFile)?.content).toBe('long name content');
       expect(byName.get('longlink')?.header.linkname).toBe('../' + 't'.repeat(130));
       expect(byName.get('longlink')?.header.kind).toBe('symlink');
+    });
+  });
+}
+
+for (const format of ['gnu', 'pax', 'ustar'] as const) {
+  describeWith(['gnu-tar'], `TarParser on names that are not UTF-8 (GNU tar --format=${format})`, () => {
+    it('keeps each byte: names apart only in such a byte stay apart, and encode back to the bytes on disk', () => {
+      // GNU tar, like Go's archive/tar, writes such names raw: in ustar fields, GNU long names, or PAX path records without hdrcharset
+      const dir = tempDir('whittle-tar-raw-');
+      const root = Buffer.from(join(dir, 'root'));
+      const at = (...bytes: (string | number[])[]) => Buffer.concat([root, ...bytes.map((b) => Buffer.from(typeof b === 'string' ? Buffer.from(b) : b))]);
+      mkdirSync(at('/d', [0xff]), { recursive: true });
+      for (const b of [0xff, 0xfe, 0xc3]) writeFileSync(at('/d', [0xff], '/f', [b]), `byte ${b}`);
+      if (format !== 'ustar') writeFileSync(at('/', 'n'.repeat(120), [0xe9]), 'long');
+      symlinkSync(Buffer.from([0x74, 0xc3, 0x28]), at('/l', [0x80]));
+      const out = join(dir, 'out.tar');
+      execFileSync('tar', ['-C', join(dir, 'root'), '--sort=name', `--format=${format}`, '-cf', out, '.'], { stdio: 'pipe' });
+      const { seen } = parse(readFileSync(out));
+      const byName = new Map(seen.map((s) => [s.header.name.replace(/^\.\//, ''), s]));
+      for (const [b, c] of [[0xff, '\udcff'], [0xfe, '\udcfe'], [0xc3, '\udcc3']] as const) {
+        expect(byName.get(`d\udcff/f${c}`)?.content).toBe(`byte ${b}`);
+        expect(encodeName(`d\udcff/f${c}`)).toEqual(Buffer.from([0x64, 0xff, 0x2f, 0x66, b]));
+      }
+      if (format !== 'ustar') expect(byName.get(`${'n'.repeat(120)}\udce9`)?.content).toBe('long');
+      expect(byName.get('l\udc80')?.header.linkname).toBe('t\udcc3(');
+      expect(seen.map((s) => s.header.name).join('')).not.toContain('\ufffd');
     });
   });
 }

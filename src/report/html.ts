@@ -4,6 +4,7 @@
 // holding `</script>`) can end them; the page's code is reportPage's source and the CLI's own byte
 // formatter, so sizes read the same on the page as in the terminal.
 import { formatBytes, UNITS } from '../analyze/units.js';
+import { escapeNamesInJson } from '../internal/name-bytes.js';
 import type { ReportData } from './document.js';
 import { reportPage } from './page.js';
 
@@ -46,7 +47,7 @@ tr.note td { color: #8d2b0b; font-size: 11px; }
 
 /** renderReport returns the HTML page for the data. */
 export function renderReport(data: ReportData): string {
-  const json = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  const json = (v: unknown) => JSON.stringify(v, escapeNamesInJson).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
   const script = [
     `const UNITS = ${JSON.stringify(UNITS)};`,
     formatBytes.toString(),

@@ -10,7 +10,7 @@ import tar from 'tar-stream';
 
 export const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
-/** TarMember is one entry of a tar written by packTar; names are written exactly as given. */
+/** TarMember is one entry of a tar written by packTar; names are written exactly as given (see nameBytes for names that are not UTF-8). */
 export interface TarMember {
   name: string;
   data?: Buffer;
@@ -45,8 +45,67 @@ export function seeded(size: number, seed: number): Buffer {
   return b;
 }
 
-/** packTar writes members into an in-memory tar (ustar/PAX via tar-stream). */
+/** RAW_BYTE matches a character that stands for a byte of a name that is not UTF-8 (U+DC80–U+DCFF: 0x80–0xFF). */
+const RAW_BYTE = /[\uDC80-\uDCFF]/u;
+
+/** nameBytes is how packTar writes a name: UTF-8, except that each character U+DC80–U+DCFF is the one byte 0x80–0xFF (a test's way to spell a name that is not UTF-8). */
+export function nameBytes(name: string): Buffer {
+  const out: Buffer[] = [];
+  for (const ch of name) {
+    const c = ch.codePointAt(0)!;
+    out.push(c >= 0xdc80 && c <= 0xdcff ? Buffer.from([c - 0xdc00]) : Buffer.from(ch, 'utf8'));
+  }
+  return Buffer.concat(out);
+}
+
+const GNU_TYPEFLAG = { file: '0', link: '1', symlink: '2', directory: '5' } as const;
+
+/** gnuBlock is one GNU-format header block, its name and link target raw bytes (tar-stream can write only UTF-8 names). */
+function gnuBlock(name: Buffer, typeflag: string, size: number, mode: number, linkname: Buffer): Buffer {
+  const b = Buffer.alloc(512);
+  name.copy(b, 0, 0, 100);
+  b.write(`${mode.toString(8).padStart(7, '0')}\0`, 100, 'latin1');
+  b.write('0000000\0', 108, 'latin1');
+  b.write('0000000\0', 116, 'latin1');
+  b.write(`${size.toString(8).padStart(11, '0')}\0`, 124, 'latin1');
+  b.write('00000000000\0', 136, 'latin1');
+  b.write('        ', 148, 'latin1');
+  b.write(typeflag, 156, 'latin1');
+  linkname.copy(b, 157, 0, 100);
+  b.write('ustar  \0', 257, 'latin1');
+  let sum = 0;
+  for (const byte of b) sum += byte;
+  b.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+  return b;
+}
+
+const pad = (n: number) => Buffer.alloc((512 - (n % 512)) % 512);
+
+/** rawMember writes a member whose name or link target is not UTF-8 the way GNU tar does: raw bytes in the header, GNU long-name (`L`) and long-link (`K`) entries for those over 100 bytes. */
+function rawMember(m: TarMember): Buffer {
+  const type = m.type ?? 'file';
+  const name = nameBytes(m.name);
+  const link = nameBytes(m.linkname ?? '');
+  const parts: Buffer[] = [];
+  for (const [flag, bytes] of [['L', name], ['K', link]] as const) {
+    if (bytes.length <= 100) continue;
+    const data = Buffer.concat([bytes, Buffer.alloc(1)]);
+    parts.push(gnuBlock(Buffer.from('././@LongLink'), flag, data.length, 0o644, Buffer.alloc(0)), data, pad(data.length));
+  }
+  const data = type === 'file' ? (m.data ?? Buffer.alloc(0)) : Buffer.alloc(0);
+  parts.push(gnuBlock(name, GNU_TYPEFLAG[type], data.length, m.mode ?? (type === 'directory' ? 0o755 : 0o644), link), data, pad(data.length));
+  return Buffer.concat(parts);
+}
+
+/** packTar writes members into an in-memory tar (ustar/PAX via tar-stream; members whose names are not UTF-8 by rawMember). */
 export async function packTar(members: TarMember[]): Promise<Buffer> {
+  const raw = (m: TarMember) => RAW_BYTE.test(m.name) || RAW_BYTE.test(m.linkname ?? '');
+  if (members.some(raw)) {
+    // one tar-stream pack per member, its end-of-archive blocks cut, so raw members keep their place
+    const parts: Buffer[] = [];
+    for (const m of members) parts.push(raw(m) ? rawMember(m) : (await packTar([m])).subarray(0, -1024));
+    return Buffer.concat([...parts, Buffer.alloc(1024)]);
+  }
   const p = tar.pack();
   for (const m of members) {
     const type = m.type ?? 'file';

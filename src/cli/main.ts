@@ -1,7 +1,9 @@
 // The command-line entry point: builds the commander program from one module per command and
-// maps outcomes to exit codes (0 ok, 1 a gate or lint failure, 2 bad input or usage).
+// maps outcomes to exit codes (0 ok, 1 a gate or lint failure, 2 bad input or usage; 130, 143, 129
+// after SIGINT, SIGTERM, SIGHUP, once the run's temporary files are removed: internal/cleanup.ts).
 import { Command, CommanderError } from 'commander';
 import { WhittleError } from '../errors.js';
+import { installSignalCleanup, removeTemporaries } from '../internal/cleanup.js';
 import { examples } from './help.js';
 import { SUMMARIES } from './summaries.js';
 
@@ -101,6 +103,7 @@ export async function main(argv: string[]): Promise<number> {
   const state: CommandState = { exitCode: ExitCode.ok };
   running = state;
   quietOnClosedPipe();
+  installSignalCleanup();
   try {
     const [first, second] = argv;
     if (first === 'help' && second !== undefined && !second.startsWith('-') && !Object.hasOwn(COMMANDS, second)) {
@@ -119,6 +122,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(usageLine(err.message, commandOf(argv)));
       return ExitCode.badInput;
     }
+    removeTemporaries(); // a failed run leaves nothing behind, even what a failed step did not clean up
     if (err instanceof WhittleError) {
       process.stderr.write(`whittle: ${err.message}\n`);
       return ExitCode.badInput;

@@ -16,6 +16,7 @@ import { WhittleError, wrap } from '../errors.js';
 import type { Digest } from '../image/digest.js';
 import { MediaType } from '../image/mediatypes.js';
 import { END_OF_ARCHIVE, encodeHeader, padding, type OutHeader } from '../internal/tar-encode.js';
+import { testPause } from '../internal/test-pause.js';
 
 export type LayerCompression = 'gzip' | 'none';
 
@@ -233,6 +234,10 @@ export class LayerWriter {
 
   /** ready is null when the writer takes more input now, else a promise to await first (it rejects if writing failed). */
   ready(): Promise<void> | null {
+    if (this.diffBytes > 0 && this.entries > 0) {
+      const paused = testPause('layer-writing');
+      if (paused) return paused;
+    }
     const r = this.sink.ready();
     return r && r.catch((err) => {
       throw wrap(`writing ${this.file}`, err);

@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WhittleError, wrap } from '../errors.js';
 import { siblingTemp } from '../internal/atomic.js';
+import { registerTemporary, unregisterTemporary } from '../internal/cleanup.js';
+import { testPause } from '../internal/test-pause.js';
 import type { Image, Layer } from '../image/image.js';
 import { toEntry } from '../layers/scan.js';
 import { LayerWriter, type LayerCompression, type WrittenLayer } from './layer-writer.js';
@@ -105,7 +107,14 @@ export async function squash(image: Image, opts: SquashOptions = {}): Promise<Sq
     throw wrap('creating a temporary directory', err);
   });
   const layerFile = opts.layerDir ? siblingTemp(join(opts.layerDir, 'whittle-layer')) : join(dir, 'layer');
-  const dispose = () => Promise.all([rm(dir, { recursive: true, force: true }), rm(layerFile, { force: true })]).then(() => undefined);
+  // an interrupted run removes both (cleanup.ts); a sink that adopts the layer file renames it away
+  registerTemporary(dir);
+  registerTemporary(layerFile);
+  const dispose = () =>
+    Promise.all([rm(dir, { recursive: true, force: true }), rm(layerFile, { force: true })]).then(() => {
+      unregisterTemporary(dir);
+      unregisterTemporary(layerFile);
+    });
   try {
     const writer = new LayerWriter(layerFile, {
       compression: opts.compression ?? 'gzip',
@@ -142,6 +151,7 @@ export async function squash(image: Image, opts: SquashOptions = {}): Promise<Sq
       throw err;
     }
     const layer = await writer.finish();
+    await testPause('layer-written');
 
     const merged = layers.length - from;
     const createdBy =

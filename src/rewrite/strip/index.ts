@@ -17,6 +17,8 @@ import { LayerWriter, type LayerCompression, type WrittenLayer } from '../layer-
 import { replaceTop } from '../mutate.js';
 import { squash } from '../squash.js';
 import { whiteoutHeader } from '../../internal/tar-encode.js';
+import { registerTemporary, unregisterTemporary } from '../../internal/cleanup.js';
+import { testPause } from '../../internal/test-pause.js';
 import { isElf, parseElf, type ElfInfo } from './elf.js';
 import { elfCandidates, planStrip, type StripOptions, type StripPlan } from './plan.js';
 
@@ -121,7 +123,8 @@ export async function strip(image: Image, opts: StripRunOptions = {}): Promise<S
   const dir = await mkdtemp(join(opts.tmpDir ?? tmpdir(), 'whittle-strip-')).catch((err) => {
     throw wrap('creating a temporary directory', err);
   });
-  const cleanups: (() => Promise<void>)[] = [() => rm(dir, { recursive: true, force: true })];
+  registerTemporary(dir); // an interrupted run removes it (cleanup.ts)
+  const cleanups: (() => Promise<void>)[] = [() => rm(dir, { recursive: true, force: true }).then(() => unregisterTemporary(dir))];
   const dispose = async () => {
     for (const c of cleanups.reverse()) await c();
   };
@@ -135,6 +138,7 @@ export async function strip(image: Image, opts: StripRunOptions = {}): Promise<S
         if (ready) await ready;
       }
       layer = await writer.finish();
+      await testPause('layer-written');
     } catch (err) {
       writer.abort();
       throw err;

@@ -3,20 +3,15 @@
 // WHITTLE_TEST_PAUSE_AT, src/internal/test-pause.ts), where it holds temporary files; SIGINT, SIGTERM
 // and SIGHUP then end it with 130, 143 and 129, and its output directory, TMPDIR and working
 // directory hold nothing new.
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildImage, dir, dockerArchiveMembers, file, ociLayout, seeded, writeDir, writeTar } from './support/image-writer.js';
+import { expectClean, interrupt, sandbox, SIGNALS, STATUS } from './support/interrupt.js';
 
-const BIN = resolve('bin/whittle.js');
 const root = mkdtempSync(join(tmpdir(), 'whittle-signals-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-const STATUS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
-type Signal = keyof typeof STATUS;
-const SIGNALS = Object.keys(STATUS) as Signal[];
 
 let layout: string;
 let archive: string;
@@ -30,67 +25,6 @@ beforeAll(async () => {
   archive = await writeTar(join(root, 'src.tar'), dockerArchiveMembers(img, 'whittle-signals/app:1'));
 });
 
-/** listAll lists every path under dir, relative to it. */
-function listAll(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      out.push(relative(dir, join(d, e.name)));
-      if (e.isDirectory()) walk(join(d, e.name));
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
-
-interface Sandbox {
-  out: string;
-  tmp: string;
-  cwd: string;
-}
-
-function sandbox(): Sandbox {
-  const base = mkdtempSync(join(root, 'run-'));
-  const box = { out: join(base, 'out'), tmp: join(base, 'tmp'), cwd: join(base, 'cwd') };
-  for (const d of Object.values(box)) mkdirSync(d);
-  return box;
-}
-
-/**
- * interrupt runs the CLI with args in box until it reports pausing at point, records what the three
- * directories hold then, sends signal, and resolves to the exit status and what they hold after.
- */
-function interrupt(box: Sandbox, args: string[], point: string, signal: Signal, stdinFile?: string) {
-  return new Promise<{ status: number | null; during: string[]; after: string[]; stderr: string }>((done, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: box.cwd,
-      env: { ...process.env, TMPDIR: box.tmp, WHITTLE_TEST_PAUSE_AT: point },
-      stdio: [stdinFile ? 'pipe' : 'ignore', 'ignore', 'pipe'],
-    });
-    if (stdinFile) child.stdin!.end(readFileSync(stdinFile));
-    const snapshot = () => [box.out, box.tmp, box.cwd].flatMap((d) => listAll(d).map((p) => `${relative(root, d)}/${p}`));
-    let stderr = '';
-    let during: string[] = [];
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-      if (during.length === 0 && stderr.includes(`whittle-test-paused ${point}\n`)) {
-        during = snapshot();
-        child.kill(signal);
-      }
-    });
-    child.on('error', reject);
-    child.on('close', (status) => done({ status, during, after: snapshot(), stderr }));
-  });
-}
-
-/** expectClean checks a run paused with temporary files present and left only what was there before. */
-function expectClean(r: { status: number | null; during: string[]; after: string[]; stderr: string }, signal: Signal, before: string[], temporary: RegExp) {
-  expect(r.stderr).toContain('whittle-test-paused');
-  expect(r.during.some((p) => temporary.test(p)), `a temporary path at the pause: ${r.during.join(', ')}`).toBe(true);
-  expect(r.status).toBe(STATUS[signal]);
-  expect(r.after.map((p) => p.replace(/^run-[^/]+\//, ''))).toEqual(before);
-}
-
 const squashCases: { point: string; output: string; temporary: RegExp }[] = [
   { point: 'layer-writing', output: 'out/squashed.tar', temporary: /out\/\.whittle-layer\..*\.tmp$/ },
   { point: 'layer-written', output: 'out/squashed.tar', temporary: /out\/\.whittle-layer\..*\.tmp$/ },
@@ -103,7 +37,7 @@ describe('an interrupted squash', () => {
   for (const c of squashCases) {
     for (const signal of SIGNALS) {
       it(`${signal} at ${c.point} (-o ${c.output}): status ${STATUS[signal]}, nothing left`, async () => {
-        const box = sandbox();
+        const box = sandbox(root);
         const output = c.output.replace('out/', `${box.out}/`);
         const r = await interrupt(box, ['squash', `oci:${layout}:v1`, '-o', output], c.point, signal);
         expectClean(r, signal, [], c.temporary);
@@ -121,7 +55,7 @@ describe('an interrupted strip', () => {
   for (const c of cases) {
     for (const signal of SIGNALS) {
       it(`${signal} at ${c.point} ${c.args.join(' ')}: status ${STATUS[signal]}, nothing left`, async () => {
-        const box = sandbox();
+        const box = sandbox(root);
         const r = await interrupt(box, ['strip', archive, ...c.args, '-o', join(box.out, 'stripped.tar')], c.point, signal);
         expectClean(r, signal, [], c.temporary);
       });
@@ -132,7 +66,7 @@ describe('an interrupted strip', () => {
 describe('an interrupted read from standard input', () => {
   for (const signal of SIGNALS) {
     it(`${signal} once the stream is spooled: status ${STATUS[signal]}, the spool is gone`, async () => {
-      const box = sandbox();
+      const box = sandbox(root);
       const r = await interrupt(box, ['analyze', '-'], 'spooled', signal, archive);
       expectClean(r, signal, [], /tmp\/whittle-stdin-.*\/spool$/);
     });
@@ -142,7 +76,7 @@ describe('an interrupted read from standard input', () => {
 describe('an interrupted write in place', () => {
   for (const signal of SIGNALS) {
     it(`fix --write, ${signal} before the rename: status ${STATUS[signal]}, the Dockerfile unchanged`, async () => {
-      const box = sandbox();
+      const box = sandbox(root);
       const text = 'FROM debian:12\nRUN apt-get update && apt-get install -y curl\n';
       writeFileSync(join(box.out, 'Dockerfile'), text);
       const r = await interrupt(box, ['fix', join(box.out, 'Dockerfile'), '--write'], 'output-writing', signal);
@@ -151,7 +85,7 @@ describe('an interrupted write in place', () => {
     });
 
     it(`context --write-dockerignore, ${signal} before the rename: status ${STATUS[signal]}, no .dockerignore`, async () => {
-      const box = sandbox();
+      const box = sandbox(root);
       writeFileSync(join(box.out, 'Dockerfile'), 'FROM scratch\nCOPY . /app\n');
       writeFileSync(join(box.out, '.env'), 'TOKEN=x\n');
       const r = await interrupt(box, ['context', box.out, '--write-dockerignore'], 'output-writing', signal);

@@ -39,7 +39,7 @@ const ALLOWED: Record<string, Rule> = {
   rewrite: { imports: ['analyze', 'errors', 'image', 'internal', 'knowledge', 'layers'] },
   dockerfile: { imports: [], packages: ['dockerfile-ast'] },
   shell: { imports: [], types: ['dockerfile'], packages: ['web-tree-sitter'] },
-  lint: { imports: ['context', 'dockerfile', 'errors', 'knowledge', 'shell'], packages: ['picocolors', 'vitest', 'web-tree-sitter'] },
+  lint: { imports: ['context', 'dockerfile', 'errors', 'internal', 'knowledge', 'shell'], packages: ['picocolors', 'vitest', 'web-tree-sitter'] },
   fix: { imports: ['analyze', 'dockerfile', 'errors', 'internal', 'lint', 'shell'], packages: ['web-tree-sitter'] },
   context: { imports: ['dockerfile', 'errors', 'internal', 'knowledge'] },
   cli: { imports: ['analyze', 'context', 'errors', 'fix', 'image', 'internal', 'lint', 'rewrite', 'shell', 'transports'], packages: ['commander'] },

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { WhittleError, describeCause, wrap } from '../errors.js';
 import { writeFileAtomic } from '../internal/atomic.js';
+import { requireRegularFile } from '../internal/regular-file.js';
 import { fixText, type FixOptions } from '../fix/engine.js';
 import { unifiedDiff } from '../fix/diff.js';
 import { findIgnoreFile } from '../context/dockerignore.js';
@@ -58,6 +59,7 @@ export function registerFix(program: Command, state: CommandState): void {
     .addHelpText('after', examples(['whittle fix Dockerfile', 'whittle fix --write --rule apt-no-install-recommends services/api/Dockerfile', 'whittle fix --unsafe --verify --json > fix.json']))
     .action(async (file: string, flags: FixFlags) => {
       let text: string;
+      await requireRegularFile(file, 'a Dockerfile');
       try {
         text = await readFile(file, 'utf8');
       } catch (err) {

@@ -37,6 +37,10 @@ export interface StripRunOptions extends StripOptions {
   /** with squash: where the merged layer's file goes, and the room left before it (squash.ts). */
   layerDir?: string;
   reserve?: number;
+  /** the most bytes a layer strip writes may take on disk (--max-output; squash.ts). */
+  maxOutput?: number;
+  /** with squash: told of layers that expand past expansion.ts's limits. */
+  onWarning?: (message: string) => void;
   onProgress?: (p: { phase: 'scan' | 'elf' | 'write'; bytes: number }) => void;
 }
 
@@ -129,7 +133,7 @@ export async function strip(image: Image, opts: StripRunOptions = {}): Promise<S
     for (const c of cleanups.reverse()) await c();
   };
   try {
-    const writer = new LayerWriter(join(dir, 'whiteouts'), { compression: opts.compression ?? 'gzip' });
+    const writer = new LayerWriter(join(dir, 'whiteouts'), { compression: opts.compression ?? 'gzip', ...(opts.maxOutput !== undefined ? { maxBytes: opts.maxOutput } : {}) });
     let layer: WrittenLayer;
     try {
       for (const path of plan.whiteouts) {
@@ -140,7 +144,7 @@ export async function strip(image: Image, opts: StripRunOptions = {}): Promise<S
       layer = await writer.finish();
       await testPause('layer-written');
     } catch (err) {
-      writer.abort();
+      await writer.abort();
       throw err;
     }
     const count = (await image.layers()).length;
@@ -157,6 +161,8 @@ export async function strip(image: Image, opts: StripRunOptions = {}): Promise<S
         ...(opts.tmpDir ? { tmpDir: opts.tmpDir } : {}),
         ...(opts.layerDir ? { layerDir: opts.layerDir } : {}),
         ...(opts.reserve !== undefined ? { reserve: opts.reserve } : {}),
+        ...(opts.maxOutput !== undefined ? { maxOutput: opts.maxOutput } : {}),
+        ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
         createdBy: `${history.created_by}; all layers merged into one`,
         onProgress: (p) => opts.onProgress?.({ phase: 'write', bytes: p.bytes }),
       });

@@ -34,7 +34,7 @@ export function expansionWatch(warn: (message: string) => void, limits: Expansio
       if (warned || bytes <= threshold) return;
       warned = true;
       warn(
-        `${what} expands more than ${limits.ratio}× (a ${formatBytes(blob)} blob, ${formatBytes(bytes)} of tar so far): ` +
+        `${what} expands more than ${limits.ratio}× (blob ${formatBytes(blob)}, ${formatBytes(bytes)} of tar so far): ` +
           'squash writes what it decompresses; --max-output SIZE stops a run at a size',
       );
     };

@@ -3,12 +3,13 @@
 // WHITTLE_TEST_PAUSE_AT, src/internal/test-pause.ts), where it holds temporary files; SIGINT, SIGTERM
 // and SIGHUP then end it with 130, 143 and 129, and its output directory, TMPDIR and working
 // directory hold nothing new.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildImage, dir, dockerArchiveMembers, file, ociLayout, seeded, writeDir, writeTar } from './support/image-writer.js';
-import { expectClean, interrupt, sandbox, SIGNALS, STATUS } from './support/interrupt.js';
+import { expectClean, interrupt, listAll, sandbox, SIGNALS, STATUS } from './support/interrupt.js';
 
 const root = mkdtempSync(join(tmpdir(), 'whittle-signals-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -64,6 +65,23 @@ describe('an interrupted strip', () => {
 });
 
 describe('an interrupted read from standard input', () => {
+  it('SIGINT while the stream is still arriving: status 130, the partial spool is gone', async () => {
+    const box = sandbox(root);
+    const child = spawn(process.execPath, [resolve('bin/whittle.js'), 'analyze', '-'], { cwd: box.cwd, env: { ...process.env, TMPDIR: box.tmp }, stdio: ['pipe', 'ignore', 'pipe'] });
+    const closed = new Promise<number | null>((done) => child.on('close', done));
+    const data = readFileSync(archive);
+    child.stdin.on('error', () => undefined).write(data.subarray(0, data.length >> 1)); // half, and the pipe stays open
+    let partial: string[] = [];
+    for (let i = 0; i < 500 && partial.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      partial = listAll(box.tmp).filter((p) => /^whittle-stdin-[^/]+\/spool$/.test(p) && statSync(join(box.tmp, p)).size > 0);
+    }
+    expect(partial).toHaveLength(1);
+    child.kill('SIGINT');
+    expect(await closed).toBe(130);
+    expect([...listAll(box.tmp), ...listAll(box.out), ...listAll(box.cwd)]).toEqual([]);
+  }, 30_000);
+
   for (const signal of SIGNALS) {
     it(`${signal} once the stream is spooled: status ${STATUS[signal]}, the spool is gone`, async () => {
       const box = sandbox(root);

@@ -11,7 +11,6 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { WhittleError, describeCause, wrap } from '../errors.js';
 import { writeFileAtomic } from '../internal/atomic.js';
-import { requireRegularFile } from '../internal/regular-file.js';
 import { fixText, type FixOptions } from '../fix/engine.js';
 import { unifiedDiff } from '../fix/diff.js';
 import { findIgnoreFile } from '../context/dockerignore.js';
@@ -20,6 +19,7 @@ import { rules } from '../lint/rules/index.js';
 import type { CommandState } from './main.js';
 import { examples } from './help.js';
 import { SUMMARIES } from './summaries.js';
+import { requireRegularFile } from '../internal/regular-file.js';
 
 interface FixFlags {
   write?: boolean;

@@ -3,9 +3,9 @@
 // after SIGINT, SIGTERM, SIGHUP, once the run's temporary files are removed: internal/cleanup.ts).
 import { Command, CommanderError } from 'commander';
 import { WhittleError } from '../errors.js';
-import { installSignalCleanup, removeTemporaries } from '../internal/cleanup.js';
 import { examples } from './help.js';
 import { SUMMARIES } from './summaries.js';
+import { installSignalCleanup, removeTemporaries } from '../internal/cleanup.js';
 
 /** ExitCode is what every command returns to main. */
 export const ExitCode = { ok: 0, failed: 1, badInput: 2 } as const;
@@ -114,6 +114,7 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return state.exitCode;
   } catch (err) {
+    removeTemporaries(); // a failed run leaves nothing behind, even what a failed step did not clean up
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) {
         return ExitCode.ok;
@@ -122,7 +123,6 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(usageLine(err.message, commandOf(argv)));
       return ExitCode.badInput;
     }
-    removeTemporaries(); // a failed run leaves nothing behind, even what a failed step did not clean up
     if (err instanceof WhittleError) {
       process.stderr.write(`whittle: ${err.message}\n`);
       return ExitCode.badInput;

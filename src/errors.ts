@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'unsupported' // a valid input whittle does not handle (yet)
   | 'auth' // a registry or engine refused the credentials (401, 403) or had none
   | 'network' // a registry, token server or engine could not be reached, or the connection broke
+  | 'limit' // the output would pass a size the user set (--max-output)
   | 'io'; // the operating system refused (permissions, disk full)
 
 export class WhittleError extends Error {

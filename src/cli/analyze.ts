@@ -12,6 +12,7 @@ import type { CommandState } from './main.js';
 import { progressFor } from './progress.js';
 import { examples } from './help.js';
 import { terminalWidth, useColor } from '../internal/width.js';
+import { requireRegularFile } from '../internal/regular-file.js';
 import { addImageSourceOptions, referencesHelp, sourceOptions, type ImageSourceFlags } from './image-options.js';
 import { SUMMARIES } from './summaries.js';
 
@@ -42,6 +43,7 @@ export function gatesFromFlags(flags: AnalyzeFlags): GateConfig {
 
 async function diveCiGates(path: string): Promise<GateConfig> {
   let text: string;
+  await requireRegularFile(path, 'a .dive-ci file');
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {

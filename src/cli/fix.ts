@@ -22,6 +22,7 @@ import { decodeDockerfile } from '../lint/input.js';
 import type { CommandState } from './main.js';
 import { examples } from './help.js';
 import { SUMMARIES } from './summaries.js';
+import { requireRegularFile } from '../internal/regular-file.js';
 
 interface FixFlags {
   write?: boolean;
@@ -61,6 +62,7 @@ export function registerFix(program: Command, state: CommandState): void {
     .addHelpText('after', examples(['whittle fix Dockerfile', 'whittle fix --write --rule apt-no-install-recommends services/api/Dockerfile', 'whittle fix --unsafe --verify --json > fix.json']))
     .action(async (file: string, flags: FixFlags) => {
       let bytes: Uint8Array;
+      await requireRegularFile(file, 'a Dockerfile');
       try {
         bytes = await readFile(file);
       } catch (err) {

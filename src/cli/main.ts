@@ -1,10 +1,12 @@
 // The command-line entry point: builds the commander program from one module per command and
-// maps outcomes to exit codes (0 ok, 1 a gate or lint failure, 2 bad input or usage).
+// maps outcomes to exit codes (0 ok, 1 a gate or lint failure, 2 bad input or usage; 130, 143, 129
+// after SIGINT, SIGTERM, SIGHUP, once the run's temporary files are removed: internal/cleanup.ts).
 import { Command, CommanderError } from 'commander';
 import { WhittleError } from '../errors.js';
 import { escapeControl } from '../internal/escape-text.js';
 import { examples } from './help.js';
 import { SUMMARIES } from './summaries.js';
+import { installSignalCleanup, removeTemporaries } from '../internal/cleanup.js';
 
 /** ExitCode is what every command returns to main. */
 export const ExitCode = { ok: 0, failed: 1, badInput: 2 } as const;
@@ -103,6 +105,7 @@ export async function main(argv: string[]): Promise<number> {
   const state: CommandState = { exitCode: ExitCode.ok };
   running = state;
   quietOnClosedPipe();
+  installSignalCleanup();
   try {
     const [first, second] = argv;
     if (first === 'help' && second !== undefined && !second.startsWith('-') && !Object.hasOwn(COMMANDS, second)) {
@@ -113,6 +116,7 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return state.exitCode;
   } catch (err) {
+    removeTemporaries(); // a failed run leaves nothing behind, even what a failed step did not clean up
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) {
         return ExitCode.ok;

@@ -11,7 +11,7 @@ import { formatBytes } from './format.js';
 import type { CommandState } from './main.js';
 import { examples } from './help.js';
 import { progressFor } from './progress.js';
-import { usableLocalTarget, writeWithProgress } from './write.js';
+import { checkOutputSize, parseMaxOutput, usableLocalTarget, warn, writeWithProgress } from './write.js';
 import { addImageSinkOptions, addImageSourceOptions, autoCompressionHelp, referencesHelp, sinkOptions, sourceOptions, type ImageSinkFlags, type ImageSourceFlags } from './image-options.js';
 import { SUMMARIES } from './summaries.js';
 import { counted } from '../internal/plural.js';
@@ -23,6 +23,7 @@ interface SquashFlags extends ImageSourceFlags, ImageSinkFlags {
   last?: string;
   compression: 'auto' | 'gzip' | 'none';
   json?: boolean;
+  maxOutput?: string;
 }
 
 function count(value: string, flag: string): number {
@@ -70,10 +71,12 @@ export function registerSquash(program: Command, state: CommandState): void {
         .choices(['auto', 'gzip', 'none'])
         .default('auto'),
     )
+    .option('--max-output <size>', 'stop once what is written would pass SIZE (e.g. 500M, 10G), removing it')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', referencesHelp({ fallbackTag: 'squashed' }))
     .addHelpText('after', examples(['whittle squash app:latest -o app-squashed.tar', 'whittle squash oci:build/layout:v1 --keep-base -o oci:build/squashed:v1', 'whittle squash docker://registry.example.com/app:1 --last 3 -o docker://registry.example.com/app:1-squashed']))
     .action(async (reference: string, flags: SquashFlags) => {
+      const maxOutput = parseMaxOutput(flags.maxOutput);
       const image = await openImage(reference, sourceOptions(flags));
       const { from, base } = await squashStart(image, flags);
       const layers = (await image.layers()).length;
@@ -86,12 +89,15 @@ export function registerSquash(program: Command, state: CommandState): void {
           from,
           ...(local ? { layerDir: local.dir, reserve: local.reserve } : {}),
           compression: flags.compression === 'auto' ? defaultCompressionOf(flags.output) : flags.compression,
+          ...(maxOutput !== undefined ? { maxOutput } : {}),
+          onWarning: warn,
           onProgress: (p) => progress.update({ bytes: p.bytes, layersDone: 0, layers, label: p.phase === 'scan' ? `reading ${layers} layers` : 'writing the merged layer' }),
         });
       } finally {
         progress.done();
       }
       try {
+        await checkOutputSize(result.image, maxOutput);
         const written = await writeWithProgress(result.image, flags.output, { ...sinkOptions(flags), moveLayerFiles: true, fallbackTag: 'squashed' });
         const summary = {
           input: image.reference,

@@ -12,7 +12,7 @@ import { elideMiddle, terminalWidth } from '../internal/width.js';
 import { escapeControl } from '../internal/escape-text.js';
 import { escapeNamesInJson } from '../internal/name-bytes.js';
 import { progressFor } from './progress.js';
-import { usableLocalTarget, writeWithProgress } from './write.js';
+import { checkOutputSize, parseMaxOutput, usableLocalTarget, warn, writeWithProgress } from './write.js';
 import { addImageSinkOptions, addImageSourceOptions, autoCompressionHelp, referencesHelp, sinkOptions, sourceOptions, type ImageSinkFlags, type ImageSourceFlags } from './image-options.js';
 import { SUMMARIES } from './summaries.js';
 import { counted, plural } from '../internal/plural.js';
@@ -28,6 +28,7 @@ interface StripFlags extends ImageSourceFlags, ImageSinkFlags {
   keep?: string[];
   compression: 'auto' | 'gzip' | 'none';
   wide?: boolean;
+  maxOutput?: string;
 }
 
 /** SHOWN is how many of a category's largest paths the text output lists (--json lists all). */
@@ -61,11 +62,13 @@ export function registerStrip(program: Command, state: CommandState): void {
     .option('--remove <glob>', 'also remove paths matching the glob (`**` any depth)', collect)
     .option('--keep <glob>', 'never remove paths matching the glob', collect)
     .addOption(new Option('--compression <type>', `compression of the layer whittle writes (auto: what the output usually holds: ${autoCompressionHelp()})`).choices(['auto', 'gzip', 'none']).default('auto'))
+    .option('--max-output <size>', 'stop once what is written would pass SIZE (e.g. 500M, 10G), removing it')
     .option('--json', 'print the plan and result as JSON')
     .addHelpText('after', referencesHelp({ fallbackTag: 'stripped' }))
     .addHelpText('after', examples(['whittle strip app:latest --dry-run', 'whittle strip app:latest --squash -o app-stripped.tar', 'whittle strip oci:build/layout:v1 --strip build-tools --keep \'/usr/share/doc/mylib/**\' -o oci:build/stripped:v1']))
     .action(async (reference: string, flags: StripFlags) => {
       if (!flags.dryRun && !flags.output) throw new WhittleError('usage', 'strip needs -o OUT (or --dry-run)');
+      const maxOutput = parseMaxOutput(flags.maxOutput);
       const image = await openImage(reference, sourceOptions(flags));
       const progress = progressFor();
       const layers = (await image.layers()).length;
@@ -80,6 +83,8 @@ export function registerStrip(program: Command, state: CommandState): void {
           ...(flags.keep ? { keep: flags.keep } : {}),
           squash: flags.squash === true,
           dryRun: flags.dryRun === true,
+          ...(maxOutput !== undefined ? { maxOutput } : {}),
+          onWarning: warn,
           compression: flags.compression !== 'auto' ? flags.compression : flags.output && !flags.dryRun ? defaultCompressionOf(flags.output) : 'none',
           onProgress: (p) => progress.update({ bytes: p.bytes, layersDone: 0, layers, label: p.phase === 'scan' ? `reading ${layers} layers` : p.phase === 'elf' ? 'reading programs and libraries' : 'writing' }),
         });
@@ -87,6 +92,7 @@ export function registerStrip(program: Command, state: CommandState): void {
         progress.done();
       }
       try {
+        if (result.image && flags.output) await checkOutputSize(result.image, maxOutput);
         const written = result.image && flags.output ? await writeWithProgress(result.image, flags.output, { ...sinkOptions(flags), moveLayerFiles: true, fallbackTag: 'stripped' }) : undefined;
         const { plan } = result;
         if (flags.json) {

@@ -5,6 +5,7 @@ import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDockerfile } from '../dockerfile/parse.js';
 import { WhittleError, describeCause } from '../errors.js';
+import { requireRegularFile } from '../internal/regular-file.js';
 import { Matcher, findIgnoreFile, parseDockerignore } from './dockerignore.js';
 import { needsContent, secretDir, secretKind } from '../knowledge/secrets.js';
 import { dirSize, walkContext, type WalkProblem } from './walk.js';
@@ -157,6 +158,7 @@ export async function analyzeContext(contextDir: string, opts: ContextOptions = 
   }
   const dockerfilePath = opts.dockerfile ?? path.join(contextDir, 'Dockerfile');
   let dockerfileText: string | null = null;
+  await requireRegularFile(dockerfilePath, 'a Dockerfile');
   try {
     dockerfileText = await readFile(dockerfilePath, 'utf8');
   } catch (err) {

@@ -15,6 +15,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WhittleError } from '../errors.js';
+import { registerTemporary, unregisterTemporary } from '../internal/cleanup.js';
 import { fixTextSync, type FixOptions, type FixResult } from './engine.js';
 import { formatBytes } from '../analyze/units.js';
 import { parseDockerfile } from '../dockerfile/parse.js';
@@ -289,6 +290,7 @@ export async function verifyFixes(opts: VerifyOptions): Promise<VerifyReport> {
   const problem = await engineProblem(env);
   if (problem !== null) return { status: 'skipped', reason: problem, original: null, steps: [], configDiffs: [] };
   const dir = await mkdtemp(path.join(tmpdir(), 'whittle-verify-'));
+  registerTemporary(dir); // an interrupted run removes it (cleanup.ts)
   const builder = new Builder(dir, opts.context, env);
   const log = opts.log ?? (() => undefined);
   try {
@@ -335,6 +337,7 @@ export async function verifyFixes(opts: VerifyOptions): Promise<VerifyReport> {
   } finally {
     await builder.cleanup();
     await rm(dir, { recursive: true, force: true });
+    unregisterTemporary(dir);
   }
 }
 

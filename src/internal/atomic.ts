@@ -1,11 +1,14 @@
 // Atomic outputs: every file or directory whittle writes appears under its final name only when it
 // is complete. Content goes to a hidden sibling (same directory, so rename(2) stays on one file
 // system and is atomic), and a failure removes the sibling. The one implementation for every writer
-// (sinks, `whittle fix --write`, `whittle context --write-dockerignore`).
+// (sinks, `whittle fix --write`, `whittle context --write-dockerignore`). The sibling is registered
+// with cleanup.ts until it is renamed, so an interrupted run removes it too.
 import { randomBytes } from 'node:crypto';
 import { chmod, lstat, readlink, realpath, rm, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { wrap } from '../errors.js';
+import { registerTemporary, unregisterTemporary } from './cleanup.js';
+import { testPause } from './test-pause.js';
 
 /** siblingTemp names a hidden temporary path next to target. */
 export function siblingTemp(target: string): string {
@@ -19,14 +22,18 @@ export function siblingTemp(target: string): string {
  */
 export async function atomically<T>(target: string, write: (tmp: string) => Promise<T>): Promise<T> {
   const tmp = siblingTemp(target);
+  registerTemporary(tmp); // an interrupted run removes it (cleanup.ts)
   try {
     const result = await write(tmp);
+    await testPause('output-writing');
     await rename(tmp, target).catch((err) => {
       throw wrap(`writing ${target}`, err);
     });
+    unregisterTemporary(tmp);
     return result;
   } catch (err) {
     await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+    unregisterTemporary(tmp);
     throw err;
   }
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { WhittleError, wrap } from '../errors.js';
 import { normalizeArchivePath } from './paths.js';
+import { requireRegularFile } from './regular-file.js';
 import { TarIndex } from './tar-index.js';
 
 /** MAX_DOCUMENT bounds JSON documents (manifests, configs, indexes) read into memory. */
@@ -80,6 +81,7 @@ export class TarSource implements FileSource {
 
   /** open indexes the tar at path; location names it in messages (default: path). */
   static async open(path: string, location = path): Promise<TarSource> {
+    await requireRegularFile(path, 'an image archive');
     return new TarSource(location, await TarIndex.build(path));
   }
 

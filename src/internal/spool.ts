@@ -1,24 +1,22 @@
 // Spooling a stream to a temporary file, for readers that need random access (a `docker save` tar
 // lists its manifest last, and the image model reads layers more than once). Each spool lives in
-// its own directory under os.tmpdir(); it is removed when the spooling fails, by removeSpool, and
-// in any case when the process exits.
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+// its own directory under os.tmpdir(), registered with cleanup.ts: it is removed when the spooling
+// fails, by removeSpool, and in any case when the process exits or is interrupted.
+import { createWriteStream, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { wrap } from '../errors.js';
+import { registerTemporary, removeTemporary } from './cleanup.js';
+import { testPause } from './test-pause.js';
 
 const spools = new Set<string>();
-let exitHook = false;
 
 function spoolDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   spools.add(dir);
-  if (!exitHook) {
-    exitHook = true;
-    process.once('exit', removeSpools);
-  }
+  registerTemporary(dir);
   return dir;
 }
 
@@ -31,6 +29,7 @@ export async function spool(input: Readable, prefix: string, step: string): Prom
     removeSpool(file);
     throw wrap(step, err);
   }
+  await testPause('spooled');
   return file;
 }
 
@@ -38,11 +37,5 @@ export async function spool(input: Readable, prefix: string, step: string): Prom
 export function removeSpool(file: string): void {
   const dir = dirname(file);
   if (!spools.delete(dir)) return;
-  rmSync(dir, { recursive: true, force: true });
-}
-
-/** removeSpools deletes every spool of this process now (the exit hook does it otherwise). */
-function removeSpools(): void {
-  spools.forEach((d) => rmSync(d, { recursive: true, force: true }));
-  spools.clear();
+  removeTemporary(dir);
 }

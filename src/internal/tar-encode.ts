@@ -75,13 +75,24 @@ function paxRecord(key: string, value: Buffer): Buffer {
   return Buffer.concat([Buffer.from(String(length), 'latin1'), body]);
 }
 
-function ustarBlock(h: OutHeader, name: { prefix: string; name: string }, typeflag: string, size: number, linkname: string): Buffer {
+/** writeBase256 writes value as a GNU base-256 number (high bit of the first byte set, big-endian). */
+function writeBase256(block: Buffer, offset: number, length: number, value: number): void {
+  let v = BigInt(value);
+  for (let i = offset + length - 1; i > offset; i--) {
+    block[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  block[offset] = 0x80;
+}
+
+function ustarBlock(h: OutHeader, name: { prefix: string; name: string }, typeflag: string, size: number, linkname: string, base256Size = false): Buffer {
   const block = Buffer.alloc(BLOCK);
   writeString(block, 0, 100, name.name);
   writeOctal(block, 100, 8, h.mode & 0o7777);
   writeOctal(block, 108, 8, Math.min(h.uid, MAX_OCTAL_8));
   writeOctal(block, 116, 8, Math.min(h.gid, MAX_OCTAL_8));
-  writeOctal(block, 124, 12, Math.min(size, MAX_OCTAL_12));
+  if (base256Size && size > MAX_OCTAL_12) writeBase256(block, 124, 12, size);
+  else writeOctal(block, 124, 12, Math.min(size, MAX_OCTAL_12));
   writeOctal(block, 136, 12, Math.min(Math.max(h.mtime, 0), MAX_OCTAL_12));
   block.write('        ', 148, 8, 'latin1');
   block.write(typeflag, 156, 1, 'latin1');
@@ -141,6 +152,19 @@ export function encodeHeader(h: OutHeader): Buffer {
 function asciiStandIn(value: string, length: number): string {
   // eslint-disable-next-line no-control-regex
   return encodeName(value).subarray(0, length).toString('latin1').replace(/[^\x01-\x7f]/g, '_');
+}
+
+/**
+ * encodeFileBlock returns the one header block of a regular file whatever its size: a size of 8 GiB
+ * or more, which octal cannot hold, is written in base-256 (the GNU form, read by Go's archive/tar
+ * and so `docker load`, GNU tar, bsdtar, tar-stream and tar-header.ts) instead of in a PAX record, so
+ * the header fits the one block a blob written in place leaves free (sinks/tar-out.ts). The name
+ * must be ASCII and fit ustar (a blob path does).
+ */
+export function encodeFileBlock(name: string, size: number): Buffer {
+  const split = isAscii(name) ? splitUstar(name) : null;
+  if (!split) throw new Error(`${name}: not a ustar name`);
+  return ustarBlock({ name, type: 'file', mode: 0o644, uid: 0, gid: 0, size, mtime: 0 }, split, TYPEFLAG.file, size, '', true);
 }
 
 /** padding is how many zero bytes follow content of this size to fill its last block. */

@@ -4,7 +4,7 @@
 // Why hand-written: see tar-header.ts.
 import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { WhittleError, wrap } from '../errors.js';
 import {
   BLOCK,
@@ -117,7 +117,8 @@ export class TarIndex {
 
   /** openMember streams a member's content; the caller checks digests. */
   openMember(member: TarMember): Readable {
-    if (member.size === 0) return createReadStream(this.path, { start: 1, end: 0 });
+    // an empty member is an empty stream (a byte range cannot be empty: createReadStream needs start <= end)
+    if (member.size === 0) return Readable.from([]);
     return createReadStream(this.path, {
       start: member.offset,
       end: member.offset + member.size - 1,

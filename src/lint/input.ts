@@ -5,6 +5,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { findIgnoreFile } from '../context/dockerignore.js';
 import { WhittleError, wrap } from '../errors.js';
+import { requireRegularFile } from '../internal/regular-file.js';
 
 export interface DockerfileInput {
   file: string;
@@ -56,6 +57,7 @@ export async function readDockerfileInput(arg: string): Promise<DockerfileInput>
     throw wrap(`reading ${arg}`, err);
   }
   let bytes: Uint8Array;
+  await requireRegularFile(path, 'a Dockerfile');
   try {
     bytes = await readFile(path);
   } catch (err) {

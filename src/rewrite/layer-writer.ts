@@ -16,6 +16,8 @@ import { WhittleError, wrap } from '../errors.js';
 import type { Digest } from '../image/digest.js';
 import { MediaType } from '../image/mediatypes.js';
 import { END_OF_ARCHIVE, encodeHeader, padding, type OutHeader } from '../internal/tar-encode.js';
+import { testPause } from '../internal/test-pause.js';
+import { formatBytes } from '../analyze/units.js';
 
 export type LayerCompression = 'gzip' | 'none';
 
@@ -37,6 +39,8 @@ export interface LayerWriterOptions {
   /** bytes to leave (as zeros) before the blob in the file: room for the tar header of an archive
    *  that adopts the file (sinks/layout.ts). Default 0. */
   reserve?: number;
+  /** the most bytes the blob may take on disk; past it, writing fails with a 'limit' error (--max-output). */
+  maxBytes?: number;
 }
 
 const BUFFER = 4 << 20;
@@ -49,7 +53,10 @@ interface Sink {
   /** null when the sink takes more now, else a promise that settles when it does (or rejects). */
   ready(): Promise<void> | null;
   close(): Promise<{ digest: Digest; size: number } | null>;
-  abort(): void;
+  /** abort stops writing and settles once the file is closed (nothing writes to it afterwards). */
+  abort(): Promise<void>;
+  /** bytes of blob handed to the file so far (queued or written). */
+  written(): number;
 }
 
 /** FileSink writes buffers one after another into the file from position `at`, one write at a time. */
@@ -60,6 +67,7 @@ class FileSink implements Sink {
   private inFlight = 0;
   private failed: unknown = null;
   private waiters: (() => void)[] = [];
+  private queued = 0;
 
   constructor(file: string, at: number) {
     this.position = at;
@@ -73,8 +81,13 @@ class FileSink implements Sink {
     for (const w of this.waiters.splice(0)) w();
   }
 
+  written(): number {
+    return this.queued;
+  }
+
   put(chunk: Buffer): void {
     if (this.failed) throw this.failed;
+    this.queued += chunk.length;
     this.inFlight++;
     this.chain = this.chain.then(async () => {
       if (this.failed) return;
@@ -109,9 +122,10 @@ class FileSink implements Sink {
     return null;
   }
 
-  abort(): void {
+  async abort(): Promise<void> {
     this.fail(new WhittleError('io', 'aborted'));
-    void this.handle.then((fh) => fh.close()).catch(() => undefined);
+    await this.chain.catch(() => undefined);
+    await this.handle.then((fh) => fh.close()).catch(() => undefined);
   }
 }
 
@@ -146,6 +160,10 @@ class GzipSink implements Sink {
     });
   }
 
+  written(): number {
+    return this.blob.bytes;
+  }
+
   put(chunk: Buffer): void {
     if (this.failed) throw this.failed;
     this.gzip.write(chunk);
@@ -165,8 +183,9 @@ class GzipSink implements Sink {
     return { digest: this.blob.digest(), size: this.blob.bytes };
   }
 
-  abort(): void {
+  async abort(): Promise<void> {
     this.gzip.destroy();
+    await this.done.catch(() => undefined);
   }
 }
 
@@ -200,6 +219,10 @@ export class LayerWriter {
     }
     this.buf = Buffer.allocUnsafe(BUFFER);
     this.fill = 0;
+    const max = this.opts.maxBytes;
+    if (max !== undefined && this.sink.written() > max) {
+      throw new WhittleError('limit', `the new layer passed ${formatBytes(max)} (--max-output) after ${formatBytes(this.diffBytes)} of tar; nothing was written`);
+    }
   }
 
   private append(bytes: Uint8Array): void {
@@ -233,6 +256,10 @@ export class LayerWriter {
 
   /** ready is null when the writer takes more input now, else a promise to await first (it rejects if writing failed). */
   ready(): Promise<void> | null {
+    if (this.diffBytes > 0 && this.entries > 0) {
+      const paused = testPause('layer-writing');
+      if (paused) return paused;
+    }
     const r = this.sink.ready();
     return r && r.catch((err) => {
       throw wrap(`writing ${this.file}`, err);
@@ -247,6 +274,10 @@ export class LayerWriter {
     const blob = await this.sink.close().catch((err) => {
       throw wrap(`writing ${this.file}`, err);
     });
+    const max = this.opts.maxBytes;
+    if (max !== undefined && (blob?.size ?? this.diffBytes) > max) {
+      throw new WhittleError('limit', `the new layer passed ${formatBytes(max)} (--max-output); nothing was written`);
+    }
     const diffId: Digest = `sha256:${this.diff.digest('hex')}`;
     return {
       file: this.file,
@@ -258,8 +289,8 @@ export class LayerWriter {
     };
   }
 
-  /** abort stops writing; the caller removes the file. */
-  abort(): void {
-    this.sink.abort();
+  /** abort stops writing and settles once the file is closed; the caller removes the file. */
+  abort(): Promise<void> {
+    return this.sink.abort();
   }
 }

@@ -10,6 +10,7 @@
 // had already streamed past (a link to an earlier entry of its own layer), that layer is read once
 // more at the end: rare, and still correct. Whiteouts for kept base layers (--keep-base) come last,
 // from planSquash over the entry lists collected on the way, like the byte counts.
+import type { LayerWatch } from './expansion.js';
 import { WhittleError, wrap } from '../errors.js';
 import type { Layer } from '../image/image.js';
 import type { TarHeader } from '../internal/tar-header.js';
@@ -95,7 +96,7 @@ export interface StreamSquashResult {
  * the kept layers below `from` too, for their entries and for hard-link targets). The caller adds
  * the base whiteouts (planSquash) and finishes the writer.
  */
-export async function streamSquash(layers: readonly Layer[], from: number, writer: LayerWriter, onBytes: (n: number) => void): Promise<StreamSquashResult> {
+export async function streamSquash(layers: readonly Layer[], from: number, writer: LayerWriter, onBytes: (n: number) => void, watch?: LayerWatch): Promise<StreamSquashResult> {
   const claimed = new Set<string>();
   const cuts = new Set<string>();
   let rootCut = false;
@@ -217,7 +218,7 @@ export async function streamSquash(layers: readonly Layer[], from: number, write
     };
 
     // kept layers below `from` are read only for their entries (base whiteouts) and link targets
-    await readLayer(layers[k]!, what, onBytes, writer, onEntry);
+    await readLayer(layers[k]!, what, onBytes, writer, onEntry, watch);
 
     // what this layer hides from the layers below it; a link made above must still find its target below
     const hides = new Set<string>();
@@ -281,7 +282,8 @@ export async function streamSquash(layers: readonly Layer[], from: number, write
  * readLayer streams one layer's verified tar, asking decide about each entry (true: copy its content
  * into the writer) and waiting for the writer between chunks.
  */
-export async function readLayer(layer: Layer, what: string, onBytes: (n: number) => void, writer: LayerWriter, decide: (header: TarHeader) => boolean): Promise<void> {
+export async function readLayer(layer: Layer, what: string, onBytes: (n: number) => void, writer: LayerWriter, decide: (header: TarHeader) => boolean, watch?: LayerWatch): Promise<void> {
+  const counted = watch ? await watch(layer, what) : null;
   const read = await layer.read();
   let copying = false;
   const parser = new TarParser({
@@ -298,6 +300,7 @@ export async function readLayer(layer: Layer, what: string, onBytes: (n: number)
   try {
     for await (const chunk of read.tar) {
       onBytes((chunk as Buffer).length);
+      counted?.((chunk as Buffer).length);
       if (parser.done) continue;
       parser.write(chunk as Buffer);
       const ready = writer.ready();

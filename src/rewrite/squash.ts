@@ -10,12 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WhittleError, wrap } from '../errors.js';
 import { siblingTemp } from '../internal/atomic.js';
+import { registerTemporary, unregisterTemporary } from '../internal/cleanup.js';
+import { testPause } from '../internal/test-pause.js';
 import type { Image, Layer } from '../image/image.js';
 import { toEntry } from '../layers/scan.js';
 import { LayerWriter, type LayerCompression, type WrittenLayer } from './layer-writer.js';
 import { replaceTop } from './mutate.js';
 import { planSquash, type SquashPlan } from './plan.js';
 import { readLayer, streamSquash } from './squash-stream.js';
+import { expansionWatch, type ExpansionLimits, type LayerWatch } from './expansion.js';
 import { parentOf } from '../analyze/path-tree.js';
 import { whiteoutHeader } from '../internal/tar-encode.js';
 import { outHeader, OUT_TYPES } from './out-header.js';
@@ -38,6 +41,13 @@ export interface SquashOptions {
   entries?: readonly (readonly LayerEntry[])[];
   /** what to write into the history entry of the merged layer. */
   createdBy?: string;
+  /** the most bytes the merged layer may take on disk (--max-output): past it, squash fails with a
+   *  'limit' error and removes what it wrote. Default: no limit. */
+  maxOutput?: number;
+  /** told once of each layer that expands past the limits of expansion.ts (default 100× and 1 GiB). */
+  onWarning?: (message: string) => void;
+  /** the expansion limits onWarning is told at (default EXPANSION_RATIO, EXPANSION_FLOOR). */
+  expansion?: ExpansionLimits;
   /** progress: uncompressed bytes read in each pass. */
   onProgress?: (p: { phase: 'scan' | 'write'; bytes: number }) => void;
 }
@@ -73,7 +83,7 @@ async function writeBaseWhiteouts(writer: LayerWriter, whiteouts: SquashPlan['wh
 }
 
 /** copyLayer streams one layer's tar and writes the entries the plan wants into writer. */
-async function copyLayer(layer: Layer, index: number, plan: SquashPlan, writer: LayerWriter, onBytes: (n: number) => void): Promise<void> {
+async function copyLayer(layer: Layer, index: number, plan: SquashPlan, writer: LayerWriter, onBytes: (n: number) => void, watch?: LayerWatch): Promise<void> {
   const emit = plan.emit.get(index);
   const materialize = plan.materialize.get(index);
   const relink = plan.relink.get(index);
@@ -93,7 +103,7 @@ async function copyLayer(layer: Layer, index: number, plan: SquashPlan, writer: 
     const linkname = type === 'hardlink' ? relink?.get(ordinal) ?? entry.linkTarget : type === 'symlink' ? header.linkname : undefined;
     writer.header(outHeader(header, entry.path, type, linkname));
     return type === 'file';
-  });
+  }, watch);
 }
 
 /** squash merges image's layers from opts.from up into one layer. */
@@ -105,12 +115,20 @@ export async function squash(image: Image, opts: SquashOptions = {}): Promise<Sq
     throw wrap('creating a temporary directory', err);
   });
   const layerFile = opts.layerDir ? siblingTemp(join(opts.layerDir, 'whittle-layer')) : join(dir, 'layer');
-  const dispose = () => Promise.all([rm(dir, { recursive: true, force: true }), rm(layerFile, { force: true })]).then(() => undefined);
+  // an interrupted run removes both (cleanup.ts); a sink that adopts the layer file renames it away
+  registerTemporary(dir);
+  registerTemporary(layerFile);
+  const dispose = () =>
+    Promise.all([rm(dir, { recursive: true, force: true }), rm(layerFile, { force: true })]).then(() => {
+      unregisterTemporary(dir);
+      unregisterTemporary(layerFile);
+    });
   try {
     const writer = new LayerWriter(layerFile, {
       compression: opts.compression ?? 'gzip',
       ...(opts.level !== undefined ? { level: opts.level } : {}),
       ...(opts.reserve !== undefined ? { reserve: opts.reserve } : {}),
+      ...(opts.maxOutput !== undefined ? { maxBytes: opts.maxOutput } : {}),
     });
     let written = 0;
     const onBytes = (n: number): void => {
@@ -118,6 +136,8 @@ export async function squash(image: Image, opts: SquashOptions = {}): Promise<Sq
       opts.onProgress?.({ phase: 'write', bytes: written });
     };
     let plan: SquashOutcome;
+    let layer: WrittenLayer;
+    const watch = opts.onWarning ? expansionWatch(opts.onWarning, opts.expansion) : undefined;
     try {
       if (opts.entries) {
         // entry lists from an earlier scan: plan first, then read only the layers that contribute
@@ -128,20 +148,21 @@ export async function squash(image: Image, opts: SquashOptions = {}): Promise<Sq
           const ready = writer.ready();
           if (ready) await ready;
         }
-        for (const index of planned.read) await copyLayer(layers[index]!, index, planned, writer, onBytes);
+        for (const index of planned.read) await copyLayer(layers[index]!, index, planned, writer, onBytes, watch);
         plan = planned;
       } else {
-        const streamed = await streamSquash(layers, from, writer, onBytes);
+        const streamed = await streamSquash(layers, from, writer, onBytes, watch);
         // only a kept base needs whiteouts, planned from the entry lists the pass kept for it
         const whiteouts = from > 0 ? planSquash(streamed.entries, from).whiteouts : [];
         await writeBaseWhiteouts(writer, whiteouts, streamed.emitted);
         plan = { from, whiteouts, bytesIn: streamed.bytesIn, bytesOut: streamed.bytesOut };
       }
+      layer = await writer.finish();
     } catch (err) {
-      writer.abort();
+      await writer.abort();
       throw err;
     }
-    const layer = await writer.finish();
+    await testPause('layer-written');
 
     const merged = layers.length - from;
     const createdBy =

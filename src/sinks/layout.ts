@@ -39,12 +39,11 @@ async function sameFileSystem(file: string, dir: string): Promise<boolean> {
 }
 
 /** headOf picks the layer an archive at path can be built around (tar-out.ts ArchiveHead), if any. */
-async function headOf(p: PreparedImage, path: string, opts: LocalWriteOptions): Promise<ArchiveHead | null> {
+export async function headOf(p: PreparedImage, path: string, opts: LocalWriteOptions): Promise<ArchiveHead | null> {
   if (!opts.moveLayerFiles) return null;
   for (const blob of p.layers) {
     const local = blob.layer ? localFileOf(blob.layer) : undefined;
-    // a size that needs a PAX header (8 GiB and more) does not fit the one free block
-    if (!local || local.offset !== 512 || blob.descriptor.size >= 0o77777777777) continue;
+    if (!local || local.offset !== 512) continue;
     if (!(await sameFileSystem(local.path, dirname(path)))) continue;
     return { file: local.path, offset: local.offset, name: blobPath(blob.descriptor.digest), size: blob.descriptor.size };
   }

@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { wrap } from '../errors.js';
 import { atomically } from '../internal/atomic.js';
-import { encodeHeader } from '../internal/tar-encode.js';
+import { encodeFileBlock } from '../internal/tar-encode.js';
 
 export type ArchiveItem =
   | { kind: 'dir'; name: string }
@@ -18,7 +18,8 @@ export type ArchiveItem =
 /**
  * ArchiveHead is a blob already on disk with one free 512-byte block before it, on the file system of
  * the archive: the archive is built in that very file (the header goes into the free block, the other
- * entries after the blob), so a blob of gigabytes is never copied.
+ * entries after the blob), so a blob of gigabytes is never copied, whatever its size (8 GiB and more:
+ * the size is written in base-256, which fits the block where a PAX header would not).
  */
 export interface ArchiveHead {
   file: string;
@@ -36,7 +37,7 @@ async function adoptHead(head: ArchiveHead, tmp: string): Promise<number> {
   await rename(head.file, tmp);
   const fh = await open(tmp, 'r+');
   try {
-    await fh.write(encodeHeader({ name: head.name, type: 'file', mode: 0o644, uid: 0, gid: 0, size: head.size, mtime: 0 }), 0, 512, 0);
+    await fh.write(encodeFileBlock(head.name, head.size), 0, 512, 0);
     const end = head.offset + head.size;
     const pad = (512 - (end % 512)) % 512;
     if (pad > 0) await fh.write(Buffer.alloc(pad), 0, pad, end);

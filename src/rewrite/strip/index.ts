@@ -17,6 +17,8 @@ import { LayerWriter, type LayerCompression, type WrittenLayer } from '../layer-
 import { replaceTop } from '../mutate.js';
 import { squash } from '../squash.js';
 import { whiteoutHeader } from '../../internal/tar-encode.js';
+import { registerTemporary, unregisterTemporary } from '../../internal/cleanup.js';
+import { testPause } from '../../internal/test-pause.js';
 import { isElf, parseElf, type ElfInfo } from './elf.js';
 import { elfCandidates, planStrip, type StripOptions, type StripPlan } from './plan.js';
 
@@ -35,6 +37,10 @@ export interface StripRunOptions extends StripOptions {
   /** with squash: where the merged layer's file goes, and the room left before it (squash.ts). */
   layerDir?: string;
   reserve?: number;
+  /** the most bytes a layer strip writes may take on disk (--max-output; squash.ts). */
+  maxOutput?: number;
+  /** with squash: told of layers that expand past expansion.ts's limits. */
+  onWarning?: (message: string) => void;
   onProgress?: (p: { phase: 'scan' | 'elf' | 'write'; bytes: number }) => void;
 }
 
@@ -121,12 +127,13 @@ export async function strip(image: Image, opts: StripRunOptions = {}): Promise<S
   const dir = await mkdtemp(join(opts.tmpDir ?? tmpdir(), 'whittle-strip-')).catch((err) => {
     throw wrap('creating a temporary directory', err);
   });
-  const cleanups: (() => Promise<void>)[] = [() => rm(dir, { recursive: true, force: true })];
+  registerTemporary(dir); // an interrupted run removes it (cleanup.ts)
+  const cleanups: (() => Promise<void>)[] = [() => rm(dir, { recursive: true, force: true }).then(() => unregisterTemporary(dir))];
   const dispose = async () => {
     for (const c of cleanups.reverse()) await c();
   };
   try {
-    const writer = new LayerWriter(join(dir, 'whiteouts'), { compression: opts.compression ?? 'gzip' });
+    const writer = new LayerWriter(join(dir, 'whiteouts'), { compression: opts.compression ?? 'gzip', ...(opts.maxOutput !== undefined ? { maxBytes: opts.maxOutput } : {}) });
     let layer: WrittenLayer;
     try {
       for (const path of plan.whiteouts) {
@@ -135,8 +142,9 @@ export async function strip(image: Image, opts: StripRunOptions = {}): Promise<S
         if (ready) await ready;
       }
       layer = await writer.finish();
+      await testPause('layer-written');
     } catch (err) {
-      writer.abort();
+      await writer.abort();
       throw err;
     }
     const count = (await image.layers()).length;
@@ -153,6 +161,8 @@ export async function strip(image: Image, opts: StripRunOptions = {}): Promise<S
         ...(opts.tmpDir ? { tmpDir: opts.tmpDir } : {}),
         ...(opts.layerDir ? { layerDir: opts.layerDir } : {}),
         ...(opts.reserve !== undefined ? { reserve: opts.reserve } : {}),
+        ...(opts.maxOutput !== undefined ? { maxOutput: opts.maxOutput } : {}),
+        ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
         createdBy: `${history.created_by}; all layers merged into one`,
         onProgress: (p) => opts.onProgress?.({ phase: 'write', bytes: p.bytes }),
       });

@@ -45,6 +45,19 @@ describe('a FIFO given as a file (mkfifo is in coreutils)', () => {
   });
 });
 
+describe('a FIFO as the .dockerignore beside a Dockerfile', () => {
+  it.each([['lint'], ['context']])('%s: one line, exit 2, no hang', (command) => {
+    const dir = join(tmp, `ctx-${command}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM scratch\nCOPY . /\n');
+    execFileSync('mkfifo', [join(dir, '.dockerignore')]);
+    const r = whittle(command, command === 'lint' ? join(dir, 'Dockerfile') : dir);
+    expect(r.timedOut).toBe(false);
+    expect(r.stderr).toBe(`whittle: ${join(dir, '.dockerignore')} is a FIFO (named pipe), not a regular file: a .dockerignore is read from a file\n`);
+    expect(r.status).toBe(2);
+  });
+});
+
 describe('a directory or a device given as a file', () => {
   it('lint of a directory without a Dockerfile in it says what it found', () => {
     const d = join(tmp, 'ctx');

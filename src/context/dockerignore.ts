@@ -18,9 +18,10 @@
 // a hostile pattern; bench/dockerignore.mjs).
 // The directory walk (walk.ts) still enters an excluded directory when a `!` pattern exists that
 // could match inside it, as the legacy builder's archive walk does.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { wrap } from '../errors.js';
+import { WhittleError, wrap } from '../errors.js';
+import { kindOf } from '../internal/regular-file.js';
 import { compileSource, literalMatcher, type MatchSteps, type PatternMatcher } from './pattern-nfa.js';
 
 export interface IgnorePattern {
@@ -168,6 +169,9 @@ export function ignoreCandidates(contextDir: string, dockerfilePath: string): st
  */
 export async function findIgnoreFile(contextDir: string, dockerfilePath: string): Promise<IgnoreFile | null> {
   for (const cand of ignoreCandidates(contextDir, dockerfilePath)) {
+    // a FIFO or device would block or never end: refused before it is opened
+    const kind = await stat(cand).then(kindOf, () => null);
+    if (kind !== null && kind !== 'a directory') throw new WhittleError('unsupported', `${cand} is ${kind}, not a regular file: a .dockerignore is read from a file`);
     try {
       return { path: cand, text: await readFile(cand, 'utf8') };
     } catch (err) {

@@ -9,13 +9,14 @@
 // the command is plain words, which is what the exec-form fix produces. Every image (and every
 // intermediate image) the builds create is removed afterwards; images that were there before (the
 // base, cached layers) are never touched.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WhittleError } from '../errors.js';
-import { registerTemporary, unregisterTemporary } from '../internal/cleanup.js';
+import { registerTemporary, registerUndo, unregisterTemporary } from '../internal/cleanup.js';
+import { testPause } from '../internal/test-pause.js';
 import { fixTextSync, type FixOptions, type FixResult } from './engine.js';
 import { formatBytes } from '../analyze/units.js';
 import { parseDockerfile } from '../dockerfile/parse.js';
@@ -107,6 +108,9 @@ interface Run {
 function docker(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 0): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn('docker', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // interrupted, the docker CLI is stopped as a terminal would stop it: the build is cancelled
+    const forget = registerUndo(() => child.kill('SIGINT'));
+    child.on('close', forget);
     let stdout = '';
     let stderr = '';
     let timer: NodeJS.Timeout | undefined;
@@ -218,11 +222,19 @@ class Builder {
   private readonly created: string[] = [];
   private readonly prefix = `whittle-verify-${process.pid}-${randomBytes(3).toString('hex')}`;
 
+  /** on a signal, the images built so far (and the one being built) are removed before the process ends */
+  private readonly forgetUndo: () => void;
+
   constructor(
     private readonly dir: string,
     private readonly context: string,
     private readonly env: NodeJS.ProcessEnv,
-  ) {}
+  ) {
+    this.forgetUndo = registerUndo(() => {
+      const tags = [...this.tags, `${this.prefix}:${this.tags.length}`];
+      spawnSync('docker', ['rmi', '-f', ...tags, ...this.created], { env: this.env, stdio: 'ignore', timeout: 30_000 });
+    });
+  }
 
   /** build builds text and returns the image, or throws with the builder's last output lines. */
   async build(text: string, name: string): Promise<BuiltImage> {
@@ -277,6 +289,7 @@ class Builder {
   async cleanup(): Promise<void> {
     for (const tag of [...this.tags].reverse()) await docker(['rmi', tag], this.env);
     for (const id of [...this.created].reverse()) await docker(['rmi', id], this.env);
+    this.forgetUndo();
   }
 }
 
@@ -296,6 +309,7 @@ export async function verifyFixes(opts: VerifyOptions): Promise<VerifyReport> {
   try {
     log('building the original Dockerfile');
     const original = await builder.build(opts.original, 'the original Dockerfile');
+    await testPause('verify-built');
     const steps: StepResult[] = [];
     let prev = original;
     let prevText = opts.original;

@@ -7,6 +7,7 @@
 import { rmSync } from 'node:fs';
 
 const temporaries = new Set<string>();
+const undos = new Set<() => void>();
 let exitHook = false;
 let signalsInstalled = false;
 
@@ -33,8 +34,30 @@ export function removeTemporary(path: string): void {
   rmSync(path, { recursive: true, force: true });
 }
 
-/** removeTemporaries deletes every registered path now, newest first, never throwing. */
+/**
+ * registerUndo records a synchronous action that undoes something a run started outside the file
+ * system (a child process to stop, images an engine built for the run); it runs before the paths
+ * are removed, on a signal or at exit. The returned function forgets it (the run undid it itself).
+ */
+export function registerUndo(undo: () => void): () => void {
+  undos.add(undo);
+  if (!exitHook) {
+    exitHook = true;
+    process.once('exit', removeTemporaries);
+  }
+  return () => void undos.delete(undo);
+}
+
+/** removeTemporaries runs every registered undo, then deletes every registered path, newest first, never throwing. */
 export function removeTemporaries(): void {
+  for (const undo of [...undos].reverse()) {
+    try {
+      undo();
+    } catch {
+      // nothing better to do while exiting
+    }
+    undos.delete(undo);
+  }
   for (const path of [...temporaries].reverse()) {
     try {
       rmSync(path, { recursive: true, force: true });

@@ -3,7 +3,8 @@
 // it where it has temporary files on disk. Without the variable this does nothing. The points:
 // `spooled` (stdin or engine image spooled), `layer-writing` (a rewritten layer partly written),
 // `layer-written` (squash or strip wrote its new layer), `output-writing` (an atomic write's
-// temporary file or directory complete, not yet renamed into place).
+// temporary file or directory complete, not yet renamed into place), `verify-built` (fix --verify
+// built the original Dockerfile's image).
 
 const PAUSE_AT = process.env.WHITTLE_TEST_PAUSE_AT;
 

@@ -36,13 +36,15 @@ const ALLOWED: Record<string, Rule> = {
   transports: { imports: ['errors', 'image', 'internal'], types: ['sources', 'sinks'] },
   knowledge: { imports: ['errors', 'image'] },
   analyze: { imports: ['errors', 'image', 'internal', 'knowledge', 'layers'], packages: ['picocolors'] },
-  rewrite: { imports: ['analyze', 'errors', 'image', 'internal', 'knowledge', 'layers'] },
+  elf: { imports: ['analyze'] },
+  rewrite: { imports: ['analyze', 'elf', 'errors', 'image', 'internal', 'knowledge', 'layers'] },
+  minify: { imports: ['analyze', 'elf', 'errors', 'image', 'internal', 'knowledge', 'layers', 'rewrite', 'shell'] },
   dockerfile: { imports: [], packages: ['dockerfile-ast'] },
   shell: { imports: [], types: ['dockerfile'], packages: ['web-tree-sitter'] },
   lint: { imports: ['context', 'dockerfile', 'errors', 'knowledge', 'shell'], packages: ['picocolors', 'vitest', 'web-tree-sitter'] },
   fix: { imports: ['analyze', 'dockerfile', 'errors', 'internal', 'lint', 'shell'], packages: ['web-tree-sitter'] },
   context: { imports: ['dockerfile', 'errors', 'internal', 'knowledge'] },
-  cli: { imports: ['analyze', 'context', 'errors', 'fix', 'image', 'internal', 'lint', 'rewrite', 'shell', 'transports'], packages: ['commander'] },
+  cli: { imports: ['analyze', 'context', 'errors', 'fix', 'image', 'internal', 'lint', 'minify', 'rewrite', 'shell', 'transports'], packages: ['commander'] },
   index: { imports: ['analyze', 'context', 'errors', 'fix', 'image', 'layers', 'lint', 'rewrite', 'transports'] },
 };
 

@@ -28,6 +28,7 @@ export type Tool =
   | 'htpasswd' // apache2-utils, for bcrypt lines docker-registry accepts
   | 'gnu-tar'
   | 'readelf'
+  | 'ldconfig'
   | 'zstd'
   | 'tmpfs-mount'; // mounting a tmpfs (root, and a kernel/container that allows it)
 
@@ -65,6 +66,7 @@ const PROBES: Record<Tool, () => string> = {
   htpasswd: () => (onPath('htpasswd') ? '' : 'htpasswd is not installed (apache2-utils)'),
   'gnu-tar': () => (/GNU tar/.test(spawnSync('tar', ['--version'], { encoding: 'utf8' }).stdout ?? '') ? '' : 'GNU tar is not installed'),
   readelf: () => (ok('readelf', ['--version']) ? '' : 'readelf is not installed (binutils)'),
+  ldconfig: () => (ok('ldconfig', ['-p']) && existsSync('/etc/ld.so.cache') ? '' : 'ldconfig -p does not list a cache here (glibc and /etc/ld.so.cache)'),
   zstd: () => (ok('zstd', ['--version']) ? '' : 'zstd is not installed'),
   'tmpfs-mount': () => {
     const at = mkdtempSync(join(tmpdir(), 'whittle-mount-probe-'));

@@ -17,7 +17,7 @@ import { LayerWriter, type LayerCompression, type WrittenLayer } from '../layer-
 import { replaceTop } from '../mutate.js';
 import { squash } from '../squash.js';
 import { whiteoutHeader } from '../../internal/tar-encode.js';
-import { isElf, parseElf, type ElfInfo } from './elf.js';
+import { isElf, parseElf, type ElfInfo } from '../../elf/parse.js';
 import { elfCandidates, planStrip, type StripOptions, type StripPlan } from './plan.js';
 
 export { CATEGORIES } from './categories.js';

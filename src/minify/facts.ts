@@ -1,0 +1,110 @@
+// What minify needs to know of a file's content, read from the image's layers without holding a
+// layer in memory: an ELF file's dynamic-linking facts (the file is buffered whole, one at a time,
+// up to MAX_ELF), the text of a small file (scripts, nsswitch.conf, ld.so.conf), the parsed
+// ld.so.cache. One pass over each layer holding a wanted file's final version.
+import type { FinalTree } from '../analyze/resolve.js';
+import { WhittleError, wrap } from '../errors.js';
+import { parseLdCache, type LdCacheEntry } from '../elf/ld-cache.js';
+import { inspectElf, isElf, type ElfInfo } from '../elf/parse.js';
+import type { Image } from '../image/image.js';
+import { TarParser } from '../internal/tar-parser.js';
+import { toEntry } from '../layers/scan.js';
+
+/** MAX_ELF bounds the bytes buffered to read one ELF file (the dynamic section can sit anywhere). */
+const MAX_ELF = 512 << 20;
+/** MAX_TEXT is how much of a file that is not ELF is kept as text. */
+const MAX_TEXT = 1 << 20;
+
+export interface FileFacts {
+  elf?: { info: ElfInfo } | { malformed: string };
+  /** the file as text (its first MAX_TEXT bytes), when it is not ELF. */
+  text?: string;
+  /** for /etc/ld.so.cache: its entries, null when it is not a cache whittle reads. */
+  cache?: LdCacheEntry[] | null;
+}
+
+/** sourceOf is where a path's content lives: the layer of its final version, and the entry there (a hard link's target). */
+export function sourceOf(tree: FinalTree, path: string): { layer: number; path: string } | null {
+  const r = tree.get(path);
+  if (!r) return null;
+  if (r.type === 'file') return { layer: r.layer, path };
+  if (r.type === 'hardlink' && r.linkTarget !== undefined) return { layer: r.layer, path: r.linkTarget };
+  return null;
+}
+
+function factsOf(path: string, data: Buffer, cut: boolean): FileFacts {
+  if (isElf(data)) {
+    if (cut) return { elf: { malformed: `larger than the ${MAX_ELF >> 20} MiB whittle reads of one program` } };
+    return { elf: inspectElf(data)! };
+  }
+  if (path === 'etc/ld.so.cache') return { cache: parseLdCache(data) };
+  return { text: data.toString('utf8') };
+}
+
+/** readFacts reads the facts of the given paths (files or hard links of the final tree); paths that are neither are left out. */
+export async function readFacts(image: Image, tree: FinalTree, paths: Iterable<string>, onBytes: (n: number) => void = () => undefined): Promise<Map<string, FileFacts>> {
+  const byLayer = new Map<number, Map<string, string[]>>();
+  for (const path of paths) {
+    const src = sourceOf(tree, path);
+    if (!src) continue;
+    let wanted = byLayer.get(src.layer);
+    if (!wanted) byLayer.set(src.layer, (wanted = new Map()));
+    wanted.set(src.path, [...(wanted.get(src.path) ?? []), path]);
+  }
+  const layers = await image.layers();
+  const out = new Map<string, FileFacts>();
+  for (const [index, wanted] of [...byLayer].sort((a, b) => a[0] - b[0])) {
+    let current: string[] | null = null;
+    let chunks: Buffer[] = [];
+    let bytes = 0;
+    let limit = MAX_TEXT;
+    let cut = false;
+    const found = new Set<string>();
+    const parser = new TarParser({
+      entry: (h) => {
+        const e = toEntry(h);
+        current = e && e.type === 'file' && !e.whiteout ? wanted.get(e.path) ?? null : null;
+        if (current) found.add(e!.path);
+        chunks = [];
+        bytes = 0;
+        cut = false;
+        limit = MAX_TEXT;
+      },
+      data: (c) => {
+        if (current === null || cut) return;
+        if (bytes === 0 && isElf(c)) limit = MAX_ELF;
+        const take = Math.min(c.length, limit - bytes);
+        if (take < c.length) cut = true;
+        if (take > 0) {
+          chunks.push(Buffer.from(c.subarray(0, take)));
+          bytes += take;
+        }
+      },
+      entryEnd: () => {
+        if (current !== null) {
+          const facts = factsOf(current[0]!, Buffer.concat(chunks, bytes), cut);
+          for (const p of current) out.set(p, facts);
+        }
+        current = null;
+        chunks = [];
+      },
+    });
+    const read = await layers[index]!.read();
+    try {
+      for await (const chunk of read.tar) {
+        onBytes((chunk as Buffer).length);
+        if (!parser.done) parser.write(chunk as Buffer);
+      }
+      parser.end();
+    } catch (err) {
+      read.tar.destroy();
+      await read.stats.catch(() => undefined);
+      throw wrap(`reading layer ${index + 1}`, err);
+    }
+    await read.stats;
+    for (const [source, dests] of wanted) {
+      if (!found.has(source)) throw new WhittleError('bad-archive', `layer ${index + 1} does not hold /${source}, the content of /${dests[0]}`);
+    }
+  }
+  return out;
+}

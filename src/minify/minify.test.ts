@@ -16,7 +16,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const LOADER = '/lib64/ld-linux-x86-64.so.2';
 const ML = 'usr/lib/x86_64-linux-gnu';
-const exe = (name: string, data: Buffer): TarMember => file(name, data, 0o755);
+const exe = (name: string, data: Buffer | string): TarMember => file(name, data, 0o755);
 
 /** BASE is a merged-usr Debian-like base: loader, libc, a cached library outside the default directories, NSS modules, certificates, junk. */
 function base(): TarMember[] {

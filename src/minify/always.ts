@@ -85,6 +85,7 @@ export function keepAlways(c: Closure): void {
       const facts = c.factsOf(nsswitch);
       const setup = facts ? c.loaderSetup() : null;
       if (facts && setup) {
+        const absent: string[] = [];
         for (const service of nssServices(facts.text ?? '')) {
           const lib = `libnss_${service}.so.2`;
           let found = false;
@@ -94,8 +95,9 @@ export function keepAlways(c: Closure): void {
             found = true;
             break;
           }
-          if (!found && !BUILT_IN_NSS.has(service)) c.warn(`nsswitch.conf names the NSS service ${service}, and the image has no ${lib} (glibc skips it)`);
+          if (!found && !BUILT_IN_NSS.has(service)) absent.push(service);
         }
+        if (absent.length > 0) c.warn(`nsswitch.conf names NSS services the image has no module for (glibc skips them): ${absent.join(', ')}`);
       }
     }
   }

@@ -104,7 +104,7 @@ export class Closure {
       return null;
     }
     if (!this.tree.has(r.path)) return null;
-    for (const v of via) this.keep(v, `symlink on the way to /${r.path} (${reason})`);
+    for (const v of via) this.keep(v, `symlink on the way to /${r.path}`);
     this.keep(r.path, reason);
     return r.path;
   }
@@ -124,8 +124,10 @@ export class Closure {
     if (name.includes('/')) return name.startsWith('/') ? name.slice(1) : `${this.workdir ? `${this.workdir}/` : ''}${name}`;
     for (const dir of this.pathDirs()) {
       const candidate = `${dir.replace(/^\/+/, '').replace(/\/+$/, '')}/${name}`.replace(/^\//, '');
-      const r = this.resolves(candidate);
-      const rec = r === null ? undefined : this.tree.get(r);
+      const end = resolveIn(this.tree, candidate);
+      if ('loop' in end) return candidate; // the caller reports the loop
+      const r = end.path;
+      const rec = this.tree.get(r);
       if (rec && (rec.type === 'file' || rec.type === 'hardlink') && (rec.mode & 0o111) !== 0) return candidate;
     }
     return null;

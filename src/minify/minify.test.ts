@@ -91,9 +91,9 @@ describe('minify: the ELF closure', () => {
     expect(p.kept.get('usr/local/lib/libbar.so.2')).toEqual([`DT_NEEDED of /${ML}/libfoo.so.1.2.3 (found through ld.so.cache)`]);
     expect(p.kept.get('opt/app/lib/libplug.so')).toEqual(['DT_NEEDED of /opt/app/bin/app (found through DT_RUNPATH of /opt/app/bin/app)']);
     expect(p.kept.get(`${ML}/ld-linux-x86-64.so.2`)).toEqual(['dynamic loader (PT_INTERP) of /opt/app/bin/app', `DT_NEEDED of /${ML}/libc.so.6 (found through a default directory)`]);
-    expect(p.kept.get('lib64')?.[0]).toMatch(/^symlink on the way to \/usr\/lib\/x86_64-linux-gnu\/ld-linux-x86-64.so.2/);
+    expect(p.kept.get('lib64')).toEqual(['symlink on the way to /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2']);
     expect(p.kept.get(`${ML}/libnss_dns.so.2`)?.[0]).toMatch(/^NSS module named in nsswitch.conf \(dns/);
-    expect(p.warnings).toContain('nsswitch.conf names the NSS service systemd, and the image has no libnss_systemd.so.2 (glibc skips it)');
+    expect(p.warnings).toContain('nsswitch.conf names NSS services the image has no module for (glibc skips them): systemd');
     expect(kept).toEqual([...kept].sort());
   });
 

@@ -8,7 +8,7 @@ import type { ElfInfo } from '../elf/parse.js';
 import { libraryCandidates } from '../elf/search.js';
 
 /** CA_PATHS are where TLS libraries look for trust anchors (OpenSSL, GnuTLS, NSS, Go, Debian, RHEL, Alpine). */
-const CA_DIRS = ['etc/ssl/certs', 'etc/pki/tls/certs', 'etc/pki/ca-trust/extracted', 'etc/ca-certificates'];
+const CA_DIRS = ['etc/ssl/certs', 'etc/pki/tls/certs', 'etc/pki/ca-trust/extracted'];
 const CA_FILES = ['etc/ssl/cert.pem', 'etc/pki/tls/cert.pem', 'etc/ssl/openssl.cnf', 'usr/lib/ssl/openssl.cnf', 'usr/lib/ssl/cert.pem', 'usr/lib/ssl/certs'];
 const RESOLVER_FILES = ['etc/hosts', 'etc/host.conf', 'etc/resolv.conf', 'etc/gai.conf', 'etc/services', 'etc/protocols'];
 /** NSS services built into glibc since 2.34: no module file needed. */

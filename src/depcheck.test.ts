@@ -45,7 +45,7 @@ const ALLOWED: Record<string, Rule> = {
   fix: { imports: ['analyze', 'dockerfile', 'errors', 'internal', 'lint', 'shell'], packages: ['web-tree-sitter'] },
   context: { imports: ['dockerfile', 'errors', 'internal', 'knowledge'] },
   cli: { imports: ['analyze', 'context', 'errors', 'fix', 'image', 'internal', 'lint', 'minify', 'rewrite', 'shell', 'transports'], packages: ['commander'] },
-  index: { imports: ['analyze', 'context', 'errors', 'fix', 'image', 'layers', 'lint', 'rewrite', 'transports'] },
+  index: { imports: ['analyze', 'context', 'errors', 'fix', 'image', 'layers', 'lint', 'minify', 'rewrite', 'transports'] },
 };
 
 /** SOURCES_LOCAL are the sources of local files; they never import the registry or engine sources. */

@@ -229,7 +229,7 @@ export class Closure {
     }
     const from = `interpreter (#!) of /${path}`;
     let program = interp;
-    let programArgs = [...rest, path, ...args];
+    let programArgs = [...rest, `/${path}`, ...args];
     if (/(^|\/)env$/.test(interp)) {
       this.traceProgram(interp.replace(/^\/+/, ''), from, [], true);
       const words = rest.filter((w) => w !== '-S' && !/^-/.test(w) && !w.includes('='));
@@ -238,7 +238,7 @@ export class Closure {
       const found = this.lookPath(name);
       if (!found) throw new WhittleError('not-found', `/${path} (${reason}) runs ${name} through env, and the image has no ${name} on PATH`);
       program = found;
-      programArgs = [...words.slice(1), path, ...args];
+      programArgs = [...words.slice(1), `/${path}`, ...args];
     }
     this.traceProgram(program.replace(/^\/+/, ''), from, programArgs, true);
     if (/(^|\/)(ba|da|a|z|k|mk)?sh$/.test(program)) traceShell(this, text, `/${path}`, args);

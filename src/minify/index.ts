@@ -19,15 +19,19 @@ import { analyzeShell } from '../shell/commands.js';
 import { initShellParser } from '../shell/parser.js';
 import { computeClosure, entrypointArgv, type ClosureResult, type Tracer } from './closure.js';
 import { readFacts, type FileFacts } from './facts.js';
+import { nodeTracer, npmTracer } from './node.js';
 import { writeClosureLayer } from './write.js';
 
 export type { ClosureResult, Tracer } from './closure.js';
+
+const DEFAULT_TRACERS: Tracer[] = [npmTracer, nodeTracer];
 
 /** MAX_ROUNDS bounds the read-and-trace rounds (each is one pass over the layers holding what is wanted). */
 const MAX_ROUNDS = 32;
 
 export interface MinifyOptions {
   keep?: string[];
+  /** language tracers (default: npm and Node). */
   tracers?: Tracer[];
   /** plan only: trace and explain, write nothing. */
   dryRun?: boolean;
@@ -74,7 +78,7 @@ async function traceImage(image: Image, tree: FinalTree, config: Awaited<ReturnT
   const first = new Set(prefetchPaths(tree));
   for (const [p, f] of await readFacts(image, tree, first, onBytes)) facts.set(p, f);
   for (let round = 0; ; round++) {
-    const result = computeClosure(tree, config, facts, { keep: opts.keep ?? [], shell: (t) => analyzeShell(t), tracers: opts.tracers ?? [] });
+    const result = computeClosure(tree, config, facts, { keep: opts.keep ?? [], shell: (t) => analyzeShell(t), tracers: opts.tracers ?? DEFAULT_TRACERS });
     const wanted = [...result.wanted].filter((p) => !facts.has(p));
     if (wanted.length === 0) return result;
     if (round >= MAX_ROUNDS) throw new WhittleError('unsupported', `the closure still wanted ${wanted.length} file(s) after ${MAX_ROUNDS} rounds of reading (first: /${wanted[0]})`);

@@ -188,6 +188,7 @@ export class Closure {
     if (facts.elf) {
       if ('malformed' in facts.elf) throw new WhittleError('truncated', `/${at} (${reason}): ${facts.elf.malformed}`);
       this.traceElf(at, facts.elf.info, exe ?? { path: at, info: facts.elf.info });
+      for (const p of facts.embedded ?? []) if (this.resolves(p) !== null) this.keepResolved(p, `named in /${at}, which loads it at start-up`);
     } else if (facts.text?.startsWith('#!')) {
       this.traceScript(at, facts.text, args, reason);
     }

@@ -17,6 +17,8 @@ const MAX_TEXT = 1 << 20;
 
 export interface FileFacts {
   elf?: { info: ElfInfo } | { malformed: string };
+  /** for ELF files: module paths written in the binary that it loads at start-up (Debian's libnode and /usr/share/nodejs). */
+  embedded?: string[];
   /** the file as text (its first MAX_TEXT bytes), when it is not ELF. */
   text?: string;
   /** for /etc/ld.so.cache: its entries, null when it is not a cache whittle reads. */
@@ -32,10 +34,28 @@ export function sourceOf(tree: FinalTree, path: string): { layer: number; path: 
   return null;
 }
 
+/** EMBEDDED_ROOTS are directories whose files a binary names by absolute path to load them itself. */
+const EMBEDDED_ROOTS = ['/usr/share/nodejs/'];
+
+/** embeddedPaths finds absolute paths under EMBEDDED_ROOTS written in a binary (NUL- or separator-terminated). */
+function embeddedPaths(data: Buffer): string[] {
+  const out = new Set<string>();
+  for (const root of EMBEDDED_ROOTS) {
+    for (let at = data.indexOf(root); at >= 0; at = data.indexOf(root, at + root.length)) {
+      let end = at + root.length;
+      while (end < data.length && end - at < 512 && /[A-Za-z0-9/_.@+-]/.test(String.fromCharCode(data[end]!))) end++;
+      const path = data.toString('latin1', at, end);
+      if (/\.(c|m)?js$/.test(path)) out.add(path.slice(1));
+    }
+  }
+  return [...out].sort();
+}
+
 function factsOf(path: string, data: Buffer, cut: boolean): FileFacts {
   if (isElf(data)) {
     if (cut) return { elf: { malformed: `larger than the ${MAX_ELF >> 20} MiB whittle reads of one program` } };
-    return { elf: inspectElf(data)! };
+    const embedded = embeddedPaths(data);
+    return { elf: inspectElf(data)!, ...(embedded.length > 0 ? { embedded } : {}) };
   }
   if (path === 'etc/ld.so.cache') return { cache: parseLdCache(data) };
   return { text: data.toString('utf8') };

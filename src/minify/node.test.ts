@@ -155,4 +155,21 @@ describe('the Node tracer', () => {
     expect(plan.kept.has('app/src/index.js')).toBe(false);
     expect(plan.kept.has('usr/local/lib/node_modules/npm/lib/cli.js')).toBe(false);
   });
+
+  it('keeps the modules a Debian-built node names in its binary and loads from /usr/share/nodejs', async () => {
+    const layers = nodeImage();
+    const libnode = Buffer.concat([elfFile({ needed: ['libc.so.6'] }), Buffer.from('\0internal/deps/lexer\0/usr/share/nodejs/cjs-module-lexer/dist/lexer.js\0/usr/share/nodejs/missing/x.js\0')]);
+    layers[0]!.push(
+      file('usr/lib/libnode.so.108', libnode),
+      file('usr/bin/node', elfFile({ interpreter: LOADER, needed: ['libnode.so.108', 'libc.so.6'] }), 0o755),
+      dir('usr/share'), dir('usr/share/nodejs'), dir('usr/share/nodejs/cjs-module-lexer'), dir('usr/share/nodejs/cjs-module-lexer/dist'),
+      js('usr/share/nodejs/cjs-module-lexer/dist/lexer.js', '1\n'),
+      js('usr/share/nodejs/cjs-module-lexer/lexer.js', '1\n'),
+    );
+    const img = await buildImage(layers, { config: { Entrypoint: ['/usr/bin/node', 'src/index.js'], WorkingDir: '/app' } });
+    const image = await openImage(`oci:${writeDir(join(tmp, 'debian-node'), ociLayout(img, { refName: 'v1' }).files)}:v1`);
+    const { plan } = await minify(image, { dryRun: true });
+    expect(plan.kept.get('usr/share/nodejs/cjs-module-lexer/dist/lexer.js')).toEqual(['named in /usr/lib/libnode.so.108, which loads it at start-up']);
+    expect(plan.kept.has('usr/share/nodejs/cjs-module-lexer/lexer.js')).toBe(false);
+  });
 });

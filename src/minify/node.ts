@@ -4,7 +4,8 @@
 // with Node's extensions and directory indexes; bare names through `node_modules` up the tree,
 // NODE_PATH and Debian's global folders (/usr/share/nodejs …); package.json `main`, `exports` and
 // `imports` with the conditions "node", "require" or "import", "default"; JSON files; `.node`
-// addons, whose ELF needs are traced too. A `require` of a computed name keeps the whole package it
+// addons, whose ELF needs are traced too. (The modules Debian's node loads from /usr/share/nodejs
+// by paths written in libnode are kept from the ELF side: facts.ts.) A `require` of a computed name keeps the whole package it
 // sits in (and what its package.json depends on), with a warning naming the file and line.
 // Specifiers are found with a scanner of the source text, not a JavaScript parser: strings and
 // comments are skipped, so a `require` in a comment is not followed, at the cost of templates with
@@ -20,6 +21,7 @@ const BUILTINS = new Set(
   ).split(' '),
 );
 const EXTENSIONS = ['.js', '.json', '.node', '.mjs', '.cjs'];
+
 /** GLOBAL_FOLDERS are where a Debian-packaged node also looks for bare names (its externalized modules). */
 const GLOBAL_FOLDERS = ['usr/local/lib/node_modules', 'usr/share/nodejs', 'usr/lib/nodejs', 'usr/lib/x86_64-linux-gnu/nodejs', 'usr/lib/aarch64-linux-gnu/nodejs'];
 
@@ -240,8 +242,11 @@ class NodeTrace {
       if (!d.endsWith('node_modules')) dirs.push(d === '' ? 'node_modules' : `${d}/node_modules`);
       if (d === '') break;
     }
-    for (const p of (this.c.env.get('NODE_PATH') ?? '').split(':')) if (p.startsWith('/')) dirs.push(p.slice(1));
-    dirs.push(...GLOBAL_FOLDERS);
+    if (kind === 'require') {
+      // ESM resolution has no global folders; CommonJS looks in NODE_PATH and the global folders last
+      for (const p of (this.c.env.get('NODE_PATH') ?? '').split(':')) if (p.startsWith('/')) dirs.push(p.slice(1));
+      dirs.push(...GLOBAL_FOLDERS);
+    }
     for (const nm of dirs) {
       const pkgDir = `${nm}/${name}`;
       if (!this.isDir(pkgDir)) continue;

@@ -73,6 +73,22 @@ echo '{"a":[1,2,3]}' | jq -c '.a | map(. * 2)'
 exec "$@"
 `;
 
+const NODE_APP: Record<string, string> = {
+  'index.mjs': [
+    "import { createRequire } from 'node:module';",
+    "import { greet } from './lib/greet.js';",
+    "import data from './lib/data.cjs';",
+    'const require = createRequire(import.meta.url);',
+    "const ms = require('ms');",
+    "const conf = require('./lib/conf.json');",
+    'console.log(greet(conf.name), ms("2 days"), data.answer, typeof fetch);',
+  ].join('\n'),
+  'package.json': '{"name":"app","type":"module"}',
+  'greet.js': 'export function greet(n) { return `hello ${n}`; }\n',
+  'data.cjs': 'module.exports = { answer: 42 };\n',
+  'conf.json': '{"name":"world"}',
+};
+
 /** build builds a Dockerfile in its own context directory with the given files and returns its tag. */
 function build(name: string, dockerfile: string, files: Record<string, string | Buffer> = {}): string {
   const dir = join(tmp, name);
@@ -174,5 +190,25 @@ describeWith(['debian-minbase', 'gcc-static'], 'whittle minify on images built f
     expect(paths.find((p) => /libjq\.so\.1\./.test(p))).toBeDefined();
     expect(r.kept.find((k) => k.path === '/usr/bin/jq')!.reasons).toContain('called by /usr/local/bin/entry.sh:4');
     report('shell entrypoint calling curl and jq', tag, min);
+  }, 900_000);
+
+  it("a Node app on Debian's node (ESM entry importing CommonJS, a module from /usr/share/nodejs, JSON): runs the same", () => {
+    const tag = build(
+      'nodeapp',
+      `FROM ${base}\nRUN apt-get update && apt-get install -y --no-install-recommends nodejs node-ms && rm -rf /var/lib/apt/lists/*\nWORKDIR /app\n` +
+        'COPY index.mjs package.json /app/\nCOPY greet.js data.cjs conf.json /app/lib/\nRUN echo \'{"type":"module"}\' > /app/lib/package.json\nCMD ["node", "index.mjs"]\n',
+      NODE_APP,
+    );
+    const { tag: min, report: r } = minified(tag);
+    const before = run(tag);
+    const after = run(min);
+    expect(before.stdout).toBe('hello world 172800000 42 function\n');
+    expect(after.stderr).toBe('');
+    expect(after.stdout).toBe(before.stdout);
+    const paths = r.kept.map((k) => k.path);
+    for (const p of ['/app/index.mjs', '/app/lib/greet.js', '/app/lib/data.cjs', '/app/lib/conf.json', '/usr/share/nodejs/ms/index.js', '/usr/share/nodejs/cjs-module-lexer/dist/lexer.js']) expect(paths).toContain(p);
+    expect(paths.find((p) => /libnode\.so\.\d+$/.test(p))).toBeDefined();
+    expect(paths).not.toContain('/usr/share/nodejs/acorn-jsx/index.js');
+    report("Node app on Debian's node", tag, min);
   }, 900_000);
 });

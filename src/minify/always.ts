@@ -47,7 +47,13 @@ function keptLibc(c: Closure): { path: string; info: ElfInfo } | null {
 export function keepAlways(c: Closure): void {
   const user = c.config.config?.User;
   const forUser = user ? ` (User ${user})` : '';
-  c.keepResolved('etc/passwd', `user database${forUser}`);
+  const passwd = c.keepResolved('etc/passwd', `user database${forUser}`);
+  const name = user?.split(':')[0];
+  if (name && !/^\d+$/.test(name)) {
+    const facts = passwd === null ? null : c.factsOf(passwd);
+    if (passwd === null) c.warn(`User ${user}: the image has no /etc/passwd to name it`);
+    else if (facts && !(facts.text ?? '').split('\n').some((l) => l.startsWith(`${name}:`))) c.warn(`User ${user}: /etc/passwd has no entry for ${name}`);
+  }
   c.keepResolved('etc/group', `group database${forUser}`);
 
   for (const f of RESOLVER_FILES) c.keepResolved(f, 'name resolution');

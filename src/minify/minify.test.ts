@@ -207,4 +207,19 @@ describe('minify: the written image', () => {
     }
     expect(digests[0]).toBe(digests[1]);
   });
+
+  it('writes a hard link whose target is not kept as a file with the content', async () => {
+    const result = await minify(await image('materialized', layers(), { Entrypoint: ['/opt/run-again'], User: 'nobody' }));
+    try {
+      await writeImage(result.image!, `oci:${join(tmp, 'out-link')}:min`);
+    } finally {
+      await result.dispose();
+    }
+    expect(result.plan.kept.has('opt/run')).toBe(false);
+    expect(result.plan.warnings).toContain('User nobody: /etc/passwd has no entry for nobody');
+    const [layer] = await (await openImage(`oci:${join(tmp, 'out-link')}:min`)).layers();
+    const { entries } = await scanLayer(layer!);
+    expect(entries.find((e) => e.path === 'opt/run-again')).toMatchObject({ type: 'file', size: elfFile({ interpreter: LOADER, needed: ['libfoo.so.1', 'libc.so.6'] }).length, mode: 0o644 });
+    expect(entries.map((e) => e.path)).not.toContain('opt/run');
+  });
 });

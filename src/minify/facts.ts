@@ -61,6 +61,70 @@ function factsOf(path: string, data: Buffer, cut: boolean): FileFacts {
   return { text: data.toString('utf8') };
 }
 
+/** FactsCollector parses a layer's tar as it streams past and keeps the facts of the files `wants` accepts (by their path in that layer). */
+export interface FactsCollector {
+  write(chunk: Buffer): void;
+  end(): void;
+  /** path in the layer → facts. */
+  readonly facts: Map<string, FileFacts>;
+}
+
+export function factsCollector(wants: (path: string) => boolean): FactsCollector {
+  const facts = new Map<string, FileFacts>();
+  let current: string | null = null;
+  let chunks: Buffer[] = [];
+  let bytes = 0;
+  let limit = MAX_TEXT;
+  let cut = false;
+  let failed: unknown = null;
+  const parser = new TarParser({
+    entry: (h) => {
+      const e = toEntry(h);
+      current = e && e.type === 'file' && !e.whiteout && wants(e.path) ? e.path : null;
+      chunks = [];
+      bytes = 0;
+      cut = false;
+      limit = MAX_TEXT;
+    },
+    data: (c) => {
+      if (current === null || cut) return;
+      if (bytes === 0 && isElf(c)) limit = MAX_ELF;
+      const take = Math.min(c.length, limit - bytes);
+      if (take < c.length) cut = true;
+      if (take > 0) {
+        chunks.push(Buffer.from(c.subarray(0, take)));
+        bytes += take;
+      }
+    },
+    entryEnd: () => {
+      if (current !== null) facts.set(current, factsOf(current, Buffer.concat(chunks, bytes), cut));
+      current = null;
+      chunks = [];
+    },
+  });
+  return {
+    facts,
+    // the layer's own reader reports a broken tar; the collector stops at the first problem
+    write: (chunk) => {
+      if (failed !== null || parser.done) return;
+      try {
+        parser.write(chunk);
+      } catch (err) {
+        failed = err;
+      }
+    },
+    end: () => {
+      if (failed === null && !parser.done) {
+        try {
+          parser.end();
+        } catch {
+          /* reported by the layer's own reader */
+        }
+      }
+    },
+  };
+}
+
 /** readFacts reads the facts of the given paths (files or hard links of the final tree); paths that are neither are left out. */
 export async function readFacts(image: Image, tree: FinalTree, paths: Iterable<string>, onBytes: (n: number) => void = () => undefined): Promise<Map<string, FileFacts>> {
   const byLayer = new Map<number, Map<string, string[]>>();
@@ -74,48 +138,14 @@ export async function readFacts(image: Image, tree: FinalTree, paths: Iterable<s
   const layers = await image.layers();
   const out = new Map<string, FileFacts>();
   for (const [index, wanted] of [...byLayer].sort((a, b) => a[0] - b[0])) {
-    let current: string[] | null = null;
-    let chunks: Buffer[] = [];
-    let bytes = 0;
-    let limit = MAX_TEXT;
-    let cut = false;
-    const found = new Set<string>();
-    const parser = new TarParser({
-      entry: (h) => {
-        const e = toEntry(h);
-        current = e && e.type === 'file' && !e.whiteout ? wanted.get(e.path) ?? null : null;
-        if (current) found.add(e!.path);
-        chunks = [];
-        bytes = 0;
-        cut = false;
-        limit = MAX_TEXT;
-      },
-      data: (c) => {
-        if (current === null || cut) return;
-        if (bytes === 0 && isElf(c)) limit = MAX_ELF;
-        const take = Math.min(c.length, limit - bytes);
-        if (take < c.length) cut = true;
-        if (take > 0) {
-          chunks.push(Buffer.from(c.subarray(0, take)));
-          bytes += take;
-        }
-      },
-      entryEnd: () => {
-        if (current !== null) {
-          const facts = factsOf(current[0]!, Buffer.concat(chunks, bytes), cut);
-          for (const p of current) out.set(p, facts);
-        }
-        current = null;
-        chunks = [];
-      },
-    });
+    const collector = factsCollector((p) => wanted.has(p));
     const read = await layers[index]!.read();
     try {
       for await (const chunk of read.tar) {
         onBytes((chunk as Buffer).length);
-        if (!parser.done) parser.write(chunk as Buffer);
+        collector.write(chunk as Buffer);
       }
-      parser.end();
+      collector.end();
     } catch (err) {
       read.tar.destroy();
       await read.stats.catch(() => undefined);
@@ -123,7 +153,9 @@ export async function readFacts(image: Image, tree: FinalTree, paths: Iterable<s
     }
     await read.stats;
     for (const [source, dests] of wanted) {
-      if (!found.has(source)) throw new WhittleError('bad-archive', `layer ${index + 1} does not hold /${source}, the content of /${dests[0]}`);
+      const f = collector.facts.get(source);
+      if (!f) throw new WhittleError('bad-archive', `layer ${index + 1} does not hold /${source}, the content of /${dests[0]}`);
+      for (const d of dests) out.set(d, f);
     }
   }
   return out;

@@ -1,14 +1,15 @@
 // minify cuts an image down to the static closure of what its config runs (closure.ts) and writes
 // that closure as the image's one layer, config kept (history reset to one entry, diff_ids
-// updated). One scan lists every layer's entries; the contents the closure needs (ELF headers,
-// scripts, the loader's cache) are read in rounds, the first fetching every shared library and
-// configuration file at once, until nothing more is wanted; then one pass over the contributing
+// updated). One scan lists every layer's entries and, on the way, reads every shared library and
+// the loader's and NSS's configuration; the other contents the closure needs (programs, scripts,
+// modules) are read in rounds until nothing more is wanted; then one pass over the contributing
 // layers copies the kept contents.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mergeLayers } from '../analyze/merge.js';
-import { scanImage } from '../analyze/run.js';
+import { mapLimit } from '../internal/concurrency.js';
+import { scanLayer } from '../layers/scan.js';
 import type { FinalTree } from '../analyze/resolve.js';
 import { WhittleError, wrap } from '../errors.js';
 import type { Image } from '../image/image.js';
@@ -18,7 +19,7 @@ import { replaceTop } from '../rewrite/mutate.js';
 import { analyzeShell } from '../shell/commands.js';
 import { initShellParser } from '../shell/parser.js';
 import { computeClosure, entrypointArgv, type ClosureResult, type Tracer } from './closure.js';
-import { readFacts, type FileFacts } from './facts.js';
+import { factsCollector, readFacts, sourceOf, type FileFacts } from './facts.js';
 import { nodeTracer, npmTracer } from './node.js';
 import { writeClosureLayer } from './write.js';
 
@@ -58,25 +59,14 @@ export interface MinifyResult {
   dispose(): Promise<void>;
 }
 
-/** prefetchPaths are the files the closure will almost surely ask about: shared libraries, loader and NSS configuration. */
-function prefetchPaths(tree: FinalTree): string[] {
-  const out: string[] = [];
-  for (const [p, r] of tree) {
-    if (r.type !== 'file' && r.type !== 'hardlink') continue;
-    if (/^(usr\/)?(local\/)?lib(32|64|x32)?\/([^/]+-linux-gnu[^/]*\/)?[^/]+\.so(\.[\d.]+)?$/.test(p) || /^(usr\/)?lib(64)?\/ld-/.test(p)) out.push(p);
-    else if (p === 'etc/ld.so.cache' || p === 'etc/nsswitch.conf' || p === 'etc/ld.so.conf' || p.startsWith('etc/ld.so.conf.d/')) out.push(p);
-  }
-  return out;
-}
+/** PREFETCH matches the files the closure will almost surely ask about: shared libraries, the loader, its and NSS's configuration. */
+const PREFETCH = /^(?:(usr\/)?(local\/)?lib(32|64|x32)?\/([^/]+-linux-gnu[^/]*\/)?[^/]+\.so(\.[\d.]+)?|(usr\/)?lib(64)?\/ld-[^/]+|etc\/ld\.so\.cache|etc\/nsswitch\.conf|etc\/ld\.so\.conf|etc\/ld\.so\.conf\.d\/[^/]+)$/;
 
 /** traceImage computes the closure, reading contents in rounds until nothing more is wanted. */
-async function traceImage(image: Image, tree: FinalTree, config: Awaited<ReturnType<Image['config']>>, opts: MinifyOptions): Promise<ClosureResult> {
+async function traceImage(image: Image, tree: FinalTree, config: Awaited<ReturnType<Image['config']>>, facts: Map<string, FileFacts>, opts: MinifyOptions): Promise<ClosureResult> {
   await initShellParser();
-  const facts = new Map<string, FileFacts>();
   let read = 0;
   const onBytes = (n: number) => opts.onProgress?.({ phase: 'trace', bytes: (read += n) });
-  const first = new Set(prefetchPaths(tree));
-  for (const [p, f] of await readFacts(image, tree, first, onBytes)) facts.set(p, f);
   for (let round = 0; ; round++) {
     const result = computeClosure(tree, config, facts, { keep: opts.keep ?? [], shell: (t) => analyzeShell(t), tracers: opts.tracers ?? DEFAULT_TRACERS });
     const wanted = [...result.wanted].filter((p) => !facts.has(p));
@@ -87,13 +77,40 @@ async function traceImage(image: Image, tree: FinalTree, config: Awaited<ReturnT
   }
 }
 
+/** scan lists every layer's entries, two layers at a time, and on the way reads the facts of the files PREFETCH names. */
+async function scan(image: Image, opts: MinifyOptions) {
+  const layers = await image.layers();
+  let bytes = 0;
+  const prefetched: Map<string, FileFacts>[] = [];
+  const entries = await mapLimit(layers, 2, async (layer, i) => {
+    const collector = factsCollector((p) => PREFETCH.test(p));
+    const s = await scanLayer(layer, {
+      what: `layer ${i + 1} of ${layers.length}`,
+      onBytes: (n) => opts.onProgress?.({ phase: 'scan', bytes: (bytes += n) }),
+      tee: (chunk) => collector.write(chunk),
+    });
+    collector.end();
+    prefetched[i] = collector.facts;
+    return s.entries;
+  });
+  return { entries, prefetched };
+}
+
 /** minify traces the closure and (unless dryRun) writes it as a one-layer image. */
 export async function minify(image: Image, opts: MinifyOptions = {}): Promise<MinifyResult> {
-  const input = await scanImage(image, { hashContents: false, onProgress: (p) => opts.onProgress?.({ phase: 'scan', bytes: p.bytes }) });
-  const entries = input.layers.map((l) => l.entries);
+  const config = await image.config();
+  const { entries, prefetched } = await scan(image, opts);
   const merged = mergeLayers(entries).tree;
   const tree: FinalTree = new Map([...merged.records].filter(([p]) => p !== ''));
-  const closure = await traceImage(image, tree, input.config, opts);
+  // the final versions' facts, from the layers that made them
+  const facts = new Map<string, FileFacts>();
+  for (const p of tree.keys()) {
+    const src = PREFETCH.test(p) ? sourceOf(tree, p) : null;
+    const f = src ? prefetched[src.layer]?.get(src.path) : undefined;
+    if (f) facts.set(p, f);
+  }
+  prefetched.length = 0;
+  const closure = await traceImage(image, tree, config, facts, opts);
   let beforeBytes = 0;
   for (const r of tree.values()) if (r.type === 'file') beforeBytes += r.size;
   let afterBytes = 0;
@@ -121,7 +138,7 @@ export async function minify(image: Image, opts: MinifyOptions = {}): Promise<Mi
       onBytes: (n) => opts.onProgress?.({ phase: 'write', bytes: (written += n) }),
     });
     const history = {
-      created_by: `whittle minify: the closure of ${JSON.stringify(entrypointArgv(input.config))}, ${closure.kept.size} paths of ${tree.size}`,
+      created_by: `whittle minify: the closure of ${JSON.stringify(entrypointArgv(config))}, ${closure.kept.size} paths of ${tree.size}`,
       comment: 'whittle',
     };
     const out = await replaceTop(image, 0, layer, history, `minified ${image.reference}`, true);

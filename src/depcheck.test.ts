@@ -38,14 +38,16 @@ const ALLOWED: Record<string, Rule> = {
   analyze: { imports: ['errors', 'image', 'internal', 'knowledge', 'layers'], types: ['attribute'], packages: ['picocolors'] },
   attribute: { imports: ['analyze', 'dockerfile', 'errors', 'internal', 'knowledge', 'lint'], types: ['image'], packages: ['picocolors'] },
   report: { imports: ['analyze', 'internal'], types: ['attribute'] },
-  rewrite: { imports: ['analyze', 'errors', 'image', 'internal', 'knowledge', 'layers'] },
+  elf: { imports: ['analyze'] },
+  rewrite: { imports: ['analyze', 'elf', 'errors', 'image', 'internal', 'knowledge', 'layers'] },
+  minify: { imports: ['analyze', 'elf', 'errors', 'image', 'internal', 'knowledge', 'layers', 'rewrite', 'shell'] },
   dockerfile: { imports: [], packages: ['dockerfile-ast'] },
   shell: { imports: [], types: ['dockerfile'], packages: ['web-tree-sitter'] },
   lint: { imports: ['context', 'dockerfile', 'errors', 'internal', 'knowledge', 'shell'], packages: ['picocolors', 'vitest', 'web-tree-sitter'] },
   fix: { imports: ['analyze', 'dockerfile', 'errors', 'internal', 'lint', 'shell'], packages: ['web-tree-sitter'] },
   context: { imports: ['dockerfile', 'errors', 'internal', 'knowledge'] },
-  cli: { imports: ['analyze', 'attribute', 'context', 'report', 'errors', 'fix', 'image', 'internal', 'lint', 'rewrite', 'shell', 'transports'], packages: ['commander'] },
-  index: { imports: ['analyze', 'attribute', 'context', 'errors', 'fix', 'image', 'layers', 'lint', 'rewrite', 'transports'] },
+  cli: { imports: ['analyze', 'attribute', 'context', 'report', 'errors', 'fix', 'image', 'internal', 'lint', 'minify', 'rewrite', 'shell', 'transports'], packages: ['commander'] },
+  index: { imports: ['analyze', 'attribute', 'context', 'errors', 'fix', 'image', 'layers', 'lint', 'minify', 'rewrite', 'transports'] },
 };
 
 /** SOURCES_LOCAL are the sources of local files; they never import the registry or engine sources. */

@@ -27,6 +27,7 @@ export { attributeDockerfile } from './attribute/run.js';
 export { squash, type SquashOptions, type SquashResult } from './rewrite/squash.js';
 export { planSquash, type SquashPlan } from './rewrite/plan.js';
 export { strip, CATEGORIES, type StripPlan, type StripOptions, type StripRunOptions, type StripResult } from './rewrite/strip/index.js';
+export { minify, type MinifyOptions, type MinifyPlan, type MinifyResult, type Tracer } from './minify/index.js';
 
 // Dockerfiles and build contexts
 export * from './lint/index.js';

@@ -27,6 +27,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   fix: () => import('./fix.js').then((m) => m.registerFix),
   squash: () => import('./squash.js').then((m) => m.registerSquash),
   strip: () => import('./strip.js').then((m) => m.registerStrip),
+  minify: () => import('./minify.js').then((m) => m.registerMinify),
   ls: () => import('./ls.js').then((m) => m.registerLs),
   report: () => import('./report.js').then((m) => m.registerReport),
 };

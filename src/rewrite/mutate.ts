@@ -33,8 +33,11 @@ function readWritten(layer: WrittenLayer) {
   return createReadStream(layer.file, { start: layer.offset, ...(layer.size > 0 ? { end: layer.offset + layer.size - 1 } : {}), highWaterMark: 1 << 20 });
 }
 
-/** replaceTop keeps image's first `keep` layers and puts `layer` on top of them. */
-export async function replaceTop(image: Image, keep: number, layer: WrittenLayer, history: HistoryEntry, reference: string): Promise<Image> {
+/**
+ * replaceTop keeps image's first `keep` layers and puts `layer` on top of them. With resetHistory
+ * (minify: nothing of the old layers is left as it was) the history is that one entry alone.
+ */
+export async function replaceTop(image: Image, keep: number, layer: WrittenLayer, history: HistoryEntry, reference: string, resetHistory = false): Promise<Image> {
   const layers = await image.layers();
   if (keep < 0 || keep > layers.length) throw new WhittleError('usage', `cannot keep ${keep} of ${layers.length} layers`);
   const rawConfig = JSON.parse(Buffer.from(await image.rawConfig()).toString('utf8')) as Record<string, unknown> & {
@@ -65,7 +68,10 @@ export async function replaceTop(image: Image, keep: number, layer: WrittenLayer
   const config = {
     ...rawConfig,
     rootfs: { type: 'layers', diff_ids: [...diffIds, layer.diffId] },
-    history: rewriteHistory(checked.history, keep, { ...(typeof rawConfig.created === 'string' ? { created: rawConfig.created } : {}), ...history }),
+    history: ((entry: HistoryEntry) => (resetHistory && keep === 0 ? [entry] : rewriteHistory(checked.history, keep, entry)))({
+      ...(typeof rawConfig.created === 'string' ? { created: rawConfig.created } : {}),
+      ...history,
+    }),
   };
   const configBytes = Buffer.from(JSON.stringify(config));
   const configDescriptor: Descriptor = { mediaType: MediaType.ociConfig, digest: digestOf(configBytes), size: configBytes.length };

@@ -17,6 +17,8 @@ export interface TarMember {
   type?: 'file' | 'directory' | 'symlink' | 'link';
   linkname?: string;
   mode?: number;
+  uid?: number;
+  gid?: number;
 }
 
 export const file = (name: string, data: Buffer | string, mode = 0o644): TarMember => ({
@@ -115,8 +117,8 @@ export async function packTar(members: TarMember[]): Promise<Buffer> {
         type,
         mode: m.mode ?? (type === 'directory' ? 0o755 : 0o644),
         mtime: new Date(0),
-        uid: 0,
-        gid: 0,
+        uid: m.uid ?? 0,
+        gid: m.gid ?? 0,
         ...(m.linkname !== undefined ? { linkname: m.linkname } : {}),
       },
       type === 'file' ? (m.data ?? Buffer.alloc(0)) : Buffer.alloc(0),
@@ -139,7 +141,7 @@ export interface TestImage {
 /** buildImage packs each layer's members and writes a config whose diff_ids and history match. */
 export async function buildImage(
   layers: TarMember[][],
-  opts: { createdBy?: string[]; platform?: { os: string; architecture: string; variant?: string } } = {},
+  opts: { createdBy?: string[]; platform?: { os: string; architecture: string; variant?: string }; config?: Record<string, unknown> } = {},
 ): Promise<TestImage> {
   const tars = await Promise.all(layers.map(packTar));
   const diffIds = tars.map((t) => `sha256:${sha256(t)}`);
@@ -148,7 +150,7 @@ export async function buildImage(
     JSON.stringify({
       ...platform,
       created: '2026-01-01T00:00:00Z',
-      config: { Cmd: ['/bin/sh'] },
+      config: opts.config ?? { Cmd: ['/bin/sh'] },
       rootfs: { type: 'layers', diff_ids: diffIds },
       history: tars.map((_, i) => ({
         created: '2026-01-01T00:00:00Z',

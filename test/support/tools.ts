@@ -28,6 +28,8 @@ export type Tool =
   | 'htpasswd' // apache2-utils, for bcrypt lines docker-registry accepts
   | 'gnu-tar'
   | 'readelf'
+  | 'ldconfig'
+  | 'gcc-static' // gcc linking against this machine's glibc, dynamically and statically (libc.a)
   | 'zstd'
   | 'tmpfs-mount' // mounting a tmpfs (root, and a kernel/container that allows it)
   | 'chromium'; // Debian's chromium, driven headless by playwright-core (browser tests)
@@ -67,6 +69,16 @@ const PROBES: Record<Tool, () => string> = {
   htpasswd: () => (onPath('htpasswd') ? '' : 'htpasswd is not installed (apache2-utils)'),
   'gnu-tar': () => (/GNU tar/.test(spawnSync('tar', ['--version'], { encoding: 'utf8' }).stdout ?? '') ? '' : 'GNU tar is not installed'),
   readelf: () => (ok('readelf', ['--version']) ? '' : 'readelf is not installed (binutils)'),
+  'gcc-static': () => {
+    const dir = mkdtempSync(join(tmpdir(), 'whittle-gcc-probe-'));
+    try {
+      writeFileSync(join(dir, 'a.c'), 'int main(void){return 0;}\n');
+      return ok('gcc', ['-static', '-o', join(dir, 'a'), join(dir, 'a.c')]) ? '' : 'gcc cannot link a static program here (gcc and libc6-dev)';
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+  ldconfig: () => (ok('ldconfig', ['-p']) && existsSync('/etc/ld.so.cache') ? '' : 'ldconfig -p does not list a cache here (glibc and /etc/ld.so.cache)'),
   zstd: () => (ok('zstd', ['--version']) ? '' : 'zstd is not installed'),
   chromium: () => (existsSync(CHROMIUM) && ok(CHROMIUM, ['--version']) ? '' : `chromium is not installed (${CHROMIUM}, Debian's chromium package)`),
   'tmpfs-mount': () => {

@@ -19,7 +19,7 @@ import { squash } from '../squash.js';
 import { whiteoutHeader } from '../../internal/tar-encode.js';
 import { registerTemporary, unregisterTemporary } from '../../internal/cleanup.js';
 import { testPause } from '../../internal/test-pause.js';
-import { isElf, parseElf, type ElfInfo } from './elf.js';
+import { isElf, parseElf, type ElfInfo } from '../../elf/parse.js';
 import { elfCandidates, planStrip, type StripOptions, type StripPlan } from './plan.js';
 
 export { CATEGORIES } from './categories.js';

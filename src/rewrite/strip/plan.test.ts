@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { MergedRecord } from '../../analyze/merge.js';
 import type { ImageConfig } from '../../image/spec.js';
-import type { ElfInfo } from './elf.js';
+import type { ElfInfo } from '../../elf/parse.js';
+import { resolve, type FinalTree } from '../../analyze/resolve.js';
 import { globToRegExp } from './categories.js';
-import { elfCandidates, entrypointPrograms, planStrip, resolve, type FinalTree } from './plan.js';
+import { elfCandidates, entrypointPrograms, planStrip } from './plan.js';
 
 const rec = (type: MergedRecord['type'], size = 0, extra: Partial<MergedRecord> = {}): MergedRecord => ({
   type, size, mode: type === 'dir' ? 0o755 : 0o644, uid: 0, gid: 0, layer: 0, digest: undefined, linkTarget: undefined, ...extra,
@@ -48,9 +49,9 @@ const debianish = () => ({
 });
 
 const ELF: Map<string, ElfInfo> = new Map([
-  ['usr/bin/bash', { interpreter: '/lib64/ld-linux-x86-64.so.2', needed: ['libtinfo.so.6', 'libc.so.6'], searchPath: [] }],
-  ['usr/bin/app', { interpreter: '/lib64/ld-linux-x86-64.so.2', needed: ['libc.so.6'], searchPath: [] }],
-  ['usr/lib/x86_64-linux-gnu/libtinfo.so.6.4', { needed: ['libc.so.6'], searchPath: [] }],
+  ['usr/bin/bash', { interpreter: '/lib64/ld-linux-x86-64.so.2', needed: ['libtinfo.so.6', 'libc.so.6'], searchPath: [], bits: 64, machine: 62 }],
+  ['usr/bin/app', { interpreter: '/lib64/ld-linux-x86-64.so.2', needed: ['libc.so.6'], searchPath: [], bits: 64, machine: 62 }],
+  ['usr/lib/x86_64-linux-gnu/libtinfo.so.6.4', { needed: ['libc.so.6'], searchPath: [], bits: 64, machine: 62 }],
 ]);
 
 describe('resolve', () => {

@@ -3,12 +3,11 @@
 // PATH and symlinks), /etc/passwd and /etc/group, CA certificates, and the dynamic loader and every
 // shared library the ELF programs on PATH and the entrypoint need, transitively.
 import type { ImageConfig } from '../../image/spec.js';
-import type { MergedRecord } from '../../analyze/merge.js';
 import { parentOf } from '../../analyze/path-tree.js';
 import { CATEGORIES, globToRegExp, rootOf, type Category } from './categories.js';
-import type { ElfInfo } from './elf.js';
-
-export type FinalTree = ReadonlyMap<string, MergedRecord>;
+import type { ElfInfo } from '../../elf/parse.js';
+import { libraryCandidates } from '../../elf/search.js';
+import { resolve, type FinalTree } from '../../analyze/resolve.js';
 
 export interface StripOptions {
   /** categories to apply (default: those marked byDefault). */
@@ -53,32 +52,6 @@ const ALWAYS_KEEP: [string, string][] = [
   ['etc/pki/**', 'CA certificates'],
   ['etc/ca-certificates/**', 'CA certificates'],
 ];
-
-/** resolve follows symlinks (also in parent directories) through the final tree; null for a loop or a path that climbs out. */
-export function resolve(tree: FinalTree, path: string, via: string[] = []): string | null {
-  let pending = path.split('/').filter((p) => p !== '' && p !== '.');
-  let resolved: string[] = [];
-  let hops = 0;
-  while (pending.length > 0) {
-    const part = pending.shift()!;
-    if (part === '..') {
-      resolved.pop();
-      continue;
-    }
-    const candidate = [...resolved, part].join('/');
-    const record = tree.get(candidate);
-    if (record?.type === 'symlink' && record.linkTarget !== undefined) {
-      if (++hops > 40) return null;
-      via.push(candidate);
-      const target = record.linkTarget;
-      if (target.startsWith('/')) resolved = [];
-      pending = [...target.split('/').filter((p) => p !== '' && p !== '.'), ...pending];
-      continue;
-    }
-    resolved.push(part);
-  }
-  return resolved.join('/');
-}
 
 function envOf(config: ImageConfig, name: string): string | undefined {
   const prefix = `${name}=`;
@@ -132,26 +105,24 @@ export function elfCandidates(tree: FinalTree, config: ImageConfig): Set<string>
   return out;
 }
 
-/** neededClosure protects programs' loaders and libraries, transitively. */
+/** neededClosure protects programs' loaders and libraries, transitively (the loader's search: src/elf/search.ts). */
 function neededClosure(tree: FinalTree, config: ImageConfig, elf: ReadonlyMap<string, ElfInfo>, keep: (path: string, reason: string) => void): void {
-  const libDirs = [...LIB_DIRS, ...[...tree.keys()].filter((p) => /^(usr\/)?lib\/[^/]+-linux-gnu[^/]*$/.test(p) && tree.get(p)?.type === 'dir')];
   const pathSet = new Set(pathDirs(config).map((d) => resolve(tree, d)));
   const roots = [...elf.keys()].filter((p) => pathSet.has(parentOf(p)));
   for (const p of entrypointPrograms(tree, config)) {
     const r = resolve(tree, p);
     if (r !== null) roots.push(r);
   }
+  const libraryPath = (envOf(config, 'LD_LIBRARY_PATH') ?? '').split(':').filter((d) => d.startsWith('/'));
   const seen = new Set<string>();
   const queue = [...roots];
   const protectResolved = (path: string, reason: string): string | null => {
     const via: string[] = [];
     const r = resolve(tree, path, via);
+    if (r === null || !tree.has(r)) return null;
     for (const v of via) keep(v, reason);
-    if (r !== null && tree.has(r)) {
-      keep(r, reason);
-      return r;
-    }
-    return null;
+    keep(r, reason);
+    return r;
   };
   while (queue.length > 0) {
     const file = queue.shift()!;
@@ -163,11 +134,12 @@ function neededClosure(tree: FinalTree, config: ImageConfig, elf: ReadonlyMap<st
       const r = protectResolved(info.interpreter, `dynamic loader of /${file}`);
       if (r) queue.push(r);
     }
-    const origin = parentOf(file);
-    const search = [...info.searchPath.map((d) => d.replace(/\$\{?ORIGIN\}?/g, `/${origin}`)), ...libDirs.map((d) => `/${d}`)];
     for (const lib of info.needed) {
-      for (const dir of search) {
-        const r = protectResolved(`${dir}/${lib}`, `needed by /${file}`);
+      for (const c of libraryCandidates(tree, lib, { path: file, info }, null, { cache: null, confDirs: null, libraryPath })) {
+        const found = resolve(tree, c.path);
+        const other = found === null ? undefined : elf.get(found);
+        if (found === null || !tree.has(found) || (other && (other.bits !== info.bits || other.machine !== info.machine))) continue;
+        const r = protectResolved(c.path, `needed by /${file}`);
         if (r) {
           queue.push(r);
           break;

@@ -1,15 +1,21 @@
-// The dynamic-linking facts of an ELF file: its interpreter (the dynamic loader), the libraries it
-// needs (DT_NEEDED) and where it asks to find them (DT_RUNPATH / DT_RPATH). Written by hand: the
-// npm ELF parsers are unmaintained or parse far more than this (sections, symbols) from a whole
-// file; strip needs three facts from program headers and the dynamic segment, for 32/64-bit and
-// either byte order, from a buffer holding one file.
+// The dynamic-linking facts of an ELF file: its class and machine, its interpreter (the dynamic
+// loader), the libraries it needs (DT_NEEDED) and where it asks to find them (DT_RUNPATH /
+// DT_RPATH). Written by hand: the npm ELF parsers are unmaintained or parse far more than this
+// (sections, symbols) from a whole file; strip and minify need these facts from program headers
+// and the dynamic segment, for 32/64-bit and either byte order, from a buffer holding one file.
 
 export interface ElfInfo {
+  /** 32 or 64 (EI_CLASS). */
+  bits: 32 | 64;
+  /** e_machine (62 x86-64, 183 AArch64, 3 i386, …): the loader only maps libraries of its own machine. */
+  machine: number;
   /** PT_INTERP, e.g. /lib64/ld-linux-x86-64.so.2 (absent for static executables and most libraries). */
   interpreter?: string;
   needed: string[];
   /** DT_RUNPATH, else DT_RPATH, split on ':' ($ORIGIN not expanded). */
   searchPath: string[];
+  /** true when searchPath is DT_RUNPATH (searched after LD_LIBRARY_PATH, for this object only). */
+  runpath?: boolean;
 }
 
 const PT_LOAD = 1;
@@ -34,11 +40,19 @@ function cString(buf: Buffer, offset: number): string | undefined {
 
 /** parseElf reads an ELF file's dynamic-linking facts; null when it is not ELF or is malformed. */
 export function parseElf(data: Uint8Array): ElfInfo | null {
+  const r = inspectElf(data);
+  return r && 'info' in r ? r.info : null;
+}
+
+/** inspectElf reads an ELF file's dynamic-linking facts, or says why a file with the ELF magic cannot be read; null when it is not ELF. */
+export function inspectElf(data: Uint8Array): { info: ElfInfo } | { malformed: string } | null {
   const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  if (!isElf(buf) || buf.length < 52) return null;
+  if (!isElf(buf)) return null;
+  if (buf.length < 52) return { malformed: `ELF file truncated (${buf.length} bytes, shorter than its header)` };
   const is64 = buf[4] === 2;
   const le = buf[5] === 1;
-  if (buf[4] !== 1 && buf[4] !== 2) return null;
+  if (buf[4] !== 1 && buf[4] !== 2) return { malformed: `ELF class ${buf[4]} is neither 32- nor 64-bit` };
+  if (is64 && buf.length < 64) return { malformed: `ELF file truncated (${buf.length} bytes, shorter than its header)` };
   const u16 = (o: number) => (le ? buf.readUInt16LE(o) : buf.readUInt16BE(o));
   const u32 = (o: number) => (le ? buf.readUInt32LE(o) : buf.readUInt32BE(o));
   const word = (o: number) => (is64 ? Number(le ? buf.readBigUInt64LE(o) : buf.readBigUInt64BE(o)) : u32(o));
@@ -47,10 +61,12 @@ export function parseElf(data: Uint8Array): ElfInfo | null {
     const phoff = word(is64 ? 32 : 28);
     const phentsize = u16(is64 ? 54 : 42);
     const phnum = u16(is64 ? 56 : 44);
-    if (phoff <= 0 || phentsize === 0 || phoff + phnum * phentsize > buf.length) return null;
+    if (phoff <= 0 || phnum === 0) return { info: { bits: is64 ? 64 : 32, machine: u16(18), needed: [], searchPath: [] } }; // an object file: nothing to load
+    if (phentsize < (is64 ? 56 : 32)) return { malformed: `ELF program header size ${phentsize} is too small` };
+    if (phoff + phnum * phentsize > buf.length) return { malformed: `ELF file truncated (${buf.length} bytes; its program headers end at ${phoff + phnum * phentsize})` };
     const loads: { vaddr: number; offset: number; filesz: number }[] = [];
     let dynamic: { offset: number; size: number } | null = null;
-    const info: ElfInfo = { needed: [], searchPath: [] };
+    const info: ElfInfo = { bits: is64 ? 64 : 32, machine: u16(18), needed: [], searchPath: [] };
     for (let i = 0; i < phnum; i++) {
       const p = phoff + i * phentsize;
       const type = u32(p);
@@ -60,11 +76,13 @@ export function parseElf(data: Uint8Array): ElfInfo | null {
       if (type === PT_LOAD) loads.push({ vaddr, offset, filesz });
       else if (type === PT_DYNAMIC) dynamic = { offset, size: filesz };
       else if (type === PT_INTERP) {
+        if (offset + filesz > buf.length) return { malformed: `ELF file truncated (${buf.length} bytes; PT_INTERP ends at ${offset + filesz})` };
         const interp = cString(buf, offset);
         if (interp) info.interpreter = interp;
       }
     }
-    if (!dynamic) return info;
+    if (!dynamic) return { info };
+    if (dynamic.offset + dynamic.size > buf.length) return { malformed: `ELF file truncated (${buf.length} bytes; PT_DYNAMIC ends at ${dynamic.offset + dynamic.size})` };
     const entries: [number, number][] = [];
     const step = wordSize * 2;
     for (let o = dynamic.offset; o + step <= Math.min(buf.length, dynamic.offset + dynamic.size); o += step) {
@@ -73,12 +91,15 @@ export function parseElf(data: Uint8Array): ElfInfo | null {
       entries.push([tag, word(o + wordSize)]);
     }
     const strtabAddr = entries.find(([t]) => t === DT_STRTAB)?.[1];
-    if (strtabAddr === undefined) return info;
+    if (strtabAddr === undefined) return { info };
     const seg = loads.find((l) => strtabAddr >= l.vaddr && strtabAddr < l.vaddr + l.filesz);
     const strtab = seg ? strtabAddr - seg.vaddr + seg.offset : strtabAddr;
     let runpath: string | undefined;
     let rpath: string | undefined;
     for (const [tag, value] of entries) {
+      if ((tag === DT_NEEDED || tag === DT_RUNPATH || tag === DT_RPATH) && strtab + value >= buf.length) {
+        return { malformed: `ELF file truncated (${buf.length} bytes; its dynamic strings lie past the end)` };
+      }
       const s = tag === DT_NEEDED || tag === DT_RUNPATH || tag === DT_RPATH ? cString(buf, strtab + value) : undefined;
       if (s === undefined) continue;
       if (tag === DT_NEEDED) info.needed.push(s);
@@ -86,9 +107,10 @@ export function parseElf(data: Uint8Array): ElfInfo | null {
       else rpath = s;
     }
     const path = runpath ?? rpath;
+    if (runpath !== undefined) info.runpath = true;
     if (path) info.searchPath = path.split(':').filter((p) => p !== '');
-    return info;
+    return { info };
   } catch {
-    return null; // offsets past the end: not a file we can read
+    return { malformed: 'ELF file truncated (an offset points past its end)' }; // offsets past the end: not a file we can read
   }
 }

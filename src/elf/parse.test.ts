@@ -1,8 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { describeWith } from '../../../test/support/tools.js';
-import { isElf, parseElf } from './elf.js';
+import { describeWith } from '../../test/support/tools.js';
+import { isElf, parseElf } from './parse.js';
 
 
 /** readelfFacts is what binutils says: interpreter, NEEDED, RUNPATH/RPATH. */

@@ -1,0 +1,114 @@
+// `whittle minify IMAGE -o OUT`: cut an image down to the static closure of what its config runs,
+// written as one layer; --explain / --json give each kept path its reasons, --why one path's answer.
+import { Command, Option } from 'commander';
+import { WhittleError } from '../errors.js';
+import { openImage } from '../transports/open.js';
+import { defaultCompressionOf } from '../transports/write.js';
+import { minify, type MinifyPlan } from '../minify/index.js';
+import { formatBytes } from './format.js';
+import type { CommandState } from './main.js';
+import { examples } from './help.js';
+import { progressFor } from './progress.js';
+import { usableLocalTarget, writeWithProgress } from './write.js';
+import { addImageSinkOptions, addImageSourceOptions, autoCompressionHelp, referencesHelp, sinkOptions, sourceOptions, type ImageSinkFlags, type ImageSourceFlags } from './image-options.js';
+import { SUMMARIES } from './summaries.js';
+import { counted } from '../internal/plural.js';
+import { resolve } from '../analyze/resolve.js';
+
+interface MinifyFlags extends ImageSourceFlags, ImageSinkFlags {
+  output?: string;
+  keep?: string[];
+  explain?: boolean;
+  json?: boolean;
+  why?: string;
+  compression: 'auto' | 'gzip' | 'none';
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** why answers for one path: its reasons when kept, else why not. */
+export function why(plan: MinifyPlan, asked: string): { path: string; kept: boolean; reasons: string[] } {
+  const path = asked.replace(/^\/+/, '').replace(/\/+$/, '');
+  const reasons = plan.kept.get(path);
+  if (reasons) return { path: `/${path}`, kept: true, reasons };
+  if (!plan.tree.has(path)) {
+    const r = resolve(plan.tree, path);
+    const target = r !== null && r !== path ? plan.kept.get(r) : undefined;
+    if (target) return { path: `/${path}`, kept: true, reasons: [`resolves to /${r} through kept symlinks`, ...target] };
+    return { path: `/${path}`, kept: false, reasons: ['not in the image'] };
+  }
+  return { path: `/${path}`, kept: false, reasons: [`nothing the entrypoint runs reaches it (--keep /${path} keeps it)`] };
+}
+
+export function registerMinify(program: Command, state: CommandState): void {
+  const cmd = program.command('minify');
+  addImageSinkOptions(addImageSourceOptions(cmd));
+  cmd
+    .description(SUMMARIES.minify)
+    .argument('<image>', 'image to read (any transport, a path, a name, or - for stdin; see below)')
+    .option('-o, --output <ref>', 'where to write (any transport, or PATH.tar; see below); not needed with --why')
+    .option('--keep <glob>', 'also keep paths matching the glob (`**` any depth), with what a kept program needs (repeatable)', collect)
+    .option('--explain', 'list every kept path with the reasons it was kept')
+    .option('--why <path>', 'say why one path is kept, or why not (writes nothing unless -o is given)')
+    .addOption(new Option('--compression <type>', `compression of the layer whittle writes (auto: what the output usually holds: ${autoCompressionHelp()})`).choices(['auto', 'gzip', 'none']).default('auto'))
+    .option('--json', 'print the kept paths with their reasons, the warnings and the result as JSON')
+    .addHelpText('after', referencesHelp({ fallbackTag: 'minified' }))
+    .addHelpText('after', examples(['whittle minify app:latest -o app-min.tar', 'whittle minify app:latest --explain -o oci:build/min:v1', "whittle minify app:latest --keep '/usr/share/zoneinfo/**' -o app-min.tar", 'whittle minify app:latest --why /etc/ssl/certs/ca-certificates.crt']))
+    .action(async (reference: string, flags: MinifyFlags) => {
+      if (!flags.output && flags.why === undefined) throw new WhittleError('usage', 'minify needs -o OUT (or --why PATH)');
+      const image = await openImage(reference, sourceOptions(flags));
+      const progress = progressFor();
+      const layers = (await image.layers()).length;
+      const local = flags.output ? await usableLocalTarget(flags.output) : null;
+      let result;
+      try {
+        result = await minify(image, {
+          ...(local ? { layerDir: local.dir, reserve: local.reserve } : {}),
+          keep: flags.keep ?? [],
+          dryRun: !flags.output,
+          compression: flags.compression !== 'auto' ? flags.compression : flags.output ? defaultCompressionOf(flags.output) : 'none',
+          onProgress: (p) =>
+            progress.update({ bytes: p.bytes, layersDone: 0, layers, label: p.phase === 'scan' ? `reading ${layers} layers` : p.phase === 'trace' ? 'reading programs and libraries' : 'writing the closure' }),
+        });
+      } finally {
+        progress.done();
+      }
+      try {
+        const written = result.image && flags.output ? await writeWithProgress(result.image, flags.output, { ...sinkOptions(flags), moveLayerFiles: true, fallbackTag: 'minified' }) : undefined;
+        const { plan } = result;
+        const answer = flags.why !== undefined ? why(plan, flags.why) : undefined;
+        if (flags.json) {
+          process.stdout.write(
+            JSON.stringify(
+              {
+                input: image.reference,
+                ...(written ? { output: written.reference, manifestDigest: written.manifestDigest, configDigest: written.configDigest } : {}),
+                before: plan.before,
+                after: plan.after,
+                ...(answer ? { why: answer } : {}),
+                warnings: plan.warnings,
+                kept: [...plan.kept].map(([path, reasons]) => ({ path: `/${path}`, reasons, ...(plan.created.has(path) ? { created: true } : {}) })),
+              },
+              null,
+              2,
+            ) + '\n',
+          );
+        } else {
+          const lines: string[] = [];
+          if (answer) lines.push(`${answer.path}: ${answer.kept ? 'kept' : 'not kept'}`, ...answer.reasons.map((r) => `  ${r}`));
+          if (flags.explain) for (const [path, reasons] of plan.kept) lines.push(`/${path}${plan.created.has(path) ? ' (created)' : ''}`, ...reasons.map((r) => `  ${r}`));
+          if (!answer || written) {
+            lines.push(
+              `kept ${counted(plan.after.paths, 'path', 'paths')} of ${plan.before.paths}, ${formatBytes(plan.after.bytes)} of ${formatBytes(plan.before.bytes)} of file content`,
+            );
+          }
+          for (const w of plan.warnings) lines.push(`warning: ${w}`);
+          if (written) lines.push(`wrote ${written.reference} (${written.manifestDigest})`);
+          process.stdout.write(lines.join('\n') + '\n');
+        }
+      } finally {
+        await result.dispose();
+      }
+      state.exitCode = 0;
+    });
+}

@@ -1,0 +1,158 @@
+// minify cuts an image down to the static closure of what its config runs (closure.ts) and writes
+// that closure as the image's one layer, config kept (history reset to one entry, diff_ids
+// updated). One scan lists every layer's entries and, on the way, reads every shared library and
+// the loader's and NSS's configuration; the other contents the closure needs (programs, scripts,
+// modules) are read in rounds until nothing more is wanted; then one pass over the contributing
+// layers copies the kept contents.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { registerTemporary, unregisterTemporary } from '../internal/cleanup.js';
+import { join } from 'node:path';
+import { mergeLayers } from '../analyze/merge.js';
+import { mapLimit } from '../internal/concurrency.js';
+import { scanLayer } from '../layers/scan.js';
+import type { FinalTree } from '../analyze/resolve.js';
+import { WhittleError, wrap } from '../errors.js';
+import type { Image } from '../image/image.js';
+import { siblingTemp } from '../internal/atomic.js';
+import type { LayerCompression, WrittenLayer } from '../rewrite/layer-writer.js';
+import { replaceTop } from '../rewrite/mutate.js';
+import { analyzeShell } from '../shell/commands.js';
+import { initShellParser } from '../shell/parser.js';
+import { computeClosure, entrypointArgv, type ClosureResult, type Tracer } from './closure.js';
+import { factsCollector, readFacts, sourceOf, type FileFacts } from './facts.js';
+import { nodeTracer, npmTracer } from './node.js';
+import { writeClosureLayer } from './write.js';
+
+export type { ClosureResult, Tracer } from './closure.js';
+
+const DEFAULT_TRACERS: Tracer[] = [npmTracer, nodeTracer];
+
+/** MAX_ROUNDS bounds the read-and-trace rounds (each is one pass over the layers holding what is wanted). */
+const MAX_ROUNDS = 32;
+
+export interface MinifyOptions {
+  keep?: string[];
+  /** language tracers (default: npm and Node). */
+  tracers?: Tracer[];
+  /** plan only: trace and explain, write nothing. */
+  dryRun?: boolean;
+  compression?: LayerCompression;
+  tmpDir?: string;
+  /** where the layer's file goes (next to a local output, so the sink can move it into place), and the room left before it. */
+  layerDir?: string;
+  reserve?: number;
+  onProgress?: (p: { phase: 'scan' | 'trace' | 'write'; bytes: number }) => void;
+}
+
+export interface MinifyPlan extends ClosureResult {
+  /** paths of the original final tree, and their file content bytes. */
+  before: { paths: number; bytes: number };
+  /** kept paths and their file content bytes. */
+  after: { paths: number; bytes: number };
+  /** the final tree, for --why on a path not kept. */
+  tree: FinalTree;
+}
+
+export interface MinifyResult {
+  plan: MinifyPlan;
+  image?: Image;
+  dispose(): Promise<void>;
+}
+
+/** PREFETCH matches the files the closure will almost surely ask about: shared libraries, the loader, its and NSS's configuration. */
+const PREFETCH = /^(?:(usr\/)?(local\/)?lib(32|64|x32)?\/([^/]+-linux-gnu[^/]*\/)?[^/]+\.so(\.[\d.]+)?|(usr\/)?lib(64)?\/ld-[^/]+|etc\/ld\.so\.cache|etc\/nsswitch\.conf|etc\/ld\.so\.conf|etc\/ld\.so\.conf\.d\/[^/]+)$/;
+
+/** traceImage computes the closure, reading contents in rounds until nothing more is wanted. */
+async function traceImage(image: Image, tree: FinalTree, config: Awaited<ReturnType<Image['config']>>, facts: Map<string, FileFacts>, opts: MinifyOptions): Promise<ClosureResult> {
+  await initShellParser();
+  let read = 0;
+  const onBytes = (n: number) => opts.onProgress?.({ phase: 'trace', bytes: (read += n) });
+  for (let round = 0; ; round++) {
+    const result = computeClosure(tree, config, facts, { keep: opts.keep ?? [], shell: (t) => analyzeShell(t), tracers: opts.tracers ?? DEFAULT_TRACERS });
+    const wanted = [...result.wanted].filter((p) => !facts.has(p));
+    if (wanted.length === 0) return result;
+    if (round >= MAX_ROUNDS) throw new WhittleError('unsupported', `the closure still wanted ${wanted.length} file(s) after ${MAX_ROUNDS} rounds of reading (first: /${wanted[0]})`);
+    const got = await readFacts(image, tree, wanted, onBytes);
+    for (const p of wanted) facts.set(p, got.get(p) ?? {});
+  }
+}
+
+/** scan lists every layer's entries, two layers at a time, and on the way reads the facts of the files PREFETCH names. */
+async function scan(image: Image, opts: MinifyOptions) {
+  const layers = await image.layers();
+  let bytes = 0;
+  const prefetched: Map<string, FileFacts>[] = [];
+  const entries = await mapLimit(layers, 2, async (layer, i) => {
+    const collector = factsCollector((p) => PREFETCH.test(p));
+    const s = await scanLayer(layer, {
+      what: `layer ${i + 1} of ${layers.length}`,
+      onBytes: (n) => opts.onProgress?.({ phase: 'scan', bytes: (bytes += n) }),
+      tee: (chunk) => collector.write(chunk),
+    });
+    collector.end();
+    prefetched[i] = collector.facts;
+    return s.entries;
+  });
+  return { entries, prefetched };
+}
+
+/** minify traces the closure and (unless dryRun) writes it as a one-layer image. */
+export async function minify(image: Image, opts: MinifyOptions = {}): Promise<MinifyResult> {
+  const config = await image.config();
+  const { entries, prefetched } = await scan(image, opts);
+  const merged = mergeLayers(entries).tree;
+  const tree: FinalTree = new Map([...merged.records].filter(([p]) => p !== ''));
+  // the final versions' facts, from the layers that made them
+  const facts = new Map<string, FileFacts>();
+  for (const p of tree.keys()) {
+    const src = PREFETCH.test(p) ? sourceOf(tree, p) : null;
+    const f = src ? prefetched[src.layer]?.get(src.path) : undefined;
+    if (f) facts.set(p, f);
+  }
+  prefetched.length = 0;
+  const closure = await traceImage(image, tree, config, facts, opts);
+  let beforeBytes = 0;
+  for (const r of tree.values()) if (r.type === 'file') beforeBytes += r.size;
+  let afterBytes = 0;
+  for (const p of closure.kept.keys()) {
+    const r = tree.get(p);
+    if (r?.type === 'file') afterBytes += r.size;
+    else if (r?.type === 'hardlink' && r.linkTarget !== undefined && !closure.kept.has(r.linkTarget)) afterBytes += tree.get(r.linkTarget)?.size ?? 0;
+  }
+  const plan: MinifyPlan = { ...closure, before: { paths: tree.size, bytes: beforeBytes }, after: { paths: closure.kept.size, bytes: afterBytes }, tree };
+  const nothing = async () => undefined;
+  if (opts.dryRun) return { plan, dispose: nothing };
+
+  const dir = await mkdtemp(join(opts.tmpDir ?? tmpdir(), 'whittle-minify-')).catch((err) => {
+    throw wrap('creating a temporary directory', err);
+  });
+  const layerFile = opts.layerDir ? siblingTemp(join(opts.layerDir, 'whittle-layer')) : join(dir, 'layer');
+  // an interrupted run removes both (src/internal/cleanup.ts)
+  registerTemporary(dir);
+  registerTemporary(layerFile);
+  const dispose = () =>
+    Promise.all([rm(dir, { recursive: true, force: true }), rm(layerFile, { force: true })]).then(() => {
+      unregisterTemporary(dir);
+      unregisterTemporary(layerFile);
+    });
+  try {
+    let written = 0;
+    const layer: WrittenLayer = await writeClosureLayer(image, entries, tree, [...closure.kept.keys()], closure.created, {
+      compression: opts.compression ?? 'gzip',
+      file: layerFile,
+      ...(opts.reserve !== undefined ? { reserve: opts.reserve } : {}),
+      spoolDir: dir,
+      onBytes: (n) => opts.onProgress?.({ phase: 'write', bytes: (written += n) }),
+    });
+    const history = {
+      created_by: `whittle minify: the closure of ${JSON.stringify(entrypointArgv(config))}, ${closure.kept.size} paths of ${tree.size}`,
+      comment: 'whittle',
+    };
+    const out = await replaceTop(image, 0, layer, history, `minified ${image.reference}`, true);
+    return { plan, image: out, dispose };
+  } catch (err) {
+    await dispose();
+    throw err;
+  }
+}

@@ -1,0 +1,225 @@
+import { mkdtempSync, rmSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { elfFile } from '../../test/support/elf-writer.js';
+import { buildImage, dir, file, hardlink, ociLayout, symlink, writeDir, type TarMember } from '../../test/support/image-writer.js';
+import { writeLdCache } from '../elf/ld-cache.js';
+import { WhittleError } from '../errors.js';
+import { scanLayer } from '../layers/scan.js';
+import { openImage } from '../transports/open.js';
+import { writeImage } from '../transports/write.js';
+import { minify, type MinifyOptions } from './index.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'whittle-minify-test-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const LOADER = '/lib64/ld-linux-x86-64.so.2';
+const ML = 'usr/lib/x86_64-linux-gnu';
+const exe = (name: string, data: Buffer | string): TarMember => file(name, data, 0o755);
+
+/** BASE is a merged-usr Debian-like base: loader, libc, a cached library outside the default directories, NSS modules, certificates, junk. */
+function base(): TarMember[] {
+  return [
+    dir('usr'), dir('usr/bin'), dir('usr/lib'), dir('usr/lib64'), dir(ML), dir('usr/local'), dir('usr/local/lib'), dir('usr/share'), dir('usr/share/doc'),
+    symlink('bin', 'usr/bin'), symlink('lib', 'usr/lib'), symlink('lib64', 'usr/lib64'),
+    exe(`${ML}/ld-linux-x86-64.so.2`, elfFile({ static: true })),
+    symlink('usr/lib64/ld-linux-x86-64.so.2', `../lib/x86_64-linux-gnu/ld-linux-x86-64.so.2`),
+    file(`${ML}/libc.so.6`, elfFile({ needed: ['ld-linux-x86-64.so.2'] })),
+    symlink(`${ML}/libfoo.so.1`, 'libfoo.so.1.2.3'),
+    file(`${ML}/libfoo.so.1.2.3`, elfFile({ needed: ['libbar.so.2', 'libc.so.6'] })),
+    file('usr/local/lib/libbar.so.2', elfFile({ needed: ['libc.so.6'] })),
+    file(`${ML}/libunused.so.1`, elfFile({ needed: ['libc.so.6'] })),
+    file(`${ML}/libnss_files.so.2`, elfFile({ needed: ['libc.so.6'] })),
+    file(`${ML}/libnss_dns.so.2`, elfFile({ needed: ['libc.so.6'] })),
+    // a 32-bit libfoo earlier on the search path: the loader skips it
+    dir('usr/lib32'),
+    exe('usr/bin/sh', elfFile({ interpreter: LOADER, needed: ['libc.so.6'] })),
+    exe('usr/bin/jq', elfFile({ interpreter: LOADER, needed: ['libfoo.so.1', 'libc.so.6'] })),
+    exe('usr/bin/curl', elfFile({ interpreter: LOADER, needed: ['libc.so.6'] })),
+    exe('usr/bin/unrelated', elfFile({ interpreter: LOADER, needed: ['libunused.so.1'] })),
+    exe('usr/bin/static', elfFile({ static: true })),
+    dir('etc'), dir('etc/ssl'), dir('etc/ssl/certs'),
+    file('etc/passwd', 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n'),
+    file('etc/group', 'root:x:0:\napp:x:1000:\n'),
+    file('etc/nsswitch.conf', '# comment\npasswd: files systemd\nhosts: files [NOTFOUND=return] dns\n'),
+    file('etc/hosts', '127.0.0.1 localhost\n'),
+    file('etc/ld.so.cache', writeLdCache([
+      { name: 'libbar.so.2', path: '/usr/local/lib/libbar.so.2', flags: 0x0303 },
+      { name: 'libfoo.so.1', path: '/usr/lib32/libfoo.so.1', flags: 0x0003 },
+      { name: 'libfoo.so.1', path: `/${ML}/libfoo.so.1`, flags: 0x0303 },
+      { name: 'libc.so.6', path: `/${ML}/libc.so.6`, flags: 0x0303 },
+      { name: 'libnss_files.so.2', path: `/${ML}/libnss_files.so.2`, flags: 0x0303 },
+      { name: 'libnss_dns.so.2', path: `/${ML}/libnss_dns.so.2`, flags: 0x0303 },
+    ])),
+    file('etc/ssl/certs/ca-certificates.crt', 'BUNDLE\n'),
+    symlink('etc/ssl/certs/abc.pem', '/usr/share/ca-certificates/mozilla/abc.crt'),
+    dir('usr/share/ca-certificates'), dir('usr/share/ca-certificates/mozilla'),
+    file('usr/share/ca-certificates/mozilla/abc.crt', 'CERT\n'),
+    file('usr/share/doc/big.txt', 'x'.repeat(10_000)),
+    { name: 'tmp', type: 'directory', mode: 0o1777 },
+  ];
+}
+
+async function image(name: string, layers: TarMember[][], config: Record<string, unknown>) {
+  const img = await buildImage(layers, { config });
+  return openImage(`oci:${writeDir(join(tmp, name), ociLayout(img, { refName: 'v1' }).files)}:v1`);
+}
+
+async function plan(name: string, layers: TarMember[][], config: Record<string, unknown>, opts: MinifyOptions = {}) {
+  return (await minify(await image(name, layers, config), { ...opts, dryRun: true })).plan;
+}
+
+const PATH = 'PATH=/usr/local/bin:/usr/bin:/bin';
+
+describe('minify: the ELF closure', () => {
+  const app: TarMember[] = [
+    dir('opt'), dir('opt/app'), dir('opt/app/bin'), dir('opt/app/lib'),
+    exe('opt/app/bin/app', elfFile({ interpreter: LOADER, needed: ['libfoo.so.1', 'libplug.so', 'libc.so.6'], runpath: '$ORIGIN/../lib' })),
+    file('opt/app/lib/libplug.so', elfFile({ needed: ['libc.so.6'] })),
+  ];
+  it('keeps the program, its loader and libraries through symlinks, RUNPATH and ld.so.cache, and what every container needs', async () => {
+    const p = await plan('elf', [base(), app], { Entrypoint: ['/opt/app/bin/app'], Env: [PATH] });
+    const kept = [...p.kept.keys()];
+    for (const path of [
+      'opt/app/bin/app', 'opt/app/lib/libplug.so', 'lib64', 'usr/lib64/ld-linux-x86-64.so.2', `${ML}/ld-linux-x86-64.so.2`,
+      `${ML}/libfoo.so.1`, `${ML}/libfoo.so.1.2.3`, 'usr/local/lib/libbar.so.2', `${ML}/libc.so.6`,
+      `${ML}/libnss_files.so.2`, `${ML}/libnss_dns.so.2`, 'etc/passwd', 'etc/group', 'etc/nsswitch.conf', 'etc/hosts', 'etc/ld.so.cache',
+      'etc/ssl/certs/ca-certificates.crt', 'etc/ssl/certs/abc.pem', 'usr/share/ca-certificates/mozilla/abc.crt', 'tmp', 'usr', 'usr/lib',
+    ]) expect(kept, path).toContain(path);
+    for (const path of [`${ML}/libunused.so.1`, 'usr/bin/unrelated', 'usr/share/doc/big.txt', 'usr/bin/sh', 'usr/lib32']) expect(kept, path).not.toContain(path);
+    expect(p.kept.get('usr/local/lib/libbar.so.2')).toEqual([`DT_NEEDED of /${ML}/libfoo.so.1.2.3 (found through ld.so.cache)`]);
+    expect(p.kept.get('opt/app/lib/libplug.so')).toEqual(['DT_NEEDED of /opt/app/bin/app (found through DT_RUNPATH of /opt/app/bin/app)']);
+    expect(p.kept.get(`${ML}/ld-linux-x86-64.so.2`)).toEqual(['dynamic loader (PT_INTERP) of /opt/app/bin/app', `DT_NEEDED of /${ML}/libc.so.6 (found through a default directory)`]);
+    expect(p.kept.get('lib64')).toEqual(['symlink on the way to /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2']);
+    expect(p.kept.get(`${ML}/libnss_dns.so.2`)?.[0]).toMatch(/^NSS module named in nsswitch.conf \(dns/);
+    expect(p.warnings).toContain('nsswitch.conf names NSS services the image has no module for (glibc skips them): systemd');
+    expect(kept).toEqual([...kept].sort());
+  });
+
+  it('finds libraries in the default directories without a cache, and skips another ABI\'s library', async () => {
+    const layers = [base().filter((m) => m.name !== 'etc/ld.so.cache'), [...app, file('usr/lib/libfoo.so.1', elfFile({ bits: 32, machine: 3 }))]];
+    const p = await plan('nocache', layers, { Entrypoint: ['/opt/app/bin/app'] });
+    expect(p.kept.has(`${ML}/libfoo.so.1.2.3`)).toBe(true);
+    expect(p.kept.has('usr/lib/libfoo.so.1')).toBe(false);
+    expect(p.kept.has('usr/local/lib/libbar.so.2')).toBe(false);
+    expect(p.warnings).toContain(`libbar.so.2, DT_NEEDED of /${ML}/libfoo.so.1.2.3, is not in the image (the original cannot load it either)`);
+  });
+
+  it('reads ld.so.conf and its includes when there is no cache', async () => {
+    const layers = [base().filter((m) => m.name !== 'etc/ld.so.cache'), [...app, dir('etc/ld.so.conf.d'), file('etc/ld.so.conf', 'include /etc/ld.so.conf.d/*.conf\n'), file('etc/ld.so.conf.d/local.conf', '# local\n/usr/local/lib\n')]];
+    const p = await plan('conf', layers, { Entrypoint: ['/opt/app/bin/app'] });
+    expect(p.kept.get('usr/local/lib/libbar.so.2')).toEqual([`DT_NEEDED of /${ML}/libfoo.so.1.2.3 (found through a directory in ld.so.conf)`]);
+  });
+
+  it('keeps a static program with certificates, users and directories only: no loader, libc or NSS', async () => {
+    const p = await plan('static', [base()], { Entrypoint: ['static'], Env: [PATH], WorkingDir: '/srv/data', Volumes: { '/var/cache/app': {} } });
+    const files = [...p.kept.keys()].filter((k) => p.tree.get(k)?.type === 'file');
+    expect(files.sort()).toEqual(['etc/group', 'etc/hosts', 'etc/passwd', 'etc/ssl/certs/ca-certificates.crt', 'usr/bin/static', 'usr/share/ca-certificates/mozilla/abc.crt']);
+    expect(p.created.get('srv/data')).toBe(0o755);
+    expect(p.created.get('var/cache/app')).toBe(0o755);
+    expect(p.kept.get('srv/data')).toEqual(['WorkingDir']);
+  });
+});
+
+describe('minify: scripts', () => {
+  const script = (text: string) => exe('usr/local/bin/entry.sh', text);
+  it('keeps a #! script\'s interpreter and the commands a shell script calls, and warns for what it cannot resolve', async () => {
+    const text = '#!/bin/sh\nset -e\nlog() { echo "$@"; }\nlog start\ncurl --version >/dev/null\njq --version | head -1\n$TOOL run\nmissing-tool\nexec "$@"\n';
+    const p = await plan('script', [base(), [dir('usr/local'), dir('usr/local/bin'), script(text)]], { Entrypoint: ['entry.sh'], Cmd: ['static', '--serve'], Env: [PATH] });
+    const kept = [...p.kept.keys()];
+    for (const path of ['usr/local/bin/entry.sh', 'usr/bin/sh', 'usr/bin/curl', 'usr/bin/jq', `${ML}/libfoo.so.1.2.3`, 'usr/bin/static', 'bin']) expect(kept, path).toContain(path);
+    expect(p.kept.get('usr/bin/sh')).toContain('interpreter (#!) of /usr/local/bin/entry.sh');
+    expect(p.kept.get('usr/bin/jq')).toContain('called by /usr/local/bin/entry.sh:6');
+    expect(p.kept.get('usr/bin/static')).toContain('run by /usr/local/bin/entry.sh:9 ("$@": the script\'s arguments)');
+    expect(p.warnings).toContain('/usr/local/bin/entry.sh:7: the command $TOOL is computed at run time and was not traced (add --keep for what it runs)');
+    expect(p.warnings).toContain('called by /usr/local/bin/entry.sh:6: head is not in the image (not on PATH)');
+    expect(p.warnings).toContain('called by /usr/local/bin/entry.sh:8: missing-tool is not in the image (not on PATH)');
+    expect(p.warnings.join('\n')).not.toMatch(/\blog\b/);
+  });
+
+  it('traces the shell form (sh -c)', async () => {
+    const p = await plan('shellform', [base()], { Cmd: ['/bin/sh', '-c', 'curl -s http://x && jq .'], Env: [PATH] });
+    expect(p.kept.get('usr/bin/curl')).toEqual(["called by the entrypoint (sh -c):1"]);
+    expect(p.kept.has('usr/bin/jq')).toBe(true);
+  });
+});
+
+describe('minify: --keep, bad images', () => {
+  it('keeps --keep globs, with what a kept program needs', async () => {
+    const p = await plan('keep', [base()], { Entrypoint: ['static'], Env: [PATH] }, { keep: ['/usr/share/doc/**', '/usr/bin/unrelated', '/nothing/**'] });
+    expect(p.kept.get('usr/share/doc/big.txt')).toEqual(['--keep /usr/share/doc/**']);
+    expect(p.kept.has(`${ML}/libunused.so.1`)).toBe(true);
+    expect(p.warnings).toContain('--keep /nothing/** matches nothing in the image');
+  });
+
+  it.each([
+    ['a missing entrypoint', [base()], { Entrypoint: ['nope'], Env: [PATH] }, 'not-found', /the entrypoint: nope is not in the image \(PATH \/usr\/local\/bin:\/usr\/bin:\/bin\)/],
+    ['a truncated ELF entrypoint', [[...base(), exe('usr/bin/cut', elfFile({ interpreter: LOADER, needed: ['libc.so.6'] }).subarray(0, 100))]], { Entrypoint: ['/usr/bin/cut'] }, 'truncated', /\/usr\/bin\/cut \(the entrypoint\): ELF file truncated/],
+    ['a truncated library', [[...base().filter((m) => m.name !== `${ML}/libc.so.6`), file(`${ML}/libc.so.6`, elfFile({ needed: ['ld-linux-x86-64.so.2'] }).subarray(0, 60))]], { Entrypoint: ['/usr/bin/curl'] }, 'truncated', /libc\.so\.6 \(DT_NEEDED of \/usr\/bin\/curl.*ELF file truncated/],
+    ['a symlink loop', [[...base(), symlink('usr/bin/a', 'b'), symlink('usr/bin/b', 'a')]], { Entrypoint: ['/usr/bin/a'] }, 'bad-archive', /\/usr\/bin\/a \(the entrypoint\): symlink loop at \/usr\/bin\//],
+    ['no entrypoint', [base()], {}, 'not-found', /no Entrypoint or Cmd/],
+  ])('refuses %s with one error, writing nothing', async (name, layers, config, code, message) => {
+    const img = await image(`bad-${name.replace(/\W+/g, '-')}`, layers as TarMember[][], config);
+    const before = readdirSync(tmp).length;
+    const err = await minify(img).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WhittleError);
+    expect((err as WhittleError).code).toBe(code);
+    expect((err as WhittleError).message).toMatch(message);
+    expect(readdirSync(tmp).length).toBe(before);
+  });
+});
+
+describe('minify: the written image', () => {
+  const layers = (): TarMember[][] => [
+    base(),
+    [dir('opt'), exe('opt/run', elfFile({ interpreter: LOADER, needed: ['libfoo.so.1', 'libc.so.6'] })), hardlink('opt/run-again', 'opt/run'), file('opt/big', 'y'.repeat(5000))],
+  ];
+  it('holds exactly the closure, sorted, with its metadata; the config is kept, the history reset; the same bytes every run', async () => {
+    const config = { Entrypoint: ['/opt/run'], Env: [PATH], User: 'app', Labels: { a: 'b' } };
+    const digests: string[] = [];
+    for (const run of [1, 2]) {
+      const result = await minify(await image(`written-${run}`, layers(), config), { keep: ['/opt/run-again'] });
+      try {
+        await writeImage(result.image!, `oci:${join(tmp, `out-${run}`)}:min`);
+      } finally {
+        await result.dispose();
+      }
+      const back = await openImage(`oci:${join(tmp, `out-${run}`)}:min`);
+      const c = await back.config();
+      expect(c.rootfs.diff_ids).toHaveLength(1);
+      expect(c.history).toHaveLength(1);
+      expect(c.history![0]!.created_by).toMatch(/^whittle minify: the closure of \["\/opt\/run"\]/);
+      expect(c.config?.User).toBe('app');
+      expect(c.config?.Labels).toEqual({ a: 'b' });
+      const [layer] = await back.layers();
+      const { entries } = await scanLayer(layer!);
+      const paths = entries.map((e) => e.path);
+      expect(paths.filter((p) => p !== 'opt/run-again')).toEqual([...result.plan.kept.keys()].filter((p) => p !== 'opt/run-again'));
+      expect(paths.at(-1)).toBe('opt/run-again'); // hard links last, after their target
+      expect(entries.find((e) => e.path === 'opt/run-again')).toMatchObject({ type: 'hardlink', linkTarget: 'opt/run' });
+      expect(entries.find((e) => e.path === 'tmp')?.mode).toBe(0o1777);
+      expect(entries.find((e) => e.path === 'opt/run')).toMatchObject({ type: 'file', mode: 0o755 });
+      expect(entries.find((e) => e.path === 'lib64')).toMatchObject({ type: 'symlink', linkTarget: 'usr/lib64' });
+      expect(paths).not.toContain('opt/big');
+      digests.push(await layer!.diffId());
+      expect(existsSync(join(tmp, `out-${run}`))).toBe(true);
+    }
+    expect(digests[0]).toBe(digests[1]);
+  });
+
+  it('writes a hard link whose target is not kept as a file with the content', async () => {
+    const result = await minify(await image('materialized', layers(), { Entrypoint: ['/opt/run-again'], User: 'nobody' }));
+    try {
+      await writeImage(result.image!, `oci:${join(tmp, 'out-link')}:min`);
+    } finally {
+      await result.dispose();
+    }
+    expect(result.plan.kept.has('opt/run')).toBe(false);
+    expect(result.plan.warnings).toContain('User nobody: /etc/passwd has no entry for nobody');
+    const [layer] = await (await openImage(`oci:${join(tmp, 'out-link')}:min`)).layers();
+    const { entries } = await scanLayer(layer!);
+    expect(entries.find((e) => e.path === 'opt/run-again')).toMatchObject({ type: 'file', size: elfFile({ interpreter: LOADER, needed: ['libfoo.so.1', 'libc.so.6'] }).length, mode: 0o644 });
+    expect(entries.map((e) => e.path)).not.toContain('opt/run');
+  });
+});

@@ -6,7 +6,7 @@
 // family whittle cannot tell, and when a stage builds FROM the final one. Files COPY'd earlier stay
 // owned by root: readable, not writable, which is what a service should have.
 import type { Edit, Facts } from '../types.js';
-import { parseImageRef, stageChain } from '../helpers.js';
+import { githubAction, parseImageRef, stageChain } from '../helpers.js';
 import type { DockerfileModel, Stage } from '../../dockerfile/model.js';
 
 const DEBIAN_FAMILY = new Set(['debian', 'ubuntu', 'python', 'ruby', 'golang', 'rust', 'openjdk', 'eclipse-temurin', 'php', 'perl', 'buildpack-deps', 'httpd', 'nginx']);
@@ -44,7 +44,7 @@ function mustStayRoot(facts: Facts, stage: Stage): boolean {
   const insts = stageChain(facts.model, stage).flatMap((s) => s.instructions);
   const own = (k: string) => insts.some((i) => i.keyword === k);
   if (!own('CMD') && !own('ENTRYPOINT')) return true;
-  if (insts.some((i) => i.keyword === 'LABEL' && i.properties.some((p) => p.name.replace(/^["']|["']$/g, '').startsWith('com.github.actions.')))) return true;
+  if (githubAction(facts.model, stage)) return true;
   if (own('VOLUME')) return true;
   const entry = insts.filter((i) => i.keyword === 'ENTRYPOINT').pop() ?? insts.filter((i) => i.keyword === 'CMD').pop();
   const program = entry ? (entry.json ?? entry.args)[0]?.value : undefined;

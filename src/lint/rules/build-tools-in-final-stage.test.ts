@@ -32,6 +32,7 @@ ruleTester(rule, {
     { name: 'a JRE is a runtime, not a build tool', code: 'FROM debian:12-slim\nRUN apt-get install -y openjdk-17-jre-headless' },
   ],
   invalid: [
+    { name: 'an official server image runs its own CMD, so it is no builder image', code: 'FROM php:8.3-apache\nRUN apt-get update && apt-get install -y --no-install-recommends gcc && rm -rf /var/lib/apt/lists/*', errors: [{ messageId: 'package', line: 2, data: { package: 'gcc' } }] },
     { name: 'npm ci when package.json has devDependencies', code: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD ["node", "server.js"]', contextDir: withDev, errors: [{ messageId: 'devDependencies', line: 4 }], suggestion: null },
     { name: 'a one-stage Go build: the suggestion splits it onto a static distroless runtime', code: 'FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\nCMD ["/out/app"]\n', errors: [{ messageId: 'command', line: 4 }], suggestion: 'FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app .\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /out/app /out/app\nWORKDIR /src\nCMD ["/out/app"]\n' },
     { code: 'FROM python:3.12-slim\nRUN apt-get update && apt-get install -y gcc libpq-dev\nCMD ["python3", "app.py"]', errors: [{ messageId: 'package', line: 2, column: 42, data: { package: 'gcc' } }] },

@@ -14,6 +14,7 @@ ruleTester(rule, {
     { name: 'build stages may be root', code: 'FROM node:20 AS build\nRUN x\nFROM node:20-slim\nUSER node' },
   ],
   invalid: [
+    { name: 'an official server image runs its own CMD: not a base image', code: 'FROM php:8.3-apache\nCOPY . /var/www/html/', errors: [{ messageId: 'missing', line: 1 }] },
     { name: 'postgres with an ENTRYPOINT of its own no longer steps down', code: 'FROM postgres:16\nENTRYPOINT ["postgres"]', errors: [{ messageId: 'missing', line: 1 }], suggestion: null },
     { name: 'a look-alike image of another registry is not the official one', code: 'FROM registry.example.com/nginx:1.27\nCMD ["nginx", "-g", "daemon off;"]', errors: [{ messageId: 'missing', line: 1 }], suggestion: null },
     { code: 'FROM node:20-slim\nCMD ["node"]', errors: [{ messageId: 'missing', line: 1, column: 1 }], suggestion: 'FROM node:20-slim\nUSER node\nCMD ["node"]' },

@@ -365,6 +365,8 @@ export const REAL_WORLD: RealWorldFile[] = [
       'RUN <<EOF',
       'cd /opt/tool',
       'make install',
+      'EOF',
+      'RUN cd /opt/tool && make check',
     ),
     findings: [
       '1 root-user/baseImage',
@@ -376,6 +378,7 @@ export const REAL_WORLD: RealWorldFile[] = [
       '4 tls-verification-disabled/command',
       '6 heredoc-without-errexit/missing',
       '7 run-cd/leading',
+      '10 run-cd/leading',
     ],
   },
   {

@@ -20,9 +20,19 @@ const fix = (text: string, rule: string) => fixTextSync(text, { only: [rule] }).
 
 const GOLDEN: { rule: string; name: string; before: string; after: string }[] = [
   {
-    rule: 'root-user', name: 'node image: its own node user, before CMD',
+    rule: 'root-user', name: 'node image: its own node user, before CMD, given the WORKDIR it starts in (the directory alone)',
     before: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\nCMD ["node", "server.js"]\n',
-    after: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\nUSER node\nCMD ["node", "server.js"]\n',
+    after: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev \\\n    && mkdir -p /app && chown node:node /app\nUSER node\nCMD ["node", "server.js"]\n',
+  },
+  {
+    rule: 'root-user', name: 'Debian family: a WORKDIR after the last RUN is made and given to the new user in a RUN of its own',
+    before: 'FROM python:3.12-slim\nRUN pip install --no-cache-dir flask\nWORKDIR /srv/app\nCOPY . .\nCMD ["python", "app.py"]\n',
+    after: 'FROM python:3.12-slim\nRUN pip install --no-cache-dir flask\nWORKDIR /srv/app\nCOPY . .\nRUN groupadd --system app && useradd --system --gid app --create-home --home-dir /home/app --shell /usr/sbin/nologin app && mkdir -p /srv/app && chown app:app /srv/app\nUSER app\nCMD ["python", "app.py"]\n',
+  },
+  {
+    rule: 'root-user', name: 'distroless: no shell to give it the WORKDIR, so USER alone',
+    before: 'FROM gcr.io/distroless/static-debian12\nWORKDIR /app\nCOPY server /app/server\nENTRYPOINT ["/app/server"]\n',
+    after: 'FROM gcr.io/distroless/static-debian12\nWORKDIR /app\nCOPY server /app/server\nUSER nonroot\nENTRYPOINT ["/app/server"]\n',
   },
   {
     rule: 'root-user', name: 'Debian family: the user is created in the last RUN, CRLF kept',

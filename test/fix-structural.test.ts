@@ -20,9 +20,19 @@ const fix = (text: string, rule: string) => fixTextSync(text, { only: [rule] }).
 
 const GOLDEN: { rule: string; name: string; before: string; after: string }[] = [
   {
-    rule: 'root-user', name: 'node image: its own node user, before CMD',
+    rule: 'root-user', name: 'node image: its own node user, before CMD, given the WORKDIR it starts in (the directory alone)',
     before: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\nCMD ["node", "server.js"]\n',
-    after: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\nUSER node\nCMD ["node", "server.js"]\n',
+    after: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev \\\n    && mkdir -p /app && chown node:node /app\nUSER node\nCMD ["node", "server.js"]\n',
+  },
+  {
+    rule: 'root-user', name: 'Debian family: a WORKDIR after the last RUN is made and given to the new user in a RUN of its own',
+    before: 'FROM python:3.12-slim\nRUN pip install --no-cache-dir flask\nWORKDIR /srv/app\nCOPY . .\nCMD ["python", "app.py"]\n',
+    after: 'FROM python:3.12-slim\nRUN pip install --no-cache-dir flask\nWORKDIR /srv/app\nCOPY . .\nRUN groupadd --system app && useradd --system --gid app --create-home --home-dir /home/app --shell /usr/sbin/nologin app && mkdir -p /srv/app && chown app:app /srv/app\nUSER app\nCMD ["python", "app.py"]\n',
+  },
+  {
+    rule: 'root-user', name: 'distroless: no shell to give it the WORKDIR, so USER alone',
+    before: 'FROM gcr.io/distroless/static-debian12\nWORKDIR /app\nCOPY server /app/server\nENTRYPOINT ["/app/server"]\n',
+    after: 'FROM gcr.io/distroless/static-debian12\nWORKDIR /app\nCOPY server /app/server\nUSER nonroot\nENTRYPOINT ["/app/server"]\n',
   },
   {
     rule: 'root-user', name: 'Debian family: the user is created in the last RUN, CRLF kept',
@@ -90,14 +100,24 @@ const GOLDEN: { rule: string; name: string; before: string; after: string }[] = 
     after: 'FROM node:20-bookworm AS build\r\nARG PORT=8080\r\nRUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*\r\nENV NODE_ENV=production PORT=$PORT\r\nWORKDIR /usr/src/app\r\nCOPY package.json package-lock.json ./\r\nRUN npm ci && npm cache clean --force\r\nCOPY . .\r\nFROM node:20-bookworm\r\nARG PORT=8080\r\nENV NODE_ENV=production PORT=$PORT\r\nWORKDIR /usr/src/app\r\nCOPY --from=build /usr/src/app /usr/src/app\r\nUSER node\r\nCMD ["node", "index.js"]\r\n',
   },
   {
+    rule: 'build-tools-in-final-stage', name: 'Node on a rolling tag (lts-alpine) has npm ≥ 7: --omit=dev',
+    before: 'FROM node:lts-alpine\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nCMD ["node", "dist/main.js"]\n',
+    after: 'FROM node:lts-alpine AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nRUN npm prune --omit=dev\nFROM node:lts-alpine\nWORKDIR /app\nCOPY --from=build /app /app\nCMD ["node", "dist/main.js"]\n',
+  },
+  {
+    rule: 'build-tools-in-final-stage', name: 'Node pinned by digest alone: the npm is unknown, so --production',
+    before: 'FROM node@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nCMD ["node", "dist/main.js"]\n',
+    after: 'FROM node@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nRUN npm prune --production\nFROM node@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\nWORKDIR /app\nCOPY --from=build /app /app\nCMD ["node", "dist/main.js"]\n',
+  },
+  {
     rule: 'build-tools-in-final-stage', name: 'Node 14 prunes with --production; a named builder keeps its name',
     before: 'FROM node:14 AS app\nWORKDIR /srv\nCOPY . .\nRUN npm install && npx tsc -p .\nCMD ["node", "out/main.js"]\n',
     after: 'FROM node:14 AS app\nWORKDIR /srv\nCOPY . .\nRUN npm install && npx tsc -p .\nRUN npm prune --production\nFROM node:14\nWORKDIR /srv\nCOPY --from=app /srv /srv\nCMD ["node", "out/main.js"]\n',
   },
   {
-    rule: 'build-tools-in-final-stage', name: 'Node on a base of its own: --omit=dev whatever its tag says',
+    rule: 'build-tools-in-final-stage', name: 'Node on a base of its own: its npm may be older than 7, so --production (every npm knows it)',
     before: 'FROM registry.example.com/team/node-base:7a0daa74\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nCMD ["node", "dist/main.js"]\n',
-    after: 'FROM registry.example.com/team/node-base:7a0daa74 AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nRUN npm prune --omit=dev\nFROM registry.example.com/team/node-base:7a0daa74\nWORKDIR /app\nCOPY --from=build /app /app\nCMD ["node", "dist/main.js"]\n',
+    after: 'FROM registry.example.com/team/node-base:7a0daa74 AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nRUN npm prune --production\nFROM registry.example.com/team/node-base:7a0daa74\nWORKDIR /app\nCOPY --from=build /app /app\nCMD ["node", "dist/main.js"]\n',
   },
   {
     rule: 'build-tools-in-final-stage', name: 'Python: a venv built with the compiler in the builder, the files and config replayed in the final stage',

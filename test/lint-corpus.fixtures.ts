@@ -347,8 +347,8 @@ COPY --from=build /app/dist /usr/share/nginx/html
 COPY nginx.conf /etc/nginx/conf.d/default.conf
 EXPOSE 80
 `,
-    fires: ['root-user'],
-    silent: ['build-tools-in-final-stage', 'copy-before-dependency-install'],
+    // nginx's own server runs its workers as nginx (src/knowledge/base-images.ts)
+    silent: ['root-user', 'build-tools-in-final-stage', 'copy-before-dependency-install'],
   },
   {
     name: 'nginx-unprivileged',

@@ -59,7 +59,7 @@ describe('syntax hadolint\'s parser rejects (hadolint/hadolint#1029: `invalid fl
 
 describe('ground hadolint has no rule for', () => {
   it('multi-stage: toolchains in the stage that ships, cache-mount advice in build-only stages', () => {
-    const text = 'FROM golang:1.22 AS build\nRUN go build -o /out/app .\nFROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends gcc && rm -rf /var/lib/apt/lists/*\nCOPY --from=build /out/app /app\nUSER 1000\n';
+    const text = 'FROM golang:1.22 AS build\nRUN go build -o /out/app .\nFROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends gcc && rm -rf /var/lib/apt/lists/*\nCOPY --from=build /out/app /app\nUSER 1000\nCMD ["/app"]\n';
     expect(ids(text)).toEqual(['2 go-build-cache/buildStage', '4 build-tools-in-final-stage/package']);
   });
 
@@ -91,7 +91,7 @@ describe('ground hadolint has no rule for', () => {
 
 describe('stage and variable awareness hadolint lacks', () => {
   it('--target decides what ships', () => {
-    const text = 'FROM debian:12-slim AS dev\nRUN apt-get update && apt-get install -y --no-install-recommends gcc && rm -rf /var/lib/apt/lists/*\nUSER 1000\nFROM debian:12-slim AS prod\nUSER 1000\n';
+    const text = 'FROM debian:12-slim AS dev\nRUN apt-get update && apt-get install -y --no-install-recommends gcc && rm -rf /var/lib/apt/lists/*\nUSER 1000\nCMD ["make"]\nFROM debian:12-slim AS prod\nUSER 1000\n';
     expect(ids(text)).toEqual([]);
     expect(ids(text, { target: 'dev' })).toEqual(['2 build-tools-in-final-stage/package']);
   });

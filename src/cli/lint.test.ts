@@ -156,7 +156,7 @@ describe('whittle lint', () => {
   });
 
   it('--target picks the stage that ships and rejects unknown stages', async () => {
-    await writeFile('Dockerfile', 'FROM debian:12-slim AS build\nRUN apt-get install -y --no-install-recommends gcc\nFROM scratch\nCOPY --from=build /a /a\nUSER 1000\n');
+    await writeFile('Dockerfile', 'FROM debian:12-slim AS build\nRUN apt-get install -y --no-install-recommends gcc\nCMD ["make"]\nFROM scratch\nCOPY --from=build /a /a\nUSER 1000\n');
     expect((await run('lint')).out).not.toContain('build-tools-in-final-stage');
     expect((await run('lint', '--target', 'build')).out).toContain('build-tools-in-final-stage');
     const r = await run('lint', '--target', 'nope');

@@ -36,3 +36,27 @@ export function debianSlimFor(tag: string): string {
   const release = debianReleaseOf(tag);
   return `debian:${release ?? 'stable'}-slim`;
 }
+
+/**
+ * Official images that do not serve as root although their last USER is root or unset: postgres,
+ * redis, mysql, mariadb, mongo and rabbitmq's entrypoints step down to their own user (gosu) before
+ * starting the server; nginx and httpd keep only the master process as root and serve from worker
+ * processes of their own user; memcached and haproxy set USER themselves. Holds only while the
+ * image's ENTRYPOINT is kept.
+ */
+const STEPS_DOWN_ITSELF = new Set(['postgres', 'redis', 'mysql', 'mariadb', 'mongo', 'rabbitmq', 'nginx', 'httpd', 'memcached', 'haproxy']);
+
+/** stepsDownFromRoot: whether an official image (its name) runs its server unprivileged on its own. */
+export function stepsDownFromRoot(name: string): boolean {
+  return STEPS_DOWN_ITSELF.has(name);
+}
+
+/** Official images whose own CMD starts a server: an image built FROM one without a CMD of its own
+ *  still runs something (php counts in its -apache and -fpm variants). */
+const SERVERS = new Set(['nginx', 'httpd', 'redis', 'postgres', 'mysql', 'mariadb', 'mongo', 'rabbitmq', 'memcached', 'haproxy', 'tomcat', 'jetty', 'traefik', 'caddy', 'wordpress', 'ghost', 'nextcloud', 'drupal', 'joomla']);
+
+/** runsServer: whether an official image (name and tag) has a CMD of its own that starts a server. */
+export function runsServer(name: string, tag: string | null): boolean {
+  if (name === 'php') return /(?:^|-)(?:apache|fpm)(?:-|$)/.test(tag ?? '');
+  return SERVERS.has(name);
+}

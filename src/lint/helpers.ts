@@ -129,6 +129,12 @@ export function stageChain(model: DockerfileModel, stage: Stage): Stage[] {
   return out;
 }
 
+/** githubAction: the stage or one it is built FROM has a `com.github.actions.*` LABEL, so it is a GitHub
+ *  Action: the runner runs it as root and mounts its workspace owned by root. */
+export function githubAction(model: DockerfileModel, stage: Stage): boolean {
+  return stageChain(model, stage).some((s) => s.instructions.some((i) => i.keyword === 'LABEL' && i.properties.some((p) => p.name.replace(/^["']|["']$/g, '').startsWith('com.github.actions.'))));
+}
+
 /**
  * homeAt is the home directory of the USER in effect at an instruction (the stage's last USER before
  * it, or one inherited from the stage it is FROM): /root for root or no USER, /home/<name> for a

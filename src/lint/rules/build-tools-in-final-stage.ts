@@ -1,5 +1,6 @@
 import { covers, defineRule, docsPath } from '../define.js';
-import { aptPackages, aptVerb, hasOption, laterCommands, positionals, varFor } from '../helpers.js';
+import { aptPackages, aptVerb, hasOption, laterCommands, parseImageRef, positionals, stageChain, varFor } from '../helpers.js';
+import { runsServer } from '../../knowledge/base-images.js';
 import type { RunInfo } from '../types.js';
 import type { ShellCommand, Word } from '../../shell/commands.js';
 import { suggestMultiStage } from '../structural/index.js';
@@ -71,8 +72,14 @@ export default defineRule({
       run(run) {
         const stage = ctx.stageOf(run.inst);
         if (!stage || !stage.ships) return;
+        // a final stage with no command of its own (nor of a stage it is FROM, nor an official server
+        // image's) is a CI, builder or base image: the toolchain it installs is what it is for
+        const chain = stageChain(ctx.model, stage.stage);
+        const base = parseImageRef(chain[chain.length - 1]!.image);
+        const runsSomething = chain.some((s) => s.instructions.some((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT')) || (base.official && runsServer(base.name, base.tag));
         for (const c of run.commands) {
           const pkgs = installedPackages(c);
+          if (pkgs.length > 0 && !runsSomething) continue;
           if (pkgs.length > 0) {
             const vi = c.words.findIndex((w) => w.text === '--virtual' || w.text === '-t');
             const virtual = vi >= 0 ? (c.words[vi + 1]?.text ?? null) : (c.words.find((w) => w.text.startsWith('--virtual='))?.text.slice(10) ?? null);

@@ -12,6 +12,8 @@ ruleTester(rule, {
     { name: 'no install after the copy', code: 'FROM nginx:1.27\nCOPY . /usr/share/nginx/html' },
     { name: 'npm install of a named package is not a lockfile install', code: 'FROM node:20-slim\nCOPY . .\nRUN npm install -g serve' },
     { name: 'a project file copied by name counts for dotnet restore (*.csproj)', code: 'FROM mcr.microsoft.com/dotnet/sdk:8.0\nWORKDIR /src\nCOPY App.csproj ./\nCOPY . .\nRUN dotnet restore' },
+    { name: 'dotnet publish after a restore of the project files', code: 'FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nWORKDIR /src\nCOPY *.csproj ./\nRUN dotnet restore\nCOPY . .\nRUN dotnet publish -c Release -o /out' },
+    { name: 'dotnet publish --no-restore restores nothing', code: 'FROM mcr.microsoft.com/dotnet/sdk:8.0\nCOPY . .\nRUN dotnet publish --no-restore -c Release -o /out' },
     { name: 'mvn with pom.xml copied first', code: 'FROM maven:3-eclipse-temurin-21\nCOPY pom.xml .\nCOPY . .\nRUN mvn -B dependency:go-offline' },
   ],
   invalid: [
@@ -19,6 +21,7 @@ ruleTester(rule, {
     { code: 'FROM python:3.12-slim\nCOPY . /app\nRUN pip install -r /app/requirements.txt', errors: [{ messageId: 'order', line: 2, data: { source: '.', install: 'pip install -r', line: 3, manifest: 'requirements.txt' } }] },
     { code: 'FROM ruby:3.3-slim\nCOPY . .\nRUN bundle install', errors: [{ messageId: 'order', line: 2 }], suggestion: 'FROM ruby:3.3-slim\nCOPY Gemfile Gemfile.lock* ./\nRUN bundle install\nCOPY . .\n' },
     { code: 'FROM mcr.microsoft.com/dotnet/sdk:8.0\nCOPY . .\nRUN dotnet restore', errors: [{ messageId: 'order', line: 2, data: { source: '.', install: 'dotnet restore', line: 3, manifest: '*.csproj *.fsproj' } }] },
+    { name: 'dotnet publish restores the packages itself after COPY . .', code: 'FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -c Release -o /out\nFROM mcr.microsoft.com/dotnet/aspnet:8.0\nCOPY --from=build /out /app\nENTRYPOINT ["dotnet", "/app/App.dll"]', errors: [{ messageId: 'dotnet', line: 3, data: { source: '.', install: 'dotnet publish', line: 4 } }] },
     { code: 'FROM rust:1.80\nCOPY . .\nRUN cargo fetch', errors: [{ messageId: 'cargo', line: 2, data: { source: '.', install: 'cargo fetch', line: 3 } }] },
     { name: 'cargo build: dependencies and sources in one step', code: 'FROM rust:1.80 AS build\nWORKDIR /src\nCOPY . .\nRUN cargo build --release\nFROM debian:12-slim\nCOPY --from=build /src/target/release/app /app\nCMD ["/app"]', errors: [{ messageId: 'cargo', line: 3, data: { source: '.', install: 'cargo build', line: 4 } }] },
     { code: 'FROM maven:3-eclipse-temurin-21\nCOPY . .\nRUN mvn -B dependency:go-offline', errors: [{ messageId: 'order', line: 2, data: { source: '.', install: 'mvn -B dependency:go-offline', line: 3, manifest: 'pom.xml' } }], suggestion: 'FROM maven:3-eclipse-temurin-21\nCOPY pom.xml ./\nRUN mvn -B dependency:go-offline\nCOPY . .\n' },

@@ -3,6 +3,7 @@ import { ruleTester } from '../testing.js';
 
 ruleTester(rule, {
   valid: [
+    { name: 'a tag from an ARG without a default is unknown (it may name a slim variant)', code: 'ARG DEBIAN_TAG\nFROM debian:${DEBIAN_TAG}\nCMD ["bash"]' },
     'FROM node:20-slim',
     'FROM python:3.12-alpine',
     'FROM gcr.io/distroless/static-debian12',

@@ -62,7 +62,8 @@ export default defineRule({
   },
   create(ctx) {
     const globals = new Map<string, string>();
-    for (const a of ctx.model.globalArgs) for (const p of a.properties) globals.set(p.name, p.value ?? '');
+    // an ARG without a default is set by --build-arg: its value (the tag) is unknown, not empty
+    for (const a of ctx.model.globalArgs) for (const p of a.properties) if (p.value !== null) globals.set(p.name, p.value);
     return {
       stage(facts) {
         const s = facts.stage;

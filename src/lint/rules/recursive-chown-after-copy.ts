@@ -1,5 +1,7 @@
 // recursive-chown-after-copy: reports `chown -R`/`chmod -R` over what an earlier COPY/ADD of the stage
-// added. Its fix: `COPY src /app` followed by `RUN chown -R user:group /app`
+// added, or over a tree an earlier RUN of the stage filled (git clone, tar -x -C, npm ci into
+// node_modules…: src/lint/writes.ts); the RUN case gets no fix (the chown belongs at the end of that
+// RUN, and what ran in between may depend on the old owner). Its fix for the COPY case: `COPY src /app` followed by `RUN chown -R user:group /app`
 // becomes `COPY --chown=user:group src /app` and the RUN goes. Only the case that is provably the
 // same image minus the duplicated layer is fixed:
 // - the RUN is `chown -R|--recursive user:group TARGET…` (literal words, both user and group given:
@@ -20,6 +22,7 @@ import { covers, defineRule, docsPath } from '../define.js';
 import { instructionLines, shellRun } from '../fix-helpers.js';
 import { normPath, positionals, ships, stageChain } from '../helpers.js';
 import type { Edit, Facts, RunInfo } from '../types.js';
+import { treesWritten } from '../writes.js';
 
 const OWNER = /^[A-Za-z0-9_][A-Za-z0-9_.-]*:[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 const NEUTRAL = new Set(['LABEL', 'EXPOSE', 'ENV', 'ARG']);
@@ -127,6 +130,7 @@ export default defineRule({
     reshapes: 'runs',
     messages: {
       duplicate: '{{command}} -R rewrites every file the COPY on line {{line}} added, so they ship twice (once per layer); use COPY --{{flag}}=… instead',
+      afterRun: '{{command}} -R rewrites every file the RUN on line {{line}} wrote into {{path}}, so they ship twice (once per layer); run it at the end of that RUN instead',
     },
     docs: docsPath('recursive-chown-after-copy'),
     covers: covers({}),
@@ -147,13 +151,35 @@ export default defineRule({
           }
         }
         const runWorkdir = workdir;
-        if (copies.length === 0) return;
+        // Trees earlier RUNs of this stage filled, each with the RUN that did, resolved against its WORKDIR.
+        const written: { path: string; inst: Instruction }[] = [];
+        workdir = '/';
+        for (const inst of stage.stage.instructions) {
+          if (inst.index >= run.inst.index) break;
+          if (inst.keyword === 'WORKDIR' && inst.args[0]) workdir = normPath(inst.args[0].value, workdir);
+          const earlier = inst.keyword === 'RUN' ? ctx.runs.find((r) => r.inst === inst) : undefined;
+          if (earlier) for (const path of treesWritten(earlier, workdir)) written.push({ path, inst });
+        }
         for (const c of run.commands) {
           if (c.name !== 'chown' && c.name !== 'chmod') continue;
           if (!c.words.some((w) => /^-[a-zA-Z]*R[a-zA-Z]*$/.test(w.text) || w.text === '--recursive')) continue;
-          const targets = positionals(c).slice(1).map((w) => normPath(w.text, runWorkdir));
+          const words = positionals(c).slice(1).filter((w) => w.literal);
+          const targets = words.map((w) => normPath(w.text, runWorkdir));
           const hit = copies.find((cp) => targets.some((t) => t === cp.dest || cp.dest.startsWith(`${t === '/' ? '' : t}/`) || t.startsWith(`${cp.dest}/`)));
-          if (!hit) continue;
+          if (!hit) {
+            // A tree a RUN filled counts when it lies inside what the chown walks (not when the chown
+            // only walks part of it: a tarball extracted into /usr/local need not hold /usr/local/app).
+            const inside = (t: string, w: string): boolean => w === t || w.startsWith(`${t === '/' ? '' : t}/`);
+            const byRun = written.find((w) => targets.some((t) => inside(t, w.path)));
+            if (byRun) {
+              ctx.report({
+                messageId: 'afterRun',
+                span: c.words[0]!.span,
+                data: { command: c.name, line: ctx.model.lines.positionAt(byRun.inst.span.start).line + 1, path: byRun.path },
+              });
+            }
+            continue;
+          }
           ctx.report({
             messageId: 'duplicate',
             span: c.words[0]!.span,

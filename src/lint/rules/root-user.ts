@@ -1,6 +1,8 @@
 import { covers, defineRule, docsPath } from '../define.js';
 import type { Instruction, Stage } from '../../dockerfile/model.js';
 import { suggestNonRootUser } from '../structural/index.js';
+import { githubAction, parseImageRef, stageChain } from '../helpers.js';
+import { runsServer, stepsDownFromRoot } from '../../knowledge/base-images.js';
 
 const ROOT = /^(?:root|0)(?::.*)?$/;
 
@@ -27,9 +29,12 @@ export default defineRule({
       }
       return stage.baseStage !== null ? lastUser(ctx.model.stages[stage.baseStage]!) : null;
     };
-    /** runsSomething: the stage, or one it is built FROM, says what a container runs (CMD or ENTRYPOINT). */
-    const runsSomething = (stage: Stage): boolean =>
-      stage.instructions.some((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT') || (stage.baseStage !== null && runsSomething(ctx.model.stages[stage.baseStage]!));
+    /** runsSomething: the stage, or one it is built FROM, says what a container runs (CMD or ENTRYPOINT), or its base is an official server image with a CMD of its own. */
+    const runsSomething = (stage: Stage): boolean => {
+      const chain = stageChain(ctx.model, stage);
+      const base = parseImageRef(chain[chain.length - 1]!.image);
+      return chain.some((s) => s.instructions.some((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT')) || (base.official && runsServer(base.name, base.tag));
+    };
     const nonRootBase = (stage: Stage): boolean => {
       let s: Stage = stage;
       while (s.baseStage !== null) s = ctx.model.stages[s.baseStage]!;
@@ -43,6 +48,12 @@ export default defineRule({
         const user = lastUser(final.stage);
         if (!user) {
           if (nonRootBase(final.stage)) return;
+          // GitHub runs Docker actions as root and documents that they must not set USER
+          if (githubAction(ctx.model, final.stage)) return;
+          // an official server image that steps down to its own user, its ENTRYPOINT kept
+          const chain = stageChain(ctx.model, final.stage);
+          const root = parseImageRef(chain[chain.length - 1]!.image);
+          if (root.official && stepsDownFromRoot(root.name) && !chain.some((s) => s.instructions.some((i) => i.keyword === 'ENTRYPOINT'))) return;
           // a base image is built FROM: its children install packages as root, then pick their user
           if (!runsSomething(final.stage)) ctx.report({ messageId: 'baseImage', span: final.stage.from.keywordSpan, severity: 'info' });
           else ctx.report({ messageId: 'missing', span: final.stage.from.keywordSpan, suggest: () => suggestNonRootUser(ctx.facts, final.stage.from.keywordSpan.start, 'missing') });

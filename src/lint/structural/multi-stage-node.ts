@@ -1,5 +1,6 @@
 // Structural fix for build-tools-in-final-stage in a single Node stage: the stage becomes the builder
-// (`AS build`), which installs everything, builds, then `npm prune --omit=dev`; a new final stage on
+// (`AS build`), which installs everything, builds, then `npm prune --omit=dev` (`--production` unless
+// the official node image's tag proves npm ≥ 7: src/knowledge/node-images.ts); a new final stage on
 // the same image gets only the app directory, so devDependencies, the npm cache, and the compilers
 // and Python that node-gyp needed stop shipping. The final stage repeats the stage's ARG, ENV,
 // LABEL, EXPOSE, STOPSIGNAL, HEALTHCHECK, CMD and ENTRYPOINT in order, so the runtime config and
@@ -18,6 +19,7 @@ import { hasOption, parseImageRef, positionals } from '../helpers.js';
 import { normPath } from '../helpers.js';
 import { builderOf, fromLine, splitTarget, splittable, insertAfter, prepOnly, under, verbatim, workdirAt } from './split-stage.js';
 import { isCBuildPackage } from '../../knowledge/toolchains.js';
+import { npmKnowsOmit } from '../../knowledge/node-images.js';
 
 const NODE_BUILD_PACKAGES = new Set(['python3', 'python3-minimal', 'python-is-python3', 'python3-dev', 'python', 'git', 'ca-certificates']);
 const REPLAYED = new Set(['ARG', 'ENV', 'LABEL', 'EXPOSE', 'STOPSIGNAL', 'HEALTHCHECK', 'CMD', 'ENTRYPOINT']);
@@ -108,10 +110,12 @@ export function fixNodeMultiStage(facts: Facts, offset: number, messageId: strin
 
   const builder = builderOf(model, stage);
   if (!builder) return null;
-  // node images up to 14 ship npm 6, which knows --production but not --omit
+  // --omit=dev needs npm 7 (Node 15); --production works on every npm (with a warning from npm 9 on),
+  // so it is the choice unless the official node image's tag proves a newer npm
   const ref = parseImageRef(stage.image);
-  const major = ref.name === 'node' ? Number(/^(\d+)(?:[.-]|$)/.exec(ref.tag ?? '')?.[1] ?? NaN) : NaN;
-  const pruneLine = `RUN npm prune ${major < 15 ? '--production' : '--omit=dev'}`;
+  // (a digest alone names no release: no tag there is not `latest`)
+  const omit = ref.official && ref.name === 'node' && (ref.tag !== null || ref.digest === null) && npmKnowsOmit(ref.tag);
+  const pruneLine = `RUN npm prune ${omit ? '--omit=dev' : '--production'}`;
   const from = fromLine(text, stage);
   const lines = [
     ...(prune ? [pruneLine] : []),

@@ -4,9 +4,13 @@
 // scratch gets 65532:65532; Debian-family bases use groupadd/useradd --system, Alpine-family
 // addgroup -S/adduser -S. Declined for an explicit `USER root` (someone chose it), for bases whose
 // family whittle cannot tell, and when a stage builds FROM the final one. Files COPY'd earlier stay
-// owned by root: readable, not writable, which is what a service should have.
+// owned by root: readable, not writable, which is what a service should have. The working directory
+// the container starts in (the last WORKDIR, when it is not / and not under the user's home) is given
+// to the user, that directory alone (`mkdir -p DIR && chown user:group DIR`, no -R: no file is copied
+// into a new layer), so a process that writes new files where it starts can still; on distroless and
+// scratch, which have no shell to run that, it stays root's.
 import type { Edit, Facts } from '../types.js';
-import { parseImageRef, stageChain } from '../helpers.js';
+import { githubAction, normPath, parseImageRef, stageChain } from '../helpers.js';
 import type { DockerfileModel, Stage } from '../../dockerfile/model.js';
 
 const DEBIAN_FAMILY = new Set(['debian', 'ubuntu', 'python', 'ruby', 'golang', 'rust', 'openjdk', 'eclipse-temurin', 'php', 'perl', 'buildpack-deps', 'httpd', 'nginx']);
@@ -44,7 +48,7 @@ function mustStayRoot(facts: Facts, stage: Stage): boolean {
   const insts = stageChain(facts.model, stage).flatMap((s) => s.instructions);
   const own = (k: string) => insts.some((i) => i.keyword === k);
   if (!own('CMD') && !own('ENTRYPOINT')) return true;
-  if (insts.some((i) => i.keyword === 'LABEL' && i.properties.some((p) => p.name.replace(/^["']|["']$/g, '').startsWith('com.github.actions.')))) return true;
+  if (githubAction(facts.model, stage)) return true;
   if (own('VOLUME')) return true;
   const entry = insts.filter((i) => i.keyword === 'ENTRYPOINT').pop() ?? insts.filter((i) => i.keyword === 'CMD').pop();
   const program = entry ? (entry.json ?? entry.args)[0]?.value : undefined;
@@ -67,6 +71,23 @@ function mustStayRoot(facts: Facts, stage: Stage): boolean {
   return false;
 }
 
+/** workdirFor: the command that gives the user the directory the container starts in, or null (none to give, or no shell). */
+function workdirFor(model: DockerfileModel, stage: Stage, user: string): string | null {
+  const name = /^USER ([a-z_][a-z0-9_-]*)$/.exec(user)?.[1];
+  if (!name || name === 'nonroot') return null;
+  let dir = '/';
+  for (const s of stageChain(model, stage).reverse()) {
+    for (const i of s.instructions) {
+      if (i.keyword !== 'WORKDIR') continue;
+      const v = i.args[0]?.value ?? '/';
+      if (v.includes('$')) return null;
+      dir = normPath(v, dir);
+    }
+  }
+  if (dir === '/' || dir === '/tmp' || dir === '/root' || dir === '/home' || dir.startsWith('/home/') || !/^[A-Za-z0-9_./-]+$/.test(dir)) return null;
+  return `mkdir -p ${dir} && chown ${name}:${name} ${dir}`;
+}
+
 export function fixNonRootUser(facts: Facts, offset: number, messageId: string): Edit[] | null {
   const text = facts.model.text;
   if (messageId !== 'missing') return null;
@@ -87,7 +108,8 @@ export function fixNonRootUser(facts: Facts, offset: number, messageId: string):
   });
   const before = insts.findIndex((inst, i) => i > lastRun && ['CMD', 'ENTRYPOINT', 'HEALTHCHECK'].includes(inst.keyword));
   const previous = before >= 0 ? insts[before - 1] : insts[insts.length - 1];
-  const [create, user] = steps.length === 2 ? [steps[0]!.replace(/^RUN /, ''), steps[1]!] : [null, steps[0]!];
+  const [made, user] = steps.length === 2 ? [steps[0]!.replace(/^RUN /, ''), steps[1]!] : [null, steps[0]!];
+  const create = [made, workdirFor(model, stage, user)].filter((x) => x !== null).join(' && ') || null;
   const edits: Edit[] = [];
   let userText = `${user}${eol}`;
   if (create !== null) {

@@ -2,6 +2,7 @@
 // and records per layer what it added, modified and removed, and every copy of file content that
 // does not reach the final filesystem (what squashing the image would drop).
 import type { LayerEntry } from '../layers/entry.js';
+import { withImpliedParents } from '../layers/parents.js';
 import { PathTree } from './path-tree.js';
 
 /** MergedRecord is what the merged filesystem holds for one path. */
@@ -86,7 +87,9 @@ export function createMerge(): Merge {
   const tree = new PathTree<MergedRecord>();
   const changes: LayerChanges[] = [];
   const dropped: DroppedCopy[] = [];
-  const add = (entries: readonly LayerEntry[]) => {
+  const add = (tarEntries: readonly LayerEntry[]) => {
+    // the directories a layer implies (parents it has no entry for) count as its own (src/layers/parents.ts)
+    const entries = withImpliedParents(tarEntries).map((i) => i.entry);
     const layer = changes.length;
     const ch = emptyChanges();
     changes.push(ch);

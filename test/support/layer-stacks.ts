@@ -28,6 +28,16 @@ export const SYMLINK_SHAPES: Record<string, TarMember[][]> = {
   'a file two levels below a symlink (a -> etc, then a/d/f)': [base(), [file('a/d/f', 'f\n')]],
 };
 
+/** What the engine shows for each shape (docker 20.10, overlay2, `docker export`), as fileTree describes paths (null: absent). */
+export const ENGINE_FACTS: Record<string, Record<string, RegExp | null>> = {
+  'a whiteout below a symlink (a -> etc, then a/.wh.passwd)': { a: /^dir 755 0:0$/, 'etc/passwd': /^file/ },
+  'a file below a symlink (a -> etc, then a/passwd)': { a: /^dir 755 0:0$/, 'a/passwd': /^file/, 'etc/passwd': /^file/ },
+  'a file below a directory a later layer made a symlink (etc -> /bin, then etc/new)': { etc: /^dir 755 0:0$/, 'etc/new': /^file/, 'etc/passwd': null, 'bin/new': null },
+  'an opaque marker below a symlink (a -> etc, then a/.wh..wh..opq)': { a: /^dir 755 0:0$/, 'etc/passwd': /^file/, 'etc/group': /^file/ },
+  'a file below an absolute symlink (abs -> /etc, then abs/passwd)': { abs: /^dir 755 0:0$/, 'abs/passwd': /^file/ },
+  'a file two levels below a symlink (a -> etc, then a/d/f)': { a: /^dir 755 0:0$/, 'a/d/f': /^file/, 'etc/d': null },
+};
+
 /** The shapes squash refuses: a layer writes below a symlink it makes itself (docker fails the first, follows the link in the second). */
 export const CONFLICT_SHAPES: Record<string, TarMember[][]> = {
   'below a symlink of its own layer': [base(), [symlink('b', 'etc'), file('b/x', 'x\n')]],

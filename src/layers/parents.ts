@@ -19,10 +19,10 @@ export function impliedDir(path: string, by: LayerEntry): LayerEntry {
 
 /** parentsOf lists, top down, the directories an entry needs: its path's ancestors, and an opaque marker's own directory. */
 function parentsOf(entry: LayerEntry): string[] {
-  const parts = entry.path === '' ? [] : entry.path.split('/');
-  const count = entry.whiteout === 'opaque' ? parts.length : parts.length - 1;
+  const path = entry.path;
   const out: string[] = [];
-  for (let i = 1; i <= count; i++) out.push(parts.slice(0, i).join('/'));
+  for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) out.push(path.slice(0, i));
+  if (entry.whiteout === 'opaque' && path !== '') out.push(path);
   return out;
 }
 
@@ -48,11 +48,8 @@ export class LayerParents {
         implied.push(p);
       } else if (!dir && conflict === undefined) conflict = p;
     }
-    if (entry.path !== '' && entry.whiteout !== 'opaque') {
-      // a whiteout leaves nothing at its path in the layer's own directory
-      if (entry.whiteout === 'file') this.has.delete(entry.path);
-      else this.has.set(entry.path, entry.type === 'dir');
-    }
+    // a whiteout is a non-directory in the layer's own directory (overlay2 makes it a 0/0 device)
+    if (entry.path !== '' && entry.whiteout !== 'opaque') this.has.set(entry.path, !entry.whiteout && entry.type === 'dir');
     return conflict === undefined ? { implied } : { implied, conflict };
   }
 }
@@ -69,7 +66,7 @@ export function withImpliedParents(entries: readonly LayerEntry[]): { entry: Lay
   return out;
 }
 
-/** conflictError is the message squash refuses an image with when an entry sits below a non-directory of its own layer. */
+/** conflictMessage is the message squash refuses an image with when an entry sits below a non-directory of its own layer. */
 export function conflictMessage(layer: number, entry: LayerEntry, parent: string): string {
   const what = entry.whiteout === 'opaque' ? `the opaque marker of ${JSON.stringify(entry.path)}` : entry.whiteout ? `the whiteout of ${JSON.stringify(entry.path)}` : JSON.stringify(entry.path);
   return `layer ${layer + 1}: ${what} is below ${JSON.stringify(parent)}, which the same layer makes a non-directory: engines differ on where it lands, so squash cannot merge it faithfully`;

@@ -105,6 +105,19 @@ describe('planSquash: everything into one layer', () => {
     expect(plan.materialize.size).toBe(0);
   });
 
+  it('writes a directory for a parent a layer implies over a lower symlink, and keeps what the link pointed at', () => {
+    const layers = [[dir('etc'), file('etc/passwd', 10), symlink('a', 'etc')], [file('a/passwd', 4)], [whiteout('a/passwd')]];
+    const plan = planSquash(layers);
+    expect(emitted(layers, plan)).toEqual(['0:etc', '0:etc/passwd', '2:a (implied)']);
+    expect(plan.bytesOut).toBe(10);
+  });
+
+  it('refuses an entry below a symlink of its own layer', () => {
+    expect(() => planSquash([[dir('etc')], [symlink('b', 'etc'), file('b/x', 1)]])).toThrow(
+      'layer 2: "b/x" is below "b", which the same layer makes a non-directory: engines differ on where it lands, so squash cannot merge it faithfully',
+    );
+  });
+
   it('refuses a hard link to nothing', () => {
     expect(() => planSquash([[link('l', 'missing')]])).toThrow(/hard link "l" points at "missing", which does not exist/);
   });

@@ -2,7 +2,7 @@
 // and records per layer what it added, modified and removed, and every copy of file content that
 // does not reach the final filesystem (what squashing the image would drop).
 import type { LayerEntry } from '../layers/entry.js';
-import { withImpliedParents } from '../layers/parents.js';
+import { impliedDir, LayerParents } from '../layers/parents.js';
 import { PathTree } from './path-tree.js';
 
 /** MergedRecord is what the merged filesystem holds for one path. */
@@ -87,9 +87,7 @@ export function createMerge(): Merge {
   const tree = new PathTree<MergedRecord>();
   const changes: LayerChanges[] = [];
   const dropped: DroppedCopy[] = [];
-  const add = (tarEntries: readonly LayerEntry[]) => {
-    // the directories a layer implies (parents it has no entry for) count as its own (src/layers/parents.ts)
-    const entries = withImpliedParents(tarEntries).map((i) => i.entry);
+  const add = (entries: readonly LayerEntry[]) => {
     const layer = changes.length;
     const ch = emptyChanges();
     changes.push(ch);
@@ -103,14 +101,14 @@ export function createMerge(): Merge {
     for (const e of entries) {
       if (e.whiteout === 'opaque') tree.removeBelow(e.path, drop('opaque'));
     }
-    for (const e of entries) {
+    const put = (e: LayerEntry): void => {
       if (e.whiteout === 'opaque') {
         if (!tree.has(e.path)) tree.set(e.path, { type: 'dir', size: 0, mode: e.mode, uid: e.uid, gid: e.gid, layer, digest: undefined, linkTarget: undefined });
-        continue;
+        return;
       }
       if (e.whiteout === 'file') {
         tree.remove(e.path, drop('deleted'));
-        continue;
+        return;
       }
       const size = e.type === 'file' ? e.size : 0;
       ch.fileContent += size;
@@ -146,6 +144,12 @@ export function createMerge(): Merge {
         }
       }
       tree.set(e.path, record);
+    };
+    // the directories a layer implies (parents it has no entry for) count as its own (src/layers/parents.ts)
+    const parents = new LayerParents();
+    for (const e of entries) {
+      for (const p of parents.add(e).implied) put(impliedDir(p, e));
+      put(e);
     }
   };
   return { add, tree, finish: () => ({ tree, changes, ...excludeLinked(tree, dropped) }) };

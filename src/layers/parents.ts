@@ -37,19 +37,33 @@ export class LayerParents {
   /** paths this layer has so far: true for directories (entries or implied). */
   private readonly has = new Map<string, boolean>();
 
+  /** parent directories whose ancestors are all directories of the layer: entries below them need no new check. */
+  private verified = new Set<string>();
+
   /** add records entry and returns the directories it implies, top down, or the parent it conflicts with. */
   add(entry: LayerEntry): { implied: string[]; conflict?: string } {
+    const path = entry.path;
+    const opaque = entry.whiteout === 'opaque';
+    const parent = opaque ? path : path.slice(0, Math.max(0, path.lastIndexOf('/')));
     const implied: string[] = [];
     let conflict: string | undefined;
-    for (const p of parentsOf(entry)) {
-      const dir = this.has.get(p);
-      if (dir === undefined) {
-        this.has.set(p, true);
-        implied.push(p);
-      } else if (!dir && conflict === undefined) conflict = p;
+    if (parent !== '' && !this.verified.has(parent)) {
+      for (const p of parentsOf(entry)) {
+        const dir = this.has.get(p);
+        if (dir === undefined) {
+          this.has.set(p, true);
+          implied.push(p);
+        } else if (!dir && conflict === undefined) conflict = p;
+      }
+      if (conflict === undefined) this.verified.add(parent);
     }
     // a whiteout is a non-directory in the layer's own directory (overlay2 makes it a 0/0 device)
-    if (entry.path !== '' && entry.whiteout !== 'opaque') this.has.set(entry.path, !entry.whiteout && entry.type === 'dir');
+    if (path !== '' && !opaque) {
+      const dir = !entry.whiteout && entry.type === 'dir';
+      // a directory of the layer turned into a non-directory: what was verified below it no longer holds (rare)
+      if (!dir && this.has.get(path) === true) this.verified = new Set();
+      this.has.set(path, dir);
+    }
     return conflict === undefined ? { implied } : { implied, conflict };
   }
 }

@@ -13,11 +13,12 @@ import { scanImage } from '../src/analyze/run.js';
 import { mergeLayers } from '../src/analyze/merge.js';
 import { WhittleError } from '../src/errors.js';
 import { squash } from '../src/rewrite/squash.js';
+import { strip } from '../src/rewrite/strip/index.js';
 import { openImage } from '../src/transports/open.js';
 import { writeImage } from '../src/transports/write.js';
 import { runCli } from './support/cli.js';
 import { buildImage, ociLayout, writeDir, type TarMember } from './support/image-writer.js';
-import { CONFLICT_SHAPES, ENGINE_FACTS, explicitParents, fileTree, SYMLINK_SHAPES } from './support/layer-stacks.js';
+import { CONFLICT_SHAPES, ENGINE_FACTS, explicitParents, fileTree, PRIVATE_PARENTS, SYMLINK_SHAPES } from './support/layer-stacks.js';
 import { describeWith } from './support/tools.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'whittle-squash-symlink-'));
@@ -86,5 +87,31 @@ describe('a layer writing below a symlink of its own', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toBe('whittle: layer 2: "b/x" is below "b", which the same layer makes a non-directory: engines differ on where it lands, so squash cannot merge it faithfully\n');
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describeWith(['umoci'], "strip's layer of whiteouts", () => {
+  it('holds each whiteout\'s parent directories as they were, so neither the engine nor squash makes them new 0755 ones', async () => {
+    const src = await layout(PRIVATE_PARENTS);
+    for (const squashed of [false, true]) {
+      const result = await strip(await openImage(`oci:${src}:r`), { categories: [], remove: ['/root/.cache/pip/**', '/tmp/junk'], squash: squashed, compression: 'none' });
+      expect(result.plan.whiteouts).toEqual(['root/.cache/pip/other', 'root/.cache/pip/wheel', 'tmp/junk']);
+      const out = join(tmp, `stripped-${++n}`);
+      try {
+        await writeImage(result.image!, `oci:${out}:s`);
+      } finally {
+        await result.dispose();
+      }
+      const tree = unpack(out, 's');
+      expect(tree.get('root'), `squash ${squashed}`).toBe('dir 700 0:0');
+      expect(tree.get('root/.cache'), `squash ${squashed}`).toBe('dir 700 0:0');
+      expect(tree.get('tmp'), `squash ${squashed}`).toBe('dir 1777 0:0');
+      expect(tree.has('root/.cache/pip/wheel') || tree.has('root/.cache/pip/other') || tree.has('tmp/junk')).toBe(false);
+      expect(tree.get('root/keep')).toMatch(/^file/);
+      // and whittle's own reading of the stripped image agrees
+      const merged = mergeLayers((await scanImage(await openImage(`oci:${out}:s`), { hashContents: false })).layers.map((l) => l.entries)).tree;
+      expect(merged.get('root')).toMatchObject({ mode: 0o700 });
+      expect(merged.get('tmp')).toMatchObject({ mode: 0o1777 });
+    }
   });
 });

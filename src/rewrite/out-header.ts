@@ -27,7 +27,7 @@ export function outHeader(h: TarHeader, path: string, type: OutType, linkname?: 
   return out;
 }
 
-/** impliedDirHeader is the entry for a directory a source layer implies without having one (src/layers/parents.ts). */
-export function impliedDirHeader(dir: LayerEntry): OutHeader {
+/** dirHeader is the entry for a directory whittle writes without a source header: one a source layer implies without having one (src/layers/parents.ts), or the parent of a whiteout strip writes. */
+export function dirHeader(dir: LayerEntry): OutHeader {
   return { name: `${dir.path}/`, type: 'dir', mode: dir.mode, uid: dir.uid, gid: dir.gid, size: 0, mtime: dir.mtime };
 }

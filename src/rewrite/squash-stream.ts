@@ -21,7 +21,7 @@ import { toEntry } from '../layers/scan.js';
 import { conflictMessage, impliedDir, LayerParents } from '../layers/parents.js';
 import { parentOf } from '../analyze/path-tree.js';
 import type { LayerWriter } from './layer-writer.js';
-import { impliedDirHeader, outHeader, OUT_TYPES } from './out-header.js';
+import { dirHeader, outHeader, OUT_TYPES } from './out-header.js';
 
 /** A surviving hard link, written at the end. */
 interface Link {
@@ -190,7 +190,7 @@ export async function streamSquash(layers: readonly Layer[], from: number, write
         const inTree = !hiddenAbove(dir);
         seen.set(dir, { index: -1, survives: merged && inTree, inTree, kind: 'dir' });
         if (merged && inTree) {
-          writer.header(impliedDirHeader(impliedDir(dir, entry)));
+          writer.header(dirHeader(impliedDir(dir, entry)));
           if (keepEntries) emitted.add(dir);
         }
       }

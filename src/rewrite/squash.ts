@@ -18,7 +18,7 @@ import { planSquash, type SquashPlan } from './plan.js';
 import { readLayer, streamSquash } from './squash-stream.js';
 import { parentOf } from '../analyze/path-tree.js';
 import { whiteoutHeader } from '../internal/tar-encode.js';
-import { impliedDirHeader, outHeader, OUT_TYPES } from './out-header.js';
+import { dirHeader, outHeader, OUT_TYPES } from './out-header.js';
 import type { LayerEntry } from '../layers/entry.js';
 
 export interface SquashOptions {
@@ -84,7 +84,7 @@ async function copyLayer(layer: Layer, index: number, plan: SquashPlan, writer: 
     const entry = toEntry(header);
     if (!entry || (entry.path === '' && entry.whiteout !== 'opaque')) return false;
     ordinal++;
-    for (const dir of implied?.get(ordinal) ?? []) writer.header(impliedDirHeader(dir));
+    for (const dir of implied?.get(ordinal) ?? []) writer.header(dirHeader(dir));
     const type = OUT_TYPES[header.kind];
     const target = materialize?.get(ordinal);
     if (target !== undefined) {

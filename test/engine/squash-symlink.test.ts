@@ -12,10 +12,11 @@ import { afterAll, expect, it } from 'vitest';
 import { TarParser } from '../../src/internal/tar-parser.js';
 import { normalizeLayerPath } from '../../src/internal/paths.js';
 import { squash } from '../../src/rewrite/squash.js';
+import { strip } from '../../src/rewrite/strip/index.js';
 import { openImage } from '../../src/transports/open.js';
 import { writeImage } from '../../src/transports/write.js';
 import { buildImage, dockerArchiveMembers, writeTar, type TarMember } from '../support/image-writer.js';
-import { CONFLICT_SHAPES, ENGINE_FACTS, explicitParents, randomStack, SYMLINK_SHAPES } from '../support/layer-stacks.js';
+import { CONFLICT_SHAPES, ENGINE_FACTS, explicitParents, PRIVATE_PARENTS, randomStack, SYMLINK_SHAPES } from '../support/layer-stacks.js';
 import { describeWith } from '../support/tools.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'whittle-squash-symlink-engine-'));
@@ -120,6 +121,28 @@ describeWith(['docker'], 'docker reads a layer writing below a lower symlink as 
       for (const from of new Set([0, seed % layers.length])) expect([...exported(await squashed(tag, from))], `seed ${seed} from ${from}`).toEqual([...engine]);
     }
   }, 300_000);
+
+  it("strip's layer of whiteouts leaves /root private and /tmp sticky, with and without --squash", async () => {
+    const tag = await load(PRIVATE_PARENTS);
+    const original = exported(tag);
+    expect(original.get('root')).toBe('dir 700 0:0');
+    for (const squashed of [false, true]) {
+      const result = await strip(await openImage(`docker-archive:${join(tmp, `${tag.split(':')[1]}.tar`)}`), { categories: [], remove: ['/root/.cache/pip/**', '/tmp/junk'], squash: squashed, compression: 'none' });
+      const out = `${tag}-stripped-${squashed}`;
+      try {
+        await writeImage(result.image!, `docker-archive:${join(tmp, `strip-${++n}.tar`)}:${out}`);
+      } finally {
+        await result.dispose();
+      }
+      execFileSync('docker', ['load', '-q', '-i', join(tmp, `strip-${n}.tar`)], { stdio: 'pipe' });
+      tags.push(out);
+      const engine = exported(out);
+      expect(engine.get('root'), `squash ${squashed}`).toBe('dir 700 0:0');
+      expect(engine.get('root/.cache'), `squash ${squashed}`).toBe('dir 700 0:0');
+      expect(engine.get('tmp'), `squash ${squashed}`).toBe('dir 1777 0:0');
+      expect(engine.has('root/.cache/pip/wheel') || engine.has('tmp/junk')).toBe(false);
+    }
+  });
 
   it('a layer writing below a symlink of its own lands where that layer alone decides (why squash refuses it)', async () => {
     const [first, second] = Object.values(CONFLICT_SHAPES) as [TarMember[][], TarMember[][]];

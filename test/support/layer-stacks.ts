@@ -38,6 +38,15 @@ export const ENGINE_FACTS: Record<string, Record<string, RegExp | null>> = {
   'a file two levels below a symlink (a -> etc, then a/d/f)': { a: /^dir 755 0:0$/, 'a/d/f': /^file/, 'etc/d': null },
 };
 
+/** A base whose private and sticky directories hold what strip removes (`/root/.cache/pip`, `/tmp/junk`). */
+export const PRIVATE_PARENTS: TarMember[][] = [
+  [
+    { ...dir('root/'), mode: 0o700 }, { ...dir('root/.cache/'), mode: 0o700 }, dir('root/.cache/pip/'), file('root/.cache/pip/wheel', 'w\n'), file('root/keep', 'k\n'),
+    { ...dir('tmp/'), mode: 0o1777 }, file('tmp/junk', 'j\n'),
+  ],
+  [{ ...dir('root/'), mode: 0o700 }, { ...dir('root/.cache/'), mode: 0o700 }, dir('root/.cache/pip/'), file('root/.cache/pip/other', 'o\n')],
+];
+
 /** The shapes squash refuses: a layer writes below a symlink it makes itself (docker fails the first, follows the link in the second). */
 export const CONFLICT_SHAPES: Record<string, TarMember[][]> = {
   'below a symlink of its own layer': [base(), [symlink('b', 'etc'), file('b/x', 'x\n')]],

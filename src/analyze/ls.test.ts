@@ -50,7 +50,7 @@ const layers = [
 describe('listMerged', () => {
   it('lists the merged tree under a path, the path first, with the layer that last wrote each', () => {
     expect(listMerged(layers, 'etc').map((p) => [p.path, p.type, p.size, p.layer, p.target])).toEqual([
-      ['/etc', 'dir', 0, 0, null],
+      ['/etc', 'dir', 0, 1, null], // layer 2 writes below etc with no entry for it: the engine makes it that layer's directory
       ['/etc/a', 'file', 11, 1, null],
       ['/etc/c', 'symlink', 0, 1, 'a'],
       ['/etc/d', 'hardlink', 0, 1, '/etc/a'],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mergeLayers } from './merge.js';
-import { dir, file, link, opaque, whiteout } from './testing.js';
+import { dir, file, link, opaque, symlink, whiteout } from './testing.js';
 
 const wasted = (r: ReturnType<typeof mergeLayers>) => r.dropped.reduce((s, d) => s + d.bytes, 0);
 const finalPaths = (r: ReturnType<typeof mergeLayers>) => [...r.tree.records.keys()].sort();
@@ -71,6 +71,26 @@ describe('mergeLayers', () => {
     const r = mergeLayers([[file('a', 10, first)], [file('a', 10, extra)]]);
     expect(r.dropped).toEqual([{ path: 'a', bytes: 10, addedBy: 0, droppedBy: 1, how, rewrite }]);
     expect(r.changes[1]!.modified).toEqual({ count: 1, bytes: 'size' in extra ? extra.size : 10, metadataOnly });
+  });
+
+  it('a whiteout below a lower symlink makes the path a directory of its layer and deletes nothing through the link', () => {
+    const r = mergeLayers([[dir('etc'), file('etc/passwd', 10), symlink('a', 'etc')], [whiteout('a/passwd')]]);
+    expect(finalPaths(r)).toEqual(['a', 'etc', 'etc/passwd']);
+    expect(r.tree.get('a')).toMatchObject({ type: 'dir', mode: 0o755, uid: 0, gid: 0, layer: 1 });
+    expect(wasted(r)).toBe(0);
+  });
+
+  it('a file below a directory a later layer made a symlink lands in a new directory; what the symlink hid stays hidden', () => {
+    const r = mergeLayers([[dir('etc'), file('etc/passwd', 10)], [symlink('etc', '/bin')], [file('etc/new', 3)]]);
+    expect(finalPaths(r)).toEqual(['etc', 'etc/new']);
+    expect(r.tree.get('etc')).toMatchObject({ type: 'dir', layer: 2 });
+    expect(r.dropped).toEqual([{ path: 'etc/passwd', bytes: 10, addedBy: 0, droppedBy: 1, how: 'overwritten' }]);
+  });
+
+  it('an opaque marker below a lower symlink empties a new directory, not the link target', () => {
+    const r = mergeLayers([[dir('etc'), file('etc/passwd', 10), symlink('a', 'etc')], [opaque('a')]]);
+    expect(finalPaths(r)).toEqual(['a', 'etc', 'etc/passwd']);
+    expect(r.tree.get('a')).toMatchObject({ type: 'dir', layer: 1 });
   });
 
   it('an empty layer changes nothing', () => {

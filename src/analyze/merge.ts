@@ -3,6 +3,7 @@
 // does not reach the final filesystem (what squashing the image would drop).
 import type { LayerEntry } from '../layers/entry.js';
 import { nameByteLength } from '../internal/name-bytes.js';
+import { impliedDir, LayerParents } from '../layers/parents.js';
 import { PathTree } from './path-tree.js';
 
 /** MergedRecord is what the merged filesystem holds for one path. */
@@ -101,14 +102,14 @@ export function createMerge(): Merge {
     for (const e of entries) {
       if (e.whiteout === 'opaque') tree.removeBelow(e.path, drop('opaque'));
     }
-    for (const e of entries) {
+    const put = (e: LayerEntry): void => {
       if (e.whiteout === 'opaque') {
         if (!tree.has(e.path)) tree.set(e.path, { type: 'dir', size: 0, mode: e.mode, uid: e.uid, gid: e.gid, layer, digest: undefined, linkTarget: undefined });
-        continue;
+        return;
       }
       if (e.whiteout === 'file') {
         tree.remove(e.path, drop('deleted'));
-        continue;
+        return;
       }
       const size = e.type === 'file' ? e.size : 0;
       ch.fileContent += size;
@@ -144,6 +145,12 @@ export function createMerge(): Merge {
         }
       }
       tree.set(e.path, record);
+    };
+    // the directories a layer implies (parents it has no entry for) count as its own (src/layers/parents.ts)
+    const parents = new LayerParents();
+    for (const e of entries) {
+      for (const p of parents.add(e).implied) put(impliedDir(p, e));
+      put(e);
     }
   };
   return { add, tree, finish: () => ({ tree, changes, ...excludeLinked(tree, dropped) }) };

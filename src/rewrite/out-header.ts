@@ -2,6 +2,7 @@
 // source's metadata under a (possibly new) path, type and link target.
 import type { TarHeader } from '../internal/tar-header.js';
 import type { OutHeader, OutType } from '../internal/tar-encode.js';
+import type { LayerEntry } from '../layers/entry.js';
 
 export const OUT_TYPES: Partial<Record<TarHeader['kind'], OutType>> = {
   file: 'file', dir: 'dir', symlink: 'symlink', hardlink: 'hardlink', char: 'char', block: 'block', fifo: 'fifo',
@@ -26,3 +27,7 @@ export function outHeader(h: TarHeader, path: string, type: OutType, linkname?: 
   return out;
 }
 
+/** dirHeader is the entry for a directory whittle writes without a source header: one a source layer implies without having one (src/layers/parents.ts), or the parent of a whiteout strip writes. */
+export function dirHeader(dir: LayerEntry): OutHeader {
+  return { name: `${dir.path}/`, type: 'dir', mode: dir.mode, uid: dir.uid, gid: dir.gid, size: 0, mtime: dir.mtime };
+}

@@ -7,6 +7,8 @@ import { planSquash, type SquashPlan } from './plan.js';
 function emitted(layers: LayerEntry[][], plan: SquashPlan): string[] {
   const out: string[] = [];
   for (const [layer, set] of plan.emit) for (const i of set) out.push(`${layer}:${layers[layer]![i]!.path}`);
+  // directories a layer implies (no entry of their own) are written as new directory entries
+  for (const [layer, m] of plan.implied) for (const dirs of m.values()) for (const d of dirs) out.push(`${layer}:${d.path} (implied)`);
   return out.sort();
 }
 
@@ -30,7 +32,7 @@ describe('planSquash: everything into one layer', () => {
       [dir('etc', { mode: 0o700 })],
     ];
     const plan = planSquash(layers);
-    expect(emitted(layers, plan)).toEqual(['0:etc/b', '0:tmp', '1:etc/a', '2:etc']);
+    expect(emitted(layers, plan)).toEqual(['0:etc/b', '1:etc/a', '1:tmp (implied)', '2:etc']);
     expect(plan.whiteouts).toEqual([]);
     expect(plan.bytesIn).toBe(100 + 200 + 5000 + 150);
     expect(plan.bytesOut).toBe(200 + 150);
@@ -40,7 +42,8 @@ describe('planSquash: everything into one layer', () => {
   it('drops everything below a directory a later layer deleted, and never counts the whiteout itself', () => {
     const layers = [[dir('var'), dir('var/cache'), file('var/cache/x', 10), file('var/cache/y', 20)], [whiteout('var/cache')]];
     const plan = planSquash(layers);
-    expect(emitted(layers, plan)).toEqual(['0:var']);
+    // layer 2 has no entry for var: it implies one (0755, root), which takes the place of layer 1's
+    expect(emitted(layers, plan)).toEqual(['1:var (implied)']);
     expect(plan.bytesOut).toBe(0);
   });
 
@@ -73,7 +76,7 @@ describe('planSquash: everything into one layer', () => {
       [whiteout('bin/tool')],
     ];
     const plan = planSquash(layers);
-    expect(emitted(layers, plan)).toEqual(['0:bin/alias2']);
+    expect(emitted(layers, plan)).toEqual(['0:bin/alias2', '1:bin (implied)']);
     expect(materialized(layers, plan)).toEqual(['0:bin/tool→bin/alias1']);
     expect(relinked(layers, plan)).toEqual(['bin/alias2→bin/alias1']);
     expect(plan.bytesOut).toBe(1000);
@@ -102,6 +105,19 @@ describe('planSquash: everything into one layer', () => {
     expect(plan.materialize.size).toBe(0);
   });
 
+  it('writes a directory for a parent a layer implies over a lower symlink, and keeps what the link pointed at', () => {
+    const layers = [[dir('etc'), file('etc/passwd', 10), symlink('a', 'etc')], [file('a/passwd', 4)], [whiteout('a/passwd')]];
+    const plan = planSquash(layers);
+    expect(emitted(layers, plan)).toEqual(['0:etc', '0:etc/passwd', '2:a (implied)']);
+    expect(plan.bytesOut).toBe(10);
+  });
+
+  it('refuses an entry below a symlink of its own layer', () => {
+    expect(() => planSquash([[dir('etc')], [symlink('b', 'etc'), file('b/x', 1)]])).toThrow(
+      'layer 2: "b/x" is below "b", which the same layer makes a non-directory: engines differ on where it lands, so squash cannot merge it faithfully',
+    );
+  });
+
   it('refuses a hard link to nothing', () => {
     expect(() => planSquash([[link('l', 'missing')]])).toThrow(/hard link "l" points at "missing", which does not exist/);
   });
@@ -114,7 +130,7 @@ describe('planSquash: layers above a kept base', () => {
     const layers = [base, [whiteout('var/lib/apt/lists')], [file('etc/new', 1)]];
     const plan = planSquash(layers, 1);
     expect(plan.whiteouts).toEqual([{ path: 'var/lib/apt/lists', opaque: false }]);
-    expect(emitted(layers, plan)).toEqual(['2:etc/new']);
+    expect(emitted(layers, plan)).toEqual(['1:var (implied)', '1:var/lib (implied)', '1:var/lib/apt (implied)', '2:etc (implied)', '2:etc/new']);
     expect(plan.read).toEqual([1, 2]);
   });
 
@@ -124,14 +140,15 @@ describe('planSquash: layers above a kept base', () => {
     const recreated = [base, [whiteout('var/lib/apt/lists')], [dir('var/lib/apt/lists'), file('var/lib/apt/lists/c', 1)]];
     const plan = planSquash(recreated, 1);
     expect(plan.whiteouts).toEqual([{ path: 'var/lib/apt/lists', opaque: true }]);
-    expect(emitted(recreated, plan)).toEqual(['2:var/lib/apt/lists', '2:var/lib/apt/lists/c']);
+    expect(emitted(recreated, plan)).toEqual(['2:var (implied)', '2:var/lib (implied)', '2:var/lib/apt (implied)', '2:var/lib/apt/lists', '2:var/lib/apt/lists/c']);
   });
 
   it('needs no whiteout for a base file replaced by the merged layers, nor for a path that never reached the base', () => {
     const layers = [base, [file('etc/conf', 20), file('tmp/x', 5)], [whiteout('tmp/x')]];
     const plan = planSquash(layers, 1);
     expect(plan.whiteouts).toEqual([]);
-    expect(emitted(layers, plan)).toEqual(['1:etc/conf']);
+    // tmp stays, empty: the engine made it a directory in both layers to hold tmp/x and its whiteout
+    expect(emitted(layers, plan)).toEqual(['1:etc (implied)', '1:etc/conf', '2:tmp (implied)']);
   });
 
   it('copies a base file up when a merged layer hard-links to it', () => {

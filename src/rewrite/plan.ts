@@ -8,9 +8,12 @@
 // - hard links kept valid: a surviving link whose target was deleted or overwritten later carries
 //   the target's content itself (the first such link; the others link to it), and a link into a
 //   kept base layer copies the base file up into the merged layer first, as overlayfs would.
-// Opaque markers apply before the rest of their layer, whatever their place in the tar.
+// Opaque markers apply before the rest of their layer, whatever their place in the tar. A layer's
+// entry below a path it has no entry for implies a directory there (src/layers/parents.ts): it
+// replaces a lower symlink or file, and goes into the merged layer as a directory entry of its own.
 import { WhittleError } from '../errors.js';
 import type { LayerEntry } from '../layers/entry.js';
+import { conflictMessage, withImpliedParents } from '../layers/parents.js';
 import { PathTree, parentOf } from '../analyze/path-tree.js';
 
 /** Ref names one entry: layer index and the entry's ordinal in that layer's entry list. */
@@ -23,7 +26,9 @@ interface Node {
   path: string;
   type: LayerEntry['type'];
   layer: number;
-  index: number; // -1 for a directory that exists only because an opaque marker named it
+  index: number; // -1 for a directory that exists only because an opaque marker named it, or that an entry implies
+  /** a directory the layer implies: its entry, and the ordinal of the entry that implies it. */
+  implied?: { entry: LayerEntry; at: number };
   /** directories: changes when the directory is created anew or made opaque (its old contents are gone). */
   gen: number;
   /** hard links: the entry holding the content (the file the link chain ends at). */
@@ -39,6 +44,8 @@ export interface SquashPlan {
   materialize: Map<number, Map<number, string>>;
   /** surviving hard links to write with this target instead of the one they had. */
   relink: Map<number, Map<number, string>>;
+  /** per layer, directories it implies that go into the merged layer, written before the entry of that ordinal. */
+  implied: Map<number, Map<number, LayerEntry[]>>;
   /** whiteouts the merged layer starts with: `path` deleted, or (opaque) the base contents below `path` hidden. */
   whiteouts: { path: string; opaque: boolean }[];
   /** layers whose tar has to be read to write the merged layer, ascending. */
@@ -76,7 +83,9 @@ export function planSquash(layers: readonly (readonly LayerEntry[])[], from = 0)
       for (const [path, n] of tree.records) base.set(path, { gen: n.gen, dir: n.type === 'dir' });
       baseRootGen = rootGen;
     }
-    for (const e of entries) {
+    const items = withImpliedParents(entries);
+    for (const { entry: e, conflict } of items) {
+      if (conflict !== undefined) throw new WhittleError('unsupported', conflictMessage(layer, e, conflict));
       if (e.whiteout !== 'opaque') continue;
       tree.removeBelow(e.path);
       if (e.path === '') {
@@ -87,14 +96,16 @@ export function planSquash(layers: readonly (readonly LayerEntry[])[], from = 0)
       if (existing?.type === 'dir') existing.gen = ++gen;
       else tree.set(e.path, { path: e.path, type: 'dir', layer, index: -1, gen: ++gen });
     }
-    entries.forEach((e, index) => {
-      if (e.whiteout === 'opaque') return;
+    for (const { entry: e, index: at, implied } of items) {
+      if (e.whiteout === 'opaque') continue;
       if (e.whiteout === 'file') {
         tree.remove(e.path);
-        return;
+        continue;
       }
+      const index = implied ? -1 : at;
       const existing = tree.get(e.path);
       const node: Node = { path: e.path, type: e.type, layer, index, gen: 0 };
+      if (implied) node.implied = { entry: e, at };
       if (e.type === 'dir') {
         node.gen = existing?.type === 'dir' ? existing.gen : ++gen;
       } else if (existing?.type === 'dir') {
@@ -111,10 +122,10 @@ export function planSquash(layers: readonly (readonly LayerEntry[])[], from = 0)
         node.root = target.root ?? { layer: target.layer, index: target.index };
       }
       tree.set(e.path, node);
-    });
+    }
   }
 
-  const plan: SquashPlan = { from, emit: new Map(), materialize: new Map(), relink: new Map(), whiteouts: [], read: [], bytesIn: 0, bytesOut: 0 };
+  const plan: SquashPlan = { from, emit: new Map(), materialize: new Map(), relink: new Map(), implied: new Map(), whiteouts: [], read: [], bytesIn: 0, bytesOut: 0 };
   for (let l = from; l < layers.length; l++) {
     plan.emit.set(l, new Set());
     for (const e of layers[l]!) if (e.type === 'file' && !e.whiteout) plan.bytesIn += e.size;
@@ -124,7 +135,15 @@ export function planSquash(layers: readonly (readonly LayerEntry[])[], from = 0)
   // Surviving nodes of the merged layers, and the hard links grouped by the content they share.
   const links = new Map<string, { root: Ref; links: Node[] }>();
   for (const node of tree.records.values()) {
-    if (node.layer < from || node.index < 0) continue;
+    if (node.layer < from) continue;
+    if (node.implied) {
+      const { entry, at } = node.implied;
+      let inner = plan.implied.get(node.layer);
+      if (!inner) plan.implied.set(node.layer, (inner = new Map()));
+      inner.set(at, [...(inner.get(at) ?? []), entry]);
+      continue;
+    }
+    if (node.index < 0) continue;
     if (node.type === 'hardlink') {
       const key = `${node.root!.layer}:${node.root!.index}`;
       let group = links.get(key);
@@ -135,6 +154,8 @@ export function planSquash(layers: readonly (readonly LayerEntry[])[], from = 0)
     plan.emit.get(node.layer)!.add(node.index);
     if (node.type === 'file') plan.bytesOut += entryOf(node).size;
   }
+  // parents before children, whatever order the tree met them in
+  for (const inner of plan.implied.values()) for (const list of inner.values()) list.sort((a, b) => a.path.split('/').length - b.path.split('/').length);
   const read = new Set<number>();
   for (const { root, links: group } of links.values()) {
     const rootEntry = entryOf(root);

@@ -9,6 +9,9 @@
 // the others link to it), as planSquash (plan.ts) decides for the two-pass squash. When the content
 // had already streamed past (a link to an earlier entry of its own layer), that layer is read once
 // more at the end: rare, and still correct. Whiteouts for kept base layers (--keep-base) come last,
+// from planSquash over the entry lists collected on the way, like the byte counts. A directory a
+// layer implies (an entry below a path it has no entry for, src/layers/parents.ts) counts as that
+// layer's own: it hides a lower entry at its path and is written as a directory entry.
 // from planSquash over the entry lists collected on the way, like the byte counts.
 import type { LayerWatch } from './expansion.js';
 import { WhittleError, wrap } from '../errors.js';
@@ -17,9 +20,10 @@ import type { TarHeader } from '../internal/tar-header.js';
 import { TarParser } from '../internal/tar-parser.js';
 import type { LayerEntry } from '../layers/entry.js';
 import { toEntry } from '../layers/scan.js';
+import { conflictMessage, impliedDir, LayerParents } from '../layers/parents.js';
 import { parentOf } from '../analyze/path-tree.js';
 import type { LayerWriter } from './layer-writer.js';
-import { outHeader, OUT_TYPES } from './out-header.js';
+import { dirHeader, outHeader, OUT_TYPES } from './out-header.js';
 
 /** A surviving hard link, written at the end. */
 interface Link {
@@ -171,6 +175,8 @@ export async function streamSquash(layers: readonly Layer[], from: number, write
 
     // what this layer has, for what it hides from the layers below it
     const own: LayerEntry[] = [];
+    const parents = new LayerParents();
+    const impliedDirs: string[] = [];
 
     /** onEntry decides one entry as it passes; true when its content is to be copied. */
     const onEntry = (header: TarHeader): boolean => {
@@ -178,6 +184,18 @@ export async function streamSquash(layers: readonly Layer[], from: number, write
       if (!entry || (entry.path === '' && entry.whiteout !== 'opaque')) return false;
       index++;
       own.push(entry);
+      const { implied, conflict } = parents.add(entry);
+      if (conflict !== undefined) throw new WhittleError('unsupported', conflictMessage(k, entry, conflict));
+      for (const dir of implied) {
+        if (wanted.has(dir)) throw new WhittleError('bad-archive', `${what}: a hard link points at ${JSON.stringify(dir)}, which is a directory`);
+        impliedDirs.push(dir);
+        const inTree = !hiddenAbove(dir);
+        seen.set(dir, { index: -1, survives: merged && inTree, inTree, kind: 'dir' });
+        if (merged && inTree) {
+          writer.header(dirHeader(impliedDir(dir, entry)));
+          if (keepEntries) emitted.add(dir);
+        }
+      }
       if (entry.whiteout) return false;
       if (merged && entry.type === 'file') bytesIn += entry.size;
       const path = entry.path;
@@ -224,6 +242,7 @@ export async function streamSquash(layers: readonly Layer[], from: number, write
     const hides = new Set<string>();
     let hidesAll = false;
     if (keepEntries) entries[k] = own;
+    for (const dir of impliedDirs) claimed.add(dir);
     for (const e of own) {
       if (e.whiteout === 'opaque') {
         if (e.path === '') hidesAll = true;

@@ -21,7 +21,7 @@ import { readLayer, streamSquash } from './squash-stream.js';
 import { expansionWatch, type ExpansionLimits, type LayerWatch } from './expansion.js';
 import { parentOf } from '../analyze/path-tree.js';
 import { whiteoutHeader } from '../internal/tar-encode.js';
-import { outHeader, OUT_TYPES } from './out-header.js';
+import { dirHeader, outHeader, OUT_TYPES } from './out-header.js';
 import type { LayerEntry } from '../layers/entry.js';
 
 export interface SquashOptions {
@@ -87,12 +87,14 @@ async function copyLayer(layer: Layer, index: number, plan: SquashPlan, writer: 
   const emit = plan.emit.get(index);
   const materialize = plan.materialize.get(index);
   const relink = plan.relink.get(index);
+  const implied = plan.implied.get(index);
   let ordinal = -1;
   // written straight into the writer's buffers; readLayer waits for it between chunks
   await readLayer(layer, `layer ${index + 1}`, onBytes, writer, (header) => {
     const entry = toEntry(header);
     if (!entry || (entry.path === '' && entry.whiteout !== 'opaque')) return false;
     ordinal++;
+    for (const dir of implied?.get(ordinal) ?? []) writer.header(dirHeader(dir));
     const type = OUT_TYPES[header.kind];
     const target = materialize?.get(ordinal);
     if (target !== undefined) {

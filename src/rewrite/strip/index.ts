@@ -1,8 +1,9 @@
 // strip removes what an image should not ship (plan.ts decides what). One pass lists every
 // layer's entries; a second reads only the ELF files whose dependencies protect libraries (one file
 // buffered at a time, at most MAX_ELF bytes); then either a layer of whiteouts goes on top (the
-// default: every existing layer stays shared with other images) or, with squash, the layers are
-// merged so the bytes really leave the image.
+// default: every existing layer stays shared with other images; it holds each whiteout's parent
+// directories as they are, so the engine does not make them new ones) or, with squash, the layers
+// are merged so the bytes really leave the image.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,7 @@ import { squash } from '../squash.js';
 import { whiteoutHeader } from '../../internal/tar-encode.js';
 import { registerTemporary, unregisterTemporary } from '../../internal/cleanup.js';
 import { testPause } from '../../internal/test-pause.js';
+import { dirHeader } from '../out-header.js';
 import { isElf, parseElf, type ElfInfo } from '../../elf/parse.js';
 import { elfCandidates, planStrip, type StripOptions, type StripPlan } from './plan.js';
 
@@ -112,6 +114,33 @@ async function readElf(image: Image, tree: ReturnType<typeof mergeLayers>['tree'
   return out;
 }
 
+/**
+ * whiteoutLayer lists the entries of strip's layer: each whiteout after its parent directories, as
+ * the merged filesystem has them. Without them the engine would create each parent in the new
+ * layer as a directory of its own, mode 0755 and owner root, and show it above the original one
+ * (src/layers/parents.ts): stripping `/root/.cache/pip` would make `/root` world-readable.
+ */
+function whiteoutLayer(whiteouts: readonly string[], tree: ReturnType<typeof mergeLayers>['tree'], entries: readonly (readonly LayerEntry[])[]): LayerEntry[] {
+  const wanted = new Set<string>();
+  for (const path of whiteouts) for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) wanted.add(path.slice(0, i));
+  // times are not in the merged tree: take the last directory entry's
+  const mtimes = new Map<string, number>();
+  for (const layer of entries) for (const e of layer) if (e.type === 'dir' && !e.whiteout && wanted.has(e.path)) mtimes.set(e.path, e.mtime);
+  const out: LayerEntry[] = [];
+  const written = new Set<string>();
+  for (const path of whiteouts) {
+    for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) {
+      const p = path.slice(0, i);
+      if (written.has(p)) continue;
+      written.add(p);
+      const r = tree.get(p);
+      out.push({ path: p, type: 'dir', size: 0, mode: r?.mode ?? 0o755, uid: r?.uid ?? 0, gid: r?.gid ?? 0, mtime: mtimes.get(p) ?? 0 });
+    }
+    out.push({ path, type: 'file', size: 0, mode: 0o644, uid: 0, gid: 0, mtime: 0, whiteout: 'file' });
+  }
+  return out;
+}
+
 /** strip plans and (unless dryRun) writes an image without what the plan removes. */
 export async function strip(image: Image, opts: StripRunOptions = {}): Promise<StripResult> {
   const input = await scanImage(image, { hashContents: false, onProgress: (p) => opts.onProgress?.({ phase: 'scan', bytes: p.bytes }) });
@@ -133,11 +162,12 @@ export async function strip(image: Image, opts: StripRunOptions = {}): Promise<S
     for (const c of cleanups.reverse()) await c();
   };
   try {
+    const layerEntries = whiteoutLayer(plan.whiteouts, tree, entries);
     const writer = new LayerWriter(join(dir, 'whiteouts'), { compression: opts.compression ?? 'gzip', ...(opts.maxOutput !== undefined ? { maxBytes: opts.maxOutput } : {}) });
     let layer: WrittenLayer;
     try {
-      for (const path of plan.whiteouts) {
-        writer.header(whiteoutHeader(path, false));
+      for (const e of layerEntries) {
+        writer.header(e.whiteout ? whiteoutHeader(e.path, false) : dirHeader(e));
         const ready = writer.ready();
         if (ready) await ready;
       }
@@ -154,9 +184,8 @@ export async function strip(image: Image, opts: StripRunOptions = {}): Promise<S
     const history = { created_by: `whittle strip: removed ${plan.removed.length} paths (${summary})`, comment: 'whittle' };
     let stripped = await replaceTop(image, count, layer, history, `stripped ${image.reference}`);
     if (opts.squash) {
-      const whiteoutEntries: LayerEntry[] = plan.whiteouts.map((path) => ({ path, type: 'file', size: 0, mode: 0o644, uid: 0, gid: 0, mtime: 0, whiteout: 'file' }));
       const merged = await squash(stripped, {
-        entries: [...entries, whiteoutEntries],
+        entries: [...entries, layerEntries],
         ...(opts.compression ? { compression: opts.compression } : {}),
         ...(opts.tmpDir ? { tmpDir: opts.tmpDir } : {}),
         ...(opts.layerDir ? { layerDir: opts.layerDir } : {}),

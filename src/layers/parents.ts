@@ -1,0 +1,87 @@
+// The parent directories a layer implies, the one rule analyze's merge and squash share (docs/squash.md,
+// "Symlinks in a layer's parent path"). Docker's overlay2 driver, its default, unpacks each layer
+// into an empty directory of its own and creates a missing parent there as a directory (0755,
+// root); overlayfs then shows that directory above whatever lower layers hold at its path: a lower
+// symlink or file is hidden (with everything below it), a lower directory is merged and takes the
+// upper one's attributes. So an entry below `a` (a file, a whiteout `a/.wh.x`, an opaque marker
+// `a/.wh..wh..opq`) means the layer has a directory `a`, whether or not its tar has an entry for it,
+// and a path is never resolved through a symlink of a lower layer. (umoci resolves parents through
+// the symlinks of the layers below instead; the OCI layer spec does not say.)
+import type { LayerEntry } from './entry.js';
+
+/** Attributes of a directory a layer implies: what the engine's MkdirAll gives it. */
+export const IMPLIED_DIR = { mode: 0o755, uid: 0, gid: 0 } as const;
+
+/** impliedDir is the entry for a directory at path that an entry of the layer implies (its time is that entry's). */
+export function impliedDir(path: string, by: LayerEntry): LayerEntry {
+  return { path, type: 'dir', size: 0, ...IMPLIED_DIR, mtime: by.mtime };
+}
+
+/** parentsOf lists, top down, the directories an entry needs: its path's ancestors, and an opaque marker's own directory. */
+function parentsOf(entry: LayerEntry): string[] {
+  const path = entry.path;
+  const out: string[] = [];
+  for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) out.push(path.slice(0, i));
+  if (entry.whiteout === 'opaque' && path !== '') out.push(path);
+  return out;
+}
+
+/**
+ * LayerParents follows one layer's entries in tar order and says which parent directories each
+ * one implies that the layer has not had yet (an explicit directory entry earlier in the tar, or
+ * an earlier implied one). A parent that the same layer made a non-directory is a conflict: where
+ * the entry lands depends on the reader (an engine follows a symlink inside the layer's own
+ * directory, or fails), so it is reported rather than guessed.
+ */
+export class LayerParents {
+  /** paths this layer has so far: true for directories (entries or implied). */
+  private readonly has = new Map<string, boolean>();
+
+  /** parent directories whose ancestors are all directories of the layer: entries below them need no new check. */
+  private verified = new Set<string>();
+
+  /** add records entry and returns the directories it implies, top down, or the parent it conflicts with. */
+  add(entry: LayerEntry): { implied: string[]; conflict?: string } {
+    const path = entry.path;
+    const opaque = entry.whiteout === 'opaque';
+    const parent = opaque ? path : path.slice(0, Math.max(0, path.lastIndexOf('/')));
+    const implied: string[] = [];
+    let conflict: string | undefined;
+    if (parent !== '' && !this.verified.has(parent)) {
+      for (const p of parentsOf(entry)) {
+        const dir = this.has.get(p);
+        if (dir === undefined) {
+          this.has.set(p, true);
+          implied.push(p);
+        } else if (!dir && conflict === undefined) conflict = p;
+      }
+      if (conflict === undefined) this.verified.add(parent);
+    }
+    // a whiteout is a non-directory in the layer's own directory (overlay2 makes it a 0/0 device)
+    if (path !== '' && !opaque) {
+      const dir = !entry.whiteout && entry.type === 'dir';
+      // a directory of the layer turned into a non-directory: what was verified below it no longer holds (rare)
+      if (!dir && this.has.get(path) === true) this.verified = new Set();
+      this.has.set(path, dir);
+    }
+    return conflict === undefined ? { implied } : { implied, conflict };
+  }
+}
+
+/** withImpliedParents returns a layer's entries with each implied directory before the entry that implies it; `index` is the entry's ordinal, or for an implied directory the ordinal of the entry that implies it. */
+export function withImpliedParents(entries: readonly LayerEntry[]): { entry: LayerEntry; index: number; implied: boolean; conflict?: string }[] {
+  const parents = new LayerParents();
+  const out: { entry: LayerEntry; index: number; implied: boolean; conflict?: string }[] = [];
+  entries.forEach((entry, index) => {
+    const { implied, conflict } = parents.add(entry);
+    for (const p of implied) out.push({ entry: impliedDir(p, entry), index, implied: true });
+    out.push(conflict === undefined ? { entry, index, implied: false } : { entry, index, implied: false, conflict });
+  });
+  return out;
+}
+
+/** conflictMessage is the message squash refuses an image with when an entry sits below a non-directory of its own layer. */
+export function conflictMessage(layer: number, entry: LayerEntry, parent: string): string {
+  const what = entry.whiteout === 'opaque' ? `the opaque marker of ${JSON.stringify(entry.path)}` : entry.whiteout ? `the whiteout of ${JSON.stringify(entry.path)}` : JSON.stringify(entry.path);
+  return `layer ${layer + 1}: ${what} is below ${JSON.stringify(parent)}, which the same layer makes a non-directory: engines differ on where it lands, so squash cannot merge it faithfully`;
+}

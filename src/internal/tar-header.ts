@@ -50,6 +50,9 @@ function readString(buf: Uint8Array, start: number, length: number): string {
   let end = start;
   const limit = start + length;
   while (end < limit && buf[end] !== 0) end++;
+  if (end === start) return ''; // most link names, prefixes
+  // a Buffer (the parser's header block) is decoded in place, without a view object per field
+  if (buf instanceof Buffer) return buf.toString('utf8', start, end);
   return Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('utf8');
 }
 

@@ -8,7 +8,7 @@
 // Targets (issue 2): uncompressed ≥ 50 % of node:crypto raw-hash throughput; gzip ≥ 80 % of the
 // parallel gunzip floor; peak RSS ≤ 256 MB.
 // Then two real-shaped images (bench/lib/real-shaped.mjs: a Node app on Debian, 26,000 files of a
-// median 2–3 KB, about 43,000 entries; and 200,000 files), uncompressed OCI layouts, where the cost
+// median 2.4 KB, 40,762 entries; and 200,000 files, 295,648 entries), uncompressed OCI layouts, where the cost
 // is per entry. Each round runs, interleaved: node:crypto hashing the layer blobs as a process (the
 // floor), Python's tarfile listing every member of every layer without hashing (the peer; streamed
 // `r|`, which reads every byte, and seeking `r:`, which skips contents), and `whittle analyze --json`;

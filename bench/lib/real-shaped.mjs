@@ -92,8 +92,9 @@ const exts = ['.js', '.js', '.js', '.d.ts', '.js.map', '.json', '.md', '.mjs', '
 
 /**
  * The layers of the image: how many files (the share of `files`, the image's total), their median
- * size and spread, and how their paths look. Shares are those of a node:20-bookworm app image
- * (~45,000 entries in all); the 200,000-file image grows the node_modules layer.
+ * size, and how their paths look. Shares are those of a node:20-bookworm app image (26,000 files make
+ * 40,762 entries, near the 42,000 of the measured real image); past 45,000 files only the
+ * node_modules layer grows, as in a large monorepo's image.
  */
 function plan(files) {
   const base = Math.min(files, 45_000);

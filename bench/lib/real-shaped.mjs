@@ -92,7 +92,7 @@ const exts = ['.js', '.js', '.js', '.d.ts', '.js.map', '.json', '.md', '.mjs', '
 
 /**
  * The layers of the image: how many files (the share of `files`, the image's total), their median
- * size, and how their paths look. Shares are those of a node:20-bookworm app image (26,000 files make
+ * size and spread, and how their paths look. Shares are those of a node:20-bookworm app image (26,000 files make
  * 40,762 entries, near the 42,000 of the measured real image); past 45,000 files only the
  * node_modules layer grows, as in a large monorepo's image.
  */

@@ -45,6 +45,25 @@ describe('diveFigures', () => {
     expect(d.efficiency).toBe(1);
   });
 
+  it('a whiteout of a directory counts what the layers below stacked there, whatever the layers after it hold', () => {
+    const layers = [
+      [dir('d'), file('d/x', 30), dir('d/sub'), file('d/sub/y', 20), file('keep', 5)],
+      [file('d/z', 7), whiteout('d/x'), opaque('d/sub')],
+      [whiteout('d'), file('later', 1)],
+      [dir('d'), file('d/new', 3), file('keep', 5)],
+    ];
+    const d = diveFigures(layers, [55, 7, 1, 8]);
+    // leaves: d/x 30, d/sub/y 20, keep 5 | whiteout d/x 0 (a file below), d/z 7, d/sub 0 (opaque: kept as a node)
+    // | whiteout d = what the stack below holds under it: d/z 7 + d/sub/y 20 (d/x deleted), later 1 | d/new 3, keep 5
+    expect(d.inefficiencies).toEqual([
+      { path: 'd/x', count: 2, cumulativeSize: 30 },
+      { path: 'keep', count: 2, cumulativeSize: 10 },
+    ]);
+    const minimum = 0 + 20 + 5 + 7 + 0 + 27 + 1 + 3;
+    const cumulative = 30 + 20 + 10 + 7 + 0 + 27 + 1 + 3;
+    expect(d.efficiency).toBeCloseTo(minimum / cumulative, 12);
+  });
+
   it('an image without content scores 1', () => {
     expect(diveFigures([[], []], [0, 0]).efficiency).toBe(1);
   });

@@ -28,71 +28,72 @@ export interface DiveFigures {
   inefficiencies: DiveInefficiency[];
 }
 
-interface DiveNode {
-  size: number;
-  isDir: boolean;
-}
-
 interface PathStats {
   cumulative: number;
   min: number;
   count: number;
 }
 
-/** layerLeaves lists dive's leaf nodes of one layer tree: path, size, and whether it is a whiteout. */
-function layerLeaves(entries: readonly LayerEntry[]): { path: string; size: number; whiteout: boolean }[] {
-  const own = new Map<string, { size: number; whiteout: boolean }>();
+/**
+ * visitLeaves calls visit for dive's leaf nodes of one layer tree: path, size, and whether it is a
+ * whiteout. Sizes are plain numbers in the maps (no object per path), whiteouts kept apart.
+ */
+function visitLeaves(entries: readonly LayerEntry[], visit: (path: string, size: number, whiteout: boolean) => void): void {
+  const own = new Map<string, number>();
+  const whiteouts = new Set<string>();
   const parents = new Set<string>();
-  const addParents = (path: string) => {
+  for (const e of entries) {
     // longest prefix first: once a parent is known, all of its ancestors are too.
+    const path = e.path;
     for (let i = path.lastIndexOf('/'); i > 0; i = path.lastIndexOf('/', i - 1)) {
       const parent = path.slice(0, i);
       if (parents.has(parent)) break;
       parents.add(parent);
     }
-  };
-  for (const e of entries) {
-    addParents(e.path);
     if (e.whiteout === 'opaque') {
       // the marker is dropped; the directory holding it still exists as a node of this layer tree.
-      if (!own.has(e.path)) own.set(e.path, { size: 0, whiteout: false });
-      continue;
-    }
-    own.set(e.whiteout === 'file' ? `\0${e.path}` : e.path, { size: e.type === 'file' ? e.size : 0, whiteout: e.whiteout === 'file' });
+      if (!own.has(path)) own.set(path, 0);
+    } else if (e.whiteout === 'file') whiteouts.add(path);
+    else own.set(path, e.type === 'file' ? e.size : 0);
   }
-  const leaves: { path: string; size: number; whiteout: boolean }[] = [];
-  for (const p of parents) if (!own.has(p)) own.set(p, { size: 0, whiteout: false });
-  for (const [key, v] of own) {
-    const path = v.whiteout ? key.slice(1) : key;
-    if (v.whiteout || !parents.has(path)) leaves.push({ path, size: v.size, whiteout: v.whiteout });
-  }
-  return leaves;
+  for (const path of whiteouts) visit(path, 0, true);
+  // a parent that is no entry of its own is a directory node: never a leaf
+  for (const [path, size] of own) if (!parents.has(path)) visit(path, size, false);
 }
 
+/** DIR marks a directory in the stacked tree, whose values are otherwise file sizes. */
+const DIR = -1;
+
 export function diveFigures(layers: readonly (readonly LayerEntry[])[], layerContentBytes: readonly number[]): DiveFigures {
-  const stacked = new PathTree<DiveNode>();
-  const stats = new Map<string, PathStats>();
-  layers.forEach((entries) => {
-    for (const leaf of layerLeaves(entries)) {
-      let size = leaf.size;
-      if (leaf.whiteout) {
-        size = 0;
-        if (stacked.get(leaf.path)?.isDir === true) stacked.descendants(leaf.path, (_p, r) => (size += r?.size ?? 0));
-      }
-      const s = stats.get(leaf.path);
-      if (s === undefined) stats.set(leaf.path, { cumulative: size, min: size, count: 1 });
+  // the stack of lower layers is read only for whiteouts (the size of a deleted directory): it is
+  // built only as far as the last layer that holds one
+  let lastWhiteout = 0;
+  layers.forEach((entries, i) => {
+    if (i > 0 && entries.some((e) => e.whiteout === 'file')) lastWhiteout = i;
+  });
+  const stacked = new PathTree<number>();
+  // per path: its size while seen once (most paths), its PathStats from the second time on
+  const stats = new Map<string, number | PathStats>();
+  layers.forEach((entries, i) => {
+    visitLeaves(entries, (path, leafSize, whiteout) => {
+      let size = leafSize;
+      if (whiteout && stacked.get(path) === DIR) stacked.descendants(path, (_p, r) => (size += r !== undefined && r > 0 ? r : 0));
+      const s = stats.get(path);
+      if (s === undefined) stats.set(path, size);
+      else if (typeof s === 'number') stats.set(path, { cumulative: s + size, min: Math.min(s, size), count: 2 });
       else {
         s.cumulative += size;
         if (size < s.min) s.min = size;
         s.count++;
       }
-    }
+    });
+    if (i >= lastWhiteout) return;
     // stack this layer onto the layers below, as dive's StackTreeRange does: whiteouts remove, opaque markers are ignored.
     for (const e of entries) {
       if (e.whiteout === 'file') stacked.remove(e.path);
       else if (e.whiteout === 'opaque') {
-        if (!stacked.has(e.path)) stacked.set(e.path, { size: 0, isDir: true });
-      } else stacked.set(e.path, { size: e.type === 'file' ? e.size : 0, isDir: e.type === 'dir' });
+        if (!stacked.has(e.path)) stacked.set(e.path, DIR);
+      } else stacked.set(e.path, e.type === 'dir' ? DIR : e.type === 'file' ? e.size : 0);
     }
   });
 
@@ -100,9 +101,14 @@ export function diveFigures(layers: readonly (readonly LayerEntry[])[], layerCon
   let discovered = 0;
   const inefficiencies: DiveInefficiency[] = [];
   for (const [path, s] of stats) {
+    if (typeof s === 'number') {
+      minimum += s;
+      discovered += s;
+      continue;
+    }
     minimum += s.min;
     discovered += s.cumulative;
-    if (s.count >= 2) inefficiencies.push({ path, count: s.count, cumulativeSize: s.cumulative });
+    inefficiencies.push({ path, count: s.count, cumulativeSize: s.cumulative });
   }
   inefficiencies.sort((a, b) => b.cumulativeSize - a.cumulativeSize || (a.path < b.path ? -1 : 1));
   const wastedBytes = inefficiencies.reduce((sum, i) => sum + i.cumulativeSize, 0);

@@ -20,19 +20,36 @@ export class PathTree<R> {
     return this.records.has(path);
   }
 
+  // The children of the directory the last set() linked into: tar lists a directory's entries
+  // together, so most paths find their parent here without slicing it off. Forgotten on removal.
+  private lastParent: string | null = null;
+  private lastChildren: Set<string> | null = null;
+
   /** set stores a record and links path (and any unlinked ancestors) into the children index. */
   set(path: string, record: R): void {
     this.records.set(path, record);
+    const slash = path.lastIndexOf('/');
+    const last = this.lastParent;
+    if (last !== null && slash === last.length && path.startsWith(last)) {
+      this.lastChildren!.add(path);
+      return;
+    }
     let child = path;
     while (child !== '') {
       const parent = parentOf(child);
       let set = this.children.get(parent);
+      const linked = set !== undefined; // a directory with a children set is itself linked (removals drop both)
       if (!set) {
         set = new Set();
         this.children.set(parent, set);
       }
+      if (child === path) {
+        this.lastParent = parent;
+        this.lastChildren = set;
+      }
       if (set.has(child)) break;
       set.add(child);
+      if (linked) break;
       child = parent;
     }
   }
@@ -59,6 +76,7 @@ export class PathTree<R> {
 
   /** removeBelow deletes everything strictly below path, calling fn for each stored record first. */
   removeBelow(path: string, fn?: (path: string, record: R) => void): void {
+    this.lastParent = this.lastChildren = null;
     const removed: string[] = [];
     this.descendants(path, (p, r) => {
       if (r !== undefined) fn?.(p, r);

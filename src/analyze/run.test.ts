@@ -1,6 +1,24 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildImage, file as member, ociLayout, writeDir } from '../../test/support/image-writer.js';
+import type { Image } from '../image/image.js';
+import { openImage } from '../transports/open.js';
 import { file, whiteout } from './testing.js';
-import { sameSizeRewrites } from './run.js';
+import { analyzeImage, digestEmptyFiles, sameSizeRewrites } from './run.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'whittle-run-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** countingReads wraps an image so every layer.read() is counted. */
+function countingReads(image: Image): { image: Image; reads: () => number } {
+  let reads = 0;
+  const wrapped = Object.create(image) as Image;
+  wrapped.layers = async () =>
+    (await image.layers()).map((l) => ({ ...l, read: async () => (reads++, l.read()) }));
+  return { image: wrapped, reads: () => reads };
+}
 
 describe('sameSizeRewrites', () => {
   it('names both copies of a file a later layer writes again with the same size, and nothing else', () => {
@@ -17,5 +35,31 @@ describe('sameSizeRewrites', () => {
   it('compares with the latest version below', () => {
     const out = sameSizeRewrites([[file('a', 1)], [file('a', 2)], [file('a', 2)]]);
     expect([...out.entries()].map(([k, v]) => [k, [...v]])).toEqual([[1, ['a']], [2, ['a']]]);
+  });
+});
+
+describe('digestEmptyFiles', () => {
+  it('gives empty rewritten files the empty digest without reading, and leaves a layer with content to hash alone', () => {
+    const empty = [file('var/lib/dpkg/lock', 0), file('other', 0)];
+    expect(digestEmptyFiles(empty, new Set(['var/lib/dpkg/lock']))).toBe(true);
+    expect(empty.map((e) => e.contentDigest)).toEqual(['sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', undefined]);
+    const mixed = [file('lock', 0), file('status', 10), whiteout('gone')];
+    expect(digestEmptyFiles(mixed, new Set(['lock', 'status', 'gone']))).toBe(false);
+    expect(mixed.map((e) => e.contentDigest)).toEqual([undefined, undefined, undefined]);
+  });
+});
+
+describe('analyzeImage', () => {
+  it('reads a layer once when the only files rewritten with the same size are empty, and still counts them as metadata-only rewrites', async () => {
+    const img = await buildImage([
+      [member('var/lib/dpkg/lock', ''), member('usr/lib/big', 'x'.repeat(5000))],
+      [member('var/lib/dpkg/lock', ''), member('etc/status', 'one')],
+      [member('var/lib/dpkg/lock', ''), member('etc/status', 'two')],
+    ]);
+    const dir = writeDir(join(tmp, 'empty-rewrites'), ociLayout(img, { refName: 'x' }).files);
+    const { image, reads } = countingReads(await openImage(`oci:${dir}:x`));
+    const analysis = await analyzeImage(image);
+    expect(analysis.layers.map((l) => l.modified.metadataOnly)).toEqual([0, 1, 1]); // the lock each time; etc/status holds new bytes
+    expect(reads()).toBe(5); // three layers once, and the two with etc/status again to hash it
   });
 });

@@ -49,7 +49,8 @@ export async function scanImage(image: Image, opts: AnalyzeImageOptions = {}): P
   });
   if ((opts.hashContents ?? true) === true) {
     const wanted = sameSizeRewrites(scans.map((s) => s.entries));
-    const again = [...wanted.keys()];
+    // empty files need no second read: their digest is known (apt's lock files are rewritten empty in every apt layer)
+    const again = [...wanted.keys()].filter((i) => !digestEmptyFiles(scans[i]!.entries, wanted.get(i)!));
     const rescans = await mapLimit(again, opts.concurrency ?? 2, (i) =>
       scanLayer(layers[i]!, { hashContents: wanted.get(i)!, what: `layer ${i + 1} of ${layers.length}` }),
     );
@@ -85,6 +86,25 @@ export function sameSizeRewrites(layers: readonly (readonly LayerEntry[])[]): Ma
     }
   });
   return out;
+}
+
+/** EMPTY_DIGEST is the sha256 of no bytes: what hashing an empty file gives. */
+const EMPTY_DIGEST = 'sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
+/**
+ * digestEmptyFiles gives the regular files among paths the digest a hashing scan would, when all
+ * of them are empty, and says whether it did; when one has content the layer must be read again
+ * (which hashes them all), and entries are left untouched.
+ */
+export function digestEmptyFiles(entries: readonly LayerEntry[], paths: ReadonlySet<string>): boolean {
+  const empty: LayerEntry[] = [];
+  for (const e of entries) {
+    if (e.type !== 'file' || e.whiteout || !paths.has(e.path)) continue;
+    if (e.size !== 0) return false;
+    empty.push(e);
+  }
+  for (const e of empty) e.contentDigest = EMPTY_DIGEST;
+  return true;
 }
 
 /** analyzeImage scans and analyzes an image. */

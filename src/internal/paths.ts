@@ -36,6 +36,8 @@ export function resolveArchiveLink(member: string, target: string, archive: stri
  * Returns "" for the root itself.
  */
 export function normalizeLayerPath(name: string): string {
+  const simple = alreadyClean(name);
+  if (simple !== null) return simple;
   let clean = posix.normalize('/' + name);
   if (!clean.startsWith('/')) clean = '/' + clean;
   // posix.normalize('/../x') yields '/x': detect climbing before normalizing away
@@ -49,4 +51,24 @@ export function normalizeLayerPath(name: string): string {
     } else depth++;
   }
   return clean.replace(/^\/+/, '').replace(/\/+$/, '');
+}
+
+/**
+ * alreadyClean returns name without its trailing slashes when nothing else in it needs cleaning (no
+ * leading `/`, no empty, `.` or `..` component): what nearly every layer entry is, so the general
+ * path above, with its strings and RegExps, is left for the rest. null otherwise.
+ */
+function alreadyClean(name: string): string | null {
+  let end = name.length;
+  while (end > 0 && name.charCodeAt(end - 1) === 0x2f) end--;
+  if (end === 0) return null;
+  let start = 0;
+  for (let i = 0; i <= end; i++) {
+    if (i < end && name.charCodeAt(i) !== 0x2f) continue;
+    const length = i - start;
+    if (length === 0) return null;
+    if (length <= 2 && name.charCodeAt(start) === 0x2e && (length === 1 || name.charCodeAt(start + 1) === 0x2e)) return null;
+    start = i + 1;
+  }
+  return end === name.length ? name : name.slice(0, end);
 }

@@ -53,6 +53,9 @@ function readString(buf: Uint8Array, start: number, length: number): string {
   let end = start;
   const limit = start + length;
   while (end < limit && buf[end] !== 0) end++;
+  if (end === start) return ''; // most link names, prefixes
+  // a Buffer (the parser's header block) is decoded in place, without a view object per field
+  if (buf instanceof Buffer) return buf.toString('utf8', start, end);
   return Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('utf8');
 }
 
@@ -61,7 +64,12 @@ function readName(buf: Uint8Array, start: number, length: number): string {
   let high = 0;
   const limit = start + length;
   for (let b = buf[end]; end < limit && b !== 0; b = buf[++end]) high |= b!;
-  if (high < 0x80) return Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1'); // ASCII, the usual case
+  if (end === start) return ''; // most link names, prefixes
+  if (high < 0x80) {
+    // ASCII, the usual case; a Buffer (the parser's header block) is decoded in place
+    if (buf instanceof Buffer) return buf.toString('latin1', start, end);
+    return Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1');
+  }
   return decodeName(buf.subarray(start, end));
 }
 
@@ -75,22 +83,56 @@ function readNumber(buf: Uint8Array, start: number, length: number, field: strin
     if (!Number.isSafeInteger(value)) throw new WhittleError('bad-archive', `tar header ${field} is too large`);
     return value;
   }
+  const fast = readOctal(buf, start, length);
+  if (fast >= 0) return fast;
   const text = readString(buf, start, length).trim();
   if (text === '') return 0;
   if (!/^[0-7]+$/.test(text)) throw new WhittleError('bad-archive', `tar header ${field} ${JSON.stringify(text)} is not octal`);
   return parseInt(text, 8);
 }
 
+/** isSpace says whether a byte is ASCII white space (what String.prototype.trim removes of ASCII). */
+function isSpace(b: number): boolean {
+  return b === 0x20 || (b >= 0x09 && b <= 0x0d);
+}
+
+/**
+ * readOctal reads a NUL-terminated field of ASCII octal digits, with white space around them, from
+ * the bytes (no string per field: this runs six times per entry); -1 when the field is anything
+ * else, which readNumber then decodes (or refuses) as text.
+ */
+function readOctal(buf: Uint8Array, start: number, length: number): number {
+  let end = start;
+  const limit = start + length;
+  while (end < limit && buf[end] !== 0) end++;
+  let i = start;
+  while (i < end && isSpace(buf[i]!)) i++;
+  while (end > i && isSpace(buf[end - 1]!)) end--;
+  let value = 0;
+  for (; i < end; i++) {
+    const d = buf[i]! - 0x30;
+    if (d < 0 || d > 7) return -1;
+    value = value * 8 + d;
+  }
+  return value;
+}
+
 function checksumMatches(block: Uint8Array): boolean {
   const stored = readNumber(block, 148, 8, 'checksum');
-  let unsigned = 0;
-  let signed = 0;
-  for (let i = 0; i < BLOCK; i++) {
-    const b = i >= 148 && i < 156 ? 0x20 : block[i]!;
+  // the checksum field counts as eight spaces
+  let unsigned = 8 * 0x20;
+  let high = 0; // bytes over 127, which the signed sum counts 256 lower
+  for (let i = 0; i < 148; i++) {
+    const b = block[i]!;
     unsigned += b;
-    signed += b > 127 ? b - 256 : b;
+    if (b > 127) high++;
   }
-  return stored === unsigned || stored === signed;
+  for (let i = 156; i < BLOCK; i++) {
+    const b = block[i]!;
+    unsigned += b;
+    if (b > 127) high++;
+  }
+  return stored === unsigned || stored === unsigned - 256 * high;
 }
 
 const KINDS: Record<string, TarEntryKind> = {
@@ -129,15 +171,15 @@ export function decodeHeader(block: Uint8Array): TarHeader | null {
     kind = 'skip';
   }
   let name = readName(block, 0, 100);
-  const magic = readString(block, 257, 6);
-  const version = readString(block, 263, 2);
-  const isGnu = magic === 'ustar ' && (version === ' ' || version === ' \0' || version === '');
-  if (magic === 'ustar' && !isGnu) {
+  // magic and version compared as bytes: "ustar\0" (POSIX) or "ustar " with version " \0" or "\0…" (GNU)
+  const ustar = block[257] === 0x75 && block[258] === 0x73 && block[259] === 0x74 && block[260] === 0x61 && block[261] === 0x72;
+  const isGnu = ustar && block[262] === 0x20 && (block[263] === 0 || (block[263] === 0x20 && block[264] === 0));
+  if (ustar && block[262] === 0) {
     const prefix = readName(block, 345, 155);
     if (prefix) name = `${prefix}/${name}`;
   }
   if (kind === 'file' && typeflag !== '0' && typeflag !== '7' && name.endsWith('/')) kind = 'dir'; // V7 directories
-  return {
+  const header: TarHeader = {
     name,
     kind,
     typeflag,
@@ -147,12 +189,12 @@ export function decodeHeader(block: Uint8Array): TarHeader | null {
     size: readNumber(block, 124, 12, 'size'),
     mtime: readNumber(block, 136, 12, 'mtime'),
     linkname: readName(block, 157, 100),
-    ...(magic.startsWith('ustar') ? ustarExtras(block) : {}),
   };
+  if (ustar) addUstarExtras(block, header);
+  return header;
 }
 
-function ustarExtras(block: Uint8Array): Pick<TarHeader, 'uname' | 'gname' | 'devmajor' | 'devminor'> {
-  const extras: Pick<TarHeader, 'uname' | 'gname' | 'devmajor' | 'devminor'> = {};
+function addUstarExtras(block: Uint8Array, extras: TarHeader): void {
   const uname = readName(block, 265, 32);
   const gname = readName(block, 297, 32);
   if (uname) extras.uname = uname;
@@ -162,7 +204,6 @@ function ustarExtras(block: Uint8Array): Pick<TarHeader, 'uname' | 'gname' | 'de
     extras.devmajor = readNumber(block, 329, 8, 'devmajor');
     extras.devminor = readNumber(block, 337, 8, 'devminor');
   }
-  return extras;
 }
 
 /** PaxRecords are the key/value records of a PAX extended header. */

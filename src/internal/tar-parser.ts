@@ -29,7 +29,7 @@ type State = 'header' | 'data' | 'meta' | 'padding' | 'done';
 
 export class TarParser {
   private state: State = 'header';
-  private headerBuf = new Uint8Array(BLOCK);
+  private headerBuf = Buffer.alloc(BLOCK);
   private headerFill = 0;
   private remaining = 0; // bytes of content (or meta) still expected
   private paddingLeft = 0;

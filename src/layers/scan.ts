@@ -46,6 +46,13 @@ export function toEntry(h: TarHeader): LayerEntry | null {
   if (!type) return null;
   const path = normalizeLayerPath(h.name);
   if (path === '') return null;
+  // split only the names that hold a whiteout marker (few): no arrays or strings per ordinary entry
+  if (path.includes(WHITEOUT)) return whiteoutEntry(h, path, type);
+  return plainEntry(h, path, type);
+}
+
+/** whiteoutEntry decodes a path holding `.wh.`: a whiteout, an opaque marker, AUFS metadata (skipped), or a plain entry. */
+function whiteoutEntry(h: TarHeader, path: string, type: EntryType): LayerEntry | null {
   const parts = path.split('/');
   if (parts.some((p) => p.startsWith(AUFS_META) && p !== OPAQUE)) return null;
   const base = parts[parts.length - 1]!;
@@ -62,7 +69,12 @@ export function toEntry(h: TarHeader): LayerEntry | null {
     }
     return { path: dir ? `${dir}/${target}` : target, type: 'file', size: 0, ...common, whiteout: 'file' };
   }
-  const entry: LayerEntry = { path, type, size: type === 'file' ? h.size : 0, ...common };
+  return plainEntry(h, path, type);
+}
+
+/** plainEntry is the LayerEntry of an ordinary (not whiteout) header. */
+function plainEntry(h: TarHeader, path: string, type: EntryType): LayerEntry {
+  const entry: LayerEntry = { path, type, size: type === 'file' ? h.size : 0, mode: h.mode & 0o7777, uid: h.uid, gid: h.gid, mtime: h.mtime };
   if (type === 'symlink') entry.linkTarget = h.linkname;
   if (type === 'hardlink') {
     const target = normalizeLayerPath(h.linkname);

@@ -6,7 +6,8 @@
 // (--write then leaves the file alone); without a Docker engine it prints one line and carries on
 // as without --verify. Exit codes: 0 done
 // (or nothing to fix), 1 a pass was rejected or verification failed, 2 unreadable input or bad usage.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { checkDockerfileSize } from '../context/dockerfile-size.js';
 import path from 'node:path';
 import { Command } from 'commander';
 import { WhittleError, describeCause, wrap } from '../errors.js';
@@ -59,8 +60,10 @@ export function registerFix(program: Command, state: CommandState): void {
     .action(async (file: string, flags: FixFlags) => {
       let text: string;
       try {
+        checkDockerfileSize((await stat(file)).size, file);
         text = await readFile(file, 'utf8');
       } catch (err) {
+        if (err instanceof WhittleError) throw err;
         throw new WhittleError('not-found', `${file}: ${describeCause(err)}`);
       }
       const options: FixOptions = { file, ...(flags.unsafe ? { unsafe: true } : {}), ...(flags.rule ? { only: flags.rule } : {}) };

@@ -55,6 +55,8 @@ export interface ShellScript {
   hasErrors: boolean;
   /** Top-level statements (lines or `;`-separated parts; an `a && b` chain is one). */
   statements: number;
+  /** set when the script was not analysed: longer than MAX_SCRIPT_CHARS, or nested deeper than MAX_NESTING. */
+  unanalyzed?: 'too-big' | 'too-deep';
 }
 
 type OffsetMap = (scriptOffset: number) => number;
@@ -75,7 +77,13 @@ interface Walk {
 
 /** MAX_NESTING bounds how deep the analysis follows nested constructs (subshells in subshells …):
  *  real scripts stay in the tens; a hostile one could exhaust the stack. `&&` chains do not nest. */
-const MAX_NESTING = 400;
+export const MAX_NESTING = 400;
+
+/** MAX_SCRIPT_CHARS bounds the scripts given to the parser (256 Ki characters). Real RUN scripts are a
+ *  few KiB; the bash grammar's error recovery is superlinear on hostile text (an unterminated heredoc
+ *  over long lines: 512 KiB parsed in 0.1 s, 1 MiB in 18 s, 3 MiB in 40 s), and up to this size every
+ *  generated shape parsed in under 0.1 s. A longer script is left unanalysed, as one nested too deep. */
+export const MAX_SCRIPT_CHARS = 256 * 1024;
 
 interface Flags {
   conditional: boolean;
@@ -359,6 +367,7 @@ function visitNode(node: Node, w: Walk, flags: Flags): void {
  * offsets (identity when omitted). Returns null if the parser is not initialised.
  */
 export function analyzeShell(text: string, toDoc: OffsetMap = (i) => i): ShellScript | null {
+  if (text.length > MAX_SCRIPT_CHARS) return { commands: [], errexit: false, pipefail: false, hasErrors: true, statements: 0, unanalyzed: 'too-big' };
   const tree = parseShell(text);
   if (!tree) return null;
   try {
@@ -381,7 +390,7 @@ export function analyzeShell(text: string, toDoc: OffsetMap = (i) => i): ShellSc
     const statements = tree.rootNode.namedChildren.filter((c) => c !== null && c.type !== 'comment').length;
     // a script nested too deep to follow is treated as one the parser could not read: rules and
     // fixes that need the whole script leave it alone, the rest of the file is still linted
-    return { commands: w.commands, errexit, pipefail, hasErrors: tree.rootNode.hasError || w.tooDeep === true, statements };
+    return { commands: w.commands, errexit, pipefail, hasErrors: tree.rootNode.hasError || w.tooDeep === true, statements, ...(w.tooDeep ? { unanalyzed: 'too-deep' as const } : {}) };
   } finally {
     tree.delete();
   }

@@ -11,8 +11,9 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-/** paths lists every location in a JSON value (as key lists), the root excluded. */
+/** paths lists every location in a JSON value (as key lists), the root excluded, down to 40 levels. */
 function paths(v: Json, at: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+  if (at.length >= 40) return out;
   if (Array.isArray(v)) v.forEach((x, i) => (out.push([...at, i]), paths(x, [...at, i], out)));
   else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) (out.push([...at, k]), paths(x, [...at, k], out));
   return out;

@@ -38,10 +38,29 @@ const parentOf = (p: string): string => {
 };
 
 /**
+ * linkPaths lists the paths a check of these layers needs records for: the hard links' targets and
+ * their parents. Null when there is no hard link at all (nothing to check).
+ */
+export function linkPaths(layers: readonly (readonly LayerEntry[])[]): Set<string> | null {
+  let out: Set<string> | null = null;
+  for (const entries of layers) {
+    for (const e of entries) {
+      if (e.type !== 'hardlink' || e.whiteout) continue;
+      out ??= new Set();
+      for (let p = e.linkTarget!; p !== '' && !out.has(p); p = parentOf(p)) out.add(p);
+    }
+  }
+  return out;
+}
+
+/**
  * HardLinkCheck follows the layers of an image, base first, one entry at a time in tar order, and
- * throws on the first hard link the rule above refuses. It keeps one small record per path.
+ * throws on the first hard link the rule above refuses. It keeps one small record per path, or, given
+ * the paths that matter (linkPaths), per path among those.
  */
 export class HardLinkCheck {
+  constructor(private readonly only?: ReadonlySet<string>) {}
+
   private readonly known = new Map<string, Known>();
   /** paths whose lower contents were cut (deleted, made opaque or replaced) at a generation */
   private readonly cuts = new Map<string, number>();
@@ -53,6 +72,8 @@ export class HardLinkCheck {
   }
 
   entry(e: LayerEntry, what: string): void {
+    if (e.type === 'hardlink' && !e.whiteout) this.check(e.path, e.linkTarget!, what);
+    if (this.only && !this.only.has(e.path) && e.path !== '') return;
     const gen = ++this.gen;
     if (e.whiteout === 'opaque') {
       this.cuts.set(e.path, gen);
@@ -63,7 +84,6 @@ export class HardLinkCheck {
       this.cuts.set(e.path, gen);
       return;
     }
-    if (e.type === 'hardlink') this.check(e.path, e.linkTarget!, what);
     const before = this.known.get(e.path);
     if (before?.type === 'dir' && e.type !== 'dir') this.cuts.set(e.path, gen);
     this.known.set(e.path, { type: e.type, gen: before?.type === 'dir' && e.type === 'dir' ? before.gen : gen });
@@ -80,11 +100,11 @@ export class HardLinkCheck {
   /** lookup finds target as the layers so far left it: its record, undefined when absent, or the symlink parent it lies under. */
   private lookup(target: string): Known | string | undefined {
     const found = this.known.get(target);
-    for (let p = parentOf(target); p !== ''; p = parentOf(p)) {
-      if (this.known.get(p)?.type === 'symlink') return p;
-      const cut = this.cuts.get(p);
+    for (let p = parentOf(target); ; p = parentOf(p)) {
+      if (p !== '' && this.known.get(p)?.type === 'symlink') return p;
+      const cut = this.cuts.get(p); // '' is the root, made opaque by `.wh..wh..opq` at the top
       if (found && cut !== undefined && cut > found.gen) return undefined;
+      if (p === '') return found;
     }
-    return found;
   }
 }

@@ -3,6 +3,9 @@
 // subshells), stitched into stages, with line endings and sizes varied.
 import type { Random } from './random.js';
 
+/** SIZE scales the large shapes: 1 in `npm test` (big inputs stay rare and moderate), more in `npm run fuzz` (FUZZ_SIZE). */
+const SIZE = Number(process.env.FUZZ_SIZE ?? 1);
+
 const WORDS = ['apt-get', 'install', '-y', 'curl', 'rm', '-rf', '/var/lib/apt/lists/*', 'npm', 'ci', 'pip', 'install', '--no-cache-dir', 'echo', 'hi', '$HOME', '${A:-b}', '"q u"', "'s q'", '\\', '`id`', '$(id)', '&&', '||', ';', '|', '>', '2>&1', '<<EOF', '#', 'é', '日本', 'sudo', 'chmod', '777', 'wget', 'http://x/y.sh', 'sh', 'useradd', 'yarn', 'apk', 'add', '--no-cache'];
 
 function words(r: Random, n: number): string {
@@ -18,13 +21,13 @@ function nested(r: Random, depth: number): string {
 }
 
 function runBody(r: Random): string {
-  switch (r.weighted({ plain: 6, chain: 3, continued: 4, heredoc: 2, nested: 2, json: 2, long: 1 })) {
+  switch (r.weighted({ plain: 8, chain: 3, continued: 4, heredoc: 2, nested: 2, json: 2, long: 0.3 })) {
     case 'plain':
       return words(r, r.int(0, 12));
     case 'chain':
-      return Array.from({ length: r.int(2, r.chance(0.05) ? 5000 : 20) }, () => words(r, r.int(1, 4))).join(' && ');
+      return Array.from({ length: r.int(2, r.chance(0.02 * SIZE) ? 1000 * SIZE : 20) }, () => words(r, r.int(1, 4))).join(' && ');
     case 'continued': {
-      const n = r.chance(0.05) ? r.int(1000, 20_000) : r.int(1, 15);
+      const n = r.chance(0.02 * SIZE) ? r.int(200, 4000 * SIZE) : r.int(1, 15);
       return Array.from({ length: n }, () => words(r, r.int(0, 4))).join(r.pick([' \\\n', ' \\\n    ', ' \\ \n', ' \\\n# comment\n', ' \\\r\n']));
     }
     case 'heredoc': {
@@ -34,11 +37,11 @@ function runBody(r: Random): string {
       return `<<${tag}${r.chance(0.3) ? ' bash' : ''}\n${lines.join('\n')}${r.chance(0.9) ? `\n${bare}` : ''}`;
     }
     case 'nested':
-      return nested(r, r.chance(0.1) ? r.int(300, 3000) : r.int(1, 40));
+      return nested(r, r.chance(0.1) ? r.int(300, 600 * SIZE) : r.int(1, 40));
     case 'json':
       return r.pick(['["sh", "-c", "echo hi"]', '["a"', '[]', '[1, null, {}]', '["\\u0000"]', `[${'"x",'.repeat(r.int(0, 500))}"y"]`]);
     default:
-      return `echo ${'y'.repeat(r.int(10_000, 200_000))}`;
+      return `echo ${'y'.repeat(r.int(1000, 40_000 * SIZE))}`;
   }
 }
 
@@ -87,7 +90,7 @@ export function randomDockerfile(r: Random): string {
   if (r.chance(0.1)) lines.push(r.pick(['# escape=`', '# escape=\\', '# syntax=docker/dockerfile:1', '# escape=x', '# check=skip=all']));
   if (r.chance(0.9)) lines.push(`FROM ${r.pick(['debian:bookworm', 'node:20-slim', 'python:3.12', 'ubuntu', 'alpine:3.20'])}${r.chance(0.3) ? ' AS build' : ''}`);
   if (lines.at(-1)?.includes(' AS build')) stages.push('build');
-  const n = r.int(0, r.chance(0.02) ? 2000 : 25);
+  const n = r.int(0, r.chance(0.01 * SIZE) ? 400 * SIZE : 25);
   for (let i = 0; i < n; i++) lines.push(instruction(r, stages));
   let text = lines.join('\n');
   if (r.chance(0.1)) text = text.replace(/\n/g, '\r\n');

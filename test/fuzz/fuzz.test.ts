@@ -17,7 +17,7 @@ const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED)
 const SCALE = process.env.FUZZ_CASES !== undefined ? Number(process.env.FUZZ_CASES) : 1;
 
 /** Cases per generator in `npm test` (multiplied by FUZZ_CASES); commands take turns over the cases. */
-const COUNTS: Record<Generator, number> = { 'docker-archive': 900, oci: 600, dockerfile: 700, dockerignore: 250 };
+const COUNTS: Record<Generator, number> = { 'docker-archive': 700, oci: 400, dockerfile: 500, dockerignore: 200 };
 /** Every SAMPLE_EVERY-th case also runs through the built CLI as a child process. */
 const SAMPLE_EVERY = 150;
 

@@ -17,7 +17,7 @@ const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED)
 const SCALE = process.env.FUZZ_CASES !== undefined ? Number(process.env.FUZZ_CASES) : 1;
 
 /** Cases per generator in `npm test` (multiplied by FUZZ_CASES); commands take turns over the cases. */
-const COUNTS: Record<Generator, number> = { 'docker-archive': 700, oci: 400, dockerfile: 500, dockerignore: 200 };
+const COUNTS: Record<Generator, number> = { 'docker-archive': 800, oci: 250, dockerfile: 450, dockerignore: 150 };
 /** Every SAMPLE_EVERY-th case also runs through the built CLI as a child process. */
 const SAMPLE_EVERY = 150;
 

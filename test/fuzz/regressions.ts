@@ -2,6 +2,7 @@
 // generators may change, these inputs may not), each with the defect it found. fuzz.test.ts runs
 // them all on every `npm test`. Defects of issue 18 are not here: the generators leave those input
 // shapes out, each with a comment naming issue 18.
+import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
 import type { Command, Input } from './cases.js';
 import type { Outcome } from './harness.js';
@@ -22,7 +23,27 @@ const refusedAsTooLarge = (o: Outcome) => {
   expect(o.stderr).toMatch(/larger than the 1 MiB whittle reads as a Dockerfile/);
 };
 
+/** ociWithManifest is an OCI layout whose one manifest blob holds exactly these bytes. */
+function ociWithManifest(manifest: Buffer): Input {
+  const digest = createHash('sha256').update(manifest).digest('hex');
+  const index = { schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${digest}`, size: manifest.length, annotations: { 'org.opencontainers.image.ref.name': 'x' } }] };
+  const files = new Map([
+    ['oci-layout', Buffer.from('{"imageLayoutVersion":"1.0.0"}')],
+    ['index.json', Buffer.from(JSON.stringify(index))],
+    [`blobs/sha256/${digest}`, manifest],
+  ]);
+  return { kind: 'image', image: { kind: 'oci', files, notes: [] } };
+}
+
 export const REGRESSIONS: Regression[] = [
+  // oci seed 3438669520 (npm run fuzz, seed 4242): a manifest blob of gzip bytes. The JSON error
+  // quoted them, a newline and terminal escapes included: two stderr lines, raw control bytes.
+  {
+    name: 'a manifest blob of binary bytes with a newline and an escape sequence',
+    command: 'analyze',
+    input: () => ociWithManifest(Buffer.from([0x1f, 0x8b, 0x08, 0x0a, 0x1b, 0x5b, 0x32, 0x4a, 0x0a, 0x78, 0x9c])),
+    expect: (o) => expect(o.stderr).toMatch(/^whittle: manifest of .* is not valid JSON \(.*\\x1b.*\)\n$/),
+  },
   // dockerfile seed 1110460763 (fix: 184 s, lint: 18 s user, 615 MB) and dockerignore seeds
   // 1505955503, 339388579, 455126781 (context: no answer within 20 s): 4.4-4.6 MB Dockerfiles whose
   // heredoc swallowed 3 MB of script. Files over 1 MiB are now refused.

@@ -18,11 +18,16 @@ ruleTester(rule, {
       errors: [{ messageId: 'runTooDeep', line: 2, column: 1, data: { limit: '400' } }],
     },
     {
-      code: `FROM debian:12\nRUN echo ${'y'.repeat(256 * 1024)}\nCOPY --frobnicate=1 a b`,
+      code: `FROM debian:12\nRUN ${'echo y\n'.repeat(4000)}\nCOPY --frobnicate=1 a b`.replace(/\n(?=echo)/g, ' && \\\n'),
       errors: [
-        { messageId: 'runTooBig', line: 2, column: 1, data: { limit: '262,144' } },
-        { messageId: 'flag', line: 3, column: 6 },
+        { messageId: 'runTooBig', line: 2, column: 1, data: { limit: '262,144', line: '32,768' } },
+        { messageId: 'flag', line: 4003, column: 6 },
       ],
     },
+    {
+      code: `FROM debian:12\nRUN cat <<EOF\n${'y'.repeat(32 * 1024 + 1)}\nEOF\nRUN frobnicate --x`,
+      errors: [{ messageId: 'runTooBig', line: 2, column: 1, data: { limit: '262,144', line: '32,768' } }],
+    },
+    { code: `FROM debian:12\nRUN cat <<EOF\n${'y'.repeat(32 * 1024)}\nEOF\nRUN frobnicate --x --y`, errors: [] },
   ],
 });

@@ -5,8 +5,8 @@ import { WhittleError } from '../errors.js';
 /**
  * MAX_DOCKERFILE_BYTES is the largest Dockerfile whittle reads (1 MiB). Real Dockerfiles are a few KiB
  * (the largest in test/real-world/ is under 10 KiB); the parser holds a file several times over (text,
- * syntax tree, offsets, one model per fix pass), and on generated hostile text 1 MiB lints in about
- * 1.5 s and 0.2 GB, where 4.4 MiB took 18 s (lint) and 184 s (fix). See docs/security.md.
+ * syntax tree, offsets, one model per fix pass), and on generated hostile text 1 MiB lints in 0.6-1.2 s
+ * of CPU and up to 0.4 GB, where 4.4 MiB took 18 s (lint) and 184 s (fix). See docs/security.md.
  */
 export const MAX_DOCKERFILE_BYTES = 1024 * 1024;
 

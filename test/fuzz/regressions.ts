@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
 import type { Command, Input } from './cases.js';
+import { member } from './tar-gen.js';
 import type { Outcome } from './harness.js';
 
 export interface Regression {
@@ -23,6 +24,21 @@ const refusedAsTooLarge = (o: Outcome) => {
   expect(o.stderr).toMatch(/larger than the 1 MiB whittle reads as a Dockerfile/);
 };
 
+/** dockerArchiveWith is a docker-archive of one small layer whose config is layerConfig's result, given the layer's diff_id. */
+function dockerArchiveWith(layerConfig: (diffId: string) => object): Input {
+  const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+  const layer = Buffer.concat([member({ name: 'etc/hello', typeflag: '0', data: Buffer.from('hi\n') }), Buffer.alloc(1024)]);
+  const config = Buffer.from(JSON.stringify(layerConfig(`sha256:${sha(layer)}`)));
+  const manifest = Buffer.from(JSON.stringify([{ Config: `${sha(config)}.json`, RepoTags: ['fuzz/x:1'], Layers: [`${sha(layer)}/layer.tar`] }]));
+  const archive = Buffer.concat([
+    member({ name: `${sha(config)}.json`, typeflag: '0', data: config }),
+    member({ name: `${sha(layer)}/layer.tar`, typeflag: '0', data: layer }),
+    member({ name: 'manifest.json', typeflag: '0', data: manifest }),
+    Buffer.alloc(1024),
+  ]);
+  return { kind: 'image', image: { kind: 'docker-archive', archive, notes: [] } };
+}
+
 /** ociWithManifest is an OCI layout whose one manifest blob holds exactly these bytes. */
 function ociWithManifest(manifest: Buffer): Input {
   const digest = createHash('sha256').update(manifest).digest('hex');
@@ -36,6 +52,14 @@ function ociWithManifest(manifest: Buffer): Input {
 }
 
 export const REGRESSIONS: Regression[] = [
+  // docker-archive seed 955783749 (npm run fuzz, seed 91): `"history": null` (Go's nil slice) passed
+  // the config check and crashed analyze's history mapping (exit 3).
+  {
+    name: 'a config whose history is null',
+    command: 'analyze',
+    input: () => dockerArchiveWith((diffId) => ({ architecture: 'amd64', os: 'linux', config: null, history: null, rootfs: { type: 'layers', diff_ids: [diffId] } })),
+    expect: (o) => expect(o.status).toBe(0),
+  },
   // dockerfile seeds 1747479893 and 3796984222 (npm run fuzz, seed 4242, FUZZ_SIZE=4): heredocs
   // opened on a RUN's first line, then a 170 KB line: 7-18 s to parse (fix past 20 s). Scripts with
   // a line over 32 Ki characters are now left unanalysed, with a note.

@@ -8,6 +8,7 @@ import { mapLimit } from '../internal/concurrency.js';
 import { encodeName } from '../internal/name-bytes.js';
 import { normalizeLayerPath } from '../internal/paths.js';
 import type { EntryType, LayerEntry } from '../layers/entry.js';
+import { HardLinkCheck } from '../layers/hardlinks.js';
 import { scanLayer } from '../layers/scan.js';
 import { createMerge, mergeLayers, type MergedRecord } from './merge.js';
 import type { PathTree } from './path-tree.js';
@@ -148,6 +149,7 @@ export async function listImage(image: Image, opts: ListOptions = {}): Promise<L
   const index = opts.layer === undefined ? null : resolveLayer(opts.layer, all.length);
   const needed = index === null ? all : all.slice(0, index + 1);
   const merge = createMerge();
+  const links = new HardLinkCheck();
   let top: LayerEntry[] = [];
   const merged = needed.map(() => deferred());
   let bytes = 0;
@@ -163,6 +165,7 @@ export async function listImage(image: Image, opts: ListOptions = {}): Promise<L
       });
       layersDone++;
       if (i > 0) await merged[i - 1]!.promise;
+      links.layer(entries, `layer ${i + 1} of ${all.length}`);
       if (i === index) top = entries;
       else merge.add(entries);
       merged[i]!.resolve();

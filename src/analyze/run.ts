@@ -1,6 +1,7 @@
 // analyzeImage reads every layer of an image once — two at a time, so decompression of one
 // overlaps hashing and parsing of the other — and hands the entries to the pure analysis.
 import type { Image } from '../image/image.js';
+import { HardLinkCheck, linkPaths } from '../layers/hardlinks.js';
 import { scanLayer, type LayerScan } from '../layers/scan.js';
 import { mapLimit } from '../internal/concurrency.js';
 import type { LayerEntry } from '../layers/entry.js';
@@ -47,6 +48,11 @@ export async function scanImage(image: Image, opts: AnalyzeImageOptions = {}): P
     report();
     return scan;
   });
+  const linked = linkPaths(scans.map((s) => s.entries));
+  if (linked) {
+    const links = new HardLinkCheck(linked);
+    scans.forEach((s, i) => links.layer(s.entries, `layer ${i + 1} of ${layers.length}`));
+  }
   if ((opts.hashContents ?? true) === true) {
     const wanted = sameSizeRewrites(scans.map((s) => s.entries));
     // empty files need no second read: their digest is known (apt's lock files are rewritten empty in every apt layer)

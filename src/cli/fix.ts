@@ -7,7 +7,8 @@
 // (--write then leaves the file alone); without a Docker engine it prints one line and carries on
 // as without --verify. Exit codes: 0 done
 // (or nothing to fix), 1 a pass was rejected or verification failed, 2 unreadable input or bad usage.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { checkDockerfileSize } from '../context/dockerfile-size.js';
 import path from 'node:path';
 import { Command } from 'commander';
 import { WhittleError, describeCause, wrap } from '../errors.js';
@@ -64,8 +65,10 @@ export function registerFix(program: Command, state: CommandState): void {
       let bytes: Uint8Array;
       await requireRegularFile(file, 'a Dockerfile');
       try {
+        checkDockerfileSize((await stat(file)).size, file);
         bytes = await readFile(file);
       } catch (err) {
+        if (err instanceof WhittleError) throw err;
         throw new WhittleError('not-found', `${file}: ${describeCause(err)}`);
       }
       // Empty, binary and non-UTF-8 files are refused as lint refuses them (exit 2, one line).

@@ -2,6 +2,7 @@
 // bytes sent and excluded, the largest directories, what each COPY/ADD pulls in, and secrets that a
 // `COPY .` (or a copy of a directory holding them) would put into the image.
 import { open, readFile, stat } from 'node:fs/promises';
+import { checkDockerfileSize } from './dockerfile-size.js';
 import path from 'node:path';
 import { parseDockerfile } from '../dockerfile/parse.js';
 import { WhittleError, describeCause } from '../errors.js';
@@ -160,8 +161,10 @@ export async function analyzeContext(contextDir: string, opts: ContextOptions = 
   let dockerfileText: string | null = null;
   await requireRegularFile(dockerfilePath, 'a Dockerfile');
   try {
+    checkDockerfileSize((await stat(dockerfilePath)).size, dockerfilePath);
     dockerfileText = await readFile(dockerfilePath, 'utf8');
   } catch (err) {
+    if (err instanceof WhittleError) throw err;
     if (opts.dockerfile !== undefined) throw new WhittleError('not-found', `Dockerfile ${dockerfilePath}: ${describeCause(err)}`);
   }
 

@@ -46,6 +46,9 @@ export function checkConfig(doc: unknown, what: string): ImageConfig {
     delete (out as unknown as Record<string, unknown>)[key];
   }
 
+  // null is how Go writes a nil slice or pointer: the same as absent
+  if (doc.history === null) delete out.history;
+  if (doc.config === null) delete out.config;
   if (doc.history !== undefined && doc.history !== null) {
     if (!Array.isArray(doc.history)) throw new WhittleError('bad-archive', `${what} history is not an array`);
     out.history = doc.history.map((h, i) => historyEntry(h, `history[${i}]`, drop));

@@ -10,8 +10,14 @@ export function parseJson(raw: Uint8Array, what: string): unknown {
   try {
     return JSON.parse(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8'));
   } catch (err) {
-    throw new WhittleError('bad-archive', `${what} is not valid JSON (${(err as Error).message})`);
+    // the parser quotes the text it stopped at: bytes of a hostile blob, newlines and escapes included
+    throw new WhittleError('bad-archive', `${what} is not valid JSON (${controlsEscaped((err as Error).message)})`);
   }
+}
+
+/** controlsEscaped writes control characters as \xNN, so a quoted excerpt stays on one line and sends the terminal nothing. */
+function controlsEscaped(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

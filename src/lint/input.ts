@@ -4,6 +4,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { findIgnoreFile } from '../context/dockerignore.js';
+import { MAX_DOCKERFILE_BYTES, checkDockerfileSize } from '../context/dockerfile-size.js';
 import { WhittleError, wrap } from '../errors.js';
 import { requireRegularFile } from '../internal/regular-file.js';
 
@@ -24,6 +25,7 @@ export interface DockerfileInput {
  * every byte it does not edit).
  */
 export function decodeDockerfile(bytes: Uint8Array, file: string, opts: { keepBom?: boolean } = {}): string {
+  checkDockerfileSize(bytes.length, file);
   if (bytes.length === 0) throw new WhittleError('unsupported', `${file}: empty file, not a Dockerfile`);
   if (bytes.subarray(0, 8192).includes(0)) throw new WhittleError('unsupported', `${file}: binary data, not a Dockerfile`);
   let text: string;
@@ -42,9 +44,15 @@ export async function findDockerignore(dockerfile: string): Promise<string | nul
   return (await findIgnoreFile(dirname(dockerfile), dockerfile))?.text ?? null;
 }
 
+/** readStdin reads standard input, stopping one byte past MAX_DOCKERFILE_BYTES (enough to refuse it). */
 async function readStdin(): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+    size += (chunk as Buffer).length;
+    if (size > MAX_DOCKERFILE_BYTES) break;
+  }
   return Buffer.concat(chunks);
 }
 
@@ -59,9 +67,11 @@ export async function readDockerfileInput(arg: string): Promise<DockerfileInput>
   let bytes: Uint8Array;
   await requireRegularFile(path, 'a Dockerfile');
   try {
+    const size = (await stat(path)).size;
+    if (size > MAX_DOCKERFILE_BYTES) checkDockerfileSize(size, path);
     bytes = await readFile(path);
   } catch (err) {
-    throw wrap(`reading ${path}`, err);
+    throw err instanceof WhittleError ? err : wrap(`reading ${path}`, err);
   }
   const contextEntries = await readdir(dirname(path)).catch(() => undefined);
   return { file: path, text: decodeDockerfile(bytes, path), dockerignore: await findDockerignore(path), ...(contextEntries ? { contextEntries, contextDir: dirname(path) } : {}) };

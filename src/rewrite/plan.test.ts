@@ -119,7 +119,7 @@ describe('planSquash: everything into one layer', () => {
   });
 
   it('refuses a hard link to nothing', () => {
-    expect(() => planSquash([[link('l', 'missing')]])).toThrow(/hard link "l" points at "missing", which does not exist/);
+    expect(() => planSquash([[link('l', 'missing')]])).toThrow(/hard link "l" points at "missing", which neither this layer \(before the link\) nor a layer below it has/);
   });
 });
 

@@ -11,6 +11,7 @@
 // Opaque markers apply before the rest of their layer, whatever their place in the tar. A layer's
 // entry below a path it has no entry for implies a directory there (src/layers/parents.ts): it
 // replaces a lower symlink or file, and goes into the merged layer as a directory entry of its own.
+import { badLink, linkTargetProblem } from '../layers/hardlinks.js';
 import { WhittleError } from '../errors.js';
 import type { LayerEntry } from '../layers/entry.js';
 import { conflictMessage, withImpliedParents } from '../layers/parents.js';
@@ -113,12 +114,8 @@ export function planSquash(layers: readonly (readonly LayerEntry[])[], from = 0)
       }
       if (e.type === 'hardlink') {
         const target = tree.get(e.linkTarget!);
-        if (!target || target.type === 'dir' || target.index < 0) {
-          throw new WhittleError(
-            'bad-archive',
-            `layer ${layer + 1}: hard link ${JSON.stringify(e.path)} points at ${JSON.stringify(e.linkTarget)}, which ${target ? 'is a directory' : 'does not exist'}`,
-          );
-        }
+        const problem = e.linkTarget === e.path ? 'itself' : linkTargetProblem(target?.type);
+        if (!target || problem || target.index < 0) throw badLink(`layer ${layer + 1}`, e.path, e.linkTarget!, problem ?? 'which is a directory');
         node.root = target.root ?? { layer: target.layer, index: target.index };
       }
       tree.set(e.path, node);

@@ -19,11 +19,22 @@ import type { Layer } from '../image/image.js';
 import type { TarHeader } from '../internal/tar-header.js';
 import { TarParser } from '../internal/tar-parser.js';
 import type { LayerEntry } from '../layers/entry.js';
+import { badLink, linkTargetProblem } from '../layers/hardlinks.js';
 import { toEntry } from '../layers/scan.js';
 import { conflictMessage, impliedDir, LayerParents } from '../layers/parents.js';
 import { parentOf } from '../analyze/path-tree.js';
 import type { LayerWriter } from './layer-writer.js';
 import { dirHeader, outHeader, OUT_TYPES } from './out-header.js';
+
+function* ancestors(path: string): Generator<string> {
+  for (let p = parentOf(path); p !== ''; p = parentOf(p)) yield p;
+}
+
+/** refusedLink is the error for a group of links whose target path is refused (src/layers/hardlinks.ts decides). */
+function refusedLink(group: Group, target: string, problem: string): WhittleError {
+  const link = group.find().links[0];
+  return link ? badLink(`layer ${link.layer + 1}`, link.path, target, problem) : new WhittleError('bad-archive', `a hard link points at ${JSON.stringify(target)}, ${problem}`);
+}
 
 /** A surviving hard link, written at the end. */
 interface Link {
@@ -150,7 +161,8 @@ export async function streamSquash(layers: readonly Layer[], from: number, write
           wantedBelow.set(target, joined);
           return;
         }
-        if (earlier.kind === 'dir') throw new WhittleError('bad-archive', `${what}: hard link ${JSON.stringify(from)} points at ${JSON.stringify(target)}, which is a directory`);
+        const problem = target === from ? 'itself' : linkTargetProblem(OUT_TYPES[earlier.kind]);
+        if (problem) throw badLink(what, from, target, problem);
         if (earlier.group) {
           // the earlier entry's content already has (or waits for) a place: share it
           earlier.group = merge(earlier.group, group)!;
@@ -220,9 +232,8 @@ export async function streamSquash(layers: readonly Layer[], from: number, write
 
       const record: Seen = { index, survives, inTree, kind: header.kind };
       seen.set(path, record);
-      if (waiting && entry.type === 'dir') {
-        throw new WhittleError('bad-archive', `${what}: a hard link points at ${JSON.stringify(path)}, which is a directory`);
-      }
+      const problem = waiting ? linkTargetProblem(entry.type) : null;
+      if (waiting && problem) throw badLink(what, waiting.find().links[0]?.path ?? '?', path, problem);
       const group = waiting?.find();
       if (group && group.links.length > 0) {
         record.group = group;
@@ -256,15 +267,19 @@ export async function streamSquash(layers: readonly Layer[], from: number, write
       if (group.find().since <= k) continue;
       let hidden = hidesAll || hides.has(path);
       for (let p = parentOf(path); !hidden && p !== ''; p = parentOf(p)) hidden = hides.has(p);
-      if (hidden) throw new WhittleError('bad-archive', `${what}: a hard link above it points at ${JSON.stringify(path)}, which this layer deletes or replaces`);
+      if (hidden) {
+        // the target is gone (deleted or replaced), or lies below what this layer made a symlink
+        const symlinked = [...ancestors(path)].find((p) => hides.has(p) && own.some((e) => e.path === p && e.type === 'symlink'));
+        throw refusedLink(group, path, symlinked !== undefined ? `which is below the symbolic link ${JSON.stringify(symlinked)}` : linkTargetProblem(undefined)!);
+      }
     }
     for (const p of hides) cuts.add(p);
     if (hidesAll) rootCut = true;
     for (const [path, group] of wantedBelow) wanted.set(path, merge(wanted.get(path), group)!);
   }
   if (wanted.size > 0) {
-    const [path] = wanted.keys();
-    throw new WhittleError('bad-archive', `a hard link points at ${JSON.stringify(path)}, which no layer below it has`);
+    const [path, group] = [...wanted][0]!;
+    throw refusedLink(group, path, linkTargetProblem(undefined)!);
   }
 
   // contents that streamed past before a link of the same layer asked for them

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { analyzeShell } from './commands.js';
+import { MAX_LINE_CHARS, MAX_SCRIPT_CHARS, analyzeShell } from './commands.js';
 import { initShellParser } from './parser.js';
 
 beforeAll(async () => {
@@ -90,13 +90,25 @@ describe('analyzeShell', () => {
 });
 
 describe('hostile scripts end, they do not exhaust the stack', () => {
-  it('walks a 50,000-link && chain without recursion, every command in order', async () => {
+  it('walks a 20,000-link && chain without recursion, every command in order', async () => {
     await initShellParser();
-    const script = Array.from({ length: 50_000 }, (_, i) => `echo ${i}`).join(' && ');
+    // one link a line keeps it under MAX_LINE_CHARS and MAX_SCRIPT_CHARS (190 KB)
+    const script = Array.from({ length: 20_000 }, (_, i) => `e ${i}`).join(' &&\n');
     const s = analyzeShell(script)!;
-    expect(s.commands).toHaveLength(50_000);
-    expect(s.commands[49_999]!.words[1]!.text).toBe('49999');
+    expect(s.commands).toHaveLength(20_000);
+    expect(s.commands[19_999]!.words[1]!.text).toBe('19999');
     expect(s.hasErrors).toBe(false);
+  });
+
+  it('leaves a script past MAX_SCRIPT_CHARS, or with a line past MAX_LINE_CHARS, unanalysed', async () => {
+    await initShellParser();
+    const long = Array.from({ length: 50_000 }, (_, i) => `echo ${i}`).join(' &&\n');
+    expect(long.length).toBeGreaterThan(MAX_SCRIPT_CHARS);
+    expect(analyzeShell(long)).toMatchObject({ commands: [], hasErrors: true, unanalyzed: 'too-big' });
+    const wide = `echo ${'y'.repeat(MAX_LINE_CHARS)}`;
+    expect(analyzeShell(wide)).toMatchObject({ commands: [], unanalyzed: 'too-big' });
+    expect(analyzeShell(wide.slice(0, MAX_LINE_CHARS))).toMatchObject({ commands: [{ name: 'echo' }], hasErrors: false });
+    expect(analyzeShell(wide.slice(0, MAX_LINE_CHARS))!.unanalyzed).toBeUndefined();
   });
 
   it('stops following subshells nested 5,000 deep and treats the script as unreadable', async () => {

@@ -55,6 +55,8 @@ export interface ShellScript {
   hasErrors: boolean;
   /** Top-level statements (lines or `;`-separated parts; an `a && b` chain is one). */
   statements: number;
+  /** set when the script was not analysed: longer than MAX_SCRIPT_CHARS or with a line longer than MAX_LINE_CHARS, or nested deeper than MAX_NESTING. */
+  unanalyzed?: 'too-big' | 'too-deep';
 }
 
 type OffsetMap = (scriptOffset: number) => number;
@@ -75,7 +77,28 @@ interface Walk {
 
 /** MAX_NESTING bounds how deep the analysis follows nested constructs (subshells in subshells …):
  *  real scripts stay in the tens; a hostile one could exhaust the stack. `&&` chains do not nest. */
-const MAX_NESTING = 400;
+export const MAX_NESTING = 400;
+
+/** MAX_SCRIPT_CHARS and MAX_LINE_CHARS bound the scripts given to the parser: 256 Ki characters, no
+ *  line (continuations joined) over 32 Ki. Real RUN scripts are a few KiB, and a 100-line RUN joins
+ *  into one line of 5-10 KiB. The bash grammar's cost grows faster than the text on hostile input:
+ *  an unterminated heredoc over long lines parsed 512 KiB in 0.1 s but 1 MiB in 18 s, and a line
+ *  inside such a heredoc cost 0.15 s at 32 KiB, 1.4 s at 64 KiB, 7 s at 170 KiB (the lexer
+ *  recounts the column from the line's start). A script past either bound is left unanalysed. */
+export const MAX_SCRIPT_CHARS = 256 * 1024;
+export const MAX_LINE_CHARS = 32 * 1024;
+
+/** longestLine is the length of text's longest line. */
+function longestLine(text: string): number {
+  let longest = 0;
+  for (let start = 0; start <= text.length; ) {
+    const end = text.indexOf('\n', start);
+    const stop = end < 0 ? text.length : end;
+    longest = Math.max(longest, stop - start);
+    start = stop + 1;
+  }
+  return longest;
+}
 
 interface Flags {
   conditional: boolean;
@@ -359,6 +382,9 @@ function visitNode(node: Node, w: Walk, flags: Flags): void {
  * offsets (identity when omitted). Returns null if the parser is not initialised.
  */
 export function analyzeShell(text: string, toDoc: OffsetMap = (i) => i): ShellScript | null {
+  if (text.length > MAX_SCRIPT_CHARS || longestLine(text) > MAX_LINE_CHARS) {
+    return { commands: [], errexit: false, pipefail: false, hasErrors: true, statements: 0, unanalyzed: 'too-big' };
+  }
   const tree = parseShell(text);
   if (!tree) return null;
   try {
@@ -381,7 +407,7 @@ export function analyzeShell(text: string, toDoc: OffsetMap = (i) => i): ShellSc
     const statements = tree.rootNode.namedChildren.filter((c) => c !== null && c.type !== 'comment').length;
     // a script nested too deep to follow is treated as one the parser could not read: rules and
     // fixes that need the whole script leave it alone, the rest of the file is still linted
-    return { commands: w.commands, errexit, pipefail, hasErrors: tree.rootNode.hasError || w.tooDeep === true, statements };
+    return { commands: w.commands, errexit, pipefail, hasErrors: tree.rootNode.hasError || w.tooDeep === true, statements, ...(w.tooDeep ? { unanalyzed: 'too-deep' as const } : {}) };
   } finally {
     tree.delete();
   }

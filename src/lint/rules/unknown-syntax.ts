@@ -1,5 +1,6 @@
 import { covers, defineRule, docsPath } from '../define.js';
 import { KNOWN_FLAGS } from '../../dockerfile/model.js';
+import { MAX_LINE_CHARS, MAX_NESTING, MAX_SCRIPT_CHARS } from '../../shell/commands.js';
 
 export default defineRule({
   meta: {
@@ -12,6 +13,8 @@ export default defineRule({
       flag: 'unknown flag --{{flag}} for {{keyword}} (known: {{known}}); it may need a newer # syntax= frontend',
       noFrom: 'no FROM instruction: this is not a buildable Dockerfile',
       beforeFrom: '{{keyword}} before the first FROM: only ARG (and comments or parser directives) may come first',
+      runTooBig: 'this RUN script is longer than whittle analyses ({{limit}} characters, {{line}} in one line once continuations are joined): its commands were not checked (the rest of the file was)',
+      runTooDeep: 'this RUN script nests deeper than the {{limit}} levels whittle follows: its commands were not checked (the rest of the file was)',
     },
     docs: docsPath('unknown-syntax'),
     covers: covers({ hadolint: ['DL3061'] }),
@@ -31,6 +34,15 @@ export default defineRule({
           if (!known.includes(f.name)) {
             ctx.report({ messageId: 'flag', span: f.span, data: { flag: f.name, keyword: inst.keyword, known: known.length ? known.map((k) => `--${k}`).join(', ') : 'none' } });
           }
+        }
+      },
+      run(run) {
+        // a note, not a warning: the script may be fine, whittle only says what it did not read
+        const n = (v: number) => v.toLocaleString('en-US');
+        if (run.shell?.unanalyzed === 'too-big') {
+          ctx.report({ messageId: 'runTooBig', span: run.inst.keywordSpan, data: { limit: n(MAX_SCRIPT_CHARS), line: n(MAX_LINE_CHARS) }, severity: 'info' });
+        } else if (run.shell?.unanalyzed === 'too-deep') {
+          ctx.report({ messageId: 'runTooDeep', span: run.inst.keywordSpan, data: { limit: n(MAX_NESTING) }, severity: 'info' });
         }
       },
       end() {

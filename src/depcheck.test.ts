@@ -42,7 +42,8 @@ const ALLOWED: Record<string, Rule> = {
   lint: { imports: ['context', 'dockerfile', 'errors', 'internal', 'knowledge', 'shell'], packages: ['picocolors', 'vitest', 'web-tree-sitter'] },
   fix: { imports: ['analyze', 'dockerfile', 'errors', 'internal', 'lint', 'shell'], packages: ['web-tree-sitter'] },
   context: { imports: ['dockerfile', 'errors', 'internal', 'knowledge'] },
-  cli: { imports: ['analyze', 'context', 'errors', 'fix', 'image', 'internal', 'lint', 'rewrite', 'shell', 'transports'], packages: ['commander'] },
+  build: { imports: ['context', 'errors', 'image', 'internal', 'layers', 'rewrite'] },
+  cli: { imports: ['analyze', 'build', 'context', 'errors', 'fix', 'image', 'internal', 'lint', 'rewrite', 'shell', 'transports'], packages: ['commander'] },
   index: { imports: ['analyze', 'context', 'errors', 'fix', 'image', 'layers', 'lint', 'rewrite', 'transports'] },
 };
 

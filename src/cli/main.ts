@@ -26,6 +26,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   squash: () => import('./squash.js').then((m) => m.registerSquash),
   strip: () => import('./strip.js').then((m) => m.registerStrip),
   ls: () => import('./ls.js').then((m) => m.registerLs),
+  build: () => import('./build.js').then((m) => m.registerBuild),
 };
 
 /**

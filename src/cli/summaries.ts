@@ -9,4 +9,5 @@ export const SUMMARIES = {
   squash: 'Merge layers into one, dropping what later layers deleted or replaced',
   strip: 'Remove what an image should not ship: package caches, docs, unused locales, bytecode, build tools on request',
   ls: 'List the files of an image, or of one layer with what it adds, changes and deletes',
+  build: 'Build a Node project into a reproducible image on a Node base, without an engine',
 } as const;

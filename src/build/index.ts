@@ -1,0 +1,157 @@
+// build: a Node project and a base image in, an Image out (two layers on the base: production
+// dependencies, then the app), with nothing written outside a staging directory the caller disposes.
+// Every check that can fail (project, lock file, entry, base's node, native addons) runs before a
+// sink is given the image, so a failed build leaves no output.
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { WhittleError } from '../errors.js';
+import type { Image } from '../image/image.js';
+import type { WrittenLayer } from '../rewrite/layer-writer.js';
+import { enginesAllows, nodeMajor, readBaseFacts, type BaseFacts } from './base-facts.js';
+import { collectTree } from './deps.js';
+import { epochFor, type Epoch } from './epoch.js';
+import { selectAppFiles } from './files.js';
+import { appendLayers } from './image.js';
+import { installProduction, runBuildScript } from './install.js';
+import { writeTreeLayer, readLink, type TreeItem } from './layer.js';
+import { checkAddons } from './native.js';
+import { readProject, resolveEntry } from './project.js';
+
+/** GZIP_LEVEL is the deflate level of both layers (docs/build.md says why 6). */
+export const GZIP_LEVEL = 6;
+/** APP_DIR is where the app and its node_modules go in the image. */
+export const APP_DIR = 'app';
+
+export interface BuildOptions {
+  dir: string;
+  base: Image;
+  /** the base as the user named it, for the annotation. */
+  baseName: string;
+  entry?: string;
+  prebuilt?: boolean;
+  buildScript?: string;
+  /** uid:gid the files belong to and the image runs as (default 65532:65532). */
+  user?: string;
+  ports?: string[];
+  env?: NodeJS.ProcessEnv;
+  onWarning?: (message: string) => void;
+  /** where the staging directory is made (default the OS temp dir). */
+  tmp?: string;
+}
+
+export interface BuildResult {
+  image: Image;
+  entry: string;
+  node: string;
+  appFiles: number;
+  depFiles: number;
+  fileRule: string;
+  epoch: Epoch;
+  base: BaseFacts;
+  dependencyLayer: WrittenLayer;
+  appLayer: WrittenLayer;
+  /** removes the staging directory (the layer files): call after the image was written. */
+  dispose(): Promise<void>;
+}
+
+/** parseUser reads --user as uid[:gid] numbers. */
+export function parseUser(user: string): { uid: number; gid: number } {
+  const m = /^(\d+)(?::(\d+))?$/.exec(user);
+  if (!m) throw new WhittleError('usage', `--user must be a numeric uid[:gid], got ${JSON.stringify(user)}`);
+  return { uid: Number(m[1]), gid: Number(m[2] ?? m[1]) };
+}
+
+function parsePort(p: string): string {
+  const m = /^(\d{1,5})(?:\/(tcp|udp|sctp))?$/.exec(p);
+  if (!m || Number(m[1]) < 1 || Number(m[1]) > 65535) throw new WhittleError('usage', `--port must be PORT or PORT/PROTOCOL, got ${JSON.stringify(p)}`);
+  return `${m[1]}/${m[2] ?? 'tcp'}`;
+}
+
+/** build builds the image; the caller writes result.image and then calls result.dispose(). */
+export async function build(opts: BuildOptions): Promise<BuildResult> {
+  const env = opts.env ?? process.env;
+  const warn = opts.onWarning ?? (() => {});
+  const { uid, gid } = parseUser(opts.user ?? '65532:65532');
+  const ports = (opts.ports ?? []).map(parsePort);
+  const project = await readProject(opts.dir);
+  const facts = await readBaseFacts(opts.base);
+  if (!facts.node) throw new WhittleError('unsupported', `the base ${opts.baseName} has no node on its PATH: choose a Node runtime base`);
+  const engines = project.pkg.engines?.node;
+  const major = facts.nodeVersion ? nodeMajor(facts.nodeVersion.version) : null;
+  if (major === null) warn(`cannot tell the Node version of the base ${opts.baseName}${engines ? ` to check engines.node ${engines}` : ''}`);
+  else if (typeof engines === 'string') {
+    const allowed = enginesAllows(engines, major);
+    if (allowed === false) warn(`the base has Node ${facts.nodeVersion!.version} (${facts.nodeVersion!.from}); package.json engines.node asks for ${engines}`);
+    else if (allowed === null) warn(`cannot read engines.node ${JSON.stringify(engines)}; the base has Node ${facts.nodeVersion!.version}`);
+  }
+  const appEpoch = await epochFor(project.dir, env);
+  const depsEpoch = await epochFor(project.dir, env, [project.lockFile]);
+  if (appEpoch.from === 'fallback') {
+    warn(`neither SOURCE_DATE_EPOCH nor a git commit dates ${opts.dir}: files are dated 2000-01-01T00:00:00Z; set SOURCE_DATE_EPOCH`);
+  }
+  const staging = await mkdtemp(path.join(opts.tmp ?? tmpdir(), 'whittle-build-'));
+  const dispose = () => rm(staging, { recursive: true, force: true });
+  try {
+    const sourceDir = opts.buildScript !== undefined ? await runBuildScript(project, path.join(staging, 'build'), opts.buildScript) : project.dir;
+    const selection = await selectAppFiles(sourceDir, project.pkg.files);
+    const names = new Set(selection.files.map((f) => f.rel));
+    const entry = await resolveEntry(project.pkg, opts.entry, async (rel) => names.has(rel));
+    let modules: string;
+    if (opts.prebuilt) {
+      modules = path.join(project.dir, 'node_modules');
+      if (!(await stat(modules).then((s) => s.isDirectory(), () => false))) throw new WhittleError('not-found', `--prebuilt: ${opts.dir} has no node_modules directory`);
+    } else {
+      const npmrc = await stat(path.join(project.dir, '.npmrc')).then((s) => s.isFile(), () => false);
+      modules = path.join(await installProduction(project, path.join(staging, 'deps'), npmrc ? ['.npmrc'] : []), 'node_modules');
+    }
+    const deps = await collectTree(modules, `${APP_DIR}/node_modules`);
+    await checkAddons(deps.addons, facts);
+    const appItems: TreeItem[] = [];
+    for (const f of selection.files) {
+      const abs = path.join(sourceDir, ...f.rel.split('/'));
+      appItems.push(f.kind === 'symlink' ? { path: `${APP_DIR}/${f.rel}`, type: 'symlink', source: await readLink(abs) } : { path: `${APP_DIR}/${f.rel}`, type: 'file', source: abs });
+    }
+    const dependencyLayer = await writeTreeLayer(path.join(staging, 'dependencies.layer'), deps.items, { mtime: depsEpoch.seconds, uid, gid, level: GZIP_LEVEL });
+    const appLayer = await writeTreeLayer(path.join(staging, 'app.layer'), appItems, { mtime: appEpoch.seconds, uid, gid, level: GZIP_LEVEL });
+    const created = new Date(appEpoch.seconds * 1000).toISOString().replace(/\.000Z$/, 'Z');
+    const annotations: Record<string, string> = {
+      'org.opencontainers.image.base.name': opts.baseName,
+      'org.opencontainers.image.base.digest': await opts.base.digest(),
+      'org.opencontainers.image.created': created,
+    };
+    const image = await appendLayers(
+      opts.base,
+      [
+        { layer: dependencyLayer, history: { created_by: `whittle build: production dependencies (${project.lockFile}${opts.prebuilt ? ', --prebuilt' : ''})`, comment: 'dependencies' } },
+        { layer: appLayer, history: { created_by: `whittle build: app files (${selection.rule})`, comment: 'app' } },
+      ],
+      {
+        Entrypoint: [facts.node, `/${APP_DIR}/${entry}`],
+        WorkingDir: `/${APP_DIR}`,
+        User: `${uid}:${gid}`,
+        Env: ['NODE_ENV=production'],
+        ExposedPorts: ports,
+      },
+      created,
+      annotations,
+      `whittle build of ${opts.dir}`,
+    );
+    return {
+      image,
+      entry,
+      node: facts.node,
+      appFiles: appItems.length,
+      depFiles: deps.items.length,
+      fileRule: selection.rule,
+      epoch: appEpoch,
+      base: facts,
+      dependencyLayer,
+      appLayer,
+      dispose,
+    };
+  } catch (err) {
+    await dispose();
+    throw err;
+  }
+}

@@ -87,7 +87,14 @@ export function resolveInTree(tree: Tree, abs: string): LayerEntry | null {
       continue;
     }
     const e = tree.get(here);
-    if (!e) return null;
+    if (!e) {
+      // a layer may list a file without its parent directories: a missing directory is implied
+      if (i < parts.length - 1) {
+        i++;
+        continue;
+      }
+      return null;
+    }
     if (e.type === 'symlink' && e.linkTarget !== undefined) {
       if (++hops > 40) return null;
       const target = e.linkTarget.split('/').filter((p) => p !== '' && p !== '.');

@@ -33,7 +33,8 @@ function applyEntry(tree: Tree, e: LayerEntry): void {
     for (const p of [...tree.keys()]) if (p.startsWith(prefix) || (e.whiteout === 'file' && p === e.path)) tree.delete(p);
     return;
   }
-  if (e.type !== 'dir') for (const p of [...tree.keys()]) if (p.startsWith(`${e.path}/`)) tree.delete(p);
+  // a file replacing a directory hides what was below it (checked only then: a scan per entry is quadratic)
+  if (e.type !== 'dir' && tree.get(e.path)?.type === 'dir') for (const p of [...tree.keys()]) if (p.startsWith(`${e.path}/`)) tree.delete(p);
   tree.set(e.path, e);
 }
 

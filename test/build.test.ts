@@ -16,7 +16,7 @@ import { makeElf } from './support/elf-writer.js';
 const tmp = mkdtempSync(join(tmpdir(), 'whittle-build-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const EPOCH = '1700000000';
-const env = { ...process.env, SOURCE_DATE_EPOCH: EPOCH, npm_config_offline: 'true' };
+const env = { ...process.env, SOURCE_DATE_EPOCH: EPOCH, npm_config_offline: 'true', WHITTLE_CACHE_DIR: join(tmp, 'cache') };
 let glibcBase: string;
 let muslBase: string;
 let nodeless: string;
@@ -76,8 +76,24 @@ describe('whittle build (library)', () => {
   it('gives the same manifest digest from two copies of the project in different temp dirs', async () => {
     const a = writeProject(fresh('same'), { dockerignore: 'node_modules\n' });
     const b = copyProject(a, join(mkdtempSync(join(tmp, 'other-')), 'elsewhere'));
-    const [x, y] = [await run(a), await run(b)];
+    // without the cache: both install and write every layer
+    const [x, y] = [await run(a, { cache: false }), await run(b, { cache: false })];
     expect(y.digest).toBe(x.digest);
+    expect([x.result.cached, y.result.cached]).toEqual([{ base: false, dependencies: false }, { base: false, dependencies: false }]);
+  });
+
+  it('reuses the base facts and the dependency layer from the cache, with the same digest', async () => {
+    const a = writeProject(fresh('cache'), { greetVersion: '3.0.0' }); // a lock no other test has: a cold cache
+    const cold = await run(a);
+    const warm = await run(a);
+    expect(cold.result.cached.dependencies).toBe(false);
+    expect(warm.result.cached).toEqual({ base: true, dependencies: true });
+    expect(warm.digest).toBe(cold.digest);
+    // a changed local dependency is a new key: installed again
+    writeFileSync(join(a, 'vendor/greet/index.js'), 'module.exports = (name) => `hi ${name}`;\n');
+    const changed = await run(a);
+    expect(changed.result.cached.dependencies).toBe(false);
+    expect(changed.manifest.layers[1]!.digest).not.toBe(cold.manifest.layers[1]!.digest);
   });
 
   it('changing one app file changes only the app layer; changing the lock file changes the dependency layer', async () => {

@@ -15,8 +15,12 @@ import { selectAppFiles } from './files.js';
 import { appendLayers } from './image.js';
 import { installProduction, runBuildScript } from './install.js';
 import { writeTreeLayer, readLink, type TreeItem } from './layer.js';
-import { checkAddons } from './native.js';
-import { readProject, resolveEntry } from './project.js';
+import { checkAddons, readAddons, type Addon } from './native.js';
+import { cacheDir, hashTree, readEntry, storeLayer, writeEntry } from './cache.js';
+import { localSpecs } from './install.js';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { readProject, resolveEntry, type Project } from './project.js';
 
 /** GZIP_LEVEL is the deflate level of both layers (docs/build.md says why 6). */
 export const GZIP_LEVEL = 6;
@@ -38,6 +42,8 @@ export interface BuildOptions {
   onWarning?: (message: string) => void;
   /** where the staging directory is made (default the OS temp dir). */
   tmp?: string;
+  /** false: neither read nor write the build cache (src/build/cache.ts). */
+  cache?: boolean;
 }
 
 export interface BuildResult {
@@ -51,6 +57,8 @@ export interface BuildResult {
   base: BaseFacts;
   dependencyLayer: WrittenLayer;
   appLayer: WrittenLayer;
+  /** what came from the build cache. */
+  cached: { base: boolean; dependencies: boolean };
   /** removes the staging directory (the layer files): call after the image was written. */
   dispose(): Promise<void>;
 }
@@ -75,7 +83,11 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const { uid, gid } = parseUser(opts.user ?? '65532:65532');
   const ports = (opts.ports ?? []).map(parsePort);
   const project = await readProject(opts.dir);
-  const facts = await readBaseFacts(opts.base);
+  const cache = opts.cache === false ? null : cacheDir(env);
+  const baseKey = `base-${(await opts.base.configDigest()).replace(':', '-')}.json`;
+  const cachedFacts = cache ? await readEntry<BaseFacts>(cache, baseKey) : null;
+  const facts = cachedFacts ?? (await readBaseFacts(opts.base));
+  if (cache && !cachedFacts) await writeEntry(cache, baseKey, facts);
   if (!facts.node) throw new WhittleError('unsupported', `the base ${opts.baseName} has no node on its PATH: choose a Node runtime base`);
   const engines = project.pkg.engines?.node;
   const major = facts.nodeVersion ? nodeMajor(facts.nodeVersion.version) : null;
@@ -97,22 +109,43 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     const selection = await selectAppFiles(sourceDir, project.pkg.files);
     const names = new Set(selection.files.map((f) => f.rel));
     const entry = await resolveEntry(project.pkg, opts.entry, async (rel) => names.has(rel));
-    let modules: string;
-    if (opts.prebuilt) {
-      modules = path.join(project.dir, 'node_modules');
-      if (!(await stat(modules).then((s) => s.isDirectory(), () => false))) throw new WhittleError('not-found', `--prebuilt: ${opts.dir} has no node_modules directory`);
+    const depsKey = cache && !opts.prebuilt ? await dependencyKey(project, facts, { uid, gid, mtime: depsEpoch.seconds }) : null;
+    const hit = cache && depsKey ? await readEntry<{ layer: Omit<WrittenLayer, 'file'>; addons: Addon[]; files: number }>(cache, `${depsKey}.json`) : null;
+    let dependencyLayer: WrittenLayer;
+    let depFiles: number;
+    let depsFromCache = false;
+    if (cache && depsKey && hit && (await stat(path.join(cache, `${depsKey}.blob`)).then((s) => s.size === hit.layer.offset + hit.layer.size, () => false))) {
+      checkAddons(hit.addons, facts);
+      dependencyLayer = { ...hit.layer, file: path.join(cache, `${depsKey}.blob`) };
+      depFiles = hit.files;
+      depsFromCache = true;
     } else {
-      const npmrc = await stat(path.join(project.dir, '.npmrc')).then((s) => s.isFile(), () => false);
-      modules = path.join(await installProduction(project, path.join(staging, 'deps'), npmrc ? ['.npmrc'] : []), 'node_modules');
+      let modules: string;
+      if (opts.prebuilt) {
+        modules = path.join(project.dir, 'node_modules');
+        if (!(await stat(modules).then((s) => s.isDirectory(), () => false))) throw new WhittleError('not-found', `--prebuilt: ${opts.dir} has no node_modules directory`);
+      } else {
+        const npmrc = await stat(path.join(project.dir, '.npmrc')).then((s) => s.isFile(), () => false);
+        modules = path.join(await installProduction(project, path.join(staging, 'deps'), npmrc ? ['.npmrc'] : []), 'node_modules');
+      }
+      const deps = await collectTree(modules, `${APP_DIR}/node_modules`);
+      const addons = await readAddons(deps.addons);
+      checkAddons(addons, facts);
+      dependencyLayer = await writeTreeLayer(path.join(staging, 'dependencies.layer'), deps.items, { mtime: depsEpoch.seconds, uid, gid, level: GZIP_LEVEL });
+      depFiles = deps.items.length;
+      if (cache && depsKey) {
+        dependencyLayer = await storeLayer(cache, depsKey, dependencyLayer);
+        if (dependencyLayer.file.startsWith(cache)) {
+          const { file: _file, ...layer } = dependencyLayer;
+          await writeEntry(cache, `${depsKey}.json`, { layer, addons, files: depFiles });
+        }
+      }
     }
-    const deps = await collectTree(modules, `${APP_DIR}/node_modules`);
-    await checkAddons(deps.addons, facts);
     const appItems: TreeItem[] = [];
     for (const f of selection.files) {
       const abs = path.join(sourceDir, ...f.rel.split('/'));
       appItems.push(f.kind === 'symlink' ? { path: `${APP_DIR}/${f.rel}`, type: 'symlink', source: await readLink(abs) } : { path: `${APP_DIR}/${f.rel}`, type: 'file', source: abs });
     }
-    const dependencyLayer = await writeTreeLayer(path.join(staging, 'dependencies.layer'), deps.items, { mtime: depsEpoch.seconds, uid, gid, level: GZIP_LEVEL });
     const appLayer = await writeTreeLayer(path.join(staging, 'app.layer'), appItems, { mtime: appEpoch.seconds, uid, gid, level: GZIP_LEVEL });
     const created = new Date(appEpoch.seconds * 1000).toISOString().replace(/\.000Z$/, 'Z');
     const annotations: Record<string, string> = {
@@ -142,16 +175,42 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       entry,
       node: facts.node,
       appFiles: appItems.length,
-      depFiles: deps.items.length,
+      depFiles,
       fileRule: selection.rule,
       epoch: appEpoch,
       base: facts,
       dependencyLayer,
       appLayer,
+      cached: { base: cachedFacts !== null, dependencies: depsFromCache },
       dispose,
     };
   } catch (err) {
     await dispose();
     throw err;
   }
+}
+
+/**
+ * dependencyKey names the dependency layer in the cache: everything the installed tree and its
+ * layer bytes depend on (src/build/cache.ts).
+ */
+async function dependencyKey(project: Project, base: BaseFacts, layer: { uid: number; gid: number; mtime: number }): Promise<string> {
+  const hash = createHash('sha256');
+  const pkg = project.pkg as Record<string, unknown>;
+  const fields = ['dependencies', 'optionalDependencies', 'peerDependencies', 'bundleDependencies', 'bundledDependencies', 'overrides', 'resolutions', 'workspaces', 'pnpm'];
+  hash.update(
+    JSON.stringify({
+      v: 1,
+      manager: project.manager,
+      lockFile: project.lockFile,
+      pkg: fields.map((f) => pkg[f] ?? null),
+      host: [process.platform, process.arch, process.versions.modules],
+      base: [base.architecture, base.libc, base.glibcVersion ?? null],
+      layer: [layer.uid, layer.gid, layer.mtime, GZIP_LEVEL],
+    }),
+  );
+  hash.update(await readFile(path.join(project.dir, project.lockFile)));
+  await hashTree(hash, path.join(project.dir, '.npmrc'), '.npmrc');
+  for (const spec of localSpecs(project, false)) await hashTree(hash, path.resolve(project.dir, spec), spec);
+  return `dependencies-${hash.digest('hex')}`;
 }

@@ -73,15 +73,29 @@ export function addonProblem(facts: AddonFacts, base: BaseFacts): string | null 
   return null;
 }
 
-/** checkAddons reads every `.node` file (abs, rel under the image) and fails on the first that cannot run on base. */
-export async function checkAddons(addons: readonly { abs: string; rel: string }[], base: BaseFacts): Promise<void> {
-  for (const a of addons) {
+export interface Addon {
+  /** the addon's path in the image. */
+  rel: string;
+  facts: AddonFacts;
+}
+
+/** readAddons reads the ELF facts of every `.node` file (abs on disk, rel in the image); files that are not ELF are left out. */
+export async function readAddons(files: readonly { abs: string; rel: string }[]): Promise<Addon[]> {
+  const out: Addon[] = [];
+  for (const a of files) {
     const data = await readFile(a.abs).catch((err) => {
       throw wrap(`reading ${a.abs}`, err);
     });
     const facts = addonFacts(data);
-    if (!facts) continue;
-    const problem = addonProblem(facts, base);
+    if (facts) out.push({ rel: a.rel, facts });
+  }
+  return out;
+}
+
+/** checkAddons fails on the first addon that cannot load on base, naming its package. */
+export function checkAddons(addons: readonly Addon[], base: BaseFacts): void {
+  for (const a of addons) {
+    const problem = addonProblem(a.facts, base);
     if (problem) {
       throw new WhittleError(
         'unsupported',

@@ -19,6 +19,7 @@ interface BuildFlags extends ImageSourceFlags, ImageSinkFlags {
   buildScript?: string;
   user: string;
   port?: string[];
+  cache: boolean;
   json?: boolean;
 }
 
@@ -35,6 +36,7 @@ export function registerBuild(program: Command, state: CommandState): void {
     .option('--build-script <name>', 'run this package.json script first (dev dependencies installed, in a staging copy); its output goes in')
     .option('--user <uid:gid>', 'owner of the files and the user the image runs as', '65532:65532')
     .option('--port <port>', 'a port the image exposes (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--no-cache', 'neither read nor write the build cache (base facts, dependency layers; see docs/build.md)')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nFiles are dated SOURCE_DATE_EPOCH, else the last git commit (the lock file\'s for the dependency layer); see docs/build.md.\n')
     .addHelpText('after', referencesHelp({ fallbackTag: 'latest' }))
@@ -50,6 +52,7 @@ export function registerBuild(program: Command, state: CommandState): void {
         ...(flags.buildScript !== undefined ? { buildScript: flags.buildScript } : {}),
         user: flags.user,
         ports: flags.port ?? [],
+        cache: flags.cache,
         onWarning: (m) => process.stderr.write(`whittle: warning: ${escapeControl(m)}\n`),
       });
       try {
@@ -66,13 +69,14 @@ export function registerBuild(program: Command, state: CommandState): void {
           entry: result.entry,
           files: { rule: result.fileRule, app: result.appFiles, dependencies: result.depFiles },
           epoch: result.epoch,
+          cached: result.cached,
           dependencyLayer: layer(result.dependencyLayer),
           appLayer: layer(result.appLayer),
         };
         if (flags.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
         else {
           process.stdout.write(
-            `dependencies: ${result.depFiles} entries, ${formatBytes(result.dependencyLayer.size)} (${result.dependencyLayer.digest})\n` +
+            `dependencies: ${result.depFiles} entries, ${formatBytes(result.dependencyLayer.size)} (${result.dependencyLayer.digest})${result.cached.dependencies ? ', from the cache' : ''}\n` +
               `app: ${result.appFiles} files (${escapeControl(result.fileRule)}), ${formatBytes(result.appLayer.size)} (${result.appLayer.digest})\n` +
               `entrypoint: ${escapeControl(result.node)} /app/${escapeControl(result.entry)}\n` +
               `wrote ${escapeControl(written.reference)} (${written.manifestDigest})\n`,

@@ -18,7 +18,7 @@ import { describeWith } from '../support/tools.js';
 const BASE = 'whittle-build/node-base:1';
 const APP = 'whittle-build/app:1';
 const tmp = mkdtempSync(join(tmpdir(), 'whittle-build-engine-'));
-const env = { ...process.env, SOURCE_DATE_EPOCH: '1700000000', npm_config_offline: 'true' };
+const env = { ...process.env, SOURCE_DATE_EPOCH: '1700000000', npm_config_offline: 'true', WHITTLE_CACHE_DIR: join(tmp, 'cache') };
 let project: string;
 let baseArchive: string;
 

@@ -19,6 +19,8 @@ export interface ProjectOptions {
   engines?: string;
   lock?: boolean;
   greetVersion?: string;
+  /** a `build` script (scripts/build.js, which needs the dev dependency devtool) that writes dist/server.js; files: ['dist']. */
+  buildScript?: boolean;
 }
 
 /** writeProject writes the fixture project into dir. */
@@ -28,14 +30,27 @@ export function writeProject(dir: string, opts: ProjectOptions = {}): string {
   const greetVersion = opts.greetVersion ?? '1.0.0';
   writeFileSync(join(dir, 'vendor/greet/package.json'), JSON.stringify({ name: 'greet', version: greetVersion, main: 'index.js' }, null, 2) + '\n');
   writeFileSync(join(dir, 'vendor/greet/index.js'), 'module.exports = (name) => `hello ${name}`;\n');
+  const b = opts.buildScript === true;
+  if (b) {
+    mkdirSync(join(dir, 'vendor/devtool'), { recursive: true });
+    mkdirSync(join(dir, 'scripts'), { recursive: true });
+    writeFileSync(join(dir, 'vendor/devtool/package.json'), JSON.stringify({ name: 'devtool', version: '1.0.0', main: 'index.js' }) + '\n');
+    writeFileSync(join(dir, 'vendor/devtool/index.js'), 'module.exports = (src) => "// built\\n" + src;\n');
+    writeFileSync(
+      join(dir, 'scripts/build.js'),
+      "const fs = require('node:fs');\nfs.mkdirSync('dist', { recursive: true });\nfs.writeFileSync('dist/server.js', require('devtool')(fs.readFileSync('server.js', 'utf8')));\n",
+    );
+  }
+  const scripts = { ...(opts.start ? { start: opts.start } : {}), ...(b ? { build: 'node scripts/build.js' } : {}) };
   const pkg = {
     name: 'app',
     version: '1.0.0',
-    ...(opts.main === null ? {} : { main: opts.main ?? 'server.js' }),
-    ...(opts.start ? { scripts: { start: opts.start } } : {}),
-    ...(opts.files ? { files: opts.files } : {}),
+    ...(opts.main === null ? {} : { main: opts.main ?? (b ? 'dist/server.js' : 'server.js') }),
+    ...(Object.keys(scripts).length > 0 ? { scripts } : {}),
+    ...(opts.files ? { files: opts.files } : b ? { files: ['dist'] } : {}),
     ...(opts.engines ? { engines: { node: opts.engines } } : {}),
     dependencies: { greet: 'file:vendor/greet' },
+    ...(b ? { devDependencies: { devtool: 'file:vendor/devtool' } } : {}),
   };
   writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
   if (opts.lock !== false) {
@@ -45,8 +60,10 @@ export function writeProject(dir: string, opts: ProjectOptions = {}): string {
       lockfileVersion: 3,
       requires: true,
       packages: {
-        '': { name: 'app', version: '1.0.0', dependencies: { greet: 'file:vendor/greet' } },
+        '': { name: 'app', version: '1.0.0', dependencies: { greet: 'file:vendor/greet' }, ...(b ? { devDependencies: { devtool: 'file:vendor/devtool' } } : {}) },
+        ...(b ? { 'node_modules/devtool': { resolved: 'vendor/devtool', link: true } } : {}),
         'node_modules/greet': { resolved: 'vendor/greet', link: true },
+        ...(b ? { 'vendor/devtool': { version: '1.0.0', dev: true } } : {}),
         'vendor/greet': { version: greetVersion },
       },
     };

@@ -122,6 +122,25 @@ describe('whittle build (library)', () => {
     expect(warnings).toEqual(['the base has Node 18.19.0 (the nodejs package 18.19.0+dfsg-6~deb12u2); package.json engines.node asks for >=20']);
   });
 
+  it('runs --build-script with dev dependencies in a staging copy, and takes only its output and the production dependencies', async () => {
+    const dir = writeProject(fresh('script'), { buildScript: true });
+    const { deps, app, config } = await run(dir, { buildScript: 'build' });
+    expect(paths(app)).toEqual(['app', 'app/dist', 'app/dist/server.js', 'app/package.json']);
+    expect(paths(deps).filter((p) => p.includes('devtool'))).toEqual([]);
+    expect(config.config?.Entrypoint).toEqual(['/usr/bin/node', '/app/dist/server.js']);
+    expect(existsSync(join(dir, 'dist'))).toBe(false); // the project itself is never written
+    await expect(run(dir, { buildScript: 'nope' })).rejects.toThrow('--build-script nope: package.json has no script named "nope"');
+  });
+
+  it('uses yarn for a yarn.lock, and says so when yarn is not on PATH', async () => {
+    const dir = writeProject(fresh('yarn'), { lock: false });
+    writeFileSync(join(dir, 'yarn.lock'), '# yarn lockfile v1\n');
+    const noYarn = { ...env, PATH: join(tmp, 'empty-path') };
+    await expect(build({ dir, base: await openImage(glibcBase), baseName: 'b', env: noYarn, cache: false })).rejects.toThrow(
+      "installing production dependencies: yarn is not on PATH (the project's lock file is yarn's)",
+    );
+  });
+
   it('takes node_modules from the project only with --prebuilt', async () => {
     const dir = writeProject(fresh('prebuilt'));
     const { deps } = await run(dir, { prebuilt: true });

@@ -105,7 +105,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const staging = await mkdtemp(path.join(opts.tmp ?? tmpdir(), 'whittle-build-'));
   const dispose = () => rm(staging, { recursive: true, force: true });
   try {
-    const sourceDir = opts.buildScript !== undefined ? await runBuildScript(project, path.join(staging, 'build'), opts.buildScript) : project.dir;
+    const sourceDir = opts.buildScript !== undefined ? await runBuildScript(project, path.join(staging, 'build'), opts.buildScript, env) : project.dir;
     const selection = await selectAppFiles(sourceDir, project.pkg.files);
     const names = new Set(selection.files.map((f) => f.rel));
     const entry = await resolveEntry(project.pkg, opts.entry, async (rel) => names.has(rel));
@@ -126,7 +126,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
         if (!(await stat(modules).then((s) => s.isDirectory(), () => false))) throw new WhittleError('not-found', `--prebuilt: ${opts.dir} has no node_modules directory`);
       } else {
         const npmrc = await stat(path.join(project.dir, '.npmrc')).then((s) => s.isFile(), () => false);
-        modules = path.join(await installProduction(project, path.join(staging, 'deps'), npmrc ? ['.npmrc'] : []), 'node_modules');
+        modules = path.join(await installProduction(project, path.join(staging, 'deps'), npmrc ? ['.npmrc'] : [], env), 'node_modules');
       }
       const deps = await collectTree(modules, `${APP_DIR}/node_modules`);
       const addons = await readAddons(deps.addons);

@@ -27,12 +27,12 @@ export function installCommand(manager: PackageManager, production: boolean): Co
 }
 
 /** runTool runs a package manager in cwd; a failure is one error with the tool's last output lines. */
-export function runTool(command: Command, cwd: string, what: string): Promise<void> {
+export function runTool(command: Command, cwd: string, what: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command.cmd, command.args, {
       cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false' },
+      env: { ...env, npm_config_update_notifier: 'false', npm_config_fund: 'false' },
     });
     let output = '';
     const keep = (b: Buffer) => {
@@ -106,18 +106,18 @@ export async function stage(project: Project, staging: string, files: readonly s
 }
 
 /** installProduction installs the production dependencies of project into a staged copy; it returns the staged directory. */
-export async function installProduction(project: Project, staging: string, extraFiles: readonly string[] = []): Promise<string> {
+export async function installProduction(project: Project, staging: string, extraFiles: readonly string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const files = ['package.json', project.lockFile, ...extraFiles];
   const dir = await stage(project, staging, files, false);
-  await runTool(installCommand(project.manager, true), dir, 'installing production dependencies');
+  await runTool(installCommand(project.manager, true), dir, 'installing production dependencies', env);
   return dir;
 }
 
 /** runBuildScript copies the project (without node_modules and .git), installs every dependency and runs `npm run NAME` (or the yarn/pnpm equivalent); it returns the staged directory. */
-export async function runBuildScript(project: Project, staging: string, name: string): Promise<string> {
+export async function runBuildScript(project: Project, staging: string, name: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   if (typeof project.pkg.scripts?.[name] !== 'string') throw new WhittleError('usage', `--build-script ${name}: package.json has no script named ${JSON.stringify(name)}`);
   const dir = await stage(project, staging, ['.'], true);
-  await runTool(installCommand(project.manager, false), dir, 'installing dependencies for the build script');
-  await runTool({ cmd: project.manager, args: ['run', name] }, dir, `running the build script ${name}`);
+  await runTool(installCommand(project.manager, false), dir, 'installing dependencies for the build script', env);
+  await runTool({ cmd: project.manager, args: ['run', name] }, dir, `running the build script ${name}`, env);
   return dir;
 }

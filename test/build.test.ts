@@ -130,6 +130,10 @@ describe('whittle build (library)', () => {
     expect(config.config?.Entrypoint).toEqual(['/usr/bin/node', '/app/dist/server.js']);
     expect(existsSync(join(dir, 'dist'))).toBe(false); // the project itself is never written
     await expect(run(dir, { buildScript: 'nope' })).rejects.toThrow('--build-script nope: package.json has no script named "nope"');
+    writeFileSync(join(dir, 'scripts/build.js'), "console.error('boom: no compiler');\nprocess.exit(3);\n");
+    const failed = (await run(dir, { buildScript: 'build' }).then(() => new Error('built'), (e: unknown) => e)) as Error;
+    expect(failed.message).toMatch(/^running the build script build: `npm run build` failed \(exit 3\): .*boom: no compiler$/);
+    expect(failed.message).not.toContain('\n');
   });
 
   it('uses yarn for a yarn.lock, and says so when yarn is not on PATH', async () => {

@@ -47,8 +47,14 @@ export function runTool(command: Command, cwd: string, what: string, env: NodeJS
     });
     child.on('close', (code) => {
       if (code === 0) return resolve();
-      const tail = output.trim().split('\n').slice(-6).join('\n  ');
-      reject(new WhittleError('io', `${what}: \`${command.cmd} ${command.args.join(' ')}\` failed (exit ${code})${tail ? `:\n  ${tail}` : ''}`));
+      // the tool's last lines, on the one error line
+      const tail = output
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l !== '')
+        .slice(-4)
+        .join(' | ');
+      reject(new WhittleError('io', `${what}: \`${command.cmd} ${command.args.join(' ')}\` failed (exit ${code})${tail ? `: ${tail}` : ''}`));
     });
   });
 }

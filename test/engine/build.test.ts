@@ -3,9 +3,9 @@
 // without an engine, then loaded, run and asked over HTTP; skopeo agrees on every digest, and a
 // second push of an unchanged build uploads no blob.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { build } from '../../src/build/index.js';
 import { openImage } from '../../src/transports/open.js';
@@ -82,6 +82,43 @@ describeWith(['debian-minbase', 'skopeo'], 'whittle build on a Debian nodejs bas
       expect(seen.Layers).toEqual((await result.image.manifest()).layers.map((l) => l.digest));
     } finally {
       await result.dispose();
+    }
+  }, 300_000);
+
+  it('builds a TypeScript app compiled by tsc through --build-script: only dist/ goes in, and it answers HTTP', async () => {
+    // typescript from this repository's node_modules, as a local file: devDependency (no registry)
+    const ts = realpathSync('node_modules/typescript');
+    const dir = join(tmp, 'tsapp');
+    mkdirSync(join(dir, 'src'), { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'tsapp', version: '1.0.0', main: 'dist/server.js', files: ['dist'], scripts: { build: 'tsc' }, devDependencies: { typescript: `file:${relative(dir, ts)}` } }, null, 2));
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { outDir: 'dist', module: 'commonjs', target: 'es2020', strict: true }, include: ['src'] }));
+    writeFileSync(
+      join(dir, 'src/server.ts'),
+      'declare function require(name: string): any;\nconst http = require("node:http");\nconst port: number = 3000;\nhttp.createServer((_req: unknown, res: { end(s: string): void }) => res.end("typed\\n")).listen(port);\n',
+    );
+    execFileSync('npm', ['install', '--package-lock-only', '--offline', '--no-audit', '--no-fund'], { cwd: dir, env, stdio: 'ignore' });
+    const out = join(tmp, 'tsapp.tar');
+    const r = spawnSync(process.execPath, ['bin/whittle.js', 'build', dir, '--base', `docker-archive:${baseArchive}`, '--build-script', 'build', '-o', `docker-archive:${out}:${APP}-ts`, '--json'], { encoding: 'utf8', env });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const image = await openImage(`docker-archive:${out}`);
+    const { scanLayer } = await import('../../src/layers/scan.js');
+    const layers = await image.layers();
+    expect((await scanLayer(layers[layers.length - 1]!)).entries.map((e) => e.path)).toEqual(['app', 'app/dist', 'app/dist/server.js', 'app/package.json']);
+    expect((await scanLayer(layers[layers.length - 2]!)).entries.filter((e) => e.path.includes('typescript'))).toEqual([]);
+    execFileSync('docker', ['load', '-q', '-i', out]);
+    const port = await freePort();
+    const id = execFileSync('docker', ['run', '-d', '-p', `127.0.0.1:${port}:3000`, `${APP}-ts`], { encoding: 'utf8' }).trim();
+    try {
+      let answer = '';
+      for (let i = 0; i < 50 && answer === ''; i++) {
+        answer = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) }).then((res) => res.text(), () => '');
+        if (answer === '') await new Promise((res) => setTimeout(res, 200));
+      }
+      expect(answer).toBe('typed\n');
+    } finally {
+      spawnSync('docker', ['rm', '-f', id], { stdio: 'ignore' });
+      spawnSync('docker', ['rmi', '-f', `${APP}-ts`], { stdio: 'ignore' });
     }
   }, 300_000);
 

@@ -44,7 +44,7 @@ const ALLOWED: Record<string, Rule> = {
   context: { imports: ['dockerfile', 'errors', 'internal', 'knowledge'] },
   build: { imports: ['context', 'errors', 'image', 'internal', 'layers', 'rewrite'] },
   cli: { imports: ['analyze', 'build', 'context', 'errors', 'fix', 'image', 'internal', 'lint', 'rewrite', 'shell', 'transports'], packages: ['commander'] },
-  index: { imports: ['analyze', 'context', 'errors', 'fix', 'image', 'layers', 'lint', 'rewrite', 'transports'] },
+  index: { imports: ['analyze', 'build', 'context', 'errors', 'fix', 'image', 'layers', 'lint', 'rewrite', 'transports'] },
 };
 
 /** SOURCES_LOCAL are the sources of local files; they never import the registry or engine sources. */

@@ -112,8 +112,10 @@ describe('whittle build (library)', () => {
 
   it('resolves the entry from the start script, and runs node from the base\'s PATH', async () => {
     const dir = writeProject(fresh('start'), { main: null, start: 'node --enable-source-maps server.js' });
-    const { config } = await run(dir);
+    const { config } = await run(dir, { ports: ['3000'], labels: ['org.example.team=web'] });
     expect(config.config?.Entrypoint).toEqual(['/usr/bin/node', '/app/server.js']);
+    expect(config.config?.ExposedPorts).toEqual({ '3000/tcp': {} });
+    expect(config.config?.Labels).toEqual({ 'org.example.team': 'web' });
   });
 
   it('warns when the base\'s Node does not satisfy engines.node', async () => {

@@ -38,6 +38,8 @@ export interface BuildOptions {
   /** uid:gid the files belong to and the image runs as (default 65532:65532). */
   user?: string;
   ports?: string[];
+  /** labels added to the base's (KEY=VALUE). */
+  labels?: string[];
   env?: NodeJS.ProcessEnv;
   onWarning?: (message: string) => void;
   /** where the staging directory is made (default the OS temp dir). */
@@ -76,12 +78,19 @@ function parsePort(p: string): string {
   return `${m[1]}/${m[2] ?? 'tcp'}`;
 }
 
+function parseLabel(l: string): [string, string] {
+  const at = l.indexOf('=');
+  if (at <= 0) throw new WhittleError('usage', `--label must be KEY=VALUE, got ${JSON.stringify(l)}`);
+  return [l.slice(0, at), l.slice(at + 1)];
+}
+
 /** build builds the image; the caller writes result.image and then calls result.dispose(). */
 export async function build(opts: BuildOptions): Promise<BuildResult> {
   const env = opts.env ?? process.env;
   const warn = opts.onWarning ?? (() => {});
   const { uid, gid } = parseUser(opts.user ?? '65532:65532');
   const ports = (opts.ports ?? []).map(parsePort);
+  const labels = Object.fromEntries((opts.labels ?? []).map(parseLabel));
   const project = await readProject(opts.dir);
   const cache = opts.cache === false ? null : cacheDir(env);
   const baseKey = `base-${(await opts.base.configDigest()).replace(':', '-')}.json`;
@@ -165,6 +174,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
         User: `${uid}:${gid}`,
         Env: ['NODE_ENV=production'],
         ExposedPorts: ports,
+        Labels: labels,
       },
       created,
       annotations,

@@ -19,6 +19,7 @@ interface BuildFlags extends ImageSourceFlags, ImageSinkFlags {
   buildScript?: string;
   user: string;
   port?: string[];
+  label?: string[];
   cache: boolean;
   json?: boolean;
 }
@@ -36,6 +37,7 @@ export function registerBuild(program: Command, state: CommandState): void {
     .option('--build-script <name>', 'run this package.json script first (dev dependencies installed, in a staging copy); its output goes in')
     .option('--user <uid:gid>', 'owner of the files and the user the image runs as', '65532:65532')
     .option('--port <port>', 'a port the image exposes (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--label <key=value>', 'a label to add (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--no-cache', 'neither read nor write the build cache (base facts, dependency layers; see docs/build.md)')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nFiles are dated SOURCE_DATE_EPOCH, else the last git commit (the lock file\'s for the dependency layer); see docs/build.md.\n')
@@ -52,6 +54,7 @@ export function registerBuild(program: Command, state: CommandState): void {
         ...(flags.buildScript !== undefined ? { buildScript: flags.buildScript } : {}),
         user: flags.user,
         ports: flags.port ?? [],
+        labels: flags.label ?? [],
         cache: flags.cache,
         onWarning: (m) => process.stderr.write(`whittle: warning: ${escapeControl(m)}\n`),
       });

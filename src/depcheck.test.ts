@@ -46,8 +46,9 @@ const ALLOWED: Record<string, Rule> = {
   lint: { imports: ['context', 'dockerfile', 'errors', 'internal', 'knowledge', 'shell'], packages: ['picocolors', 'vitest', 'web-tree-sitter'] },
   fix: { imports: ['analyze', 'dockerfile', 'errors', 'internal', 'lint', 'shell'], packages: ['web-tree-sitter'] },
   context: { imports: ['dockerfile', 'errors', 'internal', 'knowledge'] },
-  cli: { imports: ['analyze', 'attribute', 'context', 'report', 'errors', 'fix', 'image', 'internal', 'lint', 'minify', 'rewrite', 'shell', 'transports'], packages: ['commander'] },
-  index: { imports: ['analyze', 'attribute', 'context', 'errors', 'fix', 'image', 'layers', 'lint', 'minify', 'rewrite', 'transports'] },
+  build: { imports: ['context', 'elf', 'errors', 'image', 'internal', 'layers', 'rewrite'] },
+  cli: { imports: ['analyze', 'attribute', 'build', 'context', 'report', 'errors', 'fix', 'image', 'internal', 'lint', 'minify', 'rewrite', 'shell', 'transports'], packages: ['commander'] },
+  index: { imports: ['analyze', 'attribute', 'build', 'context', 'errors', 'fix', 'image', 'layers', 'lint', 'minify', 'rewrite', 'transports'] },
 };
 
 /** SOURCES_LOCAL are the sources of local files; they never import the registry or engine sources. */

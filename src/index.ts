@@ -29,6 +29,9 @@ export { planSquash, type SquashPlan } from './rewrite/plan.js';
 export { strip, CATEGORIES, type StripPlan, type StripOptions, type StripRunOptions, type StripResult } from './rewrite/strip/index.js';
 export { minify, type MinifyOptions, type MinifyPlan, type MinifyResult, type Tracer } from './minify/index.js';
 
+// build: a Node project to an image on a base, without an engine
+export { build, type BuildOptions, type BuildResult } from './build/index.js';
+
 // Dockerfiles and build contexts
 export * from './lint/index.js';
 export { SUGGESTION_ORDER, fixText, fixTextSync, type AppliedFix, type FixOptions, type FixResult } from './fix/engine.js';

@@ -30,6 +30,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   minify: () => import('./minify.js').then((m) => m.registerMinify),
   ls: () => import('./ls.js').then((m) => m.registerLs),
   report: () => import('./report.js').then((m) => m.registerReport),
+  build: () => import('./build.js').then((m) => m.registerBuild),
 };
 
 /**

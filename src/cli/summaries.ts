@@ -11,4 +11,5 @@ export const SUMMARIES = {
   report: 'Write an HTML page of where the bytes go: treemap, layers, findings, Dockerfile lines',
   minify: 'Cut an image down to what its entrypoint needs, in one layer, and say why each file was kept',
   ls: 'List the files of an image, or of one layer with what it adds, changes and deletes',
+  build: 'Build a Node project into a reproducible image on a Node base, without an engine',
 } as const;

@@ -103,3 +103,12 @@ export function elfFile(spec: ElfSpec = {}): Buffer {
   dynBytes.copy(out, dynAt);
   return out;
 }
+
+/**
+ * makeElf is an addon-like shared library for src/build/native.ts: elfFile's facts for `machine`
+ * and `needed`, followed by `tail` (symbol version strings such as "GLIBC_2.34", NUL-separated).
+ */
+export function makeElf(opts: { machine: number; needed: string[]; tail?: string }): Buffer {
+  const elf = elfFile({ machine: opts.machine, needed: opts.needed });
+  return opts.tail ? Buffer.concat([elf, Buffer.from(`${opts.tail}\0`)]) : elf;
+}

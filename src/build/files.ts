@@ -1,0 +1,65 @@
+// Which files of the project go into the app layer: the .dockerignore rules of the project (matched
+// as the builder matches them, src/context/dockerignore.ts), else package.json `files` (as npm
+// packs: the listed paths and everything below them, plus package.json), else every file. Never
+// node_modules (dependencies come from the lock file, or --prebuilt) and never .git.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { WhittleError, wrap } from '../errors.js';
+import { Matcher, parseDockerignore } from '../context/dockerignore.js';
+import { walkContext, type WalkProblem } from '../context/walk.js';
+
+export interface AppFile {
+  /** slash-separated path relative to the project. */
+  rel: string;
+  kind: 'file' | 'symlink';
+}
+
+export interface Selection {
+  files: AppFile[];
+  /** how the files were chosen, for messages. */
+  rule: string;
+}
+
+/** ALWAYS_OUT is appended to the rules: the last matching pattern decides, so nothing re-includes these. */
+const ALWAYS_OUT = '\nnode_modules\n**/node_modules\n.git\n';
+
+async function readOptional(file: string): Promise<string | null> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw wrap(`reading ${file}`, err);
+  }
+}
+
+/** filesMatcher turns package.json `files` into a predicate: a listed path, or one below it. */
+export function filesMatcher(files: readonly string[]): (rel: string) => boolean {
+  const patterns = parseDockerignore(files.map((f) => f.replace(/^\.\//, '')).join('\n'));
+  return (rel) => rel === 'package.json' || patterns.some((p) => !p.exclusion && p.matcher.matchesOrParent(rel));
+}
+
+/** selectAppFiles lists the project's app files in a fixed (sorted) order. */
+export async function selectAppFiles(dir: string, files: unknown): Promise<Selection> {
+  const ignoreText = await readOptional(path.join(dir, '.dockerignore'));
+  let rule: string;
+  let keep: (rel: string) => boolean = () => true;
+  if (ignoreText !== null) rule = '.dockerignore';
+  else if (Array.isArray(files) && files.every((f) => typeof f === 'string')) {
+    rule = 'package.json files';
+    keep = filesMatcher(files as string[]);
+  } else rule = 'every file (no .dockerignore, no package.json files)';
+  const matcher = new Matcher(parseDockerignore((ignoreText ?? '') + ALWAYS_OUT));
+  const problems: WalkProblem[] = [];
+  const out: AppFile[] = [];
+  for await (const e of walkContext(dir, matcher, problems)) {
+    if (!e.sent || !keep(e.rel)) continue;
+    if (e.kind === 'file' || e.kind === 'symlink') out.push({ rel: e.rel, kind: e.kind });
+  }
+  if (problems.length > 0) {
+    const p = problems[0]!;
+    throw new WhittleError('io', `reading the project: ${p.rel}: ${p.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`);
+  }
+  out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  return { files: out, rule };
+}

@@ -1,0 +1,115 @@
+// Generated Node projects and fake Node bases for the whittle build tests: a tiny node:http server
+// with one local `file:` dependency (so npm ci needs no registry), its package-lock.json written
+// out as npm 9+ writes it for that dependency, and bases made of a node file, a dynamic loader and
+// a package database (no real node: the unit tests never run the image).
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildImage, dockerArchiveMembers, file, symlink, writeTar, type TarMember } from './support/image-writer.js';
+
+export const SERVER_JS = `const http = require('node:http');
+const greet = require('greet');
+http.createServer((req, res) => { res.end(greet('whittle') + '\\n'); }).listen(Number(process.env.PORT || 3000));
+`;
+
+export interface ProjectOptions {
+  dockerignore?: string;
+  files?: string[];
+  main?: string | null;
+  start?: string;
+  engines?: string;
+  lock?: boolean;
+  greetVersion?: string;
+  /** a `build` script (scripts/build.js, which needs the dev dependency devtool) that writes dist/server.js; files: ['dist']. */
+  buildScript?: boolean;
+}
+
+/** writeProject writes the fixture project into dir. */
+export function writeProject(dir: string, opts: ProjectOptions = {}): string {
+  mkdirSync(join(dir, 'vendor/greet'), { recursive: true });
+  mkdirSync(join(dir, 'lib'), { recursive: true });
+  const greetVersion = opts.greetVersion ?? '1.0.0';
+  writeFileSync(join(dir, 'vendor/greet/package.json'), JSON.stringify({ name: 'greet', version: greetVersion, main: 'index.js' }, null, 2) + '\n');
+  writeFileSync(join(dir, 'vendor/greet/index.js'), 'module.exports = (name) => `hello ${name}`;\n');
+  const b = opts.buildScript === true;
+  if (b) {
+    mkdirSync(join(dir, 'vendor/devtool'), { recursive: true });
+    mkdirSync(join(dir, 'scripts'), { recursive: true });
+    writeFileSync(join(dir, 'vendor/devtool/package.json'), JSON.stringify({ name: 'devtool', version: '1.0.0', main: 'index.js' }) + '\n');
+    writeFileSync(join(dir, 'vendor/devtool/index.js'), 'module.exports = (src) => "// built\\n" + src;\n');
+    writeFileSync(
+      join(dir, 'scripts/build.js'),
+      "const fs = require('node:fs');\nfs.mkdirSync('dist', { recursive: true });\nfs.writeFileSync('dist/server.js', require('devtool')(fs.readFileSync('server.js', 'utf8')));\n",
+    );
+  }
+  const scripts = { ...(opts.start ? { start: opts.start } : {}), ...(b ? { build: 'node scripts/build.js' } : {}) };
+  const pkg = {
+    name: 'app',
+    version: '1.0.0',
+    ...(opts.main === null ? {} : { main: opts.main ?? (b ? 'dist/server.js' : 'server.js') }),
+    ...(Object.keys(scripts).length > 0 ? { scripts } : {}),
+    ...(opts.files ? { files: opts.files } : b ? { files: ['dist'] } : {}),
+    ...(opts.engines ? { engines: { node: opts.engines } } : {}),
+    dependencies: { greet: 'file:vendor/greet' },
+    ...(b ? { devDependencies: { devtool: 'file:vendor/devtool' } } : {}),
+  };
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
+  if (opts.lock !== false) {
+    const lock = {
+      name: 'app',
+      version: '1.0.0',
+      lockfileVersion: 3,
+      requires: true,
+      packages: {
+        '': { name: 'app', version: '1.0.0', dependencies: { greet: 'file:vendor/greet' }, ...(b ? { devDependencies: { devtool: 'file:vendor/devtool' } } : {}) },
+        ...(b ? { 'node_modules/devtool': { resolved: 'vendor/devtool', link: true } } : {}),
+        'node_modules/greet': { resolved: 'vendor/greet', link: true },
+        ...(b ? { 'vendor/devtool': { version: '1.0.0', dev: true } } : {}),
+        'vendor/greet': { version: greetVersion },
+      },
+    };
+    writeFileSync(join(dir, 'package-lock.json'), JSON.stringify(lock, null, 2) + '\n');
+  }
+  writeFileSync(join(dir, 'server.js'), SERVER_JS);
+  writeFileSync(join(dir, 'lib/util.js'), 'module.exports = 1;\n');
+  writeFileSync(join(dir, 'run.sh'), '#!/bin/sh\nexec node server.js\n', { mode: 0o755 });
+  writeFileSync(join(dir, 'test.spec.js'), '// not shipped\n');
+  if (opts.dockerignore !== undefined) writeFileSync(join(dir, '.dockerignore'), opts.dockerignore);
+  // a stale node_modules in the tree, which a build must never take (without --prebuilt)
+  mkdirSync(join(dir, 'node_modules/stale'), { recursive: true });
+  writeFileSync(join(dir, 'node_modules/stale/index.js'), 'stale\n');
+  return dir;
+}
+
+/** copyProject copies a fixture project to another place (another temp dir, for determinism tests). */
+export function copyProject(from: string, to: string): string {
+  cpSync(from, to, { recursive: true, verbatimSymlinks: true });
+  return to;
+}
+
+export interface BaseOptions {
+  libc?: 'glibc' | 'musl';
+  node?: boolean;
+  nodeVersion?: string;
+  architecture?: string;
+}
+
+/** writeBase writes a fake Node base as a docker-archive at path. */
+export async function writeBase(path: string, opts: BaseOptions = {}): Promise<string> {
+  const libc = opts.libc ?? 'glibc';
+  const members: TarMember[] = [file('etc/os-release', 'ID=fixture\n')];
+  if (libc === 'glibc') {
+    members.push(file('usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2', 'loader', 0o755), symlink('lib64/ld-linux-x86-64.so.2', '../usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2'));
+    members.push(
+      file(
+        'var/lib/dpkg/status',
+        `Package: libc6\nStatus: install ok installed\nVersion: 2.36-9+deb12u4\n\nPackage: nodejs\nStatus: install ok installed\nVersion: ${opts.nodeVersion ?? '18.19.0'}+dfsg-6~deb12u2\n`,
+      ),
+    );
+  } else {
+    members.push(file('lib/ld-musl-x86_64.so.1', 'loader', 0o755));
+    members.push(file('lib/apk/db/installed', `P:musl\nV:1.2.5-r0\n\nP:nodejs\nV:${opts.nodeVersion ?? '20.15.1'}-r0\n`));
+  }
+  if (opts.node !== false) members.push(file('usr/bin/nodejs', '#!fake node\n', 0o755), symlink('usr/bin/node', 'nodejs'));
+  const img = await buildImage([members], { platform: { os: 'linux', architecture: opts.architecture ?? 'amd64' } });
+  return writeTar(path, dockerArchiveMembers(img, 'whittle-build/fake-base:1'));
+}

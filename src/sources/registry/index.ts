@@ -17,12 +17,15 @@ export { findCredentials, type Credentials } from './auth.js';
 /** Largest config blob read into memory (image configs are kilobytes; a few megabytes with a long history). */
 const MAX_CONFIG = 64 << 20;
 
-/** registryOptionsFromEnv: WHITTLE_INSECURE_REGISTRY=1, WHITTLE_REGISTRY_CREDS=user:pass, and
- *  WHITTLE_REGISTRY_TIMEOUT=SECONDS (the wait for an answer, and for the next bytes of a body). */
+/** registryOptionsFromEnv: WHITTLE_INSECURE_REGISTRY=1, WHITTLE_REGISTRY_CREDS=user:pass,
+ *  WHITTLE_REGISTRY_TIMEOUT=SECONDS (the wait for an answer, and for the next bytes of a body) and
+ *  WHITTLE_REGISTRY_BACKOFF=SECONDS (the first wait before a retry; it doubles each time). */
 export function registryOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): ClientOptions {
   const o: ClientOptions = {};
   const t = Number(env.WHITTLE_REGISTRY_TIMEOUT);
   if (env.WHITTLE_REGISTRY_TIMEOUT !== undefined && Number.isFinite(t) && t > 0) o.timeoutMs = o.idleTimeoutMs = t * 1000;
+  const b = Number(env.WHITTLE_REGISTRY_BACKOFF);
+  if (env.WHITTLE_REGISTRY_BACKOFF !== undefined && Number.isFinite(b) && b >= 0) o.backoffMs = b * 1000;
   if (env.WHITTLE_INSECURE_REGISTRY === '1' || env.WHITTLE_INSECURE_REGISTRY === 'true') o.insecure = true;
   if (env.WHITTLE_REGISTRY_CREDS) o.creds = parseCreds(env.WHITTLE_REGISTRY_CREDS);
   return o;

@@ -11,6 +11,7 @@
 // report more findings than it did on the input. A pass that fails a check is rejected and the text
 // before it is returned.
 import { parseDockerfile } from '../dockerfile/parse.js';
+import type { DockerfileModel } from '../dockerfile/model.js';
 import { lintTextSync, type LintOptions } from '../lint/engine.js';
 import { rules as builtinRules } from '../lint/rules/index.js';
 import { applyEdits } from '../lint/edits.js';
@@ -61,9 +62,7 @@ interface Change {
 }
 
 /** sameShape checks the instruction structure of `after` against `before`, allowing `reshape`. */
-function sameShape(before: string, after: string, reshape: Reshape | undefined): boolean {
-  const a = parseDockerfile(before);
-  const b = parseDockerfile(after);
+function sameShape(a: DockerfileModel, b: DockerfileModel, reshape: Reshape | undefined): boolean {
   const unknown = (m: typeof a) => m.instructions.filter((i) => !i.known).length;
   if (unknown(b) > unknown(a)) return false;
   if (reshape === 'any') return b.stages.length > 0 || a.stages.length === 0;
@@ -82,12 +81,6 @@ function countByRule(diags: readonly Diagnostic[]): Map<string, number> {
   return m;
 }
 
-function lineOf(text: string, offset: number): number {
-  let n = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
-  return n;
-}
-
 /** fixText runs fixable rules to a fixed point; it loads the shell grammar first. */
 export async function fixText(text: string, options: FixOptions = {}): Promise<FixResult> {
   await initShellParser();
@@ -102,9 +95,20 @@ export function fixTextSync(text: string, options: FixOptions = {}): FixResult {
   const reshapesRuns = new Set(rules.filter((r: Rule) => r.meta.reshapes === 'runs').map((r) => r.meta.id));
   const rank = (id: string) => SUGGESTION_ORDER.indexOf(id) >>> 0;
   // Each text is linted once: a pass's result is checked (lints no worse) and then fixed from.
+  // Each text is parsed once too: the parse that checks a pass's shape is the one its lint reads,
+  // and the next pass's `before` (a 700 kB Dockerfile costs a second per parse).
+  const models = new Map<string, DockerfileModel>();
+  const parse = (t: string): DockerfileModel => {
+    let m = models.get(t);
+    if (!m) {
+      if (models.size >= 2) models.delete(models.keys().next().value!);
+      models.set(t, (m = parseDockerfile(t)));
+    }
+    return m;
+  };
   let linted: { text: string; diagnostics: Diagnostic[] } | null = null;
   const lint = (t: string): Diagnostic[] => {
-    if (linted?.text !== t) linted = { text: t, diagnostics: lintTextSync(t, options).diagnostics };
+    if (linted?.text !== t) linted = { text: t, diagnostics: lintTextSync(t, { ...options, parsed: parse(t) }).diagnostics };
     return linted.diagnostics;
   };
   // The changes a text's findings ask for: safe fixes of the wanted rules, and their suggestions
@@ -133,7 +137,7 @@ export function fixTextSync(text: string, options: FixOptions = {}): FixResult {
     passes++;
     const levels = accepted.map((i) => pending[i]!.reshape);
     const reshape: Reshape | undefined = levels.includes('any') ? 'any' : levels.includes('runs') ? 'runs' : undefined;
-    if (!sameShape(current, next, reshape)) {
+    if (!sameShape(parse(current), parse(next), reshape)) {
       rejected = `pass ${passes} changed the instruction structure; stopped before it`;
       break;
     }
@@ -144,7 +148,7 @@ export function fixTextSync(text: string, options: FixOptions = {}): FixResult {
     }
     for (const i of accepted) {
       const d = pending[i]!.d;
-      applied.push({ ruleId: d.ruleId, message: d.message, line: lineOf(current, d.offsets[0]), pass: passes });
+      applied.push({ ruleId: d.ruleId, message: d.message, line: parse(current).lines.positionAt(d.offsets[0]).line + 1, pass: passes });
     }
     current = next;
   }

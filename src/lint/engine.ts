@@ -7,6 +7,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDockerfile } from '../dockerfile/parse.js';
+import type { DockerfileModel } from '../dockerfile/model.js';
 import type { Span } from '../dockerfile/positions.js';
 import { initShellParser, shellParserReady } from '../shell/parser.js';
 import { analyzeDockerfile } from './analysis.js';
@@ -32,6 +33,8 @@ export interface LintOptions {
   contextEntries?: readonly string[];
   /** The build context directory, for rules that read a file of it (package.json); unknown when absent. */
   contextDir?: string;
+  /** parseDockerfile(text), when the caller already has it (the fix engine parses each pass's text once). */
+  parsed?: DockerfileModel;
 }
 
 /** Files a rule may read from the context are small manifests: anything larger is not read. */
@@ -90,7 +93,7 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
   const file = options.file ?? '<stdin>';
   const rules: readonly Rule[] = options.rules ?? builtinRules;
   const settings = options.settings ?? {};
-  const model = parseDockerfile(text);
+  const model = options.parsed !== undefined && options.parsed.text === text ? options.parsed : parseDockerfile(text);
   const facts = analyzeDockerfile(model, options.target);
   let maps = idMaps.get(rules);
   if (!maps) idMaps.set(rules, (maps = { hadolint: hadolintMap(rules), buildkit: buildkitMap(rules) }));

@@ -38,9 +38,22 @@ export default defineRule({
   create(ctx) {
     const rootOf = (stage: Stage): Stage => stageChain(ctx.model, stage).at(-1)!;
     /** ranBefore: a RUN of the stage before `until` (or of the stages it is built FROM) has a command that matches. */
+    // the first instruction index of a matching RUN, per stage, computed once per predicate: the
+    // question is asked for every apt install, so answering it by a scan of every RUN is quadratic
+    const firstMatch = new Map<(c: ShellCommand, r: RunInfo) => boolean, Map<number, number>>();
     const ranBefore = (stage: Stage, until: number, matches: (c: ShellCommand, r: RunInfo) => boolean): boolean => {
-      const chain = new Set(stageChain(ctx.model, stage).map((s) => s.index));
-      return ctx.runs.some((r) => chain.has(r.inst.stage) && (r.inst.stage !== stage.index || r.inst.index < until) && r.commands.some((c) => matches(c, r)));
+      let first = firstMatch.get(matches);
+      if (!first) {
+        first = new Map();
+        for (const r of ctx.runs) {
+          if (!first.has(r.inst.stage) && r.commands.some((c) => matches(c, r))) first.set(r.inst.stage, r.inst.index);
+        }
+        firstMatch.set(matches, first);
+      }
+      return stageChain(ctx.model, stage).some((s) => {
+        const at = first.get(s.index);
+        return at !== undefined && (s.index !== stage.index || at < until);
+      });
     };
     const deletesHook = (c: ShellCommand, r: RunInfo) => deletes(c, HOOK, (n) => ctx.envAt(r.inst, n));
     /** Keep-Downloaded-Packages "false" written into apt's configuration (this RUN counts: it may write it before installing). */

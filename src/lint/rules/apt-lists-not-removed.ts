@@ -58,12 +58,12 @@ export default defineRule({
     covers: covers({ hadolint: ['DL3009'] }),
   },
   create(ctx) {
+    // the RUNs that delete the lists, found once (asked for every apt-get update: a scan each time is quadratic)
+    let cleaners: RunInfo[] | undefined;
     const laterCleanupLine = (run: RunInfo): number | null => {
-      for (const other of ctx.runs) {
-        if (other.inst.stage !== run.inst.stage || other.inst.index <= run.inst.index) continue;
-        if (other.commands.some((c) => aptVerb(c) === 'dist-clean' || deletes(c, LIST_FILE, (n) => ctx.envAt(other.inst, n)))) return ctx.model.lines.positionAt(other.inst.span.start).line + 1;
-      }
-      return null;
+      cleaners ??= ctx.runs.filter((other) => other.commands.some((c) => aptVerb(c) === 'dist-clean' || deletes(c, LIST_FILE, (n) => ctx.envAt(other.inst, n))));
+      const other = cleaners.find((o) => o.inst.stage === run.inst.stage && o.inst.index > run.inst.index);
+      return other ? ctx.model.lines.positionAt(other.inst.span.start).line + 1 : null;
     };
     return {
       run(run) {

@@ -60,6 +60,15 @@ export default defineRule({
       if (firstConfig.has(r.inst.stage)) continue;
       if (r.commands.some((c) => RECOMMENDS_OFF.test(c.words.map((w) => w.text).join(' ')))) firstConfig.set(r.inst.stage, r.inst.index);
     }
+    // the last RUN of each stage that downloads over TLS, found once, when a fix first asks
+    let tls: Map<number, number> | undefined;
+    const lastTls = () => {
+      if (!tls) {
+        tls = new Map();
+        for (const r of ctx.runs) if (r.commands.some(usesTls)) tls.set(r.inst.stage, Math.max(tls.get(r.inst.stage) ?? -1, r.inst.index));
+      }
+      return tls;
+    };
     return {
       run(run) {
         if (!ships(ctx.stageOf(run.inst))) return;
@@ -70,7 +79,7 @@ export default defineRule({
           if (hasOption(c, ['no-install-recommends'])) continue;
           // a dry run (-s, --simulate, --dry-run, --just-print, --no-act, --recon) installs nothing
           if (hasOption(c, ['simulate', 'dry-run', 'just-print', 'no-act', 'recon'], 's')) continue;
-          const tlsLater = () => ctx.runs.some((r) => r.inst.stage === run.inst.stage && r.inst.index > run.inst.index && r.commands.some(usesTls));
+          const tlsLater = () => (lastTls().get(run.inst.stage) ?? -1) > run.inst.index;
           ctx.report({ messageId: 'missing', span: c.words[0]!.span, fix: () => insertOption(run, c, tlsLater()) });
         }
       },

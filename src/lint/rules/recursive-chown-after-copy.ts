@@ -136,10 +136,14 @@ export default defineRule({
     covers: covers({}),
   },
   create(ctx) {
+    let runOf: Map<Instruction, RunInfo> | undefined;
     return {
       run(run) {
+        const recursive = run.commands.filter((c) => (c.name === 'chown' || c.name === 'chmod') && c.words.some((w) => /^-[a-zA-Z]*R[a-zA-Z]*$/.test(w.text) || w.text === '--recursive'));
+        if (recursive.length === 0) return; // most RUNs: nothing to look back for
         const stage = ctx.stageOf(run.inst);
         if (!stage || !ships(stage)) return;
+        runOf ??= new Map(ctx.runs.map((r) => [r.inst, r]));
         // Destinations of earlier COPY/ADD in this stage, resolved against WORKDIR.
         const copies: { dest: string; inst: Instruction }[] = [];
         let workdir = '/';
@@ -157,12 +161,10 @@ export default defineRule({
         for (const inst of stage.stage.instructions) {
           if (inst.index >= run.inst.index) break;
           if (inst.keyword === 'WORKDIR' && inst.args[0]) workdir = normPath(inst.args[0].value, workdir);
-          const earlier = inst.keyword === 'RUN' ? ctx.runs.find((r) => r.inst === inst) : undefined;
+          const earlier = inst.keyword === 'RUN' ? runOf.get(inst) : undefined;
           if (earlier) for (const path of treesWritten(earlier, workdir)) written.push({ path, inst });
         }
-        for (const c of run.commands) {
-          if (c.name !== 'chown' && c.name !== 'chmod') continue;
-          if (!c.words.some((w) => /^-[a-zA-Z]*R[a-zA-Z]*$/.test(w.text) || w.text === '--recursive')) continue;
+        for (const c of recursive) {
           const words = positionals(c).slice(1).filter((w) => w.literal);
           const targets = words.map((w) => normPath(w.text, runWorkdir));
           const hit = copies.find((cp) => targets.some((t) => t === cp.dest || cp.dest.startsWith(`${t === '/' ? '' : t}/`) || t.startsWith(`${cp.dest}/`)));

@@ -44,7 +44,8 @@ const ALLOWED: Record<string, Rule> = {
   lint: { imports: ['context', 'dockerfile', 'errors', 'internal', 'knowledge', 'shell'], packages: ['picocolors', 'vitest', 'web-tree-sitter'] },
   fix: { imports: ['analyze', 'dockerfile', 'errors', 'internal', 'lint', 'shell'], packages: ['web-tree-sitter'] },
   context: { imports: ['dockerfile', 'errors', 'internal', 'knowledge'] },
-  cli: { imports: ['analyze', 'attribute', 'context', 'report', 'errors', 'fix', 'image', 'internal', 'lint', 'rewrite', 'shell', 'transports'], packages: ['commander'] },
+  variants: { imports: ['analyze', 'errors', 'fix', 'internal', 'lint', 'rewrite', 'transports'], types: ['image'] },
+  cli: { imports: ['analyze', 'attribute', 'context', 'report', 'errors', 'fix', 'image', 'internal', 'lint', 'rewrite', 'shell', 'transports', 'variants'], packages: ['commander'] },
   index: { imports: ['analyze', 'attribute', 'context', 'errors', 'fix', 'image', 'layers', 'lint', 'rewrite', 'transports'] },
 };
 

@@ -27,6 +27,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   strip: () => import('./strip.js').then((m) => m.registerStrip),
   ls: () => import('./ls.js').then((m) => m.registerLs),
   report: () => import('./report.js').then((m) => m.registerReport),
+  variants: () => import('./variants.js').then((m) => m.registerVariants),
 };
 
 /**

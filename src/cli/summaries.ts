@@ -9,5 +9,6 @@ export const SUMMARIES = {
   squash: 'Merge layers into one, dropping what later layers deleted or replaced',
   strip: 'Remove what an image should not ship: package caches, docs, unused locales, bytecode, build tools on request',
   report: 'Write an HTML page of where the bytes go: treemap, layers, findings, Dockerfile lines',
+  variants: 'Build the app\'s image every way whittle knows, measure each and prove it still runs: the size table',
   ls: 'List the files of an image, or of one layer with what it adds, changes and deletes',
 } as const;

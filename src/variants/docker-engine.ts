@@ -51,6 +51,20 @@ export function tail(text: string, n = 4): string {
     .join(' | ');
 }
 
+/**
+ * buildFailure is the part of a failed build's output that says why: with BuildKit, the failing
+ * step's last output lines and its ERROR line (the `------` recap after them repeats them); with
+ * the classic builder, the last lines.
+ */
+export function buildFailure(output: string): string {
+  const lines = output.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const err = lines.findIndex((l) => /^#\d+ ERROR:/.test(l));
+  if (err < 0) return tail(output);
+  const step = /^#\d+/.exec(lines[err]!)![0];
+  const said = lines.slice(0, err).filter((l) => l.startsWith(`${step} `) && !/^#\d+ (?:sha256:|\[)/.test(l)).slice(-2);
+  return [...said, lines[err]!].map((l) => l.replace(/^#\d+ (?:\d+\.\d+ )?/, '')).join(' | ');
+}
+
 /** head is the first lines of a log, for a failed check's reason. */
 function head(text: string, n = 3): string {
   return text
@@ -136,7 +150,7 @@ export class DockerEngine implements VariantEngine {
       if (!this.buildkit) r = await this.runBuild(file, tag, false);
     }
     const seconds = (performance.now() - started) / 1000;
-    if (r.code !== 0) throw new VariantFailure(tail(`${r.stdout}\n${r.stderr}`));
+    if (r.code !== 0) throw new VariantFailure(buildFailure(`${r.stdout}\n${r.stderr}`));
     return { tag, buildSeconds: seconds };
   }
 

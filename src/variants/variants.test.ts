@@ -171,3 +171,16 @@ describe('checks, base maps and caveats', () => {
     expect(smallestPassing([r('b', 'failed', 1)])).toBeNull();
   });
 });
+
+describe('build failures', () => {
+  it('says why a BuildKit build failed from the failing step, and a classic one from its last lines', async () => {
+    const { buildFailure } = await import('./docker-engine.js');
+    const bk = [
+      '#4 [1/2] FROM docker.io/x/noshell:1', '#4 DONE 0.0s', '', '#5 [2/2] RUN echo hi', '#5 sha256:6428', '#5 0.383 runc run failed: unable to start container process: exec: "/bin/sh": stat /bin/sh: no such file or directory',
+      '#5 ERROR: executor failed running [/bin/sh -c echo hi]: exit code: 1', '------', ' > [2/2] RUN echo hi:', '------', 'executor failed running [/bin/sh -c echo hi]: exit code: 1',
+    ].join('\n');
+    expect(buildFailure(bk)).toBe('runc run failed: unable to start container process: exec: "/bin/sh": stat /bin/sh: no such file or directory | ERROR: executor failed running [/bin/sh -c echo hi]: exit code: 1');
+    const classic = 'Step 2/2 : RUN nope\n ---> Running in 1234\n/bin/sh: 1: nope: not found\nThe command \'/bin/sh -c nope\' returned a non-zero code: 127\n';
+    expect(buildFailure(classic)).toBe("Step 2/2 : RUN nope | ---> Running in 1234 | /bin/sh: 1: nope: not found | The command '/bin/sh -c nope' returned a non-zero code: 127");
+  });
+});

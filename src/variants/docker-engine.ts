@@ -2,7 +2,7 @@
 // builder), runs and removal; whittle's own daemon source and sink (`docker-daemon:`) for the
 // rewrites and the measurements. It remembers every tag, intermediate image and container it made,
 // and cleanup() removes them all (also when called from a signal handler halfway through).
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,10 +21,13 @@ interface Run {
   stderr: string;
 }
 
-/** docker runs the docker CLI and collects its output (killed after timeoutMs when given). */
-export function docker(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 0): Promise<Run> {
+/** docker runs the docker CLI and collects its output (killed after timeoutMs when given); a
+ *  running child is in `running` until it ends, so cleanup can stop it. */
+export function docker(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 0, running?: Set<ChildProcess>): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn('docker', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    running?.add(child);
+    child.on('close', () => running?.delete(child));
     let stdout = '';
     let stderr = '';
     const timer = timeoutMs > 0 ? setTimeout(() => child.kill('SIGKILL'), timeoutMs) : undefined;
@@ -120,6 +123,8 @@ export class DockerEngine implements VariantEngine {
   private readonly intermediates: string[] = [];
   private readonly containers = new Set<string>();
   private readonly gzipSizes = new Map<string, number>();
+  /** docker builds and runs in flight: cleanup stops them before removing what they made. */
+  private readonly running = new Set<ChildProcess>();
   private dir: string | null = null;
   private buildkit: boolean | null = null;
   private runs = 0;
@@ -156,7 +161,7 @@ export class DockerEngine implements VariantEngine {
 
   private async runBuild(file: string, tag: string, buildkit: boolean): Promise<Run> {
     const args = buildkit ? ['build', '--progress=plain', '-f', file, '-t', tag, this.opts.context] : ['build', '--rm', '--force-rm', '-f', file, '-t', tag, this.opts.context];
-    const r = await docker(args, { ...this.env, DOCKER_BUILDKIT: buildkit ? '1' : '0' });
+    const r = await docker(args, { ...this.env, DOCKER_BUILDKIT: buildkit ? '1' : '0' }, 0, this.running);
     if (!buildkit) this.collect(r.stdout);
     return r;
   }
@@ -223,7 +228,7 @@ export class DockerEngine implements VariantEngine {
 
   private async checkCmd(name: string, tag: string, args: string[]): Promise<CheckRun> {
     const started = performance.now();
-    const r = await docker(['run', '--rm', '--name', name, tag, ...args], this.env, this.opts.checkTimeoutMs ?? 60_000);
+    const r = await docker(['run', '--rm', '--name', name, tag, ...args], this.env, this.opts.checkTimeoutMs ?? 60_000, this.running);
     const ms = performance.now() - started;
     const answer = `exit ${r.code}\n${r.stdout}`;
     return { ok: r.code === 0, answer, ms, detail: r.code === 0 ? '' : `exit ${r.code}: ${head(r.stderr || r.stdout)}` };
@@ -270,6 +275,9 @@ export class DockerEngine implements VariantEngine {
   async cleanup(): Promise<void> {
     if (this.cleaned) return;
     this.cleaned = true;
+    // a build still running would tag its image after the removal: stop it and wait for it first
+    const stopping = [...this.running].map((c) => new Promise<void>((res) => (c.exitCode !== null || c.signalCode !== null ? res() : (c.once('close', () => res()), c.kill('SIGTERM')))));
+    await Promise.all(stopping);
     for (const c of this.containers) await docker(['rm', '-f', c], this.env);
     for (const t of [...this.tags].reverse()) await docker(['rmi', '-f', t], this.env);
     for (const id of [...this.intermediates].reverse()) await docker(['rmi', id], this.env);

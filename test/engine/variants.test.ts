@@ -5,7 +5,7 @@
 // and container the command made must be gone afterwards, also after Ctrl-C in the middle.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -30,6 +30,7 @@ const tmpDirs = async () => (await readdir(tmpdir())).filter((n) => n.startsWith
 
 interface Row {
   id: string;
+  dockerfile: string | null;
   status: string;
   reason: string | null;
   sizes: { uncompressed: number; compressed: number } | null;
@@ -84,7 +85,9 @@ describeWith(['debian-minbase'], 'whittle variants with an engine', () => {
 
   it('builds, measures and checks every variant, marks the broken one, and leaves nothing behind', async () => {
     const before = await tmpDirs();
-    const r = await runCli([...args, '--json'], env);
+    const written = path.join(dir, 'Dockerfile.small');
+    const archive = path.join(dir, 'smallest.tar');
+    const r = await runCli([...args, '--json', '--write-dockerfile', written, '-o', archive], env);
     expect(r.status, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout) as { smallest: string; variants: Row[] };
     console.log(j.variants.map((v) => `${v.id} ${v.status} ${v.sizes?.uncompressed ?? '-'} ${v.sizes?.compressed ?? '-'} L${v.layers ?? '-'} F${v.files ?? '-'} ${v.buildSeconds?.toFixed(1) ?? '-'}s ${v.check ? Math.round(v.check.medianMs) : '-'}ms findings ${v.findings ?? '-'} ${v.reason ?? ''}`).join('\n'));
@@ -109,6 +112,14 @@ describeWith(['debian-minbase'], 'whittle variants with an engine', () => {
     const answers = new Set(j.variants.filter((v) => v.status === 'passed').map((v) => v.check!.answer));
     expect([...answers]).toEqual(['exit 0\n42\n']);
     expect(['stripped', 'squashed']).toContain(j.smallest);
+    // the winners written: the smallest passing Dockerfile variant, and the smallest passing image
+    const dockerfiles = j.variants.filter((v) => v.status === 'passed' && v.dockerfile !== null).sort((a, b) => a.sizes!.compressed - b.sizes!.compressed);
+    expect(await readFile(written, 'utf8')).toBe(dockerfiles[0]!.dockerfile);
+    const loaded = docker('load', '-i', archive).trim();
+    const loadedTag = /Loaded image: (\S+)/.exec(loaded)?.[1];
+    expect(loadedTag, loaded).toBeDefined();
+    expect(Number(docker('image', 'inspect', '--format', '{{.Size}}', loadedTag!).trim())).toBe(size(j.smallest).uncompressed);
+    docker('rmi', loadedTag!);
     expect(leftovers()).toEqual([]);
     expect(await tmpDirs()).toEqual(before);
   }, 480_000);

@@ -46,7 +46,7 @@ const ALLOWED: Record<string, Rule> = {
   context: { imports: ['dockerfile', 'errors', 'internal', 'knowledge'] },
   variants: { imports: ['analyze', 'errors', 'fix', 'internal', 'lint', 'rewrite', 'transports'], types: ['image'] },
   cli: { imports: ['analyze', 'attribute', 'context', 'report', 'errors', 'fix', 'image', 'internal', 'lint', 'rewrite', 'shell', 'transports', 'variants'], packages: ['commander'] },
-  index: { imports: ['analyze', 'attribute', 'context', 'errors', 'fix', 'image', 'layers', 'lint', 'rewrite', 'transports'] },
+  index: { imports: ['analyze', 'attribute', 'context', 'errors', 'fix', 'image', 'layers', 'lint', 'rewrite', 'transports', 'variants'] },
 };
 
 /** SOURCES_LOCAL are the sources of local files; they never import the registry or engine sources. */

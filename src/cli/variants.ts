@@ -91,20 +91,28 @@ export function registerVariants(program: Command, state: CommandState): void {
           tagPrefix: `whittle-variants-${process.pid}-${randomBytes(3).toString('hex')}`,
           log: (line) => process.stderr.write(`variants: ${line}\n`),
         });
+        process.stdout.write(flags.json ? JSON.stringify(toJson(report), null, 2) + '\n' : flags.markdown ? renderMarkdown(report) : renderText(report));
+        state.exitCode = report.smallest === null ? 1 : 0;
         if (flags.writeDockerfile !== undefined) {
           const best = smallestDockerfile(report);
-          if (!best) throw new WhittleError('io', '--write-dockerfile: no Dockerfile variant passed the check');
-          await writeFileAtomic(flags.writeDockerfile, best.dockerfile!);
-          process.stderr.write(`variants: wrote the ${best.id} Dockerfile to ${escapeControl(flags.writeDockerfile)} (${formatBytes(best.sizes!.compressed)} compressed)\n`);
+          if (!best) {
+            process.stderr.write('whittle: --write-dockerfile: no Dockerfile variant passed the check; nothing written\n');
+            state.exitCode = 1;
+          } else {
+            await writeFileAtomic(flags.writeDockerfile, best.dockerfile!);
+            process.stderr.write(`variants: wrote the ${best.id} Dockerfile to ${escapeControl(flags.writeDockerfile)} (${formatBytes(best.sizes!.compressed)} compressed)\n`);
+          }
         }
         if (flags.output !== undefined) {
           const best = report.variants.find((r) => r.id === report.smallest);
-          if (!best?.tag) throw new WhittleError('io', '-o: no variant passed the check');
-          const written = await writeWithProgress(await openImage(`docker-daemon:${best.tag}`), flags.output, { ...sinkOptions(flags), fallbackTag: 'variant' });
-          process.stderr.write(`variants: wrote the ${best.id} image to ${escapeControl(written.reference)} (${written.manifestDigest})\n`);
+          if (!best?.tag) {
+            process.stderr.write('whittle: -o: no variant passed the check; nothing written\n');
+            state.exitCode = 1;
+          } else {
+            const written = await writeWithProgress(await openImage(`docker-daemon:${best.tag}`), flags.output, { ...sinkOptions(flags), fallbackTag: 'variant' });
+            process.stderr.write(`variants: wrote the ${best.id} image to ${escapeControl(written.reference)} (${written.manifestDigest})\n`);
+          }
         }
-        process.stdout.write(flags.json ? JSON.stringify(toJson(report), null, 2) + '\n' : flags.markdown ? renderMarkdown(report) : renderText(report));
-        state.exitCode = report.smallest === null ? 1 : 0;
       } finally {
         await engine.cleanup();
         process.removeListener('SIGINT', onSignal);

@@ -42,7 +42,7 @@ export function caveatsOf(row: VariantRow, dockerfile: string, config: RuntimeIn
   if (asIs && config.user !== asIs.user) {
     add('user', `runs as ${JSON.stringify(config.user || 'root')} where as-is runs as ${JSON.stringify(asIs.user || 'root')}: files copied without --chown stay root's, writes to them fail`);
   } else if (row.id === 'as-is' && isRoot(config.user)) {
-    add('user', 'runs as root: whatever breaks into the app is root in the container; the non-root variant runs unprivileged');
+    add('user', 'runs as root: whatever breaks into the app is root in the container');
   }
   return out;
 }

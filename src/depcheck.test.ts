@@ -47,8 +47,9 @@ const ALLOWED: Record<string, Rule> = {
   fix: { imports: ['analyze', 'dockerfile', 'errors', 'internal', 'lint', 'shell'], packages: ['web-tree-sitter'] },
   context: { imports: ['dockerfile', 'errors', 'internal', 'knowledge'] },
   build: { imports: ['context', 'elf', 'errors', 'image', 'internal', 'layers', 'rewrite'] },
-  cli: { imports: ['analyze', 'attribute', 'build', 'context', 'report', 'errors', 'fix', 'image', 'internal', 'lint', 'minify', 'rewrite', 'shell', 'transports'], packages: ['commander'] },
-  index: { imports: ['analyze', 'attribute', 'build', 'context', 'errors', 'fix', 'image', 'layers', 'lint', 'minify', 'rewrite', 'transports'] },
+  variants: { imports: ['analyze', 'errors', 'fix', 'internal', 'lint', 'rewrite', 'transports'], types: ['image'] },
+  cli: { imports: ['analyze', 'attribute', 'build', 'context', 'report', 'errors', 'fix', 'image', 'internal', 'lint', 'minify', 'rewrite', 'shell', 'transports', 'variants'], packages: ['commander'] },
+  index: { imports: ['analyze', 'attribute', 'build', 'context', 'errors', 'fix', 'image', 'layers', 'lint', 'minify', 'rewrite', 'transports', 'variants'] },
 };
 
 /** SOURCES_LOCAL are the sources of local files; they never import the registry or engine sources. */

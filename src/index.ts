@@ -36,3 +36,10 @@ export { build, type BuildOptions, type BuildResult } from './build/index.js';
 export * from './lint/index.js';
 export { SUGGESTION_ORDER, fixText, fixTextSync, type AppliedFix, type FixOptions, type FixResult } from './fix/engine.js';
 export { analyzeContext, type ContextOptions, type ContextReport } from './context/analyze.js';
+
+// variants: the app's image built every way whittle knows, measured and checked
+export { runVariants, type VariantsOptions, type VariantsReport } from './variants/run.js';
+export { VARIANT_MAKERS } from './variants/makers.js';
+export { DockerEngine } from './variants/docker-engine.js';
+export { renderText as renderVariantsText, renderMarkdown as renderVariantsMarkdown, toJson as variantsJson } from './variants/render.js';
+export type { Check, VariantEngine, VariantMaker, VariantPlan, VariantRow } from './variants/types.js';

@@ -4,7 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
-const COMMANDS = ['analyze', 'lint', 'rules', 'context', 'fix', 'squash', 'strip', 'ls'];
+const COMMANDS = ['analyze', 'lint', 'rules', 'context', 'fix', 'squash', 'strip', 'ls', 'variants'];
 
 function whittle(...args: string[]) {
   const r = spawnSync(process.execPath, ['bin/whittle.js', ...args], { encoding: 'utf8', env: { ...process.env, COLUMNS: '100' } });
@@ -68,10 +68,10 @@ describe('one flag vocabulary', () => {
   it.each(['analyze', 'lint'])('%s, which paints, has --no-color', (command) => {
     expect(has(command, '--no-color')).toBe(true);
   });
-  it('-f is the format only for lint (hadolint), the Dockerfile for context, and nothing elsewhere', () => {
+  it('-f is the format only for lint (hadolint), the Dockerfile for context and variants (as docker build -f), and nothing elsewhere', () => {
     const dashF = COMMANDS.filter((c) => has(c, '-f'));
-    expect(dashF.sort()).toEqual(['context', 'lint']);
-    expect(options(helps.get('context')!.stdout).find(([f]) => f.startsWith('-f'))![0]).toBe('-f, --file <Dockerfile>');
+    expect(dashF.sort()).toEqual(['context', 'lint', 'variants']);
+    for (const c of ['context', 'variants']) expect(options(helps.get(c)!.stdout).find(([f]) => f.startsWith('-f'))![0]).toBe('-f, --file <Dockerfile>');
     expect(options(helps.get('lint')!.stdout).find(([f]) => f.startsWith('-f'))![0]).toBe('-f, --format <format>');
   });
 });

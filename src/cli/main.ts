@@ -31,6 +31,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   ls: () => import('./ls.js').then((m) => m.registerLs),
   report: () => import('./report.js').then((m) => m.registerReport),
   build: () => import('./build.js').then((m) => m.registerBuild),
+  variants: () => import('./variants.js').then((m) => m.registerVariants),
 };
 
 /**

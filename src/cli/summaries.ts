@@ -10,6 +10,7 @@ export const SUMMARIES = {
   strip: 'Remove what an image should not ship: package caches, docs, unused locales, bytecode, build tools on request',
   report: 'Write an HTML page of where the bytes go: treemap, layers, findings, Dockerfile lines',
   minify: 'Cut an image down to what its entrypoint needs, in one layer, and say why each file was kept',
+  variants: 'Build the app\'s image every way whittle knows, measure each and prove it still runs: the size table',
   ls: 'List the files of an image, or of one layer with what it adds, changes and deletes',
   build: 'Build a Node project into a reproducible image on a Node base, without an engine',
 } as const;

@@ -1,0 +1,302 @@
+// The real VariantEngine: the `docker` CLI for builds (BuildKit when it works, else the classic
+// builder), runs and removal; whittle's own daemon source and sink (`docker-daemon:`) for the
+// rewrites and the measurements. It remembers every tag, intermediate image and container it made,
+// and cleanup() removes them all (also when called from a signal handler halfway through).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createGzip } from 'node:zlib';
+import { pipeline } from 'node:stream/promises';
+import { Writable } from 'node:stream';
+import { openImage } from '../transports/open.js';
+import { writeImage } from '../transports/write.js';
+import { analyzeImage } from '../analyze/run.js';
+import type { Image } from '../image/image.js';
+import { VariantFailure, type Built, type Check, type CheckRun, type Measured, type Rewrite, type VariantEngine } from './types.js';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** docker runs the docker CLI and collects its output (killed after timeoutMs when given); a
+ *  running child is in `running` until it ends, so cleanup can stop it. */
+export function docker(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 0, running?: Set<ChildProcess>): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn('docker', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    running?.add(child);
+    child.on('close', () => running?.delete(child));
+    let stdout = '';
+    let stderr = '';
+    const timer = timeoutMs > 0 ? setTimeout(() => child.kill('SIGKILL'), timeoutMs) : undefined;
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      resolve({ code: -1, stdout, stderr: stderr + err.message });
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
+/** tail is the last meaningful lines of a failed command's output, joined with ' | '. */
+export function tail(text: string, n = 4): string {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .slice(-n)
+    .join(' | ');
+}
+
+/**
+ * buildFailure is the part of a failed build's output that says why: with BuildKit, the failing
+ * step's last output lines and its ERROR line (the `------` recap after them repeats them); with
+ * the classic builder, the last lines.
+ */
+export function buildFailure(output: string): string {
+  const lines = output.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const err = lines.findIndex((l) => /^#\d+ ERROR:/.test(l));
+  if (err < 0) return tail(output);
+  const step = /^#\d+/.exec(lines[err]!)![0];
+  const said = lines.slice(0, err).filter((l) => l.startsWith(`${step} `) && !/^#\d+ (?:sha256:|\[)/.test(l)).slice(-2);
+  return [...said, lines[err]!].map((l) => l.replace(/^#\d+ (?:\d+\.\d+ )?/, '')).join(' | ');
+}
+
+/** head is the first lines of a log, for a failed check's reason. */
+function head(text: string, n = 3): string {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .slice(0, n)
+    .join(' | ');
+}
+
+/** countingSink counts the bytes written to it. */
+function countingSink(): { sink: Writable; bytes: () => number } {
+  let n = 0;
+  return { sink: new Writable({ write: (chunk: Buffer, _e, cb) => ((n += chunk.length), cb()) }), bytes: () => n };
+}
+
+/**
+ * compressedSize is what a registry stores: each layer gzip'd at the default level (as `docker
+ * push`), plus config and manifest. `known` holds the gzip size of layers already measured, by
+ * diffID: variants share their base layers, which are compressed once.
+ */
+export async function compressedSize(image: Image, known: Map<string, number> = new Map()): Promise<number> {
+  let total = (await image.rawConfig()).length + (await image.rawManifest()).length;
+  for (const layer of await image.layers()) {
+    const diffId = await layer.diffId();
+    let size = known.get(diffId);
+    if (size === undefined) {
+      const read = await layer.read();
+      const count = countingSink();
+      await pipeline(read.tar, createGzip(), count.sink);
+      await read.stats;
+      size = count.bytes();
+      known.set(diffId, size);
+    }
+    total += size;
+  }
+  return total;
+}
+
+const BUILDKIT_MISSING = /buildx component is missing|BuildKit is enabled but|unknown flag: --progress|docker-buildx/i;
+
+export interface DockerEngineOptions {
+  context: string;
+  env?: NodeJS.ProcessEnv;
+  /** how long a check may take before it fails (default 60 s). */
+  checkTimeoutMs?: number;
+}
+
+/** DockerEngine is the VariantEngine of the local Docker engine. */
+export class DockerEngine implements VariantEngine {
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly tags: string[] = [];
+  private readonly intermediates: string[] = [];
+  private readonly containers = new Set<string>();
+  private readonly gzipSizes = new Map<string, number>();
+  /** docker builds and runs in flight: cleanup stops them before removing what they made. */
+  private readonly running = new Set<ChildProcess>();
+  private dir: string | null = null;
+  private buildkit: boolean | null = null;
+  private runs = 0;
+  private cleaned = false;
+
+  constructor(private readonly opts: DockerEngineOptions) {
+    this.env = opts.env ?? process.env;
+  }
+
+  /** builder says which builder the builds used (null before the first build). */
+  get builder(): 'buildkit' | 'classic' | null {
+    return this.buildkit === null ? null : this.buildkit ? 'buildkit' : 'classic';
+  }
+
+  private async tmp(): Promise<string> {
+    this.dir ??= await mkdtemp(path.join(tmpdir(), 'whittle-variants-'));
+    return this.dir;
+  }
+
+  async build(text: string, tag: string): Promise<Built> {
+    const file = path.join(await this.tmp(), `Dockerfile.${tag.replace(/[^A-Za-z0-9_.-]/g, '_')}`);
+    await writeFile(file, text);
+    this.tags.push(tag);
+    const started = performance.now();
+    let r = await this.runBuild(file, tag, this.buildkit ?? true);
+    if (this.buildkit === null) {
+      this.buildkit = !(r.code !== 0 && BUILDKIT_MISSING.test(r.stderr));
+      if (!this.buildkit) r = await this.runBuild(file, tag, false);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    if (r.code !== 0) throw new VariantFailure(buildFailure(`${r.stdout}\n${r.stderr}`));
+    return { tag, buildSeconds: seconds };
+  }
+
+  private async runBuild(file: string, tag: string, buildkit: boolean): Promise<Run> {
+    const args = buildkit ? ['build', '--progress=plain', '-f', file, '-t', tag, this.opts.context] : ['build', '--rm', '--force-rm', '-f', file, '-t', tag, this.opts.context];
+    const r = await docker(args, { ...this.env, DOCKER_BUILDKIT: buildkit ? '1' : '0' }, 0, this.running);
+    if (!buildkit) this.collect(r.stdout);
+    return r;
+  }
+
+  /** collect notes the images a classic build created for stages that are not the tagged one. */
+  private collect(output: string): void {
+    let keyword = '';
+    let cached = false;
+    for (const line of output.split('\n')) {
+      const step = /^Step \d+\/\d+ : (\S+)/.exec(line);
+      if (step) {
+        keyword = step[1]!.toUpperCase();
+        cached = false;
+        continue;
+      }
+      if (/^ ---> Using cache/.test(line)) cached = true;
+      const id = /^ ---> ([0-9a-f]{12,64})\s*$/.exec(line);
+      if (id && keyword !== 'FROM' && !cached) this.intermediates.push(id[1]!);
+    }
+  }
+
+  async rewrite(from: string, tag: string, rewrite: Rewrite): Promise<Built> {
+    const started = performance.now();
+    const image = await openImage(`docker-daemon:${from}`);
+    const result = await rewrite(image, await this.tmp());
+    try {
+      this.tags.push(tag);
+      await writeImage(result.image, `docker-daemon:${tag}`);
+    } finally {
+      await result.dispose();
+    }
+    return { tag, buildSeconds: (performance.now() - started) / 1000 };
+  }
+
+  async measure(tag: string): Promise<Measured> {
+    const ins = await docker(['image', 'inspect', tag], this.env);
+    if (ins.code !== 0) throw new VariantFailure(`inspecting ${tag}: ${tail(ins.stderr)}`);
+    const j = (JSON.parse(ins.stdout) as { Size: number; RootFS?: { Layers?: string[] }; Config?: { Entrypoint?: string[] | null; Cmd?: string[] | null; User?: string; Healthcheck?: { Test?: string[] } | null } }[])[0]!;
+    const image = await openImage(`docker-daemon:${tag}`);
+    const analysis = await analyzeImage(image);
+    const c = j.Config ?? {};
+    const hc = c.Healthcheck?.Test ?? null;
+    return {
+      uncompressed: j.Size,
+      compressed: await compressedSize(image, this.gzipSizes),
+      layers: j.RootFS?.Layers?.length ?? 0,
+      files: analysis.sizes.fileCount,
+      findings: analysis.findings.length,
+      config: { entrypoint: c.Entrypoint ?? null, cmd: c.Cmd ?? null, user: c.User ?? '', healthcheck: hc && hc[0] !== 'NONE' ? hc : null },
+    };
+  }
+
+  async check(tag: string, check: Check): Promise<CheckRun> {
+    const name = `${tag.replace(/[^A-Za-z0-9_.-]/g, '-')}-run${++this.runs}`;
+    this.containers.add(name);
+    try {
+      if (check.kind === 'cmd') return await this.checkCmd(name, tag, check.args);
+      return await this.checkDetached(name, tag, check);
+    } finally {
+      await docker(['rm', '-f', name], this.env);
+      this.containers.delete(name);
+    }
+  }
+
+  private async checkCmd(name: string, tag: string, args: string[]): Promise<CheckRun> {
+    const started = performance.now();
+    const r = await docker(['run', '--rm', '--name', name, tag, ...args], this.env, this.opts.checkTimeoutMs ?? 60_000, this.running);
+    const ms = performance.now() - started;
+    const answer = `exit ${r.code}\n${r.stdout}`;
+    return { ok: r.code === 0, answer, ms, detail: r.code === 0 ? '' : `exit ${r.code}: ${head(r.stderr || r.stdout)}` };
+  }
+
+  private async checkDetached(name: string, tag: string, check: Check): Promise<CheckRun> {
+    const started = performance.now();
+    const args = ['run', '-d', '--name', name, ...(check.kind === 'http' ? ['-p', `127.0.0.1::${check.port}`] : []), tag];
+    const r = await docker(args, this.env, 60_000);
+    if (r.code !== 0) return { ok: false, answer: '', ms: performance.now() - started, detail: `docker run: ${head(r.stderr)}` };
+    const deadline = started + (this.opts.checkTimeoutMs ?? 60_000);
+    let url: string | null = null;
+    let last = '';
+    while (performance.now() < deadline) {
+      const state = await docker(['inspect', '--format', '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}', name], this.env);
+      const [status, health] = state.stdout.trim().split(' ');
+      if (status === 'exited' || status === 'dead') break;
+      if (check.kind === 'healthcheck') {
+        if (health === 'healthy') return { ok: true, answer: 'healthy', ms: performance.now() - started, detail: '' };
+        if (health === 'unhealthy') break;
+      } else if (check.kind === 'http') {
+        if (url === null) {
+          const p = await docker(['port', name, `${check.port}/tcp`], this.env);
+          const hostPort = /:(\d+)\s*$/m.exec(p.stdout)?.[1];
+          if (hostPort) url = `http://127.0.0.1:${hostPort}${check.path}`;
+        }
+        if (url !== null) {
+          try {
+            const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+            const body = await res.text();
+            return { ok: res.status < 500, answer: `${res.status}\n${body}`, ms: performance.now() - started, detail: res.status < 500 ? '' : `HTTP ${res.status}` };
+          } catch (err) {
+            last = (err as Error).message;
+          }
+        }
+      }
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    const logs = await docker(['logs', '--tail', '20', name], this.env);
+    const what = check.kind === 'healthcheck' ? 'the HEALTHCHECK did not report healthy' : `no HTTP answer (${last || 'no port'})`;
+    return { ok: false, answer: '', ms: performance.now() - started, detail: `${what}; logs: ${head(logs.stderr + logs.stdout) || '(none)'}` };
+  }
+
+  /**
+   * cleanupSync is cleanup for a signal (src/internal/cleanup.ts runs it before the process ends):
+   * the builds and runs in flight are stopped, then what they made is removed, synchronously.
+   */
+  cleanupSync(): void {
+    if (this.cleaned) return;
+    this.cleaned = true;
+    for (const c of this.running) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    const run = (args: string[]) => spawnSync('docker', args, { env: this.env, stdio: 'ignore', timeout: 60_000 });
+    if (this.containers.size > 0) run(['rm', '-f', ...this.containers]);
+    if (this.tags.length > 0) run(['rmi', '-f', ...[...this.tags].reverse()]);
+    if (this.intermediates.length > 0) run(['rmi', ...[...this.intermediates].reverse()]);
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  async cleanup(): Promise<void> {
+    if (this.cleaned) return;
+    this.cleaned = true;
+    // a build still running would tag its image after the removal: stop it and wait for it first
+    const stopping = [...this.running].map((c) => new Promise<void>((res) => (c.exitCode !== null || c.signalCode !== null ? res() : (c.once('close', () => res()), c.kill('SIGTERM')))));
+    await Promise.all(stopping);
+    for (const c of this.containers) await docker(['rm', '-f', c], this.env);
+    for (const t of [...this.tags].reverse()) await docker(['rmi', '-f', t], this.env);
+    for (const id of [...this.intermediates].reverse()) await docker(['rmi', id], this.env);
+    if (this.dir) await rm(this.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,151 @@
+// runVariants makes every row of the variant table: it asks each maker for its plan, builds the
+// Dockerfile variants (as-is first, the others two at a time), rewrites the as-is image for the
+// rewrite variants, measures each image, then runs the check on each (one at a time, so timings
+// do not compete): a warm-up and N timed runs, answers compared with as-is's.
+import { mapLimit } from '../internal/concurrency.js';
+import { applyBaseMap, type BaseMap } from './base-map.js';
+import { judge } from './check.js';
+import { caveatsFor, type Caveat } from './caveats.js';
+import { VariantDeclined, type Check, type Measured, type VariantEngine, type VariantMaker, type VariantRow } from './types.js';
+
+export interface VariantsOptions {
+  dockerfile: string;
+  engine: VariantEngine;
+  makers: readonly VariantMaker[];
+  check: Check;
+  /** timed runs of the check after the warm-up; default 3. */
+  runs?: number;
+  baseMap?: BaseMap;
+  /** tag prefix of every image made: `whittle-variants-<pid>-<random>`. */
+  tagPrefix: string;
+  /** how many Dockerfile variants build at once after as-is; default 2. */
+  concurrency?: number;
+  log?: (line: string) => void;
+}
+
+export interface VariantsReport {
+  check: Check;
+  runs: number;
+  variants: VariantRow[];
+  caveats: Caveat[];
+  /** id of the smallest passing variant (compressed size), null when none passed. */
+  smallest: string | null;
+}
+
+const empty = (m: VariantMaker): VariantRow => ({
+  id: m.id, description: m.description, status: 'declined', reason: null, rules: [], dockerfile: null, tag: null,
+  sizes: null, layers: null, files: null, findings: null, buildSeconds: null, check: null,
+});
+
+function firstLine(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** runVariants builds, measures and checks every variant; a variant's failure stays in its row. */
+export async function runVariants(opts: VariantsOptions): Promise<VariantsReport> {
+  const { engine, makers } = opts;
+  const log = opts.log ?? (() => undefined);
+  const runs = opts.runs ?? 3;
+  const rows = makers.map(empty);
+  const made = new Map<string, string>();
+  const plans = [];
+  for (const [k, m] of makers.entries()) {
+    const plan = await m.make({ dockerfile: opts.dockerfile, made });
+    const row = rows[k]!;
+    if (plan.kind === 'declined') row.reason = plan.reason;
+    else if (plan.kind === 'dockerfile') {
+      const same = [...made].find(([, text]) => text === plan.text);
+      if (same) row.reason = `the same Dockerfile as ${same[0]}`;
+      else {
+        made.set(m.id, plan.text);
+        row.dockerfile = plan.text;
+        row.rules = plan.rules;
+      }
+    }
+    plans.push(plan);
+  }
+  const tagOf = (k: number) => `${opts.tagPrefix}:${makers[k]!.id}`;
+  const measured = new Map<number, Measured>();
+  const build = async (k: number) => {
+    const row = rows[k]!;
+    log(`building ${row.id}`);
+    try {
+      const b = await engine.build(applyBaseMap(row.dockerfile!, opts.baseMap ?? new Map()), tagOf(k));
+      row.tag = b.tag;
+      row.buildSeconds = b.buildSeconds;
+      measured.set(k, await engine.measure(b.tag));
+    } catch (err) {
+      row.status = 'failed';
+      row.reason = `build failed: ${firstLine(err)}`;
+    }
+  };
+  const dockerfileRows = rows.flatMap((r, k) => (r.dockerfile !== null ? [k] : []));
+  const asIs = dockerfileRows[0];
+  if (asIs !== undefined) await build(asIs);
+  await mapLimit(dockerfileRows.slice(1), opts.concurrency ?? 2, build);
+  const asIsTag = asIs !== undefined ? rows[asIs]!.tag : null;
+  for (const [k, plan] of plans.entries()) {
+    if (plan.kind !== 'rewrite') continue;
+    const row = rows[k]!;
+    if (asIsTag === null) {
+      row.reason = 'no as-is image to rewrite';
+      continue;
+    }
+    log(`rewriting as-is into ${row.id}`);
+    try {
+      const b = await engine.rewrite(asIsTag, tagOf(k), plan.rewrite);
+      row.tag = b.tag;
+      row.buildSeconds = b.buildSeconds;
+      measured.set(k, await engine.measure(b.tag));
+    } catch (err) {
+      if (err instanceof VariantDeclined) row.reason = err.message;
+      else {
+        row.status = 'failed';
+        row.reason = `rewrite failed: ${firstLine(err)}`;
+      }
+    }
+  }
+  for (const [k, m] of measured) {
+    const row = rows[k]!;
+    row.sizes = { uncompressed: m.uncompressed, compressed: m.compressed };
+    row.layers = m.layers;
+    row.files = m.files;
+    row.findings = m.findings;
+  }
+  // the check, as-is first: its answer is the one every other variant must give
+  let check = opts.check;
+  if (check.kind === 'healthcheck' && asIs !== undefined && !measured.get(asIs)?.config.healthcheck) check = { kind: 'none' };
+  let reference: string | null = null;
+  const order = asIs !== undefined ? [asIs, ...[...measured.keys()].filter((k) => k !== asIs)] : [...measured.keys()];
+  for (const k of order) {
+    const row = rows[k]!;
+    if (!measured.has(k)) continue;
+    if (check.kind === 'none') {
+      row.status = 'unchecked';
+      continue;
+    }
+    if (k !== asIs && asIs !== undefined && rows[asIs]!.status === 'failed') {
+      row.status = 'unchecked';
+      row.reason = 'as-is failed its check: nothing to compare with';
+      continue;
+    }
+    log(`checking ${row.id} (${runs + 1} runs)`);
+    const warmup = await engine.check(row.tag!, check);
+    const timed = [];
+    for (let i = 0; i < runs && warmup.ok; i++) timed.push(await engine.check(row.tag!, check));
+    const v = judge(warmup, timed, k === asIs ? null : reference);
+    if (k === asIs) reference = v.answer;
+    row.check = { answer: v.answer, runs: v.runs, medianMs: v.medianMs, spreadMs: v.spreadMs };
+    row.status = v.ok ? 'passed' : 'failed';
+    row.reason = v.reason;
+  }
+  const caveats = caveatsFor(rows, measured);
+  return { check, runs, variants: rows, caveats, smallest: smallestPassing(rows) };
+}
+
+/** smallestPassing is the passing (or, with no check at all, built) variant with the least compressed size. */
+export function smallestPassing(rows: readonly VariantRow[]): string | null {
+  const ok = rows.filter((r) => r.sizes !== null && (r.status === 'passed' || (r.status === 'unchecked' && r.reason === null)));
+  ok.sort((a, b) => a.sizes!.compressed - b.sizes!.compressed || a.sizes!.uncompressed - b.sizes!.uncompressed);
+  return ok[0]?.id ?? null;
+}

@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest';
+import { SUGGESTION_ORDER } from '../fix/engine.js';
+import { applyBaseMap, parseBaseMap } from './base-map.js';
+import { caveatsOf } from './caveats.js';
+import { judge, parseCheck, splitWords } from './check.js';
+import { STRUCTURAL, VARIANT_MAKERS } from './makers.js';
+import { renderMarkdown, renderText, toJson } from './render.js';
+import { runVariants, smallestPassing } from './run.js';
+import { VariantFailure, type Check, type CheckRun, type Measured, type RuntimeInfo, type VariantEngine, type VariantRow } from './types.js';
+
+const APP = ['FROM debian:bookworm', 'RUN apt-get update && apt-get install -y file', 'COPY answer.txt /app/answer.txt', 'CMD cat /app/answer.txt', ''].join('\n');
+const ROOT: RuntimeInfo = { entrypoint: null, cmd: ['cat', '/app/answer.txt'], user: '', healthcheck: null };
+
+/** FakeEngine sizes each image by its variant id; `broken` builds fail, `wrong` ids answer differently. */
+class FakeEngine implements VariantEngine {
+  built = new Map<string, string>();
+  checked: string[] = [];
+  cleaned = false;
+  constructor(
+    private readonly sizes: Record<string, number>,
+    private readonly opts: { failBuild?: string; wrongAnswer?: string; failCheck?: string } = {},
+  ) {}
+  private id = (tag: string) => tag.split(':').pop()!;
+  async build(text: string, tag: string) {
+    if (this.id(tag) === this.opts.failBuild) throw new VariantFailure('exec /bin/sh: no such file or directory');
+    this.built.set(this.id(tag), text);
+    return { tag, buildSeconds: 1.5 };
+  }
+  async rewrite(_from: string, tag: string) {
+    return { tag, buildSeconds: 0.5 };
+  }
+  async measure(tag: string): Promise<Measured> {
+    const n = this.sizes[this.id(tag)] ?? 1_000_000;
+    return { uncompressed: n, compressed: Math.round(n / 3), layers: 3, files: 100, findings: 2, config: { ...ROOT, user: this.id(tag) === 'non-root' ? 'app' : '' } };
+  }
+  async check(tag: string, _c: Check): Promise<CheckRun> {
+    const id = this.id(tag);
+    this.checked.push(id);
+    if (id === this.opts.failCheck) return { ok: false, answer: 'exit 1\n', ms: 10, detail: 'exit 1: cat: /app/answer.txt: No such file or directory' };
+    return { ok: true, answer: id === this.opts.wrongAnswer ? 'exit 0\n41\n' : 'exit 0\n42\n', ms: 100 + this.checked.length, detail: '' };
+  }
+  async cleanup() {
+    this.cleaned = true;
+  }
+}
+
+const SIZES = { 'as-is': 335_000_000, fixed: 252_000_000, 'slim-base': 200_000_000, 'non-root': 252_100_000, squashed: 334_000_000, stripped: 130_000_000 };
+const run = (engine: VariantEngine, check: Check = { kind: 'cmd', args: ['cat', '/app/answer.txt'] }) =>
+  runVariants({ dockerfile: APP, engine, makers: VARIANT_MAKERS, check, runs: 3, tagPrefix: 'whittle-variants-1-abc', baseMap: parseBaseMap(['debian:bookworm=local/min:1']) });
+
+describe('the variant table', () => {
+  it('starts with as-is and names a variant for every structural rewrite the fix engine knows', () => {
+    expect(VARIANT_MAKERS.map((m) => m.id)).toEqual(['as-is', 'fixed', 'multi-stage', 'slim-base', 'cache-order', 'non-root', 'squashed', 'stripped']);
+    for (const rule of SUGGESTION_ORDER) expect(STRUCTURAL[rule], rule).toBeDefined();
+  });
+
+  it('builds every applicable variant from the mapped Dockerfile and declines the others with the reason', async () => {
+    const engine = new FakeEngine(SIZES);
+    const r = await run(engine);
+    const row = (id: string) => r.variants.find((v) => v.id === id)!;
+    expect(r.variants.map((v) => [v.id, v.status])).toEqual([
+      ['as-is', 'passed'], ['fixed', 'passed'], ['multi-stage', 'declined'], ['slim-base', 'passed'], ['cache-order', 'declined'], ['non-root', 'passed'], ['squashed', 'passed'], ['stripped', 'passed'],
+    ]);
+    expect(row('multi-stage').reason).toMatch(/build-tools-in-final-stage does not apply/);
+    expect(engine.built.get('as-is')).toContain('FROM local/min:1');
+    expect(row('as-is').dockerfile).toBe(APP); // the row keeps the user's own base
+    expect(row('fixed').dockerfile).toContain('--no-install-recommends');
+    expect(row('slim-base').dockerfile).toContain('FROM debian:bookworm-slim');
+    expect(row('slim-base').rules).toContain('heavy-base-image');
+    expect(engine.built.get('slim-base')).toContain('FROM debian:bookworm-slim'); // not mapped: no --base-map names it
+    expect(engine.checked.slice(0, 4)).toEqual(['as-is', 'as-is', 'as-is', 'as-is']); // warm-up + 3, as-is first
+    expect(row('fixed').check).toMatchObject({ runs: 3, answer: 'exit 0\n42\n' });
+    expect(r.smallest).toBe('stripped');
+    expect(r.caveats.map((c) => [c.variant, c.kind])).toEqual([['as-is', 'user'], ['non-root', 'user']]);
+  });
+
+  it('keeps a variant that fails to build, fails its check or answers differently in the table, never as the choice', async () => {
+    const r = await run(new FakeEngine(SIZES, { failBuild: 'slim-base', wrongAnswer: 'stripped', failCheck: 'squashed' }));
+    const row = (id: string) => r.variants.find((v) => v.id === id)!;
+    expect(row('slim-base')).toMatchObject({ status: 'failed', sizes: null });
+    expect(row('slim-base').reason).toBe('build failed: exec /bin/sh: no such file or directory');
+    expect(row('squashed').status).toBe('failed');
+    expect(row('squashed').reason).toMatch(/^check failed: exit 1: cat: \/app\/answer.txt/);
+    expect(row('stripped').status).toBe('failed');
+    expect(row('stripped').reason).toBe('check answered "exit 0\\n41\\n", as-is answered "exit 0\\n42\\n"');
+    expect(r.smallest).toBe('fixed');
+  });
+
+  it('marks every variant unchecked when there is no check and no HEALTHCHECK', async () => {
+    const r = await run(new FakeEngine(SIZES), { kind: 'healthcheck' });
+    expect(r.check).toEqual({ kind: 'none' });
+    expect(r.variants.filter((v) => v.sizes).every((v) => v.status === 'unchecked' && v.check === null)).toBe(true);
+  });
+});
+
+describe('rendering', () => {
+  it('labels both sizes, prints them as docker images does, and marks the smallest passing', async () => {
+    const r = await run(new FakeEngine(SIZES, { failBuild: 'slim-base' }));
+    const text = renderText(r);
+    expect(text).toContain('uncompressed (docker images)');
+    expect(text).toContain('compressed (pull)');
+    expect(text).toMatch(/^stripped \*\s+passed\s+130MB\s+43.3MB\s+3\s+100\s+0.5s/m);
+    expect(text).toMatch(/^slim-base\s+failed(\s+–)+$/m);
+    expect(text).toContain('slim-base (failed): build failed: exec /bin/sh');
+    expect(text).toContain('* stripped: the smallest variant that passed the check, 43.3MB compressed, 130MB uncompressed');
+  });
+
+  it('gives JSON with every row, units stated and no engine tags', async () => {
+    const r = await run(new FakeEngine(SIZES));
+    const j = JSON.parse(JSON.stringify(toJson(r))) as { schemaVersion: number; units: object; smallest: string; variants: Record<string, unknown>[] };
+    expect(j.schemaVersion).toBe(1);
+    expect(j.units).toEqual({ sizes: 'bytes', buildSeconds: 'seconds', check: 'milliseconds' });
+    expect(j.variants).toHaveLength(VARIANT_MAKERS.length);
+    expect(j.variants.every((v) => !('tag' in v))).toBe(true);
+    expect(j.variants[0]).toMatchObject({ id: 'as-is', status: 'passed', sizes: { uncompressed: 335_000_000, compressed: 111_666_667 } });
+  });
+
+  it('gives a Markdown table with one line per variant and escapes pipes', async () => {
+    const r = await run(new FakeEngine(SIZES, { failBuild: 'fixed' }));
+    r.variants[1]!.reason = 'build failed: a | b';
+    const md = renderMarkdown(r);
+    const rows = md.split('\n').filter((l) => l.startsWith('| '));
+    expect(rows).toHaveLength(VARIANT_MAKERS.length + 2); // heading and separator
+    expect(md).toContain('| **stripped** | passed |');
+    expect(md).toContain('- fixed (failed): build failed: a \\| b');
+  });
+});
+
+describe('checks, base maps and caveats', () => {
+  it.each([
+    ['cat /app/answer.txt', ['cat', '/app/answer.txt']],
+    [`sh -c 'echo "a b"'`, ['sh', '-c', 'echo "a b"']],
+    ['node -e "console.log(\\"x\\")"', ['node', '-e', 'console.log("x")']],
+    ["a '' b", ['a', '', 'b']],
+  ])('splits %s', (s, words) => expect(splitWords(s)).toEqual(words));
+
+  it('parses the check flags and refuses bad ones', () => {
+    expect(parseCheck({ checkHttp: '8080/health' })).toEqual({ kind: 'http', port: 8080, path: '/health' });
+    expect(parseCheck({ checkHttp: '80' })).toEqual({ kind: 'http', port: 80, path: '/' });
+    expect(parseCheck({})).toEqual({ kind: 'healthcheck' });
+    expect(() => parseCheck({ checkHttp: 'health' })).toThrow(/PORT\/PATH/);
+    expect(() => parseCheck({ checkHttp: '1/x', checkCmd: 'x' })).toThrow(/together/);
+    expect(() => parseCheck({ checkCmd: "echo 'x" })).toThrow(/unterminated/);
+  });
+
+  it('judges timing as median and max − min, and a failed warm-up as failed', () => {
+    const ok = (ms: number): CheckRun => ({ ok: true, answer: 'a', ms, detail: '' });
+    expect(judge(ok(900), [ok(300), ok(100), ok(200)], 'a')).toMatchObject({ ok: true, medianMs: 200, spreadMs: 200, runs: 3 });
+    expect(judge({ ok: false, answer: '', ms: 5, detail: 'exit 127: not found' }, [], 'a')).toMatchObject({ ok: false, reason: 'check failed: exit 127: not found' });
+  });
+
+  it('maps FROM and COPY --from references, and nothing else', () => {
+    const map = parseBaseMap(['node:20=mirror/node:20', 'golang:1.22=mirror/go:1']);
+    const text = 'FROM --platform=linux/amd64 golang:1.22 AS build\nRUN echo node:20\nFROM node:20\nCOPY --from=golang:1.22 /x /x\nCOPY --from=build /y /y\n';
+    expect(applyBaseMap(text, map)).toBe('FROM --platform=linux/amd64 mirror/go:1 AS build\nRUN echo node:20\nFROM mirror/node:20\nCOPY --from=mirror/go:1 /x /x\nCOPY --from=build /y /y\n');
+    expect(() => parseBaseMap(['node:20'])).toThrow(/FROM=TO/);
+  });
+
+  it('warns of no shell, no npm, musl and the user from what it read', () => {
+    const row = { id: 'v' } as VariantRow;
+    const kinds = (text: string, c: Partial<RuntimeInfo>, asIs: RuntimeInfo | null = null) => caveatsOf(row, text, { ...ROOT, ...c }, asIs).map((x) => x.kind);
+    expect(kinds('FROM gcr.io/distroless/nodejs20-debian12\n', { healthcheck: ['CMD-SHELL', 'curl -f localhost'], cmd: ['npm', 'start'] }, ROOT)).toEqual(['no-shell', 'no-npm']);
+    expect(kinds('FROM node:20-alpine\nRUN npm ci\n', { cmd: ['node', 'server.js'] }, ROOT)).toEqual(['musl']);
+    expect(kinds('FROM node:20\n', { cmd: ['npm', 'start'] }, ROOT)).toEqual([]);
+    expect(kinds('FROM debian:bookworm-slim\n', { user: 'app' }, ROOT)).toEqual(['user']);
+  });
+
+  it('offers only a passing variant as the smallest', () => {
+    const r = (id: string, status: VariantRow['status'], compressed: number) => ({ id, status, reason: status === 'failed' ? 'x' : null, sizes: { uncompressed: compressed * 3, compressed } }) as VariantRow;
+    expect(smallestPassing([r('a', 'passed', 10), r('b', 'failed', 1), r('c', 'passed', 5)])).toBe('c');
+    expect(smallestPassing([r('b', 'failed', 1)])).toBeNull();
+  });
+});
+
+describe('build failures', () => {
+  it('says why a BuildKit build failed from the failing step, and a classic one from its last lines', async () => {
+    const { buildFailure } = await import('./docker-engine.js');
+    const bk = [
+      '#4 [1/2] FROM docker.io/x/noshell:1', '#4 DONE 0.0s', '', '#5 [2/2] RUN echo hi', '#5 sha256:6428', '#5 0.383 runc run failed: unable to start container process: exec: "/bin/sh": stat /bin/sh: no such file or directory',
+      '#5 ERROR: executor failed running [/bin/sh -c echo hi]: exit code: 1', '------', ' > [2/2] RUN echo hi:', '------', 'executor failed running [/bin/sh -c echo hi]: exit code: 1',
+    ].join('\n');
+    expect(buildFailure(bk)).toBe('runc run failed: unable to start container process: exec: "/bin/sh": stat /bin/sh: no such file or directory | ERROR: executor failed running [/bin/sh -c echo hi]: exit code: 1');
+    const classic = 'Step 2/2 : RUN nope\n ---> Running in 1234\n/bin/sh: 1: nope: not found\nThe command \'/bin/sh -c nope\' returned a non-zero code: 127\n';
+    expect(buildFailure(classic)).toBe("Step 2/2 : RUN nope | ---> Running in 1234 | /bin/sh: 1: nope: not found | The command '/bin/sh -c nope' returned a non-zero code: 127");
+  });
+});

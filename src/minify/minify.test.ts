@@ -112,6 +112,14 @@ describe('minify: the ELF closure', () => {
     expect(p.kept.get('usr/local/lib/libbar.so.2')).toEqual([`DT_NEEDED of /${ML}/libfoo.so.1.2.3 (found through a directory in ld.so.conf)`]);
   });
 
+  it("traces the HEALTHCHECK's command as the engine runs it in the container", async () => {
+    const p = await plan('health', [base()], { Entrypoint: ['static'], Env: [PATH], Healthcheck: { Test: ['CMD-SHELL', 'curl -f http://localhost/'] } });
+    expect(p.kept.get('usr/bin/sh')?.[0]).toMatch(/the HEALTHCHECK/);
+    expect(p.kept.has('usr/bin/curl')).toBe(true);
+    const none = await plan('health-none', [base()], { Entrypoint: ['static'], Env: [PATH], Healthcheck: { Test: ['NONE'] } });
+    expect(none.kept.has('usr/bin/curl')).toBe(false);
+  });
+
   it('keeps a static program with certificates, users and directories only: no loader, libc or NSS', async () => {
     const p = await plan('static', [base()], { Entrypoint: ['static'], Env: [PATH], WorkingDir: '/srv/data', Volumes: { '/var/cache/app': {} } });
     const files = [...p.kept.keys()].filter((k) => p.tree.get(k)?.type === 'file');

@@ -1,7 +1,8 @@
 // Reads a failed minified container's output for the files it tried to open and could not: Node's
 // `ENOENT: …, open '/path'`, the C library's `/path: No such file or directory` (cat, sh, most
-// programs), Node's `Cannot find module 'name'` (MODULE_NOT_FOUND) and the loader's `error while
-// loading shared libraries: libx.so.1`. Each is looked up in the original image's tree, which says
+// programs), Node's `Cannot find module 'name'` (MODULE_NOT_FOUND), the loader's `error while
+// loading shared libraries: libx.so.1`, and the runtime's `stat /path: no such file or directory`
+// and `exec: "name": executable file not found in $PATH` (a HEALTHCHECK's command). Each is looked up in the original image's tree, which says
 // where the file is and gives the `--keep` flag that would add it (a directory: everything under
 // it; a module name: its package folder; a library name: the files of that name).
 import { posix } from 'node:path';
@@ -22,6 +23,8 @@ export interface MissingFile {
 const ENOENT = /ENOENT[^\n']*'([^'\n]+)'/g;
 const NO_SUCH = /(?:^|[\s'"`(])((?:\/|\.\.?\/)?[^\s'"`:()]+)['"`]?: No such file or directory/gm;
 const CANT_OPEN = /[Cc]an(?:'|no)t open ['"`]?([^\s'"`]+)['"`]?[^\n]*No such file/g;
+const STAT = /stat ([^\s:]+): no such file or directory/g;
+const NOT_IN_PATH = /exec: "([^"\n]+)": executable file not found in \$PATH/g;
 const MODULE = /Cannot find module '([^'\n]+)'/g;
 const LIBRARY = /error while loading shared libraries: ([^\s:]+)/g;
 
@@ -65,7 +68,12 @@ export function missingFiles(output: string, tree: FinalTree, workdir = '/'): Mi
     const p = inTree(tree, named, workdir);
     add({ named, kind: 'file', paths: p ? [`/${p}`] : [], keep: p ? keepFor(tree, p) : null });
   };
-  for (const re of [ENOENT, NO_SUCH, CANT_OPEN]) for (const m of output.matchAll(re)) file(m[1]!);
+  for (const re of [ENOENT, NO_SUCH, CANT_OPEN, STAT]) for (const m of output.matchAll(re)) file(m[1]!);
+  for (const m of output.matchAll(NOT_IN_PATH)) {
+    const name = m[1]!;
+    const paths = ['usr/local/sbin', 'usr/local/bin', 'usr/sbin', 'usr/bin', 'sbin', 'bin'].map((d) => `${d}/${name}`).filter((p) => tree.has(p));
+    add({ named: name, kind: 'file', paths: paths.map((p) => `/${p}`), keep: paths[0] !== undefined ? keepFor(tree, paths[0]) : null });
+  }
   for (const m of output.matchAll(MODULE)) {
     const name = m[1]!;
     if (name.startsWith('/') || name.startsWith('.')) {

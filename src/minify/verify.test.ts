@@ -16,6 +16,9 @@ const tree: FinalTree = new Map<string, MergedRecord>([
   ['usr/lib/x86_64-linux-gnu/libz.so.1', rec('symlink', 'usr/lib/x86_64-linux-gnu/libz.so.1.2.13')],
   ['usr/lib/x86_64-linux-gnu/libz.so.1.2.13', rec('file')],
   ['my dir', rec('dir')],
+  ['bin', rec('symlink', 'usr/bin')],
+  ['usr/bin/sh', rec('file')],
+  ['usr/bin/curl', rec('file')],
   ['my dir/x', rec('file')],
 ]);
 
@@ -28,6 +31,8 @@ describe('missingFiles', () => {
     ["Error: Cannot find module 'left-pad'\nRequire stack: ... code: 'MODULE_NOT_FOUND'", 'module', 'left-pad', ['/app/node_modules/left-pad'], "--keep '/app/node_modules/left-pad/**'"],
     ["Error: Cannot find module '/app/data/answer.txt'", 'file', '/app/data/answer.txt', ['/app/data/answer.txt'], '--keep /app/data/answer.txt'],
     ['/usr/bin/x: error while loading shared libraries: libz.so.1: cannot open shared object file: No such file or directory', 'library', 'libz.so.1', ['/usr/lib/x86_64-linux-gnu/libz.so.1'], '--keep /usr/lib/x86_64-linux-gnu/libz.so.1'],
+    ['OCI runtime exec failed: exec failed: unable to start container process: exec: "/bin/sh": stat /bin/sh: no such file or directory: unknown', 'file', '/bin/sh', ['/usr/bin/sh'], '--keep /usr/bin/sh'],
+    ['exec failed: unable to start container process: exec: "curl": executable file not found in $PATH: unknown', 'file', 'curl', ['/usr/bin/curl'], '--keep /usr/bin/curl'],
     ["ENOENT: no such file or directory, open '/my dir/x'", 'file', '/my dir/x', ['/my dir/x'], "--keep '/my dir/x'"],
   ])('%s', (output, kind, named, paths, keep) => {
     const found = missingFiles(output, tree, '/app').find((m) => m.kind === kind && m.named === named);

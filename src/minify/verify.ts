@@ -14,6 +14,8 @@ import { WhittleError } from '../errors.js';
 import { registerUndo } from '../internal/cleanup.js';
 import { docker } from '../internal/docker-cli.js';
 
+export { healthcheckOf } from './closure.js';
+
 export type Check = { kind: 'cmd'; args: readonly string[] } | { kind: 'http'; port: number; path: string } | { kind: 'healthcheck'; test: readonly string[] };
 
 /** Transcript is what one image did under the check. */
@@ -71,16 +73,6 @@ export function splitWords(text: string): string[] {
   if (word !== null) words.push(word);
   if (words.length === 0) throw new WhittleError('usage', '--check-cmd needs a command');
   return words;
-}
-
-/** healthcheckOf returns the config's HEALTHCHECK test as a command, or null when the image has none (or `NONE`). */
-export function healthcheckOf(config: { config?: { Healthcheck?: unknown } }): string[] | null {
-  const test = (config.config?.Healthcheck as { Test?: unknown } | undefined)?.Test;
-  if (!Array.isArray(test) || test.length < 2 || !test.every((t) => typeof t === 'string')) return null;
-  const [kind, ...rest] = test as string[];
-  if (kind === 'CMD') return rest;
-  if (kind === 'CMD-SHELL') return ['/bin/sh', '-c', rest.join(' ')];
-  return null;
 }
 
 /** Containers names the containers of one verification and removes them, at the end or on a signal. */

@@ -13,6 +13,7 @@ import { request } from 'node:http';
 import { WhittleError } from '../errors.js';
 import { registerUndo } from '../internal/cleanup.js';
 import { docker } from '../internal/docker-cli.js';
+import { testPause } from '../internal/test-pause.js';
 
 export { healthcheckOf } from './closure.js';
 
@@ -220,6 +221,7 @@ export async function compareImages(original: string, minified: string, check: C
   const containers = new Containers(opts.env ?? process.env);
   try {
     const a = await runCheck(original, check, containers, opts);
+    await testPause('minify-verify-ran');
     const b = await runCheck(minified, check, containers, opts);
     return { original: a, minified: b, difference: differs(check, a, b) };
   } finally {

@@ -3,7 +3,7 @@
 // Node server's computed folder). --verify runs the original and the minified image with the same
 // check, fails (exit 1, nothing written) naming the missing file and the --keep flag that adds it;
 // with that flag it passes. The containers and temporary tags the verification made are gone after.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -127,4 +127,33 @@ describeWith(['debian-minbase'], 'whittle minify --verify', () => {
     expect(passed.left).toEqual([]);
     expect(passed.verify).toMatchObject({ status: 'ok', original: { status: 200 }, minified: { status: 200, body: '<p>hello</p>\n' } });
   }, 900_000);
+
+  it('SIGTERM while the check runs: status 143, the containers and temporary tags are removed, nothing is written', async () => {
+    const tag = build('interrupted', `FROM ${base}\nCOPY run.sh /run.sh\nCMD ["/run.sh"]\n`, { 'run.sh': '#!/bin/sh\necho fine\n' });
+    const out = join(tmp, 'interrupted.tar');
+    const before = new Set(ours());
+    const r = await new Promise<{ status: number | null; during: string[] }>((done, reject) => {
+      const child = spawn(process.execPath, ['bin/whittle.js', 'minify', `docker-daemon:${tag}`, '--check-cmd', '/run.sh', '-o', `docker-archive:${out}:whittle-minify2/interrupted:min`], {
+        env: { ...process.env, WHITTLE_TEST_PAUSE_AT: 'minify-verify-ran' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      let during: string[] = [];
+      child.stderr.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d;
+        if (during.length === 0 && stderr.includes('whittle-test-paused minify-verify-ran\n')) {
+          during = ours().filter((n) => !before.has(n));
+          child.kill('SIGTERM');
+        }
+      });
+      child.on('error', reject);
+      child.on('close', (status) => done({ status, during }));
+    });
+    expect(r.status).toBe(143);
+    // the original's container and the minified image's temporary tag were there at the pause
+    expect(r.during.filter((n) => /^whittle-verify-\d+-[0-9a-f]+-0$/.test(n))).toHaveLength(1);
+    expect(r.during.filter((n) => /^whittle-verify-\d+-[0-9a-f]+:minified$/.test(n))).toHaveLength(1);
+    expect(ours().filter((n) => !before.has(n))).toEqual([]);
+    expect(existsSync(out)).toBe(false);
+  }, 600_000);
 });

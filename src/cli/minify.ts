@@ -22,6 +22,7 @@ interface MinifyFlags extends ImageSourceFlags, ImageSinkFlags, VerifyFlags {
   explain?: boolean;
   json?: boolean;
   why?: string;
+  split?: boolean;
   compression: 'auto' | 'gzip' | 'none';
 }
 
@@ -49,6 +50,7 @@ export function registerMinify(program: Command, state: CommandState): void {
     .argument('<image>', 'image to read (any transport, a path, a name, or - for stdin; see below)')
     .option('-o, --output <ref>', 'where to write (any transport, or PATH.tar; see below); not needed with --why')
     .option('--keep <glob>', 'also keep paths matching the glob (`**` any depth), with what a kept program needs (repeatable)', collect)
+    .option('--split', 'write two layers: the system files, then the app (what is under WorkingDir and the entry\'s own package), so apps on the same base share the first')
     .option('--explain', 'list every kept path with the reasons it was kept')
     .option('--why <path>', 'say why one path is kept, or why not (writes nothing unless -o is given)')
     .addOption(new Option('--compression <type>', `compression of the layer whittle writes (auto: what the output usually holds: ${autoCompressionHelp()})`).choices(['auto', 'gzip', 'none']).default('auto'))
@@ -74,6 +76,7 @@ export function registerMinify(program: Command, state: CommandState): void {
         result = await minify(image, {
           ...(local ? { layerDir: local.dir, reserve: local.reserve } : {}),
           keep: flags.keep ?? [],
+          ...(flags.split ? { split: true } : {}),
           dryRun: !flags.output,
           compression: flags.compression !== 'auto' ? flags.compression : flags.output ? defaultCompressionOf(flags.output) : 'none',
           onProgress: (p) =>
@@ -98,6 +101,7 @@ export function registerMinify(program: Command, state: CommandState): void {
                 before: plan.before,
                 after: plan.after,
                 ...(answer ? { why: answer } : {}),
+                ...(plan.split ? { split: plan.split } : {}),
                 ...(verified ? { verify: verificationJson(verified) } : {}),
                 warnings: plan.warnings,
                 kept: [...plan.kept].map(([path, reasons]) => ({ path: `/${path}`, reasons, ...(plan.created.has(path) ? { created: true } : {}) })),
@@ -115,6 +119,7 @@ export function registerMinify(program: Command, state: CommandState): void {
               `kept ${counted(plan.after.paths, 'path', 'paths')} of ${plan.before.paths}, ${formatBytes(plan.after.bytes)} of ${formatBytes(plan.before.bytes)} of file content`,
             );
           }
+          if (plan.split) lines.push(`split: ${counted(plan.split.systemPaths, 'path', 'paths')} in the system layer, ${counted(plan.split.appPaths, 'path', 'paths')} in the app layer (${plan.split.appRoots.join(', ')})`);
           for (const w of plan.warnings) lines.push(`warning: ${w}`);
           if (verified) lines.push(...formatVerification(verified));
           if (written) lines.push(`wrote ${written.reference} (${written.manifestDigest})`);

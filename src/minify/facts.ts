@@ -125,8 +125,32 @@ export function factsCollector(wants: (path: string) => boolean): FactsCollector
   };
 }
 
-/** readFacts reads the facts of the given paths (files or hard links of the final tree); paths that are neither are left out. */
-export async function readFacts(image: Image, tree: FinalTree, paths: Iterable<string>, onBytes: (n: number) => void = () => undefined): Promise<Map<string, FileFacts>> {
+/**
+ * repeatedPaths lists, per layer, the paths its tar holds more than once (the last one counts): a
+ * read that stops once it has every wanted path must not stop at an earlier copy of one of these.
+ */
+export function repeatedPaths(entries: readonly (readonly { path: string }[])[]): Set<string>[] {
+  return entries.map((list) => {
+    const seen = new Set<string>();
+    const twice = new Set<string>();
+    for (const e of list) (seen.has(e.path) ? twice : seen).add(e.path);
+    return twice;
+  });
+}
+
+/**
+ * readFacts reads the facts of the given paths (files or hard links of the final tree); paths that
+ * are neither are left out. A layer is read until it has given every wanted path (unless one of
+ * them is in `repeated` for that layer): the scan already read and verified each layer whole, so
+ * the rest need not be read again.
+ */
+export async function readFacts(
+  image: Image,
+  tree: FinalTree,
+  paths: Iterable<string>,
+  onBytes: (n: number) => void = () => undefined,
+  repeated: readonly ReadonlySet<string>[] = [],
+): Promise<Map<string, FileFacts>> {
   const byLayer = new Map<number, Map<string, string[]>>();
   for (const path of paths) {
     const src = sourceOf(tree, path);
@@ -140,18 +164,27 @@ export async function readFacts(image: Image, tree: FinalTree, paths: Iterable<s
   for (const [index, wanted] of [...byLayer].sort((a, b) => a[0] - b[0])) {
     const collector = factsCollector((p) => wanted.has(p));
     const read = await layers[index]!.read();
+    const stopEarly = ![...wanted.keys()].some((p) => repeated[index]?.has(p));
+    let stopped = false;
     try {
       for await (const chunk of read.tar) {
         onBytes((chunk as Buffer).length);
         collector.write(chunk as Buffer);
+        if (stopEarly && collector.facts.size >= wanted.size && [...wanted.keys()].every((p) => collector.facts.has(p))) {
+          stopped = true;
+          break;
+        }
       }
-      collector.end();
+      if (!stopped) collector.end();
     } catch (err) {
       read.tar.destroy();
       await read.stats.catch(() => undefined);
       throw wrap(`reading layer ${index + 1}`, err);
     }
-    await read.stats;
+    if (stopped) {
+      read.tar.destroy();
+      await read.stats.catch(() => undefined);
+    } else await read.stats;
     for (const [source, dests] of wanted) {
       const f = collector.facts.get(source);
       if (!f) throw new WhittleError('bad-archive', `layer ${index + 1} does not hold /${source}, the content of /${dests[0]}`);

@@ -20,7 +20,7 @@ import { replaceTop } from '../rewrite/mutate.js';
 import { analyzeShell } from '../shell/commands.js';
 import { initShellParser } from '../shell/parser.js';
 import { computeClosure, entrypointArgv, type ClosureResult, type Tracer } from './closure.js';
-import { factsCollector, readFacts, sourceOf, type FileFacts } from './facts.js';
+import { factsCollector, readFacts, repeatedPaths, sourceOf, type FileFacts } from './facts.js';
 import { nodeTracer, npmTracer } from './node.js';
 import { appRoots, splitKept } from './split.js';
 import { writeClosureLayers } from './write.js';
@@ -69,7 +69,7 @@ export interface MinifyResult {
 const PREFETCH = /^(?:(usr\/)?(local\/)?lib(32|64|x32)?\/([^/]+-linux-gnu[^/]*\/)?[^/]+\.so(\.[\d.]+)?|(usr\/)?lib(64)?\/ld-[^/]+|etc\/ld\.so\.cache|etc\/nsswitch\.conf|etc\/ld\.so\.conf|etc\/ld\.so\.conf\.d\/[^/]+)$/;
 
 /** traceImage computes the closure, reading contents in rounds until nothing more is wanted. */
-async function traceImage(image: Image, tree: FinalTree, config: Awaited<ReturnType<Image['config']>>, facts: Map<string, FileFacts>, opts: MinifyOptions): Promise<ClosureResult> {
+async function traceImage(image: Image, tree: FinalTree, config: Awaited<ReturnType<Image['config']>>, facts: Map<string, FileFacts>, repeated: readonly ReadonlySet<string>[], opts: MinifyOptions): Promise<ClosureResult> {
   await initShellParser();
   let read = 0;
   const onBytes = (n: number) => opts.onProgress?.({ phase: 'trace', bytes: (read += n) });
@@ -78,7 +78,7 @@ async function traceImage(image: Image, tree: FinalTree, config: Awaited<ReturnT
     const wanted = [...result.wanted].filter((p) => !facts.has(p));
     if (wanted.length === 0) return result;
     if (round >= MAX_ROUNDS) throw new WhittleError('unsupported', `the closure still wanted ${wanted.length} file(s) after ${MAX_ROUNDS} rounds of reading (first: /${wanted[0]})`);
-    const got = await readFacts(image, tree, wanted, onBytes);
+    const got = await readFacts(image, tree, wanted, onBytes, repeated);
     for (const p of wanted) facts.set(p, got.get(p) ?? {});
   }
 }
@@ -116,7 +116,8 @@ export async function minify(image: Image, opts: MinifyOptions = {}): Promise<Mi
     if (f) facts.set(p, f);
   }
   prefetched.length = 0;
-  const closure = await traceImage(image, tree, config, facts, opts);
+  const repeated = repeatedPaths(entries);
+  const closure = await traceImage(image, tree, config, facts, repeated, opts);
   let beforeBytes = 0;
   for (const r of tree.values()) if (r.type === 'file') beforeBytes += r.size;
   let afterBytes = 0;
@@ -158,6 +159,7 @@ export async function minify(image: Image, opts: MinifyOptions = {}): Promise<Mi
       files: layerFiles,
       ...(opts.reserve !== undefined ? { reserve: opts.reserve } : {}),
       spoolDir: dir,
+      repeated,
       onBytes: (n) => opts.onProgress?.({ phase: 'write', bytes: (written += n) }),
     });
     const what = `the closure of ${JSON.stringify(entrypointArgv(config))}, ${closure.kept.size} paths of ${tree.size}`;

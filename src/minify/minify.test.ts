@@ -232,6 +232,24 @@ describe('minify: the written image', () => {
   });
 });
 
+describe('minify: reads that stop once they have what they want', () => {
+  it('a path held twice in one layer is read at its last copy, for the trace and for the content', async () => {
+    const first = '#!/usr/bin/sh\necho old\n';
+    const last = '#!/usr/bin/sh\njq . /etc/hosts\n';
+    const layers = [base(), [dir('opt'), exe('opt/go.sh', first), file('opt/between', 'z'.repeat(4 << 20)), exe('opt/go.sh', last), file('opt/after', 'y'.repeat(3000))]];
+    const result = await minify(await image('repeated', layers, { Entrypoint: ['/opt/go.sh'], Env: [PATH] }));
+    try {
+      await writeImage(result.image!, `oci:${join(tmp, 'out-repeated')}:min`);
+    } finally {
+      await result.dispose();
+    }
+    expect(result.plan.kept.has('usr/bin/jq')).toBe(true);
+    const [layer] = await (await openImage(`oci:${join(tmp, 'out-repeated')}:min`)).layers();
+    const { entries } = await scanLayer(layer!);
+    expect(entries.find((e) => e.path === 'opt/go.sh')?.size).toBe(last.length);
+  });
+});
+
 describe('minify --split', () => {
   async function written(name: string, layers: TarMember[][], config: Record<string, unknown>) {
     const result = await minify(await image(name, layers, config), { split: true });

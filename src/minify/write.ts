@@ -24,12 +24,14 @@ export interface ClosureLayerOptions {
   reserve?: number;
   spoolDir: string;
   onBytes?: (n: number) => void;
+  /** per layer, the paths its tar holds more than once (facts.ts repeatedPaths): a layer holding a wanted one is read to its end. */
+  repeated?: readonly ReadonlySet<string>[];
 }
 
 type Span = { offset: number; size: number };
 
 /** spoolContents copies the content of each wanted (layer, path) into one file, returning where each landed. */
-async function spoolContents(image: Image, wanted: Map<number, Set<string>>, file: string, onBytes: (n: number) => void): Promise<Map<string, Span>> {
+async function spoolContents(image: Image, wanted: Map<number, Set<string>>, file: string, onBytes: (n: number) => void, repeated: readonly ReadonlySet<string>[]): Promise<Map<string, Span>> {
   const out = createWriteStream(file, { flags: 'wx', highWaterMark: 4 << 20 });
   const failed = new Promise<never>((_, reject) => out.once('error', reject));
   failed.catch(() => undefined);
@@ -39,6 +41,9 @@ async function spoolContents(image: Image, wanted: Map<number, Set<string>>, fil
   try {
     for (const [index, paths] of [...wanted].sort((a, b) => a[0] - b[0])) {
       let current: string | null = null;
+      // the layer is read until every wanted path has ended (the scan verified it whole); not when one is in the tar twice
+      const stopEarly = ![...paths].some((p) => repeated[index]?.has(p));
+      let ended = 0;
       const parser = new TarParser({
         entry: (h) => {
           const e = toEntry(h);
@@ -52,23 +57,32 @@ async function spoolContents(image: Image, wanted: Map<number, Set<string>>, fil
           spans.get(current)!.size += c.length;
         },
         entryEnd: () => {
+          if (current !== null) ended++;
           current = null;
         },
       });
       const read = await layers[index]!.read();
+      let stopped = false;
       try {
         for await (const chunk of read.tar) {
           onBytes((chunk as Buffer).length);
           if (!parser.done) parser.write(chunk as Buffer);
           if (out.writableNeedDrain) await Promise.race([once(out, 'drain'), failed]);
+          if (stopEarly && ended >= paths.size) {
+            stopped = true;
+            break;
+          }
         }
-        parser.end();
+        if (!stopped) parser.end();
       } catch (err) {
         read.tar.destroy();
         await read.stats.catch(() => undefined);
         throw wrap(`reading layer ${index + 1}`, err);
       }
-      await read.stats;
+      if (stopped) {
+        read.tar.destroy();
+        await read.stats.catch(() => undefined);
+      } else await read.stats;
       for (const p of paths) if (!spans.has(`${index}\0${p}`)) throw new WhittleError('bad-archive', `layer ${index + 1} does not hold /${p}`);
     }
   } finally {
@@ -155,7 +169,7 @@ export async function writeClosureLayers(
     }
   }
   const spoolFile = join(opts.spoolDir, 'contents');
-  const spans = await spoolContents(image, wanted, spoolFile, opts.onBytes ?? (() => undefined));
+  const spans = await spoolContents(image, wanted, spoolFile, opts.onBytes ?? (() => undefined), opts.repeated ?? []);
   const spool = await open(spoolFile, 'r');
   try {
     const out: WrittenLayer[] = [];

@@ -72,7 +72,10 @@ export interface FactsCollector {
 export function factsCollector(wants: (path: string) => boolean): FactsCollector {
   const facts = new Map<string, FileFacts>();
   let current: string | null = null;
-  let chunks: Buffer[] = [];
+  // the file's bytes go straight into one buffer of its size (from the tar header): a large library
+  // is held once, not once in chunks and again concatenated
+  let buf: Buffer | null = null;
+  let size = 0;
   let bytes = 0;
   let limit = MAX_TEXT;
   let cut = false;
@@ -81,25 +84,30 @@ export function factsCollector(wants: (path: string) => boolean): FactsCollector
     entry: (h) => {
       const e = toEntry(h);
       current = e && e.type === 'file' && !e.whiteout && wants(e.path) ? e.path : null;
-      chunks = [];
+      size = e?.size ?? 0;
+      buf = null;
       bytes = 0;
       cut = false;
       limit = MAX_TEXT;
     },
     data: (c) => {
       if (current === null || cut) return;
-      if (bytes === 0 && isElf(c)) limit = MAX_ELF;
-      const take = Math.min(c.length, limit - bytes);
+      if (bytes === 0) {
+        if (isElf(c)) limit = MAX_ELF;
+        buf = Buffer.allocUnsafe(Math.min(Math.max(size, c.length), limit));
+      }
+      const room = buf!.length - bytes;
+      const take = Math.min(c.length, room);
       if (take < c.length) cut = true;
       if (take > 0) {
-        chunks.push(Buffer.from(c.subarray(0, take)));
+        buf!.set(c.subarray(0, take), bytes);
         bytes += take;
       }
     },
     entryEnd: () => {
-      if (current !== null) facts.set(current, factsOf(current, Buffer.concat(chunks, bytes), cut));
+      if (current !== null) facts.set(current, factsOf(current, buf ? buf.subarray(0, bytes) : Buffer.alloc(0), cut));
       current = null;
-      chunks = [];
+      buf = null;
     },
   });
   return {

@@ -51,8 +51,8 @@ export async function requireEngine(): Promise<void> {
   if (problem !== null) throw new WhittleError('unsupported', `--verify runs both images: ${problem}`);
 }
 
-/** verifyMinified loads what the engine lacks under temporary tags, runs the check on both images and removes the tags. */
-export async function verifyMinified(original: Image, minified: Image, plan: MinifyPlan, check: Check, timeoutMs: number): Promise<MinifyVerification> {
+/** verifyMinified (reference: how the original was named, a bare name resolved) loads what the engine lacks under temporary tags, runs the check on both images and removes the tags. */
+export async function verifyMinified(original: Image, reference: string, minified: Image, plan: MinifyPlan, check: Check, timeoutMs: number): Promise<MinifyVerification> {
   const prefix = `whittle-verify-${process.pid}-${randomBytes(3).toString('hex')}`;
   const tags: string[] = [];
   const forget = registerUndo(() => {
@@ -64,7 +64,7 @@ export async function verifyMinified(original: Image, minified: Image, plan: Min
       await writeImage(image, `docker-daemon:${tag}`, {});
       return tag;
     };
-    const before = original.reference.startsWith('docker-daemon:') ? original.reference.slice('docker-daemon:'.length) : await load(original, `${prefix}:original`);
+    const before = reference.startsWith('docker-daemon:') ? reference.slice('docker-daemon:'.length) : await load(original, `${prefix}:original`);
     const after = await load(minified, `${prefix}:minified`);
     const result = await compareImages(before, after, check, { timeoutMs });
     const workdir = ((await original.config()).config as { WorkingDir?: string } | undefined)?.WorkingDir || '/';

@@ -63,7 +63,9 @@ export function registerMinify(program: Command, state: CommandState): void {
     .addHelpText('after', examples(['whittle minify app:latest -o app-min.tar', 'whittle minify app:latest --explain -o oci:build/min:v1', "whittle minify app:latest --keep '/usr/share/zoneinfo/**' -o app-min.tar", 'whittle minify app:latest --why /etc/ssl/certs/ca-certificates.crt', "whittle minify app:latest --check-http 8080/health -o docker-archive:app-min.tar:app:min"]))
     .action(async (reference: string, flags: MinifyFlags) => {
       if (!flags.output && flags.why === undefined) throw new WhittleError('usage', 'minify needs -o OUT (or --why PATH)');
-      const image = await openImage(reference, sourceOptions(flags));
+      const source = sourceOptions(flags);
+      let resolved = reference; // a bare name found in the engine is run there as it is by --verify
+      const image = await openImage(reference, { ...source, onResolve: (r) => ((resolved = r), source.onResolve?.(r)) });
       const check = await checkFrom(flags, image);
       const timeoutMs = timeoutOf(flags.checkTimeout);
       if (check && !flags.output) throw new WhittleError('usage', '--verify needs -o OUT: it checks the image it would write');
@@ -87,7 +89,7 @@ export function registerMinify(program: Command, state: CommandState): void {
       }
       try {
         let verified: MinifyVerification | undefined;
-        if (check && result.image) verified = await verifyMinified(image, result.image, result.plan, check, timeoutMs);
+        if (check && result.image) verified = await verifyMinified(image, resolved, result.image, result.plan, check, timeoutMs);
         const failed = verified !== undefined && verified.difference !== null;
         const written = result.image && flags.output && !failed ? await writeWithProgress(result.image, flags.output, { ...sinkOptions(flags), moveLayerFiles: true, fallbackTag: 'minified' }) : undefined;
         const { plan } = result;

@@ -38,11 +38,11 @@ interface Verify {
   missing: { named: string; kind: string; paths: string[]; keep: string | null }[];
 }
 
-/** ours lists the containers and images a verification names (whittle-verify-…). */
+/** ours lists the containers and temporary tags a minify verification names (whittle-verify-PID-HEX-N, whittle-verify-PID-HEX:original|minified; fix --verify's images, of other runs, are not ours). */
 function ours(): string[] {
-  const c = execFileSync('docker', ['ps', '-a', '--format', '{{.Names}}'], { encoding: 'utf8' }).split('\n');
-  const i = execFileSync('docker', ['images', '--format', '{{.Repository}}:{{.Tag}}'], { encoding: 'utf8' }).split('\n');
-  return [...c, ...i].filter((n) => n.startsWith('whittle-verify-'));
+  const c = execFileSync('docker', ['ps', '-a', '--format', '{{.Names}}'], { encoding: 'utf8' }).split('\n').filter((n) => /^whittle-verify-\d+-[0-9a-f]+-\d+$/.test(n));
+  const i = execFileSync('docker', ['images', '--format', '{{.Repository}}:{{.Tag}}'], { encoding: 'utf8' }).split('\n').filter((n) => /^whittle-verify-\d+-[0-9a-f]+:(original|minified)$/.test(n));
+  return [...c, ...i];
 }
 
 /** minify runs whittle minify --verify --json on a tag, writing an archive with its own tag. */

@@ -102,6 +102,15 @@ describeWith(['debian-minbase'], 'whittle minify --verify', () => {
     expect(passed.left).toEqual([]);
     expect(passed.verify).toMatchObject({ status: 'ok', difference: null, missing: [] });
     expect(passed.verify!.minified.stdout).toBe('reading the answer\n42\n');
+
+    // --split: the same check passes on two layers, the app's holding /app
+    const split = minify(tag, 'runtime-file-split', '--split', '--check-cmd', '/app/run.sh', '--keep', '/app/data/answer.txt');
+    expect(split.status).toBe(0);
+    expect(split.verify).toMatchObject({ status: 'ok' });
+    const manifest = JSON.parse(execFileSync('tar', ['-xOf', split.out, 'manifest.json'], { encoding: 'utf8' })) as { Layers: string[] }[];
+    expect(manifest[0]!.Layers).toHaveLength(2);
+    const appLayer = execFileSync('sh', ['-c', `tar -xOf ${split.out} ${manifest[0]!.Layers[1]} | tar -t`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    expect(appLayer).toEqual(['app/', 'app/data/', 'app/data/answer.txt', 'app/run.sh']);
   }, 900_000);
 
   it('a Node server reading a page from a computed folder: --check-http fails naming the page; with --keep it answers the same', () => {

@@ -1,6 +1,6 @@
 // whittle minify --verify on real images built FROM the Debian minbase: an app that reads a file
 // only at run time, through a path the static trace cannot see (a shell script's computed path, a
-// Node server's computed folder). --verify runs the original and the minified image with the same
+// Node server's computed folder, a HEALTHCHECK). --verify runs the original and the minified image with the same
 // check, fails (exit 1, nothing written) naming the missing file and the --keep flag that adds it;
 // with that flag it passes. The containers and temporary tags the verification made are gone after.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -33,8 +33,8 @@ function build(name: string, dockerfile: string, files: Record<string, string>):
 interface Verify {
   status: 'ok' | 'failed';
   difference: string | null;
-  original: { exitCode: number | null; stdout: string; stderr: string; status?: number | null; body?: string };
-  minified: { exitCode: number | null; stdout: string; stderr: string; status?: number | null; body?: string };
+  original: { exitCode: number | null; stdout: string; stderr: string; status?: number | null; body?: string; healthy?: boolean };
+  minified: { exitCode: number | null; stdout: string; stderr: string; status?: number | null; body?: string; healthy?: boolean };
   missing: { named: string; kind: string; paths: string[]; keep: string | null }[];
 }
 
@@ -135,6 +135,20 @@ describeWith(['debian-minbase'], 'whittle minify --verify', () => {
     expect(passed.written).toBe(true);
     expect(passed.left).toEqual([]);
     expect(passed.verify).toMatchObject({ status: 'ok', original: { status: 200 }, minified: { status: 200, body: '<p>hello</p>\n' } });
+  }, 900_000);
+
+  it("no check flag: the image's HEALTHCHECK, whose command is traced too, is run in both; the missing file is named", () => {
+    const tag = build('health', `FROM ${base}\nWORKDIR /app\nCOPY run.sh /app/run.sh\nRUN mkdir -p /app/data && echo 42 > /app/data/answer.txt\nHEALTHCHECK CMD /app/run.sh\nCMD ["sleep", "60"]\n`, { 'run.sh': SCRIPT });
+    const failed = minify(tag, 'health', '--verify', '--check-timeout', '10');
+    expect(failed.status).toBe(1);
+    expect(failed.written).toBe(false);
+    expect(failed.left).toEqual([]);
+    expect(failed.verify).toMatchObject({ difference: 'the HEALTHCHECK passed in the original and failed in the minified image', original: { healthy: true }, minified: { healthy: false } });
+    expect(failed.verify!.missing.map((m) => m.keep)).toEqual(['--keep /app/data/answer.txt']);
+    const passed = minify(tag, 'health', '--verify', '--keep', '/app/data/answer.txt');
+    expect(passed.status).toBe(0);
+    expect(passed.verify).toMatchObject({ status: 'ok', minified: { healthy: true } });
+    expect(passed.left).toEqual([]);
   }, 900_000);
 
   it('SIGTERM while the check runs: status 143, the containers and temporary tags are removed, nothing is written', async () => {

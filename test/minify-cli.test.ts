@@ -73,4 +73,24 @@ describe('whittle minify', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toBe('whittle: minify needs -o OUT (or --why PATH)\n');
   });
+
+  it.each([
+    [['--verify'], 'whittle: --verify needs a check: --check-cmd ARGS, --check-http PORT/PATH, or a HEALTHCHECK in the image\n'],
+    [['--check-cmd', 'app', '--check-http', '80/'], 'whittle: --check-cmd and --check-http: give one check\n'],
+    [['--check-http', 'web/'], 'whittle: --check-http "web/": expected PORT/PATH, such as 8080/health\n'],
+    [['--check-cmd', "echo 'x"], `whittle: --check-cmd "echo 'x": unclosed '\n`],
+    [['--check-cmd', 'app', '--check-timeout', 'soon'], 'whittle: --check-timeout "soon": expected a number of seconds\n'],
+  ])('refuses %j before any work, writing nothing', (flags, message) => {
+    const out = join(tmp, 'verify-never.tar');
+    const r = whittle('minify', `oci:${good}:v1`, '-o', out, ...flags);
+    expect(r.stderr).toBe(message);
+    expect(r.status).toBe(2);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('--verify needs -o', () => {
+    const r = whittle('minify', `oci:${good}:v1`, '--why', '/bin/app', '--check-cmd', 'app');
+    expect(r.stderr).toBe('whittle: --verify needs -o OUT: it checks the image it would write\n');
+    expect(r.status).toBe(2);
+  });
 });

@@ -31,9 +31,10 @@ export async function writeLayer(file, entries, gzip) {
   const done = gzip ? pipeline(pack, createGzip({ level: 1, chunkSize: 1 << 20 }), counter, out) : pipeline(pack, counter, out);
   for (const e of entries) {
     if (e.type === 'dir') pack.entry({ name: e.name, type: 'directory', mode: 0o755, mtime: new Date(0) });
+    else if (e.type === 'symlink') pack.entry({ name: e.name, type: 'symlink', linkname: e.target, mode: 0o777, mtime: new Date(0) });
     else {
       const data = e.data ?? content(e.size);
-      await new Promise((resolve, reject) => pack.entry({ name: e.name, mode: 0o644, mtime: new Date(0), size: data.length }, data, (err) => (err ? reject(err) : resolve())));
+      await new Promise((resolve, reject) => pack.entry({ name: e.name, mode: e.mode ?? 0o644, mtime: new Date(0), size: data.length }, data, (err) => (err ? reject(err) : resolve())));
     }
   }
   pack.finalize();

@@ -14,13 +14,15 @@ import { addImageSinkOptions, addImageSourceOptions, autoCompressionHelp, refere
 import { SUMMARIES } from './summaries.js';
 import { counted } from '../internal/plural.js';
 import { resolve } from '../analyze/resolve.js';
+import { checkFrom, formatVerification, requireEngine, timeoutOf, verificationJson, verifyMinified, type MinifyVerification, type VerifyFlags } from './minify-verify.js';
 
-interface MinifyFlags extends ImageSourceFlags, ImageSinkFlags {
+interface MinifyFlags extends ImageSourceFlags, ImageSinkFlags, VerifyFlags {
   output?: string;
   keep?: string[];
   explain?: boolean;
   json?: boolean;
   why?: string;
+  split?: boolean;
   compression: 'auto' | 'gzip' | 'none';
 }
 
@@ -48,15 +50,26 @@ export function registerMinify(program: Command, state: CommandState): void {
     .argument('<image>', 'image to read (any transport, a path, a name, or - for stdin; see below)')
     .option('-o, --output <ref>', 'where to write (any transport, or PATH.tar; see below); not needed with --why')
     .option('--keep <glob>', 'also keep paths matching the glob (`**` any depth), with what a kept program needs (repeatable)', collect)
+    .option('--split', 'write two layers: the system files, then the app (what is under WorkingDir and the entry\'s own package), so apps on the same base share the first')
     .option('--explain', 'list every kept path with the reasons it was kept')
     .option('--why <path>', 'say why one path is kept, or why not (writes nothing unless -o is given)')
     .addOption(new Option('--compression <type>', `compression of the layer whittle writes (auto: what the output usually holds: ${autoCompressionHelp()})`).choices(['auto', 'gzip', 'none']).default('auto'))
+    .option('--verify', 'run the original and the minified image with the same check (an engine is needed) and write nothing when they answer differently')
+    .option('--check-cmd <args>', 'the check: run the image with these arguments; exit status and stdout compared (implies --verify)')
+    .option('--check-http <port/path>', 'the check: start the image with its own command and GET PORT/PATH on 127.0.0.1; status and body compared (implies --verify)')
+    .option('--check-timeout <seconds>', 'how long each image gets to answer the check (default 60)')
     .option('--json', 'print the kept paths with their reasons, the warnings and the result as JSON')
     .addHelpText('after', referencesHelp({ fallbackTag: 'minified' }))
-    .addHelpText('after', examples(['whittle minify app:latest -o app-min.tar', 'whittle minify app:latest --explain -o oci:build/min:v1', "whittle minify app:latest --keep '/usr/share/zoneinfo/**' -o app-min.tar", 'whittle minify app:latest --why /etc/ssl/certs/ca-certificates.crt']))
+    .addHelpText('after', examples(['whittle minify app:latest -o app-min.tar', 'whittle minify app:latest --explain -o oci:build/min:v1', "whittle minify app:latest --keep '/usr/share/zoneinfo/**' -o app-min.tar", 'whittle minify app:latest --why /etc/ssl/certs/ca-certificates.crt', "whittle minify app:latest --check-http 8080/health -o docker-archive:app-min.tar:app:min"]))
     .action(async (reference: string, flags: MinifyFlags) => {
       if (!flags.output && flags.why === undefined) throw new WhittleError('usage', 'minify needs -o OUT (or --why PATH)');
-      const image = await openImage(reference, sourceOptions(flags));
+      const source = sourceOptions(flags);
+      let resolved = reference; // a bare name found in the engine is run there as it is by --verify
+      const image = await openImage(reference, { ...source, onResolve: (r) => ((resolved = r), source.onResolve?.(r)) });
+      const check = await checkFrom(flags, image);
+      const timeoutMs = timeoutOf(flags.checkTimeout);
+      if (check && !flags.output) throw new WhittleError('usage', '--verify needs -o OUT: it checks the image it would write');
+      if (check) await requireEngine();
       const progress = progressFor();
       const layers = (await image.layers()).length;
       const local = flags.output ? await usableLocalTarget(flags.output) : null;
@@ -65,6 +78,7 @@ export function registerMinify(program: Command, state: CommandState): void {
         result = await minify(image, {
           ...(local ? { layerDir: local.dir, reserve: local.reserve } : {}),
           keep: flags.keep ?? [],
+          ...(flags.split ? { split: true } : {}),
           dryRun: !flags.output,
           compression: flags.compression !== 'auto' ? flags.compression : flags.output ? defaultCompressionOf(flags.output) : 'none',
           onProgress: (p) =>
@@ -74,7 +88,10 @@ export function registerMinify(program: Command, state: CommandState): void {
         progress.done();
       }
       try {
-        const written = result.image && flags.output ? await writeWithProgress(result.image, flags.output, { ...sinkOptions(flags), moveLayerFiles: true, fallbackTag: 'minified' }) : undefined;
+        let verified: MinifyVerification | undefined;
+        if (check && result.image) verified = await verifyMinified(image, resolved, result.image, result.plan, check, timeoutMs);
+        const failed = verified !== undefined && verified.difference !== null;
+        const written = result.image && flags.output && !failed ? await writeWithProgress(result.image, flags.output, { ...sinkOptions(flags), moveLayerFiles: true, fallbackTag: 'minified' }) : undefined;
         const { plan } = result;
         const answer = flags.why !== undefined ? why(plan, flags.why) : undefined;
         if (flags.json) {
@@ -86,6 +103,8 @@ export function registerMinify(program: Command, state: CommandState): void {
                 before: plan.before,
                 after: plan.after,
                 ...(answer ? { why: answer } : {}),
+                ...(plan.split ? { split: plan.split } : {}),
+                ...(verified ? { verify: verificationJson(verified) } : {}),
                 warnings: plan.warnings,
                 kept: [...plan.kept].map(([path, reasons]) => ({ path: `/${path}`, reasons, ...(plan.created.has(path) ? { created: true } : {}) })),
               },
@@ -102,9 +121,16 @@ export function registerMinify(program: Command, state: CommandState): void {
               `kept ${counted(plan.after.paths, 'path', 'paths')} of ${plan.before.paths}, ${formatBytes(plan.after.bytes)} of ${formatBytes(plan.before.bytes)} of file content`,
             );
           }
+          if (plan.split) lines.push(`split: ${counted(plan.split.systemPaths, 'path', 'paths')} in the system layer, ${counted(plan.split.appPaths, 'path', 'paths')} in the app layer (${plan.split.appRoots.join(', ')})`);
           for (const w of plan.warnings) lines.push(`warning: ${w}`);
+          if (verified) lines.push(...formatVerification(verified));
           if (written) lines.push(`wrote ${written.reference} (${written.manifestDigest})`);
           process.stdout.write(lines.join('\n') + '\n');
+        }
+        if (failed) {
+          process.stderr.write(`whittle: verify failed: ${verified!.difference}; nothing was written\n`);
+          state.exitCode = 1;
+          return;
         }
       } finally {
         await result.dispose();

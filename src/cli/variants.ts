@@ -16,7 +16,7 @@ import { DockerEngine } from '../variants/docker-engine.js';
 import { VARIANT_MAKERS } from '../variants/makers.js';
 import { renderMarkdown, renderText, toJson } from '../variants/render.js';
 import { runVariants, type VariantsReport } from '../variants/run.js';
-import { engineProblem } from '../fix/verify.js';
+import { engineProblem } from '../internal/docker-cli.js';
 import { examples } from './help.js';
 import type { CommandState } from './main.js';
 import { SUMMARIES } from './summaries.js';

@@ -9,13 +9,14 @@
 // the command is plain words, which is what the exec-form fix produces. Every image (and every
 // intermediate image) the builds create is removed afterwards; images that were there before (the
 // base, cached layers) are never touched.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WhittleError } from '../errors.js';
 import { registerTemporary, registerUndo, unregisterTemporary } from '../internal/cleanup.js';
+import { docker, engineProblem } from '../internal/docker-cli.js';
 import { testPause } from '../internal/test-pause.js';
 import { fixTextSync, type FixOptions, type FixResult } from './engine.js';
 import { formatBytes } from '../analyze/units.js';
@@ -97,44 +98,6 @@ export interface VerifyReport {
   configNotes?: string[];
   /** The probe's answers, when a probe was given and both images were built. */
   probed?: { original: string; fixed: string };
-}
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function docker(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 0): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn('docker', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    // interrupted, the docker CLI is stopped as a terminal would stop it: the build is cancelled
-    const forget = registerUndo(() => child.kill('SIGINT'));
-    child.on('close', forget);
-    let stdout = '';
-    let stderr = '';
-    let timer: NodeJS.Timeout | undefined;
-    if (timeoutMs > 0) timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
-    child.on('error', (err) => {
-      if (timer) clearTimeout(timer);
-      resolve({ code: -1, stdout, stderr: stderr + err.message });
-    });
-    child.on('close', (code) => {
-      if (timer) clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-  });
-}
-
-/** engineProblem returns why no engine can be used, or null when `docker` reaches one. */
-export async function engineProblem(env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
-  const r = await docker(['version', '--format', '{{.Server.Version}}'], env, 20_000);
-  if (r.code === 0 && r.stdout.trim() !== '') return null;
-  if (/ENOENT/.test(r.stderr)) return 'the docker command is not installed';
-  const line = r.stderr.trim().split('\n').pop() ?? '';
-  return `no Docker engine is reachable${line ? ` (${line.replace(/^error during connect: /i, '')})` : ''}`;
 }
 
 const SIMPLE_WORD = /^[A-Za-z0-9_./:=@%+,-]+$/;

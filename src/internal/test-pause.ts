@@ -4,7 +4,8 @@
 // `spooled` (stdin or engine image spooled), `layer-writing` (a rewritten layer partly written),
 // `layer-written` (squash or strip wrote its new layer), `output-writing` (an atomic write's
 // temporary file or directory complete, not yet renamed into place), `verify-built` (fix --verify
-// built the original Dockerfile's image).
+// built the original Dockerfile's image), `minify-verify-ran` (minify --verify ran the check on the
+// original: its container and the minified image's temporary tag are in the engine).
 
 const PAUSE_AT = process.env.WHITTLE_TEST_PAUSE_AT;
 

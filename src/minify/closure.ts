@@ -321,12 +321,25 @@ export function entrypointArgv(config: ImageConfig): string[] {
   return [...entry, ...(config.config?.Cmd ?? [])];
 }
 
+/** healthcheckOf returns the config's HEALTHCHECK test as a command, or null when the image has none (or `NONE`). */
+export function healthcheckOf(config: { config?: { Healthcheck?: unknown } }): string[] | null {
+  const test = (config.config?.Healthcheck as { Test?: unknown } | undefined)?.Test;
+  if (!Array.isArray(test) || test.length < 2 || !test.every((t) => typeof t === 'string')) return null;
+  const [kind, ...rest] = test as string[];
+  if (kind === 'CMD') return rest;
+  if (kind === 'CMD-SHELL') return ['/bin/sh', '-c', rest.join(' ')];
+  return null;
+}
+
 /** computeClosure runs the closure once over what is known. */
 export function computeClosure(tree: FinalTree, config: ImageConfig, facts: ReadonlyMap<string, FileFacts>, opts: ClosureOptions): ClosureResult {
   const c = new Closure(tree, config, facts, opts);
   const argv = entrypointArgv(config);
   if (argv.length === 0) throw new WhittleError('not-found', 'the image has no Entrypoint or Cmd: there is nothing to trace from');
   c.traceCommand(argv, 'the entrypoint', true);
+  // the engine runs the HEALTHCHECK's command in the container too
+  const health = healthcheckOf(config);
+  if (health) c.traceCommand(health, 'the HEALTHCHECK', false);
   // the entrypoint's arguments that name files of the image
   for (const arg of argv.slice(1)) {
     if (arg.startsWith('-') || arg.length > 4096 || /\s/.test(arg)) continue;

@@ -72,7 +72,10 @@ export interface FactsCollector {
 export function factsCollector(wants: (path: string) => boolean): FactsCollector {
   const facts = new Map<string, FileFacts>();
   let current: string | null = null;
-  let chunks: Buffer[] = [];
+  // the file's bytes go straight into one buffer of its size (from the tar header): a large library
+  // is held once, not once in chunks and again concatenated
+  let buf: Buffer | null = null;
+  let size = 0;
   let bytes = 0;
   let limit = MAX_TEXT;
   let cut = false;
@@ -81,25 +84,30 @@ export function factsCollector(wants: (path: string) => boolean): FactsCollector
     entry: (h) => {
       const e = toEntry(h);
       current = e && e.type === 'file' && !e.whiteout && wants(e.path) ? e.path : null;
-      chunks = [];
+      size = e?.size ?? 0;
+      buf = null;
       bytes = 0;
       cut = false;
       limit = MAX_TEXT;
     },
     data: (c) => {
       if (current === null || cut) return;
-      if (bytes === 0 && isElf(c)) limit = MAX_ELF;
-      const take = Math.min(c.length, limit - bytes);
+      if (bytes === 0) {
+        if (isElf(c)) limit = MAX_ELF;
+        buf = Buffer.allocUnsafe(Math.min(Math.max(size, c.length), limit));
+      }
+      const room = buf!.length - bytes;
+      const take = Math.min(c.length, room);
       if (take < c.length) cut = true;
       if (take > 0) {
-        chunks.push(Buffer.from(c.subarray(0, take)));
+        buf!.set(c.subarray(0, take), bytes);
         bytes += take;
       }
     },
     entryEnd: () => {
-      if (current !== null) facts.set(current, factsOf(current, Buffer.concat(chunks, bytes), cut));
+      if (current !== null) facts.set(current, factsOf(current, buf ? buf.subarray(0, bytes) : Buffer.alloc(0), cut));
       current = null;
-      chunks = [];
+      buf = null;
     },
   });
   return {
@@ -125,8 +133,32 @@ export function factsCollector(wants: (path: string) => boolean): FactsCollector
   };
 }
 
-/** readFacts reads the facts of the given paths (files or hard links of the final tree); paths that are neither are left out. */
-export async function readFacts(image: Image, tree: FinalTree, paths: Iterable<string>, onBytes: (n: number) => void = () => undefined): Promise<Map<string, FileFacts>> {
+/**
+ * repeatedPaths lists, per layer, the paths its tar holds more than once (the last one counts): a
+ * read that stops once it has every wanted path must not stop at an earlier copy of one of these.
+ */
+export function repeatedPaths(entries: readonly (readonly { path: string }[])[]): Set<string>[] {
+  return entries.map((list) => {
+    const seen = new Set<string>();
+    const twice = new Set<string>();
+    for (const e of list) (seen.has(e.path) ? twice : seen).add(e.path);
+    return twice;
+  });
+}
+
+/**
+ * readFacts reads the facts of the given paths (files or hard links of the final tree); paths that
+ * are neither are left out. A layer is read until it has given every wanted path (unless one of
+ * them is in `repeated` for that layer): the scan already read and verified each layer whole, so
+ * the rest need not be read again.
+ */
+export async function readFacts(
+  image: Image,
+  tree: FinalTree,
+  paths: Iterable<string>,
+  onBytes: (n: number) => void = () => undefined,
+  repeated: readonly ReadonlySet<string>[] = [],
+): Promise<Map<string, FileFacts>> {
   const byLayer = new Map<number, Map<string, string[]>>();
   for (const path of paths) {
     const src = sourceOf(tree, path);
@@ -140,18 +172,27 @@ export async function readFacts(image: Image, tree: FinalTree, paths: Iterable<s
   for (const [index, wanted] of [...byLayer].sort((a, b) => a[0] - b[0])) {
     const collector = factsCollector((p) => wanted.has(p));
     const read = await layers[index]!.read();
+    const stopEarly = ![...wanted.keys()].some((p) => repeated[index]?.has(p));
+    let stopped = false;
     try {
       for await (const chunk of read.tar) {
         onBytes((chunk as Buffer).length);
         collector.write(chunk as Buffer);
+        if (stopEarly && collector.facts.size >= wanted.size && [...wanted.keys()].every((p) => collector.facts.has(p))) {
+          stopped = true;
+          break;
+        }
       }
-      collector.end();
+      if (!stopped) collector.end();
     } catch (err) {
       read.tar.destroy();
       await read.stats.catch(() => undefined);
       throw wrap(`reading layer ${index + 1}`, err);
     }
-    await read.stats;
+    if (stopped) {
+      read.tar.destroy();
+      await read.stats.catch(() => undefined);
+    } else await read.stats;
     for (const [source, dests] of wanted) {
       const f = collector.facts.get(source);
       if (!f) throw new WhittleError('bad-archive', `layer ${index + 1} does not hold /${source}, the content of /${dests[0]}`);

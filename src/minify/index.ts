@@ -20,9 +20,10 @@ import { replaceTop } from '../rewrite/mutate.js';
 import { analyzeShell } from '../shell/commands.js';
 import { initShellParser } from '../shell/parser.js';
 import { computeClosure, entrypointArgv, type ClosureResult, type Tracer } from './closure.js';
-import { factsCollector, readFacts, sourceOf, type FileFacts } from './facts.js';
+import { factsCollector, readFacts, repeatedPaths, sourceOf, type FileFacts } from './facts.js';
 import { nodeTracer, npmTracer } from './node.js';
-import { writeClosureLayer } from './write.js';
+import { appRoots, splitKept } from './split.js';
+import { writeClosureLayers } from './write.js';
 
 export type { ClosureResult, Tracer } from './closure.js';
 
@@ -43,6 +44,8 @@ export interface MinifyOptions {
   layerDir?: string;
   reserve?: number;
   onProgress?: (p: { phase: 'scan' | 'trace' | 'write'; bytes: number }) => void;
+  /** two layers: the system files, then the app (split.ts says which is which). */
+  split?: boolean;
 }
 
 export interface MinifyPlan extends ClosureResult {
@@ -52,6 +55,8 @@ export interface MinifyPlan extends ClosureResult {
   after: { paths: number; bytes: number };
   /** the final tree, for --why on a path not kept. */
   tree: FinalTree;
+  /** with split: the directories (and files) whose kept paths form the app layer, and how many paths each layer holds. */
+  split?: { appRoots: string[]; systemPaths: number; appPaths: number };
 }
 
 export interface MinifyResult {
@@ -64,7 +69,7 @@ export interface MinifyResult {
 const PREFETCH = /^(?:(usr\/)?(local\/)?lib(32|64|x32)?\/([^/]+-linux-gnu[^/]*\/)?[^/]+\.so(\.[\d.]+)?|(usr\/)?lib(64)?\/ld-[^/]+|etc\/ld\.so\.cache|etc\/nsswitch\.conf|etc\/ld\.so\.conf|etc\/ld\.so\.conf\.d\/[^/]+)$/;
 
 /** traceImage computes the closure, reading contents in rounds until nothing more is wanted. */
-async function traceImage(image: Image, tree: FinalTree, config: Awaited<ReturnType<Image['config']>>, facts: Map<string, FileFacts>, opts: MinifyOptions): Promise<ClosureResult> {
+async function traceImage(image: Image, tree: FinalTree, config: Awaited<ReturnType<Image['config']>>, facts: Map<string, FileFacts>, repeated: readonly ReadonlySet<string>[], opts: MinifyOptions): Promise<ClosureResult> {
   await initShellParser();
   let read = 0;
   const onBytes = (n: number) => opts.onProgress?.({ phase: 'trace', bytes: (read += n) });
@@ -73,7 +78,7 @@ async function traceImage(image: Image, tree: FinalTree, config: Awaited<ReturnT
     const wanted = [...result.wanted].filter((p) => !facts.has(p));
     if (wanted.length === 0) return result;
     if (round >= MAX_ROUNDS) throw new WhittleError('unsupported', `the closure still wanted ${wanted.length} file(s) after ${MAX_ROUNDS} rounds of reading (first: /${wanted[0]})`);
-    const got = await readFacts(image, tree, wanted, onBytes);
+    const got = await readFacts(image, tree, wanted, onBytes, repeated);
     for (const p of wanted) facts.set(p, got.get(p) ?? {});
   }
 }
@@ -111,7 +116,8 @@ export async function minify(image: Image, opts: MinifyOptions = {}): Promise<Mi
     if (f) facts.set(p, f);
   }
   prefetched.length = 0;
-  const closure = await traceImage(image, tree, config, facts, opts);
+  const repeated = repeatedPaths(entries);
+  const closure = await traceImage(image, tree, config, facts, repeated, opts);
   let beforeBytes = 0;
   for (const r of tree.values()) if (r.type === 'file') beforeBytes += r.size;
   let afterBytes = 0;
@@ -121,35 +127,48 @@ export async function minify(image: Image, opts: MinifyOptions = {}): Promise<Mi
     else if (r?.type === 'hardlink' && r.linkTarget !== undefined && !closure.kept.has(r.linkTarget)) afterBytes += tree.get(r.linkTarget)?.size ?? 0;
   }
   const plan: MinifyPlan = { ...closure, before: { paths: tree.size, bytes: beforeBytes }, after: { paths: closure.kept.size, bytes: afterBytes }, tree };
+  let parts: string[][] = [[...closure.kept.keys()]];
+  if (opts.split) {
+    const roots = appRoots(closure.kept, tree, config);
+    const { system, app } = splitKept(closure.kept, roots);
+    if (app.length === 0) plan.warnings = [...plan.warnings, '--split: nothing kept is under WorkingDir or the entry\'s own package; one layer written'];
+    else {
+      parts = [system, app];
+      plan.split = { appRoots: roots.map((r) => `/${r}`), systemPaths: system.length, appPaths: app.length };
+    }
+  }
   const nothing = async () => undefined;
   if (opts.dryRun) return { plan, dispose: nothing };
 
   const dir = await mkdtemp(join(opts.tmpDir ?? tmpdir(), 'whittle-minify-')).catch((err) => {
     throw wrap('creating a temporary directory', err);
   });
-  const layerFile = opts.layerDir ? siblingTemp(join(opts.layerDir, 'whittle-layer')) : join(dir, 'layer');
-  // an interrupted run removes both (src/internal/cleanup.ts)
+  const layerFiles = parts.map((_, i) => (opts.layerDir ? siblingTemp(join(opts.layerDir, `whittle-layer${i ? `-${i}` : ''}`)) : join(dir, `layer${i}`)));
+  // an interrupted run removes them all (src/internal/cleanup.ts)
   registerTemporary(dir);
-  registerTemporary(layerFile);
+  for (const f of layerFiles) registerTemporary(f);
   const dispose = () =>
-    Promise.all([rm(dir, { recursive: true, force: true }), rm(layerFile, { force: true })]).then(() => {
+    Promise.all([rm(dir, { recursive: true, force: true }), ...layerFiles.map((f) => rm(f, { force: true }))]).then(() => {
       unregisterTemporary(dir);
-      unregisterTemporary(layerFile);
+      for (const f of layerFiles) unregisterTemporary(f);
     });
   try {
     let written = 0;
-    const layer: WrittenLayer = await writeClosureLayer(image, entries, tree, [...closure.kept.keys()], closure.created, {
+    const layers: WrittenLayer[] = await writeClosureLayers(image, entries, tree, parts, closure.created, {
       compression: opts.compression ?? 'gzip',
-      file: layerFile,
+      files: layerFiles,
       ...(opts.reserve !== undefined ? { reserve: opts.reserve } : {}),
       spoolDir: dir,
+      repeated,
       onBytes: (n) => opts.onProgress?.({ phase: 'write', bytes: (written += n) }),
     });
-    const history = {
-      created_by: `whittle minify: the closure of ${JSON.stringify(entrypointArgv(config))}, ${closure.kept.size} paths of ${tree.size}`,
-      comment: 'whittle',
-    };
-    const out = await replaceTop(image, 0, layer, history, `minified ${image.reference}`, true);
+    const what = `the closure of ${JSON.stringify(entrypointArgv(config))}, ${closure.kept.size} paths of ${tree.size}`;
+    let out: Image;
+    if (layers.length === 1) out = await replaceTop(image, 0, layers[0]!, { created_by: `whittle minify: ${what}`, comment: 'whittle' }, `minified ${image.reference}`, true);
+    else {
+      const system = await replaceTop(image, 0, layers[0]!, { created_by: `whittle minify --split: system files of ${what}`, comment: 'whittle' }, `minified ${image.reference}`, true);
+      out = await replaceTop(system, 1, layers[1]!, { created_by: `whittle minify --split: the app (${plan.split!.appRoots.join(', ')})`, comment: 'whittle' }, `minified ${image.reference}`);
+    }
     return { plan, image: out, dispose };
   } catch (err) {
     await dispose();

@@ -112,6 +112,14 @@ describe('minify: the ELF closure', () => {
     expect(p.kept.get('usr/local/lib/libbar.so.2')).toEqual([`DT_NEEDED of /${ML}/libfoo.so.1.2.3 (found through a directory in ld.so.conf)`]);
   });
 
+  it("traces the HEALTHCHECK's command as the engine runs it in the container", async () => {
+    const p = await plan('health', [base()], { Entrypoint: ['static'], Env: [PATH], Healthcheck: { Test: ['CMD-SHELL', 'curl -f http://localhost/'] } });
+    expect(p.kept.get('usr/bin/sh')?.[0]).toMatch(/the HEALTHCHECK/);
+    expect(p.kept.has('usr/bin/curl')).toBe(true);
+    const none = await plan('health-none', [base()], { Entrypoint: ['static'], Env: [PATH], Healthcheck: { Test: ['NONE'] } });
+    expect(none.kept.has('usr/bin/curl')).toBe(false);
+  });
+
   it('keeps a static program with certificates, users and directories only: no loader, libc or NSS', async () => {
     const p = await plan('static', [base()], { Entrypoint: ['static'], Env: [PATH], WorkingDir: '/srv/data', Volumes: { '/var/cache/app': {} } });
     const files = [...p.kept.keys()].filter((k) => p.tree.get(k)?.type === 'file');
@@ -221,5 +229,72 @@ describe('minify: the written image', () => {
     const { entries } = await scanLayer(layer!);
     expect(entries.find((e) => e.path === 'opt/run-again')).toMatchObject({ type: 'file', size: elfFile({ interpreter: LOADER, needed: ['libfoo.so.1', 'libc.so.6'] }).length, mode: 0o644 });
     expect(entries.map((e) => e.path)).not.toContain('opt/run');
+  });
+});
+
+describe('minify: reads that stop once they have what they want', () => {
+  it('a path held twice in one layer is read at its last copy, for the trace and for the content', async () => {
+    const first = '#!/usr/bin/sh\necho old\n';
+    const last = '#!/usr/bin/sh\njq . /etc/hosts\n';
+    const layers = [base(), [dir('opt'), exe('opt/go.sh', first), file('opt/between', 'z'.repeat(4 << 20)), exe('opt/go.sh', last), file('opt/after', 'y'.repeat(3000))]];
+    const result = await minify(await image('repeated', layers, { Entrypoint: ['/opt/go.sh'], Env: [PATH] }));
+    try {
+      await writeImage(result.image!, `oci:${join(tmp, 'out-repeated')}:min`);
+    } finally {
+      await result.dispose();
+    }
+    expect(result.plan.kept.has('usr/bin/jq')).toBe(true);
+    const [layer] = await (await openImage(`oci:${join(tmp, 'out-repeated')}:min`)).layers();
+    const { entries } = await scanLayer(layer!);
+    expect(entries.find((e) => e.path === 'opt/go.sh')?.size).toBe(last.length);
+  });
+});
+
+describe('minify --split', () => {
+  async function written(name: string, layers: TarMember[][], config: Record<string, unknown>) {
+    const result = await minify(await image(name, layers, config), { split: true });
+    try {
+      await writeImage(result.image!, `oci:${join(tmp, `split-${name}`)}:min`);
+    } finally {
+      await result.dispose();
+    }
+    const back = await openImage(`oci:${join(tmp, `split-${name}`)}:min`);
+    const layersBack = await back.layers();
+    const paths = await Promise.all(layersBack.map(async (l) => (await scanLayer(l)).entries.map((e) => e.path)));
+    return { plan: result.plan, config: await back.config(), diffIds: await Promise.all(layersBack.map((l) => l.diffId())), paths };
+  }
+
+  it('two apps on the same base get the same system layer, byte for byte, and their own app layers', async () => {
+    const a = await written('a', [base(), [dir('app'), file('app/a.json', '{"a":1}')]], { Entrypoint: ['jq', '.', 'a.json'], Env: [PATH], WorkingDir: '/app' });
+    const b = await written('b', [base(), [dir('srv'), dir('srv/b'), file('srv/b/b.json', '[2]'), file('srv/b/unused', 'x')]], { Entrypoint: ['jq', '.', '/srv/b/b.json'], Env: [PATH], WorkingDir: '/srv/b' });
+    expect(a.diffIds).toHaveLength(2);
+    expect(b.diffIds).toHaveLength(2);
+    expect(a.diffIds[0]).toBe(b.diffIds[0]);
+    expect(a.diffIds[1]).not.toBe(b.diffIds[1]);
+    expect(a.paths[1]).toEqual(['app', 'app/a.json']);
+    expect(b.paths[1]).toEqual(['srv', 'srv/b', 'srv/b/b.json']);
+    expect(a.paths[0]).toContain('usr/bin/jq');
+    expect(a.paths[0]).toContain(`${ML}/libfoo.so.1.2.3`);
+    expect(a.paths[0]).not.toContain('app');
+    expect(b.paths[0]).not.toContain('srv');
+    expect(a.plan.split).toEqual({ appRoots: ['/app'], systemPaths: a.paths[0]!.length, appPaths: 2 });
+    expect(a.config.history!.map((h) => h.created_by)).toEqual([expect.stringMatching(/^whittle minify --split: system files of the closure of \["jq"/), 'whittle minify --split: the app (/app)']);
+  });
+
+  it("the entry's own package: its package.json folder, or its folder under /opt; the interpreter stays in the system layer", async () => {
+    const tool = await written('tool', [base(), [dir('opt'), dir('opt/tool'), dir('opt/tool/bin'), exe('opt/tool/bin/tool', elfFile({ interpreter: LOADER, needed: ['libfoo.so.1', 'libc.so.6'] }))]], { Entrypoint: ['/opt/tool/bin/tool'] });
+    expect(tool.plan.split?.appRoots).toEqual(['/opt/tool']);
+    expect(tool.paths[1]).toEqual(['opt', 'opt/tool', 'opt/tool/bin', 'opt/tool/bin/tool']);
+    expect(tool.paths[0]).toContain(`${ML}/libfoo.so.1.2.3`);
+    const script = await written('pkg', [base(), [dir('usr/lib/node_modules'), dir('usr/lib/node_modules/cli'), file('usr/lib/node_modules/cli/package.json', '{}'), exe('srv/cli/run', '#!/usr/bin/sh\necho hi\n'), file('srv/cli/package.json', '{}')]], { Entrypoint: ['/srv/cli/run'] });
+    expect(script.plan.split?.appRoots).toEqual(['/srv/cli']);
+    expect(script.paths[1]).toEqual(['srv', 'srv/cli', 'srv/cli/run']);
+    expect(script.paths[0]).toContain('usr/bin/sh');
+  });
+
+  it('nothing under WorkingDir or the entry: one layer, with a warning', async () => {
+    const r = await written('nothing', [base()], { Entrypoint: ['jq'], Env: [PATH] });
+    expect(r.diffIds).toHaveLength(1);
+    expect(r.plan.warnings).toContain("--split: nothing kept is under WorkingDir or the entry's own package; one layer written");
   });
 });

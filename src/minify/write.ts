@@ -24,12 +24,14 @@ export interface ClosureLayerOptions {
   reserve?: number;
   spoolDir: string;
   onBytes?: (n: number) => void;
+  /** per layer, the paths its tar holds more than once (facts.ts repeatedPaths): a layer holding a wanted one is read to its end. */
+  repeated?: readonly ReadonlySet<string>[];
 }
 
 type Span = { offset: number; size: number };
 
 /** spoolContents copies the content of each wanted (layer, path) into one file, returning where each landed. */
-async function spoolContents(image: Image, wanted: Map<number, Set<string>>, file: string, onBytes: (n: number) => void): Promise<Map<string, Span>> {
+async function spoolContents(image: Image, wanted: Map<number, Set<string>>, file: string, onBytes: (n: number) => void, repeated: readonly ReadonlySet<string>[]): Promise<Map<string, Span>> {
   const out = createWriteStream(file, { flags: 'wx', highWaterMark: 4 << 20 });
   const failed = new Promise<never>((_, reject) => out.once('error', reject));
   failed.catch(() => undefined);
@@ -39,6 +41,9 @@ async function spoolContents(image: Image, wanted: Map<number, Set<string>>, fil
   try {
     for (const [index, paths] of [...wanted].sort((a, b) => a[0] - b[0])) {
       let current: string | null = null;
+      // the layer is read until every wanted path has ended (the scan verified it whole); not when one is in the tar twice
+      const stopEarly = ![...paths].some((p) => repeated[index]?.has(p));
+      let ended = 0;
       const parser = new TarParser({
         entry: (h) => {
           const e = toEntry(h);
@@ -52,23 +57,32 @@ async function spoolContents(image: Image, wanted: Map<number, Set<string>>, fil
           spans.get(current)!.size += c.length;
         },
         entryEnd: () => {
+          if (current !== null) ended++;
           current = null;
         },
       });
       const read = await layers[index]!.read();
+      let stopped = false;
       try {
         for await (const chunk of read.tar) {
           onBytes((chunk as Buffer).length);
           if (!parser.done) parser.write(chunk as Buffer);
           if (out.writableNeedDrain) await Promise.race([once(out, 'drain'), failed]);
+          if (stopEarly && ended >= paths.size) {
+            stopped = true;
+            break;
+          }
         }
-        parser.end();
+        if (!stopped) parser.end();
       } catch (err) {
         read.tar.destroy();
         await read.stats.catch(() => undefined);
         throw wrap(`reading layer ${index + 1}`, err);
       }
-      await read.stats;
+      if (stopped) {
+        read.tar.destroy();
+        await read.stats.catch(() => undefined);
+      } else await read.stats;
       for (const p of paths) if (!spans.has(`${index}\0${p}`)) throw new WhittleError('bad-archive', `layer ${index + 1} does not hold /${p}`);
     }
   } finally {
@@ -104,7 +118,24 @@ export async function writeClosureLayer(
   created: ReadonlyMap<string, number>,
   opts: ClosureLayerOptions,
 ): Promise<WrittenLayer> {
-  const keptSet = new Set(kept);
+  const [layer] = await writeClosureLayers(image, entries, tree, [kept], created, { ...opts, files: [opts.file] });
+  return layer!;
+}
+
+/**
+ * writeClosureLayers writes each part of the kept paths as its own layer (into opts.files, in
+ * order), reading every content once: `--split` writes the system files and the app this way. A
+ * hard link stays a link only when its target is in the same part.
+ */
+export async function writeClosureLayers(
+  image: Image,
+  entries: readonly (readonly LayerEntry[])[],
+  tree: FinalTree,
+  parts: readonly (readonly string[])[],
+  created: ReadonlyMap<string, number>,
+  opts: Omit<ClosureLayerOptions, 'file'> & { files: readonly string[] },
+): Promise<WrittenLayer[]> {
+  const keptSet = new Set(parts.flat());
   // the entry that made each kept path's final version, for its metadata
   const made = new Map<string, LayerEntry>();
   entries.forEach((list, layer) => {
@@ -113,78 +144,88 @@ export async function writeClosureLayer(
       if (tree.get(e.path)?.layer === layer) made.set(e.path, e);
     }
   });
-  // content to read; a hard link whose target is kept with the same content stays a link, else it carries the content
+  // content to read; a hard link whose target is kept in its part with the same content stays a link, else it carries the content
   const wanted = new Map<number, Set<string>>();
   const links = new Map<string, string>();
   const contentOf = new Map<string, string>();
-  for (const path of kept) {
-    const r = tree.get(path);
-    if (!r) continue;
-    if (r.type === 'hardlink' && r.linkTarget !== undefined) {
-      const target = tree.get(r.linkTarget);
-      if (keptSet.has(r.linkTarget) && target?.type === 'file' && target.layer === r.layer) {
-        links.set(path, r.linkTarget);
-        continue;
+  for (const part of parts) {
+    const inPart = new Set(part);
+    for (const path of part) {
+      const r = tree.get(path);
+      if (!r) continue;
+      if (r.type === 'hardlink' && r.linkTarget !== undefined) {
+        const target = tree.get(r.linkTarget);
+        if (inPart.has(r.linkTarget) && target?.type === 'file' && target.layer === r.layer) {
+          links.set(path, r.linkTarget);
+          continue;
+        }
       }
+      const src = sourceOf(tree, path);
+      if (!src) continue;
+      let set = wanted.get(src.layer);
+      if (!set) wanted.set(src.layer, (set = new Set()));
+      set.add(src.path);
+      contentOf.set(path, `${src.layer}\0${src.path}`);
     }
-    const src = sourceOf(tree, path);
-    if (!src) continue;
-    let set = wanted.get(src.layer);
-    if (!set) wanted.set(src.layer, (set = new Set()));
-    set.add(src.path);
-    contentOf.set(path, `${src.layer}\0${src.path}`);
   }
   const spoolFile = join(opts.spoolDir, 'contents');
-  const spans = await spoolContents(image, wanted, spoolFile, opts.onBytes ?? (() => undefined));
-
-  const writer = new LayerWriter(opts.file, { compression: opts.compression, ...(opts.reserve !== undefined ? { reserve: opts.reserve } : {}) });
+  const spans = await spoolContents(image, wanted, spoolFile, opts.onBytes ?? (() => undefined), opts.repeated ?? []);
   const spool = await open(spoolFile, 'r');
   try {
-    const buf = Buffer.allocUnsafe(1 << 20);
-    const put = async (h: OutHeader) => {
-      writer.header(h);
-      const ready = writer.ready();
-      if (ready) await ready;
-    };
-    for (const path of kept) {
-      if (links.has(path)) continue;
-      const r = tree.get(path);
-      const e = made.get(path);
-      if (!r) {
-        const mode = created.get(path);
-        if (mode !== undefined) await put(headerOf(path, undefined, { type: 'dir', mode, uid: 0, gid: 0 }));
-        continue;
-      }
-      const key = contentOf.get(path);
-      if (key !== undefined) {
-        const span = spans.get(key)!;
-        await put({ ...headerOf(path, e, { type: 'file', mode: r.mode, uid: r.uid, gid: r.gid }), size: span.size });
-        for (let done = 0; done < span.size; ) {
-          const { bytesRead } = await spool.read(buf, 0, Math.min(buf.length, span.size - done), span.offset + done);
-          if (bytesRead === 0) throw new WhittleError('io', `${spoolFile}: ended early`);
-          writer.data(Buffer.from(buf.subarray(0, bytesRead)));
-          done += bytesRead;
-          const ready = writer.ready();
-          if (ready) await ready;
-        }
-        continue;
-      }
-      if (r.type === 'file' || r.type === 'hardlink') continue; // no content source: cannot happen (sourceOf covers both)
-      const h = headerOf(path, e, { type: r.type, mode: r.mode, uid: r.uid, gid: r.gid });
-      if (r.type === 'symlink') h.linkname = r.linkTarget ?? '';
-      await put(h);
-    }
-    for (const path of kept) {
-      const target = links.get(path);
-      if (target === undefined) continue;
-      const r = tree.get(path)!;
-      await put({ ...headerOf(path, made.get(path), { type: 'hardlink', mode: r.mode, uid: r.uid, gid: r.gid }), linkname: target });
-    }
-    return await writer.finish();
-  } catch (err) {
-    writer.abort();
-    throw err;
+    const out: WrittenLayer[] = [];
+    for (const [i, part] of parts.entries()) out.push(await writePart(part, opts.files[i]!));
+    return out;
   } finally {
     await spool.close();
+  }
+
+  async function writePart(kept: readonly string[], file: string): Promise<WrittenLayer> {
+    const writer = new LayerWriter(file, { compression: opts.compression, ...(opts.reserve !== undefined ? { reserve: opts.reserve } : {}) });
+    try {
+      const buf = Buffer.allocUnsafe(1 << 20);
+      const put = async (h: OutHeader) => {
+        writer.header(h);
+        const ready = writer.ready();
+        if (ready) await ready;
+      };
+      for (const path of kept) {
+        if (links.has(path)) continue;
+        const r = tree.get(path);
+        const e = made.get(path);
+        if (!r) {
+          const mode = created.get(path);
+          if (mode !== undefined) await put(headerOf(path, undefined, { type: 'dir', mode, uid: 0, gid: 0 }));
+          continue;
+        }
+        const key = contentOf.get(path);
+        if (key !== undefined) {
+          const span = spans.get(key)!;
+          await put({ ...headerOf(path, e, { type: 'file', mode: r.mode, uid: r.uid, gid: r.gid }), size: span.size });
+          for (let done = 0; done < span.size; ) {
+            const { bytesRead } = await spool.read(buf, 0, Math.min(buf.length, span.size - done), span.offset + done);
+            if (bytesRead === 0) throw new WhittleError('io', `${spoolFile}: ended early`);
+            writer.data(Buffer.from(buf.subarray(0, bytesRead)));
+            done += bytesRead;
+            const ready = writer.ready();
+            if (ready) await ready;
+          }
+          continue;
+        }
+        if (r.type === 'file' || r.type === 'hardlink') continue; // no content source: cannot happen (sourceOf covers both)
+        const h = headerOf(path, e, { type: r.type, mode: r.mode, uid: r.uid, gid: r.gid });
+        if (r.type === 'symlink') h.linkname = r.linkTarget ?? '';
+        await put(h);
+      }
+      for (const path of kept) {
+        const target = links.get(path);
+        if (target === undefined) continue;
+        const r = tree.get(path)!;
+        await put({ ...headerOf(path, made.get(path), { type: 'hardlink', mode: r.mode, uid: r.uid, gid: r.gid }), linkname: target });
+      }
+      return await writer.finish();
+    } catch (err) {
+      writer.abort();
+      throw err;
+    }
   }
 }

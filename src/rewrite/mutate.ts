@@ -5,7 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { WhittleError } from '../errors.js';
 import { digestOf, type Digest } from '../image/digest.js';
-import type { Image, Layer, WrittenLayer as MovableLayer } from '../image/image.js';
+import { localFileOf, type Image, type Layer, type WrittenLayer as MovableLayer } from '../image/image.js';
 import { MediaType, ociLayerType } from '../image/mediatypes.js';
 import { fromManifest } from '../image/partial/index.js';
 import type { Descriptor, HistoryEntry, Manifest } from '../image/spec.js';
@@ -104,7 +104,8 @@ export async function replaceTop(image: Image, keep: number, layer: WrittenLayer
     const all = await image2.layers();
     const top = all[all.length - 1]!;
     const written: MovableLayer = { ...top, compressed: async () => readWritten(layer), localFile: { path: layer.file, offset: layer.offset } };
-    return [...all.slice(0, -1), written];
+    // a kept layer whittle wrote itself (minify --split's system layer) stays movable
+    return [...all.slice(0, -1).map((l, i) => (localFileOf(kept[i]!) ? kept[i]! : l)), written];
   };
   let layersMemo: Promise<Layer[]> | undefined;
   return { ...image2, layers: () => (layersMemo ??= trusted()) };

@@ -10,40 +10,12 @@ import path from 'node:path';
 import { createGzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
+import { docker, type DockerRun } from '../internal/docker-cli.js';
 import { openImage } from '../transports/open.js';
 import { writeImage } from '../transports/write.js';
 import { analyzeImage } from '../analyze/run.js';
 import type { Image } from '../image/image.js';
 import { VariantFailure, type Built, type Check, type CheckRun, type Measured, type Rewrite, type VariantEngine } from './types.js';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** docker runs the docker CLI and collects its output (killed after timeoutMs when given); a
- *  running child is in `running` until it ends, so cleanup can stop it. */
-export function docker(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 0, running?: Set<ChildProcess>): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn('docker', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    running?.add(child);
-    child.on('close', () => running?.delete(child));
-    let stdout = '';
-    let stderr = '';
-    const timer = timeoutMs > 0 ? setTimeout(() => child.kill('SIGKILL'), timeoutMs) : undefined;
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      resolve({ code: -1, stdout, stderr: stderr + err.message });
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-  });
-}
 
 /** tail is the last meaningful lines of a failed command's output, joined with ' | '. */
 export function tail(text: string, n = 4): string {
@@ -160,7 +132,7 @@ export class DockerEngine implements VariantEngine {
     return { tag, buildSeconds: seconds };
   }
 
-  private async runBuild(file: string, tag: string, buildkit: boolean): Promise<Run> {
+  private async runBuild(file: string, tag: string, buildkit: boolean): Promise<DockerRun> {
     const args = buildkit ? ['build', '--progress=plain', '-f', file, '-t', tag, this.opts.context] : ['build', '--rm', '--force-rm', '-f', file, '-t', tag, this.opts.context];
     const r = await docker(args, { ...this.env, DOCKER_BUILDKIT: buildkit ? '1' : '0' }, 0, this.running);
     if (!buildkit) this.collect(r.stdout);

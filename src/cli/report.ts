@@ -8,6 +8,8 @@ import { scanImage } from '../analyze/run.js';
 import { analyze, type Analysis } from '../analyze/index.js';
 import { formatBytes } from '../analyze/units.js';
 import { writeFileAtomic } from '../internal/atomic.js';
+import { escapeControl } from '../internal/escape-text.js';
+import { escapeNamesInJson } from '../internal/name-bytes.js';
 import { compareImages, factsOf, type FileFacts } from '../report/compare.js';
 import { renderReport } from '../report/html.js';
 import type { AnalysisDocument } from '../report/document.js';
@@ -22,6 +24,7 @@ interface ReportFlags extends ImageSourceFlags {
   dockerfile?: string;
   target?: string;
   compare?: string;
+  json?: boolean;
 }
 
 async function analyzed(reference: string, flags: ReportFlags, facts: boolean): Promise<{ analysis: Analysis; facts: Map<string, FileFacts>; config: Awaited<ReturnType<Awaited<ReturnType<typeof openImage>>['config']>> }> {
@@ -46,6 +49,7 @@ export function registerReport(program: Command, _state: CommandState): void {
     .requiredOption('-o, --output <file>', 'the HTML file to write (replaced atomically)')
     .option('--dockerfile <file>', 'tie the bytes to the lines of the Dockerfile that built the image (view "by Dockerfile line")')
     .option('--target <stage>', 'with --dockerfile: the stage the image was built from (default: the last)')
+    .option('--json', 'print what was written as JSON: {output, bytes, image, files, attributed, compared}')
     .option('--compare <image>', 'show a second image side by side: sizes per directory and layer, files added, removed and changed')
     .addHelpText('after', referencesHelp())
     .addHelpText('after', examples(['whittle report app.tar -o report.html', 'whittle report app:1 --dockerfile Dockerfile -o report.html', 'whittle report app:1 --compare app:2 -o diff.html']))
@@ -64,6 +68,12 @@ export function registerReport(program: Command, _state: CommandState): void {
       }
       const html = renderReport({ analysis: document, compare: comparison });
       await writeFileAtomic(flags.output, html);
-      process.stderr.write(`wrote ${flags.output} (${formatBytes(Buffer.byteLength(html))}): one self-contained page, open it in a browser\n`);
+      const bytes = Buffer.byteLength(html);
+      if (flags.json) {
+        const attributed = document.attribution ? document.attribution.lines.filter((l) => l.layers.length > 0).length : null;
+        process.stdout.write(`${JSON.stringify({ output: flags.output, bytes, image: a.analysis.image.reference, files: a.analysis.sizes.fileCount, attributed, compared: comparison ? comparison.b.reference : null }, escapeNamesInJson, 2)}\n`);
+      } else {
+        process.stderr.write(`wrote ${escapeControl(flags.output)} (${formatBytes(bytes)}): one self-contained page, open it in a browser\n`);
+      }
     });
 }

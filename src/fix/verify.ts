@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WhittleError } from '../errors.js';
 import { registerTemporary, registerUndo, unregisterTemporary } from '../internal/cleanup.js';
-import { docker, engineProblem } from '../internal/docker-cli.js';
+import { createdImages, docker, engineProblem } from '../internal/docker-cli.js';
 import { testPause } from '../internal/test-pause.js';
 import { fixTextSync, type FixOptions, type FixResult } from './engine.js';
 import { formatBytes } from '../analyze/units.js';
@@ -231,21 +231,9 @@ class Builder {
     };
   }
 
-  /** collect notes the ids of images a legacy build created (not FROM images, not cache hits). */
+  /** collect notes the images a classic build created (src/internal/docker-cli.ts). */
   private collect(output: string): void {
-    let keyword = '';
-    let cached = false;
-    for (const line of output.split('\n')) {
-      const step = /^Step \d+\/\d+ : (\S+)/.exec(line);
-      if (step) {
-        keyword = step[1]!.toUpperCase();
-        cached = false;
-        continue;
-      }
-      if (/^ ---> Using cache/.test(line)) cached = true;
-      const id = /^ ---> ([0-9a-f]{12,64})\s*$/.exec(line);
-      if (id && keyword !== 'FROM' && !cached) this.created.push(id[1]!);
-    }
+    this.created.push(...createdImages(output));
   }
 
   /** cleanup removes the tagged images, then whatever intermediate images of ours are left. */

@@ -58,3 +58,26 @@ export async function engineProblem(env: NodeJS.ProcessEnv = process.env): Promi
   const line = r.stderr.trim().split('\n').pop() ?? '';
   return `no Docker engine is reachable${line ? ` (${line.replace(/^error during connect: /i, '')})` : ''}`;
 }
+
+/**
+ * createdImages lists the images a classic (non-BuildKit) `docker build` created, from its output:
+ * the `---> ID` of each step that was not a FROM and not a cache hit. A build's caller removes them
+ * with its tag (the builder keeps those of stages that are not the tagged one).
+ */
+export function createdImages(output: string): string[] {
+  const ids: string[] = [];
+  let keyword = '';
+  let cached = false;
+  for (const line of output.split('\n')) {
+    const step = /^Step \d+\/\d+ : (\S+)/.exec(line);
+    if (step) {
+      keyword = step[1]!.toUpperCase();
+      cached = false;
+      continue;
+    }
+    if (/^ ---> Using cache/.test(line)) cached = true;
+    const id = /^ ---> ([0-9a-f]{12,64})\s*$/.exec(line);
+    if (id && keyword !== 'FROM' && !cached) ids.push(id[1]!);
+  }
+  return ids;
+}

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { createGzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
-import { docker, type DockerRun } from '../internal/docker-cli.js';
+import { createdImages, docker, type DockerRun } from '../internal/docker-cli.js';
 import { openImage } from '../transports/open.js';
 import { writeImage } from '../transports/write.js';
 import { analyzeImage } from '../analyze/run.js';
@@ -139,21 +139,9 @@ export class DockerEngine implements VariantEngine {
     return r;
   }
 
-  /** collect notes the images a classic build created for stages that are not the tagged one. */
+  /** collect notes the images a classic build created (src/internal/docker-cli.ts). */
   private collect(output: string): void {
-    let keyword = '';
-    let cached = false;
-    for (const line of output.split('\n')) {
-      const step = /^Step \d+\/\d+ : (\S+)/.exec(line);
-      if (step) {
-        keyword = step[1]!.toUpperCase();
-        cached = false;
-        continue;
-      }
-      if (/^ ---> Using cache/.test(line)) cached = true;
-      const id = /^ ---> ([0-9a-f]{12,64})\s*$/.exec(line);
-      if (id && keyword !== 'FROM' && !cached) this.intermediates.push(id[1]!);
-    }
+    this.intermediates.push(...createdImages(output));
   }
 
   async rewrite(from: string, tag: string, rewrite: Rewrite): Promise<Built> {

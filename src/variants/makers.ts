@@ -5,6 +5,7 @@
 // plug in here as one more row each, a rewrite and a Dockerfile maker.
 import { CATEGORIES, strip } from '../rewrite/strip/index.js';
 import { squash } from '../rewrite/squash.js';
+import { minify } from '../minify/index.js';
 import { fixText, SUGGESTION_ORDER } from '../fix/engine.js';
 import { lintText } from '../lint/engine.js';
 import { VariantDeclined, type MakerInput, type VariantMaker, type VariantPlan } from './types.js';
@@ -82,5 +83,22 @@ const stripped: VariantMaker = {
   }),
 };
 
+const minified: VariantMaker = {
+  id: 'minified',
+  description: 'the as-is image cut down to the static closure of its entrypoint, in one layer (whittle minify)',
+  make: async () => ({
+    kind: 'rewrite',
+    rewrite: async (image, tmpDir) => {
+      // a file the program reads only at run time is not in the closure: the check says so, and the row fails with the reason
+      const r = await minify(image, { compression: 'none', tmpDir });
+      if (!r.image) {
+        await r.dispose();
+        throw new VariantDeclined('whittle minify wrote no image');
+      }
+      return { image: r.image, dispose: r.dispose };
+    },
+  }),
+};
+
 /** VARIANT_MAKERS is the table, in the order rows are made and shown; as-is is always first. */
-export const VARIANT_MAKERS: readonly VariantMaker[] = [asIs, fixed, ...SUGGESTION_ORDER.map(structural), squashed, stripped];
+export const VARIANT_MAKERS: readonly VariantMaker[] = [asIs, fixed, ...SUGGESTION_ORDER.map(structural), squashed, stripped, minified];

@@ -70,7 +70,7 @@ describe('golden fixes', () => {
 
 describe('fixText', () => {
   const messy =
-    '# escape=`\r\nFROM alpine:3.19\r\nMAINTAINER me\r\n  # indented comment\r\nRUN apk add curl `\r\n    git\r\nRUN pip install flask\r\nADD src /src\r\nCMD node server.js\r\n';
+    '# escape=`\r\nFROM alpine:3.19\r\nMAINTAINER me\r\n  # indented comment\r\nRUN apk add curl `\r\n    git\r\nRUN apk del git && pip install flask\r\nADD src /src\r\nCMD node server.js\r\n';
 
   it('keeps every byte it does not mean to change (escape directive, CRLF, comments, indentation)', () => {
     const r = fixTextSync(messy);
@@ -78,7 +78,7 @@ describe('fixText', () => {
     expect(r.output.startsWith('# escape=`\r\nFROM alpine:3.19\r\n')).toBe(true);
     expect(r.output).toContain('\r\n  # indented comment\r\n');
     // the two RUNs are merged with the backtick escape and the file's continuation indentation
-    expect(r.output).toContain('RUN apk add --no-cache curl `\r\n    git `\r\n    && pip install --no-cache-dir flask\r\n');
+    expect(r.output).toContain('RUN apk add --no-cache curl `\r\n    git `\r\n    && apk del git && pip install --no-cache-dir flask\r\n');
     expect(r.output.split('\r\n').length).toBe(messy.split('\r\n').length);
     expect(r.output.replace(/\r\n/g, '')).not.toContain('\n');
     expect(r.remaining).toEqual([]);
@@ -239,7 +239,7 @@ describe('whittle fix CLI', () => {
   it('takes --rule before the file name, repeated or comma-separated, and refuses an unknown rule id', async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'whittle-fix-'));
     const f = path.join(dir, 'Other.Dockerfile');
-    await writeFile(f, 'FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN echo hi\n');
+    await writeFile(f, 'FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN rm -f /etc/motd\n');
     const fixedRules = (err: string) => err.split('\n').filter((l) => l.startsWith('fixed ')).map((l) => l.split(' ').pop());
     // The file after --rule ID is the file to fix, not a second rule id.
     const one = await cli('fix', '--rule', 'apt-no-install-recommends', f);

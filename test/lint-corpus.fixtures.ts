@@ -369,7 +369,7 @@ RUN wget --no-check-certificate https://example.com/tool.tar.gz && tar xzf tool.
 RUN cd /opt/tool && ./install.sh
 USER root
 `,
-    fires: ['base-image-tag', 'apt-upgrade', 'apt-lists-not-removed', 'curl-pipe-shell', 'tls-verification-disabled', 'download-not-removed', 'run-cd', 'root-user', 'consecutive-run'],
+    fires: ['base-image-tag', 'apt-upgrade', 'apt-lists-not-removed', 'curl-pipe-shell', 'tls-verification-disabled', 'download-not-removed', 'run-cd', 'root-user'],
   },
   {
     name: 'ubuntu-heredoc',
@@ -533,7 +533,7 @@ RUN microdnf install -y shadow-utils java-21-openjdk-headless
 RUN useradd -u 1001 app
 USER 1001
 `,
-    fires: ['rpm-cache-not-cleaned', 'consecutive-run'],
+    fires: ['rpm-cache-not-cleaned'],
   },
   {
     name: 'fedora-dnf-nogpg',

@@ -15,7 +15,7 @@ describe('lintText', () => {
   });
 
   it('honours # whittle ignore= for the next instruction only', async () => {
-    const text = 'FROM alpine:3.20\n# whittle ignore=apk-no-cache\nRUN apk add x\nRUN apk add y\nUSER app\n';
+    const text = 'FROM alpine:3.20\n# whittle ignore=apk-no-cache\nRUN apk add x\nRUN apk del y && apk add y\nUSER app\n';
     expect(await ids(text)).toEqual(['4:consecutive-run', '4:apk-no-cache']);
   });
 

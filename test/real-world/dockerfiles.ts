@@ -67,7 +67,7 @@ export const REAL_WORLD: RealWorldFile[] = [
       ' && go clean -cache',
       'WORKDIR /src',
     ),
-    findings: ['1 root-user/baseImage', { finding: '4 consecutive-run/merge', falsePositive: 'the apt layer and the linter layer leave their own files and delete nothing of each other; kept apart, a linter bump does not re-run apt' }],
+    findings: ['1 root-user/baseImage', ],
   },
   {
     name: 'a GitHub Action',
@@ -187,8 +187,7 @@ export const REAL_WORLD: RealWorldFile[] = [
       'CMD ["redis-server"]',
     ),
     findings: [
-      { finding: '20 consecutive-run/merge', falsePositive: 'the user setup is kept apart from the build on purpose (official images do); neither RUN deletes or rewrites what the other wrote' },
-    ],
+          ],
   },
   {
     name: 'a desktop-app image from a personal collection (sudo, apt without cleanup, .deb download)',
@@ -217,7 +216,6 @@ export const REAL_WORLD: RealWorldFile[] = [
       '2 maintainer-deprecated/deprecated',
       '4 apt-lists-not-removed/missing',
       '4 apt-no-install-recommends/missing',
-      '11 consecutive-run/merge',
       '12 apt-no-install-recommends/missing',
       '15 sudo/nopasswd',
     ],
@@ -283,7 +281,6 @@ export const REAL_WORLD: RealWorldFile[] = [
     ),
     findings: [
       '1 root-user/baseImage',
-      { finding: '6 consecutive-run/merge', falsePositive: 'three tools, three layers: no RUN deletes or rewrites what another wrote, so joining them saves nothing' },
       '6 unverified-download/unverified',
     ],
   },
@@ -319,8 +316,7 @@ export const REAL_WORLD: RealWorldFile[] = [
     ),
     findings: [
       '1 root-user/baseImage',
-      { finding: '3 consecutive-run/merge', falsePositive: 'the installer script writes its own files; nothing deleted or rewritten across the two RUNs' },
-      '3 curl-pipe-shell/pipe',
+            '3 curl-pipe-shell/pipe',
     ],
   },
   {
@@ -373,7 +369,6 @@ export const REAL_WORLD: RealWorldFile[] = [
       '1 base-image-tag/latest',
       '1 heavy-base-image/heavy',
       '2 apt-upgrade/upgrade',
-      '4 consecutive-run/merge',
       '4 download-not-removed/kept',
       '4 tls-verification-disabled/command',
       '6 heredoc-without-errexit/missing',
@@ -436,8 +431,7 @@ export const REAL_WORLD: RealWorldFile[] = [
       '1 root-user/missing',
       '2 secret-in-arg-env/secret',
       '5 secret-in-arg-env/secret',
-      { finding: '8 consecutive-run/merge', falsePositive: 'the schema download writes a new file and deletes nothing the install wrote; joining the RUNs saves nothing' },
-      '8 unverified-download/plainHttp',
+            '8 unverified-download/plainHttp',
     ],
   },
   {
@@ -451,8 +445,7 @@ export const REAL_WORLD: RealWorldFile[] = [
     ),
     findings: [
       '2 apt-lists-not-removed/missing',
-      { finding: '3 consecutive-run/merge', falsePositive: 'the yarn install deletes nothing the apt RUN wrote; joining them saves nothing (the lists need removing in the apt RUN itself)' },
-      '3 node-package-cache/missing',
+            '3 node-package-cache/missing',
     ],
   },
 ];

@@ -20,6 +20,9 @@ import { runScript } from '../../dockerfile/script.js';
 import { parseShell } from '../../shell/parser.js';
 import { covers, defineRule, docsPath } from '../define.js';
 import { lineStart, shellRun } from '../fix-helpers.js';
+import { positionals } from '../helpers.js';
+import type { ShellCommand } from '../../shell/commands.js';
+import { PACKAGE_CACHES } from '../../knowledge/package-managers.js';
 import type { Edit, Facts, RunInfo } from '../types.js';
 
 const PERSISTS = new Set([
@@ -170,6 +173,83 @@ function joinRuns(facts: Facts, second: Instruction): Edit[] | null {
   return edits.length > 0 ? edits : null;
 }
 
+/** Programs that delete or rewrite files whatever their arguments. */
+const REMOVING_PROGRAMS = new Set(['rm', 'rmdir', 'unlink', 'mv', 'chmod', 'chown', 'chgrp', 'truncate', 'shred']);
+/** Package managers' verbs that remove installed packages (from whatever layer installed them). */
+const UNINSTALL_VERBS: Readonly<Record<string, readonly string[]>> = {
+  'apt-get': ['remove', 'purge', 'autoremove'],
+  apt: ['remove', 'purge', 'autoremove'],
+  apk: ['del'],
+  dnf: ['remove', 'erase', 'autoremove'],
+  yum: ['remove', 'erase', 'autoremove'],
+  microdnf: ['remove'],
+  zypper: ['remove', 'rm'],
+  pip: ['uninstall'],
+  pip3: ['uninstall'],
+  npm: ['uninstall', 'remove', 'rm', 'prune'],
+  yarn: ['remove'],
+  pnpm: ['remove', 'rm', 'prune'],
+  gem: ['uninstall', 'cleanup'],
+  conda: ['remove', 'uninstall'],
+};
+
+/** Package managers' verbs that fetch a package index (which then sits in the layer until removed). */
+const INDEX_UPDATES: Readonly<Record<string, readonly string[]>> = { 'apt-get': ['update'], apt: ['update'], apk: ['update'], dnf: ['makecache'], yum: ['makecache'], zypper: ['refresh', 'ref'] };
+
+/** Package managers' verbs that empty their caches: in a RUN of their own, the cache stays in the layer that filled it. */
+const CLEAN_VERBS: Readonly<Record<string, readonly string[]>> = {
+  'apt-get': ['clean', 'autoclean', 'dist-clean'],
+  apt: ['clean', 'autoclean', 'dist-clean'],
+  apk: ['cache'],
+  dnf: ['clean'],
+  yum: ['clean'],
+  microdnf: ['clean'],
+  zypper: ['clean'],
+  pip: ['cache'],
+  pip3: ['cache'],
+  npm: ['cache'],
+  yarn: ['cache', 'autoclean'],
+  pnpm: ['store'],
+  conda: ['clean'],
+};
+
+function rewritesFiles(c: ShellCommand): boolean {
+  if (REMOVING_PROGRAMS.has(c.name)) return true;
+  if (c.name === 'find') return c.words.some((w) => w.text === '-delete' || w.text === 'rm');
+  if (c.name === 'sed' || c.name === 'perl') return c.words.some((w) => /^-[a-zA-Z]*i/.test(w.text) || w.text.startsWith('--in-place'));
+  return false;
+}
+
+/** ownedBy: a path one of `earlier` commands (of the same RUN) wrote: one a word of theirs names, or a cache of a package manager among them. */
+function ownedBy(path: string, earlier: readonly ShellCommand[]): boolean {
+  const base = path.replace(/\/+$/, '').replace(/^.*\//, '');
+  if (earlier.some((e) => e.words.some((w) => w.text === path || (base !== '' && base !== '*' && (w.text === base || w.text.endsWith(`/${base}`)))))) return true;
+  const dir = path.replace(/\/\*$/, '');
+  return PACKAGE_CACHES.some((c) => c.dirs.some((d) => dir === d || dir.startsWith(`${d}/`)) && earlier.some((e) => c.managers.includes(e.name)));
+}
+
+/**
+ * removesEarlier says whether a RUN deletes or rewrites what an earlier layer holds, which is when
+ * separate layers cost bytes (the earlier layer keeps what the later one deletes, and the later one
+ * holds a whole copy of what it rewrites): a package removed, a cache emptied by a manager the RUN
+ * did not run before, or a file deleted, moved, chmod-ed or edited in place that the RUN did not
+ * write itself. A clean-up of the RUN's own install or download (`curl -o x … && chmod +x x`,
+ * `apt-get update && … && rm -rf /var/lib/apt/lists/*`, what the safe fixes append) does not count.
+ */
+function removesEarlier(commands: readonly ShellCommand[]): boolean {
+  const verb = (c: ShellCommand) => positionals(c)[0]?.text ?? '';
+  return commands.some((c, k) => {
+    const earlier = commands.slice(0, k);
+    if (UNINSTALL_VERBS[c.name]?.includes(verb(c))) return true;
+    if (CLEAN_VERBS[c.name]?.includes(verb(c))) return !earlier.some((e) => e.name === c.name);
+    if (!rewritesFiles(c)) return false;
+    // chmod/chown/chgrp name a mode or an owner first; find names its start directories
+    const targets = positionals(c).slice(['chmod', 'chown', 'chgrp'].includes(c.name) ? 1 : 0).filter((w) => w.literal).map((w) => w.text);
+    const paths = c.name === 'find' ? targets.filter((t) => !t.startsWith('-')).slice(0, 1) : targets;
+    return paths.length === 0 ? k === 0 : paths.some((t) => !ownedBy(t, earlier));
+  });
+}
+
 export default defineRule({
   meta: {
     id: 'consecutive-run',
@@ -185,13 +265,28 @@ export default defineRule({
     covers: covers({ hadolint: ['DL3059'] }),
   },
   create(ctx) {
+    let runOf: Map<Instruction, RunInfo> | undefined;
     return {
       stage(facts) {
         // Layers of a build-only stage never ship; splitting RUNs there only helps the build cache.
         if (!facts.ships) return;
+        runOf ??= new Map(ctx.runs.map((r) => [r.inst, r]));
         let group: Instruction[] = [];
+        // RUNs split on purpose (a slow step before an often-changing one) cost only a layer each:
+        // the group is reported when a later RUN deletes or rewrites files, which an earlier layer keeps
+        const runs = runOf;
+        const removing = (inst: Instruction) => {
+          const run = runs.get(inst);
+          return run ? removesEarlier(run.commands) : true;
+        };
+        // a package index fetched in a RUN of its own (`RUN apt-get update`) stays in that layer: only
+        // the RUN that installs from it can remove it, so the two belong together
+        const indexOnly = (inst: Instruction) => {
+          const last = runs.get(inst)?.commands.at(-1);
+          return last !== undefined && INDEX_UPDATES[last.name]?.includes(positionals(last)[0]?.text ?? '') === true;
+        };
         const flush = (): void => {
-          if (group.length >= 2) {
+          if (group.length >= 2 && (group.slice(1).some(removing) || group.slice(0, -1).some(indexOnly))) {
             const second = group[1]!;
             ctx.report({ messageId: 'merge', span: second.keywordSpan, data: { count: group.length }, fix: () => joinRuns(ctx.facts, second) });
           }

@@ -1,14 +1,11 @@
 // appendLayers builds the image a build writes: the base's layers as they are (blobs passed
 // through, digests kept), then the layers whittle wrote, with a config derived from the base's
 // (everything kept, the runtime settings given replaced) and one history line per new layer.
-// Nothing is written here: sinks read the result (src/transports/write.ts).
-import { createReadStream } from 'node:fs';
-import { WhittleError } from '../errors.js';
-import { digestOf, type Digest } from '../image/digest.js';
-import type { Image, Layer } from '../image/image.js';
-import { MediaType, ociLayerType } from '../image/mediatypes.js';
-import { fromManifest } from '../image/partial/index.js';
-import type { Descriptor, HistoryEntry, Manifest } from '../image/spec.js';
+// Nothing is written here: sinks read the result (src/transports/write.ts); the image is composed
+// by src/rewrite/compose.ts, so the written layers stay movable, as squash's do.
+import type { Image } from '../image/image.js';
+import type { HistoryEntry } from '../image/spec.js';
+import { composeImage, keptLayers } from '../rewrite/compose.js';
 import type { WrittenLayer } from '../rewrite/layer-writer.js';
 
 export interface NewLayer {
@@ -32,10 +29,6 @@ export function mergeEnv(env: readonly string[] | undefined, set: readonly strin
   return [...(env ?? []).filter((e) => !names.has(e.split('=')[0])), ...set];
 }
 
-function readWritten(layer: WrittenLayer) {
-  return createReadStream(layer.file, { start: layer.offset, ...(layer.size > 0 ? { end: layer.offset + layer.size - 1 } : {}), highWaterMark: 1 << 20 });
-}
-
 /** appendLayers puts layers on top of base with runtime settings; created is the build's time. */
 export async function appendLayers(
   base: Image,
@@ -45,18 +38,7 @@ export async function appendLayers(
   annotations: Record<string, string>,
   reference: string,
 ): Promise<Image> {
-  const baseLayers = await base.layers();
-  const source = await base.manifest();
-  const descriptors: Descriptor[] = [];
-  const diffIds: Digest[] = [];
-  const byDigest = new Map<string, Layer>();
-  for (const [i, l] of baseLayers.entries()) {
-    const d = source.layers[i];
-    const digest = await l.digest();
-    descriptors.push({ mediaType: ociLayerType(await l.mediaType()), digest, size: await l.size(), ...(d?.urls ? { urls: d.urls } : {}) });
-    diffIds.push(await l.diffId());
-    byDigest.set(digest, l);
-  }
+  const kept = await keptLayers(base);
   const raw = JSON.parse(Buffer.from(await base.rawConfig()).toString('utf8')) as Record<string, unknown>;
   const checked = await base.config();
   const old = (raw.config && typeof raw.config === 'object' ? raw.config : {}) as Record<string, unknown>;
@@ -79,37 +61,11 @@ export async function appendLayers(
     ...raw,
     created,
     config: runtimeConfig,
-    rootfs: { type: 'layers', diff_ids: [...diffIds, ...layers.map((l) => l.layer.diffId)] },
+    rootfs: { type: 'layers', diff_ids: [...kept.diffIds, ...layers.map((l) => l.layer.diffId)] },
     history,
   };
   // the base's engine-only fields describe the base's last build step, not this image
   delete (config as Record<string, unknown>).container_config;
   delete (config as Record<string, unknown>).container;
-  const configBytes = Buffer.from(JSON.stringify(config));
-  const configDescriptor: Descriptor = { mediaType: MediaType.ociConfig, digest: digestOf(configBytes), size: configBytes.length };
-  const manifest: Manifest = {
-    schemaVersion: 2,
-    mediaType: MediaType.ociManifest,
-    config: configDescriptor,
-    layers: [...descriptors, ...layers.map((l) => ({ mediaType: l.layer.mediaType, digest: l.layer.digest, size: l.layer.size }))],
-    annotations,
-  };
-  const written = new Map(layers.map((l) => [l.layer.digest, l.layer]));
-  return fromManifest({
-    reference,
-    rawManifest: Buffer.from(JSON.stringify(manifest)),
-    store: {
-      async openBlob(d) {
-        const mine = written.get(d.digest);
-        if (mine) return readWritten(mine);
-        const kept = byDigest.get(d.digest);
-        if (!kept) throw new WhittleError('missing-blob', `${reference} has no blob ${d.digest}`);
-        return kept.compressed();
-      },
-      async readBlob(d) {
-        if (d.digest !== configDescriptor.digest) throw new WhittleError('missing-blob', `${reference} has no document ${d.digest}`);
-        return configBytes;
-      },
-    },
-  });
+  return composeImage({ reference, kept, written: layers.map((l) => l.layer), configBytes: Buffer.from(JSON.stringify(config)), annotations });
 }

@@ -23,6 +23,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from './lib/generate.mjs';
 import { generateRealShaped } from './lib/real-shaped.mjs';
+import { timed } from './lib/timed.mjs';
 
 const args = process.argv.slice(2);
 const realOnly = args.includes('--real-only');
@@ -34,15 +35,6 @@ process.on('exit', () => {
 });
 const haveSkopeo = spawnSync('skopeo', ['--version'], { stdio: 'ignore' }).status === 0;
 
-function timed(cmd, args) {
-  const start = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-v', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr.slice(-2000)}`);
-  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
-  const cpu = ['User', 'System'].reduce((t, k) => t + Number(new RegExp(`${k} time \\(seconds\\): ([\\d.]+)`).exec(r.stderr)?.[1] ?? NaN), 0);
-  return { seconds, cpu, rssMB: rss ? Number(rss[1]) / 1024 : NaN, stdout: r.stdout };
-}
 const sh = (script) => timed('sh', ['-c', script]);
 
 /** nodeHash is node:crypto's raw sha256 over files, read with 1 MiB chunks: the uncompressed floor. */

@@ -15,6 +15,7 @@ import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate, writeLayer } from './lib/generate.mjs';
+import { timed } from './lib/timed.mjs';
 
 const targetMB = Number(process.argv[2] ?? 560);
 const rounds = Number(process.argv[3] ?? 2);
@@ -26,15 +27,6 @@ process.on('exit', () => {
   if (!process.env.WHITTLE_BENCH_DIR) rmSync(work, { recursive: true, force: true });
 });
 
-/** timed runs a command, returning seconds and peak RSS (MB) as /usr/bin/time -v reports them. */
-function timed(cmd, args, opts = {}) {
-  const start = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-v', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, ...opts });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr.slice(-2000)}`);
-  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
-  return { seconds, rssMB: rss ? Number(rss[1]) / 1024 : NaN, stdout: r.stdout };
-}
 
 const whittle = (args) => timed(process.execPath, ['bin/whittle.js', ...args]);
 

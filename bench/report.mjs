@@ -4,11 +4,11 @@
 // headless Chromium on this machine. Prints the figures and ratios; asserts nothing.
 // Usage: npm run build && node bench/report.mjs [megabytes=560] [files=100000]
 // WHITTLE_BENCH_DIR=/some/dir keeps the generated images there and reuses them on the next run.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate, generateFiles } from './lib/generate.mjs';
+import { timed as timedCommand } from './lib/timed.mjs';
 
 const targetMB = Number(process.argv[2] ?? 560);
 const fileCount = Number(process.argv[3] ?? 100_000);
@@ -17,14 +17,7 @@ process.on('exit', () => {
   if (!process.env.WHITTLE_BENCH_DIR) rmSync(work, { recursive: true, force: true });
 });
 
-function timed(args) {
-  const start = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-v', process.execPath, 'bin/whittle.js', ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (r.status !== 0) throw new Error(`whittle ${args.join(' ')} failed: ${r.stderr.slice(-2000)}`);
-  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
-  return { seconds, rssMB: rss ? Number(rss[1]) / 1024 : NaN };
-}
+const timed = (args) => timedCommand(process.execPath, ['bin/whittle.js', ...args]);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mb = (n) => `${(n / 1e6).toFixed(2)} MB`;
 

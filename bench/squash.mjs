@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from './lib/generate.mjs';
+import { timed } from './lib/timed.mjs';
 
 const targetMB = Number(process.argv[2] ?? 560);
 const work = process.env.WHITTLE_BENCH_DIR ?? mkdtempSync(join(tmpdir(), "whittle-bench-squash-"));
@@ -22,15 +23,6 @@ process.on('exit', () => {
   if (!process.env.WHITTLE_BENCH_DIR) rmSync(work, { recursive: true, force: true });
 });
 
-/** timed runs a command, returning seconds and peak RSS (MB) as /usr/bin/time -v reports them. */
-function timed(cmd, args, opts = {}) {
-  const start = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-v', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, ...opts });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr.slice(-2000)}`);
-  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
-  return { seconds, rssMB: rss ? Number(rss[1]) / 1024 : NaN, stdout: r.stdout };
-}
 
 function sh(script) {
   return timed('sh', ['-c', script]);

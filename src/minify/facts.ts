@@ -2,6 +2,7 @@
 // layer in memory: an ELF file's dynamic-linking facts (the file is buffered whole, one at a time,
 // up to MAX_ELF), the text of a small file (scripts, nsswitch.conf, ld.so.conf), the parsed
 // ld.so.cache. One pass over each layer holding a wanted file's final version.
+import { readUntil } from './read-until.js';
 import type { FinalTree } from '../analyze/resolve.js';
 import { WhittleError, wrap } from '../errors.js';
 import { parseLdCache, type LdCacheEntry } from '../elf/ld-cache.js';
@@ -171,28 +172,12 @@ export async function readFacts(
   const out = new Map<string, FileFacts>();
   for (const [index, wanted] of [...byLayer].sort((a, b) => a[0] - b[0])) {
     const collector = factsCollector((p) => wanted.has(p));
-    const read = await layers[index]!.read();
     const stopEarly = ![...wanted.keys()].some((p) => repeated[index]?.has(p));
-    let stopped = false;
-    try {
-      for await (const chunk of read.tar) {
-        onBytes((chunk as Buffer).length);
-        collector.write(chunk as Buffer);
-        if (stopEarly && collector.facts.size >= wanted.size && [...wanted.keys()].every((p) => collector.facts.has(p))) {
-          stopped = true;
-          break;
-        }
-      }
-      if (!stopped) collector.end();
-    } catch (err) {
-      read.tar.destroy();
-      await read.stats.catch(() => undefined);
-      throw wrap(`reading layer ${index + 1}`, err);
-    }
-    if (stopped) {
-      read.tar.destroy();
-      await read.stats.catch(() => undefined);
-    } else await read.stats;
+    await readUntil(layers[index]!, index, onBytes, {
+      feed: (chunk) => collector.write(chunk),
+      done: () => stopEarly && collector.facts.size >= wanted.size && [...wanted.keys()].every((p) => collector.facts.has(p)),
+      end: () => collector.end(),
+    });
     for (const [source, dests] of wanted) {
       const f = collector.facts.get(source);
       if (!f) throw new WhittleError('bad-archive', `layer ${index + 1} does not hold /${source}, the content of /${dests[0]}`);

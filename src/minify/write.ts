@@ -3,6 +3,7 @@
 // from the layer entry that made it) and its content copied from that layer. Contents are read in
 // one pass over each contributing layer into a spool file on disk (the order of layers is not the
 // order of paths), then copied into the new layer in path order: the same image gives the same bytes.
+import { readUntil } from './read-until.js';
 import { createWriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { once } from 'node:events';
@@ -61,28 +62,14 @@ async function spoolContents(image: Image, wanted: Map<number, Set<string>>, fil
           current = null;
         },
       });
-      const read = await layers[index]!.read();
-      let stopped = false;
-      try {
-        for await (const chunk of read.tar) {
-          onBytes((chunk as Buffer).length);
-          if (!parser.done) parser.write(chunk as Buffer);
+      await readUntil(layers[index]!, index, onBytes, {
+        feed: async (chunk) => {
+          if (!parser.done) parser.write(chunk);
           if (out.writableNeedDrain) await Promise.race([once(out, 'drain'), failed]);
-          if (stopEarly && ended >= paths.size) {
-            stopped = true;
-            break;
-          }
-        }
-        if (!stopped) parser.end();
-      } catch (err) {
-        read.tar.destroy();
-        await read.stats.catch(() => undefined);
-        throw wrap(`reading layer ${index + 1}`, err);
-      }
-      if (stopped) {
-        read.tar.destroy();
-        await read.stats.catch(() => undefined);
-      } else await read.stats;
+        },
+        done: () => stopEarly && ended >= paths.size,
+        end: () => parser.end(),
+      });
       for (const p of paths) if (!spans.has(`${index}\0${p}`)) throw new WhittleError('bad-archive', `layer ${index + 1} does not hold /${p}`);
     }
   } finally {

@@ -173,6 +173,11 @@ describe('attribute', () => {
     expect(a.warnings.join()).toMatch(/no history/);
   });
 
+  it('refuses a --target that names no stage with a usage error', () => {
+    const { analysis, config } = image([], [[file('a', 1)]]);
+    expect(() => attribute({ analysis, config, model: parseDockerfile(DOCKERFILE), file: 'Dockerfile', target: 'nope' })).toThrow(expect.objectContaining({ code: 'usage' }));
+  });
+
   it('attributes to the --target stage', () => {
     const buildOnly: HistoryEntry[] = [...BASE.map(([h]) => h), { created_by: 'RUN /bin/sh -c make # buildkit' }];
     const { analysis, config } = image(buildOnly, [BASE[0]![1], [file('out', 7)]]);

@@ -9,6 +9,7 @@ import type { HistoryEntry, ImageConfig } from '../image/spec.js';
 import { joinContinuations } from '../dockerfile/script.js';
 import { expandVars, stageChain } from '../lint/helpers.js';
 import type { Diagnostic } from '../lint/types.js';
+import { WhittleError } from '../errors.js';
 import { alignSteps } from './align.js';
 import { instructionText, matchStep, type Confidence, type InstructionText } from './match.js';
 import { readRecorded } from './recorded.js';
@@ -80,7 +81,7 @@ function targetStage(model: DockerfileModel, target: string | undefined): Stage 
   if (target === undefined) return model.stages[model.stages.length - 1]!;
   const t = target.toLowerCase();
   const stage = model.stages.find((s) => s.name === t) ?? (/^\d+$/.test(t) ? model.stages[Number(t)] : undefined);
-  if (!stage) throw new TypeError(`no stage named ${target}`);
+  if (!stage) throw new WhittleError('usage', `--target ${target}: the Dockerfile has no such stage`);
   return stage;
 }
 

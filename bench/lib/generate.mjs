@@ -42,6 +42,27 @@ export async function writeLayer(file, entries, gzip) {
   return { digest: `sha256:${hashBlob.digest('hex')}`, size, diffId: `sha256:${hashTar.digest('hex')}` };
 }
 
+/**
+ * writeLayoutDocuments finishes an OCI image layout whose layer blobs are in place: the config, the
+ * manifest, oci-layout and index.json naming the image `ref`. The one writer of the benches' layouts.
+ */
+export async function writeLayoutDocuments(layout, config, layers, ref = 'bench') {
+  const put = async (data) => {
+    const digest = `sha256:${createHash('sha256').update(data).digest('hex')}`;
+    await writeFile(join(layout, 'blobs', 'sha256', digest.slice(7)), data);
+    return { digest, size: data.length };
+  };
+  const c = await put(Buffer.from(JSON.stringify(config)));
+  const m = await put(Buffer.from(JSON.stringify({
+    schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...c }, layers,
+  })));
+  await writeFile(join(layout, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
+  await writeFile(join(layout, 'index.json'), JSON.stringify({
+    schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...m, annotations: { 'org.opencontainers.image.ref.name': ref } }],
+  }));
+}
+
 /** sizes spread like a real distribution: many small files, a few big ones. */
 function sizes(count, totalBytes) {
   const weights = Array.from({ length: count }, (_, i) => (i % 97 === 0 ? 400 : i % 7 === 0 ? 20 : 1 + (i % 5)));
@@ -93,27 +114,12 @@ export async function generate(layout, targetMB, gzip = true) {
     diffIds.push(d.diffId);
     process.stderr.write(`generated layer ${i + 1}/${plan.length}\n`);
   }
-  const config = Buffer.from(JSON.stringify({
+  await writeLayoutDocuments(layout, {
     architecture: 'amd64', os: 'linux', created: '2026-01-01T00:00:00Z',
     config: { Cmd: ['/bin/true'] },
     rootfs: { type: 'layers', diff_ids: diffIds },
     history: diffIds.map((_, i) => ({ created: '2026-01-01T00:00:00Z', created_by: `bench layer ${i + 1}` })),
-  }));
-  const put = async (data) => {
-    const digest = `sha256:${createHash('sha256').update(data).digest('hex')}`;
-    await writeFile(join(layout, 'blobs', 'sha256', digest.slice(7)), data);
-    return { digest, size: data.length };
-  };
-  const c = await put(config);
-  const manifest = Buffer.from(JSON.stringify({
-    schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...c }, layers: descriptors,
-  }));
-  const m = await put(manifest);
-  await writeFile(join(layout, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
-  await writeFile(join(layout, 'index.json'), JSON.stringify({
-    schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...m, annotations: { 'org.opencontainers.image.ref.name': 'bench' } }],
-  }));
+  }, descriptors);
   return { descriptors, fileCount, diffIds };
 }
 
@@ -131,19 +137,11 @@ export async function generateFiles(layout, count) {
   const file = join(layout, 'layer');
   const d = await writeLayer(file, entries, true);
   await rename(file, join(layout, 'blobs', 'sha256', d.digest.slice(7)));
-  const put = async (data) => {
-    const digest = `sha256:${createHash('sha256').update(data).digest('hex')}`;
-    await writeFile(join(layout, 'blobs', 'sha256', digest.slice(7)), data);
-    return { digest, size: data.length };
-  };
-  const c = await put(Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [d.diffId] }, history: [{ created_by: 'bench files' }] })));
-  const m = await put(Buffer.from(JSON.stringify({
-    schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...c },
-    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: d.digest, size: d.size }],
-  })));
-  await writeFile(join(layout, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
-  await writeFile(join(layout, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...m, annotations: { 'org.opencontainers.image.ref.name': 'bench' } }] }));
+  await writeLayoutDocuments(
+    layout,
+    { architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [d.diffId] }, history: [{ created_by: 'bench files' }] },
+    [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: d.digest, size: d.size }],
+  );
 }
 
 async function reuse(layout) {

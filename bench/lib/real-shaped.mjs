@@ -15,6 +15,7 @@ import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import tar from 'tar-stream';
+import { writeLayoutDocuments } from './generate.mjs';
 
 /** mulberry32: a small seeded PRNG, so every run generates the same image. */
 function rng(seed) {
@@ -291,28 +292,13 @@ export async function generateRealShaped(layout, files = 26_000, gzip = false) {
     process.stderr.write(`generated layer ${i + 1}/${layers.length} (${layer.name}: ${entries.length} entries)\n`);
   }
   sizes.sort((a, b) => a - b);
-  const config = Buffer.from(JSON.stringify({
+  await writeLayoutDocuments(layout, {
     architecture: 'amd64', os: 'linux', created: '2026-01-01T00:00:00Z',
     config: { Cmd: ['node', 'dist/server.js'], WorkingDir: '/app', User: 'node' },
     rootfs: { type: 'layers', diff_ids: diffIds },
     history: layers.map((l) => ({ created: '2026-01-01T00:00:00Z', created_by: l.name === 'COPY . .' ? 'COPY . . # buildkit' : l.name === 'npm ci' ? 'RUN /bin/sh -c npm ci # buildkit' : `/bin/sh -c #(nop) ${l.name}` })),
-  }));
-  const put = async (data) => {
-    const digest = `sha256:${createHash('sha256').update(data).digest('hex')}`;
-    await writeFile(join(layout, 'blobs', 'sha256', digest.slice(7)), data);
-    return { digest, size: data.length };
-  };
-  const c = await put(config);
-  const manifest = Buffer.from(JSON.stringify({
-    schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...c }, layers: descriptors,
-  }));
-  const m = await put(manifest);
-  await writeFile(join(layout, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
+  }, descriptors);
   const result = { descriptors, entryCount, fileCount, medianFileSize: sizes[sizes.length >> 1] ?? 0 };
   await writeFile(summary, JSON.stringify(result));
-  await writeFile(join(layout, 'index.json'), JSON.stringify({
-    schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...m, annotations: { 'org.opencontainers.image.ref.name': 'bench' } }],
-  }));
   return result;
 }

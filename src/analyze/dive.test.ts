@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { diveFigures } from './dive.js';
+import { belowAny, diveFigures } from './dive.js';
+import { PathTree } from './path-tree.js';
+import type { LayerEntry } from '../layers/entry.js';
 import { dir, file, opaque, whiteout } from './testing.js';
 
 describe('diveFigures', () => {
@@ -67,4 +69,87 @@ describe('diveFigures', () => {
   it('an image without content scores 1', () => {
     expect(diveFigures([[], []], [0, 0]).efficiency).toBe(1);
   });
+
+  it('matches the figures of a stack of every path (the stack is built only below whited-out paths) on random images', () => {
+    let seed = 7; // mulberry32
+    const rand = (n: number) => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return Math.floor((((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * n);
+    };
+    const names = ['a', 'b', 'c'];
+    const randomPath = () => Array.from({ length: 1 + rand(3) }, () => names[rand(3)]).join('/');
+    for (let round = 0; round < 300; round++) {
+      const layers: LayerEntry[][] = Array.from({ length: 2 + rand(4) }, () =>
+        Array.from({ length: rand(8) }, () => {
+          const k = rand(10);
+          const p = randomPath();
+          return k < 5 ? file(p, 1 + rand(50)) : k < 7 ? dir(p) : k < 9 ? whiteout(p) : opaque(p);
+        }),
+      );
+      const content = layers.map((l) => l.reduce((s, e) => s + (e.type === 'file' && !e.whiteout ? e.size : 0), 0));
+      expect(diveFigures(layers, content)).toEqual(fullStackFigures(layers, content));
+    }
+  });
 });
+
+describe('belowAny', () => {
+  it('says whether a path is a root or below one, at component boundaries', () => {
+    const test = belowAny(new Set(['var/lib/apt', 'tmp']));
+    expect(['var/lib/apt', 'var/lib/apt/lists/x', 'tmp', 'tmp/a'].every(test)).toBe(true);
+    expect(['var', 'var/lib', 'var/lib/aptitude', 'var/log/x', 'tmpfile', 'usr/tmp', ''].some(test)).toBe(false);
+    expect(belowAny(new Set())('a')).toBe(false);
+  });
+});
+
+/** fullStackFigures is dive's algorithm with the stack of lower layers holding every path: the reference. */
+function fullStackFigures(layers: LayerEntry[][], content: number[]) {
+  const stacked = new PathTree<number>();
+  const stats = new Map<string, { cumulative: number; min: number; count: number }>();
+  layers.forEach((entries, i) => {
+    const own = new Map<string, number>();
+    const wh = new Set<string>();
+    const parents = new Set<string>();
+    for (const e of entries) {
+      for (let k = e.path.lastIndexOf('/'); k > 0; k = e.path.lastIndexOf('/', k - 1)) parents.add(e.path.slice(0, k));
+      if (e.whiteout === 'opaque') {
+        if (!own.has(e.path)) own.set(e.path, 0);
+      } else if (e.whiteout === 'file') wh.add(e.path);
+      else own.set(e.path, e.type === 'file' ? e.size : 0);
+    }
+    const visit = (path: string, leaf: number, whiteout: boolean) => {
+      let size = leaf;
+      if (whiteout && stacked.get(path) === -1) stacked.descendants(path, (_p, r) => (size += r !== undefined && r > 0 ? r : 0));
+      const s = stats.get(path);
+      if (!s) stats.set(path, { cumulative: size, min: size, count: 1 });
+      else {
+        s.cumulative += size;
+        s.min = Math.min(s.min, size);
+        s.count++;
+      }
+    };
+    for (const p of wh) visit(p, 0, true);
+    for (const [p, size] of own) if (!parents.has(p)) visit(p, size, false);
+    void i;
+    for (const e of entries) {
+      if (e.whiteout === 'file') stacked.remove(e.path);
+      else if (e.whiteout === 'opaque') {
+        if (!stacked.has(e.path)) stacked.set(e.path, -1);
+      } else stacked.set(e.path, e.type === 'dir' ? -1 : e.type === 'file' ? e.size : 0);
+    }
+  });
+  let minimum = 0;
+  let discovered = 0;
+  const inefficiencies: { path: string; count: number; cumulativeSize: number }[] = [];
+  for (const [path, s] of stats) {
+    minimum += s.min;
+    discovered += s.cumulative;
+    if (s.count > 1) inefficiencies.push({ path, count: s.count, cumulativeSize: s.cumulative });
+  }
+  inefficiencies.sort((a, b) => b.cumulativeSize - a.cumulativeSize || (a.path < b.path ? -1 : 1));
+  const wastedBytes = inefficiencies.reduce((sum, x) => sum + x.cumulativeSize, 0);
+  const sizeBytes = content.reduce((a, b) => a + b, 0);
+  const userSizeBytes = sizeBytes - (content[0] ?? 0);
+  return { efficiency: discovered === 0 ? 1 : minimum / discovered, wastedBytes, userWastedPercent: userSizeBytes > 0 ? wastedBytes / userSizeBytes : 0, sizeBytes, userSizeBytes, inefficiencies };
+}

@@ -61,16 +61,45 @@ function visitLeaves(entries: readonly LayerEntry[], visit: (path: string, size:
   for (const [path, size] of own) if (!parents.has(path)) visit(path, size, false);
 }
 
+/**
+ * belowAny returns a test of whether a path is one of roots or lies below one of them. It walks the
+ * path's prefixes from the top only while they lead towards a root, so most paths cost one lookup.
+ */
+export function belowAny(roots: ReadonlySet<string>): (path: string) => boolean {
+  if (roots.size === 0) return () => false;
+  const towards = new Set<string>(); // strict ancestors of the roots
+  for (const r of roots) {
+    for (let i = r.indexOf('/'); i > 0; i = r.indexOf('/', i + 1)) towards.add(r.slice(0, i));
+  }
+  return (path) => {
+    if (roots.has(path)) return true;
+    for (let i = path.indexOf('/'); i > 0; i = path.indexOf('/', i + 1)) {
+      const prefix = path.slice(0, i);
+      if (roots.has(prefix)) return true;
+      if (!towards.has(prefix)) return false;
+    }
+    return false;
+  };
+}
+
 /** DIR marks a directory in the stacked tree, whose values are otherwise file sizes. */
 const DIR = -1;
 
 export function diveFigures(layers: readonly (readonly LayerEntry[])[], layerContentBytes: readonly number[]): DiveFigures {
-  // the stack of lower layers is read only for whiteouts (the size of a deleted directory): it is
-  // built only as far as the last layer that holds one
+  // The stack of lower layers is read only at whiteouts (the size of a deleted directory): it is built
+  // only as far as the last layer that holds one, and only below the paths some later layer whites out,
+  // the only places it is asked about — a few paths instead of a second copy of the whole filesystem.
+  const whiteouts = new Set<string>();
   let lastWhiteout = 0;
   layers.forEach((entries, i) => {
-    if (i > 0 && entries.some((e) => e.whiteout === 'file')) lastWhiteout = i;
+    if (i === 0) return;
+    for (const e of entries) {
+      if (e.whiteout !== 'file') continue;
+      whiteouts.add(e.path);
+      lastWhiteout = i;
+    }
   });
+  const underWhiteout = belowAny(whiteouts);
   const stacked = new PathTree<number>();
   // per path: its size while seen once (most paths), its PathStats from the second time on
   const stats = new Map<string, number | PathStats>();
@@ -90,6 +119,7 @@ export function diveFigures(layers: readonly (readonly LayerEntry[])[], layerCon
     if (i >= lastWhiteout) return;
     // stack this layer onto the layers below, as dive's StackTreeRange does: whiteouts remove, opaque markers are ignored.
     for (const e of entries) {
+      if (!underWhiteout(e.path)) continue;
       if (e.whiteout === 'file') stacked.remove(e.path);
       else if (e.whiteout === 'opaque') {
         if (!stacked.has(e.path)) stacked.set(e.path, DIR);

@@ -109,3 +109,16 @@ describe('mergeLayers', () => {
     expect(r.dropped.filter((d) => d.path.startsWith('usr/lib/d1/'))).toHaveLength(200);
   });
 });
+
+describe('merged records', () => {
+  it('are the entries themselves when they carry their layer (no copy per path), copies otherwise', () => {
+    const own = file('a', 5, { layer: 1 });
+    const unmarked = file('b', 5);
+    const elsewhere = file('c', 5, { layer: 0 });
+    const r = mergeLayers([[], [own, unmarked, elsewhere]]);
+    expect(r.tree.get('a')).toBe(own);
+    expect(r.tree.get('b')).not.toBe(unmarked);
+    expect(r.tree.get('b')).toMatchObject({ type: 'file', size: 5, layer: 1 });
+    expect(r.tree.get('c')).toMatchObject({ layer: 1 });
+  });
+});

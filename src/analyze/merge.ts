@@ -6,16 +6,27 @@ import { nameByteLength } from '../internal/name-bytes.js';
 import { impliedDir, LayerParents } from '../layers/parents.js';
 import { PathTree } from './path-tree.js';
 
-/** MergedRecord is what the merged filesystem holds for one path. */
+/**
+ * MergedRecord is what the merged filesystem holds for one path: the entry that last wrote it and
+ * its layer. An entry that already carries its layer (LayerEntry.layer, set by scanLayer) is kept
+ * as it is, so the merged filesystem costs no object per path beyond the entries themselves.
+ */
 export interface MergedRecord {
   type: LayerEntry['type'];
+  /** content bytes (regular files only; 0 for every other type). */
   size: number;
   mode: number;
   uid: number;
   gid: number;
   layer: number;
-  digest: string | undefined;
-  linkTarget: string | undefined;
+  contentDigest?: string | undefined;
+  linkTarget?: string | undefined;
+}
+
+/** recordOf is the merged record of e written by layer: e itself when it carries that layer, else a copy. */
+function recordOf(e: LayerEntry, layer: number): MergedRecord {
+  if (e.layer === layer && (e.type === 'file' || e.size === 0)) return e as MergedRecord;
+  return { type: e.type, size: e.type === 'file' ? e.size : 0, mode: e.mode, uid: e.uid, gid: e.gid, layer, contentDigest: e.contentDigest, linkTarget: e.linkTarget };
 }
 
 /** How a dropped copy left: deleted by a whiteout, overwritten with new content, rewritten with the
@@ -64,7 +75,7 @@ function emptyChanges(): LayerChanges {
 
 /** sameContent says whether two regular files hold the same bytes (only provable with content digests). */
 function sameContent(a: MergedRecord, b: LayerEntry): boolean {
-  return a.digest !== undefined && a.digest === b.contentDigest && a.size === b.size;
+  return a.contentDigest !== undefined && a.contentDigest === b.contentDigest && a.size === b.size;
 }
 
 export function mergeLayers(layers: readonly (readonly LayerEntry[])[]): MergeResult {
@@ -104,7 +115,7 @@ export function createMerge(): Merge {
     }
     const put = (e: LayerEntry): void => {
       if (e.whiteout === 'opaque') {
-        if (!tree.has(e.path)) tree.set(e.path, { type: 'dir', size: 0, mode: e.mode, uid: e.uid, gid: e.gid, layer, digest: undefined, linkTarget: undefined });
+        if (!tree.has(e.path)) tree.set(e.path, { type: 'dir', size: 0, mode: e.mode, uid: e.uid, gid: e.gid, layer });
         return;
       }
       if (e.whiteout === 'file') {
@@ -115,9 +126,7 @@ export function createMerge(): Merge {
       ch.fileContent += size;
       if (e.type === 'symlink' && e.linkTarget !== undefined) ch.symlinkBytes += nameByteLength(e.linkTarget);
       const before = tree.get(e.path);
-      const record: MergedRecord = {
-        type: e.type, size, mode: e.mode, uid: e.uid, gid: e.gid, layer, digest: e.contentDigest, linkTarget: e.linkTarget,
-      };
+      const record = recordOf(e, layer);
       if (before === undefined) {
         if (e.type !== 'dir') {
           ch.added.count++;
@@ -132,7 +141,7 @@ export function createMerge(): Merge {
           if (before.type === 'file' && before.size > 0) {
             const copy: DroppedCopy = { path: e.path, bytes: before.size, addedBy: before.layer, droppedBy: layer, how: metadataOnly ? 'metadata-only' : 'overwritten' };
             if (e.type === 'file') {
-              const content = metadataOnly ? 'same' : e.size !== before.size || (before.digest !== undefined && e.contentDigest !== undefined) ? 'different' : 'unknown';
+              const content = metadataOnly ? 'same' : e.size !== before.size || (before.contentDigest !== undefined && e.contentDigest !== undefined) ? 'different' : 'unknown';
               copy.rewrite = { content, metadataChanged: e.mode !== before.mode || e.uid !== before.uid || e.gid !== before.gid };
             }
             dropped.push(copy);

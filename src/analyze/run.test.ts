@@ -36,6 +36,11 @@ describe('sameSizeRewrites', () => {
     const out = sameSizeRewrites([[file('a', 1)], [file('a', 2)], [file('a', 2)]]);
     expect([...out.entries()].map(([k, v]) => [k, [...v]])).toEqual([[1, ['a']], [2, ['a']]]);
   });
+  it('compares sizes too large to pack (128 GiB and more) exactly, also when a file grows into or out of that range', () => {
+    const big = 2 ** 40 + 1;
+    const out = sameSizeRewrites([[file('a', big), file('b', big), file('c', 7)], [file('a', big), file('b', big + 1), file('c', big)], [file('c', 7)], [file('b', big + 1)]]);
+    expect([...out.entries()].map(([k, v]) => [k, [...v].sort()]).sort()).toEqual([[0, ['a']], [1, ['a', 'b']], [3, ['b']]]);
+  });
 });
 
 describe('digestEmptyFiles', () => {

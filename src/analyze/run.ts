@@ -38,6 +38,7 @@ export async function scanImage(image: Image, opts: AnalyzeImageOptions = {}): P
   const scans = await mapLimit(layers, opts.concurrency ?? 2, async (layer, i): Promise<LayerScan> => {
     const scan = await scanLayer(layer, {
       what: `layer ${i + 1} of ${layers.length}`,
+      layer: i,
       ...(opts.hashContents === 'all' ? { hashContents: true } : {}),
       onBytes: (n) => {
         bytes += n;
@@ -58,7 +59,7 @@ export async function scanImage(image: Image, opts: AnalyzeImageOptions = {}): P
     // empty files need no second read: their digest is known (apt's lock files are rewritten empty in every apt layer)
     const again = [...wanted.keys()].filter((i) => !digestEmptyFiles(scans[i]!.entries, wanted.get(i)!));
     const rescans = await mapLimit(again, opts.concurrency ?? 2, (i) =>
-      scanLayer(layers[i]!, { hashContents: wanted.get(i)!, what: `layer ${i + 1} of ${layers.length}` }),
+      scanLayer(layers[i]!, { hashContents: wanted.get(i)!, what: `layer ${i + 1} of ${layers.length}`, layer: i }),
     );
     again.forEach((i, k) => (scans[i] = rescans[k]!));
   }
@@ -73,22 +74,42 @@ export async function scanImage(image: Image, opts: AnalyzeImageOptions = {}): P
 
 /** sameSizeRewrites finds, per layer, the files that a later layer writes again with the same size (and those rewrites). */
 export function sameSizeRewrites(layers: readonly (readonly LayerEntry[])[]): Map<number, Set<string>> {
-  const last = new Map<string, { size: number; layer: number }>();
+  // per path, the last file written there, packed into one number (size × 2^16 + layer): no object per path
+  const last = new Map<string, number>();
   const out = new Map<number, Set<string>>();
   const add = (layer: number, path: string) => {
     let set = out.get(layer);
     if (!set) out.set(layer, (set = new Set()));
     set.add(path);
   };
+  const LAYERS = 0x10000;
+  if (layers.length > LAYERS) throw new RangeError(`${layers.length} layers`); // Docker's limit is 127; the OCI spec has none this large
+  const HUGE = 2 ** 37; // sizes from here on would not pack exactly: such files (128 GiB and more) are kept apart
+  const huge = new Map<string, { size: number; layer: number }>();
   layers.forEach((entries, layer) => {
     for (const e of entries) {
       if (e.type !== 'file' || e.whiteout) continue;
-      const before = last.get(e.path);
-      if (before && before.size === e.size && before.layer !== layer) {
-        add(before.layer, e.path);
+      const packed = last.get(e.path);
+      let beforeLayer = -1;
+      let beforeSize = -1;
+      if (packed !== undefined) {
+        beforeLayer = packed % LAYERS;
+        beforeSize = (packed - beforeLayer) / LAYERS;
+      } else if (huge.size > 0) {
+        const h = huge.get(e.path);
+        if (h) ({ size: beforeSize, layer: beforeLayer } = h);
+      }
+      if (beforeLayer >= 0 && beforeLayer !== layer && beforeSize === e.size) {
+        add(beforeLayer, e.path);
         add(layer, e.path);
       }
-      last.set(e.path, { size: e.size, layer });
+      if (e.size < HUGE) {
+        last.set(e.path, e.size * LAYERS + layer);
+        if (huge.size > 0) huge.delete(e.path);
+      } else {
+        huge.set(e.path, { size: e.size, layer });
+        last.delete(e.path);
+      }
     }
   });
   return out;

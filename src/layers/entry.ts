@@ -29,4 +29,10 @@ export interface LayerEntry {
   contentDigest?: Digest;
   /** extended attributes from PAX SCHILY.xattr.* records, values base64-free as raw strings. */
   xattrs?: Record<string, string>;
+  /**
+   * the index of the image layer the entry was read from (0 = base), when the reader was told it
+   * (scanLayer's `layer` option). The analysis keeps such an entry itself as the merged filesystem's
+   * record of its path instead of a copy: one object per path fewer.
+   */
+  layer?: number;
 }

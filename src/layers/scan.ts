@@ -17,6 +17,8 @@ export interface ScanOptions {
   onBytes?: (bytes: number) => void;
   /** what names the layer in error messages. */
   what?: string;
+  /** layer is the index of the layer in its image, recorded on every entry (LayerEntry.layer). */
+  layer?: number;
   /** tee receives every chunk of the tar as it passes (squash spools layers with it); a returned promise is awaited. */
   tee?: (chunk: Buffer) => Promise<void> | void;
 }
@@ -41,23 +43,23 @@ const TYPES: Partial<Record<TarHeader['kind'], EntryType>> = {
 };
 
 /** toEntry normalizes one tar header; it returns null for entries whittle skips (AUFS metadata, the root). */
-export function toEntry(h: TarHeader): LayerEntry | null {
+export function toEntry(h: TarHeader, layer?: number): LayerEntry | null {
   const type = TYPES[h.kind];
   if (!type) return null;
   const path = normalizeLayerPath(h.name);
   if (path === '') return null;
   // split only the names that hold a whiteout marker (few): no arrays or strings per ordinary entry
-  if (path.includes(WHITEOUT)) return whiteoutEntry(h, path, type);
-  return plainEntry(h, path, type);
+  if (path.includes(WHITEOUT)) return whiteoutEntry(h, path, type, layer);
+  return plainEntry(h, path, type, layer);
 }
 
 /** whiteoutEntry decodes a path holding `.wh.`: a whiteout, an opaque marker, AUFS metadata (skipped), or a plain entry. */
-function whiteoutEntry(h: TarHeader, path: string, type: EntryType): LayerEntry | null {
+function whiteoutEntry(h: TarHeader, path: string, type: EntryType, layer: number | undefined): LayerEntry | null {
   const parts = path.split('/');
   if (parts.some((p) => p.startsWith(AUFS_META) && p !== OPAQUE)) return null;
   const base = parts[parts.length - 1]!;
   const dir = parts.slice(0, -1).join('/');
-  const common = { mode: h.mode & 0o7777, uid: h.uid, gid: h.gid, mtime: h.mtime };
+  const common = { mode: h.mode & 0o7777, uid: h.uid, gid: h.gid, mtime: h.mtime, layer };
   if (base === OPAQUE) {
     if (dir === '') return { path: '', type: 'dir', size: 0, ...common, whiteout: 'opaque' };
     return { path: dir, type: 'dir', size: 0, ...common, whiteout: 'opaque' };
@@ -69,12 +71,16 @@ function whiteoutEntry(h: TarHeader, path: string, type: EntryType): LayerEntry 
     }
     return { path: dir ? `${dir}/${target}` : target, type: 'file', size: 0, ...common, whiteout: 'file' };
   }
-  return plainEntry(h, path, type);
+  return plainEntry(h, path, type, layer);
 }
 
 /** plainEntry is the LayerEntry of an ordinary (not whiteout) header. */
-function plainEntry(h: TarHeader, path: string, type: EntryType): LayerEntry {
-  const entry: LayerEntry = { path, type, size: type === 'file' ? h.size : 0, mode: h.mode & 0o7777, uid: h.uid, gid: h.gid, mtime: h.mtime };
+function plainEntry(h: TarHeader, path: string, type: EntryType, layer: number | undefined): LayerEntry {
+  // every field the entry may get is in the literal, so all entries share one shape and none grows later
+  const entry: LayerEntry = {
+    path, type, size: type === 'file' ? h.size : 0, mode: h.mode & 0o7777, uid: h.uid, gid: h.gid, mtime: h.mtime,
+    linkTarget: undefined, contentDigest: undefined, layer,
+  };
   if (type === 'symlink') entry.linkTarget = h.linkname;
   if (type === 'hardlink') {
     const target = normalizeLayerPath(h.linkname);
@@ -93,7 +99,7 @@ export async function scanLayer(layer: Layer, opts: ScanOptions = {}): Promise<L
   let hash: Hash | null = null;
   const parser = new TarParser({
     entry(h) {
-      current = toEntry(h);
+      current = toEntry(h, opts.layer);
       if (current) {
         // `dir/.wh..wh..opq` at the root hides everything below (path "")
         if (current.path !== '' || current.whiteout === 'opaque') entries.push(current);

@@ -4,7 +4,7 @@ import type { FinalTree } from '../analyze/resolve.js';
 import { missingFiles } from './missing.js';
 import { differs, healthcheckOf, parseCheckHttp, splitWords, type Transcript } from './verify.js';
 
-const rec = (type: MergedRecord['type'], linkTarget?: string): MergedRecord => ({ type, size: 1, mode: 0o644, uid: 0, gid: 0, layer: 0, digest: undefined, linkTarget });
+const rec = (type: MergedRecord['type'], linkTarget?: string): MergedRecord => ({ type, size: 1, mode: 0o644, uid: 0, gid: 0, layer: 0, linkTarget });
 const tree: FinalTree = new Map<string, MergedRecord>([
   ['app', rec('dir')],
   ['app/data', rec('dir')],

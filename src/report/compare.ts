@@ -36,7 +36,7 @@ export function factsOf(tree: PathTree<MergedRecord>): Map<string, FileFacts> {
   const out = new Map<string, FileFacts>();
   for (const [path, r] of tree.records) {
     if (r.type === 'dir' || path === '') continue;
-    out.set(path, { type: r.type, size: r.type === 'file' ? r.size : 0, digest: r.digest, linkTarget: r.linkTarget });
+    out.set(path, { type: r.type, size: r.type === 'file' ? r.size : 0, digest: r.contentDigest, linkTarget: r.linkTarget });
   }
   return out;
 }

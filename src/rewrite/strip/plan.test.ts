@@ -7,7 +7,7 @@ import { globToRegExp } from './categories.js';
 import { elfCandidates, entrypointPrograms, planStrip } from './plan.js';
 
 const rec = (type: MergedRecord['type'], size = 0, extra: Partial<MergedRecord> = {}): MergedRecord => ({
-  type, size, mode: type === 'dir' ? 0o755 : 0o644, uid: 0, gid: 0, layer: 0, digest: undefined, linkTarget: undefined, ...extra,
+  type, size, mode: type === 'dir' ? 0o755 : 0o644, uid: 0, gid: 0, layer: 0, linkTarget: undefined, ...extra,
 });
 const file = (size: number, mode = 0o644) => rec('file', size, { mode });
 const dir = () => rec('dir');

@@ -33,6 +33,9 @@ function parentsOf(entry: LayerEntry): string[] {
  * the entry lands depends on the reader (an engine follows a symlink inside the layer's own
  * directory, or fails), so it is reported rather than guessed.
  */
+/** NOTHING_IMPLIED is the answer for the common entry, shared: no objects per entry. */
+const NOTHING_IMPLIED: { readonly implied: readonly string[] } = Object.freeze({ implied: Object.freeze([]) as readonly string[] });
+
 export class LayerParents {
   /** paths this layer has so far: true for directories (entries or implied). */
   private readonly has = new Map<string, boolean>();
@@ -41,18 +44,18 @@ export class LayerParents {
   private verified = new Set<string>();
 
   /** add records entry and returns the directories it implies, top down, or the parent it conflicts with. */
-  add(entry: LayerEntry): { implied: string[]; conflict?: string } {
+  add(entry: LayerEntry): { readonly implied: readonly string[]; readonly conflict?: string } {
     const path = entry.path;
     const opaque = entry.whiteout === 'opaque';
     const parent = opaque ? path : path.slice(0, Math.max(0, path.lastIndexOf('/')));
-    const implied: string[] = [];
+    let implied: string[] | null = null;
     let conflict: string | undefined;
     if (parent !== '' && !this.verified.has(parent)) {
       for (const p of parentsOf(entry)) {
         const dir = this.has.get(p);
         if (dir === undefined) {
           this.has.set(p, true);
-          implied.push(p);
+          (implied ??= []).push(p);
         } else if (!dir && conflict === undefined) conflict = p;
       }
       if (conflict === undefined) this.verified.add(parent);
@@ -64,7 +67,8 @@ export class LayerParents {
       if (!dir && this.has.get(path) === true) this.verified = new Set();
       this.has.set(path, dir);
     }
-    return conflict === undefined ? { implied } : { implied, conflict };
+    if (conflict !== undefined) return { implied: implied ?? [], conflict };
+    return implied === null ? NOTHING_IMPLIED : { implied };
   }
 }
 

@@ -58,7 +58,7 @@ class SniffingDecompressor extends Transform {
   private passthrough = false;
 
   private start(): Buffer {
-    const head = Buffer.concat(this.head);
+    const head = this.head.length === 1 ? this.head[0]! : Buffer.concat(this.head); // one chunk (the usual case) is not copied
     this.head = [];
     this.compression = sniffCompression(head);
     if (this.compression === 'none') {

@@ -182,6 +182,13 @@ const RESULT = /^\s*=\s*(-?\d+|0x[0-9a-f]+|\?)(?:<[^>]*>)?(?:\s+([A-Z][A-Z0-9_]+
 
 /** parseStrace reads the output of `strace -f [-y] -e trace=%file,%process…`. */
 export function parseStrace(text: string, opts: ParseOptions = {}): ParsedTrace {
+  const parser = straceParser(opts);
+  for (const line of text.split('\n')) parser.line(line);
+  return parser.result();
+}
+
+/** straceParser reads strace's output a line at a time (a long run's trace is not held whole). */
+export function straceParser(opts: ParseOptions = {}): { line(text: string): void; result(): ParsedTrace } {
   const ignore = opts.ignore ?? ((p: string) => IGNORED.test(p));
   const out: ParsedTrace = { touched: new Map(), notFound: new Set(), executed: [], unresolved: 0 };
   const initial: Cwd = { path: join('/', opts.cwd ?? '/') };
@@ -251,23 +258,23 @@ export function parseStrace(text: string, opts: ParseOptions = {}): ParsedTrace 
     if (name === 'execve' || name === 'execveat') out.executed.push(path);
   };
 
-  for (const raw of text.split('\n')) {
+  const line = (raw: string) => {
     const m = LINE.exec(raw.trimEnd());
-    if (!m || m[2] === '') continue;
+    if (!m || m[2] === '') return;
     const pid = m[1] ?? '0';
     const rest = m[2]!;
     const resumed = RESUMED.exec(rest);
     if (resumed) {
       const first = pending.get(pid);
       pending.delete(pid);
-      if (first === undefined) continue;
+      if (first === undefined) return;
       const name = resumed[1]!;
       const call = CALL.exec(first);
       if (call && call[1] === name) handle(pid, name, call[2]! + resumed[2]!);
-      continue;
+      return;
     }
     const call = CALL.exec(rest);
-    if (!call) continue; // +++ exited +++, --- SIGNAL ---, strace's own messages
+    if (!call) return; // +++ exited +++, --- SIGNAL ---, strace's own messages
     const name = call[1]!;
     if (UNFINISHED.test(rest)) {
       pending.set(pid, rest.replace(UNFINISHED, ''));
@@ -277,13 +284,32 @@ export function parseStrace(text: string, opts: ParseOptions = {}): ParsedTrace 
         lastForker = pid;
         forkShares = /CLONE_FS/.test(rest);
       }
-      continue;
+      return;
     }
     if (FORKS.has(name)) {
       lastForker = pid;
       forkShares = /CLONE_FS/.test(rest);
     }
     handle(pid, name, call[2]!);
+  };
+  return { line, result: () => out };
+}
+
+/** mergeTraces puts the traces of several processes (a container's and its `docker exec`s') together. */
+export function mergeTraces(traces: readonly ParsedTrace[]): ParsedTrace {
+  const out: ParsedTrace = { touched: new Map(), notFound: new Set(), executed: [], unresolved: 0 };
+  for (const t of traces) {
+    for (const [p, v] of t.touched) {
+      const m = out.touched.get(p);
+      if (!m) out.touched.set(p, { calls: new Set(v.calls), follow: v.follow });
+      else {
+        for (const c of v.calls) m.calls.add(c);
+        m.follow ||= v.follow;
+      }
+    }
+    for (const p of t.notFound) out.notFound.add(p);
+    out.executed.push(...t.executed);
+    out.unresolved += t.unresolved;
   }
   return out;
 }

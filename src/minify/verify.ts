@@ -5,8 +5,9 @@
 // or the time is up; status and body compared), or the image's own HEALTHCHECK (run in the started
 // container until it passes or the time is up; pass or fail compared). Each run's transcript is kept
 // for the report. When the minified image answers differently, its output is read for the file it
-// failed to open (missing.ts). Every container is removed at the end, and on a signal
-// (src/internal/cleanup.ts).
+// failed to open (missing.ts). --probe runs the original the same way with its processes wrapped
+// (a Wrap: extra run flags, the container's command and each exec'd command replaced; probe.ts).
+// Every container is removed at the end, and on a signal (src/internal/cleanup.ts).
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
@@ -247,7 +248,9 @@ export async function compareImages(original: string, minified: string, check: C
 export async function runWrapped(image: string, check: Check, wrap: Wrap, opts: CheckOptions = {}): Promise<Transcript> {
   const containers = new Containers(opts.env ?? process.env, 'probe');
   try {
-    return await runCheck(image, check, containers, opts, wrap);
+    const t = await runCheck(image, check, containers, opts, wrap);
+    await testPause('minify-probe-ran');
+    return t;
   } finally {
     await containers.removeAll();
   }

@@ -86,6 +86,20 @@ describe('parseStrace', () => {
     expect(t.unresolved).toBe(1);
   });
 
+  it("leaves out the loader's stat of a search directory after it failed to find a library there", () => {
+    const text = [
+      '8     openat(AT_FDCWD</app>, "/usr/bin/x86_64/libnode.so.108", O_RDONLY|O_CLOEXEC) = -1 ENOTDIR (Not a directory)',
+      '8     newfstatat(AT_FDCWD</app>, "/usr/bin/x86_64", {st_mode=S_IFREG|0755, st_size=27216, ...}, 0) = 0',
+      '8     openat(AT_FDCWD</app>, "/usr/bin/libnode.so.108", O_RDONLY|O_CLOEXEC) = -1 ENOENT (No such file or directory)',
+      '8     newfstatat(AT_FDCWD</app>, "/usr/bin", {st_mode=S_IFDIR|0755, st_size=4096, ...}, 0) = 0',
+      '8     openat(AT_FDCWD</app>, "/lib/x86_64-linux-gnu/libnode.so.108", O_RDONLY|O_CLOEXEC) = 3</usr/lib/x86_64-linux-gnu/libnode.so.108>',
+      // a stat after a failed open of something else is the program's own
+      '8     openat(AT_FDCWD</app>, "/app/config.local.json", O_RDONLY|O_CLOEXEC) = -1 ENOENT (No such file or directory)',
+      '8     newfstatat(AT_FDCWD</app>, "/app/config.json", {st_mode=S_IFREG|0644, st_size=2, ...}, 0) = 0',
+    ].join('\n');
+    expect(touched(text)).toEqual({ '/lib/x86_64-linux-gnu/libnode.so.108': 'openat', '/app/config.json': 'newfstatat' });
+  });
+
   it('without -y: relative paths follow the tracked working directory, WorkingDir first', () => {
     const text = ['42 openat(AT_FDCWD, "run.sh", O_RDONLY|O_CLOEXEC) = 3', '42 chdir("data") = 0', '42 openat(AT_FDCWD, "answer.txt", O_RDONLY) = 3'].join('\n');
     expect(touched(text, '/app')).toEqual({ '/app/run.sh': 'openat', '/app/data': 'chdir', '/app/data/answer.txt': 'openat' });

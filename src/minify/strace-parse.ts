@@ -6,6 +6,8 @@
 // strings in C's escapes (`\"`, `\n`, octal `\303\251`, `\x41`). A relative path is resolved
 // against the directory fd's annotation when there is one, else the process's working directory,
 // followed through chdir and fchdir and inherited at fork, clone and vfork (shared with CLONE_FS).
+// The dynamic loader's stat of a search directory, right after it failed to open a library in it,
+// is left out (a file of that name is no part of the run).
 
 export interface TouchedPath {
   /** the calls that succeeded on it (openat, execve, newfstatat, …). */
@@ -83,6 +85,7 @@ const PATH_CALLS: Record<string, readonly [dirfd: number, path: number, follow: 
 };
 
 const FORKS = new Set(['clone', 'clone3', 'fork', 'vfork']);
+const STATS = new Set(['stat', 'stat64', 'newfstatat', 'fstatat64', 'statx']);
 
 const IGNORED = /^\/(proc|sys|dev)(\/|$)/;
 
@@ -194,6 +197,7 @@ export function straceParser(opts: ParseOptions = {}): { line(text: string): voi
   const initial: Cwd = { path: join('/', opts.cwd ?? '/') };
   const cwds = new Map<string, Cwd>();
   const pending = new Map<string, string>(); // pid → the first half of an unfinished call
+  const failedOpen = new Map<string, string>(); // pid → the path its last call failed to open
   const forking: string[] = []; // pids inside an unfinished fork-family call, latest last
   let lastForker: string | null = null;
   let forkShares = false;
@@ -245,10 +249,17 @@ export function straceParser(opts: ParseOptions = {}): { line(text: string): voi
     }
     const path = join(base, p);
     if (ignore(path)) return;
+    const opening = name === 'open' || name === 'openat' || name === 'openat2';
     if (!ok) {
       if (result[2] === 'ENOENT') out.notFound.add(path);
+      if (opening) failedOpen.set(pid, path);
       return;
     }
+    // the dynamic loader, not finding a library in a search directory, stats the directory; a
+    // file of that name (/usr/bin/x86_64 for an $ORIGIN hwcap directory) is no part of the run
+    const lastFailed = failedOpen.get(pid);
+    failedOpen.delete(pid);
+    if (STATS.has(name) && lastFailed !== undefined && lastFailed.startsWith(`${path}/`) && !lastFailed.slice(path.length + 1).includes('/')) return;
     const nofollow = /AT_SYMLINK_NOFOLLOW|O_NOFOLLOW/.test(call.args.filter((a) => a.string === undefined).map((a) => a.raw).join(',')) || (name === 'linkat' && !/AT_SYMLINK_FOLLOW/.test(body));
     let t = out.touched.get(path);
     if (!t) out.touched.set(path, (t = { calls: new Set(), follow: false }));

@@ -91,7 +91,10 @@ export async function probeOriginal(image: string, config: ImageConfig, check: C
       const traced: string[][] = [];
       const transcript = await runWrapped(image, check, traceWrap(kit, out, config, capAdd, traced), { ...(opts.env ? { env: opts.env } : {}), ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}) });
       const files = (await readdir(out)).sort();
-      if (!capAdd && PTRACE_REFUSED.test(transcript.stderr)) continue;
+      if (PTRACE_REFUSED.test(transcript.stderr)) {
+        if (!capAdd) continue;
+        throw new WhittleError('unsupported', `--probe: the engine refuses ptrace in the container, even with --cap-add SYS_PTRACE: ${transcript.stderr.trim().split('\n').find((l) => PTRACE_REFUSED.test(l))}`);
+      }
       if (!files.includes('main')) {
         const why = transcript.stderr.trim().split('\n').slice(-3).join(' / ');
         throw new WhittleError('unsupported', `--probe: strace wrote no trace in the original's container (the engine must run on this machine, as the trace is a bind mount)${why ? `: ${why}` : ''}`);
@@ -100,7 +103,7 @@ export async function probeOriginal(image: string, config: ImageConfig, check: C
       for (const f of files) traces.push(await readTrace(join(out, f), cwd));
       return { command: traced[0] ?? [], ...(traced[1] ? { exec: traced[1] } : {}), transcript, trace: mergeTraces(traces), capAdd };
     }
-    throw new WhittleError('unsupported', '--probe: the engine refuses ptrace in the container, even with --cap-add SYS_PTRACE');
+    throw new Error('unreachable: the second run either returns or throws');
   } finally {
     if (out) {
       await rm(out, { recursive: true, force: true });

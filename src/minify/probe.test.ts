@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { itWith } from '../../test/support/tools.js';
 import { registeredTemporaries } from '../internal/cleanup.js';
 import { makeProbeKit, sameMachine } from './probe-kit.js';
-import { containerArgv, traceWrap } from './probe.js';
+import { containerArgv, ptraceRefused, traceWrap } from './probe.js';
 
 describe('probe kit', () => {
   itWith(['strace', 'readelf'], "copies strace, its loader and exactly the libraries readelf says it needs (recursively), mode 0755; dispose removes it", async () => {
@@ -67,5 +67,19 @@ describe('traceWrap', () => {
     expect(containerArgv({ config: { Cmd: ['a'] } } as never, ['b'])).toEqual(['b']);
     expect(containerArgv({ config: { Entrypoint: ['e'], Cmd: ['a'] } } as never, null)).toEqual(['e', 'a']);
     expect(() => traceWrap(kit, '/o', { config: {} } as never, false, []).run(null)).toThrow(/no Entrypoint or Cmd/);
+  });
+});
+
+describe('ptraceRefused', () => {
+  it('finds the line strace prints under a seccomp profile that denies ptrace', () => {
+    // what strace 6.1 printed in a container run with --security-opt seccomp= denying ptrace
+    const stderr = [
+      '/.whittle-probe/strace: test_ptrace_get_syscall_info: PTRACE_TRACEME: Operation not permitted',
+      '/.whittle-probe/strace: ptrace(PTRACE_TRACEME, ...): Operation not permitted',
+      '/.whittle-probe/strace: PTRACE_SETOPTIONS: Operation not permitted',
+      '/.whittle-probe/strace: detach: waitpid(8): No child processes',
+    ].join('\n');
+    expect(ptraceRefused(stderr)).toBe('/.whittle-probe/strace: test_ptrace_get_syscall_info: PTRACE_TRACEME: Operation not permitted');
+    expect(ptraceRefused('cat: /x: Operation not permitted\n')).toBeNull();
   });
 });

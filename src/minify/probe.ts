@@ -42,6 +42,11 @@ export interface ProbeRun {
 /** PTRACE_REFUSED is what strace prints when the container may not trace. */
 const PTRACE_REFUSED = /strace: .*ptrace.*(Operation not permitted|Permission denied)/i;
 
+/** ptraceRefused finds strace's line saying ptrace was refused in a run's stderr, or null. */
+export function ptraceRefused(stderr: string): string | null {
+  return stderr.split('\n').find((l) => PTRACE_REFUSED.test(l)) ?? null;
+}
+
 /** containerArgv is what the container runs: Entrypoint, then args in place of Cmd (the runtime's rule). */
 export function containerArgv(config: ImageConfig, args: readonly string[] | null): string[] {
   return [...(config.config?.Entrypoint ?? []), ...(args ?? config.config?.Cmd ?? [])];
@@ -91,9 +96,10 @@ export async function probeOriginal(image: string, config: ImageConfig, check: C
       const traced: string[][] = [];
       const transcript = await runWrapped(image, check, traceWrap(kit, out, config, capAdd, traced), { ...(opts.env ? { env: opts.env } : {}), ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}) });
       const files = (await readdir(out)).sort();
-      if (PTRACE_REFUSED.test(transcript.stderr)) {
+      const refused = ptraceRefused(transcript.stderr);
+      if (refused !== null) {
         if (!capAdd) continue;
-        throw new WhittleError('unsupported', `--probe: the engine refuses ptrace in the container, even with --cap-add SYS_PTRACE: ${transcript.stderr.trim().split('\n').find((l) => PTRACE_REFUSED.test(l))}`);
+        throw new WhittleError('unsupported', `--probe: the engine refuses ptrace in the container, even with --cap-add SYS_PTRACE: ${refused}`);
       }
       if (!files.includes('main')) {
         const why = transcript.stderr.trim().split('\n').slice(-3).join(' / ');

@@ -4,7 +4,8 @@
 // (always.ts). Pure and synchronous over what is known of file contents: a path whose facts are not
 // known yet goes into `wanted`, and the caller reads those and runs the closure again, until nothing
 // is wanted. Every kept path carries its reasons. Language tracers plug in through `tracers`: each
-// is asked about a program the closure reaches and may keep files and ask for more.
+// is asked about a program the closure reaches and may keep files and ask for more. The paths
+// --probe saw the original touch (probe.ts) are kept like --keep's, with their own reason.
 import { parentOf } from '../analyze/path-tree.js';
 import { resolveIn, type FinalTree } from '../analyze/resolve.js';
 import { WhittleError } from '../errors.js';

@@ -3,7 +3,8 @@
 // updated). One scan lists every layer's entries and, on the way, reads every shared library and
 // the loader's and NSS's configuration; the other contents the closure needs (programs, scripts,
 // modules) are read in rounds until nothing more is wanted; then one pass over the contributing
-// layers copies the kept contents.
+// layers copies the kept contents. With --probe, the paths the original touched under strace
+// (probe.ts) join the closure, and the plan says which of them the static closure alone lacks.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { registerTemporary, unregisterTemporary } from '../internal/cleanup.js';

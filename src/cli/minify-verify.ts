@@ -1,7 +1,8 @@
 // `whittle minify --verify`: picks the check from the flags (or the image's HEALTHCHECK), puts both
 // images in the engine under temporary tags (the original is used as it is when it was read from
 // the engine), runs the check on both (src/minify/verify.ts), removes the temporary tags at the end
-// and on a signal, and formats the transcripts and the missing files for the report.
+// and on a signal, and formats the transcripts and the missing files for the report. --probe picks
+// its check here too and runs the original under the same temporary tag (EngineImages).
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { WhittleError } from '../errors.js';

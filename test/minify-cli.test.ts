@@ -76,6 +76,8 @@ describe('whittle minify', () => {
 
   it.each([
     [['--verify'], 'whittle: --verify needs a check: --check-cmd ARGS, --check-http PORT/PATH, or a HEALTHCHECK in the image\n'],
+    [['--probe'], 'whittle: --probe needs a check: --check-cmd ARGS, --check-http PORT/PATH, or a HEALTHCHECK in the image\n'],
+    [['--probe', '--verify'], 'whittle: --verify needs a check: --check-cmd ARGS, --check-http PORT/PATH, or a HEALTHCHECK in the image\n'],
     [['--check-cmd', 'app', '--check-http', '80/'], 'whittle: --check-cmd and --check-http: give one check\n'],
     [['--check-http', 'web/'], 'whittle: --check-http "web/": expected PORT/PATH, such as 8080/health\n'],
     [['--check-cmd', "echo 'x"], `whittle: --check-cmd "echo 'x": unclosed '\n`],

@@ -1,7 +1,8 @@
 // `whittle minify --verify`: picks the check from the flags (or the image's HEALTHCHECK), puts both
 // images in the engine under temporary tags (the original is used as it is when it was read from
 // the engine), runs the check on both (src/minify/verify.ts), removes the temporary tags at the end
-// and on a signal, and formats the transcripts and the missing files for the report.
+// and on a signal, and formats the transcripts and the missing files for the report. --probe picks
+// its check here too and runs the original under the same temporary tag (EngineImages).
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { WhittleError } from '../errors.js';
@@ -15,6 +16,7 @@ import { writeImage } from '../transports/write.js';
 
 export interface VerifyFlags {
   verify?: boolean;
+  probe?: boolean;
   checkCmd?: string;
   checkHttp?: string;
   checkTimeout?: string;
@@ -26,14 +28,19 @@ export interface MinifyVerification extends CheckComparison {
   missing: MissingFile[];
 }
 
-/** checkFrom reads the check flags (before any work is done); null when --verify was not asked for. */
+/** verifying says whether the flags ask for --verify (a check flag implies it). */
+export function verifying(flags: VerifyFlags): boolean {
+  return flags.verify === true || flags.checkCmd !== undefined || flags.checkHttp !== undefined;
+}
+
+/** checkFrom reads the check flags (before any work is done); null when neither --verify nor --probe was asked for. */
 export async function checkFrom(flags: VerifyFlags, image: Image): Promise<Check | null> {
-  if (!flags.verify && flags.checkCmd === undefined && flags.checkHttp === undefined) return null;
+  if (!verifying(flags) && !flags.probe) return null;
   if (flags.checkCmd !== undefined && flags.checkHttp !== undefined) throw new WhittleError('usage', '--check-cmd and --check-http: give one check');
   if (flags.checkCmd !== undefined) return { kind: 'cmd', args: splitWords(flags.checkCmd) };
   if (flags.checkHttp !== undefined) return { kind: 'http', ...parseCheckHttp(flags.checkHttp) };
   const test = healthcheckOf(await image.config());
-  if (!test) throw new WhittleError('usage', '--verify needs a check: --check-cmd ARGS, --check-http PORT/PATH, or a HEALTHCHECK in the image');
+  if (!test) throw new WhittleError('usage', `${flags.probe && !verifying(flags) ? '--probe' : '--verify'} needs a check: --check-cmd ARGS, --check-http PORT/PATH, or a HEALTHCHECK in the image`);
   return { kind: 'healthcheck', test };
 }
 
@@ -46,34 +53,51 @@ export function timeoutOf(text: string | undefined): number {
 }
 
 /** requireEngine throws when no engine can run the check. */
-export async function requireEngine(): Promise<void> {
+export async function requireEngine(what: string): Promise<void> {
   const problem = await engineProblem();
-  if (problem !== null) throw new WhittleError('unsupported', `--verify runs both images: ${problem}`);
+  if (problem !== null) throw new WhittleError('unsupported', `${what}: ${problem}`);
 }
 
-/** verifyMinified (reference: how the original was named, a bare name resolved) loads what the engine lacks under temporary tags, runs the check on both images and removes the tags. */
-export async function verifyMinified(original: Image, reference: string, minified: Image, plan: MinifyPlan, check: Check, timeoutMs: number): Promise<MinifyVerification> {
-  const prefix = `whittle-verify-${process.pid}-${randomBytes(3).toString('hex')}`;
-  const tags: string[] = [];
-  const forget = registerUndo(() => {
-    if (tags.length) spawnSync('docker', ['rmi', '-f', ...tags], { stdio: 'ignore', timeout: 30_000 });
-  });
-  try {
-    const load = async (image: Image, tag: string) => {
-      tags.push(tag);
-      await writeImage(image, `docker-daemon:${tag}`, {});
-      return tag;
-    };
-    const before = reference.startsWith('docker-daemon:') ? reference.slice('docker-daemon:'.length) : await load(original, `${prefix}:original`);
-    const after = await load(minified, `${prefix}:minified`);
-    const result = await compareImages(before, after, check, { timeoutMs });
-    const workdir = ((await original.config()).config as { WorkingDir?: string } | undefined)?.WorkingDir || '/';
-    const missing = result.difference === null ? [] : missingFiles(`${result.minified.stderr}\n${result.minified.stdout}`, plan.tree, workdir);
-    return { ...result, check, missing };
-  } finally {
-    if (tags.length) await docker(['rmi', '-f', ...tags], process.env, 60_000);
-    forget();
+/**
+ * EngineImages puts the run's images in the engine under temporary tags (the original is used as it
+ * is when it was read from the engine: reference `docker-daemon:…`, a bare name resolved) and
+ * removes the tags at the end and on a signal. --probe and --verify share the original's.
+ */
+export class EngineImages {
+  private readonly prefix = `whittle-verify-${process.pid}-${randomBytes(3).toString('hex')}`;
+  private readonly tags: string[] = [];
+  private readonly forget: () => void;
+  private originalTag: Promise<string> | undefined;
+  constructor() {
+    this.forget = registerUndo(() => {
+      if (this.tags.length) spawnSync('docker', ['rmi', '-f', ...this.tags], { stdio: 'ignore', timeout: 30_000 });
+    });
   }
+  /** original names the original image in the engine, loading it the first time when it is not there. */
+  original(image: Image, reference: string): Promise<string> {
+    this.originalTag ??= reference.startsWith('docker-daemon:') ? Promise.resolve(reference.slice('docker-daemon:'.length)) : this.load(image, 'original');
+    return this.originalTag;
+  }
+  async load(image: Image, name: string): Promise<string> {
+    const tag = `${this.prefix}:${name}`;
+    this.tags.push(tag);
+    await writeImage(image, `docker-daemon:${tag}`, {});
+    return tag;
+  }
+  async dispose(): Promise<void> {
+    if (this.tags.length) await docker(['rmi', '-f', ...this.tags], process.env, 60_000);
+    this.forget();
+  }
+}
+
+/** verifyMinified loads the minified image, runs the check on both images and reads the minified one's output for what it could not find. */
+export async function verifyMinified(engine: EngineImages, original: Image, reference: string, minified: Image, plan: MinifyPlan, check: Check, timeoutMs: number): Promise<MinifyVerification> {
+  const before = await engine.original(original, reference);
+  const after = await engine.load(minified, 'minified');
+  const result = await compareImages(before, after, check, { timeoutMs });
+  const workdir = ((await original.config()).config as { WorkingDir?: string } | undefined)?.WorkingDir || '/';
+  const missing = result.difference === null ? [] : missingFiles(`${result.minified.stderr}\n${result.minified.stdout}`, plan.tree, workdir);
+  return { ...result, check, missing };
 }
 
 function describeCheck(check: Check): string {

@@ -7,6 +7,8 @@ import { defaultCompressionOf } from '../transports/write.js';
 import { minify, type MinifyPlan } from '../minify/index.js';
 import { formatBytes } from './format.js';
 import type { CommandState } from './main.js';
+import type { Image } from '../image/image.js';
+import type { Check } from '../minify/verify.js';
 import { examples } from './help.js';
 import { progressFor } from './progress.js';
 import { usableLocalTarget, writeWithProgress } from './write.js';
@@ -14,7 +16,9 @@ import { addImageSinkOptions, addImageSourceOptions, autoCompressionHelp, refere
 import { SUMMARIES } from './summaries.js';
 import { counted } from '../internal/plural.js';
 import { resolve } from '../analyze/resolve.js';
-import { checkFrom, formatVerification, requireEngine, timeoutOf, verificationJson, verifyMinified, type MinifyVerification, type VerifyFlags } from './minify-verify.js';
+import { checkFrom, EngineImages, formatVerification, requireEngine, timeoutOf, verificationJson, verifying, verifyMinified, type MinifyVerification, type VerifyFlags } from './minify-verify.js';
+import { probeOriginal, type ProbeRun } from '../minify/probe.js';
+import { formatProbe, probeJson } from './minify-probe.js';
 
 interface MinifyFlags extends ImageSourceFlags, ImageSinkFlags, VerifyFlags {
   output?: string;
@@ -58,6 +62,7 @@ export function registerMinify(program: Command, state: CommandState): void {
     .option('--check-cmd <args>', 'the check: run the image with these arguments; exit status and stdout compared (implies --verify)')
     .option('--check-http <port/path>', 'the check: start the image with its own command and GET PORT/PATH on 127.0.0.1; status and body compared (implies --verify)')
     .option('--check-timeout <seconds>', 'how long each image gets to answer the check (default 60)')
+    .option('--probe', "run the original under the check (the --check flags, or its HEALTHCHECK) with strace from this machine tracing every file it touches, and keep those too (an engine on this machine is needed)")
     .option('--json', 'print the kept paths with their reasons, the warnings and the result as JSON')
     .addHelpText('after', referencesHelp({ fallbackTag: 'minified' }))
     .addHelpText('after', examples(['whittle minify app:latest -o app-min.tar', 'whittle minify app:latest --explain -o oci:build/min:v1', "whittle minify app:latest --keep '/usr/share/zoneinfo/**' -o app-min.tar", 'whittle minify app:latest --why /etc/ssl/certs/ca-certificates.crt', "whittle minify app:latest --check-http 8080/health -o docker-archive:app-min.tar:app:min"]))
@@ -68,73 +73,87 @@ export function registerMinify(program: Command, state: CommandState): void {
       const image = await openImage(reference, { ...source, onResolve: (r) => ((resolved = r), source.onResolve?.(r)) });
       const check = await checkFrom(flags, image);
       const timeoutMs = timeoutOf(flags.checkTimeout);
-      if (check && !flags.output) throw new WhittleError('usage', '--verify needs -o OUT: it checks the image it would write');
-      if (check) await requireEngine();
-      const progress = progressFor();
-      const layers = (await image.layers()).length;
-      const local = flags.output ? await usableLocalTarget(flags.output) : null;
-      let result;
+      if (verifying(flags) && !flags.output) throw new WhittleError('usage', '--verify needs -o OUT: it checks the image it would write');
+      if (check) await requireEngine(verifying(flags) ? '--verify runs both images' : '--probe runs the original');
+      const engine = check ? new EngineImages() : null;
       try {
-        result = await minify(image, {
-          ...(local ? { layerDir: local.dir, reserve: local.reserve } : {}),
-          keep: flags.keep ?? [],
-          ...(flags.split ? { split: true } : {}),
-          dryRun: !flags.output,
-          compression: flags.compression !== 'auto' ? flags.compression : flags.output ? defaultCompressionOf(flags.output) : 'none',
-          onProgress: (p) =>
-            progress.update({ bytes: p.bytes, layersDone: 0, layers, label: p.phase === 'scan' ? `reading ${layers} layers` : p.phase === 'trace' ? 'reading programs and libraries' : 'writing the closure' }),
-        });
+        let probed: ProbeRun | undefined;
+        if (flags.probe && check && engine) probed = await probeOriginal(await engine.original(image, resolved), await image.config(), check, { timeoutMs });
+        await minifyAndReport(image, resolved, flags, check, timeoutMs, probed, engine, state);
       } finally {
-        progress.done();
+        await engine?.dispose();
       }
-      try {
-        let verified: MinifyVerification | undefined;
-        if (check && result.image) verified = await verifyMinified(image, resolved, result.image, result.plan, check, timeoutMs);
-        const failed = verified !== undefined && verified.difference !== null;
-        const written = result.image && flags.output && !failed ? await writeWithProgress(result.image, flags.output, { ...sinkOptions(flags), moveLayerFiles: true, fallbackTag: 'minified' }) : undefined;
-        const { plan } = result;
-        const answer = flags.why !== undefined ? why(plan, flags.why) : undefined;
-        if (flags.json) {
-          process.stdout.write(
-            JSON.stringify(
-              {
-                input: image.reference,
-                ...(written ? { output: written.reference, manifestDigest: written.manifestDigest, configDigest: written.configDigest } : {}),
-                before: plan.before,
-                after: plan.after,
-                ...(answer ? { why: answer } : {}),
-                ...(plan.split ? { split: plan.split } : {}),
-                ...(verified ? { verify: verificationJson(verified) } : {}),
-                warnings: plan.warnings,
-                kept: [...plan.kept].map(([path, reasons]) => ({ path: `/${path}`, reasons, ...(plan.created.has(path) ? { created: true } : {}) })),
-              },
-              null,
-              2,
-            ) + '\n',
-          );
-        } else {
-          const lines: string[] = [];
-          if (answer) lines.push(`${answer.path}: ${answer.kept ? 'kept' : 'not kept'}`, ...answer.reasons.map((r) => `  ${r}`));
-          if (flags.explain) for (const [path, reasons] of plan.kept) lines.push(`/${path}${plan.created.has(path) ? ' (created)' : ''}`, ...reasons.map((r) => `  ${r}`));
-          if (!answer || written) {
-            lines.push(
-              `kept ${counted(plan.after.paths, 'path', 'paths')} of ${plan.before.paths}, ${formatBytes(plan.after.bytes)} of ${formatBytes(plan.before.bytes)} of file content`,
-            );
-          }
-          if (plan.split) lines.push(`split: ${counted(plan.split.systemPaths, 'path', 'paths')} in the system layer, ${counted(plan.split.appPaths, 'path', 'paths')} in the app layer (${plan.split.appRoots.join(', ')})`);
-          for (const w of plan.warnings) lines.push(`warning: ${w}`);
-          if (verified) lines.push(...formatVerification(verified));
-          if (written) lines.push(`wrote ${written.reference} (${written.manifestDigest})`);
-          process.stdout.write(lines.join('\n') + '\n');
-        }
-        if (failed) {
-          process.stderr.write(`whittle: verify failed: ${verified!.difference}; nothing was written\n`);
-          state.exitCode = 1;
-          return;
-        }
-      } finally {
-        await result.dispose();
-      }
-      state.exitCode = 0;
     });
+}
+
+async function minifyAndReport(image: Image, resolved: string, flags: MinifyFlags, check: Check | null, timeoutMs: number, probed: ProbeRun | undefined, engine: EngineImages | null, state: CommandState): Promise<void> {
+  const progress = progressFor();
+  const layers = (await image.layers()).length;
+  const local = flags.output ? await usableLocalTarget(flags.output) : null;
+  let result;
+  try {
+    result = await minify(image, {
+      ...(local ? { layerDir: local.dir, reserve: local.reserve } : {}),
+      keep: flags.keep ?? [],
+      ...(flags.split ? { split: true } : {}),
+      ...(probed ? { probe: probed.trace.touched } : {}),
+      dryRun: !flags.output,
+      compression: flags.compression !== 'auto' ? flags.compression : flags.output ? defaultCompressionOf(flags.output) : 'none',
+      onProgress: (p) =>
+        progress.update({ bytes: p.bytes, layersDone: 0, layers, label: p.phase === 'scan' ? `reading ${layers} layers` : p.phase === 'trace' ? 'reading programs and libraries' : 'writing the closure' }),
+    });
+  } finally {
+    progress.done();
+  }
+  try {
+    let verified: MinifyVerification | undefined;
+    if (check && engine && verifying(flags) && result.image) verified = await verifyMinified(engine, image, resolved, result.image, result.plan, check, timeoutMs);
+    const failed = verified !== undefined && verified.difference !== null;
+    const written = result.image && flags.output && !failed ? await writeWithProgress(result.image, flags.output, { ...sinkOptions(flags), moveLayerFiles: true, fallbackTag: 'minified' }) : undefined;
+    const { plan } = result;
+    const answer = flags.why !== undefined ? why(plan, flags.why) : undefined;
+    if (flags.json) {
+      process.stdout.write(
+        JSON.stringify(
+          {
+            input: image.reference,
+            ...(written ? { output: written.reference, manifestDigest: written.manifestDigest, configDigest: written.configDigest } : {}),
+            before: plan.before,
+            after: plan.after,
+            ...(answer ? { why: answer } : {}),
+            ...(plan.split ? { split: plan.split } : {}),
+            ...(probed ? { probe: probeJson(probed, plan) } : {}),
+            ...(verified ? { verify: verificationJson(verified) } : {}),
+            warnings: plan.warnings,
+            kept: [...plan.kept].map(([path, reasons]) => ({ path: `/${path}`, reasons, ...(plan.created.has(path) ? { created: true } : {}) })),
+          },
+          null,
+          2,
+        ) + '\n',
+      );
+    } else {
+      const lines: string[] = [];
+      if (answer) lines.push(`${answer.path}: ${answer.kept ? 'kept' : 'not kept'}`, ...answer.reasons.map((r) => `  ${r}`));
+      if (flags.explain) for (const [path, reasons] of plan.kept) lines.push(`/${path}${plan.created.has(path) ? ' (created)' : ''}`, ...reasons.map((r) => `  ${r}`));
+      if (!answer || written) {
+        lines.push(
+          `kept ${counted(plan.after.paths, 'path', 'paths')} of ${plan.before.paths}, ${formatBytes(plan.after.bytes)} of ${formatBytes(plan.before.bytes)} of file content`,
+        );
+      }
+      if (plan.split) lines.push(`split: ${counted(plan.split.systemPaths, 'path', 'paths')} in the system layer, ${counted(plan.split.appPaths, 'path', 'paths')} in the app layer (${plan.split.appRoots.join(', ')})`);
+      if (probed) lines.push(...formatProbe(probed, plan));
+      for (const w of plan.warnings) lines.push(`warning: ${w}`);
+      if (verified) lines.push(...formatVerification(verified));
+      if (written) lines.push(`wrote ${written.reference} (${written.manifestDigest})`);
+      process.stdout.write(lines.join('\n') + '\n');
+    }
+    if (failed) {
+      process.stderr.write(`whittle: verify failed: ${verified!.difference}; nothing was written\n`);
+      state.exitCode = 1;
+      return;
+    }
+  } finally {
+    await result.dispose();
+  }
+  state.exitCode = 0;
 }

@@ -5,7 +5,9 @@
 // `layer-written` (squash or strip wrote its new layer), `output-writing` (an atomic write's
 // temporary file or directory complete, not yet renamed into place), `verify-built` (fix --verify
 // built the original Dockerfile's image), `minify-verify-ran` (minify --verify ran the check on the
-// original: its container and the minified image's temporary tag are in the engine).
+// original: its container and the minified image's temporary tag are in the engine), `minify-probe-ran`
+// (minify --probe ran the check on the original under strace: its container, the original's
+// temporary tag, the kit and the trace directory are there).
 
 const PAUSE_AT = process.env.WHITTLE_TEST_PAUSE_AT;
 

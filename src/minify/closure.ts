@@ -4,7 +4,8 @@
 // (always.ts). Pure and synchronous over what is known of file contents: a path whose facts are not
 // known yet goes into `wanted`, and the caller reads those and runs the closure again, until nothing
 // is wanted. Every kept path carries its reasons. Language tracers plug in through `tracers`: each
-// is asked about a program the closure reaches and may keep files and ask for more.
+// is asked about a program the closure reaches and may keep files and ask for more. The paths
+// --probe saw the original touch (probe.ts) are kept like --keep's, with their own reason.
 import { parentOf } from '../analyze/path-tree.js';
 import { resolveIn, type FinalTree } from '../analyze/resolve.js';
 import { WhittleError } from '../errors.js';
@@ -26,7 +27,12 @@ export interface ClosureOptions {
   shell: (text: string) => ShellScript | null;
   /** language tracers, asked in order about each program the closure reaches. */
   tracers?: readonly Tracer[];
+  /** what --probe saw the original touch: absolute paths, the calls that succeeded on each, whether one followed a symlink in the last component. */
+  probe?: ReadonlyMap<string, { calls: ReadonlySet<string>; follow: boolean }>;
 }
+
+/** probeReason is the reason of a path --probe saw touched: `touched by the probe (openat)`. */
+export const probeReason = (calls: Iterable<string>) => `touched by the probe (${[...calls].sort().join(', ')})`;
 
 /** A Tracer follows one language's imports from a program run with arguments; it keeps what it finds through the context. */
 export interface Tracer {
@@ -331,6 +337,31 @@ export function healthcheckOf(config: { config?: { Healthcheck?: unknown } }): s
   return null;
 }
 
+/**
+ * keepProbed keeps a path the probe saw touched, when the image holds it: through its symlinks
+ * when a call followed them (a program or shared library with what it needs, as --keep does), else
+ * (lstat, readlink, unlink…) the path itself, its directory resolved.
+ */
+function keepProbed(c: Closure, path: string, follow: boolean, reason: string): void {
+  if (path === '') return;
+  if (follow) {
+    const at = c.resolves(path);
+    const rec = at === null ? undefined : c.tree.get(at);
+    if (!rec) return;
+    if ((rec.type === 'file' || rec.type === 'hardlink') && ((rec.mode & 0o111) !== 0 || /\.so(\.[\d.]+)?$/.test(at!))) c.traceProgram(path, reason);
+    else c.keepResolved(path, reason);
+    return;
+  }
+  const dir = parentOf(path);
+  const name = path.slice(dir === '' ? 0 : dir.length + 1);
+  const at = dir === '' ? '' : c.resolves(dir);
+  if (at === null) return;
+  const p = at === '' ? name : `${at}/${name}`;
+  if (!c.tree.has(p)) return;
+  if (dir !== '') c.keepResolved(dir, 'directory on the way to a kept path');
+  c.keep(p, reason);
+}
+
 /** computeClosure runs the closure once over what is known. */
 export function computeClosure(tree: FinalTree, config: ImageConfig, facts: ReadonlyMap<string, FileFacts>, opts: ClosureOptions): ClosureResult {
   const c = new Closure(tree, config, facts, opts);
@@ -360,5 +391,6 @@ export function computeClosure(tree: FinalTree, config: ImageConfig, facts: Read
     }
     if (matched === 0) c.warn(`--keep ${glob} matches nothing in the image`);
   }
+  for (const [abs, touched] of opts.probe ?? []) keepProbed(c, abs.replace(/^\/+/, ''), touched.follow, probeReason(touched.calls));
   return c.result();
 }

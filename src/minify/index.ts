@@ -3,7 +3,8 @@
 // updated). One scan lists every layer's entries and, on the way, reads every shared library and
 // the loader's and NSS's configuration; the other contents the closure needs (programs, scripts,
 // modules) are read in rounds until nothing more is wanted; then one pass over the contributing
-// layers copies the kept contents.
+// layers copies the kept contents. With --probe, the paths the original touched under strace
+// (probe.ts) join the closure, and the plan says which of them the static closure alone lacks.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { registerTemporary, unregisterTemporary } from '../internal/cleanup.js';
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import { mergeLayers } from '../analyze/merge.js';
 import { mapLimit } from '../internal/concurrency.js';
 import { scanLayer } from '../layers/scan.js';
-import type { FinalTree } from '../analyze/resolve.js';
+import { resolve, type FinalTree } from '../analyze/resolve.js';
 import { WhittleError, wrap } from '../errors.js';
 import type { Image } from '../image/image.js';
 import { siblingTemp } from '../internal/atomic.js';
@@ -19,7 +20,7 @@ import type { LayerCompression, WrittenLayer } from '../rewrite/layer-writer.js'
 import { replaceTop } from '../rewrite/mutate.js';
 import { analyzeShell } from '../shell/commands.js';
 import { initShellParser } from '../shell/parser.js';
-import { computeClosure, entrypointArgv, type ClosureResult, type Tracer } from './closure.js';
+import { computeClosure, entrypointArgv, type ClosureOptions, type ClosureResult, type Tracer } from './closure.js';
 import { factsCollector, readFacts, repeatedPaths, sourceOf, type FileFacts } from './facts.js';
 import { nodeTracer, npmTracer } from './node.js';
 import { appRoots, splitKept } from './split.js';
@@ -46,6 +47,8 @@ export interface MinifyOptions {
   onProgress?: (p: { phase: 'scan' | 'trace' | 'write'; bytes: number }) => void;
   /** two layers: the system files, then the app (split.ts says which is which). */
   split?: boolean;
+  /** what --probe saw the original touch (probe.ts): added to the static closure. */
+  probe?: ClosureOptions['probe'];
 }
 
 export interface MinifyPlan extends ClosureResult {
@@ -57,6 +60,8 @@ export interface MinifyPlan extends ClosureResult {
   tree: FinalTree;
   /** with split: the directories (and files) whose kept paths form the app layer, and how many paths each layer holds. */
   split?: { appRoots: string[]; systemPaths: number; appPaths: number };
+  /** with a probe: how many paths of the image it saw touched, and the kept paths the static closure alone lacks (directories kept only on the way to them left out). */
+  probe?: { touched: number; added: string[] };
 }
 
 export interface MinifyResult {
@@ -74,13 +79,28 @@ async function traceImage(image: Image, tree: FinalTree, config: Awaited<ReturnT
   let read = 0;
   const onBytes = (n: number) => opts.onProgress?.({ phase: 'trace', bytes: (read += n) });
   for (let round = 0; ; round++) {
-    const result = computeClosure(tree, config, facts, { keep: opts.keep ?? [], shell: (t) => analyzeShell(t), tracers: opts.tracers ?? DEFAULT_TRACERS });
+    const result = computeClosure(tree, config, facts, { keep: opts.keep ?? [], shell: (t) => analyzeShell(t), tracers: opts.tracers ?? DEFAULT_TRACERS, ...(opts.probe ? { probe: opts.probe } : {}) });
     const wanted = [...result.wanted].filter((p) => !facts.has(p));
     if (wanted.length === 0) return result;
     if (round >= MAX_ROUNDS) throw new WhittleError('unsupported', `the closure still wanted ${wanted.length} file(s) after ${MAX_ROUNDS} rounds of reading (first: /${wanted[0]})`);
     const got = await readFacts(image, tree, wanted, onBytes, repeated);
     for (const p of wanted) facts.set(p, got.get(p) ?? {});
   }
+}
+
+/** probeAdded compares the closure with the probe's paths to the static one (every file it needs was read for the larger closure): what only the probe brought. */
+function probeAdded(tree: FinalTree, config: Awaited<ReturnType<Image['config']>>, facts: Map<string, FileFacts>, closure: ClosureResult, opts: MinifyOptions): { touched: number; added: string[] } {
+  const without = computeClosure(tree, config, facts, { keep: opts.keep ?? [], shell: (t) => analyzeShell(t), tracers: opts.tracers ?? DEFAULT_TRACERS });
+  const added = [...closure.kept]
+    .filter(([p, reasons]) => !without.kept.has(p) && !(reasons.length === 1 && reasons[0] === 'directory on the way to a kept path'))
+    .map(([p]) => `/${p}`);
+  let touched = 0;
+  for (const abs of opts.probe?.keys() ?? []) {
+    const p = abs.replace(/^\/+/, '');
+    const r = resolve(tree, p);
+    if (tree.has(p) || (r !== null && r !== '' && tree.has(r))) touched++;
+  }
+  return { touched, added };
 }
 
 /** scan lists every layer's entries, two layers at a time, and on the way reads the facts of the files PREFETCH names. */
@@ -127,6 +147,7 @@ export async function minify(image: Image, opts: MinifyOptions = {}): Promise<Mi
     else if (r?.type === 'hardlink' && r.linkTarget !== undefined && !closure.kept.has(r.linkTarget)) afterBytes += tree.get(r.linkTarget)?.size ?? 0;
   }
   const plan: MinifyPlan = { ...closure, before: { paths: tree.size, bytes: beforeBytes }, after: { paths: closure.kept.size, bytes: afterBytes }, tree };
+  if (opts.probe) plan.probe = probeAdded(tree, config, facts, closure, opts);
   let parts: string[][] = [[...closure.kept.keys()]];
   if (opts.split) {
     const roots = appRoots(closure.kept, tree, config);

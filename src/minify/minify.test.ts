@@ -298,3 +298,35 @@ describe('minify --split', () => {
     expect(r.plan.warnings).toContain("--split: nothing kept is under WorkingDir or the entry's own package; one layer written");
   });
 });
+
+describe('minify: what --probe saw touched', () => {
+  const touched = (entries: [string, string[], boolean][]) => new Map(entries.map(([p, calls, follow]) => [p, { calls: new Set(calls), follow }]));
+  const layers = () => [base(), [dir('srv'), dir('srv/data'), file('srv/data/answer.txt', '42\n'), symlink('srv/current', 'data'), file('srv/data/kept-link-only', 'x'), symlink('srv/link', 'data/kept-link-only')]];
+  it('keeps the paths the image holds, through symlinks, with their reasons; says which the static trace missed', async () => {
+    const probe = touched([
+      ['/srv/current/answer.txt', ['openat'], true], // through a symlinked directory
+      ['/usr/bin/jq', ['execve'], true], // a program: its libraries come with it
+      ['/usr/bin/static', ['newfstatat'], true], // kept statically already: not added
+      ['/srv/link', ['readlink'], false], // the link itself, not its target
+      ['/run/created-at-run-time', ['openat'], true], // not in the image
+      ['/', ['statx'], true],
+    ]);
+    const p = await plan('probe', layers(), { Entrypoint: ['static'], Env: [PATH] }, { probe });
+    expect(p.kept.get('srv/data/answer.txt')).toEqual(['touched by the probe (openat)']);
+    expect(p.kept.get('srv/current')).toEqual(['symlink on the way to /srv/data/answer.txt']);
+    expect(p.kept.get('usr/bin/jq')).toEqual(['touched by the probe (execve)']);
+    expect(p.kept.get(`${ML}/libfoo.so.1.2.3`)).toEqual([`DT_NEEDED of /usr/bin/jq (found through ld.so.cache)`]);
+    expect(p.kept.get('usr/bin/static')).toEqual(['the entrypoint', 'touched by the probe (newfstatat)']);
+    expect(p.kept.get('srv/link')).toEqual(['touched by the probe (readlink)']);
+    expect(p.kept.has('srv/data/kept-link-only')).toBe(false);
+    expect(p.probe!.touched).toBe(4); // not /, not what the image lacks
+    // jq brings its loader and libraries, which the static entrypoint did not need; directories kept only on the way are not listed
+    expect(p.probe!.added).toEqual([
+      '/lib', '/lib64', '/srv/current', '/srv/data/answer.txt', '/srv/link', '/usr/bin/jq', `/${ML}/ld-linux-x86-64.so.2`, `/${ML}/libc.so.6`,
+      `/${ML}/libfoo.so.1`, `/${ML}/libfoo.so.1.2.3`, '/usr/lib64/ld-linux-x86-64.so.2', '/usr/local/lib/libbar.so.2',
+    ]);
+    const without = await plan('probe-none', layers(), { Entrypoint: ['static'], Env: [PATH] });
+    expect(without.probe).toBeUndefined();
+    expect(without.kept.has('srv/data/answer.txt')).toBe(false);
+  });
+});

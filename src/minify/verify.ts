@@ -5,8 +5,9 @@
 // or the time is up; status and body compared), or the image's own HEALTHCHECK (run in the started
 // container until it passes or the time is up; pass or fail compared). Each run's transcript is kept
 // for the report. When the minified image answers differently, its output is read for the file it
-// failed to open (missing.ts). Every container is removed at the end, and on a signal
-// (src/internal/cleanup.ts).
+// failed to open (missing.ts). --probe runs the original the same way with its processes wrapped
+// (a Wrap: extra run flags, the container's command and each exec'd command replaced; probe.ts).
+// Every container is removed at the end, and on a signal (src/internal/cleanup.ts).
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
@@ -38,6 +39,16 @@ export interface CheckOptions {
   env?: NodeJS.ProcessEnv;
   /** how long one image gets to answer (default 60 s). */
   timeoutMs?: number;
+}
+
+/** Wrap runs a container's processes under another program (--probe's tracer, probe.ts). */
+export interface Wrap {
+  /** `docker run` flags, before the image (mounts, --entrypoint). */
+  runFlags: readonly string[];
+  /** the container's arguments, after the image: with args (--check-cmd's, in place of Cmd), or the image's own command (null). */
+  run(args: readonly string[] | null): string[];
+  /** the command `docker exec` runs in place of argv (a HEALTHCHECK's). */
+  exec(argv: readonly string[]): string[];
 }
 
 const DEFAULT_TIMEOUT = 60_000;
@@ -79,9 +90,13 @@ export function splitWords(text: string): string[] {
 /** Containers names the containers of one verification and removes them, at the end or on a signal. */
 class Containers {
   private readonly names: string[] = [];
-  private readonly prefix = `whittle-verify-${process.pid}-${randomBytes(3).toString('hex')}`;
+  private readonly prefix: string;
   private readonly forget: () => void;
-  constructor(private readonly env: NodeJS.ProcessEnv) {
+  constructor(
+    private readonly env: NodeJS.ProcessEnv,
+    kind = 'verify',
+  ) {
+    this.prefix = `whittle-${kind}-${process.pid}-${randomBytes(3).toString('hex')}`;
     this.forget = registerUndo(() => {
       if (this.names.length) spawnSync('docker', ['rm', '-f', ...this.names], { env: this.env, stdio: 'ignore', timeout: 30_000 });
     });
@@ -129,23 +144,23 @@ async function logsOf(t: Transcript, name: string, env: NodeJS.ProcessEnv): Prom
   t.exitCode = run === 'false' && code !== undefined ? Number(code) : null;
 }
 
-async function start(image: string, name: string, extra: string[], env: NodeJS.ProcessEnv): Promise<string | null> {
-  const r = await docker(['run', '-d', '--name', name, ...extra, image], env, 60_000);
+async function start(image: string, name: string, extra: string[], env: NodeJS.ProcessEnv, wrap?: Wrap): Promise<string | null> {
+  const r = await docker(['run', '-d', '--name', name, ...extra, ...(wrap?.runFlags ?? []), image, ...(wrap?.run(null) ?? [])], env, 60_000);
   return r.code === 0 ? null : r.stderr.trim() || `docker run exited ${r.code}`;
 }
 
 /** runCheck runs check against image (a name or ID the engine has) in a new container and returns what happened. */
-async function runCheck(image: string, check: Check, containers: Containers, opts: CheckOptions = {}): Promise<Transcript> {
+async function runCheck(image: string, check: Check, containers: Containers, opts: CheckOptions = {}, wrap?: Wrap): Promise<Transcript> {
   const env = opts.env ?? process.env;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT;
   const name = containers.next();
   if (check.kind === 'cmd') {
-    const r = await docker(['run', '--name', name, image, ...check.args], env, timeoutMs);
+    const r = await docker(['run', '--name', name, ...(wrap?.runFlags ?? []), image, ...(wrap ? wrap.run(check.args) : check.args)], env, timeoutMs);
     return { command: check.args, exitCode: r.timedOut ? null : r.code, stdout: r.stdout, stderr: r.stderr, ...(r.timedOut ? { timedOut: true } : {}) };
   }
   if (check.kind === 'http') {
     const t: Transcript = { command: [`GET 127.0.0.1:${check.port}${check.path}`], exitCode: null, stdout: '', stderr: '', status: null, body: '' };
-    const failed = await start(image, name, ['-p', `127.0.0.1::${check.port}`], env);
+    const failed = await start(image, name, ['-p', `127.0.0.1::${check.port}`], env, wrap);
     if (failed) return { ...t, stderr: failed };
     const deadline = Date.now() + timeoutMs;
     let port = 0;
@@ -171,13 +186,13 @@ async function runCheck(image: string, check: Check, containers: Containers, opt
     return t;
   }
   const t: Transcript = { command: check.test, exitCode: null, stdout: '', stderr: '', healthy: false };
-  const failed = await start(image, name, [], env);
+  const failed = await start(image, name, [], env, wrap);
   if (failed) return { ...t, stderr: failed };
   const deadline = Date.now() + timeoutMs;
   let last = { stdout: '', stderr: '', code: -1 };
   while (Date.now() < deadline) {
     if (!(await running(name, env))) break;
-    const r = await docker(['exec', name, ...check.test], env, Math.max(1000, deadline - Date.now()));
+    const r = await docker(['exec', name, ...(wrap ? wrap.exec(check.test) : check.test)], env, Math.max(1000, deadline - Date.now()));
     last = r;
     if (r.code === 0) {
       t.healthy = true;
@@ -224,6 +239,18 @@ export async function compareImages(original: string, minified: string, check: C
     await testPause('minify-verify-ran');
     const b = await runCheck(minified, check, containers, opts);
     return { original: a, minified: b, difference: differs(check, a, b) };
+  } finally {
+    await containers.removeAll();
+  }
+}
+
+/** runWrapped runs the check against one image with its processes under wrap (--probe), and removes the container, whatever happens. */
+export async function runWrapped(image: string, check: Check, wrap: Wrap, opts: CheckOptions = {}): Promise<Transcript> {
+  const containers = new Containers(opts.env ?? process.env, 'probe');
+  try {
+    const t = await runCheck(image, check, containers, opts, wrap);
+    await testPause('minify-probe-ran');
+    return t;
   } finally {
     await containers.removeAll();
   }

@@ -28,6 +28,7 @@ export type Tool =
   | 'htpasswd' // apache2-utils, for bcrypt lines docker-registry accepts
   | 'gnu-tar'
   | 'readelf'
+  | 'strace' // Debian's strace, which minify --probe copies into the container
   | 'ldconfig'
   | 'gcc-static' // gcc linking against this machine's glibc, dynamically and statically (libc.a)
   | 'zstd'
@@ -69,6 +70,7 @@ const PROBES: Record<Tool, () => string> = {
   htpasswd: () => (onPath('htpasswd') ? '' : 'htpasswd is not installed (apache2-utils)'),
   'gnu-tar': () => (/GNU tar/.test(spawnSync('tar', ['--version'], { encoding: 'utf8' }).stdout ?? '') ? '' : 'GNU tar is not installed'),
   readelf: () => (ok('readelf', ['--version']) ? '' : 'readelf is not installed (binutils)'),
+  strace: () => (ok('strace', ['-V']) ? '' : 'strace is not installed'),
   'gcc-static': () => {
     const dir = mkdtempSync(join(tmpdir(), 'whittle-gcc-probe-'));
     try {

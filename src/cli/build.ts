@@ -9,7 +9,40 @@ import type { CommandState } from './main.js';
 import { examples } from './help.js';
 import { writeWithProgress } from './write.js';
 import { addImageSinkOptions, addImageSourceOptions, referencesHelp, sinkOptions, sourceOptions, type ImageSinkFlags, type ImageSourceFlags } from './image-options.js';
-import { SUMMARIES } from './summaries.js';
+import { SUMMARIES, VERSION } from './summaries.js';
+import { dirname, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { parseSbomFormat, renderSbom, SBOM_FORMATS, type SbomFormat } from '../build/sbom.js';
+import { WhittleError } from '../errors.js';
+import { writeFileAtomic } from '../internal/atomic.js';
+import { parseReference } from '../transports/reference.js';
+import { attachArtifact, canAttach } from '../transports/write.js';
+import type { AttachResult } from '../transports/index.js';
+
+/** epochTime is a build time as SBOMs write it: `YYYY-MM-DDThh:mm:ssZ`. */
+const epochTime = (seconds: number) => new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/**
+ * defaultSbomPath is where --sbom writes without --sbom-output: next to a local output (the file or
+ * directory's path plus .cdx.json / .spdx.json), or, for a registry or engine, the repository's last
+ * name in the current directory (docker://reg/team/app:1 gives app.cdx.json).
+ */
+export function defaultSbomPath(output: string, format: SbomFormat): string {
+  const suffix = SBOM_FORMATS[format].suffix;
+  const { transport, path, ref } = parseReference(output);
+  if (transport === 'docker' || transport === 'docker-daemon') {
+    const name = `${path}${ref !== undefined ? `:${ref}` : ''}`.replace(/^\/\//, '').replace(/@.*$/, '');
+    const last = name.slice(name.lastIndexOf('/') + 1).replace(/:.*$/, '');
+    return `${last || 'image'}${suffix}`;
+  }
+  return `${path}${suffix}`;
+}
+
+/** checkDirectory fails before any work when the SBOM's directory does not exist. */
+async function checkDirectory(file: string): Promise<void> {
+  const dir = dirname(resolve(file));
+  if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) throw new WhittleError('not-found', `--sbom-output: ${dir} is not a directory`);
+}
 
 interface BuildFlags extends ImageSourceFlags, ImageSinkFlags {
   output: string;
@@ -22,6 +55,8 @@ interface BuildFlags extends ImageSourceFlags, ImageSinkFlags {
   label?: string[];
   cache: boolean;
   json?: boolean;
+  sbom?: string;
+  sbomOutput?: string;
 }
 
 export function registerBuild(program: Command, state: CommandState): void {
@@ -39,11 +74,17 @@ export function registerBuild(program: Command, state: CommandState): void {
     .option('--port <port>', 'a port the image exposes (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--label <key=value>', 'a label to add (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--no-cache', 'neither read nor write the build cache (base facts, dependency layers; see docs/build.md)')
+    .option('--sbom <format>', 'also write the production dependencies, the app and the base as an SBOM: cyclonedx (1.5 JSON) or spdx (2.3 JSON); attached to the image when pushing to docker://')
+    .option('--sbom-output <path>', 'where the SBOM goes (default: next to the output, OUT.cdx.json or OUT.spdx.json; for docker:// and docker-daemon:, REPO-NAME.cdx.json in the current directory)')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nFiles are dated SOURCE_DATE_EPOCH, else the last git commit (the lock file\'s for the dependency layer); see docs/build.md.\n')
     .addHelpText('after', referencesHelp({ fallbackTag: 'latest' }))
     .addHelpText('after', examples(['whittle build . --base docker-daemon:node-runtime:20 -o app.tar', 'whittle build app --base oci:bases/node:20 --build-script build -o docker://registry.example.com/app:1']))
     .action(async (dir: string, flags: BuildFlags) => {
+      const sbomFormat = flags.sbom !== undefined ? parseSbomFormat(flags.sbom) : undefined;
+      if (flags.sbomOutput !== undefined && sbomFormat === undefined) throw new WhittleError('usage', '--sbom-output needs --sbom cyclonedx|spdx');
+      const sbomPath = sbomFormat ? (flags.sbomOutput ?? defaultSbomPath(flags.output, sbomFormat)) : undefined;
+      if (sbomPath) await checkDirectory(sbomPath);
       const base = await openImage(flags.base, sourceOptions(flags));
       const result = await build({
         dir,
@@ -56,10 +97,34 @@ export function registerBuild(program: Command, state: CommandState): void {
         ports: flags.port ?? [],
         labels: flags.label ?? [],
         cache: flags.cache,
+        ...(sbomFormat ? { sbom: true } : {}),
         onWarning: (m) => process.stderr.write(`whittle: warning: ${escapeControl(m)}\n`),
       });
       try {
         const written = await writeWithProgress(result.image, flags.output, { ...sinkOptions(flags), fallbackTag: 'latest' });
+        let sbom: { path: string; format: string; attached?: AttachResult } | undefined;
+        if (sbomFormat && sbomPath) {
+          const bytes = renderSbom(sbomFormat, {
+            app: result.app,
+            base: { name: flags.base, digest: await base.digest() },
+            packages: result.packages ?? [],
+            imageDigest: written.manifestDigest,
+            created: epochTime(result.epoch.seconds),
+            tool: { name: 'whittle', version: VERSION },
+          });
+          await writeFileAtomic(sbomPath, bytes);
+          sbom = { path: sbomPath, format: sbomFormat };
+          if (canAttach(flags.output)) {
+            const rawManifest = await result.image.rawManifest();
+            const mediaType = (await result.image.manifest()).mediaType ?? 'application/vnd.oci.image.manifest.v1+json';
+            sbom.attached = await attachArtifact(
+              written.reference,
+              { mediaType, digest: written.manifestDigest, size: rawManifest.byteLength },
+              { artifactType: SBOM_FORMATS[sbomFormat].mediaType, blob: bytes, title: `sbom${SBOM_FORMATS[sbomFormat].suffix}`, annotations: { 'org.opencontainers.image.created': epochTime(result.epoch.seconds) } },
+              sinkOptions(flags),
+            );
+          }
+        }
         const layer = (l: typeof result.appLayer) => ({ digest: l.digest, diffId: l.diffId, size: l.size, uncompressedSize: l.uncompressedSize });
         const summary = {
           project: dir,
@@ -75,6 +140,7 @@ export function registerBuild(program: Command, state: CommandState): void {
           cached: result.cached,
           dependencyLayer: layer(result.dependencyLayer),
           appLayer: layer(result.appLayer),
+          ...(sbom ? { sbom } : {}),
         };
         if (flags.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
         else {
@@ -82,7 +148,8 @@ export function registerBuild(program: Command, state: CommandState): void {
             `dependencies: ${result.depFiles} entries, ${formatBytes(result.dependencyLayer.size)} (${result.dependencyLayer.digest})${result.cached.dependencies ? ', from the cache' : ''}\n` +
               `app: ${result.appFiles} files (${escapeControl(result.fileRule)}), ${formatBytes(result.appLayer.size)} (${result.appLayer.digest})\n` +
               `entrypoint: ${escapeControl(result.node)} /app/${escapeControl(result.entry)}\n` +
-              `wrote ${escapeControl(written.reference)} (${written.manifestDigest})\n`,
+              `wrote ${escapeControl(written.reference)} (${written.manifestDigest})\n` +
+              (sbom ? `sbom: ${sbom.format}, ${result.packages?.length ?? 0} packages, ${escapeControl(sbom.path)}${sbom.attached ? `; attached as ${sbom.attached.digest}${sbom.attached.tag ? ` (referrers tag ${sbom.attached.tag})` : ''}` : ''}\n` : ''),
           );
         }
       } finally {

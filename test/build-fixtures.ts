@@ -89,6 +89,8 @@ export function copyProject(from: string, to: string): string {
 
 export interface BaseOptions {
   libc?: 'glibc' | 'musl';
+  /** laid out as gcr.io/distroless/nodejs*: node at /nodejs/bin/node (not on PATH) as the Entrypoint, its version only in include/node/node_version.h, libc6 in dpkg's status.d. */
+  distroless?: boolean;
   node?: boolean;
   nodeVersion?: string;
   architecture?: string;
@@ -98,6 +100,18 @@ export interface BaseOptions {
 export async function writeBase(path: string, opts: BaseOptions = {}): Promise<string> {
   const libc = opts.libc ?? 'glibc';
   const members: TarMember[] = [file('etc/os-release', 'ID=fixture\n')];
+  if (opts.distroless) {
+    const [major, minor, patch] = (opts.nodeVersion ?? '20.19.3').split('.');
+    members.push(
+      file('usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2', 'loader', 0o755),
+      symlink('lib64/ld-linux-x86-64.so.2', '../usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2'),
+      file('var/lib/dpkg/status.d/libc6', 'Package: libc6\nVersion: 2.36-9+deb12u10\n'),
+      file('nodejs/bin/node', '#!fake node\n', 0o755),
+      file('nodejs/include/node/node_version.h', `#ifndef SRC_NODE_VERSION_H_\n#define NODE_MAJOR_VERSION ${major}\n#define NODE_MINOR_VERSION ${minor}\n#define NODE_PATCH_VERSION ${patch}\n`),
+    );
+    const img = await buildImage([members], { config: { Entrypoint: ['/nodejs/bin/node'], Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt'], User: '65532' } });
+    return writeTar(path, dockerArchiveMembers(img, 'whittle-build/fake-distroless:1'));
+  }
   if (libc === 'glibc') {
     members.push(file('usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2', 'loader', 0o755), symlink('lib64/ld-linux-x86-64.so.2', '../usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2'));
     members.push(

@@ -101,7 +101,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const labels = Object.fromEntries((opts.labels ?? []).map(parseLabel));
   const project = await readProject(opts.dir);
   const cache = opts.cache === false ? null : cacheDir(env);
-  const baseKey = `base-${(await opts.base.configDigest()).replace(':', '-')}.json`;
+  const baseKey = `base-v2-${(await opts.base.configDigest()).replace(':', '-')}.json`;
   const cachedFacts = cache ? await readEntry<BaseFacts>(cache, baseKey) : null;
   const facts = cachedFacts ?? (await readBaseFacts(opts.base));
   if (cache && !cachedFacts) await writeEntry(cache, baseKey, facts);

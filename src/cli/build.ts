@@ -2,6 +2,9 @@
 // (src/build/). Flags and printing only.
 import { Command } from 'commander';
 import { build } from '../build/index.js';
+import { chooseDefaultBase, DEFAULT_BASE, DISTROLESS_NODE_MAJORS, openDefaultBase } from '../build/default-base.js';
+import { readProject } from '../build/project.js';
+import type { Image } from '../image/image.js';
 import { openImage } from '../transports/open.js';
 import { escapeControl } from '../internal/escape-text.js';
 import { formatBytes } from './format.js';
@@ -46,7 +49,7 @@ async function checkDirectory(file: string): Promise<void> {
 
 interface BuildFlags extends ImageSourceFlags, ImageSinkFlags {
   output: string;
-  base: string;
+  base?: string;
   entry?: string;
   prebuilt?: boolean;
   buildScript?: string;
@@ -66,7 +69,7 @@ export function registerBuild(program: Command, state: CommandState): void {
     .description(SUMMARIES.build)
     .argument('[dir]', 'the Node project (package.json and its lock file)', '.')
     .requiredOption('-o, --output <ref>', 'where to write (any transport, or PATH.tar; see below)')
-    .requiredOption('--base <ref>', 'the base image: a Node runtime (any transport; see below)')
+    .option('--base <ref>', `the base image: a Node runtime (any transport; see below); default ${DEFAULT_BASE}, the Node major chosen by engines.node`)
     .option('--entry <file>', 'the file node runs (default: package.json main, bin, or the start script\'s node FILE)')
     .option('--prebuilt', 'take the dependencies from the project\'s node_modules instead of installing them from the lock file')
     .option('--build-script <name>', 'run this package.json script first (dev dependencies installed, in a staging copy); its output goes in')
@@ -77,19 +80,33 @@ export function registerBuild(program: Command, state: CommandState): void {
     .option('--sbom <format>', 'also write the production dependencies, the app and the base as an SBOM: cyclonedx (1.5 JSON) or spdx (2.3 JSON); attached to the image when pushing to docker://')
     .option('--sbom-output <path>', 'where the SBOM goes (default: next to the output, OUT.cdx.json or OUT.spdx.json; for docker:// and docker-daemon:, REPO-NAME.cdx.json in the current directory)')
     .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `\nWithout --base, the base is Google's distroless Node runtime, ${DEFAULT_BASE}: node and glibc, no shell, no npm, no package manager, running as uid 65532 (the default --user). Its Node major is the first of ${DISTROLESS_NODE_MAJORS.join(', ')} that package.json engines.node allows. It is read from gcr.io: offline, give --base.\n`,
+    )
     .addHelpText('after', '\nFiles are dated SOURCE_DATE_EPOCH, else the last git commit (the lock file\'s for the dependency layer); see docs/build.md.\n')
     .addHelpText('after', referencesHelp({ fallbackTag: 'latest' }))
-    .addHelpText('after', examples(['whittle build . --base docker-daemon:node-runtime:20 -o app.tar', 'whittle build app --base oci:bases/node:20 --build-script build -o docker://registry.example.com/app:1']))
+    .addHelpText('after', examples(['whittle build . --base docker-daemon:node-runtime:20 -o app.tar', 'whittle build . -o docker://registry.example.com/app:1 --sbom cyclonedx', 'whittle build app --base oci:bases/node:20 --build-script build -o docker://registry.example.com/app:1']))
     .action(async (dir: string, flags: BuildFlags) => {
       const sbomFormat = flags.sbom !== undefined ? parseSbomFormat(flags.sbom) : undefined;
       if (flags.sbomOutput !== undefined && sbomFormat === undefined) throw new WhittleError('usage', '--sbom-output needs --sbom cyclonedx|spdx');
       const sbomPath = sbomFormat ? (flags.sbomOutput ?? defaultSbomPath(flags.output, sbomFormat)) : undefined;
       if (sbomPath) await checkDirectory(sbomPath);
-      const base = await openImage(flags.base, sourceOptions(flags));
+      let base: Image;
+      let baseName: string;
+      if (flags.base !== undefined) {
+        base = await openImage(flags.base, sourceOptions(flags));
+        baseName = flags.base;
+      } else {
+        // the project is read first: its errors come before the base's, and engines.node picks the base
+        const choice = chooseDefaultBase((await readProject(dir)).pkg.engines?.node);
+        base = await openDefaultBase(choice, (ref) => openImage(ref, sourceOptions(flags)));
+        baseName = choice.name;
+      }
       const result = await build({
         dir,
         base,
-        baseName: flags.base,
+        baseName,
         ...(flags.entry !== undefined ? { entry: flags.entry } : {}),
         ...(flags.prebuilt ? { prebuilt: true } : {}),
         ...(flags.buildScript !== undefined ? { buildScript: flags.buildScript } : {}),
@@ -106,7 +123,7 @@ export function registerBuild(program: Command, state: CommandState): void {
         if (sbomFormat && sbomPath) {
           const bytes = renderSbom(sbomFormat, {
             app: result.app,
-            base: { name: flags.base, digest: await base.digest() },
+            base: { name: baseName, digest: await base.digest() },
             packages: result.packages ?? [],
             imageDigest: written.manifestDigest,
             created: epochTime(result.epoch.seconds),
@@ -131,7 +148,7 @@ export function registerBuild(program: Command, state: CommandState): void {
           output: written.reference,
           manifestDigest: written.manifestDigest,
           configDigest: written.configDigest,
-          base: flags.base,
+          base: baseName,
           node: result.node,
           nodeVersion: result.base.nodeVersion?.version ?? null,
           entry: result.entry,

@@ -11,6 +11,7 @@ import { build, type BuildOptions } from '../src/build/index.js';
 import { cyclonedx, npmPurl, renderSbom, spdx, uuidV5, type SbomInput } from '../src/build/sbom.js';
 import { parseIntegrity, readLockIntegrity, spdxLicense } from '../src/build/sbom-packages.js';
 import { openImage } from '../src/transports/open.js';
+import { defaultSbomPath } from '../src/cli/build.js';
 import { copyProject, SBOM_PACKAGES, writeBase, writeProject, writeSbomProject } from './build-fixtures.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'whittle-sbom-'));
@@ -207,6 +208,18 @@ function whittle(...args: string[]) {
 }
 
 describe('whittle build --sbom (command line)', () => {
+  it.each([
+    ['app.tar', 'cyclonedx', 'app.tar.cdx.json'],
+    ['docker-archive:out/app.tar:app:1', 'spdx', 'out/app.tar.spdx.json'],
+    ['oci:out:app', 'cyclonedx', 'out.cdx.json'],
+    ['oci-archive:/tmp/x/app.oci.tar', 'spdx', '/tmp/x/app.oci.tar.spdx.json'],
+    ['docker://registry.example.com:5000/team/app:1', 'cyclonedx', 'app.cdx.json'],
+    ['docker://127.0.0.1:5000/app@sha256:' + '0'.repeat(64), 'spdx', 'app.spdx.json'],
+    ['docker-daemon:web:2', 'cyclonedx', 'web.cdx.json'],
+  ] as const)('-o %s --sbom %s writes %s by default', (output, format, expected) => {
+    expect(defaultSbomPath(output, format)).toBe(expected);
+  });
+
   it('writes OUT.cdx.json next to the image, or --sbom-output, atomically', () => {
     const dir = writeSbomProject(fresh('cli'));
     const outDir = mkdtempSync(join(tmp, 'out-'));

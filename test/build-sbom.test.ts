@@ -3,7 +3,7 @@
 // node_modules holds scoped, nested and duplicate packages with licenses and lock-file integrity.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -147,6 +147,20 @@ describe('SBOM of a build', () => {
     const warm = await sbomOf(dir);
     expect(cold.packages).toEqual([{ name: 'greet', version: '7.0.0', license: null, integrity: [], paths: ['node_modules/greet'] }]);
     expect(warm.packages).toEqual(cold.packages);
+  });
+  it('reads a pnpm node_modules (packages under .pnpm, links at the top) with the integrity of pnpm-lock.yaml', async () => {
+    const dir = writeProject(fresh('pnpm'), { lock: false });
+    rmSync(join(dir, 'node_modules'), { recursive: true, force: true });
+    const real = join(dir, 'node_modules/.pnpm/express@4.19.2/node_modules/express');
+    mkdirSync(real, { recursive: true });
+    writeFileSync(join(real, 'package.json'), JSON.stringify({ name: 'express', version: '4.19.2', license: 'MIT' }));
+    mkdirSync(join(dir, 'node_modules/.pnpm/node_modules'), { recursive: true });
+    symlinkSync('../express@4.19.2/node_modules/express', join(dir, 'node_modules/.pnpm/node_modules/express'));
+    symlinkSync('.pnpm/express@4.19.2/node_modules/express', join(dir, 'node_modules/express'));
+    const integrity = `sha512-${createHash('sha512').update('express').digest('base64')}`;
+    writeFileSync(join(dir, 'pnpm-lock.yaml'), `lockfileVersion: '9.0'\n\npackages:\n\n  express@4.19.2:\n    resolution: {integrity: ${integrity}}\n`);
+    const { packages } = await sbomOf(dir, { prebuilt: true });
+    expect(packages).toEqual([{ name: 'express', version: '4.19.2', license: 'MIT', integrity: [{ alg: 'sha512', hex: hex('sha512', 'express') }], paths: ['node_modules/.pnpm/express@4.19.2/node_modules/express'] }]);
   });
 });
 

@@ -25,7 +25,8 @@ beforeAll(async () => {
   project = writeSbomProject(join(tmp, 'project'));
 });
 
-type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** Doc is a parsed JSON document, read field by field. */
+type Doc = Record<string, any>;
 interface Summary {
   manifestDigest: string;
   sbom: { path: string; format: string; attached?: { digest: string; referrers: string; tag?: string } };

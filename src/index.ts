@@ -31,6 +31,8 @@ export { minify, type MinifyOptions, type MinifyPlan, type MinifyResult, type Tr
 
 // build: a Node project to an image on a base, without an engine
 export { build, type BuildOptions, type BuildResult } from './build/index.js';
+export { renderSbom, parseSbomFormat, SBOM_FORMATS, type SbomFormat, type SbomInput } from './build/sbom.js';
+export { chooseDefaultBase, openDefaultBase, DEFAULT_BASE, type DefaultBase } from './build/default-base.js';
 
 // Dockerfiles and build contexts
 export * from './lint/index.js';

@@ -2,7 +2,8 @@
 // with one local `file:` dependency (so npm ci needs no registry), its package-lock.json written
 // out as npm 9+ writes it for that dependency, and bases made of a node file, a dynamic loader and
 // a package database (no real node: the unit tests never run the image).
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildImage, dockerArchiveMembers, file, symlink, writeTar, type TarMember } from './support/image-writer.js';
 
@@ -88,6 +89,8 @@ export function copyProject(from: string, to: string): string {
 
 export interface BaseOptions {
   libc?: 'glibc' | 'musl';
+  /** laid out as gcr.io/distroless/nodejs*: node at /nodejs/bin/node (not on PATH) as the Entrypoint, its version only in include/node/node_version.h, libc6 in dpkg's status.d. */
+  distroless?: boolean;
   node?: boolean;
   nodeVersion?: string;
   architecture?: string;
@@ -97,6 +100,18 @@ export interface BaseOptions {
 export async function writeBase(path: string, opts: BaseOptions = {}): Promise<string> {
   const libc = opts.libc ?? 'glibc';
   const members: TarMember[] = [file('etc/os-release', 'ID=fixture\n')];
+  if (opts.distroless) {
+    const [major, minor, patch] = (opts.nodeVersion ?? '20.19.3').split('.');
+    members.push(
+      file('usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2', 'loader', 0o755),
+      symlink('lib64/ld-linux-x86-64.so.2', '../usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2'),
+      file('var/lib/dpkg/status.d/libc6', 'Package: libc6\nVersion: 2.36-9+deb12u10\n'),
+      file('nodejs/bin/node', '#!fake node\n', 0o755),
+      file('nodejs/include/node/node_version.h', `#ifndef SRC_NODE_VERSION_H_\n#define NODE_MAJOR_VERSION ${major}\n#define NODE_MINOR_VERSION ${minor}\n#define NODE_PATCH_VERSION ${patch}\n`),
+    );
+    const img = await buildImage([members], { config: { Entrypoint: ['/nodejs/bin/node'], Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt'], User: '65532' } });
+    return writeTar(path, dockerArchiveMembers(img, 'whittle-build/fake-distroless:1'));
+  }
   if (libc === 'glibc') {
     members.push(file('usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2', 'loader', 0o755), symlink('lib64/ld-linux-x86-64.so.2', '../usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2'));
     members.push(
@@ -112,4 +127,43 @@ export async function writeBase(path: string, opts: BaseOptions = {}): Promise<s
   if (opts.node !== false) members.push(file('usr/bin/nodejs', '#!fake node\n', 0o755), symlink('usr/bin/node', 'nodejs'));
   const img = await buildImage([members], { platform: { os: 'linux', architecture: opts.architecture ?? 'amd64' } });
   return writeTar(path, dockerArchiveMembers(img, 'whittle-build/fake-base:1'));
+}
+
+/** SBOM_PACKAGES are the packages writeSbomProject installs: install path, package.json, and the lock file's integrity (SRI). */
+export const SBOM_PACKAGES: { path: string; pkg: Record<string, unknown>; integrity?: string }[] = [
+  { path: 'node_modules/express', pkg: { name: 'express', version: '4.19.2', license: 'MIT' }, integrity: sri('sha512', 'express-4.19.2') },
+  { path: 'node_modules/@scope/util', pkg: { name: '@scope/util', version: '1.2.0', license: '(MIT OR Apache-2.0)' }, integrity: sri('sha512', 'util-1.2.0') },
+  { path: 'node_modules/old', pkg: { name: 'old', version: '0.1.0', license: { type: 'BSD' } }, integrity: sri('sha1', 'old-0.1.0') },
+  { path: 'node_modules/express/node_modules/old', pkg: { name: 'old', version: '0.2.0', license: 'SEE LICENSE IN LICENSE' }, integrity: sri('sha512', 'old-0.2.0') },
+  { path: 'node_modules/dup', pkg: { name: 'dup', version: '1.0.0', license: 'ISC' }, integrity: sri('sha512', 'dup-1.0.0') },
+  { path: 'node_modules/@scope/util/node_modules/dup', pkg: { name: 'dup', version: '1.0.0', license: 'ISC' }, integrity: sri('sha512', 'dup-1.0.0') },
+  { path: 'node_modules/local', pkg: { name: 'local', version: '0.0.1' } },
+];
+
+/** sri is a Subresource Integrity string of text, as lock files write them. */
+export function sri(alg: 'sha1' | 'sha512', text: string): string {
+  return `${alg}-${createHash(alg).update(text).digest('base64')}`;
+}
+
+/**
+ * writeSbomProject writes the fixture project with a node_modules of SBOM_PACKAGES (for --prebuilt:
+ * scoped, nested, a duplicate, licenses npm allows but SPDX does not, a package.json below a package
+ * root that names no package) and a package-lock.json pinning their integrity.
+ */
+export function writeSbomProject(dir: string): string {
+  writeProject(dir);
+  rmSync(join(dir, 'node_modules'), { recursive: true, force: true });
+  const packages: Record<string, unknown> = { '': { name: 'app', version: '1.0.0', dependencies: { express: '^4.19.2' } } };
+  for (const p of SBOM_PACKAGES) {
+    mkdirSync(join(dir, p.path), { recursive: true });
+    writeFileSync(join(dir, p.path, 'package.json'), JSON.stringify(p.pkg) + '\n');
+    writeFileSync(join(dir, p.path, 'index.js'), `module.exports = ${JSON.stringify(p.path)};\n`);
+    packages[p.path] = { version: p.pkg.version, ...(p.integrity ? { integrity: p.integrity, resolved: `https://registry.npmjs.org/${String(p.pkg.name)}/-/x.tgz` } : {}) };
+  }
+  mkdirSync(join(dir, 'node_modules/express/lib'), { recursive: true });
+  writeFileSync(join(dir, 'node_modules/express/lib/package.json'), '{"type":"module"}\n');
+  mkdirSync(join(dir, 'node_modules/.bin'), { recursive: true });
+  symlinkSync('../express/index.js', join(dir, 'node_modules/.bin/express'));
+  writeFileSync(join(dir, 'package-lock.json'), JSON.stringify({ name: 'app', version: '1.0.0', lockfileVersion: 3, requires: true, packages }, null, 2) + '\n');
+  return dir;
 }

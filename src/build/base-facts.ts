@@ -1,7 +1,9 @@
 // What a build needs to know of its base image, read from the base's layers in one pass: where
-// `node` is on the image's PATH (symlinks followed inside the image), the C library (glibc's or
-// musl's dynamic loader), and the Node version (NODE_VERSION, else the nodejs package in dpkg's or
-// apk's database). Only those package databases are kept in memory; file content is never held.
+// `node` is on the image's PATH (symlinks followed inside the image; else the Entrypoint's, when it
+// is node, as distroless's /nodejs/bin/node), the C library (glibc's or musl's dynamic loader), and
+// the Node version (NODE_VERSION, else the nodejs package in dpkg's or apk's database, else the
+// node_version.h of an official Node tarball, which distroless unpacks). Only those package
+// databases and headers are kept in memory; other file content is never held.
 import { WhittleError } from '../errors.js';
 import type { Image } from '../image/image.js';
 import { TarParser } from '../internal/tar-parser.js';
@@ -23,6 +25,8 @@ export interface BaseFacts {
 /** the package databases read for versions. */
 const DATABASES = new Set(['var/lib/dpkg/status', 'lib/apk/db/installed']);
 const DPKG_STATUS_D = /^var\/lib\/dpkg\/status\.d\/[^/]+$/;
+/** the header of a Node tarball's install (`include/node/node_version.h` next to `bin/node`). */
+const NODE_VERSION_H = /(^|\/)include\/node\/node_version\.h$/;
 const MAX_DB = 32 << 20;
 
 type Tree = Map<string, LayerEntry>;
@@ -49,7 +53,7 @@ export async function readBaseTree(image: Image): Promise<{ tree: Tree; database
     const parser = new TarParser({
       entry(h) {
         current = toEntry(h);
-        const keep = current && !current.whiteout && current.type === 'file' && (DATABASES.has(current.path) || DPKG_STATUS_D.test(current.path));
+        const keep = current && !current.whiteout && current.type === 'file' && (DATABASES.has(current.path) || DPKG_STATUS_D.test(current.path) || NODE_VERSION_H.test(current.path));
         chunks = keep ? [] : null;
         size = 0;
         if (current) applyEntry(tree, current);
@@ -129,6 +133,21 @@ export function findNode(tree: Tree, env: readonly string[] | undefined): string
   return null;
 }
 
+/** entrypointNode is the Entrypoint's program when it is node (`/nodejs/bin/node`), an executable file in the image; else null. */
+export function entrypointNode(tree: Tree, entrypoint: readonly string[] | null | undefined): string | null {
+  const program = entrypoint?.[0];
+  if (!program || !program.startsWith('/') || !/\/(node|nodejs)$/.test(program)) return null;
+  const e = resolveInTree(tree, program);
+  return e && e.type === 'file' && (e.mode & 0o111) !== 0 ? program : null;
+}
+
+/** headerVersion reads NODE_MAJOR/MINOR/PATCH_VERSION from node_version.h, or null. */
+export function headerVersion(text: string): string | null {
+  const part = (name: string) => new RegExp(`^#define NODE_${name}_VERSION (\\d+)\\s*$`, 'm').exec(text)?.[1];
+  const [major, minor, patch] = [part('MAJOR'), part('MINOR'), part('PATCH')];
+  return major && minor && patch ? `${major}.${minor}.${patch}` : null;
+}
+
 /** libcOf tells the C library from the dynamic loaders present. */
 export function libcOf(tree: Tree): Libc {
   let glibc = false;
@@ -162,7 +181,7 @@ export async function readBaseFacts(image: Image): Promise<BaseFacts> {
     throw err instanceof WhittleError ? new WhittleError(err.code, `reading the base ${image.reference}: ${err.message}`, { cause: err }) : err;
   });
   const env = config.config?.Env;
-  const facts: BaseFacts = { architecture: config.architecture, node: findNode(tree, env), libc: libcOf(tree) };
+  const facts: BaseFacts = { architecture: config.architecture, node: findNode(tree, env) ?? entrypointNode(tree, config.config?.Entrypoint), libc: libcOf(tree) };
   const glibc = packageVersion(databases, ['libc6']);
   if (glibc) facts.glibcVersion = glibc.version.replace(/-.*$/, '');
   const nodeEnv = envOf(env, 'NODE_VERSION');
@@ -170,6 +189,13 @@ export async function readBaseFacts(image: Image): Promise<BaseFacts> {
   else {
     const pkg = packageVersion(databases, ['nodejs', 'nodejs-current']);
     if (pkg) facts.nodeVersion = { version: pkg.version.replace(/^\d+:/, '').replace(/[+~-].*$/, ''), from: `the ${pkg.name} package ${pkg.version}` };
+    else if (facts.node) {
+      // an official tarball's install: bin/node and include/node/node_version.h under one prefix
+      const prefix = facts.node.replace(/^\//, '').replace(/\/bin\/[^/]+$/, '');
+      const header = databases.get(`${prefix}/include/node/node_version.h`);
+      const version = header ? headerVersion(header) : null;
+      if (version) facts.nodeVersion = { version, from: `/${prefix}/include/node/node_version.h` };
+    }
   }
   return facts;
 }

@@ -22,6 +22,7 @@ import { localSpecs } from './install.js';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { readProject, resolveEntry, type Project } from './project.js';
+import { installedPackages, readLayerPackages, readLockIntegrity, type InstalledPackage } from './sbom-packages.js';
 
 /** GZIP_LEVEL is the deflate level of both layers (docs/build.md says why 6). */
 export const GZIP_LEVEL = 6;
@@ -47,6 +48,8 @@ export interface BuildOptions {
   tmp?: string;
   /** false: neither read nor write the build cache (src/build/cache.ts). */
   cache?: boolean;
+  /** read the packages of the dependency layer for an SBOM (result.packages; src/build/sbom.ts). */
+  sbom?: boolean;
 }
 
 export interface BuildResult {
@@ -62,6 +65,10 @@ export interface BuildResult {
   appLayer: WrittenLayer;
   /** what came from the build cache. */
   cached: { base: boolean; dependencies: boolean };
+  /** the packages of the dependency layer, with the lock file's integrity (only with opts.sbom). */
+  packages?: InstalledPackage[];
+  /** the app's package.json name and version. */
+  app: { name: string; version: string };
   /** removes the staging directory (the layer files): call after the image was written. */
   dispose(): Promise<void>;
 }
@@ -94,7 +101,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const labels = Object.fromEntries((opts.labels ?? []).map(parseLabel));
   const project = await readProject(opts.dir);
   const cache = opts.cache === false ? null : cacheDir(env);
-  const baseKey = `base-${(await opts.base.configDigest()).replace(':', '-')}.json`;
+  const baseKey = `base-v2-${(await opts.base.configDigest()).replace(':', '-')}.json`;
   const cachedFacts = cache ? await readEntry<BaseFacts>(cache, baseKey) : null;
   const facts = cachedFacts ?? (await readBaseFacts(opts.base));
   if (cache && !cachedFacts) await writeEntry(cache, baseKey, facts);
@@ -182,6 +189,10 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       annotations,
       `whittle build of ${opts.dir}`,
     );
+    // read before anything is written: a layer or lock file the SBOM cannot read leaves no output
+    const packages = opts.sbom
+      ? installedPackages(await readLayerPackages((await image.layers()).at(-2)!), readLockIntegrity(await readFile(path.join(project.dir, project.lockFile), 'utf8'), project.manager))
+      : undefined;
     return {
       image,
       entry,
@@ -194,6 +205,8 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       dependencyLayer,
       appLayer,
       cached: { base: cachedFacts !== null, dependencies: depsFromCache },
+      ...(packages ? { packages } : {}),
+      app: { name: typeof project.pkg.name === 'string' ? project.pkg.name : '', version: typeof project.pkg.version === 'string' ? project.pkg.version : '' },
       dispose,
     };
   } catch (err) {

@@ -2,6 +2,9 @@
 // (src/build/). Flags and printing only.
 import { Command } from 'commander';
 import { build } from '../build/index.js';
+import { chooseDefaultBase, DEFAULT_BASE, DISTROLESS_NODE_MAJORS, openDefaultBase } from '../build/default-base.js';
+import { readProject } from '../build/project.js';
+import type { Image } from '../image/image.js';
 import { openImage } from '../transports/open.js';
 import { escapeControl } from '../internal/escape-text.js';
 import { formatBytes } from './format.js';
@@ -9,11 +12,44 @@ import type { CommandState } from './main.js';
 import { examples } from './help.js';
 import { writeWithProgress } from './write.js';
 import { addImageSinkOptions, addImageSourceOptions, referencesHelp, sinkOptions, sourceOptions, type ImageSinkFlags, type ImageSourceFlags } from './image-options.js';
-import { SUMMARIES } from './summaries.js';
+import { SUMMARIES, VERSION } from './summaries.js';
+import { dirname, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { parseSbomFormat, renderSbom, SBOM_FORMATS, type SbomFormat } from '../build/sbom.js';
+import { WhittleError } from '../errors.js';
+import { writeFileAtomic } from '../internal/atomic.js';
+import { parseReference } from '../transports/reference.js';
+import { attachArtifact, canAttach } from '../transports/write.js';
+import type { AttachResult } from '../transports/index.js';
+
+/** epochTime is a build time as SBOMs write it: `YYYY-MM-DDThh:mm:ssZ`. */
+const epochTime = (seconds: number) => new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/**
+ * defaultSbomPath is where --sbom writes without --sbom-output: next to a local output (the file or
+ * directory's path plus .cdx.json / .spdx.json), or, for a registry or engine, the repository's last
+ * name in the current directory (docker://reg/team/app:1 gives app.cdx.json).
+ */
+export function defaultSbomPath(output: string, format: SbomFormat): string {
+  const suffix = SBOM_FORMATS[format].suffix;
+  const { transport, path, ref } = parseReference(output);
+  if (transport === 'docker' || transport === 'docker-daemon') {
+    const name = `${path}${ref !== undefined ? `:${ref}` : ''}`.replace(/^\/\//, '').replace(/@.*$/, '');
+    const last = name.slice(name.lastIndexOf('/') + 1).replace(/:.*$/, '');
+    return `${last || 'image'}${suffix}`;
+  }
+  return `${path}${suffix}`;
+}
+
+/** checkDirectory fails before any work when the SBOM's directory does not exist. */
+async function checkDirectory(file: string): Promise<void> {
+  const dir = dirname(resolve(file));
+  if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) throw new WhittleError('not-found', `--sbom-output: ${dir} is not a directory`);
+}
 
 interface BuildFlags extends ImageSourceFlags, ImageSinkFlags {
   output: string;
-  base: string;
+  base?: string;
   entry?: string;
   prebuilt?: boolean;
   buildScript?: string;
@@ -22,6 +58,8 @@ interface BuildFlags extends ImageSourceFlags, ImageSinkFlags {
   label?: string[];
   cache: boolean;
   json?: boolean;
+  sbom?: string;
+  sbomOutput?: string;
 }
 
 export function registerBuild(program: Command, state: CommandState): void {
@@ -31,7 +69,7 @@ export function registerBuild(program: Command, state: CommandState): void {
     .description(SUMMARIES.build)
     .argument('[dir]', 'the Node project (package.json and its lock file)', '.')
     .requiredOption('-o, --output <ref>', 'where to write (any transport, or PATH.tar; see below)')
-    .requiredOption('--base <ref>', 'the base image: a Node runtime (any transport; see below)')
+    .option('--base <ref>', `the base image: a Node runtime (any transport; see below); default ${DEFAULT_BASE}, the Node major chosen by engines.node`)
     .option('--entry <file>', 'the file node runs (default: package.json main, bin, or the start script\'s node FILE)')
     .option('--prebuilt', 'take the dependencies from the project\'s node_modules instead of installing them from the lock file')
     .option('--build-script <name>', 'run this package.json script first (dev dependencies installed, in a staging copy); its output goes in')
@@ -39,16 +77,36 @@ export function registerBuild(program: Command, state: CommandState): void {
     .option('--port <port>', 'a port the image exposes (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--label <key=value>', 'a label to add (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--no-cache', 'neither read nor write the build cache (base facts, dependency layers; see docs/build.md)')
+    .option('--sbom <format>', 'also write the production dependencies, the app and the base as an SBOM: cyclonedx (1.5 JSON) or spdx (2.3 JSON); attached to the image when pushing to docker://')
+    .option('--sbom-output <path>', 'where the SBOM goes (default: next to the output, OUT.cdx.json or OUT.spdx.json; for docker:// and docker-daemon:, REPO-NAME.cdx.json in the current directory)')
     .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `\nWithout --base, the base is Google's distroless Node runtime, ${DEFAULT_BASE}: node and glibc, no shell, no npm, no package manager, running as uid 65532 (the default --user). Its Node major is the first of ${DISTROLESS_NODE_MAJORS.join(', ')} that package.json engines.node allows. It is read from gcr.io: offline, give --base.\n`,
+    )
     .addHelpText('after', '\nFiles are dated SOURCE_DATE_EPOCH, else the last git commit (the lock file\'s for the dependency layer); see docs/build.md.\n')
     .addHelpText('after', referencesHelp({ fallbackTag: 'latest' }))
-    .addHelpText('after', examples(['whittle build . --base docker-daemon:node-runtime:20 -o app.tar', 'whittle build app --base oci:bases/node:20 --build-script build -o docker://registry.example.com/app:1']))
+    .addHelpText('after', examples(['whittle build . --base docker-daemon:node-runtime:20 -o app.tar', 'whittle build . -o docker://registry.example.com/app:1 --sbom cyclonedx', 'whittle build app --base oci:bases/node:20 --build-script build -o docker://registry.example.com/app:1']))
     .action(async (dir: string, flags: BuildFlags) => {
-      const base = await openImage(flags.base, sourceOptions(flags));
+      const sbomFormat = flags.sbom !== undefined ? parseSbomFormat(flags.sbom) : undefined;
+      if (flags.sbomOutput !== undefined && sbomFormat === undefined) throw new WhittleError('usage', '--sbom-output needs --sbom cyclonedx|spdx');
+      const sbomPath = sbomFormat ? (flags.sbomOutput ?? defaultSbomPath(flags.output, sbomFormat)) : undefined;
+      if (sbomPath) await checkDirectory(sbomPath);
+      let base: Image;
+      let baseName: string;
+      if (flags.base !== undefined) {
+        base = await openImage(flags.base, sourceOptions(flags));
+        baseName = flags.base;
+      } else {
+        // the project is read first: its errors come before the base's, and engines.node picks the base
+        const choice = chooseDefaultBase((await readProject(dir)).pkg.engines?.node);
+        base = await openDefaultBase(choice, (ref) => openImage(ref, sourceOptions(flags)));
+        baseName = choice.name;
+      }
       const result = await build({
         dir,
         base,
-        baseName: flags.base,
+        baseName,
         ...(flags.entry !== undefined ? { entry: flags.entry } : {}),
         ...(flags.prebuilt ? { prebuilt: true } : {}),
         ...(flags.buildScript !== undefined ? { buildScript: flags.buildScript } : {}),
@@ -56,17 +114,41 @@ export function registerBuild(program: Command, state: CommandState): void {
         ports: flags.port ?? [],
         labels: flags.label ?? [],
         cache: flags.cache,
+        ...(sbomFormat ? { sbom: true } : {}),
         onWarning: (m) => process.stderr.write(`whittle: warning: ${escapeControl(m)}\n`),
       });
       try {
         const written = await writeWithProgress(result.image, flags.output, { ...sinkOptions(flags), fallbackTag: 'latest' });
+        let sbom: { path: string; format: string; attached?: AttachResult } | undefined;
+        if (sbomFormat && sbomPath) {
+          const bytes = renderSbom(sbomFormat, {
+            app: result.app,
+            base: { name: baseName, digest: await base.digest() },
+            packages: result.packages ?? [],
+            imageDigest: written.manifestDigest,
+            created: epochTime(result.epoch.seconds),
+            tool: { name: 'whittle', version: VERSION },
+          });
+          await writeFileAtomic(sbomPath, bytes);
+          sbom = { path: sbomPath, format: sbomFormat };
+          if (canAttach(flags.output)) {
+            const rawManifest = await result.image.rawManifest();
+            const mediaType = (await result.image.manifest()).mediaType ?? 'application/vnd.oci.image.manifest.v1+json';
+            sbom.attached = await attachArtifact(
+              written.reference,
+              { mediaType, digest: written.manifestDigest, size: rawManifest.byteLength },
+              { artifactType: SBOM_FORMATS[sbomFormat].mediaType, blob: bytes, title: `sbom${SBOM_FORMATS[sbomFormat].suffix}`, annotations: { 'org.opencontainers.image.created': epochTime(result.epoch.seconds) } },
+              sinkOptions(flags),
+            );
+          }
+        }
         const layer = (l: typeof result.appLayer) => ({ digest: l.digest, diffId: l.diffId, size: l.size, uncompressedSize: l.uncompressedSize });
         const summary = {
           project: dir,
           output: written.reference,
           manifestDigest: written.manifestDigest,
           configDigest: written.configDigest,
-          base: flags.base,
+          base: baseName,
           node: result.node,
           nodeVersion: result.base.nodeVersion?.version ?? null,
           entry: result.entry,
@@ -75,6 +157,7 @@ export function registerBuild(program: Command, state: CommandState): void {
           cached: result.cached,
           dependencyLayer: layer(result.dependencyLayer),
           appLayer: layer(result.appLayer),
+          ...(sbom ? { sbom } : {}),
         };
         if (flags.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
         else {
@@ -82,7 +165,8 @@ export function registerBuild(program: Command, state: CommandState): void {
             `dependencies: ${result.depFiles} entries, ${formatBytes(result.dependencyLayer.size)} (${result.dependencyLayer.digest})${result.cached.dependencies ? ', from the cache' : ''}\n` +
               `app: ${result.appFiles} files (${escapeControl(result.fileRule)}), ${formatBytes(result.appLayer.size)} (${result.appLayer.digest})\n` +
               `entrypoint: ${escapeControl(result.node)} /app/${escapeControl(result.entry)}\n` +
-              `wrote ${escapeControl(written.reference)} (${written.manifestDigest})\n`,
+              `wrote ${escapeControl(written.reference)} (${written.manifestDigest})\n` +
+              (sbom ? `sbom: ${sbom.format}, ${result.packages?.length ?? 0} packages, ${escapeControl(sbom.path)}${sbom.attached ? `; attached as ${sbom.attached.digest}${sbom.attached.tag ? ` (referrers tag ${sbom.attached.tag})` : ''}` : ''}\n` : ''),
           );
         }
       } finally {

@@ -5,7 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { WhittleError } from '../errors.js';
 import { escapeControl } from '../internal/escape-text.js';
 import { examples } from './help.js';
-import { SUMMARIES } from './summaries.js';
+import { SUMMARIES, VERSION } from './summaries.js';
 import { installSignalCleanup, removeTemporaries } from '../internal/cleanup.js';
 
 /** ExitCode is what every command returns to main. */
@@ -42,7 +42,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
 export async function buildProgram(state: CommandState, argv?: readonly string[]): Promise<Command> {
   const program = new Command('whittle')
     .description('Make container images smaller and safer')
-    .version('0.1.0')
+    .version(VERSION)
     .helpCommand('help [command]', 'Show help for a command')
     .addHelpText('after', examples(['whittle analyze alpine:3.20', 'whittle lint Dockerfile', 'whittle ls alpine:3.20 /etc -l']))
     .showHelpAfterError(false)

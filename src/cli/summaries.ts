@@ -14,3 +14,6 @@ export const SUMMARIES = {
   ls: 'List the files of an image, or of one layer with what it adds, changes and deletes',
   build: 'Build a Node project into a reproducible image on a Node base, without an engine',
 } as const;
+
+/** VERSION is whittle's version: `--version`, and the tool entry of the SBOMs `whittle build --sbom` writes. */
+export const VERSION = '0.1.0';

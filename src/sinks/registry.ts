@@ -29,23 +29,15 @@ export interface PushResult {
   existing: string[];
 }
 
-/** writeToRegistry pushes image to ref (`HOST/REPO[:TAG]`, with or without `docker://`). */
-export async function writeToRegistry(image: Image, ref: string, opts: PushOptions = {}): Promise<PushResult> {
-  const n = parseRegistryName(ref.replace(/^docker:/, ''));
-  const client = new RegistryClient(n.host, opts);
-  const repository = n.repository;
-  const result: PushResult = { digest: '', pushed: '', uploaded: [], mounted: [], existing: [] };
-  // An image read from another repository of the same registry is a mount source by default.
-  const mountFrom = [...(opts.mountFrom ?? [])];
-  if (image.reference.startsWith('docker:')) {
-    try {
-      const src = parseRegistryName(image.reference.slice('docker:'.length));
-      if (src.host === n.host && src.repository !== repository && !mountFrom.includes(src.repository)) mountFrom.push(src.repository);
-    } catch {
-      /* not a registry name after all */
-    }
-  }
+/** BlobPusher puts one blob in a repository unless it is there: it says what it did. */
+export type BlobPusher = (digest: string, size: number, open: () => Promise<Readable | Uint8Array>) => Promise<'exists' | 'mounted' | 'uploaded'>;
 
+/**
+ * blobPusher is the one way blobs reach a registry (images and artifacts alike): HEAD first, then a
+ * cross-repository mount from each of mountFrom, then an upload (streamed PUT, or PATCH chunks with
+ * opts.chunkSize), retried on network errors.
+ */
+export function blobPusher(client: RegistryClient, repository: string, opts: PushOptions = {}, mountFrom: readonly string[] = []): BlobPusher {
   /** chunkedUpload sends the blob in PATCH requests of chunkSize bytes, then closes with PUT ?digest. */
   const chunkedUpload = async (url: URL, body: Readable | Uint8Array) => {
     const digestParam = url.searchParams.get('digest')!;
@@ -90,9 +82,8 @@ export async function writeToRegistry(image: Image, ref: string, opts: PushOptio
 
   const putBlob = async (digest: string, size: number, open: () => Promise<Readable | Uint8Array>) => {
     if (await client.hasBlob(repository, digest, true)) {
-      result.existing.push(digest);
       opts.onBlob?.(digest, 'exists', size);
-      return;
+      return 'exists' as const;
     }
     for (const from of mountFrom) {
       if (from === repository) continue;
@@ -100,9 +91,8 @@ export async function writeToRegistry(image: Image, ref: string, opts: PushOptio
       const res = await client.request(`/v2/${repository}/blobs/uploads/?${q}`, { repository, push: true, method: 'POST', alsoPull: from, ok: [202] }, `mounting ${digest} from ${from}`);
       if (res.status === 201) {
         await res.body?.cancel();
-        result.mounted.push(digest);
         opts.onBlob?.(digest, 'mounted', size);
-        return;
+        return 'mounted' as const;
       }
       // 202: the registry started an ordinary upload instead; abandon it.
       await res.body?.cancel();
@@ -113,7 +103,7 @@ export async function writeToRegistry(image: Image, ref: string, opts: PushOptio
         const start = await client.request(`/v2/${repository}/blobs/uploads/`, { repository, push: true, method: 'POST', headers: { 'content-length': '0' } }, `starting upload of ${digest}`);
         await start.body?.cancel();
         const location = start.headers.get('location');
-        if (!location) throw new WhittleError('io', `starting upload of ${digest}: ${n.host} sent no upload location`);
+        if (!location) throw new WhittleError('io', `starting upload of ${digest}: ${client.host} sent no upload location`);
         const url = new URL(location, client.base);
         url.searchParams.set('digest', digest);
         const body = await open();
@@ -129,8 +119,50 @@ export async function writeToRegistry(image: Image, ref: string, opts: PushOptio
         await new Promise((r) => setTimeout(r, (opts.backoffMs ?? 500) * 2 ** (attempt - 1)));
       }
     }
-    result.uploaded.push(digest);
     opts.onBlob?.(digest, 'uploaded', size);
+    return 'uploaded' as const;
+  };
+
+  return putBlob;
+}
+
+/**
+ * putManifest PUTs a manifest or index by tag or digest and checks the digest the registry answers
+ * with; it returns the manifest's digest and the answer's headers (a registry that took a manifest's
+ * `subject` into its referrers says so in OCI-Subject).
+ */
+export async function putManifest(client: RegistryClient, repository: string, reference: string, raw: Uint8Array, mediaType: string, name: string): Promise<{ digest: string; headers: Headers }> {
+  const digest = digestOf(raw);
+  const res = await client.request(`/v2/${repository}/manifests/${reference}`, { repository, push: true, method: 'PUT', headers: { 'content-type': mediaType }, body: raw }, `pushing manifest to ${name}`);
+  await res.body?.cancel();
+  const answered = res.headers.get('docker-content-digest');
+  if (answered && answered !== digest) {
+    throw new WhittleError('digest-mismatch', `${name}: registry stored the manifest as ${answered}, whittle sent ${digest}`);
+  }
+  return { digest, headers: res.headers };
+}
+
+/** writeToRegistry pushes image to ref (`HOST/REPO[:TAG]`, with or without `docker://`). */
+export async function writeToRegistry(image: Image, ref: string, opts: PushOptions = {}): Promise<PushResult> {
+  const n = parseRegistryName(ref.replace(/^docker:/, ''));
+  const client = new RegistryClient(n.host, opts);
+  const repository = n.repository;
+  const result: PushResult = { digest: '', pushed: '', uploaded: [], mounted: [], existing: [] };
+  // An image read from another repository of the same registry is a mount source by default.
+  const mountFrom = [...(opts.mountFrom ?? [])];
+  if (image.reference.startsWith('docker:')) {
+    try {
+      const src = parseRegistryName(image.reference.slice('docker:'.length));
+      if (src.host === n.host && src.repository !== repository && !mountFrom.includes(src.repository)) mountFrom.push(src.repository);
+    } catch {
+      /* not a registry name after all */
+    }
+  }
+
+  const push = blobPusher(client, repository, opts, mountFrom);
+  const putBlob = async (digest: string, size: number, open: () => Promise<Readable | Uint8Array>) => {
+    const action = await push(digest, size, open);
+    (action === 'exists' ? result.existing : action === 'mounted' ? result.mounted : result.uploaded).push(digest);
   };
 
   for (const layer of await image.layers()) {
@@ -143,17 +175,7 @@ export async function writeToRegistry(image: Image, ref: string, opts: PushOptio
   const rawManifest = await image.rawManifest();
   const manifest = await image.manifest();
   const mediaType = (manifest as { mediaType?: string }).mediaType ?? MediaType.ociManifest;
-  const digest = digestOf(rawManifest);
-  const res = await client.request(
-    `/v2/${repository}/manifests/${n.tag ?? digest}`,
-    { repository, push: true, method: 'PUT', headers: { 'content-type': mediaType }, body: rawManifest },
-    `pushing manifest to ${formatName(n)}`,
-  );
-  await res.body?.cancel();
-  const answered = res.headers.get('docker-content-digest');
-  if (answered && answered !== digest) {
-    throw new WhittleError('digest-mismatch', `${formatName(n)}: registry stored the manifest as ${answered}, whittle sent ${digest}`);
-  }
+  const { digest } = await putManifest(client, repository, n.tag ?? digestOf(rawManifest), rawManifest, mediaType, formatName(n));
   result.digest = digest;
   result.pushed = `${n.host}/${repository}@${digest}`;
   return result;

@@ -9,12 +9,14 @@ import type { SelectOptions } from '../image/select.js';
 import type { LoadOptions } from '../sinks/daemon.js';
 import type { LocalWriteOptions, WriteResult } from '../sinks/layout.js';
 import type { PushOptions } from '../sinks/registry.js';
+import type { Artifact, AttachResult, Descriptor } from '../sinks/referrers.js';
 import type { ClientOptions } from '../sources/registry/client.js';
 import { WhittleError } from '../errors.js';
 import { checkArchiveTag, checkOciRefName, parseDockerName } from '../internal/reference-grammar.js';
 import { openFiles, openLayoutDir, openLayoutTar } from './local.js';
 
 export type { WriteResult } from '../sinks/layout.js';
+export type { Artifact, AttachResult, Descriptor } from '../sinks/referrers.js';
 
 /** ParsedReference is a reference split at its transport: `transport:path[:ref]`; transport '' for a bare path or name. */
 export interface ParsedReference {
@@ -56,6 +58,8 @@ export interface Transport {
   open(parsed: ParsedReference, reference: string, select: SelectOptions, opts: OpenOptions): Promise<Image>;
   /** write writes image to parsed and says where it went as a reference whittle reads back. */
   write(image: Image, parsed: ParsedReference, opts: WriteOptions): Promise<WriteResult>;
+  /** attach, where the transport has referrers (a registry), pushes an artifact about the manifest subject of parsed. */
+  attach?(parsed: ParsedReference, subject: Descriptor, artifact: Artifact, opts: WriteOptions): Promise<AttachResult>;
 }
 
 /** rest is what follows `transport:`. */
@@ -134,6 +138,10 @@ export const TRANSPORTS: readonly Transport[] = [
       const [{ writeToRegistry }, { registryOptionsFromEnv }] = await Promise.all([import('../sinks/registry.js'), import('../sources/registry/index.js')]);
       const pushed = await writeToRegistry(image, restOf(p), { ...registryOptionsFromEnv(), ...opts.registry });
       return { reference: `docker://${pushed.pushed}`, manifestDigest: pushed.digest, configDigest: await image.configDigest(), bytes: 0 };
+    },
+    attach: async (p, subject, artifact, opts) => {
+      const [{ attachToRegistry }, { registryOptionsFromEnv }] = await Promise.all([import('../sinks/referrers.js'), import('../sources/registry/index.js')]);
+      return attachToRegistry(restOf(p), subject, artifact, { ...registryOptionsFromEnv(), ...opts.registry });
     },
   },
   {

@@ -4,7 +4,7 @@
 import { dirname, resolve } from 'node:path';
 import { WhittleError } from '../errors.js';
 import type { Image } from '../image/image.js';
-import { TRANSPORTS, transportNamed, type Transport, type WriteOptions, type WriteResult } from './index.js';
+import { TRANSPORTS, transportNamed, type Artifact, type AttachResult, type Descriptor, type Transport, type WriteOptions, type WriteResult } from './index.js';
 import { parseReference } from './reference.js';
 
 /** LocalTarget is where a local sink writes, and what the layer file it could adopt must look like. */
@@ -51,4 +51,16 @@ export function defaultCompressionOf(reference: string): 'gzip' | 'none' {
 export async function writeImage(image: Image, reference: string, opts: WriteOptions = {}): Promise<WriteResult> {
   const out = outputOf(reference);
   return out.transport.write(image, parseReference(out.reference), opts);
+}
+
+/** canAttach says whether reference's transport takes artifacts about an image (a registry's referrers). */
+export function canAttach(reference: string): boolean {
+  return outputOf(reference).transport.attach !== undefined;
+}
+
+/** attachArtifact pushes artifact about the image subject written to reference (a registry). */
+export async function attachArtifact(reference: string, subject: Descriptor, artifact: Artifact, opts: WriteOptions = {}): Promise<AttachResult> {
+  const out = outputOf(reference);
+  if (!out.transport.attach) throw new WhittleError('usage', `${out.transport.name}: cannot attach artifacts to an image there (only a registry can)`);
+  return out.transport.attach(parseReference(out.reference), subject, artifact, opts);
 }

@@ -22,19 +22,20 @@ import { initShellParser } from '../shell/parser.js';
 import { computeClosure, entrypointArgv, type ClosureResult, type Tracer } from './closure.js';
 import { factsCollector, readFacts, repeatedPaths, sourceOf, type FileFacts } from './facts.js';
 import { nodeTracer, npmTracer } from './node.js';
+import { pythonTracer } from './python.js';
 import { appRoots, splitKept } from './split.js';
 import { writeClosureLayers } from './write.js';
 
 export type { ClosureResult, Tracer } from './closure.js';
 
-const DEFAULT_TRACERS: Tracer[] = [npmTracer, nodeTracer];
+const DEFAULT_TRACERS: Tracer[] = [npmTracer, nodeTracer, pythonTracer];
 
 /** MAX_ROUNDS bounds the read-and-trace rounds (each is one pass over the layers holding what is wanted). */
 const MAX_ROUNDS = 32;
 
 export interface MinifyOptions {
   keep?: string[];
-  /** language tracers (default: npm and Node). */
+  /** language tracers (default: npm, Node and Python). */
   tracers?: Tracer[];
   /** plan only: trace and explain, write nothing. */
   dryRun?: boolean;

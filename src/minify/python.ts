@@ -204,8 +204,14 @@ class PyTrace {
       return false;
     }
     const dot = name.lastIndexOf('.');
-    if (dot > 0) this.traceModule(name.slice(0, dot), reason);
-    if (this.tracedModules.has(name)) return true;
+    // importing a.b runs a first (a reason for a only when it was not imported yet)
+    if (dot > 0 && !this.tracedModules.has(name.slice(0, dot))) this.traceModule(name.slice(0, dot), reason);
+    if (this.tracedModules.has(name)) {
+      // every importer is a reason
+      if (f.kind === 'package') this.c.keepResolved(f.init, reason);
+      else if (f.kind === 'module') this.c.keepResolved(f.file, f.file.endsWith('.so') ? `extension module ${name} (${reason})` : reason);
+      return true;
+    }
     this.tracedModules.add(name);
     let top = this.tops.get(f.entry);
     if (!top) this.tops.set(f.entry, (top = new Set()));
@@ -506,7 +512,7 @@ export const pythonTracer: Tracer = {
     }
     const entry = `the entry of ${label} (${reason})`;
     if (inv.command !== undefined) {
-      t.traceScan(scanPython(inv.command), `${label} -c`, '__main__', false);
+      t.traceScan(scanPython(inv.command), `${program} -c`, '__main__', false);
     } else if (inv.module !== undefined) {
       t.traceModule('runpy', `runs -m ${inv.module} (${label})`);
       const f = t.find(inv.module);

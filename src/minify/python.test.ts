@@ -7,7 +7,7 @@ import { buildImage, dir, file, ociLayout, symlink, writeDir, type TarMember } f
 import { openImage } from '../transports/open.js';
 import type { ImageConfig } from '../image/spec.js';
 import { minify } from './index.js';
-import { parsePythonArgs } from './python.js';
+import { entryPointOf, parsePythonArgs } from './python.js';
 import { scanPython } from './python-scan.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'whittle-minify-python-'));
@@ -45,15 +45,27 @@ describe('scanPython', () => {
 
 describe('parsePythonArgs', () => {
   it.each([
-    [['app.py', '-x'], { script: 'app.py' }],
-    [['-u', '-W', 'ignore', '/app/main.py'], { script: '/app/main.py', flags: ['u'] }],
-    [['-m', 'http.server', '8000'], { module: 'http.server' }],
-    [['-Im', 'pkg'], { module: 'pkg', flags: ['I'] }],
-    [['-c', 'import x'], { command: 'import x' }],
+    [['app.py', '-x'], { script: 'app.py', rest: ['-x'] }],
+    [['-u', '-W', 'ignore', '/app/main.py'], { script: '/app/main.py', flags: ['u'], rest: [] }],
+    [['-m', 'http.server', '8000'], { module: 'http.server', rest: ['8000'] }],
+    [['-Im', 'pkg'], { module: 'pkg', flags: ['I'], rest: [] }],
+    [['-c', 'import x'], { command: 'import x', rest: [] }],
     [['-SE'], { flags: ['S', 'E'] }],
   ] as const)('%j', (args, expected) => {
     const r = parsePythonArgs(args);
     expect({ ...r, flags: [...r.flags] }).toEqual({ flags: [], ...expected });
+  });
+});
+
+describe('entryPointOf', () => {
+  const ini = '[console_scripts]\nflask = flask.cli:main\n\n[gui_scripts]\nflask = other:main\n[flask.commands]\nroutes = flask.cli:routes [extra]\n';
+  it.each([
+    ['console_scripts', 'flask', 'flask.cli'],
+    ['gui_scripts', 'flask', 'other'],
+    ['flask.commands', 'routes', 'flask.cli'],
+    ['console_scripts', 'missing', null],
+  ])('[%s] %s → %s', (group, name, expected) => {
+    expect(entryPointOf(ini, group, name)).toBe(expected);
   });
 });
 
@@ -213,6 +225,32 @@ describe('the Python tracer', () => {
     expect(kept).not.toContain(`${DIST}/webby/__init__.py`);
     expect(kept).not.toContain(`${DIST}/extra.pth`);
     expect(p.warnings).toContain('/opt/venv/bin/tool:4: cannot find module "webby" on /usr/bin/python3.11\'s sys.path (add --keep for it if it loads at run time)');
+  });
+
+  it('follows a setuptools console script to the entry point its distribution names, and Python files and module:attr in its arguments', async () => {
+    const script = [
+      '#!/usr/bin/python3',
+      "# EASY-INSTALL-ENTRY-SCRIPT: 'Webby==2.0','console_scripts','webby'",
+      'import re',
+      'import sys',
+      'from importlib.metadata import distribution',
+      "if __name__ == '__main__':",
+      "    sys.exit(load_entry_point('Webby==2.0', 'console_scripts', 'webby')())",
+    ].join('\n');
+    const p = await plan('console', { Entrypoint: ['webby', '--app=/app/served.py', 'wsgi:application'], WorkingDir: '/srv' }, [
+      file('usr/bin/webby', script, 0o755),
+      file(`${DIST}/Webby-2.0.egg-info/entry_points.txt`, '[console_scripts]\nwebby = webby.cli:main\n'),
+      file(`${DIST}/webby/cli.py`, 'import json\n'),
+      file('app/served.py', 'import served_helper\n'),
+      file('app/served_helper.py', ''),
+      file('srv/wsgi.py', 'import yaml\n'),
+    ]);
+    expect(p.kept.get(`${DIST}/webby/cli.py`)).toEqual(['entry point console_scripts/webby of Webby, loaded by /usr/bin/webby:7']);
+    expect(p.kept.get(`${DIST}/Webby-2.0.egg-info/entry_points.txt`)).toContain('entry points of Webby, read by /usr/bin/webby:7');
+    expect(p.kept.get('app/served.py')).toContain('named in the arguments of /usr/bin/python3.11 (interpreter (#!) of /usr/bin/webby)');
+    expect(p.kept.get('app/served_helper.py')).toEqual(['imported by /app/served.py:1']);
+    expect(p.kept.get('srv/wsgi.py')).toEqual(['named in the arguments of /usr/bin/python3.11 (interpreter (#!) of /usr/bin/webby)']);
+    expect(p.kept.has(`${DIST}/yaml/__init__.py`)).toBe(true);
   });
 
   it('runs -m from the working directory and keeps the whole standard library for a compiled-only entry', async () => {

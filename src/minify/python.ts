@@ -245,6 +245,49 @@ class PyTrace {
     let scan = scans.get(facts);
     if (!scan) scans.set(facts, (scan = scanPython(facts.text ?? '')));
     this.traceScan(scan, file, name, isPackage);
+    if (facts.text?.includes('load_entry_point')) this.entryPoints(facts.text, file);
+  }
+
+  /**
+   * entryPoints follows `load_entry_point('Dist==1.0', 'console_scripts', 'name')` (the console
+   * scripts setuptools writes): the module the distribution's entry_points.txt names is traced.
+   */
+  private entryPoints(text: string, file: string): void {
+    const call = /load_entry_point\(\s*(['"])([^'"=<>!~ ]+)[^'"]*\1\s*,\s*(['"])([^'"]+)\3\s*,\s*(['"])([^'"]+)\5\s*\)/g;
+    for (const m of text.matchAll(call)) {
+      const [dist, group, name] = [m[2]!, m[4]!, m[6]!];
+      const line = text.slice(0, m.index).split('\n').length;
+      const meta = this.siteDirs.flatMap((d) => this.children(d).filter((n) => normName(/^(.+?)(?:-[^-]*)?\.(?:dist|egg)-info$/.exec(n)?.[1] ?? '') === normName(dist)).map((n) => `${d}/${n}`))[0];
+      const at = meta === undefined ? null : this.c.resolves(`${meta}/entry_points.txt`);
+      if (at === null) {
+        this.c.warn(`/${file}:${line}: the entry point ${group}/${name} of ${dist} is not in the metadata on ${this.label}'s sys.path`);
+        continue;
+      }
+      const facts = this.c.factsOf(at);
+      if (!facts) continue;
+      this.c.keepResolved(`${meta}/entry_points.txt`, `entry points of ${dist}, read by /${file}:${line}`);
+      const target = entryPointOf(facts.text ?? '', group, name);
+      if (target === null) this.c.warn(`/${file}:${line}: /${meta}/entry_points.txt has no ${name} in [${group}]`);
+      else this.traceModule(target, `entry point ${group}/${name} of ${dist}, loaded by /${file}:${line}`, `${file}:${line}`);
+    }
+  }
+
+  /** traceArgument follows a program's argument that names a Python file (`flask --app app.py`) or a `module:attribute` (gunicorn, uvicorn); the program imports it by name. */
+  traceArgument(arg: string, reason: string): void {
+    const value = arg.startsWith('--') && arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : arg;
+    const colon = /^([A-Za-z_][\w.]*):[\w.()]+$/.exec(value);
+    if (/\.py$/.test(value)) {
+      const path = this.c.relative(value);
+      const at = this.c.resolves(path);
+      if (at === null || this.kind(at) !== 'file') return;
+      // the program puts the file's directory on sys.path to import it
+      if (!this.path.includes(parentOf(at))) this.path.push(parentOf(at));
+      const base = at.slice(at.lastIndexOf('/') + 1, -3);
+      this.traceFile(path, reason, /^\w+$/.test(base) ? base : '__main__', false);
+    } else if (colon) {
+      if (!this.path.includes(this.c.workdir)) this.path.push(this.c.workdir);
+      if (this.find(colon[1]!)) this.traceModule(colon[1]!, reason);
+    }
   }
 
   /** traceScan follows the imports of one source (a file, a -c command, a .pth line). */
@@ -408,6 +451,21 @@ class PyTrace {
   }
 }
 
+/** entryPointOf finds `name = module:attr` in [group] of an entry_points.txt; the module, or null. */
+export function entryPointOf(ini: string, group: string, name: string): string | null {
+  let section = '';
+  for (const raw of ini.split('\n')) {
+    const line = raw.trim();
+    const header = /^\[(.+)\]$/.exec(line);
+    if (header) section = header[1]!.trim();
+    else if (section === group) {
+      const m = /^([^=]+?)\s*=\s*([\w.]+)/.exec(line);
+      if (m && m[1] === name) return m[2]!;
+    }
+  }
+  return null;
+}
+
 function normName(n: string): string {
   return n.toLowerCase().replace(/[-_.]+/g, '_');
 }
@@ -417,6 +475,8 @@ const OPTIONS_WITH_VALUE = new Set(['c', 'm', 'W', 'X']);
 
 interface Invocation {
   flags: Set<string>;
+  /** the arguments after the script, -m module or -c command. */
+  rest?: string[];
   command?: string;
   module?: string;
   script?: string;
@@ -427,7 +487,7 @@ export function parsePythonArgs(args: readonly string[]): Invocation {
   const flags = new Set<string>();
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (a === '-' || !a.startsWith('-')) return a === '-' ? { flags } : { flags, script: a };
+    if (a === '-' || !a.startsWith('-')) return a === '-' ? { flags } : { flags, script: a, rest: args.slice(i + 1) };
     if (a.startsWith('--')) {
       if (a === '--check-hash-based-pycs') i++;
       continue;
@@ -439,8 +499,8 @@ export function parsePythonArgs(args: readonly string[]): Invocation {
         continue;
       }
       const value = k + 1 < a.length ? a.slice(k + 1) : args[++i];
-      if (o === 'c') return { flags, ...(value !== undefined ? { command: value } : {}) };
-      if (o === 'm') return { flags, ...(value !== undefined ? { module: value } : {}) };
+      if (o === 'c') return { flags, ...(value !== undefined ? { command: value } : {}), rest: args.slice(i + 1) };
+      if (o === 'm') return { flags, ...(value !== undefined ? { module: value } : {}), rest: args.slice(i + 1) };
       break;
     }
   }
@@ -541,6 +601,7 @@ export const pythonTracer: Tracer = {
         } else t.traceFile(c.relative(inv.script), entry, '__main__', false);
       }
     }
+    for (const a of inv.rest ?? []) t.traceArgument(a, `named in the arguments of ${label} (${reason})`);
     t.keepMetadata();
     return true;
   },

@@ -108,6 +108,7 @@ class PyTrace {
   /** per sys.path entry: the top-level names of the modules kept from it (for the distributions' metadata). */
   private readonly tops = new Map<string, Set<string>>();
   private wholeKept = false;
+  private readonly siblingsWanted = new Set<string>();
   private readonly ext: RegExp;
 
   constructor(
@@ -240,6 +241,7 @@ class PyTrace {
       return;
     }
     const facts = this.c.factsOf(at);
+    this.wantSiblings(at, name, isPackage);
     if (!facts) return;
     this.scanned.add(at);
     let scan = scans.get(facts);
@@ -288,6 +290,19 @@ class PyTrace {
       if (!this.path.includes(this.c.workdir)) this.path.push(this.c.workdir);
       if (this.find(colon[1]!)) this.traceModule(colon[1]!, reason);
     }
+  }
+
+  /**
+   * wantSiblings asks for the sources beside a module of a package (not on a sys.path entry's top
+   * level): a package's modules mostly import each other, and reading them in the same round saves
+   * a round per link of the chain. Nothing is kept by it.
+   */
+  private wantSiblings(file: string, name: string, isPackage: boolean): void {
+    if (!isPackage && !name.includes('.')) return;
+    const d = parentOf(file);
+    if (this.siblingsWanted.has(d)) return;
+    this.siblingsWanted.add(d);
+    for (const n of this.children(d)) if (n.endsWith('.py')) this.c.factsOf(`${d}/${n}`);
   }
 
   /** traceScan follows the imports of one source (a file, a -c command, a .pth line). */

@@ -253,6 +253,35 @@ describe('the Python tracer', () => {
     expect(p.kept.has(`${DIST}/yaml/__init__.py`)).toBe(true);
   });
 
+  it("finds python.org's layout: /usr/local prefix, libpython, site-packages, the version from the standard library beside an unversioned name", async () => {
+    const L = 'usr/local/lib/python3.12';
+    const layers = withDirs([
+      symlink('lib64', 'usr/lib64'),
+      file('usr/lib64/ld-linux-x86-64.so.2', elfFile({ static: true }), 0o755),
+      file('usr/lib/libc.so.6', elfFile({})),
+      file('usr/local/lib/libpython3.12.so.1.0', elfFile({ needed: ['libc.so.6'] })),
+      file('usr/local/bin/python3', elfFile({ interpreter: LOADER, needed: ['libpython3.12.so.1.0', 'libc.so.6'], runpath: '/usr/local/lib' }), 0o755),
+      symlink('usr/local/bin/python', 'python3'),
+      ...['os', 'site', 'codecs', 'io', 'abc', 'stat', 'posixpath', 'genericpath', '_collections_abc', '_sitebuiltins', 'unused'].map((m) => file(`${L}/${m}.py`, '')),
+      file(`${L}/encodings/__init__.py`, ''),
+      file(`${L}/lib-dynload/_ssl.cpython-312-x86_64-linux-gnu.so`, elfFile({ needed: ['libc.so.6'] })),
+      file(`${L}/ssl.py`, 'import _ssl\n'),
+      file(`${L}/site-packages/requestsish/__init__.py`, 'import ssl\n'),
+      file(`${L}/site-packages/requestsish-1.0.dist-info/METADATA`, 'Name: requestsish\n'),
+      file(`${L}/site-packages/unusedpkg/__init__.py`, ''),
+      file('srv/app.py', 'import requestsish\n'),
+    ]);
+    const img = await buildImage([layers], { config: { Cmd: ['python', 'app.py'], WorkingDir: '/srv', Env: ['PATH=/usr/local/bin:/usr/bin'] } });
+    const image = await openImage(`oci:${writeDir(join(tmp, 'python-org'), ociLayout(img, { refName: 'v1' }).files)}:v1`);
+    const { plan: p } = await minify(image, { dryRun: true });
+    const kept = [...p.kept.keys()];
+    for (const path of ['usr/local/bin/python', 'usr/local/bin/python3', 'usr/local/lib/libpython3.12.so.1.0', 'srv/app.py', `${L}/site-packages/requestsish/__init__.py`, `${L}/site-packages/requestsish-1.0.dist-info/METADATA`, `${L}/ssl.py`, `${L}/lib-dynload/_ssl.cpython-312-x86_64-linux-gnu.so`, `${L}/encodings/__init__.py`]) {
+      expect(kept, path).toContain(path);
+    }
+    for (const path of [`${L}/unused.py`, `${L}/site-packages/unusedpkg/__init__.py`]) expect(kept, path).not.toContain(path);
+    expect(p.kept.get(`${L}/site.py`)).toEqual(['Python start-up module (/usr/local/bin/python3)']);
+  });
+
   it('runs -m from the working directory and keeps the whole standard library for a compiled-only entry', async () => {
     const m = await plan('dash-m', { Cmd: ['python3', '-m', 'svc'], WorkingDir: '/srv', Env: ['PATH=/usr/bin', 'PYTHONPATH=/libs'] }, [
       file('srv/svc/__init__.py', ''),

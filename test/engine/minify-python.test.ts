@@ -45,6 +45,29 @@ if __name__ == "__main__":
 
 const GREETING = 'def greet(name):\n    return f"hello {name}"\n';
 
+/** SERVER and SERVE: a package of a virtual environment and the console script pip would write for it. */
+const SERVER = `from flask import Flask
+
+app = Flask("venvapp")
+
+
+@app.route("/")
+def index():
+    return {"from": "venv"}
+
+
+def main():
+    app.run(host="0.0.0.0", port=8080)
+`;
+const SERVE = `#!/opt/venv/bin/python3
+import re
+import sys
+from venvapp.server import main
+if __name__ == "__main__":
+    sys.argv[0] = re.sub(r"(-script\\.pyw|\\.exe)?$", "", sys.argv[0])
+    sys.exit(main())
+`;
+
 /** build builds a Dockerfile in its own context directory with the given files and returns its tag. */
 function build(name: string, dockerfile: string, files: Record<string, string> = {}): string {
   const dir = join(tmp, name);
@@ -132,5 +155,25 @@ describeWith(['debian-minbase'], 'whittle minify on a Python Flask app built fro
     expect(kept.get('/usr/lib/python3/dist-packages/flask/cli.py')).toContainEqual(expect.stringMatching(/^entry point console_scripts\/flask of Flask, loaded by \/usr\/bin\/flask:\d+$/));
     expect(kept.get('/app/greeting.py')).toEqual(['imported by /app/app.py:7']);
     report('Python Flask app (the flask console script)', cli, min);
+  }, 900_000);
+
+  it("a pip-style console script in a virtual environment (system site-packages included) serving a Flask app of the venv's own package", () => {
+    const venv = build(
+      'flask-venv',
+      `FROM ${flask}\nUSER root\nRUN python3 -m venv --without-pip --system-site-packages /opt/venv && mkdir /opt/venv/lib/python3.11/site-packages/venvapp\n` +
+        'COPY server.py /opt/venv/lib/python3.11/site-packages/venvapp/\nRUN touch /opt/venv/lib/python3.11/site-packages/venvapp/__init__.py\n' +
+        'COPY serve /opt/venv/bin/serve\nRUN chmod 755 /opt/venv/bin/serve\nENV PATH=/opt/venv/bin:$PATH\nUSER nobody\nCMD ["serve"]\n',
+      { 'server.py': SERVER, serve: SERVE },
+    );
+    const { tag: min, report: r } = minified(venv, '--check-http', '8080/', '--check-timeout', '90');
+    expect(r.verify).toMatchObject({ status: 'ok', difference: null, original: { status: 200 }, minified: { status: 200 } });
+    expect(JSON.parse(r.verify!.minified.body!)).toEqual({ from: 'venv' });
+    const kept = new Map(r.kept.map((k) => [k.path, k.reasons]));
+    expect(kept.get('/opt/venv/pyvenv.cfg')).toEqual(['pyvenv.cfg of the virtual environment /usr/bin/python3.11 starts in']);
+    expect(kept.get('/opt/venv/lib/python3.11/site-packages/venvapp/server.py')).toEqual(['imported by /opt/venv/bin/serve:4']);
+    expect(kept.has('/opt/venv/bin/python3')).toBe(true);
+    expect(kept.has('/usr/lib/python3/dist-packages/flask/app.py')).toBe(true);
+    expect(kept.has('/opt/venv/bin/activate')).toBe(false);
+    report('Python Flask app (a console script in a venv)', venv, min);
   }, 900_000);
 });

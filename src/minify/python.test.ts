@@ -161,7 +161,9 @@ function pythonImage(): TarMember[] {
       '    import plugins',
     ].join('\n') + '\n'),
     file('app/local_helper.py', 'import sys\n'),
-    file('app/unused_local.py', ''),
+    file('app/unused_local.py', 'import enum\n'),
+    file('app/templates/index.html', '<p>'),
+    file('app/.git/HEAD', 'ref'),
   ]);
 }
 
@@ -190,8 +192,13 @@ describe('the Python tracer', () => {
     for (const path of [
       `${STD}/unused.py`, `${STD}/__pycache__/unused.cpython-311.pyc`, `${STD}/__pycache__/os.cpython-310.pyc`, `${STD}/json/tool.py`, `${STD}/doctest.py`,
       `${STD}/lib-dynload/_unused.${EXT}`, `${DIST}/webby/unused.py`, `${DIST}/webby/templates/page.html`, `${DIST}/other.py`, `${DIST}/other-1.0.dist-info/RECORD`,
-      'app/unused_local.py', 'usr/bin/env',
+      'usr/bin/env', 'app/.git/HEAD',
     ]) expect(kept, path).not.toContain(path);
+    // a computed import outside the standard library keeps the app's directory whole (frameworks load its modules and templates by name)
+    const whole = "in the app's directory (sys.path[0]), kept whole: /usr/lib/python3/dist-packages/plugins/__init__.py:3 imports a computed name";
+    expect(p.kept.get('app/templates/index.html')).toEqual([whole]);
+    expect(p.kept.get('app/unused_local.py')).toEqual([whole]);
+    expect(p.warnings).toContain("/usr/lib/python3/dist-packages/plugins/__init__.py:3: import of a computed name outside the standard library: the app's directory /app is kept whole");
     expect(p.kept.get('app/app.py')).toContain('the entry of /usr/bin/python3.11 (the entrypoint)');
     expect(p.kept.get(`${DIST}/webby/views.py`)).toEqual(['imported by /usr/lib/python3/dist-packages/webby/__init__.py:1', 'imported by /app/app.py:2']);
     expect(p.kept.get(`${STD}/json/decoder.py`)).toEqual(['imported by /usr/lib/python3.11/json/__init__.py:1']);
@@ -213,7 +220,8 @@ describe('the Python tracer', () => {
       symlink(`${venv}/bin/python`, '/usr/bin/python3.11'),
       file(`${venv}/bin/tool`, '#!/opt/venv/bin/python\nimport sys\nfrom toolpkg.cli import main\nimport webby\nsys.exit(main())\n', 0o755),
       file(`${venv}/lib/python3.11/site-packages/toolpkg/__init__.py`, ''),
-      file(`${venv}/lib/python3.11/site-packages/toolpkg/cli.py`, 'import json\n'),
+      file(`${venv}/lib/python3.11/site-packages/toolpkg/cli.py`, 'import json\nimport importlib\nplugin = importlib.import_module(sys.argv[1])\n'),
+      file(`${venv}/bin/activate`, '# sourced by a shell\n'),
       file(`${venv}/lib/python3.11/site-packages/toolpkg-1.0.dist-info/entry_points.txt`, '[console_scripts]\ntool = toolpkg.cli:main\n'),
     ]);
     const kept = [...p.kept.keys()];
@@ -224,6 +232,8 @@ describe('the Python tracer', () => {
     // the system's dist-packages are not on the venv's sys.path
     expect(kept).not.toContain(`${DIST}/webby/__init__.py`);
     expect(kept).not.toContain(`${DIST}/extra.pth`);
+    // a computed import: the venv's bin (sys.path[0] of the console script) is not the app's directory
+    expect(kept).not.toContain(`${venv}/bin/activate`);
     expect(p.warnings).toContain('/opt/venv/bin/tool:4: cannot find module "webby" on /usr/bin/python3.11\'s sys.path (add --keep for it if it loads at run time)');
   });
 
@@ -286,10 +296,12 @@ describe('the Python tracer', () => {
     const m = await plan('dash-m', { Cmd: ['python3', '-m', 'svc'], WorkingDir: '/srv', Env: ['PATH=/usr/bin', 'PYTHONPATH=/libs'] }, [
       file('srv/svc/__init__.py', ''),
       file('srv/svc/__main__.py', 'import fromlibs\n'),
+      file('srv/notes.txt', 'not imported, no computed import: not kept'),
       file('libs/fromlibs.py', ''),
     ]);
     for (const path of ['srv/svc/__init__.py', 'srv/svc/__main__.py', 'libs/fromlibs.py']) expect([...m.kept.keys()], path).toContain(path);
     expect(m.kept.has(`${STD}/unused.py`)).toBe(false);
+    expect(m.kept.has('srv/notes.txt')).toBe(false);
 
     const c = await plan('compiled', { Cmd: ['python3', '/app/app.pyc'] }, [file('app/app.pyc', Buffer.from([0xa7, 0x0d, 0x0d, 0x0a, 0, 0, 0, 0]))]);
     for (const path of [`${STD}/unused.py`, `${STD}/json/tool.py`, `${STD}/lib-dynload/_unused.${EXT}`, `${DIST}/other.py`, 'app/app.pyc']) expect([...c.kept.keys()], path).toContain(path);

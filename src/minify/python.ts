@@ -8,8 +8,10 @@
 // encodings package — codecs are looked up by name at run time —, sitecustomize…) and the
 // `_sysconfigdata` modules are kept, as are the `.pth` files site reads and the `*.dist-info` /
 // `*.egg-info` metadata of the distributions whose modules are kept (importlib.metadata reads
-// them). A computed import keeps the whole package it sits in, with a warning; an entry that cannot
-// be traced (no script, a compiled-only or zipped app) keeps the whole standard library and
+// them). A setuptools console script's entry point is found in entry_points.txt. A computed
+// import keeps the whole package it sits in, with a warning (outside the standard library, the
+// app's own directory too: frameworks load its modules and templates by name); an entry that
+// cannot be traced (no script, a compiled-only or zipped app) keeps the whole standard library and
 // site-packages, with a warning. Imports are found by src/minify/python-scan.ts.
 import { parentOf } from '../analyze/path-tree.js';
 import type { FinalTree } from '../analyze/resolve.js';
@@ -31,6 +33,8 @@ const BUILTIN_MODULES = new Set(
 /** STARTUP are the modules CPython imports before the entry module runs (site's only without -S). */
 const STARTUP = ['codecs', 'io', 'abc', 'os', 'stat', 'posixpath', 'genericpath', '_collections_abc'];
 const SITE = ['site', '_sitebuiltins', 'sitecustomize', 'usercustomize'];
+/** SYSTEM_DIR: directories that are never an app's own (the root is excluded by the caller). */
+const SYSTEM_DIR = /^(?:bin|sbin|lib(?:32|64|x32)?|usr|usr\/src|usr\/local|etc|var|tmp|run|dev|proc|sys|root|opt|srv|home)$|^(?:bin|sbin|lib(?:32|64|x32)?|etc|var\/lib|proc|sys|dev|run)\/|^usr\/(?!src\/|local\/src\/)/;
 
 /** scans caches each file's imports across the closure's rounds (the facts objects live as long as the run). */
 const scans = new WeakMap<FileFacts, PyScan>();
@@ -109,6 +113,11 @@ class PyTrace {
   private readonly tops = new Map<string, Set<string>>();
   private wholeKept = false;
   private readonly siblingsWanted = new Set<string>();
+  /** the app's own directories (the entry script's, sys.path[0]), kept whole after a computed import outside the standard library. */
+  readonly appDirs: string[] = [];
+  private readonly appDirsKept = new Set<string>();
+  /** where the first computed import outside the standard library was seen. */
+  private computedAt: string | null = null;
   private readonly ext: RegExp;
 
   constructor(
@@ -126,7 +135,7 @@ class PyTrace {
   }
 
   private children(dir: string): string[] {
-    const r = this.c.resolves(dir);
+    const r = dir === '' ? '' : this.c.resolves(dir);
     return r === null ? [] : (listing(this.c.tree).get(r) ?? []);
   }
 
@@ -154,6 +163,13 @@ class PyTrace {
     const best = names.filter((n) => rank(n) > 0 && this.kind(join(dir, n)) === 'file').sort((a, b) => rank(a) - rank(b))[0];
     if (best) return { kind: 'module', file: join(dir, best), entry };
     return portion ? { portion } : null;
+  }
+
+  /** addPath appends a directory to sys.path (a .pth file's, a program's argument's); names not found before are looked up again. */
+  addPath(dir: string): void {
+    if (this.path.includes(dir)) return;
+    this.path.push(dir);
+    for (const [name, f] of this.found) if (f === null) this.found.delete(name);
   }
 
   /** find resolves a dotted module name on sys.path (a submodule in its package's __path__), or null. */
@@ -283,11 +299,15 @@ class PyTrace {
       const at = this.c.resolves(path);
       if (at === null || this.kind(at) !== 'file') return;
       // the program puts the file's directory on sys.path to import it
-      if (!this.path.includes(parentOf(at))) this.path.push(parentOf(at));
+      this.addPath(parentOf(at));
+      if (!this.appDirs.includes(parentOf(at))) {
+        this.appDirs.push(parentOf(at));
+        if (this.computedAt !== null) this.keepAppDirs(this.computedAt);
+      }
       const base = at.slice(at.lastIndexOf('/') + 1, -3);
       this.traceFile(path, reason, /^\w+$/.test(base) ? base : '__main__', false);
     } else if (colon) {
-      if (!this.path.includes(this.c.workdir)) this.path.push(this.c.workdir);
+      this.addPath(this.c.workdir);
       if (this.find(colon[1]!)) this.traceModule(colon[1]!, reason);
     }
   }
@@ -338,6 +358,11 @@ class PyTrace {
     const where = `/${file}:${lines.join(',')}`;
     const top = name.split('.')[0]!;
     const f = name.includes('.') || file.endsWith('__init__.py') ? this.find(top) : null;
+    const outsideStdlib = !file.startsWith(`${this.interp.stdlib}/`);
+    if (outsideStdlib) {
+      this.computedAt ??= where;
+      this.keepAppDirs(where);
+    }
     if (!f || f.kind === 'module') {
       this.c.warn(`${where}: import of a computed name: what it imports at run time is not known (add --keep for it)`);
       return;
@@ -348,9 +373,31 @@ class PyTrace {
     for (const d of f.dirs) this.keepTree(d, top, `in the package of /${file}, which imports a computed name (line ${lines[0]})`);
   }
 
+  /**
+   * keepAppDirs keeps the app's own directories whole (the entry script's, sys.path[0]) once a
+   * computed import outside the standard library is seen: frameworks load the app's modules by
+   * name (Django's settings, gunicorn's `app:app`, Flask's app factory) and its templates and data
+   * by path. A system directory, a virtual environment (and a directory in one) and .git are left out.
+   */
+  private keepAppDirs(where: string): void {
+    for (const d of this.appDirs) {
+      if (this.appDirsKept.has(d) || d === '' || SYSTEM_DIR.test(d) || !this.isApp(`${d}/x`) || this.inVenv(d)) continue;
+      this.appDirsKept.add(d);
+      this.c.warn(`${where}: import of a computed name outside the standard library: the app's directory /${d} is kept whole`);
+      this.keepTree(d, '', `in the app's directory (sys.path[0]), kept whole: ${where} imports a computed name`, (sub) => sub.endsWith('/.git') || this.kind(`${sub}/pyvenv.cfg`) === 'file');
+    }
+  }
+
+  /** inVenv says whether a directory is a virtual environment or inside one (its bin holds console scripts, not the app). */
+  private inVenv(dir: string): boolean {
+    for (let d = dir; d !== ''; d = parentOf(d)) if (this.kind(`${d}/pyvenv.cfg`) === 'file') return true;
+    return false;
+  }
+
   /** keepTree keeps every file under a directory; sources are traced as modules of `name`'s package, extension modules through the ELF closure. */
-  private keepTree(dir: string, name: string | null, reason: string): void {
+  private keepTree(dir: string, name: string | null, reason: string, skip: (dir: string) => boolean = () => false): void {
     const ls = listing(this.c.tree);
+    const sub = (mod: string | null, n: string) => (mod === null || !/^\w+$/.test(n) ? null : mod === '' ? n : `${mod}.${n}`);
     const walk = (d: string, mod: string | null) => {
       const real = this.c.resolves(d);
       if (real === null) return;
@@ -362,11 +409,11 @@ class PyTrace {
             for (const pyc of ls.get(join(real, n)) ?? []) if (pyc.includes(`.${this.interp.tag}.`)) this.c.keepResolved(`${p}/${pyc}`, reason);
             continue;
           }
-          walk(p, mod !== null && /^\w+$/.test(n) ? `${mod}.${n}` : null);
+          if (!skip(p)) walk(p, sub(mod, n));
         } else if (mod !== null && n.endsWith('.py')) {
           const base = n.slice(0, -3);
-          if (base === '__init__') this.traceFile(p, reason, mod, true);
-          else if (/^\w+$/.test(base)) this.traceFile(p, reason, `${mod}.${base}`, false);
+          if (base === '__init__' && mod !== '') this.traceFile(p, reason, mod, true);
+          else if (sub(mod, base) !== null) this.traceFile(p, reason, sub(mod, base)!, false);
           else this.c.keepResolved(p, reason);
         } else if (/\.so(\.[\d.]+)?$/.test(n) && (t === 'file' || t === 'hardlink')) this.c.traceProgram(p, reason);
         else this.c.keepResolved(p, reason);
@@ -419,7 +466,7 @@ class PyTrace {
         }
         const dir = normalize(line.startsWith('/') ? line : `${siteDir}/${line}`);
         if (this.kind(dir) === 'dir' && !this.path.includes(dir)) {
-          this.path.push(dir);
+          this.addPath(dir);
           this.c.keepResolved(dir, `named in /${file}`);
         }
       });
@@ -563,6 +610,7 @@ export const pythonTracer: Tracer = {
       t = new PyTrace(c, interp, label);
       perClosure.set(key, t);
       if (!isolated) t.path.push(entryDir);
+      t.appDirs.push(entryDir);
       if (!isolated && !inv.flags.has('E')) for (const p of (c.env.get('PYTHONPATH') ?? '').split(':')) if (p !== '') t.path.push(c.relative(p));
       t.path.push(interp.stdlib, `${interp.stdlib}/lib-dynload`);
       const v = interp.version;

@@ -44,7 +44,8 @@ export function logicalLines(src: string): Line[] {
     if (cur.length > 0) lines.push({ indent, tokens: cur });
     cur = [];
   };
-  for (let i = 0; i < src.length; ) {
+  // a byte order mark is not part of the first token
+  for (let i = src.charCodeAt(0) === 0xfeff ? 1 : 0; i < src.length; ) {
     const c = src[i]!;
     if (cur.length === 0 && depth === 0 && !/[ \t\r\f\n#\\]/.test(c)) indent = i - (src.lastIndexOf('\n', i - 1) + 1);
     if (c === '\n') {

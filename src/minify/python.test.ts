@@ -26,6 +26,7 @@ describe('scanPython', () => {
     ['importlib.import_module(name)\n__import__("a" + b)\ndef import_module(name): pass', [], [1, 2]],
     ['if TYPE_CHECKING:\n    import only_types\nelse:\n    import at_runtime\nif t.TYPE_CHECKING: import nor_this\nimport after', [['at_runtime', 0, ''], ['after', 0, '']], []],
     ['raise X from Y\nyield from g()\nfrom_ = 1', [], []],
+    ['\ufeffimport bom_first\r\nimport crlf\r\n', [['bom_first', 0, ''], ['crlf', 0, '']], []],
   ] as const)('%s', (src, expected, computed) => {
     const r = scanPython(src);
     expect(r.imports.map((i) => [i.module, i.level, i.names.join(' ')])).toEqual(expected);

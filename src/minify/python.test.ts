@@ -123,6 +123,7 @@ function pythonImage(): TarMember[] {
     file(`${STD}/json/__pycache__/decoder.cpython-311.pyc`, 'bytecode'),
     file(`${STD}/re.py`, 'import enum\nif __name__ == "__main__":\n    import doctest\n'),
     file(`${STD}/enum.py`, 'import sys\n'),
+    file(`${STD}/pkgutil.py`, 'def load(name):\n    return __import__(name)\n'),
     file(`${STD}/doctest.py`, 'import unittest\n'),
     file(`${STD}/xml/__init__.py`, ''),
     file(`${STD}/xml/parsers/__init__.py`, ''),
@@ -158,6 +159,7 @@ function pythonImage(): TarMember[] {
       'x = "import notthis"  # import notthis2',
       'import fromextra',
       'import local_helper',
+      'import pkgutil',
       "if __name__ == '__main__':",
       '    import plugins',
     ].join('\n') + '\n'),
@@ -210,6 +212,8 @@ describe('the Python tracer', () => {
     expect(p.kept.get(`${DIST}/plugins/extra.py`)).toEqual(['in the package of /usr/lib/python3/dist-packages/plugins/__init__.py, which imports a computed name (line 3)']);
     expect(p.warnings).toContain('/usr/lib/python3/dist-packages/plugins/__init__.py:3: import of a computed name: the whole package /usr/lib/python3/dist-packages/plugins is kept');
     expect(p.warnings).toContain('/app/app.py:5: cannot find module "missing_mod" on /usr/bin/python3.11\'s sys.path (add --keep for it if it loads at run time)');
+    // the standard library's own computed imports outside packages are one warning
+    expect(p.warnings).toContain('/usr/bin/python3.11: 1 module of the standard library imports computed names (/usr/lib/python3.11/pkgutil.py:2): what they import at run time is not known (add --keep for it)');
     // optional imports of the standard library and site-packages are not warned about
     expect(p.warnings.filter((w) => /_json|typing_only|apport|nothing_above/.test(w))).toEqual([]);
   });

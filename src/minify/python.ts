@@ -118,6 +118,8 @@ class PyTrace {
   private readonly appDirsKept = new Set<string>();
   /** where the first computed import outside the standard library was seen. */
   private computedAt: string | null = null;
+  /** where modules of the standard library outside any package import computed names (one warning for all). */
+  private readonly stdlibComputed: string[] = [];
   private readonly ext: RegExp;
 
   constructor(
@@ -364,7 +366,9 @@ class PyTrace {
       this.keepAppDirs(where);
     }
     if (!f || f.kind === 'module') {
-      this.c.warn(`${where}: import of a computed name: what it imports at run time is not known (add --keep for it)`);
+      // the standard library's own (pickle, pkgutil, doctest…) are one warning, given by finish()
+      if (outsideStdlib) this.c.warn(`${where}: import of a computed name: what it imports at run time is not known (add --keep for it)`);
+      else if (!this.stdlibComputed.includes(where)) this.stdlibComputed.push(where);
       return;
     }
     this.c.warn(`${where}: import of a computed name: the whole package ${f.dirs.map((d) => `/${d}`).join(', ')} is kept`);
@@ -473,8 +477,18 @@ class PyTrace {
     }
   }
 
+  /** finish keeps the metadata of the distributions kept and gives the warnings collected on the way. */
+  finish(): void {
+    this.keepMetadata();
+    const n = this.stdlibComputed.length;
+    if (n > 0) {
+      const shown = this.stdlibComputed.slice(0, 3).join(', ');
+      this.c.warn(`${this.label}: ${n} module${n > 1 ? 's' : ''} of the standard library import${n > 1 ? '' : 's'} computed names (${shown}${n > 3 ? ', …' : ''}): what they import at run time is not known (add --keep for it)`);
+    }
+  }
+
   /** keepMetadata keeps the dist-info / egg-info of the distributions whose top-level modules are kept. */
-  keepMetadata(): void {
+  private keepMetadata(): void {
     for (const dir of this.siteDirs) {
       const tops = new Set([...(this.tops.get(dir) ?? [])].map(normName));
       if (tops.size === 0) continue;
@@ -665,7 +679,7 @@ export const pythonTracer: Tracer = {
       }
     }
     for (const a of inv.rest ?? []) t.traceArgument(a, `named in the arguments of ${label} (${reason})`);
-    t.keepMetadata();
+    t.finish();
     return true;
   },
 };

@@ -68,12 +68,12 @@ export interface MinifyResult {
 
 /**
  * PREFETCH matches the files the closure will almost surely ask about: shared libraries, the
- * loader, its and NSS's configuration, and the sources of a Python standard library (a dozen MB of
- * text, whose import chains would otherwise cost one reading round per link; not its test suite,
- * IDLE, Tk or site-packages).
+ * loader, its and NSS's configuration, and a Python standard library's sources and extension
+ * modules (a dozen MB, whose import chains would otherwise cost one reading round per link; not
+ * its test suite, IDLE, Tk or site-packages).
  */
 const PREFETCH =
-  /^(?:(usr\/)?(local\/)?lib(32|64|x32)?\/([^/]+-linux-gnu[^/]*\/)?[^/]+\.so(\.[\d.]+)?|(usr\/)?lib(64)?\/ld-[^/]+|etc\/ld\.so\.cache|etc\/nsswitch\.conf|etc\/ld\.so\.conf|etc\/ld\.so\.conf\.d\/[^/]+|(usr\/)?(local\/)?lib\/python3\.\d+\/(?!(site-packages|dist-packages|test|tests|idlelib|tkinter|turtledemo|lib2to3)\/)[^]*\.py)$/;
+  /^(?:(usr\/)?(local\/)?lib(32|64|x32)?\/([^/]+-linux-gnu[^/]*\/)?[^/]+\.so(\.[\d.]+)?|(usr\/)?lib(64)?\/ld-[^/]+|etc\/ld\.so\.cache|etc\/nsswitch\.conf|etc\/ld\.so\.conf|etc\/ld\.so\.conf\.d\/[^/]+|(usr\/)?(local\/)?lib\/python3\.\d+\/(?!(site-packages|dist-packages|test|tests|idlelib|tkinter|turtledemo|lib2to3)\/)[^]*\.py|(usr\/)?(local\/)?lib\/python3\.\d+\/lib-dynload\/[^/]+\.so)$/;
 
 /** traceImage computes the closure, reading contents in rounds until nothing more is wanted. */
 async function traceImage(image: Image, tree: FinalTree, config: Awaited<ReturnType<Image['config']>>, facts: Map<string, FileFacts>, repeated: readonly ReadonlySet<string>[], opts: MinifyOptions): Promise<ClosureResult> {

@@ -24,6 +24,8 @@ export interface PyScan {
   imports: PyImport[];
   /** lines of `__import__(…)` / `import_module(…)` calls whose argument is not a string literal. */
   computed: number[];
+  /** whether the source calls setuptools' `load_entry_point` (a console script). */
+  loadsEntryPoint?: true;
 }
 
 type Token = { kind: 'name' | 'op' | 'string' | 'number'; text: string; line: number };
@@ -31,6 +33,10 @@ type Token = { kind: 'name' | 'op' | 'string' | 'number'; text: string; line: nu
 type Line = { indent: number; tokens: Token[] };
 
 const PREFIX = /^(?:[rRbBuUfF]|[rR][bBfF]|[bBfF][rR])$/;
+
+const NAME = /[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*/y;
+const NUMBER = /[0-9][\w.]*/y;
+const ESCAPE = /\\([\s\S])/g;
 
 /** logicalLines splits a source into logical lines of tokens (comments and newlines inside brackets dropped). */
 export function logicalLines(src: string): Line[] {
@@ -44,67 +50,89 @@ export function logicalLines(src: string): Line[] {
     if (cur.length > 0) lines.push({ indent, tokens: cur });
     cur = [];
   };
+  const n = src.length;
   // a byte order mark is not part of the first token
-  for (let i = src.charCodeAt(0) === 0xfeff ? 1 : 0; i < src.length; ) {
-    const c = src[i]!;
-    if (cur.length === 0 && depth === 0 && !/[ \t\r\f\n#\\]/.test(c)) indent = i - (src.lastIndexOf('\n', i - 1) + 1);
-    if (c === '\n') {
+  for (let i = src.charCodeAt(0) === 0xfeff ? 1 : 0; i < n; ) {
+    const code = src.charCodeAt(i);
+    // space, tab, carriage return, form feed
+    if (code === 32 || code === 9 || code === 13 || code === 12) {
+      i++;
+      continue;
+    }
+    if (code === 10) {
       line++;
       i++;
       if (depth === 0) flush();
-    } else if (c === '#') {
+      continue;
+    }
+    if (code === 35) {
+      // a comment, to the end of the line
       const nl = src.indexOf('\n', i);
-      i = nl < 0 ? src.length : nl;
-    } else if (c === '\\' && (src[i + 1] === '\n' || (src[i + 1] === '\r' && src[i + 2] === '\n'))) {
-      i += src[i + 1] === '\n' ? 2 : 3;
+      i = nl < 0 ? n : nl;
+      continue;
+    }
+    if (code === 92 && (src.charCodeAt(i + 1) === 10 || (src.charCodeAt(i + 1) === 13 && src.charCodeAt(i + 2) === 10))) {
+      i += src.charCodeAt(i + 1) === 10 ? 2 : 3;
       line++;
-    } else if (c === '"' || c === "'") {
+      continue;
+    }
+    if (cur.length === 0 && depth === 0) indent = i - (src.lastIndexOf('\n', i - 1) + 1);
+    if (code === 34 || code === 39) {
+      // a string: ' " ''' """ (its prefix was read as a name just before)
       const start = line;
       const raw = rawNext;
       rawNext = false;
-      const triple = src.startsWith(c.repeat(3), i);
-      const close = triple ? c.repeat(3) : c;
-      let j = i + close.length;
-      let text = '';
-      while (j < src.length && !src.startsWith(close, j)) {
-        const d = src[j]!;
-        if (d === '\n') {
-          line++;
-          if (!triple) break; // an unterminated string ends at the line
-        }
-        if (d === '\\' && j + 1 < src.length) {
-          if (src[j + 1] === '\n') line++;
-          text += raw ? src.slice(j, j + 2) : src[j + 1];
+      const triple = src.charCodeAt(i + 1) === code && src.charCodeAt(i + 2) === code;
+      const open = triple ? 3 : 1;
+      let j = i + open;
+      let escaped = false;
+      let unterminated = false;
+      for (;;) {
+        if (j >= n) break;
+        const d = src.charCodeAt(j);
+        if (d === 92 && j + 1 < n) {
+          escaped = true;
+          if (src.charCodeAt(j + 1) === 10) line++;
           j += 2;
           continue;
         }
-        text += d;
+        if (d === 10) {
+          if (!triple) {
+            unterminated = true; // an unterminated string ends at the line
+            break;
+          }
+          line++;
+        } else if (d === code && (!triple || (src.charCodeAt(j + 1) === code && src.charCodeAt(j + 2) === code))) break;
         j++;
       }
-      cur.push({ kind: 'string', text, line: start });
-      i = Math.min(j + close.length, src.length);
-      if (src[j] === '\n') i = j; // the newline of an unterminated string still ends the line
-    } else if (/[A-Za-z_\u0080-\uffff]/.test(c)) {
-      let j = i + 1;
-      while (j < src.length && /[\w\u0080-\uffff]/.test(src[j]!)) j++;
-      const name = src.slice(i, j);
-      i = j;
-      // a string prefix (r, b, f, rb…) right before a quote belongs to the string
-      if (PREFIX.test(name) && (src[j] === '"' || src[j] === "'")) rawNext = /[rR]/.test(name);
-      else cur.push({ kind: 'name', text: name, line });
-    } else if (/[0-9]/.test(c)) {
-      let j = i + 1;
-      while (j < src.length && /[\w.]/.test(src[j]!)) j++;
-      cur.push({ kind: 'number', text: src.slice(i, j), line });
-      i = j;
-    } else if (c === ' ' || c === '\t' || c === '\r' || c === '\f') {
-      i++;
-    } else {
-      if (c === '(' || c === '[' || c === '{') depth++;
-      else if ((c === ')' || c === ']' || c === '}') && depth > 0) depth--;
-      cur.push({ kind: 'op', text: c, line });
-      i++;
+      const body = src.slice(i + open, Math.min(j, n));
+      cur.push({ kind: 'string', text: escaped && !raw ? body.replace(ESCAPE, '$1') : body, line: start });
+      i = unterminated ? j : Math.min(j + open, n);
+      continue;
     }
+    NAME.lastIndex = i;
+    const name = NAME.exec(src);
+    if (name) {
+      const text = name[0];
+      i += text.length;
+      // a string prefix (r, b, f, rb…) right before a quote belongs to the string
+      const next = src.charCodeAt(i);
+      if (text.length <= 2 && (next === 34 || next === 39) && PREFIX.test(text)) rawNext = text.includes('r') || text.includes('R');
+      else cur.push({ kind: 'name', text, line });
+      continue;
+    }
+    NUMBER.lastIndex = i;
+    const num = NUMBER.exec(src);
+    if (num) {
+      cur.push({ kind: 'number', text: num[0], line });
+      i += num[0].length;
+      continue;
+    }
+    const c = src[i]!;
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if ((c === ')' || c === ']' || c === '}') && depth > 0) depth--;
+    cur.push({ kind: 'op', text: c, line });
+    i++;
   }
   flush();
   return lines;
@@ -229,5 +257,5 @@ export function scanPython(src: string): PyScan {
       }
     }
   }
-  return { imports, computed };
+  return { imports, computed, ...(src.includes('load_entry_point') ? { loadsEntryPoint: true as const } : {}) };
 }

@@ -38,6 +38,8 @@ const SYSTEM_DIR = /^(?:bin|sbin|lib(?:32|64|x32)?|usr|usr\/src|usr\/local|etc|v
 
 /** scans caches each file's imports across the closure's rounds (the facts objects live as long as the run). */
 const scans = new WeakMap<FileFacts, PyScan>();
+/** resolved caches where paths end in each tree (symlinks followed). */
+const resolved = new WeakMap<FinalTree, Map<string, string | null>>();
 /** listings caches each tree's directory listing. */
 const listings = new WeakMap<FinalTree, Map<string, string[]>>();
 
@@ -130,14 +132,23 @@ class PyTrace {
     this.ext = new RegExp(`^(?:${interp.tag}-[^/]+\\.so|abi3\\.so|so)$`);
   }
 
+  /** at is where a path ends in the tree (c.resolves, remembered for the tree across the closure's rounds). */
+  private at(path: string): string | null {
+    let m = resolved.get(this.c.tree);
+    if (!m) resolved.set(this.c.tree, (m = new Map()));
+    let r = m.get(path);
+    if (r === undefined) m.set(path, (r = this.c.resolves(path)));
+    return r;
+  }
+
   kind(path: string): 'file' | 'dir' | null {
-    const r = this.c.resolves(path);
+    const r = this.at(path);
     const t = r === null ? undefined : this.c.tree.get(r)?.type;
     return t === 'file' || t === 'hardlink' ? 'file' : t === 'dir' ? 'dir' : null;
   }
 
   private children(dir: string): string[] {
-    const r = dir === '' ? '' : this.c.resolves(dir);
+    const r = dir === '' ? '' : this.at(dir);
     return r === null ? [] : (listing(this.c.tree).get(r) ?? []);
   }
 
@@ -265,7 +276,7 @@ class PyTrace {
     let scan = scans.get(facts);
     if (!scan) scans.set(facts, (scan = scanPython(facts.text ?? '')));
     this.traceScan(scan, file, name, isPackage);
-    if (facts.text?.includes('load_entry_point')) this.entryPoints(facts.text, file);
+    if (scan.loadsEntryPoint) this.entryPoints(facts.text ?? '', file);
   }
 
   /**

@@ -4,7 +4,9 @@
 //     script entrypoint run by the host's dash, its loader and libc, and cat, so the closure reads
 //     real ELF files and a script;
 //   - a Node app built by the engine on Debian's node (the shape of test/engine/minify.test.ts),
-//     saved with `docker save`, when an engine runs.
+//     saved with `docker save`, when an engine runs;
+//   - a Flask app on Debian's python3-flask (the shape of test/engine/minify-python.test.ts), the
+//     same way.
 // Each command runs ROUNDS times, alternating, and the best time of each is compared; peak RSS is
 // the largest seen. Both write a docker-archive with an uncompressed layer (their default there).
 // Usage: npm run build && node bench/minify.mjs [megabytes=560] [rounds=2]
@@ -87,6 +89,21 @@ function nodeApp(archive) {
   return archive;
 }
 
+/** flaskApp builds a Flask app on Debian's python3-flask from the minbase and saves it as a docker-archive; null without an engine or the base. */
+function flaskApp(archive) {
+  if (existsSync(archive)) return archive;
+  if (!engine || spawnSync('docker', ['image', 'inspect', 'whittle-test/bookworm-minbase:1'], { stdio: 'ignore' }).status !== 0) return null;
+  const dir = join(work, 'flask-app');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'Dockerfile'), 'FROM whittle-test/bookworm-minbase:1\nRUN apt-get update && apt-get install -y --no-install-recommends python3-flask && rm -rf /var/lib/apt/lists/*\nCOPY app.py /app/\nCMD ["python3", "/app/app.py"]\n');
+  writeFileSync(join(dir, 'app.py'), 'from flask import Flask\napp = Flask(__name__)\n\n@app.route("/")\ndef index():\n    return "hello"\n\nif __name__ == "__main__":\n    app.run(host="0.0.0.0", port=8080)\n');
+  const tag = `whittle-bench/minify-flask:${process.pid}`;
+  execFileSync('docker', ['build', '-q', '-t', tag, dir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DOCKER_BUILDKIT: '0' } });
+  cleanups.push(() => spawnSync('docker', ['rmi', '-f', tag], { stdio: 'ignore' }));
+  execFileSync('docker', ['save', '-o', archive, tag]);
+  return archive;
+}
+
 /** compare runs minify and squash of source `rounds` times, alternating, and prints their figures. */
 function compare(name, source, flags = []) {
   const out = join(work, 'out.tar');
@@ -123,3 +140,7 @@ compare('generated image (oci layout, gzip layers)', `oci:${layout}:bench`);
 const archive = nodeApp(join(work, 'node-app.tar'));
 if (archive) compare(`Node app on Debian's node (docker save archive, ${(statSync(archive).size / 1e6).toFixed(0)} MB)`, `docker-archive:${archive}`);
 else console.log('\n(no Docker engine or no whittle-test/bookworm-minbase:1: the Node app is not measured)');
+
+const flask = flaskApp(join(work, 'flask-app.tar'));
+if (flask) compare(`Flask app on Debian's python3-flask (docker save archive, ${(statSync(flask).size / 1e6).toFixed(0)} MB)`, `docker-archive:${flask}`);
+else console.log('\n(no Docker engine or no whittle-test/bookworm-minbase:1: the Flask app is not measured)');

@@ -37,8 +37,12 @@ export const probeReason = (calls: Iterable<string>) => `touched by the probe ($
 /** A Tracer follows one language's imports from a program run with arguments; it keeps what it finds through the context. */
 export interface Tracer {
   name: string;
-  /** trace is called for every program reached with arguments (the entrypoint, a script's commands); true when it handled the program. */
-  trace(ctx: Closure, program: string, args: readonly string[], reason: string): boolean;
+  /**
+   * trace is called for every program reached with arguments (the entrypoint, a script's commands);
+   * true when it handled the program. program is the file the path ends at (symlinks resolved),
+   * invoked the path as it was named (a virtual environment's `bin/python` symlink).
+   */
+  trace(ctx: Closure, program: string, args: readonly string[], reason: string, invoked?: string): boolean;
 }
 
 export interface ClosureResult {
@@ -198,7 +202,7 @@ export class Closure {
     } else if (facts.text?.startsWith('#!')) {
       this.traceScript(at, facts.text, args, reason);
     }
-    for (const t of this.opts.tracers ?? []) if (t.trace(this, at, args, reason)) break;
+    for (const t of this.opts.tracers ?? []) if (t.trace(this, at, args, reason, path.replace(/^\/+/, ''))) break;
   }
 
   private traceElf(path: string, info: ElfInfo, exe: { path: string; info: ElfInfo }): void {

@@ -23,19 +23,20 @@ import { initShellParser } from '../shell/parser.js';
 import { computeClosure, entrypointArgv, type ClosureOptions, type ClosureResult, type Tracer } from './closure.js';
 import { factsCollector, readFacts, repeatedPaths, sourceOf, type FileFacts } from './facts.js';
 import { nodeTracer, npmTracer } from './node.js';
+import { pythonTracer } from './python.js';
 import { appRoots, splitKept } from './split.js';
 import { writeClosureLayers } from './write.js';
 
 export type { ClosureResult, Tracer } from './closure.js';
 
-const DEFAULT_TRACERS: Tracer[] = [npmTracer, nodeTracer];
+const DEFAULT_TRACERS: Tracer[] = [npmTracer, nodeTracer, pythonTracer];
 
 /** MAX_ROUNDS bounds the read-and-trace rounds (each is one pass over the layers holding what is wanted). */
 const MAX_ROUNDS = 32;
 
 export interface MinifyOptions {
   keep?: string[];
-  /** language tracers (default: npm and Node). */
+  /** language tracers (default: npm, Node and Python). */
   tracers?: Tracer[];
   /** plan only: trace and explain, write nothing. */
   dryRun?: boolean;
@@ -70,8 +71,14 @@ export interface MinifyResult {
   dispose(): Promise<void>;
 }
 
-/** PREFETCH matches the files the closure will almost surely ask about: shared libraries, the loader, its and NSS's configuration. */
-const PREFETCH = /^(?:(usr\/)?(local\/)?lib(32|64|x32)?\/([^/]+-linux-gnu[^/]*\/)?[^/]+\.so(\.[\d.]+)?|(usr\/)?lib(64)?\/ld-[^/]+|etc\/ld\.so\.cache|etc\/nsswitch\.conf|etc\/ld\.so\.conf|etc\/ld\.so\.conf\.d\/[^/]+)$/;
+/**
+ * PREFETCH matches the files the closure will almost surely ask about: shared libraries, the
+ * loader, its and NSS's configuration, and a Python standard library's sources and extension
+ * modules (a dozen MB, whose import chains would otherwise cost one reading round per link; not
+ * its test suite, IDLE, Tk or site-packages).
+ */
+const PREFETCH =
+  /^(?:(usr\/)?(local\/)?lib(32|64|x32)?\/([^/]+-linux-gnu[^/]*\/)?[^/]+\.so(\.[\d.]+)?|(usr\/)?lib(64)?\/ld-[^/]+|etc\/ld\.so\.cache|etc\/nsswitch\.conf|etc\/ld\.so\.conf|etc\/ld\.so\.conf\.d\/[^/]+|(usr\/)?(local\/)?lib\/python3\.\d+\/(?!(site-packages|dist-packages|test|tests|idlelib|tkinter|turtledemo|lib2to3)\/)[^]*\.py|(usr\/)?(local\/)?lib\/python3\.\d+\/lib-dynload\/[^/]+\.so)$/;
 
 /** traceImage computes the closure, reading contents in rounds until nothing more is wanted. */
 async function traceImage(image: Image, tree: FinalTree, config: Awaited<ReturnType<Image['config']>>, facts: Map<string, FileFacts>, repeated: readonly ReadonlySet<string>[], opts: MinifyOptions): Promise<ClosureResult> {

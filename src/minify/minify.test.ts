@@ -9,7 +9,11 @@ import { WhittleError } from '../errors.js';
 import { scanLayer } from '../layers/scan.js';
 import { openImage } from '../transports/open.js';
 import { writeImage } from '../transports/write.js';
+import type { MergedRecord } from '../analyze/merge.js';
+import type { FinalTree } from '../analyze/resolve.js';
+import type { ImageConfig } from '../image/spec.js';
 import { minify, type MinifyOptions } from './index.js';
+import { appRoots } from './split.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'whittle-minify-test-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -290,6 +294,13 @@ describe('minify --split', () => {
     expect(script.plan.split?.appRoots).toEqual(['/srv/cli']);
     expect(script.paths[1]).toEqual(['srv', 'srv/cli', 'srv/cli/run']);
     expect(script.paths[0]).toContain('usr/bin/sh');
+  });
+
+  it("a Python entry script's app is its directory (sys.path[0]), or the project above it", () => {
+    const reasons = ["named in the entrypoint's arguments"];
+    const tree: FinalTree = new Map([['app', { type: 'dir' }], ['app/app.py', { type: 'file' }], ['srv', { type: 'dir' }], ['srv/proj', { type: 'dir' }], ['srv/proj/pyproject.toml', { type: 'file' }], ['srv/proj/src/main.py', { type: 'file' }]] as [string, MergedRecord][]);
+    expect(appRoots(new Map([['app/app.py', reasons]]), tree, {} as ImageConfig)).toEqual(['app']);
+    expect(appRoots(new Map([['srv/proj/src/main.py', reasons]]), tree, {} as ImageConfig)).toEqual(['srv/proj']);
   });
 
   it('nothing under WorkingDir or the entry: one layer, with a warning', async () => {

@@ -2,7 +2,8 @@
 // `ENOENT: …, open '/path'`, the C library's `/path: No such file or directory` (cat, sh, most
 // programs), Node's `Cannot find module 'name'` (MODULE_NOT_FOUND), the loader's `error while
 // loading shared libraries: libx.so.1`, and the runtime's `stat /path: no such file or directory`
-// and `exec: "name": executable file not found in $PATH` (a HEALTHCHECK's command). Each is looked up in the original image's tree, which says
+// and `exec: "name": executable file not found in $PATH` (a HEALTHCHECK's command), Python's
+// `[Errno 2] No such file or directory: '/path'` and `No module named 'a.b'`. Each is looked up in the original image's tree, which says
 // where the file is and gives the `--keep` flag that would add it (a directory: everything under
 // it; a module name: its package folder; a library name: the files of that name).
 import { posix } from 'node:path';
@@ -27,6 +28,8 @@ const STAT = /stat ([^\s:]+): no such file or directory/g;
 const NOT_IN_PATH = /exec: "([^"\n]+)": executable file not found in \$PATH/g;
 const MODULE = /Cannot find module '([^'\n]+)'/g;
 const LIBRARY = /error while loading shared libraries: ([^\s:]+)/g;
+const PY_NO_SUCH = /No such file or directory: '([^'\n]+)'/g;
+const PY_MODULE = /No module named '([\w.]+)'/g;
 
 function quoteGlob(p: string): string {
   return /^[A-Za-z0-9_./@+-]+$/.test(p) ? p : `'${p.replace(/'/g, "'\\''")}'`;
@@ -57,6 +60,22 @@ function moduleDirs(tree: FinalTree, name: string): string[] {
   return out.sort();
 }
 
+/** pythonModulePaths finds the packages (directories) and module files a dotted Python module name can stand for. */
+function pythonModulePaths(tree: FinalTree, name: string): string[] {
+  const rel = name.split('.').join('/');
+  const base = rel.slice(rel.lastIndexOf('/') + 1);
+  const out: string[] = [];
+  for (const [p, r] of tree) {
+    if (p === rel || p.endsWith(`/${rel}`)) {
+      if (r.type === 'dir') out.push(p);
+    } else if (p.startsWith(`${rel}.`) || p.includes(`/${rel}.`)) {
+      const rest = p.slice(p.lastIndexOf('/') + 1 + base.length);
+      if ((rest === '.py' || rest === '.pyc' || /^\.([\w-]+\.)?so$/.test(rest)) && (r.type === 'file' || r.type === 'hardlink')) out.push(p);
+    }
+  }
+  return out.sort();
+}
+
 /** missingFiles lists what output says could not be found, each with where the original holds it and the --keep flag that adds it. */
 export function missingFiles(output: string, tree: FinalTree, workdir = '/'): MissingFile[] {
   const found = new Map<string, MissingFile>();
@@ -68,7 +87,12 @@ export function missingFiles(output: string, tree: FinalTree, workdir = '/'): Mi
     const p = inTree(tree, named, workdir);
     add({ named, kind: 'file', paths: p ? [`/${p}`] : [], keep: p ? keepFor(tree, p) : null });
   };
-  for (const re of [ENOENT, NO_SUCH, CANT_OPEN, STAT]) for (const m of output.matchAll(re)) file(m[1]!);
+  for (const re of [ENOENT, NO_SUCH, CANT_OPEN, STAT, PY_NO_SUCH]) for (const m of output.matchAll(re)) file(m[1]!);
+  for (const m of output.matchAll(PY_MODULE)) {
+    const name = m[1]!;
+    const paths = pythonModulePaths(tree, name);
+    add({ named: name, kind: 'module', paths: paths.map((p) => `/${p}`), keep: paths.length ? paths.map((p) => keepFor(tree, p)).join(' ') : null });
+  }
   for (const m of output.matchAll(NOT_IN_PATH)) {
     const name = m[1]!;
     const paths = ['usr/local/sbin', 'usr/local/bin', 'usr/sbin', 'usr/bin', 'sbin', 'bin'].map((d) => `${d}/${name}`).filter((p) => tree.has(p));

@@ -4,7 +4,9 @@
 // - the app is every kept path under WorkingDir (unless WorkingDir is `/`), and under the entry's
 //   own package: for each file the entrypoint names (its program, and files named in its
 //   arguments) that lies outside the system directories, the nearest directory above it holding a
-//   package.json, else its folder under /opt, /srv or /home (`/opt/NAME`), else the file itself;
+//   package.json (or, for Python, a pyproject.toml, setup.py or setup.cfg), else, for a Python
+//   script, its own directory (sys.path[0], where its modules are), else its folder under /opt,
+//   /srv or /home (`/opt/NAME`), else the file itself;
 // - the system layer is everything else: the interpreter and programs on the system directories
 //   (/bin, /sbin, /lib*, /usr — /usr/local included —, /etc, /var, /tmp…), their libraries, what
 //   every container needs, and the directories on the way to the app's paths.
@@ -12,6 +14,8 @@ import type { FinalTree } from '../analyze/resolve.js';
 import type { ImageConfig } from '../image/spec.js';
 
 const SYSTEM = /^(?:bin|sbin|lib(?:32|64|x32)?|usr|etc|var|tmp|run|dev|proc|sys|root)(?:\/|$)/;
+/** PROJECT_FILES mark the root of a Node or Python project. */
+const PROJECT_FILES = ['package.json', 'pyproject.toml', 'setup.py', 'setup.cfg'];
 const ENTRY_REASONS = new Set(['the entrypoint', "named in the entrypoint's arguments"]);
 
 function parentOf(p: string): string {
@@ -21,7 +25,8 @@ function parentOf(p: string): string {
 
 /** packageRoot is the directory the entry file belongs to as a package, or the file itself. */
 function packageRoot(tree: FinalTree, file: string): string {
-  for (let d = parentOf(file); d !== ''; d = parentOf(d)) if (tree.has(`${d}/package.json`)) return d;
+  for (let d = parentOf(file); d !== ''; d = parentOf(d)) if (PROJECT_FILES.some((f) => tree.has(`${d}/${f}`))) return d;
+  if (file.endsWith('.py') && parentOf(file) !== '') return parentOf(file);
   const m = /^(?:opt|srv|home)\/[^/]+/.exec(file);
   return m ? m[0] : file;
 }

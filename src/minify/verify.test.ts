@@ -20,6 +20,10 @@ const tree: FinalTree = new Map<string, MergedRecord>([
   ['usr/bin/sh', rec('file')],
   ['usr/bin/curl', rec('file')],
   ['my dir/x', rec('file')],
+  ['usr/lib/python3/dist-packages/yaml', rec('dir')],
+  ['usr/lib/python3/dist-packages/yaml/__init__.py', rec('file')],
+  ['usr/lib/python3.11/lib-dynload/_ssl.cpython-311-x86_64-linux-gnu.so', rec('file')],
+  ['app/plugins.py', rec('file')],
 ]);
 
 describe('missingFiles', () => {
@@ -34,6 +38,10 @@ describe('missingFiles', () => {
     ['OCI runtime exec failed: exec failed: unable to start container process: exec: "/bin/sh": stat /bin/sh: no such file or directory: unknown', 'file', '/bin/sh', ['/usr/bin/sh'], '--keep /usr/bin/sh'],
     ['exec failed: unable to start container process: exec: "curl": executable file not found in $PATH: unknown', 'file', 'curl', ['/usr/bin/curl'], '--keep /usr/bin/curl'],
     ["ENOENT: no such file or directory, open '/my dir/x'", 'file', '/my dir/x', ['/my dir/x'], "--keep '/my dir/x'"],
+    ["FileNotFoundError: [Errno 2] No such file or directory: '/app/data/answer.txt'", 'file', '/app/data/answer.txt', ['/app/data/answer.txt'], '--keep /app/data/answer.txt'],
+    ["ModuleNotFoundError: No module named 'yaml'", 'module', 'yaml', ['/usr/lib/python3/dist-packages/yaml'], "--keep '/usr/lib/python3/dist-packages/yaml/**'"],
+    ["ModuleNotFoundError: No module named '_ssl'", 'module', '_ssl', ['/usr/lib/python3.11/lib-dynload/_ssl.cpython-311-x86_64-linux-gnu.so'], '--keep /usr/lib/python3.11/lib-dynload/_ssl.cpython-311-x86_64-linux-gnu.so'],
+    ["ModuleNotFoundError: No module named 'plugins'", 'module', 'plugins', ['/app/plugins.py'], '--keep /app/plugins.py'],
   ])('%s', (output, kind, named, paths, keep) => {
     const found = missingFiles(output, tree, '/app').find((m) => m.kind === kind && m.named === named);
     expect(found).toEqual({ named, kind, paths, keep });

@@ -2,6 +2,7 @@
 // (src/build/). Flags and printing only.
 import { Command } from 'commander';
 import { build } from '../build/index.js';
+import { cacheDir } from '../build/cache.js';
 import { openImage } from '../transports/open.js';
 import { escapeControl } from '../internal/escape-text.js';
 import { formatBytes } from './format.js';
@@ -44,7 +45,7 @@ export function registerBuild(program: Command, state: CommandState): void {
     .addHelpText('after', referencesHelp({ fallbackTag: 'latest' }))
     .addHelpText('after', examples(['whittle build . --base docker-daemon:node-runtime:20 -o app.tar', 'whittle build app --base oci:bases/node:20 --build-script build -o docker://registry.example.com/app:1']))
     .action(async (dir: string, flags: BuildFlags) => {
-      const base = await openImage(flags.base, sourceOptions(flags));
+      const base = await openImage(flags.base, { ...sourceOptions(flags), ...(flags.cache ? { cacheDir: cacheDir(process.env) } : {}) });
       const result = await build({
         dir,
         base,

@@ -31,6 +31,8 @@ export interface OpenOptions {
   registry?: ClientOptions;
   /** onResolve is told the reference a bare `name[:tag]` resolved to (`docker-daemon:…` or `docker://…`) once it opened; default: nothing. */
   onResolve?: (reference: string) => void;
+  /** where a source may keep the documents it would otherwise read again (docker-daemon: keeps its export's manifest and config by image ID); default none. */
+  cacheDir?: string;
 }
 
 export interface WriteOptions extends LocalWriteOptions {
@@ -146,7 +148,8 @@ export const TRANSPORTS: readonly Transport[] = [
     check: (p, use) => {
       if (use === 'write') checkArchiveTag(restOf(p), `docker-daemon:${restOf(p)}`);
     },
-    open: async (p, reference, select) => (await import('../sources/daemon/index.js')).daemonImage(restOf(p), reference, select),
+    open: async (p, reference, select, opts) =>
+      (await import('../sources/daemon/index.js')).daemonImage(restOf(p), reference, select, undefined, opts.cacheDir !== undefined ? { cacheDir: opts.cacheDir } : {}),
     write: async (image, p, opts) => {
       const { loadIntoDaemon } = await import('../sinks/daemon.js');
       const id = await loadIntoDaemon(image, restOf(p), opts.daemon);

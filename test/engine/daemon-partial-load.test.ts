@@ -60,7 +60,7 @@ async function onTop(base: Image, text: string, reads: number[]): Promise<Image>
   const written = await writeTreeLayer(join(tmp, `layer-${text}.tar.gz`), [{ path: 'added', type: 'file', source: src }], { mtime: 1700000000, uid: 0, gid: 0, level: 6 });
   const kept = await keptLayers(base);
   const raw = JSON.parse(Buffer.from(await base.rawConfig()).toString('utf8')) as Record<string, unknown>;
-  const config = { ...raw, rootfs: { type: 'layers', diff_ids: [...kept.diffIds, written.diffId] }, history: [] };
+  const config: Record<string, unknown> = { ...raw, rootfs: { type: 'layers', diff_ids: [...kept.diffIds, written.diffId] }, history: [] };
   delete config.container_config;
   const image = composeImage({ reference: 'test', kept, written: [written], configBytes: Buffer.from(JSON.stringify(config)) });
   const counted = async (): Promise<Layer[]> =>

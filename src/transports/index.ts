@@ -31,7 +31,7 @@ export interface OpenOptions {
   registry?: ClientOptions;
   /** onResolve is told the reference a bare `name[:tag]` resolved to (`docker-daemon:…` or `docker://…`) once it opened; default: nothing. */
   onResolve?: (reference: string) => void;
-  /** where a source may keep the documents it would otherwise read again (docker-daemon: keeps its export's manifest and config by image ID); default none. */
+  /** where a source may keep what it would otherwise read again (docker-daemon: its export's manifest and config by image ID; docker-archive: which layer files were checked against their digests); default none. */
   cacheDir?: string;
 }
 
@@ -81,9 +81,10 @@ export const TRANSPORTS: readonly Transport[] = [
       if (use === 'write') checkArchiveTag(p.ref, `docker-archive:${restOf(p)}`);
       else parseDockerName(p.ref, `docker-archive:${restOf(p)}`);
     },
-    open: async (p, reference, select) => {
+    open: async (p, reference, select, opts) => {
       const { dockerArchiveImage } = await import('../sources/tarball/index.js');
-      return dockerArchiveImage(await openFiles(p.path), reference, p.ref, select);
+      const verified = opts.cacheDir !== undefined ? new (await import('../internal/verified-blobs.js')).VerifiedBlobs(opts.cacheDir) : undefined;
+      return dockerArchiveImage(await openFiles(p.path), reference, p.ref, select, verified);
     },
     write: async (image, p, opts) => (await import('../sinks/layout.js')).writeDockerArchive(image, p.path, p.ref, opts),
   },

@@ -29,6 +29,27 @@ export interface PushResult {
   existing: string[];
 }
 
+/** PARALLEL_BLOBS is how many blobs are checked or uploaded at once. */
+const PARALLEL_BLOBS = 4;
+
+/** inParallel runs fn over items, at most limit at once; after a failure no new item starts, and the first failure is thrown once all running ones ended. */
+async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { err: unknown } | undefined;
+  const worker = async () => {
+    while (!failure && next < items.length) {
+      const item = items[next++]!;
+      try {
+        await fn(item);
+      } catch (err) {
+        failure ??= { err };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw failure.err;
+}
+
 /** writeToRegistry pushes image to ref (`HOST/REPO[:TAG]`, with or without `docker://`). */
 export async function writeToRegistry(image: Image, ref: string, opts: PushOptions = {}): Promise<PushResult> {
   const n = parseRegistryName(ref.replace(/^docker:/, ''));
@@ -133,12 +154,16 @@ export async function writeToRegistry(image: Image, ref: string, opts: PushOptio
     opts.onBlob?.(digest, 'uploaded', size);
   };
 
+  // the blobs go up a few at a time: a warm push is mostly existence checks and small uploads,
+  // each a round trip; a layer listed twice is pushed once
+  const blobs = new Map<string, { size: number; open: () => Promise<Readable | Uint8Array> }>();
   for (const layer of await image.layers()) {
     const digest = await layer.digest();
-    await putBlob(digest, await layer.size(), () => layer.compressed());
+    if (!blobs.has(digest)) blobs.set(digest, { size: await layer.size(), open: () => layer.compressed() });
   }
   const rawConfig = await image.rawConfig();
-  await putBlob(await image.configDigest(), rawConfig.byteLength, async () => rawConfig);
+  blobs.set(await image.configDigest(), { size: rawConfig.byteLength, open: async () => rawConfig });
+  await inParallel([...blobs], PARALLEL_BLOBS, ([digest, b]) => putBlob(digest, b.size, b.open));
 
   const rawManifest = await image.rawManifest();
   const manifest = await image.manifest();

@@ -18,7 +18,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'whittle-daemon-sink-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 interface FakeEngine {
-  /** RootFS.Layers per image name or ID. */
+  /** RootFS.Layers per image name (an image is also found by its Id). */
   images: Record<string, { Id: string; layers: string[] }>;
   driverType?: string;
   /** answers of successive loads: an error message, or null to accept. */
@@ -30,26 +30,29 @@ interface FakeEngine {
 interface Seen {
   loads: string[][];
   gets: number;
+  /** the names or IDs exports were asked for. */
+  exported: string[];
 }
 
 let server: Server | undefined;
 afterEach(() => server?.close());
 
 async function fakeEngine(fake: FakeEngine): Promise<{ addr: { socketPath: string; display: string }; seen: Seen }> {
-  const seen: Seen = { loads: [], gets: 0 };
+  const seen: Seen = { loads: [], gets: 0, exported: [] };
   const socketPath = join(mkdtempSync(join(tmp, 'sock-')), 'engine.sock');
   server = createServer((req, res) => {
     const url = decodeURIComponent(req.url ?? '');
     if (url === '/info') return res.end(JSON.stringify({ DriverStatus: fake.driverType ? [['driver-type', fake.driverType]] : [['Backing Filesystem', 'extfs']] }));
     const m = /^\/images\/(.+)\/(json|get)$/.exec(url);
     if (m) {
-      const img = fake.images[m[1]!];
+      const img = fake.images[m[1]!] ?? Object.values(fake.images).find((i) => i.Id === m[1]);
       if (!img) {
         res.statusCode = 404;
         return res.end('{"message":"no such image"}');
       }
       if (m[2] === 'json') return res.end(JSON.stringify({ Id: img.Id, RootFS: { Type: 'layers', Layers: img.layers } }));
       seen.gets++;
+      seen.exported.push(m[1]!);
       return createReadStream(fake.exportFile!).pipe(res);
     }
     if (url.startsWith('/images/load')) {
@@ -145,6 +148,7 @@ describe('docker-daemon: source with a documents cache', () => {
     read.tar.resume();
     expect((await read.stats).diffId).toBe(await (await first.layers())[1]!.diffId());
     expect(seen.gets).toBe(2);
+    expect(seen.exported).toEqual(['base:1', id]); // by image ID: the name may have moved meanwhile
     // without the cache, every open exports
     await daemonImage('base:1', 'docker-daemon:base:1', {}, addr);
     expect(seen.gets).toBe(3);

@@ -62,7 +62,7 @@ export async function daemonImage(
   const id = (JSON.parse((await readAll(inspect.body)).toString('utf8')) as { Id?: unknown }).Id;
   if (typeof id === 'string' && /^sha256:[0-9a-f]{64}$/.test(id)) noteEngineImage(addr.display, id);
   const cached = opts.cacheDir && typeof id === 'string' ? await readExportDocuments(opts.cacheDir, id, name) : null;
-  if (cached) return lazyExport(addr, name, reference, cached.rawManifest, cached.rawConfig, cached.tags);
+  if (cached) return lazyExport(addr, name, id as string, reference, cached.rawManifest, cached.rawConfig, cached.tags);
   const file = await exportTo(addr, name);
   try {
     const image = await dockerArchiveImage(await TarSource.open(file, `docker-daemon:${name}`), reference, undefined, select);
@@ -77,13 +77,16 @@ export async function daemonImage(
   }
 }
 
-/** lazyExport is the image of known documents whose layers are read from an export made on the first read. */
-function lazyExport(addr: EngineAddress, name: string, reference: string, rawManifest: Buffer, rawConfig: Buffer, tags: string[]): Image {
+/**
+ * lazyExport is the image of known documents whose layers are read from an export made on the first
+ * read; the export is asked for by image ID, so a tag moved meanwhile does not change what is read.
+ */
+function lazyExport(addr: EngineAddress, name: string, id: string, reference: string, rawManifest: Buffer, rawConfig: Buffer, tags: string[]): Image {
   let exported: Promise<{ files: TarSource; layers: string[] }> | undefined;
   const where = `docker-daemon:${name}`;
   const exportOnce = () =>
     (exported ??= (async () => {
-      const files = await TarSource.open(await exportTo(addr, name), where);
+      const files = await TarSource.open(await exportTo(addr, id), where);
       const entries = parseJson(await files.readSmall('manifest.json'), `${where}: manifest.json`) as { Layers?: unknown }[];
       const layers = entries[0]?.Layers;
       if (!Array.isArray(layers)) throw new WhittleError('bad-archive', `${where}: the export's manifest.json lists no layers`);

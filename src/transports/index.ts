@@ -31,7 +31,7 @@ export interface OpenOptions {
   registry?: ClientOptions;
   /** onResolve is told the reference a bare `name[:tag]` resolved to (`docker-daemon:…` or `docker://…`) once it opened; default: nothing. */
   onResolve?: (reference: string) => void;
-  /** where a source may keep what it would otherwise read again (docker-daemon: its export's manifest and config by image ID; docker-archive: which layer files were checked against their digests); default none. */
+  /** where a source may keep what it would otherwise read again (docker-daemon: its export's manifest and config by image ID; docker-archive: which layer files were checked against their digests; docker://: a platform manifest and the config, by digest); default none. */
   cacheDir?: string;
 }
 
@@ -131,7 +131,7 @@ export const TRANSPORTS: readonly Transport[] = [
     },
     open: async (p, reference, select, opts) => {
       const { registryImage, registryOptionsFromEnv } = await import('../sources/registry/index.js');
-      return registryImage(restOf(p), reference, select, { ...registryOptionsFromEnv(), ...opts.registry });
+      return registryImage(restOf(p), reference, select, { ...registryOptionsFromEnv(), ...opts.registry }, opts.cacheDir);
     },
     write: async (image, p, opts) => {
       const [{ writeToRegistry }, { registryOptionsFromEnv }] = await Promise.all([import('../sinks/registry.js'), import('../sources/registry/index.js')]);

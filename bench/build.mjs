@@ -1,18 +1,29 @@
 // Benchmark: `whittle build` of a small node:http app with one local dependency, cold (empty build
-// cache) and warm (base facts and dependency layer cached, one app file changed), against
-// `docker build` of the same app's multi-stage Dockerfile with a warm engine cache (the same app
-// file changed), in one run. Issue 15's target: the warm whittle build under a third of the warm
-// engine build.
+// cache) and warm (base facts and dependency layer cached, one app file changed), against a warm
+// `docker build` of the same app's multi-stage Dockerfile (the same app file changed), with both of
+// the engine's builders: BuildKit (Debian's docker CLI in /tmp/cibin, DOCKER_BUILDKIT=1) and the
+// classic builder (DOCKER_BUILDKIT=0). Issue 15's target: the warm whittle build under a third of
+// the warm engine build. Whittle writes to each sink from a base of the same kind: the engine
+// (docker-daemon:), a docker-archive, an OCI layout and a registry (Debian's docker-registry).
+// The machine is shared, so the warm builds run in interleaved rounds (one of each per round) and
+// the medians of wall and CPU time (user + system of the client process: the engine's own work is
+// not in a `docker build`'s CPU figure) are printed.
 // The runtime base is the engine test's (Debian's nodejs on the bookworm minbase,
 // test/engine/build.test.ts; built here if missing); the Dockerfile's install stage is the minbase
 // with the host's node and npm copied in (no registry is reachable from a build).
-// Usage: npm run build && node bench/build.mjs [runs=3]
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+// Usage: npm run build && node bench/build.mjs [rounds=5]
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { timed } from './lib/timed.mjs';
 
-const runs = Number(process.argv[2] ?? 3);
+const rounds = Number(process.argv[2] ?? 5);
+// WHITTLE_BENCH_BIN: another checkout's bin/whittle.js, to time a before and an after in one way
+const WHITTLE = process.env.WHITTLE_BENCH_BIN ?? fileURLToPath(new URL('../bin/whittle.js', import.meta.url));
+const CIBIN = '/tmp/cibin';
 const MINBASE = 'whittle-test/bookworm-minbase:1';
 const BASE = 'whittle-build/node-base:1';
 const BUILDER = 'whittle-build/npm-builder:1';
@@ -71,46 +82,23 @@ writeFileSync(
   ].join('\n'),
 );
 
-const seconds = (fn) => {
-  const t = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - t) / 1e9;
-};
-const cache = join(work, 'cache');
-const env = { ...process.env, SOURCE_DATE_EPOCH: '1700000000', WHITTLE_CACHE_DIR: cache, npm_config_offline: 'true' };
-const whittle = (base, out) => execFileSync(process.execPath, ['bin/whittle.js', 'build', app, '--base', base, '-o', out], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+const env = { ...process.env, SOURCE_DATE_EPOCH: '1700000000', npm_config_offline: 'true' };
+const cacheOf = (name) => join(work, `cache-${name}`);
+const whittle = (name, base, out) => () => timed(process.execPath, [WHITTLE, 'build', app, '--base', base, '-o', out], { env: { ...env, WHITTLE_CACHE_DIR: cacheOf(name) } });
+const engineBuild = (buildkit) => () =>
+  timed('docker', ['build', '-q', '-t', 'whittle-build/bench-engine:1', app], {
+    env: { ...process.env, DOCKER_BUILDKIT: buildkit ? '1' : '0', ...(buildkit ? { PATH: `${CIBIN}:${process.env.PATH}` } : {}) },
+  });
+
+// the bases, one of each kind: an archive and an OCI layout made from the engine's, and a registry
 const baseArchive = join(work, 'base.tar');
 docker('save', '-o', baseArchive, BASE);
-
-const rows = [];
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-// engine: one build to warm its cache, then builds with one app file changed
-docker('build', '-q', '-t', 'whittle-build/bench-engine:1', app);
-const engineWarm = [];
-for (let i = 1; i <= runs; i++) {
-  writeFileSync(join(app, 'server.js'), serverJs(`engine ${process.pid} ${i}`));
-  engineWarm.push(seconds(() => docker('build', '-q', '-t', 'whittle-build/bench-engine:1', app)));
-}
-rows.push(['docker build, multi-stage, warm engine cache, one app file changed', median(engineWarm)]);
-for (const [label, base, out] of [
-  ['docker-daemon: base → docker-daemon:', `docker-daemon:${BASE}`, 'docker-daemon:whittle-build/bench-app:1'],
-  ['docker-archive base → docker-archive', `docker-archive:${baseArchive}`, `docker-archive:${join(work, 'out.tar')}:whittle-build/bench-app:1`],
-]) {
-  rmSync(cache, { recursive: true, force: true });
-  writeFileSync(join(app, 'server.js'), serverJs('cold'));
-  rows.push([`whittle build, ${label}, cold (empty cache)`, seconds(() => whittle(base, out))]);
-  const warm = [];
-  for (let i = 1; i <= runs; i++) {
-    writeFileSync(join(app, 'server.js'), serverJs(`whittle ${process.pid} ${i}`));
-    warm.push(seconds(() => whittle(base, out)));
-  }
-  rows.push([`whittle build, ${label}, warm, one app file changed`, median(warm)]);
-}
-// registry base → registry: with the base facts cached and the base's blobs already in the
-// registry, a warm build moves no base byte (Debian's docker-registry, when installed)
+const baseLayout = join(work, 'base-oci');
+execFileSync('skopeo', ['copy', '--quiet', `docker-archive:${baseArchive}`, `oci:${baseLayout}:1`]);
 const REGISTRY_BIN = '/usr/bin/docker-registry';
-if (spawnSync('test', ['-x', REGISTRY_BIN]).status === 0 && spawnSync('sh', ['-c', 'command -v skopeo'], { stdio: 'ignore' }).status === 0) {
-  const { createServer } = await import('node:net');
+let registry;
+let host;
+if (existsSync(REGISTRY_BIN)) {
   const port = await new Promise((res) => {
     const srv = createServer().listen(0, '127.0.0.1', () => {
       const p = srv.address().port;
@@ -120,29 +108,57 @@ if (spawnSync('test', ['-x', REGISTRY_BIN]).status === 0 && spawnSync('sh', ['-c
   const regDir = join(work, 'registry');
   mkdirSync(join(regDir, 'storage'), { recursive: true });
   writeFileSync(join(regDir, 'config.yml'), `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${join(regDir, 'storage')}\nhttp:\n  addr: 127.0.0.1:${port}\n`);
-  const { spawn } = await import('node:child_process');
-  const registry = spawn(REGISTRY_BIN, ['serve', join(regDir, 'config.yml')], { stdio: 'ignore' });
-  try {
-    const host = `127.0.0.1:${port}`;
-    for (let i = 0; i < 100; i++) {
-      if (await fetch(`http://${host}/v2/`).then(() => true, () => false)) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    execFileSync('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `docker-archive:${baseArchive}`, `docker://${host}/node-base:1`]);
-    rmSync(cache, { recursive: true, force: true });
-    writeFileSync(join(app, 'server.js'), serverJs('cold'));
-    const label = 'docker:// base → docker:// (same registry)';
-    rows.push([`whittle build, ${label}, cold (empty cache)`, seconds(() => whittle(`docker://${host}/node-base:1`, `docker://${host}/app:1`))]);
-    const warm = [];
-    for (let i = 1; i <= runs; i++) {
-      writeFileSync(join(app, 'server.js'), serverJs(`registry ${process.pid} ${i}`));
-      warm.push(seconds(() => whittle(`docker://${host}/node-base:1`, `docker://${host}/app:1`)));
-    }
-    rows.push([`whittle build, ${label}, warm, one app file changed`, median(warm)]);
-  } finally {
-    registry.kill('SIGTERM');
+  registry = spawn(REGISTRY_BIN, ['serve', join(regDir, 'config.yml')], { stdio: 'ignore' });
+  process.on('exit', () => registry.kill('SIGTERM'));
+  host = `127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    if (await fetch(`http://${host}/v2/`).then(() => true, () => false)) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  execFileSync('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `docker-archive:${baseArchive}`, `docker://${host}/node-base:1`]);
+}
+
+if (!existsSync(join(CIBIN, 'docker'))) throw new Error(`${CIBIN}/docker (Debian's docker CLI, for BuildKit) is missing`);
+const contenders = [
+  ['docker build, BuildKit', engineBuild(true)],
+  ['docker build, classic builder', engineBuild(false)],
+  ['whittle, docker-daemon: → docker-daemon:', whittle('daemon', `docker-daemon:${BASE}`, 'docker-daemon:whittle-build/bench-app:1')],
+  ['whittle, docker-archive → docker-archive', whittle('archive', `docker-archive:${baseArchive}`, `docker-archive:${join(work, 'out.tar')}:whittle-build/bench-app:1`)],
+  ['whittle, oci: → oci: (an existing layout)', whittle('oci', `oci:${baseLayout}:1`, `oci:${join(work, 'out-oci')}:app`)],
+  ...(host ? [['whittle, docker:// → docker:// (same registry)', whittle('registry', `docker://${host}/node-base:1`, `docker://${host}/app:1`)]] : []),
+  // the floor of a docker-archive output: the base's bytes copied once, over the previous output
+  ['floor: cp of the base archive, renamed over the last copy', () => timed('sh', ['-c', 'cp "$1" "$2.tmp" && mv "$2.tmp" "$2"', 'sh', baseArchive, join(work, 'floor.tar')])],
+];
+
+let change = 0;
+const changed = () => writeFileSync(join(app, 'server.js'), serverJs(`${process.pid} ${++change}`));
+const cold = new Map();
+for (const [label, run] of contenders) {
+  changed();
+  // the engine's cold build is not the comparison (its cache holds the base and install stage);
+  // its first build here only warms it
+  cold.set(label, run());
+}
+const warm = new Map(contenders.map(([label]) => [label, []]));
+for (let r = 0; r < rounds; r++) {
+  for (const [label, run] of contenders) {
+    changed();
+    warm.get(label).push(run());
   }
 }
-const engine = rows[0][1];
-for (const [label, s] of rows) console.log(`${s.toFixed(2).padStart(7)} s  ${(s / engine).toFixed(2).padStart(5)}× engine  ${label}`);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const wallOf = (label) => median(warm.get(label).map((t) => t.seconds));
+const bk = wallOf(contenders[0][0]);
+const classic = wallOf(contenders[1][0]);
+console.log(`warm: median of ${rounds} interleaved rounds, one app file changed before each build`);
+console.log('   wall     CPU   × BuildKit  × classic  build');
+for (const [label] of contenders) {
+  const w = wallOf(label);
+  const cpu = median(warm.get(label).map((t) => t.cpu));
+  console.log(`${w.toFixed(2).padStart(6)} s ${cpu.toFixed(2).padStart(5)} s ${(w / bk).toFixed(2).padStart(8)}×  ${(w / classic).toFixed(2).padStart(7)}×  ${label}, warm`);
+}
+for (const [label] of contenders.slice(2, -1)) {
+  const t = cold.get(label);
+  console.log(`${t.seconds.toFixed(2).padStart(6)} s ${t.cpu.toFixed(2).padStart(5)} s ${(t.seconds / bk).toFixed(2).padStart(8)}×  ${(t.seconds / classic).toFixed(2).padStart(7)}×  ${label}, cold (empty cache)`);
+}
 spawnSync('docker', ['rmi', '-f', 'whittle-build/bench-engine:1', 'whittle-build/bench-app:1'], { stdio: 'ignore' });

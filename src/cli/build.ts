@@ -2,6 +2,7 @@
 // (src/build/). Flags and printing only.
 import { Command } from 'commander';
 import { build } from '../build/index.js';
+import { cacheDir } from '../build/cache.js';
 import { chooseDefaultBase, DEFAULT_BASE, DISTROLESS_NODE_MAJORS, openDefaultBase } from '../build/default-base.js';
 import { readProject } from '../build/project.js';
 import type { Image } from '../image/image.js';
@@ -92,15 +93,17 @@ export function registerBuild(program: Command, state: CommandState): void {
       if (flags.sbomOutput !== undefined && sbomFormat === undefined) throw new WhittleError('usage', '--sbom-output needs --sbom cyclonedx|spdx');
       const sbomPath = sbomFormat ? (flags.sbomOutput ?? defaultSbomPath(flags.output, sbomFormat)) : undefined;
       if (sbomPath) await checkDirectory(sbomPath);
+      // the base's source keeps what it checked in the build cache (docs/build.md)
+      const openOptions = { ...sourceOptions(flags), ...(flags.cache ? { cacheDir: cacheDir(process.env) } : {}) };
       let base: Image;
       let baseName: string;
       if (flags.base !== undefined) {
-        base = await openImage(flags.base, sourceOptions(flags));
+        base = await openImage(flags.base, openOptions);
         baseName = flags.base;
       } else {
         // the project is read first: its errors come before the base's, and engines.node picks the base
         const choice = chooseDefaultBase((await readProject(dir)).pkg.engines?.node);
-        base = await openDefaultBase(choice, (ref) => openImage(ref, sourceOptions(flags)));
+        base = await openDefaultBase(choice, (ref) => openImage(ref, openOptions));
         baseName = choice.name;
       }
       const result = await build({

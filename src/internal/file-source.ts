@@ -9,6 +9,7 @@ import { WhittleError, wrap } from '../errors.js';
 import { normalizeArchivePath } from './paths.js';
 import { requireRegularFile } from './regular-file.js';
 import { TarIndex } from './tar-index.js';
+import { fileRangeIdentity } from './verified-blobs.js';
 
 /** MAX_DOCUMENT bounds JSON documents (manifests, configs, indexes) read into memory. */
 export const MAX_DOCUMENT = 64 << 20;
@@ -21,6 +22,8 @@ export interface FileSource {
   /** readSmall reads a whole file of at most MAX_DOCUMENT bytes. */
   readSmall(name: string): Promise<Buffer>;
   open(name: string): Promise<Readable>;
+  /** identity names a file's bytes as they are now (internal/verified-blobs.ts); null when it cannot. */
+  identity?(name: string): Promise<string | null>;
 }
 
 export class DirSource implements FileSource {
@@ -71,6 +74,11 @@ export class DirSource implements FileSource {
   async open(name: string): Promise<Readable> {
     return createReadStream(await this.resolve(name), { highWaterMark: 4 << 20 });
   }
+
+  async identity(name: string): Promise<string | null> {
+    const path = await this.resolve(name);
+    return fileRangeIdentity(path, 0, (await stat(path)).size);
+  }
 }
 
 export class TarSource implements FileSource {
@@ -118,5 +126,10 @@ export class TarSource implements FileSource {
 
   async open(name: string): Promise<Readable> {
     return this.index.openMember(this.member(name));
+  }
+
+  async identity(name: string): Promise<string | null> {
+    const member = this.member(name);
+    return fileRangeIdentity(this.index.path, member.offset, member.size);
   }
 }

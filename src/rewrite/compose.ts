@@ -87,7 +87,8 @@ export function composeImage(opts: ComposeOptions): Image {
     },
   });
   // The written blobs were hashed as whittle wrote them: copying them out needs no second hash, and
-  // a kept layer whittle wrote itself (minify --split's system layer) stays movable too.
+  // a kept layer whittle wrote itself (minify --split's system layer) stays movable too; the other
+  // kept layers' blobs are checked once, by their own source.
   const trusted = async (): Promise<Layer[]> => {
     const all = await image.layers();
     const n = kept.layers.length;
@@ -95,7 +96,15 @@ export function composeImage(opts: ComposeOptions): Image {
       const w = written[i]!;
       return { ...l, compressed: async () => readWritten(w), localFile: { path: w.file, offset: w.offset } };
     });
-    return [...all.slice(0, n).map((l, i) => (localFileOf(kept.layers[i]!) ? kept.layers[i]! : l)), ...top];
+    // a kept layer's blob is streamed by the layer itself, which checks it against the digest the
+    // manifest lists (Layer.compressed's contract): checking it here too hashed every base byte twice
+    return [
+      ...all.slice(0, n).map((l, i): Layer => {
+        const k = kept.layers[i]!;
+        return localFileOf(k) ? k : { ...l, compressed: () => k.compressed() };
+      }),
+      ...top,
+    ];
   };
   let layersMemo: Promise<Layer[]> | undefined;
   return { ...image, layers: () => (layersMemo ??= trusted()) };

@@ -2,6 +2,9 @@
 // streamed straight into `POST /images/load` (layers as stored, compressed or not — the engine
 // accepts both). The endpoint answers 200 even when loading fails, so the progress stream is read
 // and its first `error` becomes the error.
+// The layers the engine already holds (engine-layers.ts) are listed in the tar's manifest.json but
+// their files are left out, so a build on a base the engine has sends only its own layers. An engine
+// that refuses such a tar (it wants every file after all) is sent everything.
 import tar from 'tar-stream';
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -9,9 +12,12 @@ import { WhittleError } from '../errors.js';
 import { checkArchiveTag } from '../internal/reference-grammar.js';
 import type { Image } from '../image/image.js';
 import { engineAddress, engineMessage, engineRequest, readAll, type EngineAddress } from '../sources/daemon/engine.js';
+import { layersHeld } from './engine-layers.js';
 
 export interface LoadOptions {
   engine?: EngineAddress;
+  /** false: send every layer's bytes even when the engine holds the layer (default true). */
+  leaveOutHeld?: boolean;
 }
 
 function hexOf(digest: string): string {
@@ -30,6 +36,21 @@ export async function loadIntoDaemon(image: Image, name: string, opts: LoadOptio
   const bare = name.replace(/^docker-daemon:/, '');
   checkArchiveTag(bare, `docker-daemon:${bare}`);
   const tag = normalizeName(bare);
+  const diffIds = await Promise.all((await image.layers()).map((l) => l.diffId()));
+  const held = opts.leaveOutHeld === false ? 0 : await layersHeld(addr, diffIds, tag);
+  if (held > 0) {
+    try {
+      return await load(image, tag, addr, held);
+    } catch (err) {
+      if (!(err instanceof WhittleError) || err.code !== 'io') throw err;
+      // the engine wanted the files it was thought to hold: send everything
+    }
+  }
+  return load(image, tag, addr, 0);
+}
+
+/** load streams image as a docker save tar into the engine, without the files of its first `leaveOut` layers. */
+async function load(image: Image, tag: string, addr: EngineAddress, leaveOut: number): Promise<string> {
   const pack = tar.pack();
   const body = new PassThrough();
   const writing = (async () => {
@@ -38,11 +59,13 @@ export async function loadIntoDaemon(image: Image, name: string, opts: LoadOptio
     const configName = `${hexOf(configDigest)}.json`;
     pack.entry({ name: configName, size: rawConfig.byteLength, mtime: new Date(0) }, Buffer.from(rawConfig));
     const layerNames: string[] = [];
-    for (const layer of await image.layers()) {
+    const sent = new Set<string>();
+    for (const [i, layer] of (await image.layers()).entries()) {
       const file = `${hexOf(await layer.digest())}/layer.tar`;
-      if (!layerNames.includes(file)) {
+      if (i >= leaveOut && !sent.has(file)) {
         const entry = pack.entry({ name: file, size: await layer.size(), mtime: new Date(0) });
         await pipeline(await layer.compressed(), entry);
+        sent.add(file);
       }
       layerNames.push(file);
     }

@@ -2,6 +2,7 @@
 // first), a blob another repository of the same registry holds is mounted (`mountFrom`), uploads
 // are POST then PUT with the streamed body (single-POST uploads are not used: some registries
 // accept the body and discard it) or, with `chunkSize`, POST, PATCH chunks, PUT; the manifest is PUT by tag (or by digest when no tag).
+import { mapLimit } from '../internal/concurrency.js';
 import { WhittleError } from '../errors.js';
 import { digestOf } from '../image/digest.js';
 import { MediaType } from '../image/mediatypes.js';
@@ -31,6 +32,9 @@ export interface PushResult {
 
 /** BlobPusher puts one blob in a repository unless it is there: it says what it did. */
 export type BlobPusher = (digest: string, size: number, open: () => Promise<Readable | Uint8Array>) => Promise<'exists' | 'mounted' | 'uploaded'>;
+
+/** PARALLEL_BLOBS is how many blobs are checked or uploaded at once. */
+const PARALLEL_BLOBS = 4;
 
 /**
  * blobPusher is the one way blobs reach a registry (images and artifacts alike): HEAD first, then a
@@ -165,12 +169,16 @@ export async function writeToRegistry(image: Image, ref: string, opts: PushOptio
     (action === 'exists' ? result.existing : action === 'mounted' ? result.mounted : result.uploaded).push(digest);
   };
 
+  // the blobs go up a few at a time: a warm push is mostly existence checks and small uploads,
+  // each a round trip; a layer listed twice is pushed once
+  const blobs = new Map<string, { size: number; open: () => Promise<Readable | Uint8Array> }>();
   for (const layer of await image.layers()) {
     const digest = await layer.digest();
-    await putBlob(digest, await layer.size(), () => layer.compressed());
+    if (!blobs.has(digest)) blobs.set(digest, { size: await layer.size(), open: () => layer.compressed() });
   }
   const rawConfig = await image.rawConfig();
-  await putBlob(await image.configDigest(), rawConfig.byteLength, async () => rawConfig);
+  blobs.set(await image.configDigest(), { size: rawConfig.byteLength, open: async () => rawConfig });
+  await mapLimit([...blobs], PARALLEL_BLOBS, ([digest, b]) => putBlob(digest, b.size, b.open));
 
   const rawManifest = await image.rawManifest();
   const manifest = await image.manifest();

@@ -33,6 +33,8 @@ export interface OpenOptions {
   registry?: ClientOptions;
   /** onResolve is told the reference a bare `name[:tag]` resolved to (`docker-daemon:…` or `docker://…`) once it opened; default: nothing. */
   onResolve?: (reference: string) => void;
+  /** where a source may keep what it would otherwise read again (docker-daemon: its export's manifest and config by image ID; docker-archive: which layer files were checked against their digests; docker://: a platform manifest and the config, by digest); default none. */
+  cacheDir?: string;
 }
 
 export interface WriteOptions extends LocalWriteOptions {
@@ -83,9 +85,10 @@ export const TRANSPORTS: readonly Transport[] = [
       if (use === 'write') checkArchiveTag(p.ref, `docker-archive:${restOf(p)}`);
       else parseDockerName(p.ref, `docker-archive:${restOf(p)}`);
     },
-    open: async (p, reference, select) => {
+    open: async (p, reference, select, opts) => {
       const { dockerArchiveImage } = await import('../sources/tarball/index.js');
-      return dockerArchiveImage(await openFiles(p.path), reference, p.ref, select);
+      const verified = opts.cacheDir !== undefined ? new (await import('../internal/verified-blobs.js')).VerifiedBlobs(opts.cacheDir) : undefined;
+      return dockerArchiveImage(await openFiles(p.path), reference, p.ref, select, verified);
     },
     write: async (image, p, opts) => (await import('../sinks/layout.js')).writeDockerArchive(image, p.path, p.ref, opts),
   },
@@ -132,7 +135,7 @@ export const TRANSPORTS: readonly Transport[] = [
     },
     open: async (p, reference, select, opts) => {
       const { registryImage, registryOptionsFromEnv } = await import('../sources/registry/index.js');
-      return registryImage(restOf(p), reference, select, { ...registryOptionsFromEnv(), ...opts.registry });
+      return registryImage(restOf(p), reference, select, { ...registryOptionsFromEnv(), ...opts.registry }, opts.cacheDir);
     },
     write: async (image, p, opts) => {
       const [{ writeToRegistry }, { registryOptionsFromEnv }] = await Promise.all([import('../sinks/registry.js'), import('../sources/registry/index.js')]);
@@ -154,7 +157,8 @@ export const TRANSPORTS: readonly Transport[] = [
     check: (p, use) => {
       if (use === 'write') checkArchiveTag(restOf(p), `docker-daemon:${restOf(p)}`);
     },
-    open: async (p, reference, select) => (await import('../sources/daemon/index.js')).daemonImage(restOf(p), reference, select),
+    open: async (p, reference, select, opts) =>
+      (await import('../sources/daemon/index.js')).daemonImage(restOf(p), reference, select, undefined, opts.cacheDir !== undefined ? { cacheDir: opts.cacheDir } : {}),
     write: async (image, p, opts) => {
       const { loadIntoDaemon } = await import('../sinks/daemon.js');
       const id = await loadIntoDaemon(image, restOf(p), opts.daemon);

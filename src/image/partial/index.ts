@@ -11,6 +11,7 @@ import { MediaType, isLayerType } from '../mediatypes.js';
 import type { Descriptor, ImageConfig, Manifest } from '../spec.js';
 import { sniffCompression } from '../../layers/compression.js';
 import { readVerified, verifiedBlob } from './verified-read.js';
+import type { VerifiedBlobs } from '../../internal/verified-blobs.js';
 
 /** BlobStore opens content-addressed blobs of one image. */
 export interface BlobStore {
@@ -105,6 +106,8 @@ export interface LegacyLayerFile {
   namedDigest?: Digest;
   size(): Promise<number>;
   open(): Promise<Readable>;
+  /** identity names the file's bytes as they are now, for opts.verified (internal/verified-blobs.ts). */
+  identity?(): Promise<string | null>;
 }
 
 export interface FromConfigOptions {
@@ -114,6 +117,8 @@ export interface FromConfigOptions {
   configDigest?: Digest;
   layers: LegacyLayerFile[];
   tags?: string[];
+  /** blobs checked before: a layer whose bytes are recorded there is copied out without hashing it again. */
+  verified?: VerifiedBlobs;
 }
 
 async function headBytes(stream: Readable, n: number): Promise<Buffer> {
@@ -172,7 +177,14 @@ export function fromConfig(opts: FromConfigOptions): Image {
         diffId: async () => diffId,
         size: () => file.size(),
         mediaType: async () => ((await compression()) === 'none' ? MediaType.dockerLayer : MediaType.dockerLayerGzip),
-        compressed: async () => verifiedBlob(await open(), { what, digest: await digest(), size: await file.size() }),
+        compressed: async () => {
+          const [d, size] = [await digest(), await file.size()];
+          const identity = opts.verified && file.identity ? await file.identity() : null;
+          if (identity && (await opts.verified!.has(identity, d))) return open();
+          const checked = verifiedBlob(await open(), { what, digest: d, size });
+          if (identity) checked.on('end', () => opts.verified!.add(identity, d));
+          return checked;
+        },
         read: async () =>
           readVerified(await open(), {
             what,

@@ -9,6 +9,7 @@ import { selectManifest, type SelectOptions } from '../../image/select.js';
 import { RegistryClient, type ClientOptions } from './client.js';
 import { parseCreds } from '../../internal/credentials.js';
 import { formatName, parseRegistryName } from './name.js';
+import { cachedDocument } from '../../internal/document-cache.js';
 
 export { RegistryClient, type ClientOptions } from './client.js';
 export { parseRegistryName, formatName, type RegistryName } from './name.js';
@@ -31,8 +32,8 @@ export function registryOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Cl
   return o;
 }
 
-/** registryImage opens one image of a registry; `name` is what follows `docker:`. */
-export async function registryImage(name: string, reference: string, select: SelectOptions, opts: ClientOptions = {}): Promise<Image> {
+/** registryImage opens one image of a registry; `name` is what follows `docker:`. With cacheDir, documents asked for by digest (a platform manifest, the config) are kept there (internal/document-cache.ts). */
+export async function registryImage(name: string, reference: string, select: SelectOptions, opts: ClientOptions = {}, cacheDir?: string): Promise<Image> {
   const n = parseRegistryName(name);
   const client = new RegistryClient(n.host, opts);
   const top = await client.getManifest(n.repository, n.digest ?? n.tag!);
@@ -43,10 +44,12 @@ export async function registryImage(name: string, reference: string, select: Sel
       if (d.size > MAX_CONFIG) {
         throw new WhittleError('bad-archive', `${formatName(n)}: config blob ${d.digest} of ${d.size} bytes is over the ${MAX_CONFIG >> 20} MiB limit`);
       }
-      const s = await client.openBlob(n.repository, d.digest, d.size);
-      const chunks: Buffer[] = [];
-      for await (const c of s) chunks.push(c as Buffer);
-      return Buffer.concat(chunks);
+      return cachedDocument(cacheDir, d.digest, async () => {
+        const s = await client.openBlob(n.repository, d.digest, d.size);
+        const chunks: Buffer[] = [];
+        for await (const c of s) chunks.push(c as Buffer);
+        return Buffer.concat(chunks);
+      });
     },
   };
   const doc = parseJson(top.raw, `manifest of ${formatName(n)}`);
@@ -54,7 +57,7 @@ export async function registryImage(name: string, reference: string, select: Sel
   let raw = top.raw;
   if (kind === 'index') {
     const index = parseIndex(top.raw, `index of ${formatName(n)}`);
-    const picked = await selectManifest(async (d) => (await client.getManifest(n.repository, d.digest)).raw, index, select, formatName(n));
+    const picked = await selectManifest((d) => cachedDocument(cacheDir, d.digest, async () => (await client.getManifest(n.repository, d.digest)).raw), index, select, formatName(n));
     raw = picked.raw;
   } else if (kind !== 'manifest') {
     throw new WhittleError('unsupported-media-type', `${formatName(n)}: unsupported manifest type ${top.mediaType || 'unknown'} (schema 1 manifests are not supported)`);

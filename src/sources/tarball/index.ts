@@ -13,6 +13,7 @@ import type { SelectOptions } from '../../image/select.js';
 import type { FileSource } from '../../internal/file-source.js';
 import { normalizeTag } from '../../internal/image-name.js';
 import { isLayout, layoutImage } from '../layout/index.js';
+import type { VerifiedBlobs } from '../../internal/verified-blobs.js';
 
 interface ManifestEntry {
   Config: string;
@@ -62,7 +63,7 @@ function digestFromName(path: string): Digest | undefined {
 }
 
 /** dockerArchiveImage opens one image of a `docker save` archive held by files. */
-export async function dockerArchiveImage(files: FileSource, reference: string, ref: string | undefined, opts: SelectOptions): Promise<Image> {
+export async function dockerArchiveImage(files: FileSource, reference: string, ref: string | undefined, opts: SelectOptions, verified?: VerifiedBlobs): Promise<Image> {
   const where = files.location;
   if (!(await files.has('manifest.json'))) {
     if (await isLayout(files)) return layoutImage(files, reference, { ...opts, ...(ref !== undefined ? { ref } : {}) });
@@ -81,6 +82,7 @@ export async function dockerArchiveImage(files: FileSource, reference: string, r
     rawConfig: await files.readSmall(entry.Config),
     ...(configDigest ? { configDigest } : {}),
     tags: entry.RepoTags ?? [],
+    ...(verified ? { verified } : {}),
     layers: entry.Layers.map((name) => {
       const namedDigest = digestFromName(name);
       return {
@@ -88,6 +90,7 @@ export async function dockerArchiveImage(files: FileSource, reference: string, r
         ...(namedDigest ? { namedDigest } : {}),
         size: () => files.size(name),
         open: () => files.open(name),
+        ...(files.identity ? { identity: () => files.identity!(name) } : {}),
       };
     }),
   });

@@ -196,13 +196,14 @@ export class RegistryClient {
     throw new WhittleError('io', `${what}: ${where}: registry answered ${status}${d}`);
   }
 
-  private async authenticate(res: Response, o: RequestOptions, what: string): Promise<void> {
+  /** authenticate answers a 401; sentBasic says whether the refused request itself carried the Basic credentials (others running at once may have been sent before they were known to be needed). */
+  private async authenticate(res: Response, o: RequestOptions, what: string, sentBasic: boolean): Promise<void> {
     const header = res.headers.get('www-authenticate');
     if (!header) this.fail(401, what, o);
     const { scheme, params } = parseChallenge(header);
     const creds = await this.credentials();
     if (scheme === 'basic') {
-      if (!creds || this.basic) this.fail(401, what, o, creds ? 'credentials rejected' : 'no credentials (use --creds or docker login)');
+      if (!creds || sentBasic) this.fail(401, what, o, creds ? 'credentials rejected' : 'no credentials (use --creds or docker login)');
       this.basic = true;
       return;
     }
@@ -259,8 +260,9 @@ export class RegistryClient {
     for (let attempt = 1; ; attempt++) {
       let url = new URL(pathOrUrl, this.base);
       let res: Response;
+      let auth: string | undefined;
       try {
-        const auth = await this.authHeader(o);
+        auth = await this.authHeader(o);
         let sameHost = true;
         for (let hops = 0; ; hops++) {
           const headers: Record<string, string> = { ...o.headers };
@@ -295,7 +297,7 @@ export class RegistryClient {
         await res.body?.cancel();
         // A refused token is dropped (it may have expired) and a fresh one asked for.
         this.tokens.delete(this.scope(o));
-        await this.authenticate(res, o, what);
+        await this.authenticate(res, o, what, auth?.startsWith('Basic ') ?? false);
         if (o.body instanceof Readable) {
           // the streamed body is spent: the caller retries the whole upload with the fresh token.
           throw new WhittleError('auth', `${what}: ${this.host}/${o.repository}: authorization expired during the upload`);

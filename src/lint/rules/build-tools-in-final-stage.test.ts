@@ -1,5 +1,6 @@
 import rule from './build-tools-in-final-stage.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { afterAll } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ruleTester } from '../testing.js';
@@ -12,6 +13,7 @@ const context = (pkg: object) => {
 };
 const noDev = context({ name: 'app', dependencies: { express: '^4' } });
 const withDev = context({ name: 'app', dependencies: { express: '^4' }, devDependencies: { typescript: '^5' } });
+afterAll(() => [noDev, withDev].forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 ruleTester(rule, {
   valid: [

@@ -78,7 +78,7 @@ async function traceImage(image: Image, tree: FinalTree, config: Awaited<ReturnT
     const wanted = [...result.wanted].filter((p) => !facts.has(p));
     if (wanted.length === 0) return result;
     if (round >= MAX_ROUNDS) throw new WhittleError('unsupported', `the closure still wanted ${wanted.length} file(s) after ${MAX_ROUNDS} rounds of reading (first: /${wanted[0]})`);
-    const got = await readFacts(image, tree, wanted, onBytes, repeated);
+    const got = await readFacts(image, tree, wanted, onBytes, repeated, opts.tmpDir);
     for (const p of wanted) facts.set(p, got.get(p) ?? {});
   }
 }
@@ -89,13 +89,18 @@ async function scan(image: Image, opts: MinifyOptions) {
   let bytes = 0;
   const prefetched: Map<string, FileFacts>[] = [];
   const entries = await mapLimit(layers, 2, async (layer, i) => {
-    const collector = factsCollector((p) => PREFETCH.test(p));
-    const s = await scanLayer(layer, {
-      what: `layer ${i + 1} of ${layers.length}`,
-      onBytes: (n) => opts.onProgress?.({ phase: 'scan', bytes: (bytes += n) }),
-      tee: (chunk) => collector.write(chunk),
-    });
-    collector.end();
+    const collector = factsCollector((p) => PREFETCH.test(p), opts.tmpDir);
+    let s;
+    try {
+      s = await scanLayer(layer, {
+        what: `layer ${i + 1} of ${layers.length}`,
+        onBytes: (n) => opts.onProgress?.({ phase: 'scan', bytes: (bytes += n) }),
+        tee: (chunk) => collector.write(chunk),
+      });
+      collector.end();
+    } finally {
+      collector.close();
+    }
     prefetched[i] = collector.facts;
     return s.entries;
   });

@@ -3,6 +3,7 @@
 // spooled to disk and read by offset, one file at a time), the module paths a binary names, the
 // text of a small file (scripts, nsswitch.conf, ld.so.conf), the parsed ld.so.cache. One pass over
 // each layer holding a wanted file's final version.
+import type { LayerModuleSpool } from './module-spool.js';
 import { readUntil } from './read-until.js';
 import type { FinalTree } from '../analyze/resolve.js';
 import { randomBytes } from 'node:crypto';
@@ -150,6 +151,16 @@ class ElfSpool {
   }
 }
 
+/** contentFacts are the facts of a file whose content is held whole (a module read back from the spool of module-spool.ts). */
+export function contentFacts(path: string, data: Buffer): FileFacts {
+  if (isElf(data)) {
+    const embedded = embeddedPaths(data);
+    return { elf: inspectElf(data)!, ...(embedded.length > 0 ? { embedded } : {}) };
+  }
+  if (path === 'etc/ld.so.cache') return { cache: parseLdCache(data) };
+  return { text: data.toString('utf8', 0, Math.min(data.length, MAX_TEXT)) };
+}
+
 /** FactsCollector parses a layer's tar as it streams past and keeps the facts of the files `wants` accepts (by their path in that layer). */
 export interface FactsCollector {
   write(chunk: Buffer): void;
@@ -290,17 +301,23 @@ export async function readFacts(
   onBytes: (n: number) => void = () => undefined,
   repeated: readonly ReadonlySet<string>[] = [],
   spoolDir?: string,
+  modules: readonly (LayerModuleSpool | undefined)[] = [],
 ): Promise<Map<string, FileFacts>> {
   const byLayer = new Map<number, Map<string, string[]>>();
+  const out = new Map<string, FileFacts>();
   for (const path of paths) {
     const src = sourceOf(tree, path);
     if (!src) continue;
+    const spooled = modules[src.layer]?.read(src.path);
+    if (spooled) {
+      out.set(path, contentFacts(src.path, spooled));
+      continue;
+    }
     let wanted = byLayer.get(src.layer);
     if (!wanted) byLayer.set(src.layer, (wanted = new Map()));
     wanted.set(src.path, [...(wanted.get(src.path) ?? []), path]);
   }
   const layers = await image.layers();
-  const out = new Map<string, FileFacts>();
   for (const [index, wanted] of [...byLayer].sort((a, b) => a[0] - b[0])) {
     const collector = factsCollector((p) => wanted.has(p), spoolDir);
     const stopEarly = ![...wanted.keys()].some((p) => repeated[index]?.has(p));

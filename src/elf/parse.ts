@@ -2,7 +2,8 @@
 // loader), the libraries it needs (DT_NEEDED) and where it asks to find them (DT_RUNPATH /
 // DT_RPATH). Written by hand: the npm ELF parsers are unmaintained or parse far more than this
 // (sections, symbols) from a whole file; strip and minify need these facts from program headers
-// and the dynamic segment, for 32/64-bit and either byte order, from a buffer holding one file.
+// and the dynamic segment, for 32/64-bit and either byte order, reading only those pieces of one file
+// (from a buffer holding it, or by offset from a file on disk: ElfSource).
 
 export interface ElfInfo {
   /** 32 or 64 (EI_CLASS). */
@@ -32,10 +33,35 @@ export function isElf(head: Uint8Array): boolean {
   return head.length >= 4 && head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46;
 }
 
-function cString(buf: Buffer, offset: number): string | undefined {
-  if (offset < 0 || offset >= buf.length) return undefined;
-  const end = buf.indexOf(0, offset);
-  return buf.toString('utf8', offset, end < 0 ? buf.length : end);
+/**
+ * ElfSource gives the bytes of one file by offset: a buffer holding it whole, or a file on disk read
+ * piece by piece (a large library is spooled, not held, while its facts are read).
+ */
+export interface ElfSource {
+  size: number;
+  /** up to `length` bytes at `offset` (fewer at the end of the file). */
+  read(offset: number, length: number): Buffer;
+}
+
+/** bufferSource reads from a buffer holding the whole file. */
+export function bufferSource(data: Uint8Array): ElfSource {
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return { size: buf.length, read: (offset, length) => buf.subarray(offset, Math.min(buf.length, offset + length)) };
+}
+
+/** MAX_STRING bounds the bytes read for one dynamic string (a library name, a run path). */
+const MAX_STRING = 64 << 10;
+
+function cString(src: ElfSource, offset: number): string | undefined {
+  if (offset < 0 || offset >= src.size) return undefined;
+  const pieces: Buffer[] = [];
+  for (let at = offset, step = 256; at < src.size && at - offset < MAX_STRING; at += step, step = Math.min(step * 4, MAX_STRING)) {
+    const piece = src.read(at, step);
+    const end = piece.indexOf(0);
+    pieces.push(end >= 0 ? piece.subarray(0, end) : piece);
+    if (end >= 0) break;
+  }
+  return Buffer.concat(pieces).toString('utf8');
 }
 
 /** parseElf reads an ELF file's dynamic-linking facts; null when it is not ELF or is malformed. */
@@ -46,49 +72,58 @@ export function parseElf(data: Uint8Array): ElfInfo | null {
 
 /** inspectElf reads an ELF file's dynamic-linking facts, or says why a file with the ELF magic cannot be read; null when it is not ELF. */
 export function inspectElf(data: Uint8Array): { info: ElfInfo } | { malformed: string } | null {
-  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  if (!isElf(buf)) return null;
-  if (buf.length < 52) return { malformed: `ELF file truncated (${buf.length} bytes, shorter than its header)` };
-  const is64 = buf[4] === 2;
-  const le = buf[5] === 1;
-  if (buf[4] !== 1 && buf[4] !== 2) return { malformed: `ELF class ${buf[4]} is neither 32- nor 64-bit` };
-  if (is64 && buf.length < 64) return { malformed: `ELF file truncated (${buf.length} bytes, shorter than its header)` };
-  const u16 = (o: number) => (le ? buf.readUInt16LE(o) : buf.readUInt16BE(o));
-  const u32 = (o: number) => (le ? buf.readUInt32LE(o) : buf.readUInt32BE(o));
-  const word = (o: number) => (is64 ? Number(le ? buf.readBigUInt64LE(o) : buf.readBigUInt64BE(o)) : u32(o));
+  return inspectElfSource(bufferSource(data));
+}
+
+/** inspectElfSource is inspectElf reading only the pieces it needs: the header, the program headers, PT_INTERP, the dynamic segment and its strings. */
+export function inspectElfSource(src: ElfSource): { info: ElfInfo } | { malformed: string } | null {
+  const size = src.size;
+  const head = src.read(0, 64);
+  if (!isElf(head)) return null;
+  if (size < 52) return { malformed: `ELF file truncated (${size} bytes, shorter than its header)` };
+  const is64 = head[4] === 2;
+  const le = head[5] === 1;
+  if (head[4] !== 1 && head[4] !== 2) return { malformed: `ELF class ${head[4]} is neither 32- nor 64-bit` };
+  if (is64 && size < 64) return { malformed: `ELF file truncated (${size} bytes, shorter than its header)` };
+  const u16 = (b: Buffer, o: number) => (le ? b.readUInt16LE(o) : b.readUInt16BE(o));
+  const u32 = (b: Buffer, o: number) => (le ? b.readUInt32LE(o) : b.readUInt32BE(o));
+  const word = (b: Buffer, o: number) => (is64 ? Number(le ? b.readBigUInt64LE(o) : b.readBigUInt64BE(o)) : u32(b, o));
   const wordSize = is64 ? 8 : 4;
   try {
-    const phoff = word(is64 ? 32 : 28);
-    const phentsize = u16(is64 ? 54 : 42);
-    const phnum = u16(is64 ? 56 : 44);
-    if (phoff <= 0 || phnum === 0) return { info: { bits: is64 ? 64 : 32, machine: u16(18), needed: [], searchPath: [] } }; // an object file: nothing to load
+    const machine = u16(head, 18);
+    const phoff = word(head, is64 ? 32 : 28);
+    const phentsize = u16(head, is64 ? 54 : 42);
+    const phnum = u16(head, is64 ? 56 : 44);
+    if (phoff <= 0 || phnum === 0) return { info: { bits: is64 ? 64 : 32, machine, needed: [], searchPath: [] } }; // an object file: nothing to load
     if (phentsize < (is64 ? 56 : 32)) return { malformed: `ELF program header size ${phentsize} is too small` };
-    if (phoff + phnum * phentsize > buf.length) return { malformed: `ELF file truncated (${buf.length} bytes; its program headers end at ${phoff + phnum * phentsize})` };
+    if (phoff + phnum * phentsize > size) return { malformed: `ELF file truncated (${size} bytes; its program headers end at ${phoff + phnum * phentsize})` };
+    const ph = src.read(phoff, phnum * phentsize);
     const loads: { vaddr: number; offset: number; filesz: number }[] = [];
     let dynamic: { offset: number; size: number } | null = null;
-    const info: ElfInfo = { bits: is64 ? 64 : 32, machine: u16(18), needed: [], searchPath: [] };
+    const info: ElfInfo = { bits: is64 ? 64 : 32, machine, needed: [], searchPath: [] };
     for (let i = 0; i < phnum; i++) {
-      const p = phoff + i * phentsize;
-      const type = u32(p);
-      const offset = is64 ? word(p + 8) : u32(p + 4);
-      const vaddr = is64 ? word(p + 16) : u32(p + 8);
-      const filesz = is64 ? word(p + 32) : u32(p + 16);
+      const p = i * phentsize;
+      const type = u32(ph, p);
+      const offset = is64 ? word(ph, p + 8) : u32(ph, p + 4);
+      const vaddr = is64 ? word(ph, p + 16) : u32(ph, p + 8);
+      const filesz = is64 ? word(ph, p + 32) : u32(ph, p + 16);
       if (type === PT_LOAD) loads.push({ vaddr, offset, filesz });
       else if (type === PT_DYNAMIC) dynamic = { offset, size: filesz };
       else if (type === PT_INTERP) {
-        if (offset + filesz > buf.length) return { malformed: `ELF file truncated (${buf.length} bytes; PT_INTERP ends at ${offset + filesz})` };
-        const interp = cString(buf, offset);
+        if (offset + filesz > size) return { malformed: `ELF file truncated (${size} bytes; PT_INTERP ends at ${offset + filesz})` };
+        const interp = cString(src, offset);
         if (interp) info.interpreter = interp;
       }
     }
     if (!dynamic) return { info };
-    if (dynamic.offset + dynamic.size > buf.length) return { malformed: `ELF file truncated (${buf.length} bytes; PT_DYNAMIC ends at ${dynamic.offset + dynamic.size})` };
+    if (dynamic.offset + dynamic.size > size) return { malformed: `ELF file truncated (${size} bytes; PT_DYNAMIC ends at ${dynamic.offset + dynamic.size})` };
+    const dyn = src.read(dynamic.offset, dynamic.size);
     const entries: [number, number][] = [];
     const step = wordSize * 2;
-    for (let o = dynamic.offset; o + step <= Math.min(buf.length, dynamic.offset + dynamic.size); o += step) {
-      const tag = word(o);
+    for (let o = 0; o + step <= dyn.length; o += step) {
+      const tag = word(dyn, o);
       if (tag === DT_NULL) break;
-      entries.push([tag, word(o + wordSize)]);
+      entries.push([tag, word(dyn, o + wordSize)]);
     }
     const strtabAddr = entries.find(([t]) => t === DT_STRTAB)?.[1];
     if (strtabAddr === undefined) return { info };
@@ -97,10 +132,9 @@ export function inspectElf(data: Uint8Array): { info: ElfInfo } | { malformed: s
     let runpath: string | undefined;
     let rpath: string | undefined;
     for (const [tag, value] of entries) {
-      if ((tag === DT_NEEDED || tag === DT_RUNPATH || tag === DT_RPATH) && strtab + value >= buf.length) {
-        return { malformed: `ELF file truncated (${buf.length} bytes; its dynamic strings lie past the end)` };
-      }
-      const s = tag === DT_NEEDED || tag === DT_RUNPATH || tag === DT_RPATH ? cString(buf, strtab + value) : undefined;
+      if (tag !== DT_NEEDED && tag !== DT_RUNPATH && tag !== DT_RPATH) continue;
+      if (strtab + value >= size) return { malformed: `ELF file truncated (${size} bytes; its dynamic strings lie past the end)` };
+      const s = cString(src, strtab + value);
       if (s === undefined) continue;
       if (tag === DT_NEEDED) info.needed.push(s);
       else if (tag === DT_RUNPATH) runpath = s;

@@ -23,6 +23,7 @@ import { initShellParser } from '../shell/parser.js';
 import { computeClosure, entrypointArgv, type ClosureOptions, type ClosureResult, type Tracer } from './closure.js';
 import { factsCollector, readFacts, repeatedPaths, sourceOf, type FileFacts } from './facts.js';
 import { nodeTracer, npmTracer } from './node.js';
+import { LayerModuleSpool } from './module-spool.js';
 import { pythonTracer } from './python.js';
 import { appRoots, splitKept } from './split.js';
 import { writeClosureLayers } from './write.js';
@@ -81,7 +82,7 @@ const PREFETCH =
   /^(?:(usr\/)?(local\/)?lib(32|64|x32)?\/([^/]+-linux-gnu[^/]*\/)?[^/]+\.so(\.[\d.]+)?|(usr\/)?lib(64)?\/ld-[^/]+|etc\/ld\.so\.cache|etc\/nsswitch\.conf|etc\/ld\.so\.conf|etc\/ld\.so\.conf\.d\/[^/]+|(usr\/)?(local\/)?lib\/python3\.\d+\/(?!(site-packages|dist-packages|test|tests|idlelib|tkinter|turtledemo|lib2to3)\/)[^]*\.py|(usr\/)?(local\/)?lib\/python3\.\d+\/lib-dynload\/[^/]+\.so)$/;
 
 /** traceImage computes the closure, reading contents in rounds until nothing more is wanted. */
-async function traceImage(image: Image, tree: FinalTree, config: Awaited<ReturnType<Image['config']>>, facts: Map<string, FileFacts>, repeated: readonly ReadonlySet<string>[], opts: MinifyOptions): Promise<ClosureResult> {
+async function traceImage(image: Image, tree: FinalTree, config: Awaited<ReturnType<Image['config']>>, facts: Map<string, FileFacts>, repeated: readonly ReadonlySet<string>[], modules: readonly LayerModuleSpool[], opts: MinifyOptions): Promise<ClosureResult> {
   await initShellParser();
   let read = 0;
   const onBytes = (n: number) => opts.onProgress?.({ phase: 'trace', bytes: (read += n) });
@@ -90,7 +91,7 @@ async function traceImage(image: Image, tree: FinalTree, config: Awaited<ReturnT
     const wanted = [...result.wanted].filter((p) => !facts.has(p));
     if (wanted.length === 0) return result;
     if (round >= MAX_ROUNDS) throw new WhittleError('unsupported', `the closure still wanted ${wanted.length} file(s) after ${MAX_ROUNDS} rounds of reading (first: /${wanted[0]})`);
-    const got = await readFacts(image, tree, wanted, onBytes, repeated);
+    const got = await readFacts(image, tree, wanted, onBytes, repeated, opts.tmpDir, modules);
     for (const p of wanted) facts.set(p, got.get(p) ?? {});
   }
 }
@@ -115,24 +116,57 @@ async function scan(image: Image, opts: MinifyOptions) {
   const layers = await image.layers();
   let bytes = 0;
   const prefetched: Map<string, FileFacts>[] = [];
-  const entries = await mapLimit(layers, 2, async (layer, i) => {
-    const collector = factsCollector((p) => PREFETCH.test(p));
-    const s = await scanLayer(layer, {
-      what: `layer ${i + 1} of ${layers.length}`,
-      onBytes: (n) => opts.onProgress?.({ phase: 'scan', bytes: (bytes += n) }),
-      tee: (chunk) => collector.write(chunk),
+  const modules: LayerModuleSpool[] = [];
+  const closeModules = () => {
+    for (const m of modules) m?.close();
+  };
+  try {
+    const entries = await mapLimit(layers, 2, async (layer, i) => {
+      const collector = factsCollector((p) => PREFETCH.test(p), opts.tmpDir);
+      const spool = (modules[i] = new LayerModuleSpool(opts.tmpDir ?? tmpdir()));
+      let s;
+      try {
+        s = await scanLayer(layer, {
+          what: `layer ${i + 1} of ${layers.length}`,
+          onBytes: (n) => opts.onProgress?.({ phase: 'scan', bytes: (bytes += n) }),
+          tee: (chunk) => {
+            collector.write(chunk);
+            spool.write(chunk);
+          },
+        });
+        collector.end();
+      } finally {
+        collector.close();
+      }
+      prefetched[i] = collector.facts;
+      return s.entries;
     });
-    collector.end();
-    prefetched[i] = collector.facts;
-    return s.entries;
-  });
-  return { entries, prefetched };
+    return { entries, prefetched, modules, closeModules };
+  } catch (err) {
+    closeModules();
+    throw err;
+  }
 }
 
 /** minify traces the closure and (unless dryRun) writes it as a one-layer image. */
 export async function minify(image: Image, opts: MinifyOptions = {}): Promise<MinifyResult> {
   const config = await image.config();
-  const { entries, prefetched } = await scan(image, opts);
+  const { entries, prefetched, modules, closeModules } = await scan(image, opts);
+  try {
+    return await minifyScanned(image, config, entries, prefetched, modules, opts);
+  } finally {
+    closeModules();
+  }
+}
+
+async function minifyScanned(
+  image: Image,
+  config: Awaited<ReturnType<Image['config']>>,
+  entries: Awaited<ReturnType<typeof scan>>['entries'],
+  prefetched: Map<string, FileFacts>[],
+  modules: readonly LayerModuleSpool[],
+  opts: MinifyOptions,
+): Promise<MinifyResult> {
   const merged = mergeLayers(entries).tree;
   const tree: FinalTree = new Map([...merged.records].filter(([p]) => p !== ''));
   // the final versions' facts, from the layers that made them
@@ -144,7 +178,7 @@ export async function minify(image: Image, opts: MinifyOptions = {}): Promise<Mi
   }
   prefetched.length = 0;
   const repeated = repeatedPaths(entries);
-  const closure = await traceImage(image, tree, config, facts, repeated, opts);
+  const closure = await traceImage(image, tree, config, facts, repeated, modules, opts);
   let beforeBytes = 0;
   for (const r of tree.values()) if (r.type === 'file') beforeBytes += r.size;
   let afterBytes = 0;

@@ -118,6 +118,18 @@ function nodeImage(): TarMember[][] {
 }
 
 describe('the Node tracer', () => {
+  it('reads the modules from the scan\'s spool: the app layer is read by the scan and once more for its addon (an ELF file), however deep its module graph', async () => {
+    const img = await buildImage(nodeImage(), { config: { Cmd: ['npm', 'start'], WorkingDir: '/app', Env: ['PATH=/usr/local/bin:/usr/bin'] } });
+    const image = await openImage(`oci:${writeDir(join(tmp, 'node-spool'), ociLayout(img, { refName: 'v1' }).files)}:v1`);
+    const layers = await image.layers();
+    const reads = layers.map(() => 0);
+    const counted = layers.map((layer, i) => Object.assign(Object.create(layer) as typeof layer, { read: () => ((reads[i] = reads[i]! + 1), layer.read()) }));
+    const { plan } = await minify(Object.assign(Object.create(image) as typeof image, { layers: async () => counted }), { dryRun: true });
+    expect(plan.kept.has('app/node_modules/lib-a/lib/helper.js')).toBe(true);
+    expect(plan.kept.has('app/node_modules/lib-b/esm/f.mjs')).toBe(true);
+    expect(reads[1]).toBe(2); // 5 when each level of the graph was a pass over the layer
+  });
+
   it('follows npm start to the module graph: require, import(), exports conditions, imports, JSON, addons, a computed require', async () => {
     const img = await buildImage(nodeImage(), { config: { Cmd: ['npm', 'start'], WorkingDir: '/app', Env: ['PATH=/usr/local/bin:/usr/bin'] } });
     const image = await openImage(`oci:${writeDir(join(tmp, 'node'), ociLayout(img, { refName: 'v1' }).files)}:v1`);

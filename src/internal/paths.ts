@@ -72,3 +72,18 @@ function alreadyClean(name: string): string | null {
   }
   return end === name.length ? name : name.slice(0, end);
 }
+
+/**
+ * collapseDots resolves `.` and `..` in a path inside an image tree, without a leading `/`: `..`
+ * at the top stays at the top, as the kernel's lookup stays at `/` (module and import resolution,
+ * where the path is computed, not read from an archive).
+ */
+export function collapseDots(path: string): string {
+  const out: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') out.pop();
+    else out.push(part);
+  }
+  return out.join('/');
+}

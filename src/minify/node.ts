@@ -12,6 +12,7 @@
 // expressions being treated as computed.
 import { parentOf } from '../analyze/path-tree.js';
 import type { Closure, Tracer } from './closure.js';
+import { collapseDots } from '../internal/paths.js';
 
 const BUILTINS = new Set(
   (
@@ -203,13 +204,7 @@ class NodeTrace {
   }
 
   private normalize(path: string): string {
-    const out: string[] = [];
-    for (const part of path.split('/')) {
-      if (part === '' || part === '.') continue;
-      if (part === '..') out.pop();
-      else out.push(part);
-    }
-    return out.join('/');
+    return collapseDots(path);
   }
 
   /** packageRoot is the directory of the nearest package.json above a file. */

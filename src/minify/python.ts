@@ -18,6 +18,7 @@ import type { FinalTree } from '../analyze/resolve.js';
 import type { Closure, Tracer } from './closure.js';
 import type { FileFacts } from './facts.js';
 import { scanPython, type PyScan } from './python-scan.js';
+import { collapseDots } from '../internal/paths.js';
 
 /** BUILTIN_MODULES are compiled into common CPython builds (Debian's and python.org's): no file, no warning. */
 const BUILTIN_MODULES = new Set(
@@ -58,15 +59,7 @@ function listing(tree: FinalTree): Map<string, string[]> {
   return m;
 }
 
-function normalize(path: string): string {
-  const out: string[] = [];
-  for (const part of path.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') out.pop();
-    else out.push(part);
-  }
-  return out.join('/');
-}
+const normalize = collapseDots;
 
 const join = (dir: string, name: string) => (dir === '' ? name : `${dir}/${name}`);
 

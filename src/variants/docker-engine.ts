@@ -1,10 +1,11 @@
 // The real VariantEngine: the `docker` CLI for builds (BuildKit when it works, else the classic
 // builder), runs and removal; whittle's own daemon source and sink (`docker-daemon:`) for the
-// rewrites and the measurements. It remembers every tag, intermediate image and container it made,
+// rewrites, `built` and the measurements, and its registry sink and source for --registry's pushes
+// and pulls (src/variants/registry-pull.ts). It remembers every tag, intermediate image and container it made,
 // and cleanup() removes them all (also when called from a signal handler halfway through).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createGzip } from 'node:zlib';
@@ -15,7 +16,9 @@ import { openImage } from '../transports/open.js';
 import { writeImage } from '../transports/write.js';
 import { analyzeImage } from '../analyze/run.js';
 import type { Image } from '../image/image.js';
-import { VariantFailure, type Built, type Check, type CheckRun, type Measured, type Rewrite, type VariantEngine } from './types.js';
+import type { WrittenLayer } from '../rewrite/layer-writer.js';
+import { gzipped, pullImage, pushImage } from './registry-pull.js';
+import { VariantFailure, type Built, type Check, type CheckRun, type Measured, type Produce, type Pushed, type Rewrite, type VariantEngine } from './types.js';
 
 /** tail is the last meaningful lines of a failed command's output, joined with ' | '. */
 export function tail(text: string, n = 4): string {
@@ -96,6 +99,8 @@ export class DockerEngine implements VariantEngine {
   private readonly intermediates: string[] = [];
   private readonly containers = new Set<string>();
   private readonly gzipSizes = new Map<string, number>();
+  /** layers gzip'd for pushes to --registry, by diff_id. */
+  private readonly gzipFiles = new Map<string, WrittenLayer>();
   /** docker builds and runs in flight: cleanup stops them before removing what they made. */
   private readonly running = new Set<ChildProcess>();
   private dir: string | null = null;
@@ -145,9 +150,12 @@ export class DockerEngine implements VariantEngine {
   }
 
   async rewrite(from: string, tag: string, rewrite: Rewrite): Promise<Built> {
+    return this.load(tag, async (tmpDir) => rewrite(await openImage(`docker-daemon:${from}`), tmpDir));
+  }
+
+  async load(tag: string, produce: Produce): Promise<Built> {
     const started = performance.now();
-    const image = await openImage(`docker-daemon:${from}`);
-    const result = await rewrite(image, await this.tmp());
+    const result = await produce(await this.tmp());
     try {
       this.tags.push(tag);
       await writeImage(result.image, `docker-daemon:${tag}`);
@@ -155,6 +163,16 @@ export class DockerEngine implements VariantEngine {
       await result.dispose();
     }
     return { tag, buildSeconds: (performance.now() - started) / 1000 };
+  }
+
+  async push(tag: string, ref: string): Promise<Pushed> {
+    const dir = path.join(await this.tmp(), 'push');
+    await mkdir(dir, { recursive: true });
+    return pushImage(await gzipped(await openImage(`docker-daemon:${tag}`), dir, this.gzipFiles), ref);
+  }
+
+  async pull(ref: string): Promise<number> {
+    return pullImage(ref);
   }
 
   async measure(tag: string): Promise<Measured> {

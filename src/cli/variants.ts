@@ -65,7 +65,7 @@ export function registerVariants(program: Command, state: CommandState): void {
     .option('-o, --output <ref>', 'write the smallest passing image (any transport, or PATH.tar)')
     .addHelpText('after', '\nWithout --check-cmd or --check-http the check is the image\'s HEALTHCHECK; with none, variants are built and measured, not proven.\n')
     .addHelpText('after', referencesHelp({ fallbackTag: 'variant' }))
-    .addHelpText('after', examples(["whittle variants . --check-http 3000/health", "whittle variants app -f app/Dockerfile --check-cmd 'node -e \"console.log(1)\"' --markdown", 'whittle variants --base-map node:20=mirror.example.com/node:20 --write-dockerfile Dockerfile.small', 'whittle variants . --check-http 3000/ --build-base docker-daemon:node:20-slim --registry 127.0.0.1:5000']))
+    .addHelpText('after', examples(["whittle variants . --check-http 3000/health", "whittle variants app -f app/Dockerfile --check-cmd 'node -e \"console.log(1)\"' --markdown", 'whittle variants --base-map node:20=mirror.example.com/node:20 --registry 127.0.0.1:5000 --write-dockerfile Dockerfile.small']))
     .action(async (dir: string, flags: VariantsFlags) => {
       if (flags.json && flags.markdown) throw new WhittleError('usage', '--json and --markdown cannot be used together');
       if (!/^\d+$/.test(flags.runs) || Number(flags.runs) < 1 || Number(flags.runs) > 100) throw new WhittleError('usage', `--runs needs a whole number from 1 to 100, got ${JSON.stringify(flags.runs)}`);
@@ -81,7 +81,7 @@ export function registerVariants(program: Command, state: CommandState): void {
       });
       const problem = await engineProblem();
       if (problem !== null) throw new WhittleError('io', `whittle variants needs a Docker engine: ${problem}`);
-      const engine = new DockerEngine({ context: dir });
+      const engine = new DockerEngine({ context: dir, ...(sinkOptions(flags).registry ? { registry: sinkOptions(flags).registry! } : {}) });
       // interrupted (SIGINT, SIGTERM, SIGHUP: src/internal/cleanup.ts), what was made so far is removed before the process ends
       const forgetUndo = registerUndo(() => {
         process.stderr.write('whittle: interrupted: removing the images and containers made so far\n');

@@ -17,7 +17,7 @@ import { writeImage } from '../transports/write.js';
 import { analyzeImage } from '../analyze/run.js';
 import type { Image } from '../image/image.js';
 import type { WrittenLayer } from '../rewrite/layer-writer.js';
-import { gzipped, pullImage, pushImage } from './registry-pull.js';
+import { gzipped, pullImage, pushImage, type RegistryAccess } from './registry-pull.js';
 import { VariantFailure, type Built, type Check, type CheckRun, type Measured, type Produce, type Pushed, type Rewrite, type VariantEngine } from './types.js';
 
 /** tail is the last meaningful lines of a failed command's output, joined with ' | '. */
@@ -90,6 +90,8 @@ export interface DockerEngineOptions {
   env?: NodeJS.ProcessEnv;
   /** how long a check may take before it fails (default 60 s). */
   checkTimeoutMs?: number;
+  /** credentials and plain http for --registry's pushes and pulls. */
+  registry?: RegistryAccess;
 }
 
 /** DockerEngine is the VariantEngine of the local Docker engine. */
@@ -168,11 +170,11 @@ export class DockerEngine implements VariantEngine {
   async push(tag: string, ref: string): Promise<Pushed> {
     const dir = path.join(await this.tmp(), 'push');
     await mkdir(dir, { recursive: true });
-    return pushImage(await gzipped(await openImage(`docker-daemon:${tag}`), dir, this.gzipFiles), ref);
+    return pushImage(await gzipped(await openImage(`docker-daemon:${tag}`), dir, this.gzipFiles), ref, this.opts.registry);
   }
 
   async pull(ref: string): Promise<number> {
-    return pullImage(ref);
+    return pullImage(ref, this.opts.registry);
   }
 
   async measure(tag: string): Promise<Measured> {

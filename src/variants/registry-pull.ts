@@ -19,6 +19,7 @@ import { composeImage } from '../rewrite/compose.js';
 import type { WrittenLayer } from '../rewrite/layer-writer.js';
 import { openImage } from '../transports/open.js';
 import { writeImage } from '../transports/write.js';
+import type { OpenOptions } from '../transports/index.js';
 import type { Pushed } from './types.js';
 
 /** gzipLayer writes one layer's tar gzip'd (default level, as `docker push`) to file. */
@@ -54,11 +55,15 @@ export async function gzipped(image: Image, dir: string, done: Map<string, Writt
   return composeImage({ reference: image.reference, kept: { layers: [], descriptors: [], diffIds: [] }, written, configBytes: Buffer.from(await image.rawConfig()) });
 }
 
+/** RegistryAccess is how to reach --registry: credentials and plain http (--dest-creds, --dest-insecure). */
+export type RegistryAccess = NonNullable<OpenOptions['registry']>;
+
 /** pushImage pushes image to ref (`HOST:PORT/REPO:TAG`) and counts what was sent and what the registry had. */
-export async function pushImage(image: Image, ref: string): Promise<Pushed> {
+export async function pushImage(image: Image, ref: string, access: RegistryAccess = {}): Promise<Pushed> {
   const counts: Pushed = { uploaded: 0, existing: 0 };
   await writeImage(image, `docker://${ref}`, {
     registry: {
+      ...access,
       onBlob: (_d, action) => {
         // a blob mounted from another repository of the registry was not sent either
         if (action === 'uploaded') counts.uploaded++;
@@ -70,9 +75,9 @@ export async function pushImage(image: Image, ref: string): Promise<Pushed> {
 }
 
 /** pullImage reads ref as a pull does (every layer downloaded, decompressed and verified) and returns the seconds it took. */
-export async function pullImage(ref: string): Promise<number> {
+export async function pullImage(ref: string, access: RegistryAccess = {}): Promise<number> {
   const started = performance.now();
-  const image = await openImage(`docker://${ref}`);
+  const image = await openImage(`docker://${ref}`, { registry: access });
   await mapLimit(await image.layers(), 3, async (layer) => {
     const read = await layer.read();
     read.tar.resume();

@@ -179,12 +179,13 @@ export async function runVariants(opts: VariantsOptions): Promise<VariantsReport
   return { check, runs, registry: opts.registry ?? null, variants: rows, caveats, smallest: smallestPassing(rows) };
 }
 
-/** pullTimes pushes a row's image to ref and pulls it back `runs` times: the median goes in the row; a failure leaves it null, with the reason. */
+/** pullTimes pushes a row's image to ref and pulls it back once, then `runs` timed times: the median goes in the row; a failure leaves it null, with the reason. */
 async function pullTimes(row: VariantRow, ref: string, opts: VariantsOptions, runs: number, log: (line: string) => void): Promise<void> {
   try {
     log(`pushing ${row.id} to ${ref}`);
     const pushed = await opts.engine.push(row.tag!, ref);
-    log(`pushed ${row.id}: ${pushed.uploaded} blob(s) uploaded, ${pushed.existing} already in the registry; pulling it ${runs} time(s)`);
+    log(`pushed ${row.id}: ${pushed.uploaded} blob(s) uploaded, ${pushed.existing} already in the registry; pulling it ${runs + 1} time(s)`);
+    await opts.engine.pull(ref); // a warm-up, as for the check: the first pull also loads the registry code
     const seconds = [];
     for (let i = 0; i < runs; i++) seconds.push(await opts.engine.pull(ref));
     row.pullSeconds = median(seconds);

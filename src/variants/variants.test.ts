@@ -45,9 +45,9 @@ class FakeEngine implements VariantEngine {
     this.pushed.push(ref);
     return { uploaded: 2, existing: 1 };
   }
-  /** pull takes 3, 1, 2, 3, 1, 2… seconds: the median of each three is 2. */
+  /** pull takes 9 (the warm-up), then 3, 1, 2 seconds: the median of the timed three is 2. */
   async pull() {
-    return [3, 1, 2][this.pulls++ % 3]!;
+    return [9, 3, 1, 2][this.pulls++ % 4]!;
   }
   async measure(tag: string): Promise<Measured> {
     const n = this.sizes[this.id(tag)] ?? 1_000_000;
@@ -158,7 +158,7 @@ describe('pull times (--registry)', () => {
     expect(r.registry).toBe('127.0.0.1:5999');
     const built = r.variants.filter((v) => v.sizes !== null).map((v) => v.id);
     expect(engine.pushed).toEqual(built.map((id) => `127.0.0.1:5999/whittle-variants-1-abc:${id}`));
-    expect(engine.pulls).toBe(3 * built.length);
+    expect(engine.pulls).toBe(4 * built.length); // a warm-up and 3 timed
     for (const v of r.variants) expect(v.pullSeconds, v.id).toBe(v.sizes !== null ? 2 : null);
     const text = renderText(r);
     expect(text).toMatch(/^stripped \*\s+passed\s+130MB\s+43.3MB\s+2.00s\s+3\s+100\s+0.5s/m);

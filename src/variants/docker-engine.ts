@@ -54,6 +54,20 @@ function head(text: string, n = 3): string {
     .join(' | ');
 }
 
+/**
+ * keepAlive runs fn with a handle of its own open: fetch's handles do not always keep the process
+ * alive (its timeouts are unref'd timers), and a run whose event loop drains while a request waits
+ * ends (node's exit 13, an unsettled top-level await) in the middle of the table.
+ */
+async function keepAlive<T>(fn: () => Promise<T>): Promise<T> {
+  const alive = setInterval(() => undefined, 1000);
+  try {
+    return await fn();
+  } finally {
+    clearInterval(alive);
+  }
+}
+
 /** countingSink counts the bytes written to it. */
 function countingSink(): { sink: Writable; bytes: () => number } {
   let n = 0;
@@ -170,11 +184,11 @@ export class DockerEngine implements VariantEngine {
   async push(tag: string, ref: string): Promise<Pushed> {
     const dir = path.join(await this.tmp(), 'push');
     await mkdir(dir, { recursive: true });
-    return pushImage(await gzipped(await openImage(`docker-daemon:${tag}`), dir, this.gzipFiles), ref, this.opts.registry);
+    return keepAlive(async () => pushImage(await gzipped(await openImage(`docker-daemon:${tag}`), dir, this.gzipFiles), ref, this.opts.registry));
   }
 
   async pull(ref: string): Promise<number> {
-    return pullImage(ref, this.opts.registry);
+    return keepAlive(() => pullImage(ref, this.opts.registry));
   }
 
   async measure(tag: string): Promise<Measured> {
@@ -216,6 +230,10 @@ export class DockerEngine implements VariantEngine {
   }
 
   private async checkDetached(name: string, tag: string, check: Check): Promise<CheckRun> {
+    return keepAlive(() => this.pollDetached(name, tag, check));
+  }
+
+  private async pollDetached(name: string, tag: string, check: Check): Promise<CheckRun> {
     const started = performance.now();
     const args = ['run', '-d', '--name', name, ...(check.kind === 'http' ? ['-p', `127.0.0.1::${check.port}`] : []), tag];
     const r = await docker(args, this.env, 60_000);

@@ -84,7 +84,7 @@ export async function runVariants(opts: VariantsOptions): Promise<VariantsReport
   const measured = new Map<number, Measured>();
   const build = async (k: number) => {
     const row = rows[k]!;
-    log(`building ${row.id}`);
+    log(`building ${row.id} as ${tagOf(k)}`);
     try {
       const b = await engine.build(applyBaseMap(row.dockerfile!, opts.baseMap ?? new Map()), tagOf(k));
       row.tag = b.tag;

@@ -59,7 +59,7 @@ function head(text: string, n = 3): string {
  * alive (its timeouts are unref'd timers), and a run whose event loop drains while a request waits
  * ends (node's exit 13, an unsettled top-level await) in the middle of the table.
  */
-async function keepAlive<T>(fn: () => Promise<T>): Promise<T> {
+export async function keepAlive<T>(fn: () => Promise<T>): Promise<T> {
   const alive = setInterval(() => undefined, 1000);
   try {
     return await fn();

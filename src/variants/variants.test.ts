@@ -283,6 +283,31 @@ describe('checks, base maps and caveats', () => {
   });
 });
 
+describe('waiting on fetch', () => {
+  // a server that accepts and drops every connection, as the engine's port proxy does while the
+  // container's app is not listening yet: undici leaves such a fetch pending with nothing holding
+  // the event loop, and node exits 13 in the middle of the run unless keepAlive holds it
+  const script = (wrapped: boolean) => `
+    import { keepAlive } from './dist/variants/docker-engine.js';
+    const net = await import('node:net');
+    const srv = net.createServer((s) => s.destroy()).listen(0, '127.0.0.1');
+    await new Promise((r) => srv.once('listening', r));
+    srv.unref();
+    const poll = async () => {
+      for (let i = 0; i < 20; i++) await fetch('http://127.0.0.1:' + srv.address().port + '/', { signal: AbortSignal.timeout(2000) }).catch(() => null);
+    };
+    await ${wrapped ? 'keepAlive(poll)' : 'poll()'};
+    console.log('polled');`;
+  it.each([
+    [false, 13, ''],
+    [true, 0, 'polled\n'],
+  ])('keepAlive=%s: exit %i', async (wrapped, status, stdout) => {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script(wrapped)], { encoding: 'utf8', timeout: 60_000 });
+    expect([r.status, r.stdout], r.stderr).toEqual([status, stdout]);
+  });
+});
+
 describe('build failures', () => {
   it('says why a BuildKit build failed from the failing step, and a classic one from its last lines', async () => {
     const { buildFailure } = await import('./docker-engine.js');

@@ -81,7 +81,8 @@ export function registerVariants(program: Command, state: CommandState): void {
       });
       const problem = await engineProblem();
       if (problem !== null) throw new WhittleError('io', `whittle variants needs a Docker engine: ${problem}`);
-      const engine = new DockerEngine({ context: dir, ...(sinkOptions(flags).registry ? { registry: sinkOptions(flags).registry! } : {}) });
+      const tagPrefix = `whittle-variants-${process.pid}-${randomBytes(3).toString('hex')}`;
+      const engine = new DockerEngine({ context: dir, tmpPrefix: `${tagPrefix}-`, ...(sinkOptions(flags).registry ? { registry: sinkOptions(flags).registry! } : {}) });
       // interrupted (SIGINT, SIGTERM, SIGHUP: src/internal/cleanup.ts), what was made so far is removed before the process ends
       const forgetUndo = registerUndo(() => {
         process.stderr.write('whittle: interrupted: removing the images and containers made so far\n');
@@ -98,7 +99,7 @@ export function registerVariants(program: Command, state: CommandState): void {
           context: dir,
           ...(flags.buildBase !== undefined ? { buildBase: flags.buildBase } : {}),
           ...(flags.registry !== undefined ? { registry: flags.registry } : {}),
-          tagPrefix: `whittle-variants-${process.pid}-${randomBytes(3).toString('hex')}`,
+          tagPrefix,
           log: (line) => process.stderr.write(`variants: ${line}\n`),
         });
         process.stdout.write(flags.json ? JSON.stringify(toJson(report), null, 2) + '\n' : flags.markdown ? renderMarkdown(report) : renderText(report));

@@ -106,6 +106,8 @@ export interface DockerEngineOptions {
   checkTimeoutMs?: number;
   /** credentials and plain http for --registry's pushes and pulls. */
   registry?: RegistryAccess;
+  /** the start of the temporary directory's name (default `whittle-variants-`); the CLI gives its tag prefix, so a run's leftovers are told from another's. */
+  tmpPrefix?: string;
 }
 
 /** DockerEngine is the VariantEngine of the local Docker engine. */
@@ -134,7 +136,7 @@ export class DockerEngine implements VariantEngine {
   }
 
   private async tmp(): Promise<string> {
-    this.dir ??= await mkdtemp(path.join(tmpdir(), 'whittle-variants-'));
+    this.dir ??= await mkdtemp(path.join(tmpdir(), this.opts.tmpPrefix ?? 'whittle-variants-'));
     return this.dir;
   }
 

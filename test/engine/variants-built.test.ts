@@ -5,7 +5,7 @@
 // HTTP as as-is does; with --registry pointing at Debian's docker-registry on 127.0.0.1, every row
 // that passed has a pull time, and the registry holds each pushed image. Nothing is left behind.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -106,6 +106,7 @@ describeWith(['debian-minbase', 'docker-registry'], 'whittle variants: the built
     const tags = (await (await fetch(`http://${registry.host}/v2/${prefix}/tags/list`)).json()) as { tags: string[] };
     expect(tags.tags.sort()).toEqual(j.variants.filter((v) => v.sizes !== null).map((v) => v.id).sort());
     expect(leftovers(prefix)).toEqual([]);
+    expect(readdirSync(tmpdir()).filter((n) => n.startsWith(`${prefix}-`))).toEqual([]); // the run's temporary directory: the gzip'd layers of the pushes, whittle build's staging
   }, 900_000);
 
   it('declines the built row of a context that is not a Node project, and leaves the pull column empty without --registry', async () => {

@@ -27,6 +27,8 @@ import { formatBytes } from './format.js';
 interface VariantsFlags extends ImageSinkFlags {
   file?: string;
   baseMap?: string[];
+  buildBase?: string;
+  registry?: string;
   checkCmd?: string;
   checkHttp?: string;
   runs: string;
@@ -52,6 +54,8 @@ export function registerVariants(program: Command, state: CommandState): void {
     .argument('[dir]', 'build context directory', '.')
     .option('-f, --file <Dockerfile>', 'the Dockerfile (default DIR/Dockerfile; as docker build -f)')
     .option('--base-map <from=to>', 'build FROM images named FROM from TO instead (repeatable; offline and mirrored setups)', collect)
+    .option('--build-base <ref>', 'the base the built row (whittle build of a Node project) builds onto (default: the final base of the Dockerfile; --base-map applies)')
+    .option('--registry <host:port>', 'push each variant to this registry and time its pull (e.g. a local registry on 127.0.0.1:5000)')
     .option('--check-cmd <args>', 'check: `docker run --rm IMAGE ARGS`, exit code and stdout must match as-is')
     .option('--check-http <port/path>', 'check: run the image detached, GET PATH on its PORT; status and body must match as-is')
     .option('--runs <n>', 'timed runs of the check after a warm-up', '3')
@@ -61,12 +65,15 @@ export function registerVariants(program: Command, state: CommandState): void {
     .option('-o, --output <ref>', 'write the smallest passing image (any transport, or PATH.tar)')
     .addHelpText('after', '\nWithout --check-cmd or --check-http the check is the image\'s HEALTHCHECK; with none, variants are built and measured, not proven.\n')
     .addHelpText('after', referencesHelp({ fallbackTag: 'variant' }))
-    .addHelpText('after', examples(["whittle variants . --check-http 3000/health", "whittle variants app -f app/Dockerfile --check-cmd 'node -e \"console.log(1)\"' --markdown", 'whittle variants --base-map node:20=mirror.example.com/node:20 --write-dockerfile Dockerfile.small']))
+    .addHelpText('after', examples(["whittle variants . --check-http 3000/health", "whittle variants app -f app/Dockerfile --check-cmd 'node -e \"console.log(1)\"' --markdown", 'whittle variants --base-map node:20=mirror.example.com/node:20 --registry 127.0.0.1:5000 --write-dockerfile Dockerfile.small']))
     .action(async (dir: string, flags: VariantsFlags) => {
       if (flags.json && flags.markdown) throw new WhittleError('usage', '--json and --markdown cannot be used together');
       if (!/^\d+$/.test(flags.runs) || Number(flags.runs) < 1 || Number(flags.runs) > 100) throw new WhittleError('usage', `--runs needs a whole number from 1 to 100, got ${JSON.stringify(flags.runs)}`);
       const check = parseCheck(flags);
       const baseMap = parseBaseMap(flags.baseMap ?? []);
+      if (flags.registry !== undefined && !/^[A-Za-z0-9.-]+(?::\d{1,5})?$|^\[[0-9A-Fa-f:]+\](?::\d{1,5})?$/.test(flags.registry)) {
+        throw new WhittleError('usage', `--registry needs HOST[:PORT] (e.g. 127.0.0.1:5000), got ${JSON.stringify(flags.registry)}`);
+      }
       if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) throw new WhittleError('usage', `${dir}: not a directory`);
       const file = flags.file ?? path.join(dir, 'Dockerfile');
       const dockerfile = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
@@ -74,7 +81,8 @@ export function registerVariants(program: Command, state: CommandState): void {
       });
       const problem = await engineProblem();
       if (problem !== null) throw new WhittleError('io', `whittle variants needs a Docker engine: ${problem}`);
-      const engine = new DockerEngine({ context: dir });
+      const tagPrefix = `whittle-variants-${process.pid}-${randomBytes(3).toString('hex')}`;
+      const engine = new DockerEngine({ context: dir, tmpPrefix: `${tagPrefix}-`, ...(sinkOptions(flags).registry ? { registry: sinkOptions(flags).registry! } : {}) });
       // interrupted (SIGINT, SIGTERM, SIGHUP: src/internal/cleanup.ts), what was made so far is removed before the process ends
       const forgetUndo = registerUndo(() => {
         process.stderr.write('whittle: interrupted: removing the images and containers made so far\n');
@@ -88,7 +96,10 @@ export function registerVariants(program: Command, state: CommandState): void {
           check,
           runs: Number(flags.runs),
           baseMap,
-          tagPrefix: `whittle-variants-${process.pid}-${randomBytes(3).toString('hex')}`,
+          context: dir,
+          ...(flags.buildBase !== undefined ? { buildBase: flags.buildBase } : {}),
+          ...(flags.registry !== undefined ? { registry: flags.registry } : {}),
+          tagPrefix,
           log: (line) => process.stderr.write(`variants: ${line}\n`),
         });
         process.stdout.write(flags.json ? JSON.stringify(toJson(report), null, 2) + '\n' : flags.markdown ? renderMarkdown(report) : renderText(report));

@@ -1,10 +1,11 @@
 // The real VariantEngine: the `docker` CLI for builds (BuildKit when it works, else the classic
 // builder), runs and removal; whittle's own daemon source and sink (`docker-daemon:`) for the
-// rewrites and the measurements. It remembers every tag, intermediate image and container it made,
+// rewrites, `built` and the measurements, and its registry sink and source for --registry's pushes
+// and pulls (src/variants/registry-pull.ts). It remembers every tag, intermediate image and container it made,
 // and cleanup() removes them all (also when called from a signal handler halfway through).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createGzip } from 'node:zlib';
@@ -15,7 +16,9 @@ import { openImage } from '../transports/open.js';
 import { writeImage } from '../transports/write.js';
 import { analyzeImage } from '../analyze/run.js';
 import type { Image } from '../image/image.js';
-import { VariantFailure, type Built, type Check, type CheckRun, type Measured, type Rewrite, type VariantEngine } from './types.js';
+import type { WrittenLayer } from '../rewrite/layer-writer.js';
+import { gzipped, pullImage, pushImage, type RegistryAccess } from './registry-pull.js';
+import { VariantFailure, type Built, type Check, type CheckRun, type Measured, type Produce, type Pushed, type Rewrite, type VariantEngine } from './types.js';
 
 /** tail is the last meaningful lines of a failed command's output, joined with ' | '. */
 export function tail(text: string, n = 4): string {
@@ -49,6 +52,20 @@ function head(text: string, n = 3): string {
     .filter((l) => l !== '')
     .slice(0, n)
     .join(' | ');
+}
+
+/**
+ * keepAlive runs fn with a handle of its own open: fetch's handles do not always keep the process
+ * alive (its timeouts are unref'd timers), and a run whose event loop drains while a request waits
+ * ends (node's exit 13, an unsettled top-level await) in the middle of the table.
+ */
+export async function keepAlive<T>(fn: () => Promise<T>): Promise<T> {
+  const alive = setInterval(() => undefined, 1000);
+  try {
+    return await fn();
+  } finally {
+    clearInterval(alive);
+  }
 }
 
 /** countingSink counts the bytes written to it. */
@@ -87,6 +104,10 @@ export interface DockerEngineOptions {
   env?: NodeJS.ProcessEnv;
   /** how long a check may take before it fails (default 60 s). */
   checkTimeoutMs?: number;
+  /** credentials and plain http for --registry's pushes and pulls. */
+  registry?: RegistryAccess;
+  /** the start of the temporary directory's name (default `whittle-variants-`); the CLI gives its tag prefix, so a run's leftovers are told from another's. */
+  tmpPrefix?: string;
 }
 
 /** DockerEngine is the VariantEngine of the local Docker engine. */
@@ -96,6 +117,8 @@ export class DockerEngine implements VariantEngine {
   private readonly intermediates: string[] = [];
   private readonly containers = new Set<string>();
   private readonly gzipSizes = new Map<string, number>();
+  /** layers gzip'd for pushes to --registry, by diff_id. */
+  private readonly gzipFiles = new Map<string, WrittenLayer>();
   /** docker builds and runs in flight: cleanup stops them before removing what they made. */
   private readonly running = new Set<ChildProcess>();
   private dir: string | null = null;
@@ -113,7 +136,7 @@ export class DockerEngine implements VariantEngine {
   }
 
   private async tmp(): Promise<string> {
-    this.dir ??= await mkdtemp(path.join(tmpdir(), 'whittle-variants-'));
+    this.dir ??= await mkdtemp(path.join(tmpdir(), this.opts.tmpPrefix ?? 'whittle-variants-'));
     return this.dir;
   }
 
@@ -145,9 +168,12 @@ export class DockerEngine implements VariantEngine {
   }
 
   async rewrite(from: string, tag: string, rewrite: Rewrite): Promise<Built> {
+    return this.load(tag, async (tmpDir) => rewrite(await openImage(`docker-daemon:${from}`), tmpDir));
+  }
+
+  async load(tag: string, produce: Produce): Promise<Built> {
     const started = performance.now();
-    const image = await openImage(`docker-daemon:${from}`);
-    const result = await rewrite(image, await this.tmp());
+    const result = await produce(await this.tmp());
     try {
       this.tags.push(tag);
       await writeImage(result.image, `docker-daemon:${tag}`);
@@ -155,6 +181,16 @@ export class DockerEngine implements VariantEngine {
       await result.dispose();
     }
     return { tag, buildSeconds: (performance.now() - started) / 1000 };
+  }
+
+  async push(tag: string, ref: string): Promise<Pushed> {
+    const dir = path.join(await this.tmp(), 'push');
+    await mkdir(dir, { recursive: true });
+    return keepAlive(async () => pushImage(await gzipped(await openImage(`docker-daemon:${tag}`), dir, this.gzipFiles), ref, this.opts.registry));
+  }
+
+  async pull(ref: string): Promise<number> {
+    return keepAlive(() => pullImage(ref, this.opts.registry));
   }
 
   async measure(tag: string): Promise<Measured> {
@@ -196,6 +232,10 @@ export class DockerEngine implements VariantEngine {
   }
 
   private async checkDetached(name: string, tag: string, check: Check): Promise<CheckRun> {
+    return keepAlive(() => this.pollDetached(name, tag, check));
+  }
+
+  private async pollDetached(name: string, tag: string, check: Check): Promise<CheckRun> {
     const started = performance.now();
     const args = ['run', '-d', '--name', name, ...(check.kind === 'http' ? ['-p', `127.0.0.1::${check.port}`] : []), tag];
     const r = await docker(args, this.env, 60_000);

@@ -1,13 +1,14 @@
 // The one table of variant makers: every way whittle knows to make the app's image, in table
 // order. Dockerfile makers read the user's Dockerfile (the fix engine's safe fixes, then one
 // structural rewrite of `whittle fix --unsafe` each); rewrite makers turn the as-is image into
-// another (squash, strip). `minified` (issue "whittle minify") and `built` (issue "whittle build")
-// plug in here as one more row each, a rewrite and a Dockerfile maker.
+// another (squash, strip, minify); `built` (src/variants/built.ts) makes its image from the context
+// with whittle build.
 import { CATEGORIES, strip } from '../rewrite/strip/index.js';
 import { squash } from '../rewrite/squash.js';
 import { minify } from '../minify/index.js';
 import { fixText, SUGGESTION_ORDER } from '../fix/engine.js';
 import { lintText } from '../lint/engine.js';
+import { built } from './built.js';
 import { VariantDeclined, type MakerInput, type VariantMaker, type VariantPlan } from './types.js';
 
 /** STRUCTURAL names the variant each structural rewrite (a rule with a suggestion) makes. */
@@ -101,4 +102,4 @@ const minified: VariantMaker = {
 };
 
 /** VARIANT_MAKERS is the table, in the order rows are made and shown; as-is is always first. */
-export const VARIANT_MAKERS: readonly VariantMaker[] = [asIs, fixed, ...SUGGESTION_ORDER.map(structural), squashed, stripped, minified];
+export const VARIANT_MAKERS: readonly VariantMaker[] = [asIs, fixed, ...SUGGESTION_ORDER.map(structural), squashed, stripped, minified, built];

@@ -1,10 +1,12 @@
 // runVariants makes every row of the variant table: it asks each maker for its plan, builds the
 // Dockerfile variants (as-is first, the others two at a time), rewrites the as-is image for the
 // rewrite variants, measures each image, then runs the check on each (one at a time, so timings
-// do not compete): a warm-up and N timed runs, answers compared with as-is's.
+// do not compete): a warm-up and N timed runs, answers compared with as-is's. `built` makes its
+// image from the context (whittle build). With a registry, each image is then pushed to it and
+// pulled back N times (one at a time too).
 import { mapLimit } from '../internal/concurrency.js';
 import { applyBaseMap, type BaseMap } from './base-map.js';
-import { judge } from './check.js';
+import { judge, median } from './check.js';
 import { caveatsFor, type Caveat } from './caveats.js';
 import { VariantDeclined, type Check, type Measured, type VariantEngine, type VariantMaker, type VariantRow } from './types.js';
 
@@ -18,6 +20,12 @@ export interface VariantsOptions {
   baseMap?: BaseMap;
   /** tag prefix of every image made: `whittle-variants-<pid>-<random>`. */
   tagPrefix: string;
+  /** the build context: makers that read it (`built`) decline without it. */
+  context?: string;
+  /** --build-base: the base `built` builds onto. */
+  buildBase?: string;
+  /** --registry HOST:PORT: each image is pushed there and its pull timed; none: no pull column. */
+  registry?: string;
   /** how many Dockerfile variants build at once after as-is; default 2. */
   concurrency?: number;
   log?: (line: string) => void;
@@ -26,6 +34,8 @@ export interface VariantsOptions {
 export interface VariantsReport {
   check: Check;
   runs: number;
+  /** the registry pushed to and pulled from; null without --registry. */
+  registry: string | null;
   variants: VariantRow[];
   caveats: Caveat[];
   /** id of the smallest passing variant (compressed size), null when none passed. */
@@ -34,7 +44,7 @@ export interface VariantsReport {
 
 const empty = (m: VariantMaker): VariantRow => ({
   id: m.id, description: m.description, status: 'declined', reason: null, rules: [], dockerfile: null, tag: null,
-  sizes: null, layers: null, files: null, findings: null, buildSeconds: null, check: null,
+  sizes: null, layers: null, files: null, findings: null, buildSeconds: null, pullSeconds: null, check: null,
 });
 
 function firstLine(err: unknown): string {
@@ -50,7 +60,13 @@ export async function runVariants(opts: VariantsOptions): Promise<VariantsReport
   const made = new Map<string, string>();
   const plans = [];
   for (const [k, m] of makers.entries()) {
-    const plan = await m.make({ dockerfile: opts.dockerfile, made });
+    const plan = await m.make({
+      dockerfile: opts.dockerfile,
+      made,
+      ...(opts.context !== undefined ? { context: opts.context } : {}),
+      ...(opts.buildBase !== undefined ? { buildBase: opts.buildBase } : {}),
+      ...(opts.baseMap !== undefined ? { baseMap: opts.baseMap } : {}),
+    });
     const row = rows[k]!;
     if (plan.kind === 'declined') row.reason = plan.reason;
     else if (plan.kind === 'dockerfile') {
@@ -68,7 +84,7 @@ export async function runVariants(opts: VariantsOptions): Promise<VariantsReport
   const measured = new Map<number, Measured>();
   const build = async (k: number) => {
     const row = rows[k]!;
-    log(`building ${row.id}`);
+    log(`building ${row.id} as ${tagOf(k)}`);
     try {
       const b = await engine.build(applyBaseMap(row.dockerfile!, opts.baseMap ?? new Map()), tagOf(k));
       row.tag = b.tag;
@@ -102,6 +118,23 @@ export async function runVariants(opts: VariantsOptions): Promise<VariantsReport
       else {
         row.status = 'failed';
         row.reason = `rewrite failed: ${firstLine(err)}`;
+      }
+    }
+  }
+  for (const [k, plan] of plans.entries()) {
+    if (plan.kind !== 'image') continue;
+    const row = rows[k]!;
+    log(`making ${row.id}`);
+    try {
+      const b = await engine.load(tagOf(k), plan.produce);
+      row.tag = b.tag;
+      row.buildSeconds = b.buildSeconds;
+      measured.set(k, await engine.measure(b.tag));
+    } catch (err) {
+      if (err instanceof VariantDeclined) row.reason = err.message;
+      else {
+        row.status = 'failed';
+        row.reason = `build failed: ${firstLine(err)}`;
       }
     }
   }
@@ -139,8 +172,27 @@ export async function runVariants(opts: VariantsOptions): Promise<VariantsReport
     row.status = v.ok ? 'passed' : 'failed';
     row.reason = v.reason;
   }
+  if (opts.registry !== undefined) {
+    for (const k of [...measured.keys()].sort((a, b) => a - b)) await pullTimes(rows[k]!, `${opts.registry}/${opts.tagPrefix}:${makers[k]!.id}`, opts, runs, log);
+  }
   const caveats = caveatsFor(rows, measured);
-  return { check, runs, variants: rows, caveats, smallest: smallestPassing(rows) };
+  return { check, runs, registry: opts.registry ?? null, variants: rows, caveats, smallest: smallestPassing(rows) };
+}
+
+/** pullTimes pushes a row's image to ref and pulls it back once, then `runs` timed times: the median goes in the row; a failure leaves it null, with the reason. */
+async function pullTimes(row: VariantRow, ref: string, opts: VariantsOptions, runs: number, log: (line: string) => void): Promise<void> {
+  try {
+    log(`pushing ${row.id} to ${ref}`);
+    const pushed = await opts.engine.push(row.tag!, ref);
+    log(`pushed ${row.id}: ${pushed.uploaded} blob(s) uploaded, ${pushed.existing} already in the registry; pulling it ${runs + 1} time(s)`);
+    await opts.engine.pull(ref); // a warm-up, as for the check: the first pull also loads the registry code
+    const seconds = [];
+    for (let i = 0; i < runs; i++) seconds.push(await opts.engine.pull(ref));
+    row.pullSeconds = median(seconds);
+  } catch (err) {
+    const why = `pull not timed: ${firstLine(err)}`;
+    row.reason = row.reason === null ? why : `${row.reason}; ${why}`;
+  }
 }
 
 /** smallestPassing is the passing (or, with no check at all, built) variant with the least compressed size. */

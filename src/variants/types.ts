@@ -12,10 +12,14 @@ export type Check =
 /** Rewrite turns the as-is image into a variant's image (squash, strip; minify later). */
 export type Rewrite = (image: Image, tmpDir: string) => Promise<{ image: Image; dispose(): Promise<void> }>;
 
-/** VariantPlan is what a maker returns: a Dockerfile to build, a rewrite of the as-is image, or a reason not to. */
+/** Produce makes a variant's image without the as-is image (`built`: whittle build of the context). */
+export type Produce = (tmpDir: string) => Promise<{ image: Image; dispose(): Promise<void> }>;
+
+/** VariantPlan is what a maker returns: a Dockerfile to build, a rewrite of the as-is image, an image made from the context, or a reason not to. */
 export type VariantPlan =
   | { kind: 'dockerfile'; text: string; rules: string[] }
   | { kind: 'rewrite'; rewrite: Rewrite }
+  | { kind: 'image'; produce: Produce }
   | { kind: 'declined'; reason: string };
 
 /** MakerInput is what every maker reads: the user's Dockerfile (before --base-map) and what the makers before it made. */
@@ -23,6 +27,12 @@ export interface MakerInput {
   dockerfile: string;
   /** Dockerfile texts of the variants made so far, by id (as-is first). */
   made: ReadonlyMap<string, string>;
+  /** the build context directory (absent: makers that read it decline). */
+  context?: string;
+  /** --build-base: the base `built` builds onto (absent: its documented default). */
+  buildBase?: string;
+  /** --base-map, for the makers that read a base themselves. */
+  baseMap?: ReadonlyMap<string, string>;
 }
 
 /** VariantMaker is one row of the variant table: an id, what it is, and how to make it. */
@@ -75,10 +85,22 @@ export interface VariantEngine {
   build(text: string, tag: string): Promise<Built>;
   /** rewrite reads the image `from`, rewrites it and loads the result as `tag`. */
   rewrite(from: string, tag: string, rewrite: Rewrite): Promise<Built>;
+  /** load makes an image with `produce` and loads it as `tag`. */
+  load(tag: string, produce: Produce): Promise<Built>;
+  /** push writes the engine's image `tag` to the registry reference `ref` (daemonless, layers gzip'd). */
+  push(tag: string, ref: string): Promise<Pushed>;
+  /** pull reads the image `ref` from its registry as a pull does (every blob downloaded, decompressed, checked); seconds. */
+  pull(ref: string): Promise<number>;
   measure(tag: string): Promise<Measured>;
   check(tag: string, check: Check): Promise<CheckRun>;
   /** cleanup removes every image and container this engine made. */
   cleanup(): Promise<void>;
+}
+
+/** Pushed says what a push sent: blobs uploaded, and blobs the registry already had (a HEAD answered). */
+export interface Pushed {
+  uploaded: number;
+  existing: number;
 }
 
 /** VariantFailure is a variant that could not be made: it goes into its row, not out as an error. */
@@ -107,5 +129,7 @@ export interface VariantRow {
   files: number | null;
   findings: number | null;
   buildSeconds: number | null;
+  /** seconds to pull the pushed image from --registry (median of the runs); null without --registry or when not built. */
+  pullSeconds: number | null;
   check: { answer: string; runs: number; medianMs: number; spreadMs: number } | null;
 }

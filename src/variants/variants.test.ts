@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUGGESTION_ORDER } from '../fix/engine.js';
 import { applyBaseMap, parseBaseMap } from './base-map.js';
 import { caveatsOf } from './caveats.js';
@@ -6,7 +9,8 @@ import { judge, parseCheck, splitWords } from './check.js';
 import { STRUCTURAL, VARIANT_MAKERS } from './makers.js';
 import { renderMarkdown, renderText, toJson } from './render.js';
 import { runVariants, smallestPassing } from './run.js';
-import { VariantFailure, type Check, type CheckRun, type Measured, type RuntimeInfo, type VariantEngine, type VariantRow } from './types.js';
+import { finalBase, planBuilt } from './built.js';
+import { VariantDeclined, VariantFailure, type Check, type CheckRun, type Measured, type RuntimeInfo, type VariantEngine, type VariantRow } from './types.js';
 
 const APP = ['FROM debian:bookworm', 'RUN apt-get update && apt-get install -y file', 'COPY answer.txt /app/answer.txt', 'CMD cat /app/answer.txt', ''].join('\n');
 const ROOT: RuntimeInfo = { entrypoint: null, cmd: ['cat', '/app/answer.txt'], user: '', healthcheck: null };
@@ -15,10 +19,13 @@ const ROOT: RuntimeInfo = { entrypoint: null, cmd: ['cat', '/app/answer.txt'], u
 class FakeEngine implements VariantEngine {
   built = new Map<string, string>();
   checked: string[] = [];
+  loaded: string[] = [];
+  pushed: string[] = [];
+  pulls = 0;
   cleaned = false;
   constructor(
     private readonly sizes: Record<string, number>,
-    private readonly opts: { failBuild?: string; wrongAnswer?: string; failCheck?: string } = {},
+    private readonly opts: { failBuild?: string; wrongAnswer?: string; failCheck?: string; failPush?: string } = {},
   ) {}
   private id = (tag: string) => tag.split(':').pop()!;
   async build(text: string, tag: string) {
@@ -28,6 +35,19 @@ class FakeEngine implements VariantEngine {
   }
   async rewrite(_from: string, tag: string) {
     return { tag, buildSeconds: 0.5 };
+  }
+  async load(tag: string) {
+    this.loaded.push(this.id(tag));
+    return { tag, buildSeconds: 2 };
+  }
+  async push(tag: string, ref: string) {
+    if (this.id(tag) === this.opts.failPush) throw new Error('connect ECONNREFUSED 127.0.0.1:5999');
+    this.pushed.push(ref);
+    return { uploaded: 2, existing: 1 };
+  }
+  /** pull takes 9 (the warm-up), then 3, 1, 2 seconds: the median of the timed three is 2. */
+  async pull() {
+    return [9, 3, 1, 2][this.pulls++ % 4]!;
   }
   async measure(tag: string): Promise<Measured> {
     const n = this.sizes[this.id(tag)] ?? 1_000_000;
@@ -45,12 +65,12 @@ class FakeEngine implements VariantEngine {
 }
 
 const SIZES = { 'as-is': 335_000_000, fixed: 252_000_000, 'slim-base': 200_000_000, 'non-root': 252_100_000, squashed: 334_000_000, stripped: 130_000_000, minified: 140_000_000 };
-const run = (engine: VariantEngine, check: Check = { kind: 'cmd', args: ['cat', '/app/answer.txt'] }) =>
-  runVariants({ dockerfile: APP, engine, makers: VARIANT_MAKERS, check, runs: 3, tagPrefix: 'whittle-variants-1-abc', baseMap: parseBaseMap(['debian:bookworm=local/min:1']) });
+const run = (engine: VariantEngine, check: Check = { kind: 'cmd', args: ['cat', '/app/answer.txt'] }, more: { registry?: string; context?: string } = {}) =>
+  runVariants({ dockerfile: APP, engine, makers: VARIANT_MAKERS, check, runs: 3, tagPrefix: 'whittle-variants-1-abc', baseMap: parseBaseMap(['debian:bookworm=local/min:1']), ...more });
 
 describe('the variant table', () => {
   it('starts with as-is and names a variant for every structural rewrite the fix engine knows', () => {
-    expect(VARIANT_MAKERS.map((m) => m.id)).toEqual(['as-is', 'fixed', 'multi-stage', 'slim-base', 'cache-order', 'non-root', 'squashed', 'stripped', 'minified']);
+    expect(VARIANT_MAKERS.map((m) => m.id)).toEqual(['as-is', 'fixed', 'multi-stage', 'slim-base', 'cache-order', 'non-root', 'squashed', 'stripped', 'minified', 'built']);
     for (const rule of SUGGESTION_ORDER) expect(STRUCTURAL[rule], rule).toBeDefined();
   });
 
@@ -59,8 +79,9 @@ describe('the variant table', () => {
     const r = await run(engine);
     const row = (id: string) => r.variants.find((v) => v.id === id)!;
     expect(r.variants.map((v) => [v.id, v.status])).toEqual([
-      ['as-is', 'passed'], ['fixed', 'passed'], ['multi-stage', 'declined'], ['slim-base', 'passed'], ['cache-order', 'declined'], ['non-root', 'passed'], ['squashed', 'passed'], ['stripped', 'passed'], ['minified', 'passed'],
+      ['as-is', 'passed'], ['fixed', 'passed'], ['multi-stage', 'declined'], ['slim-base', 'passed'], ['cache-order', 'declined'], ['non-root', 'passed'], ['squashed', 'passed'], ['stripped', 'passed'], ['minified', 'passed'], ['built', 'declined'],
     ]);
+    expect(row('built').reason).toBe('not a Node project: no build context');
     expect(row('multi-stage').reason).toMatch(/build-tools-in-final-stage does not apply/);
     expect(engine.built.get('as-is')).toContain('FROM local/min:1');
     expect(row('as-is').dockerfile).toBe(APP); // the row keeps the user's own base
@@ -99,7 +120,9 @@ describe('rendering', () => {
     const text = renderText(r);
     expect(text).toContain('uncompressed (docker images)');
     expect(text).toContain('compressed (pull)');
-    expect(text).toMatch(/^stripped \*\s+passed\s+130MB\s+43.3MB\s+3\s+100\s+0.5s/m);
+    expect(text).toMatch(/^stripped \*\s+passed\s+130MB\s+43.3MB\s+–\s+3\s+100\s+0.5s/m);
+    expect(text).toContain('pull time (no --registry)');
+    expect(text).toContain('pull time: no --registry (give --registry HOST:PORT');
     expect(text).toMatch(/^slim-base\s+failed(\s+–)+$/m);
     expect(text).toContain('slim-base (failed): build failed: exec /bin/sh');
     expect(text).toContain('* stripped: the smallest variant that passed the check, 43.3MB compressed, 130MB uncompressed');
@@ -109,7 +132,9 @@ describe('rendering', () => {
     const r = await run(new FakeEngine(SIZES));
     const j = JSON.parse(JSON.stringify(toJson(r))) as { schemaVersion: number; units: object; smallest: string; variants: Record<string, unknown>[] };
     expect(j.schemaVersion).toBe(1);
-    expect(j.units).toEqual({ sizes: 'bytes', buildSeconds: 'seconds', check: 'milliseconds' });
+    expect(j.units).toEqual({ sizes: 'bytes', buildSeconds: 'seconds', pullSeconds: 'seconds', check: 'milliseconds' });
+    expect(j).toMatchObject({ registry: null });
+    expect(j.variants.every((v) => v.pullSeconds === null)).toBe(true);
     expect(j.variants).toHaveLength(VARIANT_MAKERS.length);
     expect(j.variants.every((v) => !('tag' in v))).toBe(true);
     expect(j.variants[0]).toMatchObject({ id: 'as-is', status: 'passed', sizes: { uncompressed: 335_000_000, compressed: 111_666_667 } });
@@ -123,6 +148,92 @@ describe('rendering', () => {
     expect(rows).toHaveLength(VARIANT_MAKERS.length + 2); // heading and separator
     expect(md).toContain('| **stripped** | passed |');
     expect(md).toContain('- fixed (failed): build failed: a \\| b');
+  });
+});
+
+describe('pull times (--registry)', () => {
+  it('pushes every built image to the registry, one repository per run, and keeps the median of the pulls', async () => {
+    const engine = new FakeEngine(SIZES, { failBuild: 'slim-base' });
+    const r = await run(engine, undefined, { registry: '127.0.0.1:5999' });
+    expect(r.registry).toBe('127.0.0.1:5999');
+    const built = r.variants.filter((v) => v.sizes !== null).map((v) => v.id);
+    expect(engine.pushed).toEqual(built.map((id) => `127.0.0.1:5999/whittle-variants-1-abc:${id}`));
+    expect(engine.pulls).toBe(4 * built.length); // a warm-up and 3 timed
+    for (const v of r.variants) expect(v.pullSeconds, v.id).toBe(v.sizes !== null ? 2 : null);
+    const text = renderText(r);
+    expect(text).toMatch(/^stripped \*\s+passed\s+130MB\s+43.3MB\s+2.00s\s+3\s+100\s+0.5s/m);
+    expect(text).toMatch(/^slim-base\s+failed(\s+–)+$/m);
+    expect(text).not.toContain('no --registry');
+    expect(text).toContain('pull time: median of 3 reads of the variant pushed to 127.0.0.1:5999');
+    const j = JSON.parse(JSON.stringify(toJson(r))) as { registry: string; variants: { id: string; pullSeconds: number | null }[] };
+    expect(j.registry).toBe('127.0.0.1:5999');
+    expect(j.variants.find((v) => v.id === 'stripped')!.pullSeconds).toBe(2);
+    expect(renderMarkdown(r)).toMatch(/^\| \*\*stripped\*\* \| passed \| 130MB \| 43.3MB \| 2.00s \|/m);
+  });
+
+  it('keeps a row whose push fails, without a pull time and with the reason', async () => {
+    const r = await run(new FakeEngine(SIZES, { failPush: 'fixed' }), undefined, { registry: '127.0.0.1:5999' });
+    const fixed = r.variants.find((v) => v.id === 'fixed')!;
+    expect(fixed).toMatchObject({ status: 'passed', pullSeconds: null, reason: 'pull not timed: connect ECONNREFUSED 127.0.0.1:5999' });
+    expect(r.variants.find((v) => v.id === 'as-is')!.pullSeconds).toBe(2);
+  });
+});
+
+describe('the built row', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'whittle-variants-built-'));
+    await writeFile(path.join(dir, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', main: 'server.js' }));
+    await writeFile(path.join(dir, 'server.js'), 'console.log(42)\n');
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it.each([
+    ['FROM node:20\nCOPY . /app\n', 'node:20'],
+    ['FROM node:20 AS build\nRUN npm ci\nFROM build AS test\nFROM gcr.io/distroless/nodejs20-debian12\nCOPY --from=build /app /app\n', 'gcr.io/distroless/nodejs20-debian12'],
+    ['FROM node:20 AS base\nFROM base\nCMD ["node", "x.js"]\n', 'node:20'],
+  ])('builds onto the final base of %j when no --build-base is given', (text, ref) => expect(finalBase(text)).toEqual({ ref }));
+
+  it.each([
+    ['FROM scratch\n', /scratch/],
+    ['ARG BASE=node:20\nFROM ${BASE}\n', /build argument/],
+    ['# nothing\n', /no FROM/],
+  ])('has no final base to build onto in %j', (text, reason) => expect((finalBase(text) as { reason: string }).reason).toMatch(reason));
+
+  it('declines a context that is not a Node project, saying why', async () => {
+    const plan = await planBuilt({ dockerfile: 'FROM node:20\n', made: new Map(), context: dir });
+    expect(plan).toMatchObject({ kind: 'declined' });
+    expect((plan as { reason: string }).reason).toMatch(/^not a Node project: .*no lock file/);
+    const empty = await mkdtemp(path.join(tmpdir(), 'whittle-variants-empty-'));
+    try {
+      const none = await planBuilt({ dockerfile: 'FROM node:20\n', made: new Map(), context: empty });
+      expect((none as { reason: string }).reason).toMatch(/^not a Node project: .*no package.json/);
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('declines when the base, mapped by --base-map, cannot be read, and declines a scratch final base', async () => {
+    await writeFile(path.join(dir, 'package-lock.json'), JSON.stringify({ name: 'app', version: '1.0.0', lockfileVersion: 3, requires: true, packages: { '': { name: 'app', version: '1.0.0' } } }));
+    const missing = path.join(dir, 'no-such-layout');
+    const plan = await planBuilt({ dockerfile: 'FROM node:20\n', made: new Map(), context: dir, baseMap: new Map([['node:20', `oci:${missing}`]]) });
+    expect(plan.kind).toBe('image');
+    const produce = (plan as { produce: (t: string) => Promise<unknown> }).produce;
+    const err = await produce(dir).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(VariantDeclined);
+    expect((err as Error).message).toMatch(new RegExp(`^cannot read the base oci:${missing}: `));
+    expect(await planBuilt({ dockerfile: 'FROM scratch\n', made: new Map(), context: dir })).toEqual({ kind: 'declined', reason: 'no base to build onto: the final base is scratch, which has no node: give --build-base' });
+    // --build-base wins over the Dockerfile's base
+    expect((await planBuilt({ dockerfile: 'FROM scratch\n', made: new Map(), context: dir, buildBase: 'node:20' })).kind).toBe('image');
+  });
+
+  it('loads the built image under its own tag and measures and checks it like every other row', async () => {
+    const engine = new FakeEngine(SIZES);
+    const r = await run(engine, undefined, { context: dir });
+    const row = r.variants.find((v) => v.id === 'built')!;
+    expect(engine.loaded).toEqual(['built']);
+    expect(row).toMatchObject({ status: 'passed', reason: null, dockerfile: null, buildSeconds: 2, tag: 'whittle-variants-1-abc:built' });
+    expect(engine.checked).toContain('built');
   });
 });
 
@@ -169,6 +280,31 @@ describe('checks, base maps and caveats', () => {
     const r = (id: string, status: VariantRow['status'], compressed: number) => ({ id, status, reason: status === 'failed' ? 'x' : null, sizes: { uncompressed: compressed * 3, compressed } }) as VariantRow;
     expect(smallestPassing([r('a', 'passed', 10), r('b', 'failed', 1), r('c', 'passed', 5)])).toBe('c');
     expect(smallestPassing([r('b', 'failed', 1)])).toBeNull();
+  });
+});
+
+describe('waiting on fetch', () => {
+  // a server that accepts and drops every connection, as the engine's port proxy does while the
+  // container's app is not listening yet: undici leaves such a fetch pending with nothing holding
+  // the event loop, and node exits 13 in the middle of the run unless keepAlive holds it
+  const script = (wrapped: boolean) => `
+    import { keepAlive } from './dist/variants/docker-engine.js';
+    const net = await import('node:net');
+    const srv = net.createServer((s) => s.destroy()).listen(0, '127.0.0.1');
+    await new Promise((r) => srv.once('listening', r));
+    srv.unref();
+    const poll = async () => {
+      for (let i = 0; i < 20; i++) await fetch('http://127.0.0.1:' + srv.address().port + '/', { signal: AbortSignal.timeout(2000) }).catch(() => null);
+    };
+    await ${wrapped ? 'keepAlive(poll)' : 'poll()'};
+    console.log('polled');`;
+  it.each([
+    [false, 13, ''],
+    [true, 0, 'polled\n'],
+  ])('keepAlive=%s: exit %i', async (wrapped, status, stdout) => {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script(wrapped)], { encoding: 'utf8', timeout: 60_000 });
+    expect([r.status, r.stdout], r.stderr).toEqual([status, stdout]);
   });
 });
 

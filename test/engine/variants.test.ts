@@ -19,14 +19,22 @@ function docker(...args: string[]): string {
   return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+/** runPrefix is the tag prefix of the run whose log is stderr (other runs may be going on at the same time). */
+function runPrefix(stderr: string): string {
+  const prefix = /^variants: building as-is as (whittle-variants-[^:\s]+):as-is$/m.exec(stderr)?.[1];
+  expect(prefix, stderr).toBeDefined();
+  return prefix!;
+}
+
 /** leftovers lists the images and containers whose name starts with the command's tag prefix. */
-function leftovers(prefix = 'whittle-variants-'): string[] {
+function leftovers(prefix: string): string[] {
   const images = docker('images', '--format', '{{.Repository}}:{{.Tag}}').split('\n').filter((l) => l.startsWith(prefix));
   const containers = docker('ps', '-a', '--format', '{{.Names}}').split('\n').filter((l) => l.startsWith(prefix));
   return [...images, ...containers];
 }
 
-const tmpDirs = async () => (await readdir(tmpdir())).filter((n) => n.startsWith('whittle-variants-')).sort();
+/** tmpDirs lists the temporary directories of the run tagging with prefix (the CLI names its directory after its tags). */
+const tmpDirs = async (prefix: string) => (await readdir(tmpdir())).filter((n) => n.startsWith(`${prefix}-`)).sort();
 
 interface Row {
   id: string;
@@ -84,7 +92,6 @@ describeWith(['debian-minbase'], 'whittle variants with an engine', () => {
   });
 
   it('builds, measures and checks every variant, marks the broken one, and leaves nothing behind', async () => {
-    const before = await tmpDirs();
     const written = path.join(dir, 'Dockerfile.small');
     const archive = path.join(dir, 'smallest.tar');
     const r = await runCli([...args, '--json', '--write-dockerfile', written, '-o', archive], env);
@@ -93,7 +100,8 @@ describeWith(['debian-minbase'], 'whittle variants with an engine', () => {
     console.log(j.variants.map((v) => `${v.id} ${v.status} ${v.sizes?.uncompressed ?? '-'} ${v.sizes?.compressed ?? '-'} L${v.layers ?? '-'} F${v.files ?? '-'} ${v.buildSeconds?.toFixed(1) ?? '-'}s ${v.check ? Math.round(v.check.medianMs) : '-'}ms findings ${v.findings ?? '-'} ${v.reason ?? ''}`).join('\n'));
     const row = (id: string) => j.variants.find((v) => v.id === id)!;
     const size = (id: string) => row(id).sizes!;
-    expect(j.variants.map((v) => v.id)).toEqual(['as-is', 'fixed', 'multi-stage', 'slim-base', 'cache-order', 'non-root', 'squashed', 'stripped', 'minified']);
+    expect(j.variants.map((v) => v.id)).toEqual(['as-is', 'fixed', 'multi-stage', 'slim-base', 'cache-order', 'non-root', 'squashed', 'stripped', 'minified', 'built']);
+    expect(row('built')).toMatchObject({ status: 'declined', sizes: null }); // no package.json: not a Node project
     for (const id of ['as-is', 'fixed', 'non-root', 'squashed', 'stripped']) expect(row(id).status, `${id}: ${row(id).reason}`).toBe('passed');
     // minify keeps what the entrypoint runs (cat, its libraries, the WORKDIR it reads from): a few MB that answer the same
     expect(row('minified').status, row('minified').reason ?? '').toBe('passed');
@@ -123,12 +131,11 @@ describeWith(['debian-minbase'], 'whittle variants with an engine', () => {
     expect(loadedTag, loaded).toBeDefined();
     expect(Number(docker('image', 'inspect', '--format', '{{.Size}}', loadedTag!).trim())).toBe(size(j.smallest).uncompressed);
     docker('rmi', loadedTag!);
-    expect(leftovers()).toEqual([]);
-    expect(await tmpDirs()).toEqual(before);
+    expect(leftovers(runPrefix(r.stderr))).toEqual([]);
+    expect(await tmpDirs(runPrefix(r.stderr))).toEqual([]);
   }, 480_000);
 
   it('removes what it made when interrupted with SIGINT and exits 130', async () => {
-    const before = await tmpDirs();
     const child = spawn(process.execPath, ['bin/whittle.js', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     const status = await new Promise<number | null>((resolve) => {
@@ -140,7 +147,7 @@ describeWith(['debian-minbase'], 'whittle variants with an engine', () => {
     });
     expect(status, stderr).toBe(130);
     expect(stderr).toMatch(/interrupted: removing the images and containers made so far/);
-    expect(leftovers()).toEqual([]);
-    expect(await tmpDirs()).toEqual(before);
+    expect(leftovers(runPrefix(stderr))).toEqual([]);
+    expect(await tmpDirs(runPrefix(stderr))).toEqual([]);
   }, 300_000);
 });

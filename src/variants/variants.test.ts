@@ -9,7 +9,7 @@ import { judge, parseCheck, splitWords } from './check.js';
 import { STRUCTURAL, VARIANT_MAKERS } from './makers.js';
 import { renderMarkdown, renderText, toJson } from './render.js';
 import { runVariants, smallestPassing } from './run.js';
-import { finalBase, planBuilt } from './built.js';
+import { planBuilt } from './built.js';
 import { VariantDeclined, VariantFailure, type Check, type CheckRun, type Measured, type RuntimeInfo, type VariantEngine, type VariantRow } from './types.js';
 
 const APP = ['FROM debian:bookworm', 'RUN apt-get update && apt-get install -y file', 'COPY answer.txt /app/answer.txt', 'CMD cat /app/answer.txt', ''].join('\n');
@@ -188,18 +188,6 @@ describe('the built row', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it.each([
-    ['FROM node:20\nCOPY . /app\n', 'node:20'],
-    ['FROM node:20 AS build\nRUN npm ci\nFROM build AS test\nFROM gcr.io/distroless/nodejs20-debian12\nCOPY --from=build /app /app\n', 'gcr.io/distroless/nodejs20-debian12'],
-    ['FROM node:20 AS base\nFROM base\nCMD ["node", "x.js"]\n', 'node:20'],
-  ])('builds onto the final base of %j when no --build-base is given', (text, ref) => expect(finalBase(text)).toEqual({ ref }));
-
-  it.each([
-    ['FROM scratch\n', /scratch/],
-    ['ARG BASE=node:20\nFROM ${BASE}\n', /build argument/],
-    ['# nothing\n', /no FROM/],
-  ])('has no final base to build onto in %j', (text, reason) => expect((finalBase(text) as { reason: string }).reason).toMatch(reason));
-
   it('declines a context that is not a Node project, saying why', async () => {
     const plan = await planBuilt({ dockerfile: 'FROM node:20\n', made: new Map(), context: dir });
     expect(plan).toMatchObject({ kind: 'declined' });
@@ -213,18 +201,25 @@ describe('the built row', () => {
     }
   });
 
-  it('declines when the base, mapped by --base-map, cannot be read, and declines a scratch final base', async () => {
+  it("builds onto whittle build's default base (distroless Node for engines.node) unless --build-base is given; declines when the base, mapped by --base-map, cannot be read, or no default fits", async () => {
     await writeFile(path.join(dir, 'package-lock.json'), JSON.stringify({ name: 'app', version: '1.0.0', lockfileVersion: 3, requires: true, packages: { '': { name: 'app', version: '1.0.0' } } }));
     const missing = path.join(dir, 'no-such-layout');
-    const plan = await planBuilt({ dockerfile: 'FROM node:20\n', made: new Map(), context: dir, baseMap: new Map([['node:20', `oci:${missing}`]]) });
+    const plan = await planBuilt({ dockerfile: 'FROM node:20\n', made: new Map(), context: dir, baseMap: new Map([['gcr.io/distroless/nodejs20-debian12:nonroot', `oci:${missing}`]]) });
     expect(plan.kind).toBe('image');
     const produce = (plan as { produce: (t: string) => Promise<unknown> }).produce;
     const err = await produce(dir).then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(VariantDeclined);
     expect((err as Error).message).toMatch(new RegExp(`^cannot read the base oci:${missing}: `));
-    expect(await planBuilt({ dockerfile: 'FROM scratch\n', made: new Map(), context: dir })).toEqual({ kind: 'declined', reason: 'no base to build onto: the final base is scratch, which has no node: give --build-base' });
-    // --build-base wins over the Dockerfile's base
-    expect((await planBuilt({ dockerfile: 'FROM scratch\n', made: new Map(), context: dir, buildBase: 'node:20' })).kind).toBe('image');
+    // --build-base wins over the default, and is mapped too
+    const mapped = await planBuilt({ dockerfile: 'FROM node:20\n', made: new Map(), context: dir, buildBase: 'node:20', baseMap: new Map([['node:20', `oci:${missing}-2`]]) });
+    const err2 = await (mapped as { produce: (t: string) => Promise<unknown> }).produce(dir).then(() => null, (e: unknown) => e);
+    expect((err2 as Error).message).toMatch(new RegExp(`^cannot read the base oci:${missing}-2: `));
+    // engines.node that no distroless Node fits: no default base, and the row says to give --build-base
+    await writeFile(path.join(dir, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', main: 'server.js', engines: { node: '>=30' } }));
+    const none = await planBuilt({ dockerfile: 'FROM node:20\n', made: new Map(), context: dir });
+    expect(none).toMatchObject({ kind: 'declined' });
+    expect((none as { reason: string }).reason).toMatch(/^no base to build onto: package.json engines.node >=30 allows none .*give --build-base$/);
+    await writeFile(path.join(dir, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', main: 'server.js' }));
   });
 
   it('loads the built image under its own tag and measures and checks it like every other row', async () => {

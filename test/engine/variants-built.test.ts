@@ -1,7 +1,7 @@
 // whittle variants' `built` row and pull times on a real engine: a node:http app with one local
 // file: dependency (so npm ci on the host needs no npm registry) and a Dockerfile on a Node base
 // made from Debian's nodejs on the minbase (no Docker Hub). The built row is whittle build of the
-// context onto that base (the Dockerfile's final base, through --base-map), loaded, and must answer
+// context onto that base (whittle build's default base, through --base-map), loaded, and must answer
 // HTTP as as-is does; with --registry pointing at Debian's docker-registry on 127.0.0.1, every row
 // that passed has a pull time, and the registry holds each pushed image. Nothing is left behind.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -77,7 +77,7 @@ describeWith(['debian-minbase', 'docker-registry'], 'whittle variants: the built
   });
 
   it('builds the Node project with whittle build, checks it over HTTP like as-is, and times every passing row\'s pull from the registry', async () => {
-    const r = await runCli(['variants', app, '--base-map', `node:18-bookworm=${BASE}`, '--check-http', '3000/', '--runs', '1', '--registry', registry.host, '--json'], env);
+    const r = await runCli(['variants', app, '--base-map', `node:18-bookworm=${BASE}`, '--base-map', `gcr.io/distroless/nodejs20-debian12:nonroot=${BASE}`, '--check-http', '3000/', '--runs', '1', '--registry', registry.host, '--json'], env);
     expect(r.status, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout) as { registry: string; units: Record<string, string>; variants: Row[] };
     console.log(j.variants.map((v) => `${v.id} ${v.status} ${v.sizes?.uncompressed ?? '-'} ${v.sizes?.compressed ?? '-'} L${v.layers ?? '-'} build ${v.buildSeconds?.toFixed(1) ?? '-'}s pull ${v.pullSeconds?.toFixed(2) ?? '-'}s check ${v.check ? Math.round(v.check.medianMs) : '-'}ms ${v.reason ?? ''}`).join('\n'));

@@ -88,6 +88,7 @@ export function registerVariants(program: Command, state: CommandState): void {
           check,
           runs: Number(flags.runs),
           baseMap,
+          context: dir,
           tagPrefix: `whittle-variants-${process.pid}-${randomBytes(3).toString('hex')}`,
           log: (line) => process.stderr.write(`variants: ${line}\n`),
         });

@@ -14,7 +14,7 @@ export type Rewrite = (image: Image, tmpDir: string) => Promise<{ image: Image; 
 
 /** VariantPlan is what a maker returns: a Dockerfile to build, a rewrite of the as-is image, or a reason not to. */
 export type VariantPlan =
-  | { kind: 'dockerfile'; text: string; rules: string[] }
+  | { kind: 'dockerfile'; text: string; rules: string[]; /** a runtime base it needs: when the engine cannot get it, the row is declined, not failed. */ base?: string }
   | { kind: 'rewrite'; rewrite: Rewrite }
   | { kind: 'declined'; reason: string };
 
@@ -23,6 +23,8 @@ export interface MakerInput {
   dockerfile: string;
   /** Dockerfile texts of the variants made so far, by id (as-is first). */
   made: ReadonlyMap<string, string>;
+  /** the build context directory, when there is one (the runtime variants read its package.json and node_modules). */
+  context?: string;
 }
 
 /** VariantMaker is one row of the variant table: an id, what it is, and how to make it. */

@@ -6,6 +6,7 @@ import { judge, parseCheck, splitWords } from './check.js';
 import { STRUCTURAL, VARIANT_MAKERS } from './makers.js';
 import { renderMarkdown, renderText, toJson } from './render.js';
 import { runVariants, smallestPassing } from './run.js';
+import { nativeAddonIn } from './native-addons.js';
 import { VariantFailure, type Check, type CheckRun, type Measured, type RuntimeInfo, type VariantEngine, type VariantRow } from './types.js';
 
 const APP = ['FROM debian:bookworm', 'RUN apt-get update && apt-get install -y file', 'COPY answer.txt /app/answer.txt', 'CMD cat /app/answer.txt', ''].join('\n');
@@ -102,6 +103,28 @@ describe('the variant table', () => {
     // any other build failure stays a failure
     const other = await runVariants({ dockerfile: app, engine: new FakeEngine(SIZES, { failBuild: 'alpine', failMessage: 'exit code: 1' }), makers: VARIANT_MAKERS, check: { kind: 'http', port: 3000, path: '/' }, runs: 1, tagPrefix: 'x' });
     expect(other.variants.find((v) => v.id === 'alpine')).toMatchObject({ status: 'failed', reason: 'build failed: exit code: 1' });
+  });
+
+  it('reads the context: package.json\'s start script for distroless, a native addon in node_modules for alpine', async () => {
+    const { mkdtemp, mkdir, writeFile, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const context = await mkdtemp(path.join(tmpdir(), 'whittle-variants-ctx-'));
+    try {
+      await writeFile(path.join(context, 'package.json'), JSON.stringify({ scripts: { start: 'node server.js' } }));
+      await mkdir(path.join(context, 'node_modules', 'express', 'node_modules', '@napi', 'hash', 'build', 'Release'), { recursive: true });
+      await writeFile(path.join(context, 'node_modules', 'express', 'node_modules', '@napi', 'hash', 'build', 'Release', 'hash.node'), 'ELF');
+      expect(await nativeAddonIn(context)).toBe('@napi/hash');
+      const app = ['FROM node:20', 'WORKDIR /app', 'COPY . .', 'CMD ["npm", "start"]', ''].join('\n');
+      const r = await runVariants({ dockerfile: app, engine: new FakeEngine(SIZES), makers: VARIANT_MAKERS, check: { kind: 'http', port: 3000, path: '/' }, runs: 1, tagPrefix: 'x', context });
+      const row = (id: string) => r.variants.find((v) => v.id === id)!;
+      expect(row('distroless').dockerfile).toMatch(/ENTRYPOINT \["\/nodejs\/bin\/node"\]\nCMD \["server.js"\]\n$/);
+      expect(row('alpine')).toMatchObject({ status: 'declined', reason: expect.stringMatching(/^musl breaks native modules: node_modules holds @napi\/hash's native addon/) });
+      await rm(path.join(context, 'node_modules'), { recursive: true });
+      expect(await nativeAddonIn(context)).toBeNull();
+    } finally {
+      await rm(context, { recursive: true, force: true });
+    }
   });
 
   it('marks every variant unchecked when there is no check and no HEALTHCHECK', async () => {

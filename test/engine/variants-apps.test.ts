@@ -252,8 +252,9 @@ describeWith(['debian-minbase'], 'whittle variants on the express app', () => {
       npmDir,
     );
     const full = await build(`${PREFIX}node:full`, `FROM ${slim}\nRUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*\n`);
-    // distroless nodejs: node at /nodejs/bin/node, the libraries it links, passwd and group
-    const distroless = distrolessFrom(`${PREFIX}distroless-node:1`, full, `mkdir -p /nodejs/bin && cp /usr/bin/node /nodejs/bin/node && echo /nodejs/bin/node && ${LDD('/usr/bin/node')} && ${IDS}`, [PATH_ENV, 'ENTRYPOINT ["/nodejs/bin/node"]']);
+    // distroless nodejs: node at /nodejs/bin/node, the libraries it links, the builtins Debian's node
+    // keeps outside its binary (/usr/share/nodejs: cjs-module-lexer, acorn, undici…), passwd and group
+    const distroless = distrolessFrom(`${PREFIX}distroless-node:1`, full, `mkdir -p /nodejs/bin && cp /usr/bin/node /nodejs/bin/node && echo /nodejs/bin/node && ${LDD('/usr/bin/node')} && find /usr/share/nodejs -type f && ${IDS}`, [PATH_ENV, 'ENTRYPOINT ["/nodejs/bin/node"]']);
     await writeFile(path.join(app, 'build.js'), "require('fs').writeFileSync('build-info.json', JSON.stringify({ built: 'yes' }));\n");
     await writeFile(
       path.join(app, 'server.js'),

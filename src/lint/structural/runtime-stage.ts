@@ -238,8 +238,9 @@ export async function runtimeStage(input: RuntimeStageInput): Promise<RuntimeSta
         if (line !== verbatim(text, i)) edits.push({ range: [i.span.start, i.span.end], text: line });
       }
       if (cmdLines && (i === command.cmd || i === command.entrypoint || i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT')) edits.push(removeLine(text, i));
-      // the venv's python is a link to the build image's interpreter, which distroless does not have: its packages go on PYTHONPATH instead
-      if (stack === 'python' && flavour === 'distroless' && i.keyword === 'ENV' && i.properties.some((p) => p.name === 'PATH' && /\/opt\/venv\/bin/.test(p.value ?? ''))) edits.push(removeLine(text, i));
+      // the venv's python is a link to the build image's interpreter, which distroless does not have: its packages go on PYTHONPATH
+      // instead, and the interpreter is named by its path (a PATH set with other variables is left: it then names a dead link first)
+      if (stack === 'python' && flavour === 'distroless' && i.keyword === 'ENV' && i.properties.length === 1 && i.properties[0]!.name === 'PATH' && /\/opt\/venv\/bin/.test(i.properties[0]!.value ?? '')) edits.push(removeLine(text, i));
     }
     const venv = stack === 'python' && runtimeInsts.some((i) => i.keyword === 'COPY' && i.args.some((a) => a.value === '/opt/venv'));
     if (stack === 'python' && flavour === 'distroless' && !venv && runtimeInsts.some((i) => copiesFromStage(model, i, final))) {

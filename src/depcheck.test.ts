@@ -47,7 +47,7 @@ const ALLOWED: Record<string, Rule> = {
   fix: { imports: ['analyze', 'dockerfile', 'errors', 'internal', 'lint', 'shell'], packages: ['web-tree-sitter'] },
   context: { imports: ['dockerfile', 'errors', 'internal', 'knowledge'] },
   build: { imports: ['context', 'elf', 'errors', 'image', 'internal', 'layers', 'rewrite'] },
-  variants: { imports: ['analyze', 'build', 'dockerfile', 'errors', 'fix', 'image', 'internal', 'lint', 'minify', 'rewrite', 'transports'] },
+  variants: { imports: ['analyze', 'build', 'dockerfile', 'errors', 'fix', 'image', 'internal', 'knowledge', 'lint', 'minify', 'rewrite', 'transports'] },
   cli: { imports: ['analyze', 'attribute', 'build', 'context', 'report', 'errors', 'fix', 'image', 'internal', 'lint', 'minify', 'rewrite', 'shell', 'transports', 'variants'], packages: ['commander'] },
   index: { imports: ['analyze', 'attribute', 'build', 'context', 'errors', 'fix', 'image', 'layers', 'lint', 'minify', 'rewrite', 'transports', 'variants'] },
 };

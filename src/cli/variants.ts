@@ -54,7 +54,7 @@ export function registerVariants(program: Command, state: CommandState): void {
     .argument('[dir]', 'build context directory', '.')
     .option('-f, --file <Dockerfile>', 'the Dockerfile (default DIR/Dockerfile; as docker build -f)')
     .option('--base-map <from=to>', 'build FROM images named FROM from TO instead (repeatable; offline and mirrored setups)', collect)
-    .option('--build-base <ref>', 'the base the built row (whittle build of a Node project) builds onto (default: whittle build's, distroless Node for package.json engines.node; --base-map applies)')
+    .option('--build-base <ref>', 'the base the built row (whittle build of a Node project) builds onto (default: the one whittle build takes, distroless Node for package.json engines.node; --base-map applies)')
     .option('--registry <host:port>', 'push each variant to this registry and time its pull (e.g. a local registry on 127.0.0.1:5000)')
     .option('--check-cmd <args>', 'check: `docker run --rm IMAGE ARGS`, exit code and stdout must match as-is')
     .option('--check-http <port/path>', 'check: run the image detached, GET PATH on its PORT; status and body must match as-is')

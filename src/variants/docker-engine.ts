@@ -44,14 +44,13 @@ export function buildFailure(output: string): string {
   return [...said, lines[err]!].map((l) => l.replace(/^#\d+ (?:\d+\.\d+ )?/, '')).join(' | ');
 }
 
-/** head is the first lines of a log, for a failed check's reason. */
+/** head is the first lines of a log, for a failed check's reason, and its last line when it has more (where a traceback says what failed). */
 function head(text: string, n = 3): string {
-  return text
+  const lines = text
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => l !== '')
-    .slice(0, n)
-    .join(' | ');
+    .filter((l) => l !== '');
+  return (lines.length > n ? [...lines.slice(0, n - 1), '…', lines[lines.length - 1]!] : lines).join(' | ');
 }
 
 /**

@@ -9,6 +9,11 @@ import { minify } from '../minify/index.js';
 import { fixText, SUGGESTION_ORDER } from '../fix/engine.js';
 import { lintText } from '../lint/engine.js';
 import { built } from './built.js';
+import { runtimeStage } from '../lint/structural/runtime-stage.js';
+import type { RuntimeFlavour } from '../knowledge/runtime-bases.js';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { nativeAddonIn } from './native-addons.js';
 import { VariantDeclined, type MakerInput, type VariantMaker, type VariantPlan } from './types.js';
 
 /** STRUCTURAL names the variant each structural rewrite (a rule with a suggestion) makes. */
@@ -52,6 +57,28 @@ export function structural(ruleId: string): VariantMaker {
       const found = (await lintText(start)).diagnostics.filter((d) => d.ruleId === ruleId);
       if (found.length === 0) return { kind: 'declined', reason: `${ruleId} does not apply: whittle lint finds nothing for it` };
       return { kind: 'declined', reason: `${ruleId} has no rewrite for this Dockerfile: ${found[0]!.message}` };
+    },
+  };
+}
+
+/** RUNTIME names the variants whose final stage runs on a smaller base of each flavour (src/knowledge/runtime-bases.ts). */
+export const RUNTIME: Readonly<Record<RuntimeFlavour, string>> = {
+  distroless: 'a final stage on a distroless base (no shell, no package manager) that copies the app from the build stage',
+  alpine: 'a final stage on an Alpine base (musl libc) that copies the app from the build stage',
+};
+
+/** runtime makes the variant of one runtime flavour, from the multi-stage Dockerfile where there is one, else the fixed one. */
+export function runtime(flavour: RuntimeFlavour): VariantMaker {
+  return {
+    id: flavour,
+    description: RUNTIME[flavour],
+    make: async (input: MakerInput): Promise<VariantPlan> => {
+      const start = input.made.get('multi-stage') ?? input.made.get('fixed') ?? input.dockerfile;
+      const packageJson = input.context === undefined ? undefined : await readFile(path.join(input.context, 'package.json'), 'utf8').catch(() => null);
+      const nativeAddon = flavour === 'alpine' && input.context !== undefined ? await nativeAddonIn(input.context) : null;
+      const r = await runtimeStage({ text: start, flavour, packageJson, nativeAddon });
+      if ('declined' in r) return { kind: 'declined', reason: r.declined };
+      return { kind: 'dockerfile', text: r.text, rules: [], base: r.base };
     },
   };
 }
@@ -102,4 +129,4 @@ const minified: VariantMaker = {
 };
 
 /** VARIANT_MAKERS is the table, in the order rows are made and shown; as-is is always first. */
-export const VARIANT_MAKERS: readonly VariantMaker[] = [asIs, fixed, ...SUGGESTION_ORDER.map(structural), squashed, stripped, minified, built];
+export const VARIANT_MAKERS: readonly VariantMaker[] = [asIs, fixed, ...SUGGESTION_ORDER.map(structural), runtime('distroless'), runtime('alpine'), squashed, stripped, minified, built];

@@ -8,7 +8,7 @@ import { mapLimit } from '../internal/concurrency.js';
 import { applyBaseMap, type BaseMap } from './base-map.js';
 import { judge, median } from './check.js';
 import { caveatsFor, type Caveat } from './caveats.js';
-import { VariantDeclined, type Check, type Measured, type VariantEngine, type VariantMaker, type VariantRow } from './types.js';
+import { VariantDeclined, type Check, type Measured, type VariantEngine, type VariantMaker, type VariantPlan, type VariantRow } from './types.js';
 
 export interface VariantsOptions {
   dockerfile: string;
@@ -20,7 +20,7 @@ export interface VariantsOptions {
   baseMap?: BaseMap;
   /** tag prefix of every image made: `whittle-variants-<pid>-<random>`. */
   tagPrefix: string;
-  /** the build context: makers that read it (`built`) decline without it. */
+  /** the build context: makers that read it (`built`, the runtime variants) decline without it or read less. */
   context?: string;
   /** --build-base: the base `built` builds onto. */
   buildBase?: string;
@@ -58,7 +58,7 @@ export async function runVariants(opts: VariantsOptions): Promise<VariantsReport
   const runs = opts.runs ?? 3;
   const rows = makers.map(empty);
   const made = new Map<string, string>();
-  const plans = [];
+  const plans: VariantPlan[] = [];
   for (const [k, m] of makers.entries()) {
     const plan = await m.make({
       dockerfile: opts.dockerfile,
@@ -80,6 +80,7 @@ export async function runVariants(opts: VariantsOptions): Promise<VariantsReport
     }
     plans.push(plan);
   }
+  const mapped = (ref: string) => opts.baseMap?.get(ref) ?? ref;
   const tagOf = (k: number) => `${opts.tagPrefix}:${makers[k]!.id}`;
   const measured = new Map<number, Measured>();
   const build = async (k: number) => {
@@ -91,6 +92,12 @@ export async function runVariants(opts: VariantsOptions): Promise<VariantsReport
       row.buildSeconds = b.buildSeconds;
       measured.set(k, await engine.measure(b.tag));
     } catch (err) {
+      const plan = plans[k]!;
+      const base = plan.kind === 'dockerfile' ? plan.base : undefined;
+      if (base !== undefined && missingBase(firstLine(err), mapped(base))) {
+        row.reason = `its base ${base}${mapped(base) !== base ? ` (mapped to ${mapped(base)})` : ''} is not in the engine and cannot be pulled: ${firstLine(err)}`;
+        return;
+      }
       row.status = 'failed';
       row.reason = `build failed: ${firstLine(err)}`;
     }
@@ -193,6 +200,14 @@ async function pullTimes(row: VariantRow, ref: string, opts: VariantsOptions, ru
     const why = `pull not timed: ${firstLine(err)}`;
     row.reason = row.reason === null ? why : `${row.reason}; ${why}`;
   }
+}
+
+const UNREACHABLE = /pull access denied|repository does not exist|failed to resolve source metadata|manifest unknown|not found|no such host|dial tcp|failed to do request|connection refused|i\/o timeout/i;
+
+/** missingBase tells whether a build failed because the engine could not get the image ref (its repository named in the error). */
+export function missingBase(reason: string, ref: string): boolean {
+  const repo = ref.replace(/@.*$/, '').replace(/:[^/:]*$/, '');
+  return UNREACHABLE.test(reason) && reason.includes(repo.slice(repo.lastIndexOf('/') + 1));
 }
 
 /** smallestPassing is the passing (or, with no check at all, built) variant with the least compressed size. */

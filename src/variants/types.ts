@@ -17,7 +17,7 @@ export type Produce = (tmpDir: string) => Promise<{ image: Image; dispose(): Pro
 
 /** VariantPlan is what a maker returns: a Dockerfile to build, a rewrite of the as-is image, an image made from the context, or a reason not to. */
 export type VariantPlan =
-  | { kind: 'dockerfile'; text: string; rules: string[] }
+  | { kind: 'dockerfile'; text: string; rules: string[]; /** a runtime base it needs: when the engine cannot get it, the row is declined, not failed. */ base?: string }
   | { kind: 'rewrite'; rewrite: Rewrite }
   | { kind: 'image'; produce: Produce }
   | { kind: 'declined'; reason: string };
@@ -27,7 +27,7 @@ export interface MakerInput {
   dockerfile: string;
   /** Dockerfile texts of the variants made so far, by id (as-is first). */
   made: ReadonlyMap<string, string>;
-  /** the build context directory (absent: makers that read it decline). */
+  /** the build context directory (absent: makers that read it decline; the runtime variants read its package.json and node_modules). */
   context?: string;
   /** --build-base: the base `built` builds onto (absent: its documented default). */
   buildBase?: string;

@@ -10,6 +10,7 @@ import { STRUCTURAL, VARIANT_MAKERS } from './makers.js';
 import { renderMarkdown, renderText, toJson } from './render.js';
 import { runVariants, smallestPassing } from './run.js';
 import { planBuilt } from './built.js';
+import { nativeAddonIn } from './native-addons.js';
 import { VariantDeclined, VariantFailure, type Check, type CheckRun, type Measured, type RuntimeInfo, type VariantEngine, type VariantRow } from './types.js';
 
 const APP = ['FROM debian:bookworm', 'RUN apt-get update && apt-get install -y file', 'COPY answer.txt /app/answer.txt', 'CMD cat /app/answer.txt', ''].join('\n');
@@ -25,11 +26,11 @@ class FakeEngine implements VariantEngine {
   cleaned = false;
   constructor(
     private readonly sizes: Record<string, number>,
-    private readonly opts: { failBuild?: string; wrongAnswer?: string; failCheck?: string; failPush?: string } = {},
+    private readonly opts: { failBuild?: string; failMessage?: string; wrongAnswer?: string; failCheck?: string; failPush?: string } = {},
   ) {}
   private id = (tag: string) => tag.split(':').pop()!;
   async build(text: string, tag: string) {
-    if (this.id(tag) === this.opts.failBuild) throw new VariantFailure('exec /bin/sh: no such file or directory');
+    if (this.id(tag) === this.opts.failBuild) throw new VariantFailure(this.opts.failMessage ?? 'exec /bin/sh: no such file or directory');
     this.built.set(this.id(tag), text);
     return { tag, buildSeconds: 1.5 };
   }
@@ -70,7 +71,7 @@ const run = (engine: VariantEngine, check: Check = { kind: 'cmd', args: ['cat', 
 
 describe('the variant table', () => {
   it('starts with as-is and names a variant for every structural rewrite the fix engine knows', () => {
-    expect(VARIANT_MAKERS.map((m) => m.id)).toEqual(['as-is', 'fixed', 'multi-stage', 'slim-base', 'cache-order', 'non-root', 'squashed', 'stripped', 'minified', 'built']);
+    expect(VARIANT_MAKERS.map((m) => m.id)).toEqual(['as-is', 'fixed', 'multi-stage', 'slim-base', 'cache-order', 'non-root', 'distroless', 'alpine', 'squashed', 'stripped', 'minified', 'built']);
     for (const rule of SUGGESTION_ORDER) expect(STRUCTURAL[rule], rule).toBeDefined();
   });
 
@@ -79,8 +80,9 @@ describe('the variant table', () => {
     const r = await run(engine);
     const row = (id: string) => r.variants.find((v) => v.id === id)!;
     expect(r.variants.map((v) => [v.id, v.status])).toEqual([
-      ['as-is', 'passed'], ['fixed', 'passed'], ['multi-stage', 'declined'], ['slim-base', 'passed'], ['cache-order', 'declined'], ['non-root', 'passed'], ['squashed', 'passed'], ['stripped', 'passed'], ['minified', 'passed'], ['built', 'declined'],
+      ['as-is', 'passed'], ['fixed', 'passed'], ['multi-stage', 'declined'], ['slim-base', 'passed'], ['cache-order', 'declined'], ['non-root', 'passed'], ['distroless', 'declined'], ['alpine', 'declined'], ['squashed', 'passed'], ['stripped', 'passed'], ['minified', 'passed'], ['built', 'declined'],
     ]);
+    expect(row('distroless').reason).toMatch(/cannot tell what `cat` needs/);
     expect(row('built').reason).toBe('not a Node project: no build context');
     expect(row('multi-stage').reason).toMatch(/build-tools-in-final-stage does not apply/);
     expect(engine.built.get('as-is')).toContain('FROM local/min:1');
@@ -105,6 +107,45 @@ describe('the variant table', () => {
     expect(row('stripped').status).toBe('failed');
     expect(row('stripped').reason).toBe('check answered "exit 0\\n41\\n", as-is answered "exit 0\\n42\\n"');
     expect(r.smallest).toBe('minified'); // the smallest of those that passed
+  });
+
+  it('makes the distroless and alpine rows of a Node app, and declines (not fails) one whose base the engine cannot get', async () => {
+    const app = ['FROM node:20', 'WORKDIR /app', 'COPY . .', 'EXPOSE 3000', 'CMD ["node", "server.js"]', ''].join('\n');
+    const missing = 'ERROR: failed to do request: Head "https://registry-1.docker.io/v2/library/node/manifests/20-alpine": dial tcp: lookup registry-1.docker.io: no such host';
+    const engine = new FakeEngine(SIZES, { failBuild: 'alpine', failMessage: missing });
+    const r = await runVariants({ dockerfile: app, engine, makers: VARIANT_MAKERS, check: { kind: 'http', port: 3000, path: '/' }, runs: 1, tagPrefix: 'whittle-variants-1-abc', baseMap: parseBaseMap(['gcr.io/distroless/nodejs20-debian12=local/distroless-node:1']) });
+    const row = (id: string) => r.variants.find((v) => v.id === id)!;
+    expect(row('distroless').status).toBe('passed');
+    expect(row('distroless').dockerfile).toContain('FROM gcr.io/distroless/nodejs20-debian12\n');
+    expect(engine.built.get('distroless')).toContain('FROM local/distroless-node:1\n');
+    expect(row('alpine')).toMatchObject({ status: 'declined', sizes: null, check: null });
+    expect(row('alpine').reason).toBe(`its base node:20-alpine is not in the engine and cannot be pulled: ${missing}`);
+    expect(r.caveats.filter((c) => c.variant === 'distroless').map((c) => c.kind)).toEqual([]);
+    // any other build failure stays a failure
+    const other = await runVariants({ dockerfile: app, engine: new FakeEngine(SIZES, { failBuild: 'alpine', failMessage: 'exit code: 1' }), makers: VARIANT_MAKERS, check: { kind: 'http', port: 3000, path: '/' }, runs: 1, tagPrefix: 'x' });
+    expect(other.variants.find((v) => v.id === 'alpine')).toMatchObject({ status: 'failed', reason: 'build failed: exit code: 1' });
+  });
+
+  it('reads the context: package.json\'s start script for distroless, a native addon in node_modules for alpine', async () => {
+    const { mkdtemp, mkdir, writeFile, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const context = await mkdtemp(path.join(tmpdir(), 'whittle-variants-ctx-'));
+    try {
+      await writeFile(path.join(context, 'package.json'), JSON.stringify({ scripts: { start: 'node server.js' } }));
+      await mkdir(path.join(context, 'node_modules', 'express', 'node_modules', '@napi', 'hash', 'build', 'Release'), { recursive: true });
+      await writeFile(path.join(context, 'node_modules', 'express', 'node_modules', '@napi', 'hash', 'build', 'Release', 'hash.node'), 'ELF');
+      expect(await nativeAddonIn(context)).toBe('@napi/hash');
+      const app = ['FROM node:20', 'WORKDIR /app', 'COPY . .', 'CMD ["npm", "start"]', ''].join('\n');
+      const r = await runVariants({ dockerfile: app, engine: new FakeEngine(SIZES), makers: VARIANT_MAKERS, check: { kind: 'http', port: 3000, path: '/' }, runs: 1, tagPrefix: 'x', context });
+      const row = (id: string) => r.variants.find((v) => v.id === id)!;
+      expect(row('distroless').dockerfile).toMatch(/ENTRYPOINT \["\/nodejs\/bin\/node"\]\nCMD \["server.js"\]\n$/);
+      expect(row('alpine')).toMatchObject({ status: 'declined', reason: expect.stringMatching(/^musl breaks native modules: node_modules holds @napi\/hash's native addon/) });
+      await rm(path.join(context, 'node_modules'), { recursive: true });
+      expect(await nativeAddonIn(context)).toBeNull();
+    } finally {
+      await rm(context, { recursive: true, force: true });
+    }
   });
 
   it('marks every variant unchecked when there is no check and no HEALTHCHECK', async () => {

@@ -100,7 +100,8 @@ describeWith(['debian-minbase'], 'whittle variants with an engine', () => {
     console.log(j.variants.map((v) => `${v.id} ${v.status} ${v.sizes?.uncompressed ?? '-'} ${v.sizes?.compressed ?? '-'} L${v.layers ?? '-'} F${v.files ?? '-'} ${v.buildSeconds?.toFixed(1) ?? '-'}s ${v.check ? Math.round(v.check.medianMs) : '-'}ms findings ${v.findings ?? '-'} ${v.reason ?? ''}`).join('\n'));
     const row = (id: string) => j.variants.find((v) => v.id === id)!;
     const size = (id: string) => row(id).sizes!;
-    expect(j.variants.map((v) => v.id)).toEqual(['as-is', 'fixed', 'multi-stage', 'slim-base', 'cache-order', 'non-root', 'squashed', 'stripped', 'minified', 'built']);
+    expect(j.variants.map((v) => v.id)).toEqual(['as-is', 'fixed', 'multi-stage', 'slim-base', 'cache-order', 'non-root', 'distroless', 'alpine', 'squashed', 'stripped', 'minified', 'built']);
+    for (const id of ['distroless', 'alpine']) expect(row(id).reason, id).toMatch(/cannot tell what `cat` needs/);
     expect(row('built')).toMatchObject({ status: 'declined', sizes: null }); // no package.json: not a Node project
     for (const id of ['as-is', 'fixed', 'non-root', 'squashed', 'stripped']) expect(row(id).status, `${id}: ${row(id).reason}`).toBe('passed');
     // minify keeps what the entrypoint runs (cat, its libraries, the WORKDIR it reads from): a few MB that answer the same

@@ -24,7 +24,8 @@ import { npmKnowsOmit } from '../../knowledge/node-images.js';
 const NODE_BUILD_PACKAGES = new Set(['python3', 'python3-minimal', 'python-is-python3', 'python3-dev', 'python', 'git', 'ca-certificates']);
 const REPLAYED = new Set(['ARG', 'ENV', 'LABEL', 'EXPOSE', 'STOPSIGNAL', 'HEALTHCHECK', 'CMD', 'ENTRYPOINT']);
 
-const buildPackage = (p: string): boolean => isCBuildPackage(p) || NODE_BUILD_PACKAGES.has(p);
+/** nodeBuildPackage: packages a Node build needs and its runtime does not (compilers, python3 and git for node-gyp). */
+export const nodeBuildPackage = (p: string): boolean => isCBuildPackage(p) || NODE_BUILD_PACKAGES.has(p);
 
 /** npmInstall: `npm install|i|ci` of the package.json (no named packages). */
 function npmInstall(c: ShellCommand): boolean {
@@ -37,7 +38,7 @@ function global(c: ShellCommand): boolean {
 }
 
 /** nodeProgram judges the Node tools a build RUN may run; undefined for anything else. */
-function nodeProgram(c: ShellCommand): boolean | undefined {
+export function nodeProgram(c: ShellCommand): boolean | undefined {
   const verb = positionals(c)[0]?.text ?? '';
   switch (c.name) {
     case 'npm':
@@ -92,7 +93,7 @@ export function fixNodeMultiStage(facts: Facts, offset: number, messageId: strin
   let prune = false;
   let buildsAfterInstall = false;
   let installsPackages = false;
-  const policy = { dir, buildPackage, program: nodeProgram };
+  const policy = { dir, buildPackage: nodeBuildPackage, program: nodeProgram };
   for (const run of runs) {
     if (!run || !prepOnly(run, workdirAt(stage, run.inst), policy)) return null;
     for (const c of run.commands) {

@@ -107,6 +107,22 @@ export async function runVariants(opts: VariantsOptions): Promise<VariantsReport
   if (asIs !== undefined) await build(asIs);
   await mapLimit(dockerfileRows.slice(1), opts.concurrency ?? 2, build);
   const asIsTag = asIs !== undefined ? rows[asIs]!.tag : null;
+  /** makeRow records a daemonless variant (a rewrite of as-is, or an image made by whittle) and measures it; a declined one keeps its reason. */
+  const makeRow = async (k: number, what: 'rewrite' | 'build', make: () => Promise<{ tag: string; buildSeconds: number }>): Promise<void> => {
+    const row = rows[k]!;
+    try {
+      const b = await make();
+      row.tag = b.tag;
+      row.buildSeconds = b.buildSeconds;
+      measured.set(k, await engine.measure(b.tag));
+    } catch (err) {
+      if (err instanceof VariantDeclined) row.reason = err.message;
+      else {
+        row.status = 'failed';
+        row.reason = `${what} failed: ${firstLine(err)}`;
+      }
+    }
+  };
   for (const [k, plan] of plans.entries()) {
     if (plan.kind !== 'rewrite') continue;
     const row = rows[k]!;
@@ -115,35 +131,13 @@ export async function runVariants(opts: VariantsOptions): Promise<VariantsReport
       continue;
     }
     log(`rewriting as-is into ${row.id}`);
-    try {
-      const b = await engine.rewrite(asIsTag, tagOf(k), plan.rewrite);
-      row.tag = b.tag;
-      row.buildSeconds = b.buildSeconds;
-      measured.set(k, await engine.measure(b.tag));
-    } catch (err) {
-      if (err instanceof VariantDeclined) row.reason = err.message;
-      else {
-        row.status = 'failed';
-        row.reason = `rewrite failed: ${firstLine(err)}`;
-      }
-    }
+    await makeRow(k, 'rewrite', () => engine.rewrite(asIsTag, tagOf(k), plan.rewrite));
   }
   for (const [k, plan] of plans.entries()) {
     if (plan.kind !== 'image') continue;
     const row = rows[k]!;
     log(`making ${row.id}`);
-    try {
-      const b = await engine.load(tagOf(k), plan.produce);
-      row.tag = b.tag;
-      row.buildSeconds = b.buildSeconds;
-      measured.set(k, await engine.measure(b.tag));
-    } catch (err) {
-      if (err instanceof VariantDeclined) row.reason = err.message;
-      else {
-        row.status = 'failed';
-        row.reason = `build failed: ${firstLine(err)}`;
-      }
-    }
+    await makeRow(k, 'build', () => engine.load(tagOf(k), plan.produce));
   }
   for (const [k, m] of measured) {
     const row = rows[k]!;

@@ -13,6 +13,7 @@ import { loadIntoDaemon } from '../../src/sinks/daemon.js';
 import { openImage } from '../../src/transports/open.js';
 import { describeWith } from '../support/tools.js';
 import { tinyElf } from '../support/tiny-elf.js';
+import { randomUUID } from 'node:crypto';
 
 const tmp = mkdtempSync(join(tmpdir(), 'whittle-partial-load-'));
 const BASE = `whittle-test/partial-base:${process.pid}`;
@@ -60,7 +61,7 @@ describeWith(['docker'], 'docker-daemon: partial loads', () => {
     const root = join(tmp, 'rootfs');
     mkdirSync(root, { recursive: true });
     writeFileSync(join(root, 'hello'), tinyElf(), { mode: 0o755 });
-    writeFileSync(join(root, 'pid'), `${process.pid} ${Date.now()}\n`); // a base no other run has
+    writeFileSync(join(root, 'pid'), `${process.pid} ${randomUUID()}\n`); // a base no other run has
     execFileSync('tar', ['-C', root, '-cf', join(tmp, 'rootfs.tar'), '.']);
     docker('import', '--change', 'CMD ["/hello"]', join(tmp, 'rootfs.tar'), BASE);
     docker('save', '-o', join(tmp, 'base.tar'), BASE);
@@ -102,7 +103,7 @@ describeWith(['docker'], 'docker-daemon: partial loads', () => {
     const root = join(tmp, 'rootfs2');
     mkdirSync(root, { recursive: true });
     writeFileSync(join(root, 'hello'), tinyElf(), { mode: 0o755 });
-    writeFileSync(join(root, 'fresh'), `${process.pid} ${Date.now()} fresh\n`);
+    writeFileSync(join(root, 'fresh'), `${process.pid} ${randomUUID()} fresh\n`);
     execFileSync('tar', ['-C', root, '-cf', join(tmp, 'rootfs2.tar'), '.']);
     // an archive made without the engine: a docker save layout of one layer
     const { createHash } = await import('node:crypto');

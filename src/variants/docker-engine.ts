@@ -8,9 +8,6 @@ import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createGzip } from 'node:zlib';
-import { pipeline } from 'node:stream/promises';
-import { Writable } from 'node:stream';
 import { createdImages, docker, type DockerRun } from '../internal/docker-cli.js';
 import { openImage } from '../transports/open.js';
 import { writeImage } from '../transports/write.js';
@@ -67,32 +64,14 @@ export async function keepAlive<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** countingSink counts the bytes written to it. */
-function countingSink(): { sink: Writable; bytes: () => number } {
-  let n = 0;
-  return { sink: new Writable({ write: (chunk: Buffer, _e, cb) => ((n += chunk.length), cb()) }), bytes: () => n };
-}
-
 /**
  * compressedSize is what a registry stores: each layer gzip'd at the default level (as `docker
- * push`), plus config and manifest. `known` holds the gzip size of layers already measured, by
- * diffID: variants share their base layers, which are compressed once.
+ * push`), plus config and manifest, measured on the gzip'd image that a push with --registry sends
+ * (registry-pull.ts: each layer is compressed once per run, shared by the variants and the push).
  */
-export async function compressedSize(image: Image, known: Map<string, number> = new Map()): Promise<number> {
-  let total = (await image.rawConfig()).length + (await image.rawManifest()).length;
-  for (const layer of await image.layers()) {
-    const diffId = await layer.diffId();
-    let size = known.get(diffId);
-    if (size === undefined) {
-      const read = await layer.read();
-      const count = countingSink();
-      await pipeline(read.tar, createGzip(), count.sink);
-      await read.stats;
-      size = count.bytes();
-      known.set(diffId, size);
-    }
-    total += size;
-  }
+async function compressedSize(gz: Image): Promise<number> {
+  let total = (await gz.rawConfig()).length + (await gz.rawManifest()).length;
+  for (const layer of await gz.layers()) total += await layer.size();
   return total;
 }
 
@@ -115,9 +94,10 @@ export class DockerEngine implements VariantEngine {
   private readonly tags: string[] = [];
   private readonly intermediates: string[] = [];
   private readonly containers = new Set<string>();
-  private readonly gzipSizes = new Map<string, number>();
-  /** layers gzip'd for pushes to --registry, by diff_id. */
+  /** layers gzip'd at the default level, by diff_id: the compressed size of every variant and the pushes to --registry use them. */
   private readonly gzipFiles = new Map<string, WrittenLayer>();
+  /** each measured tag's image made of those layers: what a push sends. */
+  private readonly gzImages = new Map<string, Image>();
   /** docker builds and runs in flight: cleanup stops them before removing what they made. */
   private readonly running = new Set<ChildProcess>();
   private dir: string | null = null;
@@ -183,9 +163,15 @@ export class DockerEngine implements VariantEngine {
   }
 
   async push(tag: string, ref: string): Promise<Pushed> {
-    const dir = path.join(await this.tmp(), 'push');
+    // the gzip'd image measure() made is pushed as it is: no second export from the engine
+    return keepAlive(async () => pushImage(this.gzImages.get(tag) ?? (await this.gzipped(await openImage(`docker-daemon:${tag}`))), ref, this.opts.registry));
+  }
+
+  /** gzipped is image with its layers gzip'd into the run's directory, each diff_id once (measure and push share them). */
+  private async gzipped(image: Image): Promise<Image> {
+    const dir = path.join(await this.tmp(), 'gzip');
     await mkdir(dir, { recursive: true });
-    return keepAlive(async () => pushImage(await gzipped(await openImage(`docker-daemon:${tag}`), dir, this.gzipFiles), ref, this.opts.registry));
+    return gzipped(image, dir, this.gzipFiles);
   }
 
   async pull(ref: string): Promise<number> {
@@ -198,11 +184,13 @@ export class DockerEngine implements VariantEngine {
     const j = (JSON.parse(ins.stdout) as { Size: number; RootFS?: { Layers?: string[] }; Config?: { Entrypoint?: string[] | null; Cmd?: string[] | null; User?: string; Healthcheck?: { Test?: string[] } | null } }[])[0]!;
     const image = await openImage(`docker-daemon:${tag}`);
     const analysis = await analyzeImage(image);
+    const gz = await this.gzipped(image);
+    this.gzImages.set(tag, gz);
     const c = j.Config ?? {};
     const hc = c.Healthcheck?.Test ?? null;
     return {
       uncompressed: j.Size,
-      compressed: await compressedSize(image, this.gzipSizes),
+      compressed: await compressedSize(gz),
       layers: j.RootFS?.Layers?.length ?? 0,
       files: analysis.sizes.fileCount,
       findings: analysis.findings.length,

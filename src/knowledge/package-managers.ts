@@ -43,6 +43,11 @@ export interface DependencyInstall {
    * without a target (src/main.rs or src/lib.rs), so reordering needs a stub source.
    */
   manifestsSuffice: boolean;
+  /**
+   * other paths of the build context the install reads, relative to where it runs (pip's local
+   * packages, `--find-links` directories, constraint and further requirement files), as written.
+   */
+  paths: readonly string[];
 }
 
 const req = (...names: string[]): Manifest[] => names.map((name) => ({ name, optional: false }));
@@ -94,16 +99,56 @@ export function pipRequirements(c: CommandWords): string | null {
   return file || null;
 }
 
+/** pip install options that take a value (pip 23/24 `pip install --help`), short and long. */
+const PIP_VALUE_OPTIONS = new Set([
+  '-r', '--requirement', '-c', '--constraint', '-e', '--editable', '-f', '--find-links', '-i', '--index-url', '--extra-index-url',
+  '-t', '--target', '--prefix', '--root', '--src', '--upgrade-strategy', '--platform', '--python-version', '--implementation',
+  '--abi', '--progress-bar', '--no-binary', '--only-binary', '--cache-dir', '--log', '--trusted-host', '--cert', '--client-cert',
+  '--proxy', '--timeout', '--retries', '--exists-action', '--global-option', '--config-settings', '-C', '--report',
+  '--root-user-action', '--keyring-provider', '--python', '--use-feature', '--use-deprecated', '--resume-retries',
+]);
+/** the options whose value is a path (or a URL) pip reads. */
+const PIP_READ_OPTIONS = new Set(['-r', '--requirement', '-c', '--constraint', '-e', '--editable', '-f', '--find-links']);
+
+/** a URL pip fetches (an index, a VCS checkout), not a path of the context; `file:` URLs are paths. */
+function remote(s: string): boolean {
+  return (/^[a-z][a-z0-9+.-]*:\/\//i.test(s) && !/^file:/i.test(s)) || /^(?:git|hg|svn|bzr)\+/.test(s);
+}
+
+/** a requirement that names something on disk rather than a package on an index: `./ext`, `dist/app.whl`. */
+function localRequirement(s: string): boolean {
+  if (remote(s)) return false;
+  return /^file:/i.test(s) || s.startsWith('.') || s.startsWith('/') || s.includes('/') || /\.(?:whl|zip|tar\.gz|tgz|tar\.bz2|tar\.xz)$/.test(s);
+}
+
+/** pipInstallReads lists the context paths a pip install reads besides its (first) requirements file. */
+function pipInstallReads(c: CommandWords, first: string): string[] {
+  const t = c.words.map((w) => w.text);
+  const paths = new Set<string>();
+  for (let i = t.indexOf('install') + 1; i > 0 && i < t.length; i++) {
+    const w = t[i]!;
+    if (w.startsWith('-') && w !== '-') {
+      const eq = w.startsWith('--') ? w.indexOf('=') : -1;
+      const name = eq > 0 ? w.slice(0, eq) : w;
+      if (!PIP_VALUE_OPTIONS.has(name)) continue;
+      const value = eq > 0 ? w.slice(eq + 1) : t[++i];
+      // -r, -c, -e and -f take a path of the context or a URL
+      if (value !== undefined && PIP_READ_OPTIONS.has(name) && !remote(value) && value !== first) paths.add(value);
+    } else if (localRequirement(w)) paths.add(w);
+  }
+  return [...paths];
+}
+
 /**
  * dependencyInstall says whether a command installs a project's dependencies from its manifests,
  * and which manifests it reads (for pip, the requirements file as written, directory included).
  */
 export function dependencyInstall(c: CommandWords): DependencyInstall | null {
   const req = pipRequirements(c);
-  if (req !== null) return { tool: 'pip', manifests: [{ name: req, optional: false }], manifestsSuffice: true };
+  if (req !== null) return { tool: 'pip', manifests: [{ name: req, optional: false }], manifestsSuffice: true, paths: pipInstallReads(c, req) };
   const a = args(c);
   const rule = INSTALLS.find((r) => r.program.test(c.name) && r.installs(a, c));
-  return rule ? { tool: rule.tool, manifests: rule.manifests, manifestsSuffice: rule.manifestsSuffice ?? true } : null;
+  return rule ? { tool: rule.tool, manifests: rule.manifests, manifestsSuffice: rule.manifestsSuffice ?? true, paths: [] } : null;
 }
 
 function nameGlob(glob: string): RegExp {

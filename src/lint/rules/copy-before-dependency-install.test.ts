@@ -19,6 +19,21 @@ ruleTester(rule, {
   invalid: [
     { code: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci', errors: [{ messageId: 'order', line: 3, column: 6, data: { source: '.', install: 'npm ci', line: 4, manifest: 'package.json package-lock.json' } }], suggestion: 'FROM node:20-slim\nWORKDIR /app\nCOPY package.json package-lock.json* npm-shrinkwrap.json* ./\nRUN npm ci\nCOPY . .\n' },
     { code: 'FROM python:3.12-slim\nCOPY . /app\nRUN pip install -r /app/requirements.txt', errors: [{ messageId: 'order', line: 2, data: { source: '.', install: 'pip install -r', line: 3, manifest: 'requirements.txt' } }] },
+    {
+      name: 'pip reading a wheel directory and a local package: each is copied first to its own place',
+      code: 'FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install --no-index --find-links wheels -r requirements.txt ./ext',
+      errors: [{ messageId: 'order', line: 3 }],
+      suggestion: 'FROM python:3.11\nWORKDIR /app\nCOPY requirements.txt ./\nCOPY wheels ./wheels\nCOPY ext ./ext\nRUN pip install --no-index --find-links wheels -r requirements.txt ./ext\nCOPY . .\n',
+    },
+    {
+      name: 'pip: a requirements file in a directory, a constraints file, --find-links=DIR and a remote index',
+      code: 'FROM python:3.11\nWORKDIR /app\nCOPY --chown=app . .\nRUN pip install -r requirements/prod.txt -c constraints.txt --find-links=./vendor/ -i https://pypi.example/simple',
+      errors: [{ messageId: 'order', line: 3 }],
+      suggestion: 'FROM python:3.11\nWORKDIR /app\nCOPY --chown=app requirements/prod.txt ./requirements/prod.txt\nCOPY --chown=app constraints.txt ./constraints.txt\nCOPY --chown=app vendor ./vendor\nRUN pip install -r requirements/prod.txt -c constraints.txt --find-links=./vendor/ -i https://pypi.example/simple\nCOPY --chown=app . .\n',
+    },
+    { name: 'pip installing the sources themselves: no reordering', code: 'FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt .', errors: [{ messageId: 'order', line: 3 }], suggestion: null },
+    { name: 'pip -e . : no reordering', code: 'FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt -e .', errors: [{ messageId: 'order', line: 3 }], suggestion: null },
+    { name: 'pip reading a path outside the working directory: no reordering', code: 'FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt --find-links ../wheels', errors: [{ messageId: 'order', line: 3 }], suggestion: null },
     { code: 'FROM ruby:3.3-slim\nCOPY . .\nRUN bundle install', errors: [{ messageId: 'order', line: 2 }], suggestion: 'FROM ruby:3.3-slim\nCOPY Gemfile Gemfile.lock* ./\nRUN bundle install\nCOPY . .\n' },
     { code: 'FROM mcr.microsoft.com/dotnet/sdk:8.0\nCOPY . .\nRUN dotnet restore', errors: [{ messageId: 'order', line: 2, data: { source: '.', install: 'dotnet restore', line: 3, manifest: '*.csproj *.fsproj' } }] },
     { name: 'dotnet publish restores the packages itself after COPY . .', code: 'FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -c Release -o /out\nFROM mcr.microsoft.com/dotnet/aspnet:8.0\nCOPY --from=build /out /app\nENTRYPOINT ["dotnet", "/app/App.dll"]', errors: [{ messageId: 'dotnet', line: 3, data: { source: '.', install: 'dotnet publish', line: 4 } }] },

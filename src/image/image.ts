@@ -62,6 +62,27 @@ export function localFileOf(layer: Layer): LocalBlob | undefined {
   return (layer as Partial<WrittenLayer>).localFile;
 }
 
+/** BlobRange is where a stored blob lies in a local file (an OCI layout's blob, a member of an archive). */
+export interface BlobRange {
+  path: string;
+  offset: number;
+  size: number;
+}
+
+/** LocalLayer is a layer of a local file, which reads may take by byte range instead of as a stream
+ *  (src/layers/direct-scan.ts). Internal, like WrittenLayer: sources set it, the package does not export it. */
+export interface LocalLayer extends Layer {
+  /** blobRange finds the blob's bytes; what the read must find there is the layer's digest, size and diffId. */
+  readonly blobRange: () => Promise<BlobRange>;
+  /** expected is what the blob must be: its digest and size where the source states them, and the diffId. */
+  readonly expected: { what: string; digest?: Digest; size?: number; diffId: Digest };
+}
+
+/** localLayerOf gives the local-file view of a layer, or undefined for a layer that is only a stream. */
+export function localLayerOf(layer: Layer): LocalLayer | undefined {
+  return typeof (layer as Partial<LocalLayer>).blobRange === 'function' ? (layer as LocalLayer) : undefined;
+}
+
 /** Image is a single-platform image: a manifest, a config and layers listed base first. */
 export interface Image {
   /** reference is how the user named this image, for messages (e.g. `docker-archive:app.tar`). */

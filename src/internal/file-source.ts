@@ -10,6 +10,7 @@ import { normalizeArchivePath } from './paths.js';
 import { requireRegularFile } from './regular-file.js';
 import { TarIndex } from './tar-index.js';
 import { fileRangeIdentity } from './verified-blobs.js';
+import type { BlobRange } from '../image/image.js';
 
 /** MAX_DOCUMENT bounds JSON documents (manifests, configs, indexes) read into memory. */
 export const MAX_DOCUMENT = 64 << 20;
@@ -24,6 +25,8 @@ export interface FileSource {
   open(name: string): Promise<Readable>;
   /** identity names a file's bytes as they are now (internal/verified-blobs.ts); null when it cannot. */
   identity?(name: string): Promise<string | null>;
+  /** range says where a file's bytes lie on disk, for reads by offset. */
+  range?(name: string): Promise<BlobRange>;
 }
 
 export class DirSource implements FileSource {
@@ -79,6 +82,11 @@ export class DirSource implements FileSource {
     const path = await this.resolve(name);
     return fileRangeIdentity(path, 0, (await stat(path)).size);
   }
+
+  async range(name: string): Promise<BlobRange> {
+    const path = await this.resolve(name);
+    return { path, offset: 0, size: (await stat(path)).size };
+  }
 }
 
 export class TarSource implements FileSource {
@@ -131,5 +139,10 @@ export class TarSource implements FileSource {
   async identity(name: string): Promise<string | null> {
     const member = this.member(name);
     return fileRangeIdentity(this.index.path, member.offset, member.size);
+  }
+
+  async range(name: string): Promise<BlobRange> {
+    const member = this.member(name);
+    return { path: this.index.path, offset: member.offset, size: member.size };
   }
 }

@@ -4,7 +4,8 @@
 // request). Memory holds entry metadata only, never file content.
 import { createHash, type Hash } from 'node:crypto';
 import { WhittleError, describeCause } from '../errors.js';
-import type { Layer, LayerStats } from '../image/image.js';
+import { localLayerOf, type Layer, type LayerStats } from '../image/image.js';
+import { readLocalTar } from './direct-scan.js';
 import { normalizeLayerPath } from '../internal/paths.js';
 import type { TarHeader } from '../internal/tar-header.js';
 import { TarParser } from '../internal/tar-parser.js';
@@ -116,6 +117,18 @@ export async function scanLayer(layer: Layer, opts: ScanOptions = {}): Promise<L
       current = null;
     },
   });
+  // an uncompressed blob in a local file is read by offset, hashed on another core (direct-scan.ts)
+  const local = opts.tee ? undefined : localLayerOf(layer);
+  if (local) {
+    let stats: LayerStats | null;
+    try {
+      stats = await readLocalTar(local, (chunk) => parser.done || parser.write(chunk), opts.onBytes);
+      if (stats) parser.end();
+    } catch (err) {
+      throw layerError(what, err);
+    }
+    if (stats) return { entries, stats };
+  }
   const read = await layer.read();
   // A parse error is reported only after the rest of the blob was hashed: when the blob does not
   // match its digest, that is the real problem and the better message.

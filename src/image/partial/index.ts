@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { WhittleError, wrap } from '../../errors.js';
 import { digestOf, shortDigest, type Digest } from '../digest.js';
 import { parseConfig, parseManifest } from '../documents.js';
-import type { Image, Layer, LayerRead } from '../image.js';
+import type { BlobRange, Image, Layer, LayerRead, LocalLayer } from '../image.js';
 import { MediaType, isLayerType } from '../mediatypes.js';
 import type { Descriptor, ImageConfig, Manifest } from '../spec.js';
 import { sniffCompression } from '../../layers/compression.js';
@@ -19,6 +19,8 @@ export interface BlobStore {
   openBlob(descriptor: Descriptor): Promise<Readable>;
   /** readBlob reads a small blob (a config) whole, unverified. */
   readBlob(descriptor: Descriptor): Promise<Uint8Array>;
+  /** blobRange says where a blob lies in a local file, for a store on disk. */
+  blobRange?(descriptor: Descriptor): Promise<BlobRange>;
 }
 
 function memo<T>(fn: () => Promise<T>): () => Promise<T> {
@@ -76,14 +78,25 @@ export function fromManifest(opts: FromManifestOptions): Image {
       const open = () => opts.store.openBlob(desc).catch((err) => {
         throw wrap(`opening ${what}`, err, 'missing-blob');
       });
-      return {
+      const expected = { what, digest: desc.digest, size: desc.size, diffId };
+      const layer: Layer = {
         digest: async () => desc.digest,
         diffId: async () => diffId,
         size: async () => desc.size,
         mediaType: async () => desc.mediaType,
         compressed: async () => verifiedBlob(await open(), { what, digest: desc.digest, size: desc.size }),
-        read: async (): Promise<LayerRead> => readVerified(await open(), { what, digest: desc.digest, size: desc.size, diffId }),
+        read: async (): Promise<LayerRead> => readVerified(await open(), expected),
       };
+      const store = opts.store;
+      if (!store.blobRange) return layer;
+      const local: LocalLayer = {
+        ...layer,
+        expected,
+        blobRange: () => store.blobRange!(desc).catch((err) => {
+          throw wrap(`opening ${what}`, err, 'missing-blob');
+        }),
+      };
+      return local;
     });
   });
   return {
@@ -108,6 +121,8 @@ export interface LegacyLayerFile {
   open(): Promise<Readable>;
   /** identity names the file's bytes as they are now, for opts.verified (internal/verified-blobs.ts). */
   identity?(): Promise<string | null>;
+  /** range says where the file's bytes lie on disk. */
+  range?(): Promise<BlobRange>;
 }
 
 export interface FromConfigOptions {
@@ -172,7 +187,7 @@ export function fromConfig(opts: FromConfigOptions): Image {
         read.tar.resume();
         return (await read.stats).digest;
       });
-      return {
+      const layer: Layer = {
         digest,
         diffId: async () => diffId,
         size: () => file.size(),
@@ -193,6 +208,17 @@ export function fromConfig(opts: FromConfigOptions): Image {
             size: await file.size(),
           }),
       };
+      if (!file.range) return layer;
+      const range = file.range;
+      // the size is the file's own: a descriptorless archive states none (the streamed read counts it the same way)
+      const local: LocalLayer = {
+        ...layer,
+        expected: { what, diffId, ...(file.namedDigest ? { digest: file.namedDigest } : {}) },
+        blobRange: () => range().catch((err) => {
+          throw wrap(`opening ${what}`, err, 'missing-blob');
+        }),
+      };
+      return local;
     });
   });
   const manifest = memo(async (): Promise<Manifest> => {

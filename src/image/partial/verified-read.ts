@@ -151,6 +151,26 @@ class SniffingDecompressor extends Transform {
   }
 }
 
+/** blobMismatch is the error for a blob of the wrong size or digest, null when it is the one expected. */
+export function blobMismatch(expected: LayerExpectations, bytes: number, digest: Digest): WhittleError | null {
+  if (expected.size !== undefined && bytes !== expected.size) {
+    return new WhittleError(
+      bytes < expected.size ? 'truncated' : 'size-mismatch',
+      `${expected.what}: blob has ${bytes} bytes, its descriptor says ${expected.size}${bytes < expected.size ? ' (truncated)' : ''}`,
+    );
+  }
+  if (expected.digest && digest !== expected.digest) {
+    return new WhittleError('digest-mismatch', `${expected.what}: blob digest is ${digest}, expected ${expected.digest}`);
+  }
+  return null;
+}
+
+/** diffIdMismatch is the error for uncompressed content that is not the config's diff_id, null when it is. */
+export function diffIdMismatch(expected: LayerExpectations, diffId: Digest): WhittleError | null {
+  if (!expected.diffId || diffId === expected.diffId) return null;
+  return new WhittleError('digest-mismatch', `${expected.what}: uncompressed content hashes to ${diffId}, but the config lists diff_id ${expected.diffId}`);
+}
+
 /**
  * readVerified turns a raw blob stream into a verified LayerRead. An uncompressed blob is its own
  * tar, so its bytes are hashed once for both digests.
@@ -158,18 +178,7 @@ class SniffingDecompressor extends Transform {
 export function readVerified(raw: Readable, expected: LayerExpectations): LayerRead {
   const blobAlgorithm = expected.digest ? parseDigest(expected.digest).algorithm : 'sha256';
   const diffAlgorithm = expected.diffId ? parseDigest(expected.diffId).algorithm : 'sha256';
-  const blob = new Meter(blobAlgorithm, (m) => {
-    if (expected.size !== undefined && m.bytes !== expected.size) {
-      return new WhittleError(
-        m.bytes < expected.size ? 'truncated' : 'size-mismatch',
-        `${expected.what}: blob has ${m.bytes} bytes, its descriptor says ${expected.size}${m.bytes < expected.size ? ' (truncated)' : ''}`,
-      );
-    }
-    if (expected.digest && m.digest() !== expected.digest) {
-      return new WhittleError('digest-mismatch', `${expected.what}: blob digest is ${m.digest()}, expected ${expected.digest}`);
-    }
-    return null;
-  });
+  const blob = new Meter(blobAlgorithm, (m) => blobMismatch(expected, m.bytes, m.digest()));
   const decompressor = new SniffingDecompressor(expected.what);
   /** the tar is the blob itself: its digest is the blob's (when both use one algorithm). */
   const sameBytes = () => decompressor.compression === 'none' && blobAlgorithm === diffAlgorithm;
@@ -182,12 +191,8 @@ export function readVerified(raw: Readable, expected: LayerExpectations): LayerR
   stats.catch(() => {}); // the tar stream carries the same error
   const tarMeter = new Meter(diffAlgorithm, (m) => {
     const diffId = sameBytes() ? blob.digest() : m.digest();
-    if (expected.diffId && diffId !== expected.diffId) {
-      return new WhittleError(
-        'digest-mismatch',
-        `${expected.what}: uncompressed content hashes to ${diffId}, but the config lists diff_id ${expected.diffId}`,
-      );
-    }
+    const mismatch = diffIdMismatch(expected, diffId);
+    if (mismatch) return mismatch;
     resolveStats({
       digest: blob.digest(),
       size: blob.bytes,
@@ -211,14 +216,6 @@ export function readVerified(raw: Readable, expected: LayerExpectations): LayerR
 /** verifiedBlob passes a blob's raw bytes through, erroring at the end if its size or digest is wrong. */
 export function verifiedBlob(raw: Readable, expected: LayerExpectations): Readable {
   const algorithm = expected.digest ? parseDigest(expected.digest).algorithm : 'sha256';
-  const meter = new Meter(algorithm, (m) => {
-    if (expected.size !== undefined && m.bytes !== expected.size) {
-      return new WhittleError(m.bytes < expected.size ? 'truncated' : 'size-mismatch', `${expected.what}: blob has ${m.bytes} bytes, its descriptor says ${expected.size}`);
-    }
-    if (expected.digest && m.digest() !== expected.digest) {
-      return new WhittleError('digest-mismatch', `${expected.what}: blob digest is ${m.digest()}, expected ${expected.digest}`);
-    }
-    return null;
-  });
+  const meter = new Meter(algorithm, (m) => blobMismatch(expected, m.bytes, m.digest()));
   return pipeline(raw, meter, () => {});
 }

@@ -20,6 +20,7 @@ export function blobStore(files: FileSource): BlobStore {
   return {
     openBlob: async (d) => files.open(await check(d)),
     readBlob: async (d) => files.readSmall(await check(d)),
+    ...(files.range ? { blobRange: async (d: Descriptor) => files.range!(await check(d)) } : {}),
   };
 }
 

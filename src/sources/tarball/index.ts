@@ -91,6 +91,7 @@ export async function dockerArchiveImage(files: FileSource, reference: string, r
         size: () => files.size(name),
         open: () => files.open(name),
         ...(files.identity ? { identity: () => files.identity!(name) } : {}),
+        ...(files.range ? { range: () => files.range!(name) } : {}),
       };
     }),
   });

@@ -1,0 +1,108 @@
+// readLocalTar reads an uncompressed layer blob of a local file (an OCI layout's blob, a member of
+// a `docker save` archive) by offset into a few reused slots of shared memory, hands each slot to
+// the hashing thread (src/internal/hash-thread.ts) and to the caller's consumer, and checks the
+// blob's size, digest and diffId at the end, with the messages of the streamed read
+// (src/image/partial/verified-read.ts). This is the streamed read without its streams: no buffer is
+// allocated per chunk, nothing is copied, and the hashing runs on another core while the tar is
+// parsed. A compressed blob is left to the streamed read (it says so by returning null).
+import { createHash } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import { wrap } from '../errors.js';
+import { parseDigest, type Digest } from '../image/digest.js';
+import type { LayerStats, LocalLayer } from '../image/image.js';
+import { blobMismatch, diffIdMismatch } from '../image/partial/verified-read.js';
+import { SlotHash } from '../internal/hash-thread.js';
+import { sniffCompression } from './compression.js';
+
+const SLOT = 1 << 20;
+const SLOTS = 4;
+/** below this size, hashing on the main thread costs less than the messages to the worker. */
+const THREAD_MIN = 8 << 20;
+
+/** Hashing is either the worker's slots or, for a small blob, a hash on this thread. */
+interface Hashing {
+  update(slot: number, length: number): void;
+  ready(slot: number): Promise<void>;
+  digest(): Promise<string>;
+  close(): void;
+}
+
+function inlineHashing(algorithm: string, slots: Buffer[]): Hashing {
+  const hash = createHash(algorithm);
+  return {
+    update: (slot, length) => void hash.update(slots[slot]!.subarray(0, length)),
+    ready: async () => undefined,
+    digest: async () => hash.digest('hex'),
+    close: () => undefined,
+  };
+}
+
+/**
+ * readLocalTar streams the layer's blob through consume (each slice valid only during the call)
+ * when the blob is uncompressed, and returns its verified stats; null when the blob is compressed
+ * (or its digests use two algorithms), and the caller reads it as a stream instead. consume may
+ * throw: the error is kept, the rest of the blob is still read and checked (a digest mismatch is
+ * the better message), and the consume error is thrown after. A read error is thrown as it is,
+ * for the caller to name the layer.
+ */
+export async function readLocalTar(layer: LocalLayer, consume: (chunk: Uint8Array) => void, onBytes?: (n: number) => void): Promise<LayerStats | null> {
+  const { expected } = layer;
+  const algorithm = parseDigest(expected.diffId).algorithm;
+  if (expected.digest && parseDigest(expected.digest).algorithm !== algorithm) return null;
+  const range = await layer.blobRange();
+  let fh;
+  try {
+    fh = await open(range.path, 'r');
+  } catch (err) {
+    throw wrap(`opening ${expected.what}`, err, 'missing-blob');
+  }
+  const memory = new SharedArrayBuffer(SLOT * SLOTS);
+  const slots = Array.from({ length: SLOTS }, (_, i) => Buffer.from(memory, i * SLOT, SLOT));
+  let hashing: Hashing | null = null;
+  let pending: Promise<number> | null = null;
+  try {
+    const readSlot = async (slot: number, at: number): Promise<number> =>
+      (await fh.read(slots[slot]!, 0, Math.min(SLOT, range.size - at), range.offset + at)).bytesRead;
+    let bytes = 0;
+    let slot = 0;
+    pending = range.size > 0 ? readSlot(0, 0) : null;
+    let consumeError: unknown = null;
+    while (pending) {
+      const n = await pending;
+      pending = null;
+      if (n === 0) break; // the file ends before the range does: the size check below says so
+      if (hashing === null) {
+        // the first bytes say whether the blob is a tar; a compressed one goes to the streamed read
+        if (sniffCompression(slots[0]!.subarray(0, Math.min(n, 4))) !== 'none') return null;
+        hashing = range.size >= THREAD_MIN ? new SlotHash(algorithm, memory, SLOT) : inlineHashing(algorithm, slots);
+      }
+      bytes += n;
+      const next = (slot + 1) % SLOTS;
+      if (bytes < range.size) {
+        await hashing.ready(next);
+        pending = readSlot(next, bytes);
+      }
+      hashing.update(slot, n);
+      if (consumeError === null) {
+        try {
+          consume(slots[slot]!.subarray(0, n));
+        } catch (err) {
+          consumeError = err;
+        }
+      }
+      onBytes?.(n);
+      slot = next;
+    }
+    const actual = `${algorithm}:${hashing ? await hashing.digest() : createHash(algorithm).digest('hex')}` as Digest;
+    const mismatch = blobMismatch({ ...expected, size: expected.size ?? range.size }, bytes, actual) ?? diffIdMismatch(expected, actual);
+    if (mismatch) throw mismatch;
+    if (consumeError !== null) throw consumeError;
+    return { digest: actual, size: bytes, diffId: actual, uncompressedSize: bytes, compression: 'none' };
+  } catch (err) {
+    hashing?.close();
+    await pending?.catch(() => undefined); // a read still in flight ends before its file is closed
+    throw err;
+  } finally {
+    await fh.close();
+  }
+}

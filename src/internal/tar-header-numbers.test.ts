@@ -81,3 +81,42 @@ describe('decodeHeader numbers, magic and checksum', () => {
     expect(v7.uname).toBeUndefined();
   });
 });
+
+describe('the checksum summed four bytes at a time', () => {
+  /** a ustar header of random bytes (high bytes included) in its text fields, with its checksum written by a byte-by-byte sum. */
+  function randomHeader(seed: number, signed: boolean): Uint8Array {
+    let x = (seed * 2654435761) >>> 0;
+    const rand = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 16) & 0xff;
+    // mostly ASCII, one byte in eight over 127 (enough for a signed sum to differ, not to go negative)
+    const next = () => (rand() & 0x7f) | (rand() % 8 === 0 ? 0x80 : 0);
+    const b = new Uint8Array(512);
+    for (let i = 0; i < 100; i++) b[i] = next() || 0x61; // name
+    b.set(new TextEncoder().encode('0000644\0'), 100);
+    b.set(new TextEncoder().encode('0000000\0'), 108);
+    b.set(new TextEncoder().encode('0000000\0'), 116);
+    b.set(new TextEncoder().encode('00000000000\0'), 124);
+    b.set(new TextEncoder().encode('00000000000\0'), 136);
+    b[156] = 0x30;
+    for (let i = 157; i < 257; i++) b[i] = next(); // linkname
+    b.set(new TextEncoder().encode('ustar\x0000'), 257);
+    for (let i = 265; i < 512; i++) b[i] = next(); // uname, gname, devices, prefix
+    let sum = 8 * 0x20;
+    for (let i = 0; i < 512; i++) if (i < 148 || i >= 156) sum += signed && b[i]! > 127 ? b[i]! - 256 : b[i]!;
+    b.set(new TextEncoder().encode(`${sum.toString(8).padStart(6, '0')}\0 `), 148);
+    return b;
+  }
+
+  it.each([0, 1, 2, 3])('accepts exact sums and refuses one off, at byte offset %i of a buffer', (offset) => {
+    for (let seed = 1; seed <= 200; seed++) {
+      for (const signed of [false, true]) {
+        const good = randomHeader(seed, signed);
+        const buf = new Uint8Array(512 + offset);
+        buf.set(good, offset);
+        const view = buf.subarray(offset, offset + 512);
+        expect(decodeHeader(view), `seed ${seed}`).not.toBeNull();
+        view[100] = 0x31; // mode 1000644: the same fields, a sum one higher than the stored one
+        expect(() => decodeHeader(view), `seed ${seed}`).toThrow(/checksum/);
+      }
+    }
+  });
+});

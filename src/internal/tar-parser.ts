@@ -17,8 +17,8 @@ import {
 export interface TarHandlers {
   /** entry is called for every member that is a file system object (metadata headers are folded in). */
   entry(header: TarHeader): void;
-  /** data is called with consecutive slices of the current entry's content; slices are views, copy to keep. */
-  data(chunk: Uint8Array): void;
+  /** data is called with consecutive slices of the current entry's content; slices are views, copy to keep. Without it, content is skipped. */
+  data?(chunk: Uint8Array): void;
   /** entryEnd is called when the current entry's content is complete. */
   entryEnd(): void;
 }
@@ -65,7 +65,7 @@ export class TarParser {
         }
         case 'data': {
           const take = Math.min(this.remaining, chunk.length - pos);
-          this.handlers.data(chunk.subarray(pos, pos + take));
+          this.handlers.data?.(chunk.subarray(pos, pos + take));
           this.remaining -= take;
           pos += take;
           if (this.remaining === 0) this.finishEntry();

@@ -16,6 +16,9 @@ import { sniffCompression } from './compression.js';
 
 const SLOT = 1 << 20;
 const SLOTS = 4;
+/** blocks of slots whose reads ended, for the next read (analyze reads two layers at a time). */
+const spare: SharedArrayBuffer[] = [];
+const SPARE = 2;
 /** below this size, hashing on the main thread costs less than the messages to the worker. */
 const THREAD_MIN = 8 << 20;
 
@@ -56,7 +59,7 @@ export async function readLocalTar(layer: LocalLayer, consume: (chunk: Uint8Arra
   } catch (err) {
     throw wrap(`opening ${expected.what}`, err, 'missing-blob');
   }
-  const memory = new SharedArrayBuffer(SLOT * SLOTS);
+  const memory = spare.pop() ?? new SharedArrayBuffer(SLOT * SLOTS);
   const slots = Array.from({ length: SLOTS }, (_, i) => Buffer.from(memory, i * SLOT, SLOT));
   let hashing: Hashing | null = null;
   let pending: Promise<number> | null = null;
@@ -104,5 +107,8 @@ export async function readLocalTar(layer: LocalLayer, consume: (chunk: Uint8Arra
     throw err;
   } finally {
     await fh.close();
+    // the worker's isolate frees its view of the memory only when it collects garbage, which it
+    // rarely does: one block per concurrent read is kept and reused instead of one per layer
+    if (spare.length < SPARE) spare.push(memory);
   }
 }

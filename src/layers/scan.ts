@@ -108,9 +108,8 @@ export async function scanLayer(layer: Layer, opts: ScanOptions = {}): Promise<L
       const wanted = opts.hashContents === true || (opts.hashContents instanceof Set && current !== null && opts.hashContents.has(current.path));
       hash = wanted && current?.type === 'file' && !current.whiteout ? createHash('sha256') : null;
     },
-    data(chunk) {
-      hash?.update(chunk);
-    },
+    // content is looked at only when it is hashed: without a data handler the parser makes no view per file
+    ...(opts.hashContents ? { data: (chunk: Uint8Array) => hash?.update(chunk) } : {}),
     entryEnd() {
       if (hash && current) current.contentDigest = `sha256:${hash.digest('hex')}`;
       hash = null;

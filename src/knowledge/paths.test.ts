@@ -34,3 +34,22 @@ describe('paths', () => {
     expect(['x/1', 'x/keep', 'y/1', 'z'].map((p) => t.find(p))).toEqual(['a', 'b', 'b', undefined]);
   });
 });
+
+describe('GlobSet groups globs by their literal first names', () => {
+  it('matches exactly what the globs match one by one, on random paths', () => {
+    const globs = ['usr/bin/gcc', 'usr/bin/gcc-*', 'usr/bin/*-gcc', 'usr/lib/gcc/**', 'usr/local/bin/cc', '**/node_modules/node-gyp/**', 'usr/**/include/*.h', 'root/.cache/pip/**', 'home/*/.cache/pip/**', 'usr/?ib/x', 'usr', 'opt/**', 'usr/local/go/**', 'var/lib/apt/lists/**'];
+    const set = new GlobSet(globs);
+    const singles = globs.map((g) => new GlobSet([g]));
+    const names = ['usr', 'bin', 'lib', 'local', 'gcc', 'gcc-12', 'x86_64-linux-gnu-gcc', 'include', 'a.h', 'node_modules', 'node-gyp', 'root', '.cache', 'pip', 'home', 'u', 'opt', 'go', 'var', 'apt', 'lists', 'cc', 'x', 'rib'];
+    let seed = 7;
+    const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+    let matched = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const path = Array.from({ length: 1 + rand(6) }, () => names[rand(names.length)]).join('/');
+      const one = singles.some((s) => s.test(path));
+      if (one) matched++;
+      expect(set.test(path), path).toBe(one);
+    }
+    expect(matched).toBeGreaterThan(500);
+  });
+});

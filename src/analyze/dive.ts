@@ -42,13 +42,18 @@ function visitLeaves(entries: readonly LayerEntry[], visit: (path: string, size:
   const own = new Map<string, number>();
   const whiteouts = new Set<string>();
   const parents = new Set<string>();
+  let lastParent = ''; // the parent of the entry before: tar lists a directory's entries together
   for (const e of entries) {
-    // longest prefix first: once a parent is known, all of its ancestors are too.
     const path = e.path;
-    for (let i = path.lastIndexOf('/'); i > 0; i = path.lastIndexOf('/', i - 1)) {
-      const parent = path.slice(0, i);
-      if (parents.has(parent)) break;
-      parents.add(parent);
+    const slash = path.lastIndexOf('/');
+    if (slash > 0 && !(slash === lastParent.length && path.startsWith(lastParent))) {
+      // longest prefix first: once a parent is known, all of its ancestors are too.
+      for (let i = slash; i > 0; i = path.lastIndexOf('/', i - 1)) {
+        const parent = path.slice(0, i);
+        if (parents.has(parent)) break;
+        parents.add(parent);
+      }
+      lastParent = path.slice(0, slash);
     }
     if (e.whiteout === 'opaque') {
       // the marker is dropped; the directory holding it still exists as a node of this layer tree.

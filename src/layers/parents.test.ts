@@ -34,3 +34,46 @@ describe('the parent directories a layer implies', () => {
     expect(parents.add(file('a/y', 1))).toEqual({ implied: [] });
   });
 });
+
+describe('LayerParents against the rule applied to every entry afresh', () => {
+  /** the rule without shortcuts: every ancestor of every entry looked up in what the layer has so far. */
+  function reference(entries: Parameters<typeof withImpliedParents>[0]): string[] {
+    const has = new Map<string, boolean>();
+    const out: string[] = [];
+    for (const e of entries) {
+      const opaqueMarker = e.whiteout === 'opaque';
+      const ancestors: string[] = [];
+      for (let i = e.path.indexOf('/'); i >= 0; i = e.path.indexOf('/', i + 1)) ancestors.push(e.path.slice(0, i));
+      if (opaqueMarker && e.path !== '') ancestors.push(e.path);
+      let conflict: string | undefined;
+      for (const p of ancestors) {
+        const d = has.get(p);
+        if (d === undefined) {
+          has.set(p, true);
+          out.push(`+${p}`);
+        } else if (!d && conflict === undefined) conflict = p;
+      }
+      out.push(conflict === undefined ? e.path : `!${e.path}<${conflict}`);
+      if (e.path !== '' && !opaqueMarker) has.set(e.path, !e.whiteout && e.type === 'dir');
+    }
+    return out;
+  }
+
+  it('implies and refuses the same on random layers in tar-like order', () => {
+    const names = ['a', 'b', 'c'];
+    let seed = 11;
+    const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+    for (let round = 0; round < 3000; round++) {
+      const entries: Parameters<typeof withImpliedParents>[0] = [];
+      let dirPath = '';
+      for (let i = 0, n = 1 + rand(12); i < n; i++) {
+        // mostly siblings of the entry before (as tar lists a directory), sometimes elsewhere
+        if (rand(3) === 0) dirPath = Array.from({ length: rand(3) }, () => names[rand(3)]).join('/');
+        const path = dirPath ? `${dirPath}/${names[rand(3)]}` : names[rand(3)]!;
+        const kind = rand(6);
+        entries.push(kind === 0 ? dir(path) : kind === 1 ? symlink(path, 'x') : kind === 2 ? whiteout(path) : kind === 3 ? opaque(path) : file(path, 1));
+      }
+      expect(implied(entries), JSON.stringify(entries.map((e) => [e.path, e.type, e.whiteout]))).toEqual(reference(entries));
+    }
+  });
+});

@@ -43,11 +43,25 @@ export class LayerParents {
   /** parent directories whose ancestors are all directories of the layer: entries below them need no new check. */
   private verified = new Set<string>();
 
+  /** the parent of the last entry, when verified: tar lists a directory's entries together, so most entries have the same parent as the one before (no slicing, no lookup). */
+  private lastVerified: string | null = null;
+
   /** add records entry and returns the directories it implies, top down, or the parent it conflicts with. */
   add(entry: LayerEntry): { readonly implied: readonly string[]; readonly conflict?: string } {
     const path = entry.path;
     const opaque = entry.whiteout === 'opaque';
-    const parent = opaque ? path : path.slice(0, Math.max(0, path.lastIndexOf('/')));
+    const slash = path.lastIndexOf('/');
+    const last = this.lastVerified;
+    if (!opaque && last !== null && slash === last.length && path.startsWith(last)) {
+      const dir = !entry.whiteout && entry.type === 'dir';
+      if (!dir && this.has.get(path) === true) {
+        this.verified = new Set();
+        this.lastVerified = null;
+      }
+      this.has.set(path, dir);
+      return NOTHING_IMPLIED;
+    }
+    const parent = opaque ? path : path.slice(0, Math.max(0, slash));
     let implied: string[] | null = null;
     let conflict: string | undefined;
     if (parent !== '' && !this.verified.has(parent)) {
@@ -60,11 +74,15 @@ export class LayerParents {
       }
       if (conflict === undefined) this.verified.add(parent);
     }
+    if (conflict === undefined && !opaque && parent !== '') this.lastVerified = parent;
     // a whiteout is a non-directory in the layer's own directory (overlay2 makes it a 0/0 device)
     if (path !== '' && !opaque) {
       const dir = !entry.whiteout && entry.type === 'dir';
       // a directory of the layer turned into a non-directory: what was verified below it no longer holds (rare)
-      if (!dir && this.has.get(path) === true) this.verified = new Set();
+      if (!dir && this.has.get(path) === true) {
+        this.verified = new Set();
+        this.lastVerified = null;
+      }
       this.has.set(path, dir);
     }
     if (conflict !== undefined) return { implied: implied ?? [], conflict };

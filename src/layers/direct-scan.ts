@@ -40,6 +40,15 @@ function inlineHashing(algorithm: string, slots: Buffer[]): Hashing {
   };
 }
 
+/** threadHashing hashes on the worker thread, or on this one where no worker can be started (a thread limit). */
+function threadHashing(algorithm: string, memory: SharedArrayBuffer, slots: Buffer[]): Hashing {
+  try {
+    return new SlotHash(algorithm, memory, SLOT);
+  } catch {
+    return inlineHashing(algorithm, slots);
+  }
+}
+
 /**
  * readLocalTar streams the layer's blob through consume (each slice valid only during the call)
  * when the blob is uncompressed, and returns its verified stats; null when the blob is compressed
@@ -77,7 +86,7 @@ export async function readLocalTar(layer: LocalLayer, consume: (chunk: Uint8Arra
       if (hashing === null) {
         // the first bytes say whether the blob is a tar; a compressed one goes to the streamed read
         if (sniffCompression(slots[0]!.subarray(0, Math.min(n, 4))) !== 'none') return null;
-        hashing = range.size >= THREAD_MIN ? new SlotHash(algorithm, memory, SLOT) : inlineHashing(algorithm, slots);
+        hashing = range.size >= THREAD_MIN ? threadHashing(algorithm, memory, slots) : inlineHashing(algorithm, slots);
       }
       bytes += n;
       const next = (slot + 1) % SLOTS;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { LayerEntry } from './entry.js';
 import { dir, file, opaque, symlink, whiteout } from '../analyze/testing.js';
 import { LayerParents, withImpliedParents } from './parents.js';
 
@@ -64,7 +65,7 @@ describe('LayerParents against the rule applied to every entry afresh', () => {
     let seed = 11;
     const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
     for (let round = 0; round < 3000; round++) {
-      const entries: Parameters<typeof withImpliedParents>[0] = [];
+      const entries: LayerEntry[] = [];
       let dirPath = '';
       for (let i = 0, n = 1 + rand(12); i < n; i++) {
         // mostly siblings of the entry before (as tar lists a directory), sometimes elsewhere

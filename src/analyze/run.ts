@@ -2,7 +2,7 @@
 // overlaps hashing and parsing of the other — and hands the entries to the pure analysis.
 import type { Image } from '../image/image.js';
 import { HardLinkCheck, linkPaths } from '../layers/hardlinks.js';
-import { scanLayer, type LayerScan } from '../layers/scan.js';
+import { digestContents, scanLayer, type LayerScan } from '../layers/scan.js';
 import { mapLimit } from '../internal/concurrency.js';
 import type { LayerEntry } from '../layers/entry.js';
 import { analyze, type Analysis, type AnalysisInput, type AnalyzeOptions } from './index.js';
@@ -13,8 +13,9 @@ export interface AnalyzeImageOptions {
   /**
    * hashContents compares file contents across layers, to tell metadata-only rewrites (chmod, chown)
    * from new content; default true. Only files rewritten with the same size can be such copies, so
-   * the first pass hashes nothing, and only the layers holding such files are read again, hashing
-   * only those files. 'all' hashes every file in the one pass (whittle report --compare: files
+   * the first pass hashes nothing, and then only those files are hashed: read by offset from a
+   * local file the first pass checked (and that has not changed since), else by reading their
+   * layers again. 'all' hashes every file in the one pass (whittle report --compare: files
    * changed by content).
    */
   hashContents?: boolean | 'all';
@@ -57,7 +58,11 @@ export async function scanImage(image: Image, opts: AnalyzeImageOptions = {}): P
   if ((opts.hashContents ?? true) === true) {
     const wanted = sameSizeRewrites(scans.map((s) => s.entries));
     // empty files need no second read: their digest is known (apt's lock files are rewritten empty in every apt layer)
-    const again = [...wanted.keys()].filter((i) => !digestEmptyFiles(scans[i]!.entries, wanted.get(i)!));
+    const nonEmpty = [...wanted.keys()].filter((i) => !digestEmptyFiles(scans[i]!.entries, wanted.get(i)!));
+    // a layer read from a local file that has not changed since gives those files' bytes by offset;
+    // any other is read again whole (and checked again)
+    const read = await mapLimit(nonEmpty, opts.concurrency ?? 2, (i) => digestContents(scans[i]!, wanted.get(i)!));
+    const again = nonEmpty.filter((_, k) => !read[k]);
     const rescans = await mapLimit(again, opts.concurrency ?? 2, (i) =>
       scanLayer(layers[i]!, { hashContents: wanted.get(i)!, what: `layer ${i + 1} of ${layers.length}`, layer: i }),
     );

@@ -66,6 +66,21 @@ for (const format of ['gnu', 'pax'] as const) {
       expect(byName.get('longlink')?.header.linkname).toBe('../' + 't'.repeat(130));
       expect(byName.get('longlink')?.header.kind).toBe('symlink');
     });
+
+    it('says where each entry\'s content starts in the stream, also after PAX and long-name headers and across chunks', () => {
+      const dir = makeTree();
+      const out = join(dir, 'out.tar');
+      execFileSync('tar', ['-C', join(dir, 'root'), '--sort=name', `--format=${format}`, '-cf', out, '.'], { stdio: 'pipe' });
+      const data = readFileSync(out);
+      for (const chunkSize of [1, 7, 512, 4096]) {
+        const found: { name: string; offset: number; size: number }[] = [];
+        const parser = new TarParser({ entry: (h) => found.push({ name: h.name, offset: parser.contentOffset, size: h.size }), entryEnd: () => undefined });
+        for (let i = 0; i < data.length; i += chunkSize) parser.write(data.subarray(i, i + chunkSize));
+        const contents = new Map(found.filter((f) => f.size > 0).map((f) => [f.name.replace(/^\.\//, ''), data.subarray(f.offset, f.offset + f.size).toString()]));
+        expect(contents.get('a.txt'), `chunks of ${chunkSize}`).toBe('hello');
+        expect(contents.get(`${'d'.repeat(120)}/${'f'.repeat(110)}.txt`), `chunks of ${chunkSize}`).toBe('long name content');
+      }
+    });
   });
 }
 

@@ -40,6 +40,15 @@ export class TarParser {
   private sawZeroBlock = false;
   /** entries counts the file system entries reported so far. */
   entries = 0;
+  /** stream bytes written before the current chunk. */
+  private consumed = 0;
+  /** where in the stream the header block being decoded ends: the content of its entry starts there. */
+  private headerEnd = 0;
+
+  /** contentOffset is, during entry(), where the entry's content starts in the tar stream. */
+  get contentOffset(): number {
+    return this.headerEnd;
+  }
 
   constructor(private readonly handlers: TarHandlers) {}
 
@@ -59,6 +68,7 @@ export class TarParser {
           pos += take;
           if (this.headerFill === BLOCK) {
             this.headerFill = 0;
+            this.headerEnd = this.consumed + pos;
             this.onHeaderBlock();
           }
           break;
@@ -88,6 +98,7 @@ export class TarParser {
         }
       }
     }
+    this.consumed += chunk.length;
   }
 
   /** end checks the stream did not stop inside a header or an entry. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalLayer } from '../image/image.js';
-import { readLocalTar } from './direct-scan.js';
+import { digestAt, readLocalTar } from './direct-scan.js';
 
 const sha = (b: Uint8Array) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
@@ -31,11 +31,11 @@ async function collect(layer: LocalLayer) {
   const seen = createHash('sha256');
   let bytes = 0;
   let progress = 0;
-  const stats = await readLocalTar(layer, (c) => {
+  const read = await readLocalTar(layer, (c) => {
     seen.update(c);
     bytes += c.length;
   }, (n) => (progress += n));
-  return { stats, consumed: `sha256:${seen.digest('hex')}`, bytes, progress };
+  return { stats: read?.stats, file: read?.file, consumed: `sha256:${seen.digest('hex')}`, bytes, progress };
 }
 
 // sizes on both sides of the thread threshold (8 MiB) and of the 1 MiB slots, one not a multiple of them
@@ -101,5 +101,20 @@ describe('readLocalTar refuses what the streamed read refuses, with its messages
       expect(r.stats!.digest).toBe(sha(blobs[i]!));
       expect(r.consumed).toBe(sha(blobs[i]!));
     });
+  });
+});
+
+describe('digestAt reads ranges of a checked file again only while it is unchanged', () => {
+  it('hashes the ranges, and refuses once the file was written to', async () => {
+    const blob = randomBytes(3 << 20);
+    const layer = await localLayer('again', blob, {}, 512);
+    const { file } = await collect(layer);
+    expect(file).toMatchObject({ offset: 512 });
+    const ranges = [{ offset: 0, size: 10 }, { offset: 1_000_000, size: 2 << 20 }, { offset: 5, size: 0 }];
+    expect(await digestAt(file!, ranges)).toEqual(ranges.map((r) => sha(blob.subarray(r.offset, r.offset + r.size))));
+    // the same bytes written again: a new modification time is a new file as far as the check goes
+    await new Promise((r) => setTimeout(r, 20));
+    await writeFile(file!.path, Buffer.concat([Buffer.alloc(512, 7), blob, Buffer.alloc(3, 9)]));
+    expect(await digestAt(file!, ranges)).toBeNull();
   });
 });

@@ -6,7 +6,7 @@
 // allocated per chunk, nothing is copied, and the hashing runs on another core while the tar is
 // parsed. A compressed blob is left to the streamed read (it says so by returning null).
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { wrap } from '../errors.js';
 import { parseDigest, type Digest } from '../image/digest.js';
 import type { LayerStats, LocalLayer } from '../image/image.js';
@@ -40,6 +40,63 @@ function inlineHashing(algorithm: string, slots: Buffer[]): Hashing {
   };
 }
 
+/** LocalRead is a checked read of a local tar: its stats and, while unchanged, the file it lies in. */
+export interface LocalRead {
+  stats: LayerStats;
+  /** the file and offset of the tar, and the file's identity when the read began and ended (absent when it changed meanwhile). */
+  file?: CheckedFile;
+}
+
+/** CheckedFile is a file whose bytes at offset were checked against a layer's digests, and what the file was then. */
+export interface CheckedFile {
+  path: string;
+  offset: number;
+  identity: string;
+}
+
+/** identityOf names an open file's bytes as they are now (device, inode, size, times), as src/internal/verified-blobs.ts does for paths. */
+async function identityOf(fh: FileHandle): Promise<string | null> {
+  try {
+    const s = await fh.stat({ bigint: true });
+    return s.isFile() ? `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}` : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * digestAt gives the sha256 of each (offset, size) range of a tar read before, relative to the tar's
+ * start, reading only those bytes; null when the file is no longer what was checked (then the
+ * caller reads the layer again, checking it whole).
+ */
+export async function digestAt(file: CheckedFile, ranges: readonly { offset: number; size: number }[]): Promise<Digest[] | null> {
+  let fh: FileHandle;
+  try {
+    fh = await open(file.path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    if ((await identityOf(fh)) !== file.identity) return null;
+    const buf = Buffer.allocUnsafe(Math.min(SLOT, Math.max(1, ...ranges.map((r) => r.size))));
+    const out: Digest[] = [];
+    for (const r of ranges) {
+      const hash = createHash('sha256');
+      for (let done = 0; done < r.size; ) {
+        const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, r.size - done), file.offset + r.offset + done);
+        if (bytesRead === 0) return null;
+        hash.update(buf.subarray(0, bytesRead));
+        done += bytesRead;
+      }
+      out.push(`sha256:${hash.digest('hex')}`);
+    }
+    // changed while it was read: these bytes are not the ones checked
+    return (await identityOf(fh)) === file.identity ? out : null;
+  } finally {
+    await fh.close();
+  }
+}
+
 /** threadHashing hashes on the worker thread, or on this one where no worker can be started (a thread limit). */
 function threadHashing(algorithm: string, memory: SharedArrayBuffer, slots: Buffer[]): Hashing {
   try {
@@ -57,7 +114,7 @@ function threadHashing(algorithm: string, memory: SharedArrayBuffer, slots: Buff
  * the better message), and the consume error is thrown after. A read error is thrown as it is,
  * for the caller to name the layer.
  */
-export async function readLocalTar(layer: LocalLayer, consume: (chunk: Uint8Array) => void, onBytes?: (n: number) => void): Promise<LayerStats | null> {
+export async function readLocalTar(layer: LocalLayer, consume: (chunk: Uint8Array) => void, onBytes?: (n: number) => void): Promise<LocalRead | null> {
   const { expected } = layer;
   const algorithm = parseDigest(expected.diffId).algorithm;
   if (expected.digest && parseDigest(expected.digest).algorithm !== algorithm) return null;
@@ -68,6 +125,7 @@ export async function readLocalTar(layer: LocalLayer, consume: (chunk: Uint8Arra
   } catch (err) {
     throw wrap(`opening ${expected.what}`, err, 'missing-blob');
   }
+  const before = await identityOf(fh);
   const memory = spare.pop() ?? new SharedArrayBuffer(SLOT * SLOTS);
   const slots = Array.from({ length: SLOTS }, (_, i) => Buffer.from(memory, i * SLOT, SLOT));
   let hashing: Hashing | null = null;
@@ -109,7 +167,12 @@ export async function readLocalTar(layer: LocalLayer, consume: (chunk: Uint8Arra
     const mismatch = blobMismatch({ ...expected, size: expected.size ?? range.size }, bytes, actual) ?? diffIdMismatch(expected, actual);
     if (mismatch) throw mismatch;
     if (consumeError !== null) throw consumeError;
-    return { digest: actual, size: bytes, diffId: actual, uncompressedSize: bytes, compression: 'none' };
+    // the file as it was read: the bytes just checked can be read again by offset while it stays so
+    const after = await identityOf(fh);
+    return {
+      stats: { digest: actual, size: bytes, diffId: actual, uncompressedSize: bytes, compression: 'none' },
+      ...(before !== null && before === after ? { file: { path: range.path, offset: range.offset, identity: before } } : {}),
+    };
   } catch (err) {
     hashing?.close();
     await pending?.catch(() => undefined); // a read still in flight ends before its file is closed

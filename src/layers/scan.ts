@@ -5,7 +5,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { WhittleError, describeCause } from '../errors.js';
 import { localLayerOf, type Layer, type LayerStats } from '../image/image.js';
-import { readLocalTar } from './direct-scan.js';
+import { digestAt, readLocalTar, type CheckedFile, type LocalRead } from './direct-scan.js';
 import { normalizeLayerPath } from '../internal/paths.js';
 import type { TarHeader } from '../internal/tar-header.js';
 import { TarParser } from '../internal/tar-parser.js';
@@ -27,6 +27,12 @@ export interface ScanOptions {
 export interface LayerScan {
   entries: LayerEntry[];
   stats: LayerStats;
+  /**
+   * for a layer read from a local file by offset (direct-scan.ts) that did not change while it was
+   * read: the file, and where each entry's content starts in the tar (contentAt[k] for entries[k]),
+   * so a second look at a few files reads only their bytes (digestContents).
+   */
+  local?: { file: CheckedFile; contentAt: number[] };
 }
 
 const WHITEOUT = '.wh.';
@@ -96,6 +102,7 @@ function plainEntry(h: TarHeader, path: string, type: EntryType, layer: number |
 export async function scanLayer(layer: Layer, opts: ScanOptions = {}): Promise<LayerScan> {
   const what = opts.what ?? `layer ${await layer.digest().catch(() => '?')}`;
   const entries: LayerEntry[] = [];
+  const contentAt: number[] = [];
   let current: LayerEntry | null = null;
   let hash: Hash | null = null;
   const parser = new TarParser({
@@ -103,7 +110,10 @@ export async function scanLayer(layer: Layer, opts: ScanOptions = {}): Promise<L
       current = toEntry(h, opts.layer);
       if (current) {
         // `dir/.wh..wh..opq` at the root hides everything below (path "")
-        if (current.path !== '' || current.whiteout === 'opaque') entries.push(current);
+        if (current.path !== '' || current.whiteout === 'opaque') {
+          entries.push(current);
+          contentAt.push(parser.contentOffset);
+        }
       }
       const wanted = opts.hashContents === true || (opts.hashContents instanceof Set && current !== null && opts.hashContents.has(current.path));
       hash = wanted && current?.type === 'file' && !current.whiteout ? createHash('sha256') : null;
@@ -119,14 +129,14 @@ export async function scanLayer(layer: Layer, opts: ScanOptions = {}): Promise<L
   // an uncompressed blob in a local file is read by offset, hashed on another core (direct-scan.ts)
   const local = opts.tee ? undefined : localLayerOf(layer);
   if (local) {
-    let stats: LayerStats | null;
+    let read: LocalRead | null;
     try {
-      stats = await readLocalTar(local, (chunk) => parser.done || parser.write(chunk), opts.onBytes);
-      if (stats) parser.end();
+      read = await readLocalTar(local, (chunk) => parser.done || parser.write(chunk), opts.onBytes);
+      if (read) parser.end();
     } catch (err) {
       throw layerError(what, err);
     }
-    if (stats) return { entries, stats };
+    if (read) return { entries, stats: read.stats, ...(read.file ? { local: { file: read.file, contentAt } } : {}) };
   }
   const read = await layer.read();
   // A parse error is reported only after the rest of the blob was hashed: when the blob does not
@@ -158,6 +168,26 @@ export async function scanLayer(layer: Layer, opts: ScanOptions = {}): Promise<L
   }
   const stats = await read.stats;
   return { entries, stats };
+}
+
+/**
+ * digestContents fills in the content digest of the regular files of a scanned layer whose paths
+ * are in paths, reading only their bytes from the file the scan checked; false when the scan was
+ * not a local read or the file has changed since (then the layer must be scanned again whole).
+ */
+export async function digestContents(scan: LayerScan, paths: ReadonlySet<string>): Promise<boolean> {
+  if (!scan.local) return false;
+  const files: LayerEntry[] = [];
+  const ranges: { offset: number; size: number }[] = [];
+  scan.entries.forEach((e, k) => {
+    if (e.type !== 'file' || e.whiteout || !paths.has(e.path)) return;
+    files.push(e);
+    ranges.push({ offset: scan.local!.contentAt[k]!, size: e.size });
+  });
+  const digests = await digestAt(scan.local.file, ranges);
+  if (digests === null) return false;
+  files.forEach((e, i) => (e.contentDigest = digests[i]!));
+  return true;
 }
 
 function layerError(what: string, err: unknown): WhittleError {

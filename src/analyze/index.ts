@@ -112,6 +112,9 @@ export function analyze(input: AnalysisInput, options: AnalyzeOptions = {}): Ana
   const topPaths = options.topPaths ?? 10;
   const warnings: string[] = [];
   const entryLists = input.layers.map((l) => l.entries);
+  // dive's figures first: its per-path maps are garbage before the merged filesystem is built, so
+  // the two never need memory at the same time (their peaks added up on images of 100,000s of entries)
+  const dive = diveFiguresLimited(entryLists, entryLists.map(contentBytes), topPaths);
   const { tree, changes, dropped, linkedBytes } = mergeLayers(entryLists);
   const history = mapHistory(input.config.history, input.layers.length);
   if (history.warning) warnings.push(history.warning);
@@ -185,12 +188,19 @@ export function analyze(input: AnalysisInput, options: AnalyzeOptions = {}): Ana
       count: dropped.length,
       top: [...dropped].sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1)).slice(0, topPaths),
     },
-    dive: diveFiguresLimited(entryLists, layers.map((l) => l.sizes.fileContent), topPaths),
+    dive,
     findings,
     savings: { squash: wastedBytes, cleanups, total: wastedBytes + cleanups },
     warnings,
     ...(options.files ? { files: filesDocument(tree, dropped) } : {}),
   };
+}
+
+/** contentBytes is the regular-file content a layer's tar carries (what merge counts as its fileContent). */
+function contentBytes(entries: readonly LayerEntry[]): number {
+  let sum = 0;
+  for (const e of entries) if (e.type === 'file' && !e.whiteout) sum += e.size;
+  return sum;
 }
 
 function diveFiguresLimited(entries: LayerEntry[][], content: number[], top: number): Analysis['dive'] {

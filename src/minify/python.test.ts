@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { elfFile } from '../../test/support/elf-writer.js';
 import { buildImage, dir, file, ociLayout, symlink, writeDir, type TarMember } from '../../test/support/image-writer.js';
+import { writeLdCache } from '../elf/ld-cache.js';
 import { openImage } from '../transports/open.js';
 import type { ImageConfig } from '../image/spec.js';
 import { minify } from './index.js';
@@ -295,6 +296,47 @@ describe('the Python tracer', () => {
     }
     for (const path of [`${L}/unused.py`, `${L}/site-packages/unusedpkg/__init__.py`]) expect(kept, path).not.toContain(path);
     expect(p.kept.get(`${L}/site.py`)).toEqual(['Python start-up module (/usr/local/bin/python3)']);
+  });
+
+  it("finds what Debian's pip installs as root: /usr/local/lib/python3.X/dist-packages first, a top-level C extension and the library it links (ld.so.cache)", async () => {
+    // the Flask app of test/engine/variants-apps.test.ts: `pip install -r requirements.txt ./ext` as root on Debian's python3,
+    // `python3 app.py` in WorkingDir /app; the extension links libffi, found in the multiarch directory through the cache
+    const LOCAL = 'usr/local/lib/python3.11/dist-packages';
+    const ML = 'usr/lib/x86_64-linux-gnu';
+    const p = await plan('pip-local', { Cmd: ['python3', 'app.py'], WorkingDir: '/app' }, [
+      file(`${ML}/libffi.so.8.1.2`, elfFile({ needed: ['libc.so.6'] })),
+      symlink(`${ML}/libffi.so.8`, 'libffi.so.8.1.2'),
+      file(`${ML}/libunused.so.1`, elfFile({ needed: ['libc.so.6'] })),
+      file('etc/ld.so.cache', writeLdCache([
+        { name: 'libffi.so.8', path: `/${ML}/libffi.so.8`, flags: 0x0303 },
+        { name: 'libunused.so.1', path: `/${ML}/libunused.so.1`, flags: 0x0303 },
+      ])),
+      file(`${LOCAL}/fastffi.${EXT}`, elfFile({ needed: ['libffi.so.8', 'libc.so.6'] })),
+      file(`${LOCAL}/fastffi-1.0.dist-info/METADATA`, 'Name: fastffi\n'),
+      file(`${LOCAL}/flaskish/__init__.py`, 'from .app import Flask\n'),
+      file(`${LOCAL}/flaskish/app.py`, 'import json\nimport webby\n'),
+      file(`${LOCAL}/flaskish-2.2.2.dist-info/RECORD`, 'flaskish/__init__.py,,\nflaskish/app.py,,\n'),
+      // pip's copy of webby shadows Debian's: /usr/local comes first on sys.path
+      file(`${LOCAL}/webby/__init__.py`, 'import enum\n'),
+      file('app/app.py', 'import fastffi\nfrom flaskish import Flask\n'),
+      // the build tree pip left in the context copy, and the wheels: not on sys.path
+      file(`app/ext/build/lib.linux-x86_64-cpython-311/fastffi.${EXT}`, elfFile({ needed: ['libffi.so.8', 'libc.so.6'] })),
+      file('app/ext/fastffi.c', '#include <ffi.h>\n'),
+      file('app/wheels/flaskish-2.2.2-py3-none-any.whl', 'PK'),
+    ]);
+    const kept = [...p.kept.keys()];
+    for (const path of [
+      'app/app.py', `${LOCAL}/fastffi.${EXT}`, `${ML}/libffi.so.8`, `${ML}/libffi.so.8.1.2`, `${LOCAL}/flaskish/__init__.py`, `${LOCAL}/flaskish/app.py`,
+      `${LOCAL}/webby/__init__.py`, `${STD}/json/__init__.py`, `${STD}/encodings/__init__.py`, `${STD}/encodings/utf_8.py`, `${STD}/os.py`, `${STD}/site.py`,
+      'usr/bin/python3.11', 'usr/lib/libc.so.6',
+    ]) expect(kept, path).toContain(path);
+    for (const path of [`${DIST}/webby/__init__.py`, `${DIST}/webby/views.py`, `app/ext/build/lib.linux-x86_64-cpython-311/fastffi.${EXT}`, 'app/ext/fastffi.c', 'app/wheels/flaskish-2.2.2-py3-none-any.whl', `${ML}/libunused.so.1`]) {
+      expect(kept, path).not.toContain(path);
+    }
+    expect(p.kept.get(`${LOCAL}/fastffi.${EXT}`)).toEqual(['extension module fastffi (imported by /app/app.py:1)']);
+    expect(p.kept.get(`${ML}/libffi.so.8`)?.[0]).toBe(`symlink on the way to /${ML}/libffi.so.8.1.2`);
+    expect(p.kept.get(`${ML}/libffi.so.8.1.2`)).toEqual([`DT_NEEDED of /${LOCAL}/fastffi.${EXT} (found through ld.so.cache)`]);
+    expect(p.kept.get(`${LOCAL}/webby/__init__.py`)).toEqual(['imported by /usr/local/lib/python3.11/dist-packages/flaskish/app.py:2']);
   });
 
   it('runs -m from the working directory and keeps the whole standard library for a compiled-only entry', async () => {

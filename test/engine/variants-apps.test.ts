@@ -203,10 +203,12 @@ describeWith(['debian-minbase'], 'whittle variants on a Flask app', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('passes slim and multi-stage, and marks the runtime that lacks a library failed with the app\'s error', async () => {
+  it('passes slim, multi-stage, cache-order and minified, and marks the runtime that lacks a library failed with the app\'s error', async () => {
     const { rows } = await variants(path.join(dir, 'app'), maps, { kind: 'http', port: 5000, path: '/' });
-    for (const id of ['as-is', 'multi-stage', 'slim-base']) expect(row(rows, id).status, `${id}: ${row(rows, id).reason}`).toBe('passed');
+    // cache-order copies ./ext and wheels before the install; minified keeps what Python imports from pip's /usr/local/lib/python3.11/dist-packages, with the extension's libffi
+    for (const id of ['as-is', 'multi-stage', 'slim-base', 'cache-order', 'minified']) expect(row(rows, id).status, `${id}: ${row(rows, id).reason}`).toBe('passed');
     for (const r of passing(rows)) expect(r.check!.answer, r.id).toBe('200\nhello from flask 42\n');
+    expect(row(rows, 'cache-order').dockerfile).toMatch(/\nCOPY requirements\.txt \.\/\nCOPY wheels \.\/wheels\nCOPY ext \.\/ext\nRUN pip install [^\n]*--find-links wheels -r requirements\.txt \.\/ext\nCOPY \. \.\n/);
     expect(row(rows, 'multi-stage').dockerfile).toContain('COPY --from=build /opt/venv /opt/venv');
     // distroless: the venv on PYTHONPATH under the runtime's own python; the compiled module needs libffi, which it lacks
     const d = row(rows, 'distroless');

@@ -21,8 +21,11 @@ import { fileURLToPath } from 'node:url';
 import { timed } from './lib/timed.mjs';
 
 const rounds = Number(process.argv[2] ?? 5);
-// WHITTLE_BENCH_BIN: another checkout's bin/whittle.js, to time a before and an after in one way
+// WHITTLE_BENCH_BIN: another checkout's bin/whittle.js, to time a before and an after in one way;
+// WHITTLE_BENCH_BEFORE: another checkout's bin/whittle.js timed in the same rounds as this one's,
+// for the OCI layout and the registry (its rows say "before"), so a before and an after share the load
 const WHITTLE = process.env.WHITTLE_BENCH_BIN ?? fileURLToPath(new URL('../bin/whittle.js', import.meta.url));
+const BEFORE = process.env.WHITTLE_BENCH_BEFORE;
 const CIBIN = '/tmp/cibin';
 const MINBASE = 'whittle-test/bookworm-minbase:1';
 const BASE = 'whittle-build/node-base:1';
@@ -84,7 +87,7 @@ writeFileSync(
 
 const env = { ...process.env, SOURCE_DATE_EPOCH: '1700000000', npm_config_offline: 'true' };
 const cacheOf = (name) => join(work, `cache-${name}`);
-const whittle = (name, base, out) => () => timed(process.execPath, [WHITTLE, 'build', app, '--base', base, '-o', out], { env: { ...env, WHITTLE_CACHE_DIR: cacheOf(name) } });
+const whittle = (name, base, out, bin = WHITTLE) => () => timed(process.execPath, [bin, 'build', app, '--base', base, '-o', out], { env: { ...env, WHITTLE_CACHE_DIR: cacheOf(name) } });
 const engineBuild = (buildkit) => () =>
   timed('docker', ['build', '-q', '-t', 'whittle-build/bench-engine:1', app], {
     env: { ...process.env, DOCKER_BUILDKIT: buildkit ? '1' : '0', ...(buildkit ? { PATH: `${CIBIN}:${process.env.PATH}` } : {}) },
@@ -126,6 +129,12 @@ const contenders = [
   ['whittle, docker-archive → docker-archive', whittle('archive', `docker-archive:${baseArchive}`, `docker-archive:${join(work, 'out.tar')}:whittle-build/bench-app:1`)],
   ['whittle, oci: → oci: (an existing layout)', whittle('oci', `oci:${baseLayout}:1`, `oci:${join(work, 'out-oci')}:app`)],
   ...(host ? [['whittle, docker:// → docker:// (same registry)', whittle('registry', `docker://${host}/node-base:1`, `docker://${host}/app:1`)]] : []),
+  ...(BEFORE
+    ? [
+        ['before: whittle, oci: → oci: (an existing layout)', whittle('oci-before', `oci:${baseLayout}:1`, `oci:${join(work, 'out-oci-before')}:app`, BEFORE)],
+        ...(host ? [['before: whittle, docker:// → docker:// (same registry)', whittle('registry-before', `docker://${host}/node-base:1`, `docker://${host}/app-before:1`, BEFORE)]] : []),
+      ]
+    : []),
   // the floor of a docker-archive output: the base's bytes copied once, over the previous output
   ['floor: cp of the base archive, renamed over the last copy', () => timed('sh', ['-c', 'cp "$1" "$2.tmp" && mv "$2.tmp" "$2"', 'sh', baseArchive, join(work, 'floor.tar')])],
 ];

@@ -6,8 +6,6 @@
 // databases and headers are kept in memory; other file content is never held.
 import { WhittleError } from '../errors.js';
 import type { Image } from '../image/image.js';
-import { TarParser } from '../internal/tar-parser.js';
-import { toEntry } from '../layers/scan.js';
 import type { LayerEntry } from '../layers/entry.js';
 
 export type Libc = 'glibc' | 'musl' | 'unknown';
@@ -44,6 +42,8 @@ function applyEntry(tree: Tree, e: LayerEntry): void {
 
 /** readBaseTree reads the merged file tree of image, and the content of the package databases. */
 export async function readBaseTree(image: Image): Promise<{ tree: Tree; databases: Map<string, string> }> {
+  // loaded here, not at the top: a warm build has the facts from the cache and never walks the base
+  const [{ TarParser }, { toEntry }] = await Promise.all([import('../internal/tar-parser.js'), import('../layers/scan.js')]);
   const tree: Tree = new Map();
   const databases = new Map<string, string>();
   for (const layer of await image.layers()) {

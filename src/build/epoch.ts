@@ -1,11 +1,7 @@
 // The one timestamp a build writes into every file, the history and the config's `created`:
 // SOURCE_DATE_EPOCH when set (reproducible-builds.org), else the time of the last git commit that
 // touched the given paths, else FALLBACK_EPOCH with a warning, never 1970 without a word.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { WhittleError } from '../errors.js';
-
-const run = promisify(execFile);
 
 /** FALLBACK_EPOCH is 2000-01-01T00:00:00Z: a fixed, documented time for a project with neither. */
 export const FALLBACK_EPOCH = 946_684_800;
@@ -26,7 +22,10 @@ export function parseSourceDateEpoch(value: string | undefined): number | null {
 /** gitCommitTime is the commit time of the last commit touching paths in dir (all of dir when none), or null outside git. */
 export async function gitCommitTime(dir: string, paths: readonly string[] = []): Promise<number | null> {
   try {
-    const { stdout } = await run('git', ['-C', dir, 'log', '-1', '--format=%ct', '--', ...(paths.length > 0 ? paths : ['.'])], { timeout: 30_000 });
+    // loaded only here: with SOURCE_DATE_EPOCH set no process is started
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const { stdout } = await promisify(execFile)('git', ['-C', dir, 'log', '-1', '--format=%ct', '--', ...(paths.length > 0 ? paths : ['.'])], { timeout: 30_000 });
     const t = stdout.trim();
     return /^\d+$/.test(t) ? Number(t) : null;
   } catch {

@@ -1,7 +1,9 @@
 // build: a Node project and a base image in, an Image out (two layers on the base: production
 // dependencies, then the app), with nothing written outside a staging directory the caller disposes.
 // Every check that can fail (project, lock file, entry, base's node, native addons) runs before a
-// sink is given the image, so a failed build leaves no output.
+// sink is given the image, so a failed build leaves no output. What only a cold build or --sbom
+// needs (the install, the tree walk, the layer's package list) is loaded when it runs: a warm build's
+// time is mostly node's start and the modules it loads (docs/build.md, Figures).
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { registerTemporary, unregisterTemporary } from '../internal/cleanup.js';
 import { tmpdir } from 'node:os';
@@ -10,7 +12,6 @@ import { WhittleError } from '../errors.js';
 import type { Image } from '../image/image.js';
 import type { WrittenLayer } from '../rewrite/layer-writer.js';
 import { enginesAllows, nodeMajor, readBaseFacts, type BaseFacts } from './base-facts.js';
-import { collectTree } from './deps.js';
 import { epochFor, type Epoch } from './epoch.js';
 import { selectAppFiles } from './files.js';
 import { appendLayers } from './image.js';
@@ -22,7 +23,7 @@ import { localSpecs } from './install.js';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { readProject, resolveEntry, type Project } from './project.js';
-import { installedPackages, readLayerPackages, readLockIntegrity, type InstalledPackage } from './sbom-packages.js';
+import type { InstalledPackage } from './sbom-packages.js';
 
 /** GZIP_LEVEL is the deflate level of both layers (docs/build.md says why 6). */
 export const GZIP_LEVEL = 6;
@@ -114,8 +115,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     if (allowed === false) warn(`the base has Node ${facts.nodeVersion!.version} (${facts.nodeVersion!.from}); package.json engines.node asks for ${engines}`);
     else if (allowed === null) warn(`cannot read engines.node ${JSON.stringify(engines)}; the base has Node ${facts.nodeVersion!.version}`);
   }
-  const appEpoch = await epochFor(project.dir, env);
-  const depsEpoch = await epochFor(project.dir, env, [project.lockFile]);
+  const [appEpoch, depsEpoch] = await Promise.all([epochFor(project.dir, env), epochFor(project.dir, env, [project.lockFile])]);
   if (appEpoch.from === 'fallback') {
     warn(`neither SOURCE_DATE_EPOCH nor a git commit dates ${opts.dir}: files are dated 2000-01-01T00:00:00Z; set SOURCE_DATE_EPOCH`);
   }
@@ -146,6 +146,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
         const npmrc = await stat(path.join(project.dir, '.npmrc')).then((s) => s.isFile(), () => false);
         modules = path.join(await installProduction(project, path.join(staging, 'deps'), npmrc ? ['.npmrc'] : [], env), 'node_modules');
       }
+      const { collectTree } = await import('./deps.js');
       const deps = await collectTree(modules, `${APP_DIR}/node_modules`);
       const addons = await readAddons(deps.addons);
       checkAddons(addons, facts);
@@ -190,9 +191,11 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       `whittle build of ${opts.dir}`,
     );
     // read before anything is written: a layer or lock file the SBOM cannot read leaves no output
-    const packages = opts.sbom
-      ? installedPackages(await readLayerPackages((await image.layers()).at(-2)!), readLockIntegrity(await readFile(path.join(project.dir, project.lockFile), 'utf8'), project.manager))
-      : undefined;
+    let packages: InstalledPackage[] | undefined;
+    if (opts.sbom) {
+      const { installedPackages, readLayerPackages, readLockIntegrity } = await import('./sbom-packages.js');
+      packages = installedPackages(await readLayerPackages((await image.layers()).at(-2)!), readLockIntegrity(await readFile(path.join(project.dir, project.lockFile), 'utf8'), project.manager));
+    }
     return {
       image,
       entry,

@@ -3,7 +3,6 @@
 // --production`, `pnpm install --frozen-lockfile --prod`), and running a build script (`npm run
 // NAME`) in a staging copy with dev dependencies. The project directory itself is never written.
 // Local `file:` dependencies are copied along at the same relative place, so their specs resolve.
-import { spawn } from 'node:child_process';
 import { cp, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { WhittleError, wrap } from '../errors.js';
@@ -27,7 +26,8 @@ export function installCommand(manager: PackageManager, production: boolean): Co
 }
 
 /** runTool runs a package manager in cwd; a failure is one error with the tool's last output lines. */
-export function runTool(command: Command, cwd: string, what: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function runTool(command: Command, cwd: string, what: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const { spawn } = await import('node:child_process'); // loaded only when a tool runs: a warm build runs none
   return new Promise((resolve, reject) => {
     const child = spawn(command.cmd, command.args, {
       cwd,

@@ -1,6 +1,7 @@
 // What `whittle --help` and `whittle --version` load: the command list comes from the summaries, so
 // no command module (nor the linter or image code they import) is loaded for them; and each summary
-// is the description the command's own help shows. Runs the built CLI (npm test builds dist/).
+// is the description the command's own help shows. A command runs from its bundle, one file
+// (scripts/bundle.mjs), not from the modules of dist/. Runs the built CLI (npm test builds dist/).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,11 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** loadedModules runs the CLI with a module hook that records every dist/ module it loads. */
 function loadedModules(...args: string[]): string[] {
+  return loadedFiles(...args).filter((u) => u.includes('/dist/')).map((u) => u.replace(/^.*\/dist\//, ''));
+}
+
+/** loadedFiles runs the CLI with a module hook that records every file: module it loads but bin/whittle.js. */
+function loadedFiles(...args: string[]): string[] {
   const log = join(tmp, `loaded-${args.join('_')}.txt`);
   const hooks = join(tmp, 'hooks.mjs');
   writeFileSync(hooks, "import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) {\n  appendFileSync(process.env.WHITTLE_LOAD_LOG, url + '\\n');\n  return next(url, context);\n}\n");
@@ -23,7 +29,7 @@ function loadedModules(...args: string[]): string[] {
   const register = `import { register } from 'node:module'; register(${JSON.stringify(pathToFileURL(hooks).href)});`;
   const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, bin, ...args], { encoding: 'utf8', env: { ...process.env, WHITTLE_LOAD_LOG: log } });
   expect(r.status).toBe(0);
-  return readFileSync(log, 'utf8').split('\n').filter((u) => u.includes('/dist/')).map((u) => u.replace(/^.*\/dist\//, ''));
+  return readFileSync(log, 'utf8').split('\n').filter((u) => u.startsWith('file:') && !u.endsWith('/bin/whittle.js'));
 }
 
 describe('whittle --help and --version', () => {
@@ -42,5 +48,20 @@ describe('whittle --help and --version', () => {
       expect(top).toContain(` ${name} ${summary} `);
       expect(flat(spawnSync(process.execPath, [bin, name, '--help'], { encoding: 'utf8' }).stdout)).toContain(` ${summary} `);
     }
+  });
+});
+
+describe('a command', () => {
+  it.each([
+    [['build', '--help'], 'build'],
+    [['help', 'build'], 'build'],
+    [['rules', '--help'], 'lint'], // rules is registered by the lint module
+    [['ls', '--help'], 'ls'],
+  ])('%j runs from the %s bundle, no module of dist/ besides', (args, bundle) => {
+    expect(loadedModules(...args)).toEqual([`cli-bundle/${bundle}.js`]);
+  });
+
+  it('build loads nothing from node_modules for its help: commander is in the bundle', () => {
+    expect(loadedFiles('build', '--help').filter((u) => u.includes('/node_modules/'))).toEqual([]);
   });
 });

@@ -1,10 +1,10 @@
 // Compression of layer blobs, decided by magic bytes and never by names or media types (kaniko
 // writes gzip into `.tar` names; some registries mislabel zstd). gzip uses node:zlib (multi-member
 // streams included); zstd uses node:zlib where the runtime has it (Node 22.15+) and the pure-JS
-// fzstd decoder otherwise.
+// fzstd decoder otherwise (loaded with the first zstd bytes: a gzip or plain image never loads it).
 import { Transform, type TransformCallback } from 'node:stream';
 import * as zlib from 'node:zlib';
-import { Decompress as ZstdDecompress } from 'fzstd';
+import type { Decompress as ZstdDecompress } from 'fzstd';
 import { WhittleError } from '../errors.js';
 import type { Compression } from '../image/image.js';
 
@@ -38,27 +38,41 @@ export function createDecompressor(compression: Compression): Transform {
 }
 
 class FzstdTransform extends Transform {
-  private readonly decoder: ZstdDecompress;
-  constructor() {
-    super();
-    this.decoder = new ZstdDecompress((chunk) => {
-      if (chunk.length) this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-    });
+  private decoder: ZstdDecompress | null = null;
+  /** ready makes the decoder on the first chunk (or at the end of an empty stream), loading fzstd then. */
+  private async ready(): Promise<ZstdDecompress> {
+    if (!this.decoder) {
+      const { Decompress } = await import('fzstd');
+      this.decoder = new Decompress((chunk) => {
+        if (chunk.length) this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      });
+    }
+    return this.decoder;
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    try {
-      this.decoder.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-      cb();
-    } catch (err) {
-      cb(new WhittleError('bad-archive', `zstd data is corrupt: ${(err as Error).message}`));
-    }
+    this.ready().then(
+      (decoder) => {
+        try {
+          decoder.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          cb();
+        } catch (err) {
+          cb(new WhittleError('bad-archive', `zstd data is corrupt: ${(err as Error).message}`));
+        }
+      },
+      (err: Error) => cb(err),
+    );
   }
   override _flush(cb: TransformCallback): void {
-    try {
-      this.decoder.push(new Uint8Array(0), true);
-      cb();
-    } catch (err) {
-      cb(new WhittleError('truncated', `zstd data ends early or is corrupt: ${(err as Error).message}`));
-    }
+    this.ready().then(
+      (decoder) => {
+        try {
+          decoder.push(new Uint8Array(0), true);
+          cb();
+        } catch (err) {
+          cb(new WhittleError('truncated', `zstd data ends early or is corrupt: ${(err as Error).message}`));
+        }
+      },
+      (err: Error) => cb(err),
+    );
   }
 }

@@ -5,7 +5,6 @@
 // The layers the engine already holds (engine-layers.ts) are listed in the tar's manifest.json but
 // their files are left out, so a build on a base the engine has sends only its own layers. An engine
 // that refuses such a tar (it wants every file after all) is sent everything.
-import tar from 'tar-stream';
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { WhittleError } from '../errors.js';
@@ -51,6 +50,7 @@ export async function loadIntoDaemon(image: Image, name: string, opts: LoadOptio
 
 /** load streams image as a docker save tar into the engine, without the files of its first `leaveOut` layers. */
 async function load(image: Image, tag: string, addr: EngineAddress, leaveOut: number): Promise<string> {
+  const { default: tar } = await import('tar-stream'); // loaded when a load starts, not with the module
   const pack = tar.pack();
   const body = new PassThrough();
   const writing = (async () => {

@@ -8,6 +8,7 @@ import { digestOf } from '../image/digest.js';
 import { MediaType } from '../image/mediatypes.js';
 import type { Image } from '../image/image.js';
 import { RegistryClient, type ClientOptions } from '../sources/registry/client.js';
+import type { ResponseHeaders } from '../sources/registry/http.js';
 import { formatName, parseRegistryName } from '../sources/registry/name.js';
 import { Readable } from 'node:stream';
 
@@ -135,7 +136,7 @@ export function blobPusher(client: RegistryClient, repository: string, opts: Pus
  * with; it returns the manifest's digest and the answer's headers (a registry that took a manifest's
  * `subject` into its referrers says so in OCI-Subject).
  */
-export async function putManifest(client: RegistryClient, repository: string, reference: string, raw: Uint8Array, mediaType: string, name: string): Promise<{ digest: string; headers: Headers }> {
+export async function putManifest(client: RegistryClient, repository: string, reference: string, raw: Uint8Array, mediaType: string, name: string): Promise<{ digest: string; headers: ResponseHeaders }> {
   const digest = digestOf(raw);
   const res = await client.request(`/v2/${repository}/manifests/${reference}`, { repository, push: true, method: 'PUT', headers: { 'content-type': mediaType }, body: raw }, `pushing manifest to ${name}`);
   await res.body?.cancel();

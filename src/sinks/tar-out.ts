@@ -5,7 +5,6 @@ import { createWriteStream } from 'node:fs';
 import { open, rename } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import tar from 'tar-stream';
 import { wrap } from '../errors.js';
 import { atomically } from '../internal/atomic.js';
 import { encodeFileBlock } from '../internal/tar-encode.js';
@@ -57,6 +56,7 @@ export async function writeArchive(path: string, items: AsyncIterable<ArchiveIte
     const start = head ? await adoptHead(head, tmp).catch((err) => {
       throw wrap(`writing ${path}`, err);
     }) : 0;
+    const { default: tar } = await import('tar-stream'); // an OCI layout or a registry never loads it
     const pack = tar.pack();
     const out = createWriteStream(tmp, head ? { flags: 'r+', start } : { flags: 'wx' });
     const written = pipeline(pack, out);

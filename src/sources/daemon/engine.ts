@@ -1,6 +1,6 @@
 // A plain HTTP client for the Docker (or Podman-compatible) engine API over its unix socket,
 // or tcp:// without TLS; DOCKER_HOST is respected. No dockerode: three endpoints are all we need.
-import { request, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { WhittleError } from '../../errors.js';
 
@@ -29,7 +29,7 @@ export interface EngineResponse {
 }
 
 /** engineRequest sends one request; connection failures become one clear line. timeoutMs bounds waiting for the answer's headers (default: no bound). */
-export function engineRequest(
+export async function engineRequest(
   addr: EngineAddress,
   method: string,
   path: string,
@@ -37,6 +37,8 @@ export function engineRequest(
   headers: Record<string, string> = {},
   timeoutMs?: number,
 ): Promise<EngineResponse> {
+  // node:http loads with the first request to an engine, not with every command that could make one
+  const { request } = await import('node:http');
   return new Promise((resolve, reject) => {
     const req = request(
       {

@@ -1,6 +1,5 @@
 // Registry credentials: `--creds user:pass`, WHITTLE_REGISTRY_USER/WHITTLE_REGISTRY_PASSWORD, then
 // the user's docker config.json (`auths`, `credHelpers`, `credsStore` through `docker-credential-*`).
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +18,8 @@ function configKeys(host: string): string[] {
   return [host, `https://${host}`, `http://${host}`, `https://${host}/v1/`, `https://${host}/v2/`];
 }
 
-function runHelper(helper: string, server: string): Promise<Credentials | undefined> {
+async function runHelper(helper: string, server: string): Promise<Credentials | undefined> {
+  const { execFile } = await import('node:child_process'); // loaded only when config.json names a helper
   return new Promise((resolve) => {
     const child = execFile(`docker-credential-${helper}`, ['get'], { timeout: 10_000 }, (err, stdout) => {
       if (err) return resolve(undefined);

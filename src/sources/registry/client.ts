@@ -1,4 +1,4 @@
-// A thin client for the OCI distribution API on Node's global fetch (undici): token and Basic
+// A thin client for the OCI distribution API on node:http (http.ts says why not fetch): token and Basic
 // auth from `WWW-Authenticate` challenges (credentials reach a token realm only where
 // auth.ts mayCarryCredentials allows), manual redirects (Authorization is never forwarded to
 // another host: blob storage redirects to S3/CDNs), retries with backoff on 429/5xx and broken
@@ -8,13 +8,13 @@
 // every body is read with its limit applied as it arrives: manifests, tokens and error bodies up to
 // a cap, blobs up to their descriptor's size (one byte more is an error), not after.
 import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { WhittleError } from '../../errors.js';
 import { digestOf } from '../../image/digest.js';
 import { MediaType } from '../../image/mediatypes.js';
 import { findCredentials, mayCarryCredentials, parseChallenge, type Credentials } from './auth.js';
 import { hostProblem } from '../../internal/reference-grammar.js';
 import { apiHost, isLocalHost } from './name.js';
+import { httpRequest, type HttpRequest, type HttpResponse } from './http.js';
 
 export const MANIFEST_ACCEPT = [MediaType.ociIndex, MediaType.ociManifest, MediaType.dockerManifestList, MediaType.dockerManifest].join(', ');
 
@@ -58,7 +58,7 @@ const MAX_MANIFEST = 4 << 20;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The controller of each response's request, so a body that stalls can be cut off. */
-const controllers = new WeakMap<Response, AbortController>();
+const controllers = new WeakMap<HttpResponse, AbortController>();
 
 /** TimeoutError is the reason a request is aborted with when the registry stops answering. */
 class TimeoutError extends Error {}
@@ -74,14 +74,14 @@ function seconds(ms: number): string {
 }
 
 /**
- * timedFetch fetches with a deadline (none when timeoutMs is 0) for the connection and the headers;
+ * timedRequest sends a request with a deadline (none when timeoutMs is 0) for the connection and the headers;
  * the response's body can be aborted later through its controller (see readBody and openBlob).
  */
-async function timedFetch(url: URL, init: RequestInit, timeoutMs: number): Promise<Response> {
+async function timedRequest(url: URL, init: Omit<HttpRequest, 'signal'>, timeoutMs: number): Promise<HttpResponse> {
   const ac = new AbortController();
   const timer = timeoutMs > 0 ? setTimeout(() => ac.abort(new TimeoutError(`no answer within ${seconds(timeoutMs)}`)), timeoutMs) : undefined;
   try {
-    const res = await fetch(url, { ...init, signal: ac.signal });
+    const res = await httpRequest(url, { ...init, signal: ac.signal });
     controllers.set(res, ac);
     return res;
   } catch (err) {
@@ -96,36 +96,31 @@ async function timedFetch(url: URL, init: RequestInit, timeoutMs: number): Promi
  * readBody reads a whole (small) response body: at most `limit` bytes, and never waiting more than
  * idleMs for the next bytes; either breach aborts the request.
  */
-async function readBody(res: Response, limit: number, idleMs: number, what: string): Promise<Uint8Array> {
+async function readBody(res: HttpResponse, limit: number, idleMs: number, what: string): Promise<Uint8Array> {
   const body = res.body;
   if (!body) return new Uint8Array();
   const ac = controllers.get(res);
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
+  const chunks: Buffer[] = [];
   let size = 0;
   let timer: NodeJS.Timeout | undefined;
-  const idle = () =>
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const e = new TimeoutError(`no data for ${seconds(idleMs)}`);
-        ac?.abort(e);
-        void reader.cancel(e).catch(() => undefined);
-        reject(e);
-      }, idleMs);
-    });
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const e = new TimeoutError(`no data for ${seconds(idleMs)}`);
+      ac?.abort(e);
+      body.destroy(e);
+    }, idleMs);
+  };
   try {
-    for (;;) {
-      const read = reader.read();
-      read.catch(() => undefined); // once the idle timer has aborted the request, this read's own rejection is expected
-      const next = await Promise.race([read, idle()]);
-      clearTimeout(timer);
-      if (next.done) break;
-      size += next.value.byteLength;
+    arm();
+    for await (const chunk of body) {
+      arm();
+      size += (chunk as Buffer).byteLength;
       if (size > limit) {
         ac?.abort();
         throw new WhittleError('bad-archive', `${what}: the response is over the ${sizeText(limit)} limit`);
       }
-      chunks.push(next.value);
+      chunks.push(chunk as Buffer);
     }
   } catch (err) {
     if (err instanceof WhittleError) throw err;
@@ -197,7 +192,7 @@ export class RegistryClient {
   }
 
   /** authenticate answers a 401; sentBasic says whether the refused request itself carried the Basic credentials (others running at once may have been sent before they were known to be needed). */
-  private async authenticate(res: Response, o: RequestOptions, what: string, sentBasic: boolean): Promise<void> {
+  private async authenticate(res: HttpResponse, o: RequestOptions, what: string, sentBasic: boolean): Promise<void> {
     const header = res.headers.get('www-authenticate');
     if (!header) this.fail(401, what, o);
     const { scheme, params } = parseChallenge(header);
@@ -222,11 +217,11 @@ export class RegistryClient {
     const withheld = creds !== undefined && !mayCarryCredentials(url, new URL(this.base));
     if (creds && !withheld) headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
     this.withheldFrom = withheld ? url.host : undefined;
-    let tr: Response;
+    let tr: HttpResponse;
     try {
-      // redirects are followed here, not by fetch: the credentials go on only to the same scheme and host
+      // redirects are followed here, not by the HTTP layer: the credentials go on only to the same scheme and host
       for (let hops = 0; ; hops++) {
-        tr = await timedFetch(url, { headers, redirect: 'manual' }, this.opts.timeoutMs ?? 30_000);
+        tr = await timedRequest(url, { method: 'GET', headers }, this.opts.timeoutMs ?? 30_000);
         const location = tr.headers.get('location');
         if (tr.status < 300 || tr.status >= 400 || !location || hops >= 8) break;
         await tr.body?.cancel().catch(() => undefined);
@@ -254,12 +249,12 @@ export class RegistryClient {
   }
 
   /** request sends one API request (path under /v2/ or an absolute URL) with auth, redirects and retries. */
-  async request(pathOrUrl: string, o: RequestOptions, what: string): Promise<Response> {
+  async request(pathOrUrl: string, o: RequestOptions, what: string): Promise<HttpResponse> {
     const attempts = o.body instanceof Readable ? 1 : (this.opts.attempts ?? 4);
     let authTries = 0;
     for (let attempt = 1; ; attempt++) {
       let url = new URL(pathOrUrl, this.base);
-      let res: Response;
+      let res: HttpResponse;
       let auth: string | undefined;
       try {
         auth = await this.authHeader(o);
@@ -267,13 +262,9 @@ export class RegistryClient {
         for (let hops = 0; ; hops++) {
           const headers: Record<string, string> = { ...o.headers };
           if (auth && sameHost) headers.authorization = auth;
-          const init: RequestInit & { duplex?: string } = { method: o.method ?? 'GET', headers, redirect: 'manual' };
-          if (o.body instanceof Readable) {
-            init.body = Readable.toWeb(o.body) as unknown as ReadableStream;
-            init.duplex = 'half';
-          } else if (o.body) init.body = o.body as unknown as BodyInit;
+          const init: Omit<HttpRequest, 'signal'> = { method: o.method ?? 'GET', headers, ...(o.body ? { body: o.body } : {}) };
           // an upload's answer comes after its whole body: only requests without one get a deadline
-          res = await timedFetch(url, init, o.body ? 0 : (this.opts.timeoutMs ?? 30_000));
+          res = await timedRequest(url, init, o.body ? 0 : (this.opts.timeoutMs ?? 30_000));
           if (res.status >= 300 && res.status < 400 && res.headers.get('location') && hops < 8) {
             await res.body?.cancel();
             const next = new URL(res.headers.get('location')!, url);
@@ -374,7 +365,7 @@ export class RegistryClient {
         await res.body.cancel().catch(() => undefined);
         throw tooLong(`announced ${declared} bytes${from > 0 ? ` from byte ${from} on` : ''} (Content-Length), more`);
       }
-      return { stream: Readable.fromWeb(res.body as unknown as WebReadableStream), controller: controllers.get(res) };
+      return { stream: res.body as Readable, controller: controllers.get(res) };
     };
     const first = await open(0);
     const attempts = this.opts.attempts ?? 4;

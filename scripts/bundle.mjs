@@ -1,6 +1,6 @@
 // Bundles the compiled CLI (dist/, after tsc) into one ESM file per command module, in
 // dist/cli-bundle/: the command-line entry point (cli/main.js) with that one command and everything
-// it can load, minified, so that `bin/whittle.js build …` reads and compiles one file instead of
+// it can load, so that `bin/whittle.js build …` reads and compiles one file instead of
 // about eighty modules. On Node 20 a short run (a warm `whittle build`) spent about as long loading
 // its modules as doing its work, and a file per module cost more than the bytes did (measured in
 // docs/build.md, Figures). Each bundle holds one command: the others are left out (a stub that
@@ -50,7 +50,9 @@ await Promise.all(
       format: 'esm',
       platform: 'node',
       target: 'node20',
-      minify: true,
+      // not minified: the report's page is the source of functions of the bundle (Function.prototype.toString,
+      // src/report/html.ts), which must keep their names and their references to each other
+      minify: false,
       external,
       // commander is CommonJS: its require() calls of node builtins need a require in an ES module
       banner: { js: "import { createRequire as __whittleRequire } from 'node:module'; const require = __whittleRequire(import.meta.url);" },

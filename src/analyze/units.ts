@@ -1,13 +1,14 @@
 // Sizes and ratios for people. formatBytes is whittle's one byte formatter: the analyze report and
 // every CLI command (through src/cli/format.ts) print sizes with it.
 
-export const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
-
 /**
  * formatBytes prints sizes the way `docker images` does: decimal units (1 kB = 1000 B), three
- * significant digits, no space: 789B, 45.6kB, 1.23MB, 988MB.
+ * significant digits, no space: 789B, 45.6kB, 1.23MB, 988MB. It refers to nothing outside its
+ * body: the report page runs its source text (src/report/html.ts), under whatever name a bundler
+ * gave it.
  */
 export function formatBytes(n: number): string {
+  const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
   if (!Number.isFinite(n)) return String(n);
   let v = Math.abs(n);
   let u = 0;

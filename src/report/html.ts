@@ -3,7 +3,7 @@
 // <script type="application/json"> elements with `<` escaped, so no text from an image (a file name
 // holding `</script>`) can end them; the page's code is reportPage's source and the CLI's own byte
 // formatter, so sizes read the same on the page as in the terminal.
-import { formatBytes, UNITS } from '../analyze/units.js';
+import { formatBytes } from '../analyze/units.js';
 import { escapeNamesInJson } from '../internal/name-bytes.js';
 import type { ReportData } from './document.js';
 import { reportPage } from './page.js';
@@ -49,8 +49,8 @@ tr.note td { color: #8d2b0b; font-size: 11px; }
 export function renderReport(data: ReportData): string {
   const json = (v: unknown) => JSON.stringify(v, escapeNamesInJson).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
   const script = [
-    `const UNITS = ${JSON.stringify(UNITS)};`,
-    formatBytes.toString(),
+    // bound to the name the page calls: a bundle may have renamed the declaration (scripts/bundle.mjs)
+    `const formatBytes = ${formatBytes.toString()};`,
     `(${reportPage.toString()})({ analysis: JSON.parse(document.getElementById('whittle-analysis').textContent), compare: JSON.parse(document.getElementById('whittle-compare').textContent) });`,
   ].join('\n');
   const title = data.analysis.image.reference.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);

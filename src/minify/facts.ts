@@ -275,6 +275,13 @@ export function factsCollector(wants: (path: string) => boolean, spoolDir: strin
   };
 }
 
+/** spooledFacts are the facts of a path whose content the scan spooled (module-spool.ts), read back by offset; undefined when it was not spooled. */
+export function spooledFacts(tree: FinalTree, path: string, modules: readonly (LayerModuleSpool | undefined)[]): FileFacts | undefined {
+  const src = sourceOf(tree, path);
+  const data = src ? modules[src.layer]?.read(src.path) : null;
+  return data && src ? contentFacts(src.path, data) : undefined;
+}
+
 /**
  * repeatedPaths lists, per layer, the paths its tar holds more than once (the last one counts): a
  * read that stops once it has every wanted path must not stop at an earlier copy of one of these.
@@ -308,9 +315,9 @@ export async function readFacts(
   for (const path of paths) {
     const src = sourceOf(tree, path);
     if (!src) continue;
-    const spooled = modules[src.layer]?.read(src.path);
+    const spooled = spooledFacts(tree, path, modules);
     if (spooled) {
-      out.set(path, contentFacts(src.path, spooled));
+      out.set(path, spooled);
       continue;
     }
     let wanted = byLayer.get(src.layer);

@@ -21,7 +21,7 @@ import { replaceTop } from '../rewrite/mutate.js';
 import { analyzeShell } from '../shell/commands.js';
 import { initShellParser } from '../shell/parser.js';
 import { computeClosure, entrypointArgv, type ClosureOptions, type ClosureResult, type Tracer } from './closure.js';
-import { factsCollector, readFacts, repeatedPaths, sourceOf, type FileFacts } from './facts.js';
+import { factsCollector, readFacts, repeatedPaths, sourceOf, spooledFacts, type FileFacts } from './facts.js';
 import { nodeTracer, npmTracer } from './node.js';
 import { LayerModuleSpool } from './module-spool.js';
 import { pythonTracer } from './python.js';
@@ -74,20 +74,29 @@ export interface MinifyResult {
 
 /**
  * PREFETCH matches the files the closure will almost surely ask about: shared libraries, the
- * loader, its and NSS's configuration, and a Python standard library's sources and extension
- * modules (a dozen MB, whose import chains would otherwise cost one reading round per link; not
- * its test suite, IDLE, Tk or site-packages).
+ * loader, its and NSS's configuration, and a Python standard library's extension modules. (Sources
+ * of Node and Python modules are not held: the scan spools them, module-spool.ts, and the closure
+ * reads each one back when it reaches it.)
  */
 const PREFETCH =
-  /^(?:(usr\/)?(local\/)?lib(32|64|x32)?\/([^/]+-linux-gnu[^/]*\/)?[^/]+\.so(\.[\d.]+)?|(usr\/)?lib(64)?\/ld-[^/]+|etc\/ld\.so\.cache|etc\/nsswitch\.conf|etc\/ld\.so\.conf|etc\/ld\.so\.conf\.d\/[^/]+|(usr\/)?(local\/)?lib\/python3\.\d+\/(?!(site-packages|dist-packages|test|tests|idlelib|tkinter|turtledemo|lib2to3)\/)[^]*\.py|(usr\/)?(local\/)?lib\/python3\.\d+\/lib-dynload\/[^/]+\.so)$/;
+  /^(?:(usr\/)?(local\/)?lib(32|64|x32)?\/([^/]+-linux-gnu[^/]*\/)?[^/]+\.so(\.[\d.]+)?|(usr\/)?lib(64)?\/ld-[^/]+|etc\/ld\.so\.cache|etc\/nsswitch\.conf|etc\/ld\.so\.conf|etc\/ld\.so\.conf\.d\/[^/]+|(usr\/)?(local\/)?lib\/python3\.\d+\/lib-dynload\/[^/]+\.so)$/;
 
-/** traceImage computes the closure, reading contents in rounds until nothing more is wanted. */
+/**
+ * traceImage computes the closure, reading contents in rounds until nothing more is wanted: a
+ * module the scan spooled is read the moment the closure reaches it, so a round is a pass over the
+ * layers for the other files (programs, scripts, configuration) only.
+ */
 async function traceImage(image: Image, tree: FinalTree, config: Awaited<ReturnType<Image['config']>>, facts: Map<string, FileFacts>, repeated: readonly ReadonlySet<string>[], modules: readonly LayerModuleSpool[], opts: MinifyOptions): Promise<ClosureResult> {
   await initShellParser();
-  let read = 0;
-  const onBytes = (n: number) => opts.onProgress?.({ phase: 'trace', bytes: (read += n) });
+  let bytes = 0;
+  const onBytes = (n: number) => opts.onProgress?.({ phase: 'trace', bytes: (bytes += n) });
+  const read = (p: string) => {
+    const f = spooledFacts(tree, p, modules);
+    if (f) facts.set(p, f);
+    return f;
+  };
   for (let round = 0; ; round++) {
-    const result = computeClosure(tree, config, facts, { keep: opts.keep ?? [], shell: (t) => analyzeShell(t), tracers: opts.tracers ?? DEFAULT_TRACERS, ...(opts.probe ? { probe: opts.probe } : {}) });
+    const result = computeClosure(tree, config, facts, { keep: opts.keep ?? [], shell: (t) => analyzeShell(t), tracers: opts.tracers ?? DEFAULT_TRACERS, read, ...(opts.probe ? { probe: opts.probe } : {}) });
     const wanted = [...result.wanted].filter((p) => !facts.has(p));
     if (wanted.length === 0) return result;
     if (round >= MAX_ROUNDS) throw new WhittleError('unsupported', `the closure still wanted ${wanted.length} file(s) after ${MAX_ROUNDS} rounds of reading (first: /${wanted[0]})`);

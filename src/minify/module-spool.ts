@@ -1,9 +1,11 @@
-// The Node modules of an image (its JavaScript and JSON files up to 1 MiB: the app's, those of
-// node_modules and of Debian's /usr/share/nodejs), copied to disk while the scan reads each layer,
-// so the trace's rounds, which follow the module graph one level at a time, read them back by
-// offset instead of reading a large layer again from its start for each level (the plain-way
-// express image needed ten passes over its 1.2 GB layer). One unlinked temporary file per layer:
-// nothing is held in memory and nothing is left behind by an interrupted run.
+// The modules of an image (its JavaScript, JSON and Python sources up to 1 MiB: the app's, those of
+// node_modules, Debian's /usr/share/nodejs, the Python standard library and site-packages, with the
+// .pth files and distribution metadata the Python tracer reads), copied to disk while the scan reads
+// each layer, so the closure reads each one back by offset the moment it reaches it (closure.ts
+// `read`) instead of waiting for a pass over a large layer from its start for each level of the
+// module graph (the plain-way express image needed ten passes over its 1.2 GB layer, the Flask app
+// six rounds of the closure). One unlinked temporary file per layer: nothing is held in memory and
+// nothing is left behind by an interrupted run.
 import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -11,8 +13,12 @@ import { describeCause, WhittleError } from '../errors.js';
 import { TarParser } from '../internal/tar-parser.js';
 import { toEntry } from '../layers/scan.js';
 
-/** MODULE matches the files spooled: JavaScript and JSON, wherever they are (the app's own source, node_modules, Debian's /usr/share/nodejs). */
-const MODULE = /\.(?:js|cjs|mjs|json)$/;
+/**
+ * MODULE matches the files spooled, wherever they are: JavaScript and JSON (the app's own source,
+ * node_modules, Debian's /usr/share/nodejs), Python sources and .pth files, the entry points, top-level
+ * names and RECORD of a distribution's metadata, a virtual environment's pyvenv.cfg.
+ */
+const MODULE = /\.(?:js|cjs|mjs|json|py|pth)$|\.(?:dist|egg)-info\/(?:entry_points\.txt|top_level\.txt|RECORD)$|(?:^|\/)pyvenv\.cfg$/;
 /** MAX_MODULE: a larger file is left to the layer reads (the facts keep at most 1 MiB of text anyway). */
 const MAX_MODULE = 1 << 20;
 
@@ -34,7 +40,7 @@ export class LayerModuleSpool {
       this.fd = openSync(path, 'wx+', 0o600);
       unlinkSync(path);
     } catch (err) {
-      throw new WhittleError('io', `spooling the image's Node modules to ${dir}: ${describeCause(err)}`, { cause: err });
+      throw new WhittleError('io', `spooling the image's modules to ${dir}: ${describeCause(err)}`, { cause: err });
     }
     this.parser = new TarParser({
       entry: (h) => {
@@ -47,7 +53,7 @@ export class LayerModuleSpool {
         try {
           for (let off = 0; off < c.length; ) off += writeSync(this.fd, c, off, c.length - off, this.offset + off);
         } catch (err) {
-          throw new WhittleError('io', `spooling the image's Node modules: ${describeCause(err)}`, { cause: err });
+          throw new WhittleError('io', `spooling the image's modules: ${describeCause(err)}`, { cause: err });
         }
         this.offset += c.length;
         this.current.size += c.length;

@@ -168,6 +168,13 @@ export async function minify(image: Image, opts: MinifyOptions = {}): Promise<Mi
   }
 }
 
+/** finalTree is the merged tree of the layers' entries, without the root. */
+function finalTree(entries: Awaited<ReturnType<typeof scan>>['entries']): FinalTree {
+  const tree = new Map(mergeLayers(entries).tree.records);
+  tree.delete('');
+  return tree;
+}
+
 async function minifyScanned(
   image: Image,
   config: Awaited<ReturnType<Image['config']>>,
@@ -176,8 +183,7 @@ async function minifyScanned(
   modules: readonly LayerModuleSpool[],
   opts: MinifyOptions,
 ): Promise<MinifyResult> {
-  const merged = mergeLayers(entries).tree;
-  const tree: FinalTree = new Map([...merged.records].filter(([p]) => p !== ''));
+  const tree = finalTree(entries);
   // the final versions' facts, from the layers that made them
   const facts = new Map<string, FileFacts>();
   for (const p of tree.keys()) {
@@ -198,6 +204,9 @@ async function minifyScanned(
   }
   const plan: MinifyPlan = { ...closure, before: { paths: tree.size, bytes: beforeBytes }, after: { paths: closure.kept.size, bytes: afterBytes }, tree };
   if (opts.probe) plan.probe = probeAdded(tree, config, facts, closure, opts);
+  // the contents read for the trace are not needed to write: let them go before the write's reads
+  facts.clear();
+  for (const m of modules) m.close();
   let parts: string[][] = [[...closure.kept.keys()]];
   if (opts.split) {
     const roots = appRoots(closure.kept, tree, config);

@@ -32,6 +32,7 @@ export class LayerModuleSpool {
   private current: Span | null = null;
   private currentPath = '';
   private failed = false;
+  private closed = false;
   private readonly parser: TarParser;
 
   constructor(dir: string) {
@@ -80,7 +81,7 @@ export class LayerModuleSpool {
   /** the content of a spooled path of this layer, null when it was not spooled. */
   read(path: string): Buffer | null {
     const span = this.spans.get(path);
-    if (!span || this.failed) return null;
+    if (!span || this.failed || this.closed) return null;
     const buf = Buffer.allocUnsafe(span.size);
     let got = 0;
     while (got < span.size) {
@@ -91,11 +92,15 @@ export class LayerModuleSpool {
     return buf;
   }
 
+  /** close releases the file and what the spool knows of it (once: a number closed twice may be another file's by then); later reads answer null. */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.spans.clear();
     try {
       closeSync(this.fd);
     } catch {
-      /* closed already */
+      /* nothing to release */
     }
   }
 }

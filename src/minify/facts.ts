@@ -51,8 +51,8 @@ const PATH_BYTE = /[A-Za-z0-9/_.@+-]/;
 
 /**
  * EmbeddedScanner finds absolute paths under EMBEDDED_ROOTS written in a binary as it streams past,
- * holding one chunk and the tail of the one before (a path cut by a chunk boundary is found whole
- * in the next window).
+ * holding the tail of the chunk before (a path cut by a chunk boundary is found whole in the next
+ * window, the tail and the chunk; a large chunk is not copied into it).
  */
 export class EmbeddedScanner {
   private readonly found = new Set<string>();
@@ -60,7 +60,26 @@ export class EmbeddedScanner {
   private static readonly KEEP = EMBEDDED_MAX + Math.max(...EMBEDDED_ROOTS.map((r) => r.length));
 
   push(chunk: Buffer): void {
-    this.scan(this.tail.length > 0 ? Buffer.concat([this.tail, chunk]) : chunk, false);
+    const keep = EmbeddedScanner.KEEP;
+    if (this.tail.length === 0 || chunk.length <= keep) {
+      this.scan(this.tail.length > 0 ? Buffer.concat([this.tail, chunk]) : chunk, false);
+      return;
+    }
+    // the window is the tail and the chunk, without copying the chunk: a path starting in the tail
+    // ends within the chunk's first `keep` bytes, so the tail and those are scanned for the
+    // occurrences starting in the tail, then the chunk for the rest, from where the scan of the
+    // window as one buffer would go on
+    const head = Buffer.concat([this.tail, chunk.subarray(0, keep)]);
+    const split = this.tail.length;
+    for (const root of EMBEDDED_ROOTS) {
+      let from = 0;
+      for (let at = head.indexOf(root); at >= 0 && at < split; at = head.indexOf(root, at + root.length)) {
+        this.take(head, at, root, false);
+        from = at + root.length - split;
+      }
+      for (let at = chunk.indexOf(root, Math.max(0, from)); at >= 0; at = chunk.indexOf(root, at + root.length)) if (!this.take(chunk, at, root, false)) break;
+    }
+    this.tail = Buffer.from(chunk.subarray(chunk.length - keep));
   }
 
   /** finish scans what is left and returns the paths found (without the leading slash), sorted. */
@@ -72,15 +91,19 @@ export class EmbeddedScanner {
 
   private scan(window: Buffer, last: boolean): void {
     for (const root of EMBEDDED_ROOTS) {
-      for (let at = window.indexOf(root); at >= 0; at = window.indexOf(root, at + root.length)) {
-        let end = at + root.length;
-        while (end < window.length && end - at < EMBEDDED_MAX && PATH_BYTE.test(String.fromCharCode(window[end]!))) end++;
-        if (end === window.length && !last && end - at < EMBEDDED_MAX) break; // cut by the window: found whole in the next
-        const path = window.toString('latin1', at, end);
-        if (/\.(c|m)?js$/.test(path)) this.found.add(path.slice(1));
-      }
+      for (let at = window.indexOf(root); at >= 0; at = window.indexOf(root, at + root.length)) if (!this.take(window, at, root, last)) break;
     }
     if (!last) this.tail = Buffer.from(window.subarray(Math.max(0, window.length - EmbeddedScanner.KEEP)));
+  }
+
+  /** take reads the path starting at `at` in a window; false when the window's end cuts it (it is found whole in the next). */
+  private take(window: Buffer, at: number, root: Buffer, last: boolean): boolean {
+    let end = at + root.length;
+    while (end < window.length && end - at < EMBEDDED_MAX && PATH_BYTE.test(String.fromCharCode(window[end]!))) end++;
+    if (end === window.length && !last && end - at < EMBEDDED_MAX) return false;
+    const path = window.toString('latin1', at, end);
+    if (/\.(c|m)?js$/.test(path)) this.found.add(path.slice(1));
+    return true;
   }
 }
 
@@ -181,7 +204,13 @@ export interface FactsCollector {
 export function factsCollector(wants: (path: string) => boolean, spoolDir: string = tmpdir()): FactsCollector {
   const facts = new Map<string, FileFacts>();
   let current: string | null = null;
+  /** the bytes of the file being read: a view of `scratch`, one buffer reused for every file (hundreds of libraries of every size would otherwise each leave a buffer of their size to the allocator). */
   let buf: Buffer | null = null;
+  let scratch: Buffer = Buffer.alloc(0);
+  const room = (n: number): Buffer => {
+    if (scratch.length < n) scratch = Buffer.allocUnsafe(Math.min(Math.max(n, 2 * scratch.length), Math.max(n, IN_MEMORY)));
+    return scratch.subarray(0, n);
+  };
   let spool: ElfSpool | null = null;
   let embedded: EmbeddedScanner | null = null;
   let size = 0;
@@ -226,8 +255,8 @@ export function factsCollector(wants: (path: string) => boolean, spoolDir: strin
             return;
           }
           if (size > IN_MEMORY) spool = new ElfSpool(spoolDir);
-          else buf = Buffer.allocUnsafe(Math.max(size, c.length));
-        } else buf = Buffer.allocUnsafe(Math.min(Math.max(size, c.length), MAX_TEXT));
+          else buf = room(Math.max(size, c.length));
+        } else buf = room(Math.min(Math.max(size, c.length), MAX_TEXT));
       }
       embedded?.push(c);
       if (spool) {
@@ -271,7 +300,10 @@ export function factsCollector(wants: (path: string) => boolean, spoolDir: strin
       }
       reset();
     },
-    close: reset,
+    close: () => {
+      reset();
+      scratch = Buffer.alloc(0);
+    },
   };
 }
 

@@ -137,6 +137,8 @@ async function scan(image: Image, opts: MinifyOptions) {
       try {
         s = await scanLayer(layer, {
           what: `layer ${i + 1} of ${layers.length}`,
+          // the merged tree keeps each entry as its record (analyze/merge.ts): no copy per path
+          layer: i,
           onBytes: (n) => opts.onProgress?.({ phase: 'scan', bytes: (bytes += n) }),
           tee: (chunk) => {
             collector.write(chunk);

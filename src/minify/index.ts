@@ -19,7 +19,7 @@ import { siblingTemp } from '../internal/atomic.js';
 import type { LayerCompression, WrittenLayer } from '../rewrite/layer-writer.js';
 import { replaceTop } from '../rewrite/mutate.js';
 import { analyzeShell } from '../shell/commands.js';
-import { initShellParser } from '../shell/parser.js';
+import { initShellParser, shellParserReady } from '../shell/parser.js';
 import { computeClosure, entrypointArgv, type ClosureOptions, type ClosureResult, type Tracer } from './closure.js';
 import { factsCollector, readFacts, repeatedPaths, sourceOf, spooledFacts, type FileFacts } from './facts.js';
 import { nodeTracer, npmTracer } from './node.js';
@@ -82,12 +82,35 @@ const PREFETCH =
   /^(?:(usr\/)?(local\/)?lib(32|64|x32)?\/([^/]+-linux-gnu[^/]*\/)?[^/]+\.so(\.[\d.]+)?|(usr\/)?lib(64)?\/ld-[^/]+|etc\/ld\.so\.cache|etc\/nsswitch\.conf|etc\/ld\.so\.conf|etc\/ld\.so\.conf\.d\/[^/]+|(usr\/)?(local\/)?lib\/python3\.\d+\/lib-dynload\/[^/]+\.so)$/;
 
 /**
+ * lazyShell parses shell text with src/shell once its parser (tree-sitter, WebAssembly: about 10 MB
+ * of memory and a compile) is loaded, and notes a script it could not parse yet: the parser is
+ * loaded only for a closure that meets a shell script, and that closure is then computed again.
+ */
+function lazyShell() {
+  const shell = {
+    needed: false,
+    parse: (text: string) => {
+      if (shellParserReady()) return analyzeShell(text);
+      shell.needed = true;
+      return null;
+    },
+    /** whether the closure just computed parsed no shell for want of the parser: it is loaded now, compute it again. */
+    async loaded(): Promise<boolean> {
+      if (!shell.needed || shellParserReady()) return false;
+      await initShellParser();
+      return true;
+    },
+  };
+  return shell;
+}
+
+/**
  * traceImage computes the closure, reading contents in rounds until nothing more is wanted: a
  * module the scan spooled is read the moment the closure reaches it, so a round is a pass over the
  * layers for the other files (programs, scripts, configuration) only.
  */
 async function traceImage(image: Image, tree: FinalTree, config: Awaited<ReturnType<Image['config']>>, facts: Map<string, FileFacts>, repeated: readonly ReadonlySet<string>[], modules: readonly LayerModuleSpool[], opts: MinifyOptions): Promise<ClosureResult> {
-  await initShellParser();
+  const shell = lazyShell();
   let bytes = 0;
   const onBytes = (n: number) => opts.onProgress?.({ phase: 'trace', bytes: (bytes += n) });
   const read = (p: string) => {
@@ -96,7 +119,8 @@ async function traceImage(image: Image, tree: FinalTree, config: Awaited<ReturnT
     return f;
   };
   for (let round = 0; ; round++) {
-    const result = computeClosure(tree, config, facts, { keep: opts.keep ?? [], shell: (t) => analyzeShell(t), tracers: opts.tracers ?? DEFAULT_TRACERS, read, ...(opts.probe ? { probe: opts.probe } : {}) });
+    const result = computeClosure(tree, config, facts, { keep: opts.keep ?? [], shell: shell.parse, tracers: opts.tracers ?? DEFAULT_TRACERS, read, ...(opts.probe ? { probe: opts.probe } : {}) });
+    if (await shell.loaded()) continue;
     const wanted = [...result.wanted].filter((p) => !facts.has(p));
     if (wanted.length === 0) return result;
     if (round >= MAX_ROUNDS) throw new WhittleError('unsupported', `the closure still wanted ${wanted.length} file(s) after ${MAX_ROUNDS} rounds of reading (first: /${wanted[0]})`);
@@ -106,10 +130,13 @@ async function traceImage(image: Image, tree: FinalTree, config: Awaited<ReturnT
 }
 
 /** probeAdded compares the closure with the probe's paths to the static one (every file it needs was read for the larger closure): what only the probe brought. */
-function probeAdded(tree: FinalTree, config: Awaited<ReturnType<Image['config']>>, facts: Map<string, FileFacts>, closure: ClosureResult, opts: MinifyOptions): { touched: number; added: string[] } {
-  const without = computeClosure(tree, config, facts, { keep: opts.keep ?? [], shell: (t) => analyzeShell(t), tracers: opts.tracers ?? DEFAULT_TRACERS });
+async function probeAdded(tree: FinalTree, config: Awaited<ReturnType<Image['config']>>, facts: Map<string, FileFacts>, closure: ClosureResult, opts: MinifyOptions): Promise<{ touched: number; added: string[] }> {
+  const shell = lazyShell();
+  const without = () => computeClosure(tree, config, facts, { keep: opts.keep ?? [], shell: shell.parse, tracers: opts.tracers ?? DEFAULT_TRACERS });
+  let staticOnly = without();
+  if (await shell.loaded()) staticOnly = without();
   const added = [...closure.kept]
-    .filter(([p, reasons]) => !without.kept.has(p) && !(reasons.length === 1 && reasons[0] === 'directory on the way to a kept path'))
+    .filter(([p, reasons]) => !staticOnly.kept.has(p) && !(reasons.length === 1 && reasons[0] === 'directory on the way to a kept path'))
     .map(([p]) => `/${p}`);
   let touched = 0;
   for (const abs of opts.probe?.keys() ?? []) {
@@ -205,7 +232,7 @@ async function minifyScanned(
     else if (r?.type === 'hardlink' && r.linkTarget !== undefined && !closure.kept.has(r.linkTarget)) afterBytes += tree.get(r.linkTarget)?.size ?? 0;
   }
   const plan: MinifyPlan = { ...closure, before: { paths: tree.size, bytes: beforeBytes }, after: { paths: closure.kept.size, bytes: afterBytes }, tree };
-  if (opts.probe) plan.probe = probeAdded(tree, config, facts, closure, opts);
+  if (opts.probe) plan.probe = await probeAdded(tree, config, facts, closure, opts);
   // the contents read for the trace are not needed to write: let them go before the write's reads
   facts.clear();
   for (const m of modules) m.close();

@@ -33,6 +33,7 @@ export class LayerModuleSpool {
   private currentPath = '';
   private failed = false;
   private closed = false;
+  private scratch: Buffer = Buffer.alloc(0);
   private readonly parser: TarParser;
 
   constructor(dir: string) {
@@ -78,11 +79,16 @@ export class LayerModuleSpool {
     }
   }
 
-  /** the content of a spooled path of this layer, null when it was not spooled. */
+  /**
+   * the content of a spooled path of this layer, null when it was not spooled: a view of one buffer
+   * reused from read to read (valid until the next read; the facts are taken from it at once), so
+   * the thousands of modules a trace reads leave no buffer of their size each behind.
+   */
   read(path: string): Buffer | null {
     const span = this.spans.get(path);
     if (!span || this.failed || this.closed) return null;
-    const buf = Buffer.allocUnsafe(span.size);
+    if (this.scratch.length < span.size) this.scratch = Buffer.allocUnsafe(Math.min(MAX_MODULE, Math.max(span.size, 2 * this.scratch.length)));
+    const buf = this.scratch.subarray(0, span.size);
     let got = 0;
     while (got < span.size) {
       const n = readSync(this.fd, buf, got, span.size - got, span.offset + got);
@@ -97,6 +103,7 @@ export class LayerModuleSpool {
     if (this.closed) return;
     this.closed = true;
     this.spans.clear();
+    this.scratch = Buffer.alloc(0);
     try {
       closeSync(this.fd);
     } catch {

@@ -307,11 +307,23 @@ export function factsCollector(wants: (path: string) => boolean, spoolDir: strin
   };
 }
 
-/** spooledFacts are the facts of a path whose content the scan spooled (module-spool.ts), read back by offset; undefined when it was not spooled. */
+/**
+ * spooledFacts are the facts of a path whose content the scan spooled (module-spool.ts), read back
+ * by offset; undefined when it was not spooled. A module's text is not held: it is read from the
+ * spool again each time it is asked for (the tracers keep what they derive from it, once per
+ * file), so the megabytes of sources a trace reads do not live as long as the run.
+ */
 export function spooledFacts(tree: FinalTree, path: string, modules: readonly (LayerModuleSpool | undefined)[]): FileFacts | undefined {
   const src = sourceOf(tree, path);
-  const data = src ? modules[src.layer]?.read(src.path) : null;
-  return data && src ? contentFacts(src.path, data) : undefined;
+  const spool = src ? modules[src.layer] : undefined;
+  const data = src && spool ? spool.read(src.path) : null;
+  if (!data || !src || !spool) return undefined;
+  if (isElf(data) || src.path === 'etc/ld.so.cache') return contentFacts(src.path, data);
+  return {
+    get text() {
+      return contentFacts(src.path, spool.read(src.path) ?? Buffer.alloc(0)).text;
+    },
+  };
 }
 
 /**

@@ -169,6 +169,8 @@ export function matchMap(map: unknown, subpath: string, conditions: string[]): s
 
 /** scans caches each file's specifiers across the closure's rounds (the facts objects live as long as the run). */
 const scans = new WeakMap<FileFacts, ReturnType<typeof scanSpecifiers>>();
+/** manifests caches each package.json parsed (null: not an object), across the closure's rounds; read only. */
+const manifests = new WeakMap<FileFacts, Record<string, unknown> | null | 'invalid'>();
 /** sortedPaths caches each tree's paths, sorted (a package kept whole is looked for in them). */
 const sortedPaths = new WeakMap<FinalTree, string[]>();
 
@@ -203,13 +205,21 @@ class NodeTrace {
     const facts = this.c.factsOf(at);
     if (!facts) return undefined;
     this.c.keepResolved(path, 'package.json of a module Node loads');
-    try {
-      const j = JSON.parse(facts.text ?? '') as unknown;
-      return j && typeof j === 'object' ? (j as Record<string, unknown>) : null;
-    } catch {
+    let parsed = manifests.get(facts);
+    if (parsed === undefined) {
+      try {
+        const j = JSON.parse(facts.text ?? '') as unknown;
+        parsed = j && typeof j === 'object' ? (j as Record<string, unknown>) : null;
+      } catch {
+        parsed = 'invalid';
+      }
+      manifests.set(facts, parsed);
+    }
+    if (parsed === 'invalid') {
       this.c.warn(`/${path}: not valid JSON`);
       return null;
     }
+    return parsed;
   }
 
   private loadFile(path: string, exact: boolean): string | null {

@@ -19,8 +19,8 @@ import { toEntry } from '../layers/scan.js';
 
 /** MAX_ELF bounds the size of one ELF file whittle reads the facts of. */
 const MAX_ELF = 512 << 20;
-/** IN_MEMORY: an ELF file up to this size is read from one buffer; a larger one (libnode, 47 MB) is spooled to disk and read by offset. */
-const IN_MEMORY = 8 << 20;
+/** IN_MEMORY: an ELF file up to this size is read from one buffer; a larger one (libpython 7 MB, libnode 47 MB) is spooled to disk and read by offset (writes to the page cache cost less than a buffer of several MiB per layer read at once). */
+const IN_MEMORY = 1 << 20;
 /** MAX_TEXT is how much of a file that is not ELF is kept as text. */
 const MAX_TEXT = 1 << 20;
 

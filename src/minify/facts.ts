@@ -184,7 +184,7 @@ export function contentFacts(path: string, data: Buffer): FileFacts {
   return { text: data.toString('utf8', 0, Math.min(data.length, MAX_TEXT)) };
 }
 
-/** FactsCollector parses a layer's tar as it streams past and keeps the facts of the files `wants` accepts (by their path in that layer). */
+/** FactsCollector parses a layer's tar as it streams past and keeps the facts of the files `wants` accepts (by their path in that layer; 'elf': only if it is an ELF file read from memory, not spooled). */
 export interface FactsCollector {
   write(chunk: Buffer): void;
   end(): void;
@@ -201,9 +201,10 @@ export interface FactsCollector {
  * paths an ELF file names under EMBEDDED_ROOTS are found as it streams past. At most one file's
  * bytes are held at a time.
  */
-export function factsCollector(wants: (path: string) => boolean, spoolDir: string = tmpdir()): FactsCollector {
+export function factsCollector(wants: (path: string) => boolean | 'elf', spoolDir: string = tmpdir()): FactsCollector {
   const facts = new Map<string, FileFacts>();
   let current: string | null = null;
+  let elfOnly = false;
   /** the bytes of the file being read: a view of `scratch`, one buffer reused for every file (hundreds of libraries of every size would otherwise each leave a buffer of their size to the allocator). */
   let buf: Buffer | null = null;
   let scratch: Buffer = Buffer.alloc(0);
@@ -241,13 +242,19 @@ export function factsCollector(wants: (path: string) => boolean, spoolDir: strin
     entry: (h) => {
       reset();
       const e = toEntry(h);
-      current = e && e.type === 'file' && !e.whiteout && wants(e.path) ? e.path : null;
+      const want = e && e.type === 'file' && !e.whiteout ? wants(e.path) : false;
+      current = want !== false ? e!.path : null;
+      elfOnly = want === 'elf';
       size = e?.size ?? 0;
     },
     data: (bytesIn) => {
       if (current === null || cut !== null) return;
       const c = Buffer.from(bytesIn.buffer, bytesIn.byteOffset, bytesIn.byteLength);
       if (bytes === 0 && buf === null && spool === null) {
+        if (elfOnly && (!isElf(c) || size > IN_MEMORY)) {
+          current = null;
+          return;
+        }
         if (isElf(c)) {
           embedded = new EmbeddedScanner();
           if (size > MAX_ELF) {

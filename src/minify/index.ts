@@ -74,12 +74,20 @@ export interface MinifyResult {
 
 /**
  * PREFETCH matches the files the closure will almost surely ask about: shared libraries, the
- * loader, its and NSS's configuration, and a Python standard library's extension modules. (Sources
- * of Node and Python modules are not held: the scan spools them, module-spool.ts, and the closure
- * reads each one back when it reaches it.)
+ * loader, its and NSS's configuration, the user database, and a Python standard library's
+ * extension modules. (Sources of Node and Python modules are not held: the scan spools them,
+ * module-spool.ts, and the closure reads each one back when it reaches it.) PREFETCH_ELF matches
+ * the files whose facts are read only when they are ELF files of up to 1 MiB: Python packages'
+ * extension modules, whose imports would otherwise cost a pass over their layer. (Not the programs
+ * of PATH: a full image's /usr/bin holds hundreds, and reading them all cost more than the one pass
+ * for the entrypoint's.)
  */
 const PREFETCH =
-  /^(?:(usr\/)?(local\/)?lib(32|64|x32)?\/([^/]+-linux-gnu[^/]*\/)?[^/]+\.so(\.[\d.]+)?|(usr\/)?lib(64)?\/ld-[^/]+|etc\/ld\.so\.cache|etc\/nsswitch\.conf|etc\/ld\.so\.conf|etc\/ld\.so\.conf\.d\/[^/]+|(usr\/)?(local\/)?lib\/python3\.\d+\/lib-dynload\/[^/]+\.so)$/;
+  /^(?:(usr\/)?(local\/)?lib(32|64|x32)?\/([^/]+-linux-gnu[^/]*\/)?[^/]+\.so(\.[\d.]+)?|(usr\/)?lib(64)?\/ld-[^/]+|etc\/ld\.so\.cache|etc\/nsswitch\.conf|etc\/ld\.so\.conf|etc\/ld\.so\.conf\.d\/[^/]+|etc\/passwd|etc\/group|(usr\/)?(local\/)?lib\/python3\.\d+\/lib-dynload\/[^/]+\.so)$/;
+const PREFETCH_ELF = /^(usr\/)?(local\/)?lib\/python3(\.\d+)?\/(site|dist)-packages\/.+\.so$/;
+
+/** prefetchKind says whether the scan reads a path's facts: true, 'elf' (only an ELF file's), or false. */
+const prefetchKind = (p: string): boolean | 'elf' => (PREFETCH.test(p) ? true : PREFETCH_ELF.test(p) ? 'elf' : false);
 
 /**
  * lazyShell parses shell text with src/shell once its parser (tree-sitter, WebAssembly: about 10 MB
@@ -158,7 +166,7 @@ async function scan(image: Image, opts: MinifyOptions) {
   };
   try {
     const entries = await mapLimit(layers, 2, async (layer, i) => {
-      const collector = factsCollector((p) => PREFETCH.test(p), opts.tmpDir);
+      const collector = factsCollector(prefetchKind, opts.tmpDir);
       const spool = (modules[i] = new LayerModuleSpool(opts.tmpDir ?? tmpdir()));
       let s;
       try {
@@ -216,7 +224,7 @@ async function minifyScanned(
   // the final versions' facts, from the layers that made them
   const facts = new Map<string, FileFacts>();
   for (const p of tree.keys()) {
-    const src = PREFETCH.test(p) ? sourceOf(tree, p) : null;
+    const src = prefetchKind(p) !== false ? sourceOf(tree, p) : null;
     const f = src ? prefetched[src.layer]?.get(src.path) : undefined;
     if (f) facts.set(p, f);
   }

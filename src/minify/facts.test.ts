@@ -89,6 +89,14 @@ describe('factsCollector', () => {
     }
   });
 
+  it("reads a path wanted as 'elf' only when it is an ELF file held in memory (up to 1 MiB), not a text or a larger program", async () => {
+    const tar = await packTar([file('usr/lib/python3/dist-packages/m/_x.so', small), file('usr/lib/python3/dist-packages/m/fake.so', 'not elf'), file('usr/lib/python3/dist-packages/m/_big.so', big)]);
+    const c = factsCollector(() => 'elf', tmp);
+    for (let at = 0; at < tar.length; at += 65536) c.write(tar.subarray(at, at + 65536));
+    c.end();
+    expect([...c.facts.keys()]).toEqual(['usr/lib/python3/dist-packages/m/_x.so']);
+  });
+
   it('spools only the large ELF files: a spool directory that cannot be written is an io error for them alone', async () => {
     const gone = join(tmp, 'no-such-dir');
     const facts = await collect([file('usr/lib/libz-user.so', small)], 65536, gone);

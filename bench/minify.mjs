@@ -1,16 +1,21 @@
 // Benchmark: `whittle minify` against `whittle squash` of the same image, side by side in one run
-// (issue 14: the static closure costs at most 1.5× a squash; memory stays under analyze's bound):
+// (issue 14: the static closure costs at most 1.5× a squash; memory stays under analyze's bound,
+// so `whittle analyze` of the same source runs in the same rounds for its peak RSS):
 //   - the ≥ 500 MB generated image (bench/lib/generate.mjs) with a real-shaped top layer: a shell
 //     script entrypoint run by the host's dash, its loader and libc, and cat, so the closure reads
 //     real ELF files and a script;
 //   - a Node app built by the engine on Debian's node (the shape of test/engine/minify.test.ts),
 //     saved with `docker save`, when an engine runs;
-//   - a Flask app on Debian's python3-flask (the shape of test/engine/minify-python.test.ts), the
-//     same way.
-// Each command runs ROUNDS times, alternating, and the best time of each is compared; peak RSS is
-// the largest seen. Both write a docker-archive with an uncompressed layer (their default there).
-// Usage: npm run build && node bench/minify.mjs [megabytes=560] [rounds=2]
-// WHITTLE_BENCH_DIR=/some/dir keeps the generated image there and reuses it on the next run.
+//   - the Flask app of test/engine/minify-python.test.ts (Debian's python3-flask, `python3
+//     /app/app.py` importing a module of its own, a template, USER nobody), the same way;
+//   - the seeds' express app built the plain way (test/engine/minify-node-apps.test.ts: Debian's
+//     nodejs and npm, express installed by `npm install` on this machine and copied in, USER node,
+//     `CMD ["npm","start"]`; a 1.3 GB image), when npm's registry answers.
+// Each command runs ROUNDS times, alternating, and the medians are compared; peak RSS is the median
+// of each command's peaks too. Minify and squash write a docker-archive with an uncompressed layer
+// (their default there).
+// Usage: npm run build && node bench/minify.mjs [megabytes=560] [rounds=3]
+// WHITTLE_BENCH_DIR=/some/dir keeps the generated images there and reuses them on the next run.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -20,7 +25,7 @@ import { generate, writeLayer } from './lib/generate.mjs';
 import { timed } from './lib/timed.mjs';
 
 const targetMB = Number(process.argv[2] ?? 560);
-const rounds = Number(process.argv[3] ?? 2);
+const rounds = Number(process.argv[3] ?? 3);
 const work = process.env.WHITTLE_BENCH_DIR ?? mkdtempSync(join(tmpdir(), 'whittle-bench-minify-'));
 const engine = spawnSync('docker', ['info'], { stdio: 'ignore' }).status === 0;
 const cleanups = [];
@@ -89,25 +94,64 @@ function nodeApp(archive) {
   return archive;
 }
 
-/** flaskApp builds a Flask app on Debian's python3-flask from the minbase and saves it as a docker-archive; null without an engine or the base. */
-function flaskApp(archive) {
+/** build builds a Dockerfile with its context files under the bench directory, saves it as a docker-archive and returns the archive; null without an engine or the base. */
+function buildSaved(name, dockerfile, files, archive) {
   if (existsSync(archive)) return archive;
   if (!engine || spawnSync('docker', ['image', 'inspect', 'whittle-test/bookworm-minbase:1'], { stdio: 'ignore' }).status !== 0) return null;
-  const dir = join(work, 'flask-app');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'Dockerfile'), 'FROM whittle-test/bookworm-minbase:1\nRUN apt-get update && apt-get install -y --no-install-recommends python3-flask && rm -rf /var/lib/apt/lists/*\nCOPY app.py /app/\nCMD ["python3", "/app/app.py"]\n');
-  writeFileSync(join(dir, 'app.py'), 'from flask import Flask\napp = Flask(__name__)\n\n@app.route("/")\ndef index():\n    return "hello"\n\nif __name__ == "__main__":\n    app.run(host="0.0.0.0", port=8080)\n');
-  const tag = `whittle-bench/minify-flask:${process.pid}`;
+  const dir = join(work, name);
+  for (const [f, data] of Object.entries(files)) {
+    mkdirSync(join(dir, f, '..'), { recursive: true });
+    writeFileSync(join(dir, f), data);
+  }
+  writeFileSync(join(dir, 'Dockerfile'), dockerfile);
+  const tag = `whittle-bench/minify-${name}:${process.pid}`;
   execFileSync('docker', ['build', '-q', '-t', tag, dir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DOCKER_BUILDKIT: '0' } });
   cleanups.push(() => spawnSync('docker', ['rmi', '-f', tag], { stdio: 'ignore' }));
   execFileSync('docker', ['save', '-o', archive, tag]);
   return archive;
 }
 
-/** compare runs minify and squash of source `rounds` times, alternating, and prints their figures. */
+/** flaskApp is the Flask app of test/engine/minify-python.test.ts on Debian's python3-flask. */
+function flaskApp(archive) {
+  const app = [
+    'import json', 'from importlib.metadata import version', '', 'from flask import Flask, render_template', 'from markupsafe import escape', '',
+    'from greeting import greet', '', 'app = Flask(__name__)', '', '', '@app.route("/")', 'def index():',
+    '    return json.dumps({"greeting": greet("world"), "flask": version("flask"), "escaped": str(escape("<b>"))}, sort_keys=True)', '', '',
+    '@app.route("/page")', 'def page():', '    return render_template("page.html", name="<python>")', '', '',
+    'if __name__ == "__main__":', '    app.run(host="0.0.0.0", port=8080)', '',
+  ].join('\n');
+  return buildSaved(
+    'flask',
+    'FROM whittle-test/bookworm-minbase:1\nRUN apt-get update && apt-get install -y --no-install-recommends python3-flask && rm -rf /var/lib/apt/lists/*\n' +
+      'COPY app.py greeting.py /app/\nCOPY templates /app/templates\nUSER nobody\nEXPOSE 8080\nCMD ["python3", "/app/app.py"]\n',
+    { 'app.py': app, 'greeting.py': 'def greet(name):\n    return f"hello {name}"\n', 'templates/page.html': '<p>{{ name }}</p>' },
+    archive,
+  );
+}
+
+/** expressApp is the seeds' express app built the plain way (test/engine/minify-node-apps.test.ts); null when npm install fails here. */
+function expressApp(archive) {
+  if (existsSync(archive)) return archive;
+  const dir = join(work, 'express');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', scripts: { start: 'node server.js' } }));
+  const npm = spawnSync('npm', ['install', 'express', '--no-audit', '--no-fund'], { cwd: dir, encoding: 'utf8', timeout: 300_000 });
+  if (npm.status !== 0) return null;
+  return buildSaved(
+    'express',
+    'FROM whittle-test/bookworm-minbase:1\nRUN apt-get update && apt-get install -y nodejs npm && rm -rf /var/lib/apt/lists/*\nRUN useradd -m -u 1000 node\nWORKDIR /app\n' +
+      'COPY package.json package-lock.json /app/\nCOPY node_modules /app/node_modules\nCOPY server.js /app/\nUSER node\nEXPOSE 3000\nCMD ["npm", "start"]\n',
+    {
+      'server.js': "const express = require('express');\nconst app = express();\napp.get('/', (req, res) => res.json({ hello: 'world', uid: process.getuid(), node: process.version }));\napp.listen(3000, () => console.log('listening on 3000'));\n",
+    },
+    archive,
+  );
+}
+
+/** compare runs minify, squash and analyze of source `rounds` times, alternating, and prints their figures. */
 function compare(name, source, flags = []) {
   const out = join(work, 'out.tar');
-  const runs = { minify: [], squash: [] };
+  const runs = { minify: [], squash: [], analyze: [] };
   let kept = '';
   for (let r = 0; r < rounds; r++) {
     const m = whittle(['minify', source, '--compression', 'none', '-o', `docker-archive:${out}:whittle-bench/minified:1`, ...flags]);
@@ -117,16 +161,19 @@ function compare(name, source, flags = []) {
     const s = whittle(['squash', source, '--compression', 'none', '-o', `docker-archive:${out}:whittle-bench/squashed:1`]);
     runs.squash.push({ ...s, bytes: statSync(out).size });
     rmSync(out);
+    runs.analyze.push(whittle(['analyze', source, '--json']));
   }
-  const best = (list) => list.reduce((a, b) => (b.seconds < a.seconds ? b : a));
-  const peak = (list) => Math.max(...list.map((x) => x.rssMB));
-  const m = best(runs.minify);
-  const s = best(runs.squash);
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const m = median(runs.minify.map((x) => x.seconds));
+  const s = median(runs.squash.map((x) => x.seconds));
+  const rss = (list) => median(list.map((x) => x.rssMB));
+  const line = (what, list) => `  whittle ${what}: ${list.map((x) => x.seconds.toFixed(2)).join(', ')} s; peak RSS ${list.map((x) => x.rssMB.toFixed(0)).join(', ')} MB`;
   console.log(`\n${name}`);
   console.log(`  ${kept}`);
-  console.log(`  whittle minify: ${runs.minify.map((x) => x.seconds.toFixed(2)).join(', ')} s; peak RSS ${peak(runs.minify).toFixed(0)} MB; output ${(m.bytes / 1e6).toFixed(1)} MB`);
-  console.log(`  whittle squash: ${runs.squash.map((x) => x.seconds.toFixed(2)).join(', ')} s; peak RSS ${peak(runs.squash).toFixed(0)} MB; output ${(s.bytes / 1e6).toFixed(1)} MB`);
-  console.log(`  minify / squash (best of ${rounds} each): ${(m.seconds / s.seconds).toFixed(2)}×  (target ≤ 1.5)`);
+  console.log(`${line('minify', runs.minify)}; output ${(runs.minify[0].bytes / 1e6).toFixed(1)} MB`);
+  console.log(`${line('squash', runs.squash)}; output ${(runs.squash[0].bytes / 1e6).toFixed(1)} MB`);
+  console.log(line('analyze', runs.analyze));
+  console.log(`  minify / squash (medians of ${rounds}): ${(m / s).toFixed(2)}×  (target ≤ 1.5); peak RSS minify / analyze (medians): ${(rss(runs.minify) / rss(runs.analyze)).toFixed(2)}×  (target ≤ 1)`);
 }
 
 const generated = join(work, 'image');
@@ -144,3 +191,7 @@ else console.log('\n(no Docker engine or no whittle-test/bookworm-minbase:1: the
 const flask = flaskApp(join(work, 'flask-app.tar'));
 if (flask) compare(`Flask app on Debian's python3-flask (docker save archive, ${(statSync(flask).size / 1e6).toFixed(0)} MB)`, `docker-archive:${flask}`);
 else console.log('\n(no Docker engine or no whittle-test/bookworm-minbase:1: the Flask app is not measured)');
+
+const express = engine ? expressApp(join(work, 'express-app.tar')) : null;
+if (express) compare(`the express app built the plain way (docker save archive, ${(statSync(express).size / 1e6).toFixed(0)} MB)`, `docker-archive:${express}`);
+else console.log("\n(no Docker engine, no whittle-test/bookworm-minbase:1 or no answer from npm's registry: the plain-way express app is not measured)");

@@ -2,8 +2,8 @@
 // own tree), its dynamic loader and libraries (src/elf), the interpreter of a `#!` script and the
 // commands a shell script calls (src/shell), and what every container needs whatever it runs
 // (always.ts). Pure and synchronous over what is known of file contents: a path whose facts are not
-// known yet goes into `wanted`, and the caller reads those and runs the closure again, until nothing
-// is wanted. Every kept path carries its reasons. Language tracers plug in through `tracers`: each
+// known yet (and cannot be read at once, `read`: a spooled module) goes into `wanted`, and the
+// caller reads those and runs the closure again, until nothing is wanted. Every kept path carries its reasons. Language tracers plug in through `tracers`: each
 // is asked about a program the closure reaches and may keep files and ask for more. The paths
 // --probe saw the original touch (probe.ts) are kept like --keep's, with their own reason.
 import { parentOf } from '../analyze/path-tree.js';
@@ -29,6 +29,11 @@ export interface ClosureOptions {
   tracers?: readonly Tracer[];
   /** what --probe saw the original touch: absolute paths, the calls that succeeded on each, whether one followed a symlink in the last component. */
   probe?: ReadonlyMap<string, { calls: ReadonlySet<string>; follow: boolean }>;
+  /**
+   * read gives a file's facts at once when they can be had without a pass over a layer (a module the
+   * scan spooled), and adds them to `facts`; undefined when they cannot: the path is then wanted.
+   */
+  read?: (path: string) => FileFacts | undefined;
 }
 
 /** probeReason is the reason of a path --probe saw touched: `touched by the probe (openat)`. */
@@ -92,11 +97,20 @@ export class Closure {
     set.add(reason);
   }
 
-  /** factsOf is what is known of a file's content; undefined (and wanted) when it has not been read yet. */
+  /** factsOf is what is known of a file's content (read at once when opts.read can); undefined (and wanted) when it has not been read yet. */
   factsOf(path: string): FileFacts | undefined {
-    const f = this.facts.get(path);
+    const f = this.facts.get(path) ?? this.opts.read?.(path);
     if (f === undefined) this.wanted.add(path);
     return f;
+  }
+
+  /**
+   * hint asks for a file to be read in this round in case the closure needs it in the next (a
+   * sibling of a module being read): nothing is kept, and nothing is asked when opts.read reads
+   * files at once.
+   */
+  hint(path: string): void {
+    if (this.opts.read === undefined && !this.facts.has(path)) this.wanted.add(path);
   }
 
   /**

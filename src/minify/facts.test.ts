@@ -37,6 +37,22 @@ describe('EmbeddedScanner', () => {
     }
   });
 
+  it('finds the same paths in chunks larger than its window (not copied into it), cut at every place', () => {
+    const roots = '/usr/share/nodejs/x.js\0/usr/share/nodejs/a/b.mjs/usr/share/nodejs/c.cjs\0';
+    const data = Buffer.concat([Buffer.alloc(700, 7), Buffer.from(roots.repeat(40), 'latin1'), Buffer.alloc(900, 1), Buffer.from(`/usr/share/nodejs/${'d'.repeat(600)}.js\0`, 'latin1')]);
+    const whole = embeddedPaths(data);
+    // (a path longer than the bound is not one: the long one at the end is left out)
+    expect(whole).toEqual(['usr/share/nodejs/a/b.mjs/usr/share/nodejs/c.cjs', 'usr/share/nodejs/c.cjs', 'usr/share/nodejs/x.js']);
+    for (const step of [531, 600, 1024, 1500]) {
+      for (let first = 0; first < 1400; first += 13) {
+        const s = new EmbeddedScanner();
+        s.push(data.subarray(0, first));
+        for (let at = first; at < data.length; at += step) s.push(data.subarray(at, at + step));
+        expect(s.finish()).toEqual(whole);
+      }
+    }
+  });
+
   it('keeps a path that ends the file', () => {
     const s = new EmbeddedScanner();
     s.push(Buffer.from('\0/usr/share/nodejs/a/'));
@@ -61,6 +77,24 @@ describe('factsCollector', () => {
       expect(facts.get('etc/nsswitch.conf')).toEqual({ text: 'hosts: files\n' });
     }
     expect(readdirSync(spool)).toEqual([]);
+  });
+
+  it('reads each wanted file whole into one buffer reused from file to file: a small file after a larger one holds only its own bytes', async () => {
+    for (const step of [512, 65536]) {
+      const facts = await collect([file('usr/lib/libz-user.so', small), file('etc/ld.so.conf', 'include /etc/ld.so.conf.d/*.conf\n'), file('usr/lib/libtiny.so', elfFile({})), file('etc/hosts', 'x')], step);
+      expect(facts.get('usr/lib/libz-user.so')).toEqual({ elf: inspectElf(small), embedded: embeddedPaths(small) });
+      expect(facts.get('etc/ld.so.conf')).toEqual({ text: 'include /etc/ld.so.conf.d/*.conf\n' });
+      expect(facts.get('usr/lib/libtiny.so')).toEqual({ elf: inspectElf(elfFile({})) });
+      expect(facts.get('etc/hosts')).toEqual({ text: 'x' });
+    }
+  });
+
+  it("reads a path wanted as 'elf' only when it is an ELF file held in memory (up to 1 MiB), not a text or a larger program", async () => {
+    const tar = await packTar([file('usr/lib/python3/dist-packages/m/_x.so', small), file('usr/lib/python3/dist-packages/m/fake.so', 'not elf'), file('usr/lib/python3/dist-packages/m/_big.so', big)]);
+    const c = factsCollector(() => 'elf', tmp);
+    for (let at = 0; at < tar.length; at += 65536) c.write(tar.subarray(at, at + 65536));
+    c.end();
+    expect([...c.facts.keys()]).toEqual(['usr/lib/python3/dist-packages/m/_x.so']);
   });
 
   it('spools only the large ELF files: a spool directory that cannot be written is an io error for them alone', async () => {

@@ -19,8 +19,8 @@ import { toEntry } from '../layers/scan.js';
 
 /** MAX_ELF bounds the size of one ELF file whittle reads the facts of. */
 const MAX_ELF = 512 << 20;
-/** IN_MEMORY: an ELF file up to this size is read from one buffer; a larger one (libnode, 47 MB) is spooled to disk and read by offset. */
-const IN_MEMORY = 8 << 20;
+/** IN_MEMORY: an ELF file up to this size is read from one buffer; a larger one (libpython 7 MB, libnode 47 MB) is spooled to disk and read by offset (writes to the page cache cost less than a buffer of several MiB per layer read at once). */
+const IN_MEMORY = 1 << 20;
 /** MAX_TEXT is how much of a file that is not ELF is kept as text. */
 const MAX_TEXT = 1 << 20;
 
@@ -51,8 +51,8 @@ const PATH_BYTE = /[A-Za-z0-9/_.@+-]/;
 
 /**
  * EmbeddedScanner finds absolute paths under EMBEDDED_ROOTS written in a binary as it streams past,
- * holding one chunk and the tail of the one before (a path cut by a chunk boundary is found whole
- * in the next window).
+ * holding the tail of the chunk before (a path cut by a chunk boundary is found whole in the next
+ * window, the tail and the chunk; a large chunk is not copied into it).
  */
 export class EmbeddedScanner {
   private readonly found = new Set<string>();
@@ -60,7 +60,26 @@ export class EmbeddedScanner {
   private static readonly KEEP = EMBEDDED_MAX + Math.max(...EMBEDDED_ROOTS.map((r) => r.length));
 
   push(chunk: Buffer): void {
-    this.scan(this.tail.length > 0 ? Buffer.concat([this.tail, chunk]) : chunk, false);
+    const keep = EmbeddedScanner.KEEP;
+    if (this.tail.length === 0 || chunk.length <= keep) {
+      this.scan(this.tail.length > 0 ? Buffer.concat([this.tail, chunk]) : chunk, false);
+      return;
+    }
+    // the window is the tail and the chunk, without copying the chunk: a path starting in the tail
+    // ends within the chunk's first `keep` bytes, so the tail and those are scanned for the
+    // occurrences starting in the tail, then the chunk for the rest, from where the scan of the
+    // window as one buffer would go on
+    const head = Buffer.concat([this.tail, chunk.subarray(0, keep)]);
+    const split = this.tail.length;
+    for (const root of EMBEDDED_ROOTS) {
+      let from = 0;
+      for (let at = head.indexOf(root); at >= 0 && at < split; at = head.indexOf(root, at + root.length)) {
+        this.take(head, at, root, false);
+        from = at + root.length - split;
+      }
+      for (let at = chunk.indexOf(root, Math.max(0, from)); at >= 0; at = chunk.indexOf(root, at + root.length)) if (!this.take(chunk, at, root, false)) break;
+    }
+    this.tail = Buffer.from(chunk.subarray(chunk.length - keep));
   }
 
   /** finish scans what is left and returns the paths found (without the leading slash), sorted. */
@@ -72,15 +91,19 @@ export class EmbeddedScanner {
 
   private scan(window: Buffer, last: boolean): void {
     for (const root of EMBEDDED_ROOTS) {
-      for (let at = window.indexOf(root); at >= 0; at = window.indexOf(root, at + root.length)) {
-        let end = at + root.length;
-        while (end < window.length && end - at < EMBEDDED_MAX && PATH_BYTE.test(String.fromCharCode(window[end]!))) end++;
-        if (end === window.length && !last && end - at < EMBEDDED_MAX) break; // cut by the window: found whole in the next
-        const path = window.toString('latin1', at, end);
-        if (/\.(c|m)?js$/.test(path)) this.found.add(path.slice(1));
-      }
+      for (let at = window.indexOf(root); at >= 0; at = window.indexOf(root, at + root.length)) if (!this.take(window, at, root, last)) break;
     }
     if (!last) this.tail = Buffer.from(window.subarray(Math.max(0, window.length - EmbeddedScanner.KEEP)));
+  }
+
+  /** take reads the path starting at `at` in a window; false when the window's end cuts it (it is found whole in the next). */
+  private take(window: Buffer, at: number, root: Buffer, last: boolean): boolean {
+    let end = at + root.length;
+    while (end < window.length && end - at < EMBEDDED_MAX && PATH_BYTE.test(String.fromCharCode(window[end]!))) end++;
+    if (end === window.length && !last && end - at < EMBEDDED_MAX) return false;
+    const path = window.toString('latin1', at, end);
+    if (/\.(c|m)?js$/.test(path)) this.found.add(path.slice(1));
+    return true;
   }
 }
 
@@ -161,7 +184,7 @@ export function contentFacts(path: string, data: Buffer): FileFacts {
   return { text: data.toString('utf8', 0, Math.min(data.length, MAX_TEXT)) };
 }
 
-/** FactsCollector parses a layer's tar as it streams past and keeps the facts of the files `wants` accepts (by their path in that layer). */
+/** FactsCollector parses a layer's tar as it streams past and keeps the facts of the files `wants` accepts (by their path in that layer; 'elf': only if it is an ELF file read from memory, not spooled). */
 export interface FactsCollector {
   write(chunk: Buffer): void;
   end(): void;
@@ -178,10 +201,17 @@ export interface FactsCollector {
  * paths an ELF file names under EMBEDDED_ROOTS are found as it streams past. At most one file's
  * bytes are held at a time.
  */
-export function factsCollector(wants: (path: string) => boolean, spoolDir: string = tmpdir()): FactsCollector {
+export function factsCollector(wants: (path: string) => boolean | 'elf', spoolDir: string = tmpdir()): FactsCollector {
   const facts = new Map<string, FileFacts>();
   let current: string | null = null;
+  let elfOnly = false;
+  /** the bytes of the file being read: a view of `scratch`, one buffer reused for every file (hundreds of libraries of every size would otherwise each leave a buffer of their size to the allocator). */
   let buf: Buffer | null = null;
+  let scratch: Buffer = Buffer.alloc(0);
+  const room = (n: number): Buffer => {
+    if (scratch.length < n) scratch = Buffer.allocUnsafe(Math.min(Math.max(n, 2 * scratch.length), Math.max(n, IN_MEMORY)));
+    return scratch.subarray(0, n);
+  };
   let spool: ElfSpool | null = null;
   let embedded: EmbeddedScanner | null = null;
   let size = 0;
@@ -212,13 +242,19 @@ export function factsCollector(wants: (path: string) => boolean, spoolDir: strin
     entry: (h) => {
       reset();
       const e = toEntry(h);
-      current = e && e.type === 'file' && !e.whiteout && wants(e.path) ? e.path : null;
+      const want = e && e.type === 'file' && !e.whiteout ? wants(e.path) : false;
+      current = want !== false ? e!.path : null;
+      elfOnly = want === 'elf';
       size = e?.size ?? 0;
     },
     data: (bytesIn) => {
       if (current === null || cut !== null) return;
       const c = Buffer.from(bytesIn.buffer, bytesIn.byteOffset, bytesIn.byteLength);
       if (bytes === 0 && buf === null && spool === null) {
+        if (elfOnly && (!isElf(c) || size > IN_MEMORY)) {
+          current = null;
+          return;
+        }
         if (isElf(c)) {
           embedded = new EmbeddedScanner();
           if (size > MAX_ELF) {
@@ -226,8 +262,8 @@ export function factsCollector(wants: (path: string) => boolean, spoolDir: strin
             return;
           }
           if (size > IN_MEMORY) spool = new ElfSpool(spoolDir);
-          else buf = Buffer.allocUnsafe(Math.max(size, c.length));
-        } else buf = Buffer.allocUnsafe(Math.min(Math.max(size, c.length), MAX_TEXT));
+          else buf = room(Math.max(size, c.length));
+        } else buf = room(Math.min(Math.max(size, c.length), MAX_TEXT));
       }
       embedded?.push(c);
       if (spool) {
@@ -271,7 +307,29 @@ export function factsCollector(wants: (path: string) => boolean, spoolDir: strin
       }
       reset();
     },
-    close: reset,
+    close: () => {
+      reset();
+      scratch = Buffer.alloc(0);
+    },
+  };
+}
+
+/**
+ * spooledFacts are the facts of a path whose content the scan spooled (module-spool.ts), read back
+ * by offset; undefined when it was not spooled. A module's text is not held: it is read from the
+ * spool again each time it is asked for (the tracers keep what they derive from it, once per
+ * file), so the megabytes of sources a trace reads do not live as long as the run.
+ */
+export function spooledFacts(tree: FinalTree, path: string, modules: readonly (LayerModuleSpool | undefined)[]): FileFacts | undefined {
+  const src = sourceOf(tree, path);
+  const spool = src ? modules[src.layer] : undefined;
+  const data = src && spool ? spool.read(src.path) : null;
+  if (!data || !src || !spool) return undefined;
+  if (isElf(data) || src.path === 'etc/ld.so.cache') return contentFacts(src.path, data);
+  return {
+    get text() {
+      return contentFacts(src.path, spool.read(src.path) ?? Buffer.alloc(0)).text;
+    },
   };
 }
 
@@ -308,9 +366,9 @@ export async function readFacts(
   for (const path of paths) {
     const src = sourceOf(tree, path);
     if (!src) continue;
-    const spooled = modules[src.layer]?.read(src.path);
+    const spooled = spooledFacts(tree, path, modules);
     if (spooled) {
-      out.set(path, contentFacts(src.path, spooled));
+      out.set(path, spooled);
       continue;
     }
     let wanted = byLayer.get(src.layer);

@@ -19,9 +19,9 @@ import { siblingTemp } from '../internal/atomic.js';
 import type { LayerCompression, WrittenLayer } from '../rewrite/layer-writer.js';
 import { replaceTop } from '../rewrite/mutate.js';
 import { analyzeShell } from '../shell/commands.js';
-import { initShellParser } from '../shell/parser.js';
+import { initShellParser, shellParserReady } from '../shell/parser.js';
 import { computeClosure, entrypointArgv, type ClosureOptions, type ClosureResult, type Tracer } from './closure.js';
-import { factsCollector, readFacts, repeatedPaths, sourceOf, type FileFacts } from './facts.js';
+import { factsCollector, readFacts, repeatedPaths, sourceOf, spooledFacts, type FileFacts } from './facts.js';
 import { nodeTracer, npmTracer } from './node.js';
 import { LayerModuleSpool } from './module-spool.js';
 import { pythonTracer } from './python.js';
@@ -74,20 +74,61 @@ export interface MinifyResult {
 
 /**
  * PREFETCH matches the files the closure will almost surely ask about: shared libraries, the
- * loader, its and NSS's configuration, and a Python standard library's sources and extension
- * modules (a dozen MB, whose import chains would otherwise cost one reading round per link; not
- * its test suite, IDLE, Tk or site-packages).
+ * loader, its and NSS's configuration, the user database, and a Python standard library's
+ * extension modules. (Sources of Node and Python modules are not held: the scan spools them,
+ * module-spool.ts, and the closure reads each one back when it reaches it.) PREFETCH_ELF matches
+ * the files whose facts are read only when they are ELF files of up to 1 MiB: Python packages'
+ * extension modules, whose imports would otherwise cost a pass over their layer. (Not the programs
+ * of PATH: a full image's /usr/bin holds hundreds, and reading them all cost more than the one pass
+ * for the entrypoint's.)
  */
 const PREFETCH =
-  /^(?:(usr\/)?(local\/)?lib(32|64|x32)?\/([^/]+-linux-gnu[^/]*\/)?[^/]+\.so(\.[\d.]+)?|(usr\/)?lib(64)?\/ld-[^/]+|etc\/ld\.so\.cache|etc\/nsswitch\.conf|etc\/ld\.so\.conf|etc\/ld\.so\.conf\.d\/[^/]+|(usr\/)?(local\/)?lib\/python3\.\d+\/(?!(site-packages|dist-packages|test|tests|idlelib|tkinter|turtledemo|lib2to3)\/)[^]*\.py|(usr\/)?(local\/)?lib\/python3\.\d+\/lib-dynload\/[^/]+\.so)$/;
+  /^(?:(usr\/)?(local\/)?lib(32|64|x32)?\/([^/]+-linux-gnu[^/]*\/)?[^/]+\.so(\.[\d.]+)?|(usr\/)?lib(64)?\/ld-[^/]+|etc\/ld\.so\.cache|etc\/nsswitch\.conf|etc\/ld\.so\.conf|etc\/ld\.so\.conf\.d\/[^/]+|etc\/passwd|etc\/group|(usr\/)?(local\/)?lib\/python3\.\d+\/lib-dynload\/[^/]+\.so)$/;
+const PREFETCH_ELF = /^(usr\/)?(local\/)?lib\/python3(\.\d+)?\/(site|dist)-packages\/.+\.so$/;
 
-/** traceImage computes the closure, reading contents in rounds until nothing more is wanted. */
+/** prefetchKind says whether the scan reads a path's facts: true, 'elf' (only an ELF file's), or false. */
+const prefetchKind = (p: string): boolean | 'elf' => (PREFETCH.test(p) ? true : PREFETCH_ELF.test(p) ? 'elf' : false);
+
+/**
+ * lazyShell parses shell text with src/shell once its parser (tree-sitter, WebAssembly: about 10 MB
+ * of memory and a compile) is loaded, and notes a script it could not parse yet: the parser is
+ * loaded only for a closure that meets a shell script, and that closure is then computed again.
+ */
+function lazyShell() {
+  const shell = {
+    needed: false,
+    parse: (text: string) => {
+      if (shellParserReady()) return analyzeShell(text);
+      shell.needed = true;
+      return null;
+    },
+    /** whether the closure just computed parsed no shell for want of the parser: it is loaded now, compute it again. */
+    async loaded(): Promise<boolean> {
+      if (!shell.needed || shellParserReady()) return false;
+      await initShellParser();
+      return true;
+    },
+  };
+  return shell;
+}
+
+/**
+ * traceImage computes the closure, reading contents in rounds until nothing more is wanted: a
+ * module the scan spooled is read the moment the closure reaches it, so a round is a pass over the
+ * layers for the other files (programs, scripts, configuration) only.
+ */
 async function traceImage(image: Image, tree: FinalTree, config: Awaited<ReturnType<Image['config']>>, facts: Map<string, FileFacts>, repeated: readonly ReadonlySet<string>[], modules: readonly LayerModuleSpool[], opts: MinifyOptions): Promise<ClosureResult> {
-  await initShellParser();
-  let read = 0;
-  const onBytes = (n: number) => opts.onProgress?.({ phase: 'trace', bytes: (read += n) });
+  const shell = lazyShell();
+  let bytes = 0;
+  const onBytes = (n: number) => opts.onProgress?.({ phase: 'trace', bytes: (bytes += n) });
+  const read = (p: string) => {
+    const f = spooledFacts(tree, p, modules);
+    if (f) facts.set(p, f);
+    return f;
+  };
   for (let round = 0; ; round++) {
-    const result = computeClosure(tree, config, facts, { keep: opts.keep ?? [], shell: (t) => analyzeShell(t), tracers: opts.tracers ?? DEFAULT_TRACERS, ...(opts.probe ? { probe: opts.probe } : {}) });
+    const result = computeClosure(tree, config, facts, { keep: opts.keep ?? [], shell: shell.parse, tracers: opts.tracers ?? DEFAULT_TRACERS, read, ...(opts.probe ? { probe: opts.probe } : {}) });
+    if (await shell.loaded()) continue;
     const wanted = [...result.wanted].filter((p) => !facts.has(p));
     if (wanted.length === 0) return result;
     if (round >= MAX_ROUNDS) throw new WhittleError('unsupported', `the closure still wanted ${wanted.length} file(s) after ${MAX_ROUNDS} rounds of reading (first: /${wanted[0]})`);
@@ -97,10 +138,13 @@ async function traceImage(image: Image, tree: FinalTree, config: Awaited<ReturnT
 }
 
 /** probeAdded compares the closure with the probe's paths to the static one (every file it needs was read for the larger closure): what only the probe brought. */
-function probeAdded(tree: FinalTree, config: Awaited<ReturnType<Image['config']>>, facts: Map<string, FileFacts>, closure: ClosureResult, opts: MinifyOptions): { touched: number; added: string[] } {
-  const without = computeClosure(tree, config, facts, { keep: opts.keep ?? [], shell: (t) => analyzeShell(t), tracers: opts.tracers ?? DEFAULT_TRACERS });
+async function probeAdded(tree: FinalTree, config: Awaited<ReturnType<Image['config']>>, facts: Map<string, FileFacts>, closure: ClosureResult, opts: MinifyOptions): Promise<{ touched: number; added: string[] }> {
+  const shell = lazyShell();
+  const without = () => computeClosure(tree, config, facts, { keep: opts.keep ?? [], shell: shell.parse, tracers: opts.tracers ?? DEFAULT_TRACERS });
+  let staticOnly = without();
+  if (await shell.loaded()) staticOnly = without();
   const added = [...closure.kept]
-    .filter(([p, reasons]) => !without.kept.has(p) && !(reasons.length === 1 && reasons[0] === 'directory on the way to a kept path'))
+    .filter(([p, reasons]) => !staticOnly.kept.has(p) && !(reasons.length === 1 && reasons[0] === 'directory on the way to a kept path'))
     .map(([p]) => `/${p}`);
   let touched = 0;
   for (const abs of opts.probe?.keys() ?? []) {
@@ -122,12 +166,14 @@ async function scan(image: Image, opts: MinifyOptions) {
   };
   try {
     const entries = await mapLimit(layers, 2, async (layer, i) => {
-      const collector = factsCollector((p) => PREFETCH.test(p), opts.tmpDir);
+      const collector = factsCollector(prefetchKind, opts.tmpDir);
       const spool = (modules[i] = new LayerModuleSpool(opts.tmpDir ?? tmpdir()));
       let s;
       try {
         s = await scanLayer(layer, {
           what: `layer ${i + 1} of ${layers.length}`,
+          // the merged tree keeps each entry as its record (analyze/merge.ts): no copy per path
+          layer: i,
           onBytes: (n) => opts.onProgress?.({ phase: 'scan', bytes: (bytes += n) }),
           tee: (chunk) => {
             collector.write(chunk);
@@ -159,6 +205,13 @@ export async function minify(image: Image, opts: MinifyOptions = {}): Promise<Mi
   }
 }
 
+/** finalTree is the merged tree of the layers' entries, without the root. */
+function finalTree(entries: Awaited<ReturnType<typeof scan>>['entries']): FinalTree {
+  const tree = new Map(mergeLayers(entries).tree.records);
+  tree.delete('');
+  return tree;
+}
+
 async function minifyScanned(
   image: Image,
   config: Awaited<ReturnType<Image['config']>>,
@@ -167,12 +220,11 @@ async function minifyScanned(
   modules: readonly LayerModuleSpool[],
   opts: MinifyOptions,
 ): Promise<MinifyResult> {
-  const merged = mergeLayers(entries).tree;
-  const tree: FinalTree = new Map([...merged.records].filter(([p]) => p !== ''));
+  const tree = finalTree(entries);
   // the final versions' facts, from the layers that made them
   const facts = new Map<string, FileFacts>();
   for (const p of tree.keys()) {
-    const src = PREFETCH.test(p) ? sourceOf(tree, p) : null;
+    const src = prefetchKind(p) !== false ? sourceOf(tree, p) : null;
     const f = src ? prefetched[src.layer]?.get(src.path) : undefined;
     if (f) facts.set(p, f);
   }
@@ -188,7 +240,10 @@ async function minifyScanned(
     else if (r?.type === 'hardlink' && r.linkTarget !== undefined && !closure.kept.has(r.linkTarget)) afterBytes += tree.get(r.linkTarget)?.size ?? 0;
   }
   const plan: MinifyPlan = { ...closure, before: { paths: tree.size, bytes: beforeBytes }, after: { paths: closure.kept.size, bytes: afterBytes }, tree };
-  if (opts.probe) plan.probe = probeAdded(tree, config, facts, closure, opts);
+  if (opts.probe) plan.probe = await probeAdded(tree, config, facts, closure, opts);
+  // the contents read for the trace are not needed to write: let them go before the write's reads
+  facts.clear();
+  for (const m of modules) m.close();
   let parts: string[][] = [[...closure.kept.keys()]];
   if (opts.split) {
     const roots = appRoots(closure.kept, tree, config);

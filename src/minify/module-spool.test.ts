@@ -10,7 +10,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'whittle-module-spool-test-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('LayerModuleSpool', () => {
-  it('copies the JavaScript and JSON files as the tar streams past, the last copy of a path counting, and leaves no file behind', async () => {
+  it('copies the JavaScript, JSON and Python files as the tar streams past, the last copy of a path counting, and leaves no file behind', async () => {
     const dir = mkdtempSync(join(tmp, 'spool-'));
     const tar = await packTar([
       file('app/server.js', 'server'),
@@ -20,6 +20,11 @@ describe('LayerModuleSpool', () => {
       file('usr/share/nodejs/npm/lib/cli.js', 'x'.repeat(70_000)),
       file('usr/share/nodejs/big/dist/bundle.js', 'y'.repeat((1 << 20) + 1)),
       file('app/node_modules/express/index.js', 'last copy'),
+      file('usr/lib/python3/dist-packages/flask/app.py', 'import os'),
+      file('usr/lib/python3/dist-packages/distutils-precedence.pth', 'import _distutils_hack'),
+      file('usr/lib/python3/dist-packages/Flask-2.2.2.egg-info/entry_points.txt', '[console_scripts]'),
+      file('usr/lib/python3/dist-packages/Flask-2.2.2.egg-info/PKG-INFO', 'Name: Flask'),
+      file('opt/venv/pyvenv.cfg', 'home = /usr/bin'),
     ]);
     const spool = new LayerModuleSpool(dir);
     for (let at = 0; at < tar.length; at += 4096) spool.write(tar.subarray(at, at + 4096));
@@ -28,8 +33,13 @@ describe('LayerModuleSpool', () => {
     expect(spool.read('app/node_modules/express/package.json')?.toString()).toBe('{"name":"express"}');
     expect(spool.read('usr/share/nodejs/npm/lib/cli.js')?.toString()).toBe('x'.repeat(70_000));
     expect(spool.read('app/server.js')?.toString()).toBe('server');
+    expect(spool.read('usr/lib/python3/dist-packages/flask/app.py')?.toString()).toBe('import os');
+    expect(spool.read('usr/lib/python3/dist-packages/distutils-precedence.pth')?.toString()).toBe('import _distutils_hack');
+    expect(spool.read('usr/lib/python3/dist-packages/Flask-2.2.2.egg-info/entry_points.txt')?.toString()).toBe('[console_scripts]');
+    expect(spool.read('opt/venv/pyvenv.cfg')?.toString()).toBe('home = /usr/bin');
     // not modules, or larger than the facts keep: left to the layer reads
     expect(spool.read('app/node_modules/express/Readme.md')).toBeNull();
+    expect(spool.read('usr/lib/python3/dist-packages/Flask-2.2.2.egg-info/PKG-INFO')).toBeNull();
     expect(spool.read('usr/share/nodejs/big/dist/bundle.js')).toBeNull();
     spool.close();
   });
@@ -41,6 +51,6 @@ describe('LayerModuleSpool', () => {
     } catch (e) {
       err = e;
     }
-    expect(isWhittleError(err) && err.code === 'io' && /spooling the image's Node modules to .*no-such-dir/.test(err.message)).toBe(true);
+    expect(isWhittleError(err) && err.code === 'io' && /spooling the image's modules to .*no-such-dir/.test(err.message)).toBe(true);
   });
 });

@@ -20,11 +20,18 @@ describe('scanSpecifiers', () => {
     ["// require('commented')\n/* import 'x' */ const s = \"require('in-a-string')\";", [], []],
     ['const p = require(name);\nrequire(`./x/${n}`);\nrequire("./y" + z);', [], [1, 2, 3]],
     ["module.require('not-this'); obj.import('nor-this'); require.resolve('neither')", [], []],
+    ["const a = 1 / 2; require('./esc\\'aped'); // require('no')\n`${x}`; require(\"./\\x41\")", [["./esc'aped", 'require'], ['./x41', 'require']], []],
   ])('%s', (src, specs, computed) => {
     const r = scanSpecifiers(src);
     expect(r.specifiers.map((s) => [s.text, s.kind])).toEqual(specs);
     expect(r.computed).toEqual(computed);
   });
+});
+
+it('scanSpecifiers gives the line of each specifier and computed require, past comments and strings spanning lines', () => {
+  const r = scanSpecifiers("/* a\n b */ require('one');\nconst t = `x\ny`;\n\nimport two from 'two';\nrequire(name);\n");
+  expect(r.specifiers.map((s) => [s.text, s.line])).toEqual([['one', 2], ['two', 6]]);
+  expect(r.computed).toEqual([7]);
 });
 
 describe('matchMap (package.json exports and imports)', () => {

@@ -11,7 +11,9 @@
 // comments are skipped, so a `require` in a comment is not followed, at the cost of templates with
 // expressions being treated as computed.
 import { parentOf } from '../analyze/path-tree.js';
+import type { FinalTree } from '../analyze/resolve.js';
 import type { Closure, Tracer } from './closure.js';
+import type { FileFacts } from './facts.js';
 import { collapseDots } from '../internal/paths.js';
 
 const BUILTINS = new Set(
@@ -38,44 +40,62 @@ export interface Specifier {
 export function scanSpecifiers(src: string): { specifiers: Specifier[]; computed: number[] } {
   const specifiers: Specifier[] = [];
   const computed: number[] = [];
-  // the code with comments blanked and each string literal replaced by S and spaces (offsets and lines kept)
-  let code = '';
+  // the code with comments blanked and each string literal replaced by S and spaces (offsets and
+  // lines kept), built from slices: the stretches between comments and strings are copied whole
+  const parts: string[] = [];
   const strings = new Map<number, { text: string | null; end: number }>();
+  const special = /[/"'`]/g;
+  let copied = 0;
   for (let i = 0; i < src.length; ) {
+    special.lastIndex = i;
+    const m = special.exec(src);
+    if (m === null) break;
+    i = m.index;
     const c = src[i]!;
     const next = src[i + 1];
     if (c === '/' && (next === '/' || next === '*')) {
       const close = next === '/' ? src.indexOf('\n', i) : src.indexOf('*/', i + 2);
       const stop = close < 0 ? src.length : next === '/' ? close : close + 2;
-      code += src.slice(i, stop).replace(/[^\n]/g, ' ');
-      i = stop;
+      parts.push(src.slice(copied, i), src.slice(i, stop).replace(/[^\n]/g, ' '));
+      i = copied = stop;
     } else if (c === '"' || c === "'" || c === '`') {
       let j = i + 1;
       let text = '';
+      let from = j;
       let expression = false;
-      while (j < src.length && src[j] !== c && !(src[j] === '\n' && c !== '`')) {
-        if (src[j] === '\\') {
-          text += src[j + 1] ?? '';
+      while (j < src.length) {
+        const d = src[j];
+        if (d === c || (d === '\n' && c !== '`')) break;
+        if (d === '\\') {
+          text += src.slice(from, j) + (src[j + 1] ?? '');
           j += 2;
+          from = j;
           continue;
         }
-        if (c === '`' && src[j] === '$' && src[j + 1] === '{') expression = true;
-        text += src[j];
+        if (c === '`' && d === '$' && src[j + 1] === '{') expression = true;
         j++;
       }
+      text += src.slice(from, Math.min(j, src.length));
       const stop = Math.min(j + 1, src.length);
       strings.set(i, { text: expression ? null : text, end: stop });
-      code += `S${src.slice(i + 1, stop).replace(/[^\n]/g, ' ')}`;
-      i = stop;
-    } else {
-      code += c;
-      i++;
-    }
+      parts.push(src.slice(copied, i), `S${src.slice(i + 1, stop).replace(/[^\n]/g, ' ')}`);
+      i = copied = stop;
+    } else i++;
   }
+  parts.push(src.slice(copied));
+  const code = parts.join('');
+  // the offsets of the newlines, for the line of an offset
+  const newlines: number[] = [];
+  for (let at = src.indexOf('\n'); at >= 0; at = src.indexOf('\n', at + 1)) newlines.push(at);
   const lineOf = (offset: number) => {
-    let line = 1;
-    for (let k = 0; k < offset; k++) if (src.charCodeAt(k) === 10) line++;
-    return line;
+    let lo = 0;
+    let hi = newlines.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (newlines[mid]! < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo + 1;
   };
   /** literal is the string starting at `at` when it is the whole argument (followed by `)` or, for import(), `,`). */
   const literal = (at: number): string | null => {
@@ -147,6 +167,19 @@ export function matchMap(map: unknown, subpath: string, conditions: string[]): s
   return best ? resolveTarget(entries[best.key], conditions, best.star) : null;
 }
 
+/** scans caches each file's specifiers across the closure's rounds (the facts objects live as long as the run). */
+const scans = new WeakMap<FileFacts, ReturnType<typeof scanSpecifiers>>();
+/** manifests caches each package.json parsed (null: not an object), across the closure's rounds; read only. */
+const manifests = new WeakMap<FileFacts, Record<string, unknown> | null | 'invalid'>();
+/** sortedPaths caches each tree's paths, sorted (a package kept whole is looked for in them). */
+const sortedPaths = new WeakMap<FinalTree, string[]>();
+
+function pathsOf(tree: FinalTree): string[] {
+  let list = sortedPaths.get(tree);
+  if (!list) sortedPaths.set(tree, (list = [...tree.keys()].sort()));
+  return list;
+}
+
 class NodeTrace {
   private readonly done = new Set<string>();
   private readonly wholePackages = new Set<string>();
@@ -172,13 +205,21 @@ class NodeTrace {
     const facts = this.c.factsOf(at);
     if (!facts) return undefined;
     this.c.keepResolved(path, 'package.json of a module Node loads');
-    try {
-      const j = JSON.parse(facts.text ?? '') as unknown;
-      return j && typeof j === 'object' ? (j as Record<string, unknown>) : null;
-    } catch {
+    let parsed = manifests.get(facts);
+    if (parsed === undefined) {
+      try {
+        const j = JSON.parse(facts.text ?? '') as unknown;
+        parsed = j && typeof j === 'object' ? (j as Record<string, unknown>) : null;
+      } catch {
+        parsed = 'invalid';
+      }
+      manifests.set(facts, parsed);
+    }
+    if (parsed === 'invalid') {
       this.c.warn(`/${path}: not valid JSON`);
       return null;
     }
+    return parsed;
   }
 
   private loadFile(path: string, exact: boolean): string | null {
@@ -276,7 +317,9 @@ class NodeTrace {
     this.done.add(at);
     const root = this.packageRoot(at);
     if (root !== null) this.packageJson(root); // Node reads its "type"
-    const { specifiers, computed } = scanSpecifiers(facts.text ?? '');
+    let scan = scans.get(facts);
+    if (!scan) scans.set(facts, (scan = scanSpecifiers(facts.text ?? '')));
+    const { specifiers, computed } = scan;
     for (const s of specifiers) {
       const r = this.resolve(s.text, at, s.kind);
       if (r === 'builtin') continue;
@@ -298,8 +341,17 @@ class NodeTrace {
     const reason = `in the package of /${file}, which requires a computed name (line ${lines[0]})`;
     const prefix = root === '' ? '' : `${root}/`;
     const nested = `${prefix}node_modules/`;
-    for (const p of [...this.c.tree.keys()].sort()) {
-      if (!p.startsWith(prefix) || p.startsWith(nested)) continue;
+    // the paths under the package are one run of the sorted list
+    const paths = pathsOf(this.c.tree);
+    let lo = 0;
+    for (let hi = paths.length; lo < hi; ) {
+      const mid = (lo + hi) >> 1;
+      if (paths[mid]! < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < paths.length && paths[i]!.startsWith(prefix); i++) {
+      const p = paths[i]!;
+      if (p.startsWith(nested)) continue;
       if (/\.(c|m)?js$/.test(p)) this.traceFile(p, reason);
       else if (this.c.tree.get(p)?.type !== 'dir') this.c.keepResolved(p, reason);
     }

@@ -34,20 +34,26 @@ type Line = { indent: number; tokens: Token[] };
 
 const PREFIX = /^(?:[rRbBuUfF]|[rR][bBfF]|[bBfF][rR])$/;
 
-const NAME = /[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*/y;
-const NUMBER = /[0-9][\w.]*/y;
 const ESCAPE = /\\([\s\S])/g;
 
-/** logicalLines splits a source into logical lines of tokens (comments and newlines inside brackets dropped). */
-export function logicalLines(src: string): Line[] {
-  const lines: Line[] = [];
+/** isNameStart / isNameChar: the characters of a name (an ASCII letter or `_`, or any code unit from U+0080; then digits too), tested without a RegExp match per token. */
+const isNameStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c >= 0x80;
+const isNameChar = (c: number) => isNameStart(c) || (c >= 48 && c <= 57);
+
+/**
+ * logicalLines splits a source into logical lines of tokens (comments and newlines inside brackets
+ * dropped) and hands each to `visit` as it ends: only one line's tokens are alive at a time (a
+ * module of the standard library has tens of thousands of tokens, and all of them held at once
+ * would outlive the young generation).
+ */
+export function logicalLines(src: string, visit: (line: Line) => void): void {
   let cur: Token[] = [];
   let indent = 0;
   let depth = 0;
   let line = 1;
   let rawNext = false;
   const flush = () => {
-    if (cur.length > 0) lines.push({ indent, tokens: cur });
+    if (cur.length > 0) visit({ indent, tokens: cur });
     cur = [];
   };
   const n = src.length;
@@ -110,22 +116,22 @@ export function logicalLines(src: string): Line[] {
       i = unterminated ? j : Math.min(j + open, n);
       continue;
     }
-    NAME.lastIndex = i;
-    const name = NAME.exec(src);
-    if (name) {
-      const text = name[0];
-      i += text.length;
+    if (isNameStart(code)) {
+      let end = i + 1;
+      while (end < n && isNameChar(src.charCodeAt(end))) end++;
+      const text = src.slice(i, end);
+      i = end;
       // a string prefix (r, b, f, rb…) right before a quote belongs to the string
       const next = src.charCodeAt(i);
       if (text.length <= 2 && (next === 34 || next === 39) && PREFIX.test(text)) rawNext = text.includes('r') || text.includes('R');
       else cur.push({ kind: 'name', text, line });
       continue;
     }
-    NUMBER.lastIndex = i;
-    const num = NUMBER.exec(src);
-    if (num) {
-      cur.push({ kind: 'number', text: num[0], line });
-      i += num[0].length;
+    if (code >= 48 && code <= 57) {
+      let end = i + 1;
+      for (let d = src.charCodeAt(end); end < n && (isNameChar(d) || d === 46) && d < 0x80; d = src.charCodeAt(++end));
+      cur.push({ kind: 'number', text: src.slice(i, end), line });
+      i = end;
       continue;
     }
     const c = src[i]!;
@@ -135,7 +141,6 @@ export function logicalLines(src: string): Line[] {
     i++;
   }
   flush();
-  return lines;
 }
 
 /** dotted reads `a.b.c` from tokens at i; returns the name and the index after it. */
@@ -219,13 +224,13 @@ export function scanPython(src: string): PyScan {
   const computed: number[] = [];
   // a block that never runs on import: `if TYPE_CHECKING:` (skipped) or `if __name__ == '__main__':` (marked)
   let block: { indent: number; kind: 'typing' | 'main' } | null = null;
-  for (const { indent, tokens: t } of logicalLines(src)) {
+  logicalLines(src, ({ indent, tokens: t }) => {
     if (block && indent <= block.indent) block = null;
-    if (block?.kind === 'typing') continue;
+    if (block?.kind === 'typing') return;
     const guard: { kind: 'typing' | 'main' } | null = block === null ? guardOf(t) : null;
     if (guard) {
       block = { indent, kind: guard.kind };
-      if (guard.kind === 'typing') continue;
+      if (guard.kind === 'typing') return;
     }
     const mainOnly = block?.kind === 'main';
     let depth = 0;
@@ -256,6 +261,6 @@ export function scanPython(src: string): PyScan {
         } else if (arg?.text !== ')') computed.push(tok.line);
       }
     }
-  }
+  });
   return { imports, computed, ...(src.includes('load_entry_point') ? { loadsEntryPoint: true as const } : {}) };
 }

@@ -355,6 +355,25 @@ describe('the Python tracer', () => {
     expect(c.warnings).toContain('/usr/bin/python3.11: its script /app/app.pyc is compiled or zipped, not Python source: the whole standard library and site-packages are kept');
   });
 
+  it('reads the sources it follows from the scan\'s spool as it reaches them: the layers are read again only for programs, not once per link of an import chain', async () => {
+    // app.py → chain.a → chain.b → chain.c → chain.d, each a level the closure could only see once the one before was read
+    const chain = ['a', 'b', 'c', 'd'].map((m, i, all) => file(`${DIST}/chain/${m}.py`, i + 1 < all.length ? `from chain import ${all[i + 1]}\n` : 'import json\n'));
+    const img = await buildImage([pythonImage(), withDirs([file('app/app.py', 'import chain.a\n'), file(`${DIST}/chain/__init__.py`, ''), ...chain])], { config: { Cmd: ['python3', '/app/app.py'] } });
+    const image = await openImage(`oci:${writeDir(join(tmp, 'spooled'), ociLayout(img, { refName: 'v1' }).files)}:v1`);
+    let reads = 0;
+    const counted = new Proxy(image, {
+      get(target, prop) {
+        if (prop !== 'layers') return Reflect.get(target, prop, target);
+        return async () => (await target.layers()).map((l) => Object.assign(Object.create(l) as typeof l, { read: () => (reads++, l.read()) }));
+      },
+    });
+    const { plan: p } = await minify(counted, { dryRun: true });
+    for (const m of ['a', 'b', 'c', 'd']) expect(p.kept.get(`${DIST}/chain/${m}.py`)).toBeDefined();
+    expect(p.kept.has(`${STD}/json/decoder.py`)).toBe(true);
+    // the scan (two layers), then python3.11's ELF facts and those of the extension modules in dist-packages
+    expect(reads).toBeLessThanOrEqual(4);
+  });
+
   it('follows the imports of python -c CODE', async () => {
     const p = await plan('why', { Cmd: ['python3', '-c', 'import json'] });
     expect(p.kept.get(`${STD}/json/__init__.py`)).toEqual(['imported by /usr/bin/python3.11 -c:1']);

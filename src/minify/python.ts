@@ -328,7 +328,7 @@ class PyTrace {
     const d = parentOf(file);
     if (this.siblingsWanted.has(d)) return;
     this.siblingsWanted.add(d);
-    for (const n of this.children(d)) if (n.endsWith('.py')) this.c.factsOf(`${d}/${n}`);
+    for (const n of this.children(d)) if (n.endsWith('.py')) this.c.hint(`${d}/${n}`);
   }
 
   /** traceScan follows the imports of one source (a file, a -c command, a .pth line). */

@@ -4,9 +4,8 @@
 // one pass over each contributing layer into a spool file on disk (the order of layers is not the
 // order of paths), then copied into the new layer in path order: the same image gives the same bytes.
 import { readUntil } from './read-until.js';
-import { createWriteStream } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import type { FinalTree } from '../analyze/resolve.js';
 import { WhittleError, wrap } from '../errors.js';
@@ -31,11 +30,18 @@ export interface ClosureLayerOptions {
 
 type Span = { offset: number; size: number };
 
-/** spoolContents copies the content of each wanted (layer, path) into one file, returning where each landed. */
+/**
+ * spoolContents copies the content of each wanted (layer, path) into one file, returning where each
+ * landed. Each piece is written at once, from the parser's own view of the chunk (writes to the page
+ * cache are cheap; a write stream would copy every piece and queue up to its high-water mark).
+ */
 async function spoolContents(image: Image, wanted: Map<number, Set<string>>, file: string, onBytes: (n: number) => void, repeated: readonly ReadonlySet<string>[]): Promise<Map<string, Span>> {
-  const out = createWriteStream(file, { flags: 'wx', highWaterMark: 4 << 20 });
-  const failed = new Promise<never>((_, reject) => out.once('error', reject));
-  failed.catch(() => undefined);
+  let fd: number;
+  try {
+    fd = openSync(file, 'wx', 0o600);
+  } catch (err) {
+    throw wrap(`writing ${file}`, err);
+  }
   const spans = new Map<string, Span>();
   let offset = 0;
   const layers = await image.layers();
@@ -53,7 +59,11 @@ async function spoolContents(image: Image, wanted: Map<number, Set<string>>, fil
         },
         data: (c) => {
           if (current === null) return;
-          out.write(Buffer.from(c));
+          try {
+            for (let off = 0; off < c.length; ) off += writeSync(fd, c, off, c.length - off, offset + off);
+          } catch (err) {
+            throw wrap(`writing ${file}`, err);
+          }
           offset += c.length;
           spans.get(current)!.size += c.length;
         },
@@ -63,9 +73,8 @@ async function spoolContents(image: Image, wanted: Map<number, Set<string>>, fil
         },
       });
       await readUntil(layers[index]!, index, onBytes, {
-        feed: async (chunk) => {
+        feed: (chunk) => {
           if (!parser.done) parser.write(chunk);
-          if (out.writableNeedDrain) await Promise.race([once(out, 'drain'), failed]);
         },
         done: () => stopEarly && ended >= paths.size,
         end: () => parser.end(),
@@ -73,10 +82,7 @@ async function spoolContents(image: Image, wanted: Map<number, Set<string>>, fil
       for (const p of paths) if (!spans.has(`${index}\0${p}`)) throw new WhittleError('bad-archive', `layer ${index + 1} does not hold /${p}`);
     }
   } finally {
-    out.end();
-    await Promise.race([once(out, 'close'), failed]).catch((err) => {
-      throw wrap(`writing ${file}`, err);
-    });
+    closeSync(fd);
   }
   return spans;
 }
@@ -191,7 +197,7 @@ export async function writeClosureLayers(
           for (let done = 0; done < span.size; ) {
             const { bytesRead } = await spool.read(buf, 0, Math.min(buf.length, span.size - done), span.offset + done);
             if (bytesRead === 0) throw new WhittleError('io', `${spoolFile}: ended early`);
-            writer.data(Buffer.from(buf.subarray(0, bytesRead)));
+            writer.data(buf.subarray(0, bytesRead)); // copied into the writer's own buffer at once
             done += bytesRead;
             const ready = writer.ready();
             if (ready) await ready;

@@ -20,8 +20,12 @@ export interface ScanOptions {
   what?: string;
   /** layer is the index of the layer in its image, recorded on every entry (LayerEntry.layer). */
   layer?: number;
-  /** tee receives every chunk of the tar as it passes (squash spools layers with it); a returned promise is awaited. */
-  tee?: (chunk: Buffer) => Promise<void> | void;
+  /**
+   * tee receives every chunk of the tar as it passes (minify spools and reads files with it). It
+   * runs synchronously and must copy what it keeps: the chunk is valid only during the call (a
+   * local layer is read into memory that is filled again, src/layers/direct-scan.ts).
+   */
+  tee?: (chunk: Buffer) => void;
 }
 
 export interface LayerScan {
@@ -127,11 +131,21 @@ export async function scanLayer(layer: Layer, opts: ScanOptions = {}): Promise<L
     },
   });
   // an uncompressed blob in a local file is read by offset, hashed on another core (direct-scan.ts)
-  const local = opts.tee ? undefined : localLayerOf(layer);
+  const local = localLayerOf(layer);
   if (local) {
     let read: LocalRead | null;
     try {
-      read = await readLocalTar(local, (chunk) => parser.done || parser.write(chunk), opts.onBytes);
+      const tee = opts.tee;
+      read = await readLocalTar(
+        local,
+        tee
+          ? (chunk) => {
+              if (!parser.done) parser.write(chunk);
+              tee(chunk as Buffer);
+            }
+          : (chunk) => parser.done || parser.write(chunk),
+        opts.onBytes,
+      );
       if (read) parser.end();
     } catch (err) {
       throw layerError(what, err);
@@ -152,8 +166,7 @@ export async function scanLayer(layer: Layer, opts: ScanOptions = {}): Promise<L
         }
       }
       opts.onBytes?.((chunk as Buffer).length);
-      const teed = opts.tee?.(chunk as Buffer);
-      if (teed) await teed;
+      opts.tee?.(chunk as Buffer);
     }
     if (parseError === null) parser.end();
   } catch (err) {

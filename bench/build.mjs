@@ -171,3 +171,5 @@ for (const [label] of contenders.slice(2, -1)) {
   console.log(`${t.seconds.toFixed(2).padStart(6)} s ${t.cpu.toFixed(2).padStart(5)} s ${(t.seconds / bk).toFixed(2).padStart(8)}×  ${(t.seconds / classic).toFixed(2).padStart(7)}×  ${label}, cold (empty cache)`);
 }
 spawnSync('docker', ['rmi', '-f', 'whittle-build/bench-engine:1', 'whittle-build/bench-app:1'], { stdio: 'ignore' });
+// the registry child keeps the event loop alive: without this the bench printed its table and never exited
+registry?.kill('SIGTERM');

@@ -95,7 +95,11 @@ export class DockerEngine implements VariantEngine {
   private readonly intermediates: string[] = [];
   private readonly containers = new Set<string>();
   /** layers gzip'd at the default level, by diff_id: the compressed size of every variant and the pushes to --registry use them. */
-  private readonly gzipFiles = new Map<string, WrittenLayer>();
+  private readonly gzipFiles = new Map<string, Promise<WrittenLayer>>();
+  /** images exported from the engine this run, by tag (see imageOf). */
+  private readonly exported = new Map<string, Promise<Image>>();
+  /** what load() measured of the images it wrote, by tag, until measure() asks. */
+  private readonly madeHere = new Map<string, { analysis: Awaited<ReturnType<typeof analyzeImage>>; gz: Image }>();
   /** each measured tag's image made of those layers: what a push sends. */
   private readonly gzImages = new Map<string, Image>();
   /** docker builds and runs in flight: cleanup stops them before removing what they made. */
@@ -146,20 +150,57 @@ export class DockerEngine implements VariantEngine {
     this.intermediates.push(...createdImages(output));
   }
 
+  /** the engine's image tag, exported once per run however many times it is read (measured, rewritten). */
+  private imageOf(tag: string): Promise<Image> {
+    let image = this.exported.get(tag);
+    if (image === undefined) {
+      image = openImage(`docker-daemon:${tag}`);
+      image.catch(() => this.exported.delete(tag));
+      this.exported.set(tag, image);
+    }
+    return image;
+  }
+
+  /**
+   * exportAll reads the images of tags out of the engine with one `docker save`, in which the layers
+   * they share are written once (the Dockerfile variants of one app share most of theirs), into the
+   * run's directory; each is then opened from that archive by its tag.
+   */
+  async exportAll(tags: string[]): Promise<void> {
+    const file = path.join(await this.tmp(), 'built.tar');
+    const r = await docker(['save', '-o', file, ...tags], this.env, 0, this.running);
+    if (r.code !== 0) throw new VariantFailure(`exporting the built images: ${tail(r.stderr)}`);
+    for (const tag of tags) {
+      const image = openImage(`docker-archive:${file}:${tag}`);
+      image.catch(() => this.exported.delete(tag));
+      this.exported.set(tag, image);
+    }
+  }
+
   async rewrite(from: string, tag: string, rewrite: Rewrite): Promise<Built> {
-    return this.load(tag, async (tmpDir) => rewrite(await openImage(`docker-daemon:${from}`), tmpDir));
+    return this.load(tag, async (tmpDir) => rewrite(await this.imageOf(from), tmpDir));
   }
 
   async load(tag: string, produce: Produce): Promise<Built> {
     const started = performance.now();
     const result = await produce(await this.tmp());
+    let buildSeconds: number;
     try {
       this.tags.push(tag);
       await writeImage(result.image, `docker-daemon:${tag}`);
+      buildSeconds = (performance.now() - started) / 1000;
+      // measured from the image whittle just wrote, before its files go: not exported back from the engine
+      this.madeHere.set(tag, await this.inspectImage(result.image));
     } finally {
       await result.dispose();
     }
-    return { tag, buildSeconds: (performance.now() - started) / 1000 };
+    return { tag, buildSeconds };
+  }
+
+  /** inspectImage analyzes image and gzips its layers into the run's directory (what measure reports, and what a push sends). */
+  private async inspectImage(image: Image): Promise<{ analysis: Awaited<ReturnType<typeof analyzeImage>>; gz: Image }> {
+    const analysis = await analyzeImage(image);
+    return { analysis, gz: await this.gzipped(image) };
   }
 
   async push(tag: string, ref: string): Promise<Pushed> {
@@ -182,9 +223,8 @@ export class DockerEngine implements VariantEngine {
     const ins = await docker(['image', 'inspect', tag], this.env);
     if (ins.code !== 0) throw new VariantFailure(`inspecting ${tag}: ${tail(ins.stderr)}`);
     const j = (JSON.parse(ins.stdout) as { Size: number; RootFS?: { Layers?: string[] }; Config?: { Entrypoint?: string[] | null; Cmd?: string[] | null; User?: string; Healthcheck?: { Test?: string[] } | null } }[])[0]!;
-    const image = await openImage(`docker-daemon:${tag}`);
-    const analysis = await analyzeImage(image);
-    const gz = await this.gzipped(image);
+    const { analysis, gz } = this.madeHere.get(tag) ?? (await this.inspectImage(await this.imageOf(tag)));
+    this.madeHere.delete(tag);
     this.gzImages.set(tag, gz);
     const c = j.Config ?? {};
     const hc = c.Healthcheck?.Test ?? null;

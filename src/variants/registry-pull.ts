@@ -37,21 +37,22 @@ async function gzipLayer(image: Image, index: number, file: string): Promise<Wri
 }
 
 /**
- * gzipped is image with every layer gzip'd into dir; `done` holds the layers gzip'd so far, by
+ * gzipped is image with every layer gzip'd into dir; `done` holds the layers gzip'd (or being gzip'd), by
  * diff_id (variants share their base layers, which are compressed once).
  */
-export async function gzipped(image: Image, dir: string, done: Map<string, WrittenLayer>): Promise<Image> {
+export async function gzipped(image: Image, dir: string, done: Map<string, Promise<WrittenLayer>>): Promise<Image> {
   const layers = await image.layers();
-  const written: WrittenLayer[] = [];
-  for (const [i, layer] of layers.entries()) {
+  // two layers at a time: gzip runs on node's thread pool, one core per layer
+  const written = await mapLimit(layers, 2, async (layer, i) => {
     const diffId = await layer.diffId();
     let w = done.get(diffId);
     if (w === undefined) {
-      w = await gzipLayer(image, i, path.join(dir, `layer-${diffId.replace(':', '-')}.tar.gz`));
+      w = gzipLayer(image, i, path.join(dir, `layer-${diffId.replace(':', '-')}.tar.gz`));
+      w.catch(() => done.delete(diffId));
       done.set(diffId, w);
     }
-    written.push(w);
-  }
+    return w;
+  });
   return composeImage({ reference: image.reference, kept: { layers: [], descriptors: [], diffIds: [] }, written, configBytes: Buffer.from(await image.rawConfig()) });
 }
 

@@ -90,7 +90,6 @@ export async function runVariants(opts: VariantsOptions): Promise<VariantsReport
       const b = await engine.build(applyBaseMap(row.dockerfile!, opts.baseMap ?? new Map()), tagOf(k));
       row.tag = b.tag;
       row.buildSeconds = b.buildSeconds;
-      measured.set(k, await engine.measure(b.tag));
     } catch (err) {
       const plan = plans[k]!;
       const base = plan.kind === 'dockerfile' ? plan.base : undefined;
@@ -106,6 +105,18 @@ export async function runVariants(opts: VariantsOptions): Promise<VariantsReport
   const asIs = dockerfileRows[0];
   if (asIs !== undefined) await build(asIs);
   await mapLimit(dockerfileRows.slice(1), opts.concurrency ?? 2, build);
+  // the built images are read out of the engine together (the layers they share once), then measured
+  const built = dockerfileRows.filter((k) => rows[k]!.tag !== null);
+  if (built.length > 0) await engine.exportAll?.(built.map((k) => rows[k]!.tag!)).catch(() => undefined); // each is then exported alone
+  for (const k of built) {
+    const row = rows[k]!;
+    try {
+      measured.set(k, await engine.measure(row.tag!));
+    } catch (err) {
+      row.status = 'failed';
+      row.reason = `build failed: ${firstLine(err)}`;
+    }
+  }
   const asIsTag = asIs !== undefined ? rows[asIs]!.tag : null;
   /** makeRow records a daemonless variant (a rewrite of as-is, or an image made by whittle) and measures it; a declined one keeps its reason. */
   const makeRow = async (k: number, what: 'rewrite' | 'build', make: () => Promise<{ tag: string; buildSeconds: number }>): Promise<void> => {

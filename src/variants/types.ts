@@ -91,6 +91,8 @@ export interface VariantEngine {
   push(tag: string, ref: string): Promise<Pushed>;
   /** pull reads the image `ref` from its registry as a pull does (every blob downloaded, decompressed, checked); seconds. */
   pull(ref: string): Promise<number>;
+  /** exportAll reads the images of tags out of the engine at once (their shared layers once), for measure and rewrite; optional. */
+  exportAll?(tags: string[]): Promise<void>;
   measure(tag: string): Promise<Measured>;
   check(tag: string, check: Check): Promise<CheckRun>;
   /** cleanup removes every image and container this engine made. */

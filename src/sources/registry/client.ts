@@ -102,19 +102,14 @@ async function readBody(res: HttpResponse, limit: number, idleMs: number, what: 
   const ac = controllers.get(res);
   const chunks: Buffer[] = [];
   let size = 0;
-  let timer: NodeJS.Timeout | undefined;
-  const arm = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      const e = new TimeoutError(`no data for ${seconds(idleMs)}`);
-      ac?.abort(e);
-      body.destroy(e);
-    }, idleMs);
-  };
+  const idle = idleWatch(idleMs, (e) => {
+    ac?.abort(e);
+    body.destroy(e);
+  });
   try {
-    arm();
+    idle.arm();
     for await (const chunk of body) {
-      arm();
+      idle.arm();
       size += (chunk as Buffer).byteLength;
       if (size > limit) {
         ac?.abort();
@@ -126,9 +121,21 @@ async function readBody(res: HttpResponse, limit: number, idleMs: number, what: 
     if (err instanceof WhittleError) throw err;
     throw new WhittleError('network', `${what}: ${(err as Error).message}`, { cause: err });
   } finally {
-    clearTimeout(timer);
+    idle.stop();
   }
   return Buffer.concat(chunks);
+}
+
+/** idleWatch fires (with a TimeoutError) when idleMs pass after arm() without another arm() or stop(). */
+function idleWatch(idleMs: number, fire: (e: TimeoutError) => void): { arm(): void; stop(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    arm() {
+      clearTimeout(timer);
+      timer = setTimeout(() => fire(new TimeoutError(`no data for ${seconds(idleMs)}`)), idleMs);
+    },
+    stop: () => clearTimeout(timer),
+  };
 }
 
 export class RegistryClient {
@@ -378,21 +385,16 @@ export class RegistryClient {
         let { stream, controller } = first;
         for (let attempt = 1; ; attempt++) {
           // a body that sends nothing for idleMs is aborted: the read fails and is resumed (Range) or given up
-          let timer: NodeJS.Timeout | undefined;
-          const arm = () => {
-            clearTimeout(timer);
-            timer = setTimeout(() => {
-              const e = new TimeoutError(`no data for ${seconds(idleMs)}`);
-              controller?.abort(e);
-              stream.destroy(e);
-            }, idleMs);
-          };
+          const idle = idleWatch(idleMs, (e) => {
+            controller?.abort(e);
+            stream.destroy(e);
+          });
           let over = false;
           try {
-            arm();
+            idle.arm();
             for await (const chunk of stream) {
               // only the registry's silence counts, not the time the consumer takes
-              clearTimeout(timer);
+              idle.stop();
               received += (chunk as Buffer).length;
               if (size !== undefined && received > size) {
                 // the descriptor's size + 1st byte has arrived: nothing more is read
@@ -400,12 +402,12 @@ export class RegistryClient {
                 break;
               }
               yield chunk as Buffer;
-              arm();
+              idle.arm();
             }
-            clearTimeout(timer);
+            idle.stop();
             if (!over) return;
           } catch (err) {
-            clearTimeout(timer);
+            idle.stop();
             stream.destroy();
             if (attempt >= attempts || err instanceof WhittleError) {
               throw new WhittleError('network', `${what}: ${self.host}/${repository}: connection broke after ${received} bytes: ${(err as Error).message}`, { cause: err });

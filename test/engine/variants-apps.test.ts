@@ -54,7 +54,6 @@ const PATH_ENV = 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sb
 
 async function variants(context: string, baseMap: string[], check: Check): Promise<{ report: VariantsReport; rows: VariantRow[]; text: string }> {
   const engine = new DockerEngine({ context, env });
-  const started = performance.now();
   try {
     const report = await runVariants({
       dockerfile: await import('node:fs/promises').then((fs) => fs.readFile(path.join(context, 'Dockerfile'), 'utf8')),
@@ -65,7 +64,7 @@ async function variants(context: string, baseMap: string[], check: Check): Promi
       baseMap: parseBaseMap(baseMap),
       context,
       tagPrefix: `whittle-variants-${process.pid}-vr`,
-      log: (l) => process.stderr.write(`variants: ${((performance.now() - started) / 1000).toFixed(1)} s: ${l}\n`),
+      log: (l) => process.stderr.write(`variants: ${l}\n`),
     });
     const text = renderText(report);
     console.log(text);

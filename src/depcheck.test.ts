@@ -205,7 +205,10 @@ describe.skipIf(!existsSync(dist))('whittle analyze FILE at runtime (dist/ is bu
         'export async function load(url, context, next) {\n  appendFileSync(process.env.WHITTLE_DEPCHECK_LOG, url + "\\n");\n  return next(url, context);\n}\n',
     );
     const register = `import { register } from 'node:module'; register(${JSON.stringify(pathToFileURL(hooks).href)});`;
-    const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, resolve(SRC, '..', 'bin', 'whittle.js'), 'analyze', '--json', archive], {
+    // the modules of dist/, as bin/whittle.js runs them without the command bundles (scripts/bundle.mjs):
+    // a bundle is one file, and esbuild evaluates a module imported with import() only when it is imported
+    const entry = `import { main } from ${JSON.stringify(pathToFileURL(resolve(SRC, '..', 'dist', 'cli', 'main.js')).href)}; process.exitCode = await main(process.argv.slice(1));`;
+    const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, '--input-type=module', '-e', entry, 'analyze', '--json', archive], {
       encoding: 'utf8',
       env: { ...process.env, WHITTLE_DEPCHECK_LOG: log },
     });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildImage, file as member, ociLayout, writeDir } from '../../test/support/image-writer.js';
-import { localLayerOf, type Image } from '../image/image.js';
+import type { Image, Layer, LocalLayer } from '../image/image.js';
 import { openImage } from '../transports/open.js';
 import { file, whiteout } from './testing.js';
 import { analyzeImage, digestEmptyFiles, sameSizeRewrites } from './run.js';
@@ -11,16 +11,17 @@ import { analyzeImage, digestEmptyFiles, sameSizeRewrites } from './run.js';
 const tmp = mkdtempSync(join(tmpdir(), 'whittle-run-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** countingReads wraps an image so every whole read of a layer is counted: as a stream (layer.read()) or by offset from its file (blobRange()); streamOnly hides the file. */
+/** countingReads wraps an image so every whole read of a layer is counted: as a stream (layer.read()) or by offset from its file (readLocal()); streamOnly hides the file. */
 function countingReads(image: Image, streamOnly = false): { image: Image; reads: () => number } {
   let reads = 0;
   const wrapped = Object.create(image) as Image;
   wrapped.layers = async () =>
-    (await image.layers()).map((l) => {
-      const local = localLayerOf(l);
-      const counted = { ...l, read: async () => (reads++, l.read()) };
-      if (!local || streamOnly) return { digest: l.digest, diffId: l.diffId, size: l.size, mediaType: l.mediaType, compressed: l.compressed, read: counted.read };
-      return { ...counted, blobRange: async () => (reads++, local.blobRange()) };
+    (await image.layers()).map((l): Layer => {
+      const read = async () => (reads++, l.read());
+      const local = (l as Partial<LocalLayer>).readLocal;
+      if (!local || streamOnly) return { digest: l.digest, diffId: l.diffId, size: l.size, mediaType: l.mediaType, compressed: l.compressed, read };
+      const counted: LocalLayer = { ...l, read, readLocal: (consume, onBytes) => (reads++, local.call(l, consume, onBytes)) };
+      return counted;
     });
   return { image: wrapped, reads: () => reads };
 }

@@ -62,25 +62,27 @@ export function localFileOf(layer: Layer): LocalBlob | undefined {
   return (layer as Partial<WrittenLayer>).localFile;
 }
 
-/** BlobRange is where a stored blob lies in a local file (an OCI layout's blob, a member of an archive). */
-export interface BlobRange {
-  path: string;
-  offset: number;
-  size: number;
-}
-
-/** LocalLayer is a layer of a local file, which reads may take by byte range instead of as a stream
- *  (src/layers/direct-scan.ts). Internal, like WrittenLayer: sources set it, the package does not export it. */
+/** LocalLayer is a layer of a local file, which a read may take by offset instead of as a stream
+ *  (src/image/partial/direct-read.ts). Internal, like WrittenLayer: the package does not export it. */
 export interface LocalLayer extends Layer {
-  /** blobRange finds the blob's bytes; what the read must find there is the layer's digest, size and diffId. */
-  readonly blobRange: () => Promise<BlobRange>;
-  /** expected is what the blob must be: its digest and size where the source states them, and the diffId. */
-  readonly expected: { what: string; digest?: Digest; size?: number; diffId: Digest };
+  /**
+   * readLocal reads the uncompressed tar through consume (each slice valid only during the call)
+   * and checks it as read() does; null when the blob is compressed (read() it instead).
+   */
+  readLocal(consume: (chunk: Uint8Array) => void, onBytes?: (n: number) => void): Promise<LocalRead | null>;
 }
 
-/** localLayerOf gives the local-file view of a layer, or undefined for a layer that is only a stream. */
-export function localLayerOf(layer: Layer): LocalLayer | undefined {
-  return typeof (layer as Partial<LocalLayer>).blobRange === 'function' ? (layer as LocalLayer) : undefined;
+/** LocalRead is a checked read of a local tar: its stats, and the tar's file while it stays as it was read. */
+export interface LocalRead {
+  stats: LayerStats;
+  /** absent when the file changed while it was read. */
+  file?: CheckedTar;
+}
+
+/** CheckedTar is a tar in a file whose bytes were checked against a layer's digests. */
+export interface CheckedTar {
+  /** digestAt gives the sha256 of each (offset, size) range of the tar, reading only those bytes; null when the file is no longer what was checked. */
+  digestAt(ranges: readonly { offset: number; size: number }[]): Promise<Digest[] | null>;
 }
 
 /** Image is a single-platform image: a manifest, a config and layers listed base first. */

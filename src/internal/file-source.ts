@@ -10,10 +10,16 @@ import { normalizeArchivePath } from './paths.js';
 import { requireRegularFile } from './regular-file.js';
 import { TarIndex } from './tar-index.js';
 import { fileRangeIdentity } from './verified-blobs.js';
-import type { BlobRange } from '../image/image.js';
 
 /** MAX_DOCUMENT bounds JSON documents (manifests, configs, indexes) read into memory. */
 export const MAX_DOCUMENT = 64 << 20;
+
+/** FileRange is where a file's bytes lie on disk: a file of a directory, or a member of an archive. */
+export interface FileRange {
+  path: string;
+  offset: number;
+  size: number;
+}
 
 export interface FileSource {
   /** where the files are, for messages. */
@@ -26,7 +32,7 @@ export interface FileSource {
   /** identity names a file's bytes as they are now (internal/verified-blobs.ts); null when it cannot. */
   identity?(name: string): Promise<string | null>;
   /** range says where a file's bytes lie on disk, for reads by offset. */
-  range?(name: string): Promise<BlobRange>;
+  range?(name: string): Promise<FileRange>;
 }
 
 export class DirSource implements FileSource {
@@ -83,7 +89,7 @@ export class DirSource implements FileSource {
     return fileRangeIdentity(path, 0, (await stat(path)).size);
   }
 
-  async range(name: string): Promise<BlobRange> {
+  async range(name: string): Promise<FileRange> {
     const path = await this.resolve(name);
     return { path, offset: 0, size: (await stat(path)).size };
   }
@@ -141,7 +147,7 @@ export class TarSource implements FileSource {
     return fileRangeIdentity(this.index.path, member.offset, member.size);
   }
 
-  async range(name: string): Promise<BlobRange> {
+  async range(name: string): Promise<FileRange> {
     const member = this.member(name);
     return { path: this.index.path, offset: member.offset, size: member.size };
   }

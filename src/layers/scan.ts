@@ -4,8 +4,7 @@
 // request). Memory holds entry metadata only, never file content.
 import { createHash, type Hash } from 'node:crypto';
 import { WhittleError, describeCause } from '../errors.js';
-import { localLayerOf, type Layer, type LayerStats } from '../image/image.js';
-import { digestAt, readLocalTar, type CheckedFile, type LocalRead } from './direct-scan.js';
+import type { CheckedTar, Layer, LayerStats, LocalLayer, LocalRead } from '../image/image.js';
 import { normalizeLayerPath } from '../internal/paths.js';
 import type { TarHeader } from '../internal/tar-header.js';
 import { TarParser } from '../internal/tar-parser.js';
@@ -32,11 +31,11 @@ export interface LayerScan {
   entries: LayerEntry[];
   stats: LayerStats;
   /**
-   * for a layer read from a local file by offset (direct-scan.ts) that did not change while it was
+   * for a layer read from a local file by offset (src/image/partial/direct-read.ts) that did not change while it was
    * read: the file, and where each entry's content starts in the tar (contentAt[k] for entries[k]),
    * so a second look at a few files reads only their bytes (digestContents).
    */
-  local?: { file: CheckedFile; contentAt: number[] };
+  local?: { file: CheckedTar; contentAt: number[] };
 }
 
 const WHITEOUT = '.wh.';
@@ -130,20 +129,19 @@ export async function scanLayer(layer: Layer, opts: ScanOptions = {}): Promise<L
       current = null;
     },
   });
-  // an uncompressed blob in a local file is read by offset, hashed on another core (direct-scan.ts)
-  const local = localLayerOf(layer);
+  // an uncompressed blob in a local file is read by offset, hashed on another core (src/image/partial/direct-read.ts)
+  const local = (layer as Partial<LocalLayer>).readLocal?.bind(layer);
   if (local) {
     let read: LocalRead | null;
     try {
       const tee = opts.tee;
-      read = await readLocalTar(
-        local,
+      read = await local(
         tee
-          ? (chunk) => {
+          ? (chunk: Uint8Array) => {
               if (!parser.done) parser.write(chunk);
               tee(chunk as Buffer);
             }
-          : (chunk) => parser.done || parser.write(chunk),
+          : (chunk: Uint8Array) => void (parser.done || parser.write(chunk)),
         opts.onBytes,
       );
       if (read) parser.end();
@@ -197,7 +195,7 @@ export async function digestContents(scan: LayerScan, paths: ReadonlySet<string>
     files.push(e);
     ranges.push({ offset: scan.local!.contentAt[k]!, size: e.size });
   });
-  const digests = await digestAt(scan.local.file, ranges);
+  const digests = await scan.local.file.digestAt(ranges);
   if (digests === null) return false;
   files.forEach((e, i) => (e.contentDigest = digests[i]!));
   return true;

@@ -6,7 +6,9 @@ import type { Readable } from 'node:stream';
 import { WhittleError, wrap } from '../../errors.js';
 import { digestOf, shortDigest, type Digest } from '../digest.js';
 import { parseConfig, parseManifest } from '../documents.js';
-import type { BlobRange, Image, Layer, LayerRead, LocalLayer } from '../image.js';
+import type { Image, Layer, LayerRead, LocalLayer } from '../image.js';
+import type { FileRange } from '../../internal/file-source.js';
+import { readLocalTar } from './direct-read.js';
 import { MediaType, isLayerType } from '../mediatypes.js';
 import type { Descriptor, ImageConfig, Manifest } from '../spec.js';
 import { sniffCompression } from '../../layers/compression.js';
@@ -20,7 +22,7 @@ export interface BlobStore {
   /** readBlob reads a small blob (a config) whole, unverified. */
   readBlob(descriptor: Descriptor): Promise<Uint8Array>;
   /** blobRange says where a blob lies in a local file, for a store on disk. */
-  blobRange?(descriptor: Descriptor): Promise<BlobRange>;
+  blobRange?(descriptor: Descriptor): Promise<FileRange>;
 }
 
 function memo<T>(fn: () => Promise<T>): () => Promise<T> {
@@ -89,13 +91,10 @@ export function fromManifest(opts: FromManifestOptions): Image {
       };
       const store = opts.store;
       if (!store.blobRange) return layer;
-      const local: LocalLayer = {
-        ...layer,
-        expected,
-        blobRange: () => store.blobRange!(desc).catch((err) => {
-          throw wrap(`opening ${what}`, err, 'missing-blob');
-        }),
-      };
+      const blobRange = () => store.blobRange!(desc).catch((err) => {
+        throw wrap(`opening ${what}`, err, 'missing-blob');
+      });
+      const local: LocalLayer = { ...layer, readLocal: (consume, onBytes) => readLocalTar(blobRange, expected, consume, onBytes) };
       return local;
     });
   });
@@ -122,7 +121,7 @@ export interface LegacyLayerFile {
   /** identity names the file's bytes as they are now, for opts.verified (internal/verified-blobs.ts). */
   identity?(): Promise<string | null>;
   /** range says where the file's bytes lie on disk. */
-  range?(): Promise<BlobRange>;
+  range?(): Promise<FileRange>;
 }
 
 export interface FromConfigOptions {
@@ -211,13 +210,11 @@ export function fromConfig(opts: FromConfigOptions): Image {
       if (!file.range) return layer;
       const range = file.range;
       // the size is the file's own: a descriptorless archive states none (the streamed read counts it the same way)
-      const local: LocalLayer = {
-        ...layer,
-        expected: { what, diffId, ...(file.namedDigest ? { digest: file.namedDigest } : {}) },
-        blobRange: () => range().catch((err) => {
-          throw wrap(`opening ${what}`, err, 'missing-blob');
-        }),
-      };
+      const blobRange = () => range().catch((err) => {
+        throw wrap(`opening ${what}`, err, 'missing-blob');
+      });
+      const expected = { what, diffId, ...(file.namedDigest ? { digest: file.namedDigest } : {}) };
+      const local: LocalLayer = { ...layer, readLocal: (consume, onBytes) => readLocalTar(blobRange, expected, consume, onBytes) };
       return local;
     });
   });

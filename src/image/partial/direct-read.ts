@@ -7,12 +7,13 @@
 // parsed. A compressed blob is left to the streamed read (it says so by returning null).
 import { createHash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
-import { wrap } from '../errors.js';
-import { parseDigest, type Digest } from '../image/digest.js';
-import type { LayerStats, LocalLayer } from '../image/image.js';
-import { blobMismatch, diffIdMismatch } from '../image/partial/verified-read.js';
-import { SlotHash } from '../internal/hash-thread.js';
-import { sniffCompression } from './compression.js';
+import { wrap } from '../../errors.js';
+import { parseDigest, type Digest } from '../digest.js';
+import type { CheckedTar, LayerStats, LocalRead } from '../image.js';
+import type { FileRange } from '../../internal/file-source.js';
+import { blobMismatch, diffIdMismatch, type LayerExpectations } from './verified-read.js';
+import { SlotHash } from '../../internal/hash-thread.js';
+import { sniffCompression } from '../../layers/compression.js';
 
 const SLOT = 1 << 20;
 const SLOTS = 4;
@@ -40,15 +41,8 @@ function inlineHashing(algorithm: string, slots: Buffer[]): Hashing {
   };
 }
 
-/** LocalRead is a checked read of a local tar: its stats and, while unchanged, the file it lies in. */
-export interface LocalRead {
-  stats: LayerStats;
-  /** the file and offset of the tar, and the file's identity when the read began and ended (absent when it changed meanwhile). */
-  file?: CheckedFile;
-}
-
-/** CheckedFile is a file whose bytes at offset were checked against a layer's digests, and what the file was then. */
-export interface CheckedFile {
+/** CheckedFile is where a checked tar lies, and what its file was when it was read. */
+interface CheckedFile {
   path: string;
   offset: number;
   identity: string;
@@ -64,12 +58,16 @@ async function identityOf(fh: FileHandle): Promise<string | null> {
   }
 }
 
+function checkedTar(file: CheckedFile): CheckedTar {
+  return { digestAt: (ranges) => digestAt(file, ranges) };
+}
+
 /**
  * digestAt gives the sha256 of each (offset, size) range of a tar read before, relative to the tar's
  * start, reading only those bytes; null when the file is no longer what was checked (then the
  * caller reads the layer again, checking it whole).
  */
-export async function digestAt(file: CheckedFile, ranges: readonly { offset: number; size: number }[]): Promise<Digest[] | null> {
+async function digestAt(file: CheckedFile, ranges: readonly { offset: number; size: number }[]): Promise<Digest[] | null> {
   let fh: FileHandle;
   try {
     fh = await open(file.path, 'r');
@@ -114,11 +112,15 @@ function threadHashing(algorithm: string, memory: SharedArrayBuffer, slots: Buff
  * the better message), and the consume error is thrown after. A read error is thrown as it is,
  * for the caller to name the layer.
  */
-export async function readLocalTar(layer: LocalLayer, consume: (chunk: Uint8Array) => void, onBytes?: (n: number) => void): Promise<LocalRead | null> {
-  const { expected } = layer;
+export async function readLocalTar(
+  blobRange: () => Promise<FileRange>,
+  expected: LayerExpectations & { diffId: Digest },
+  consume: (chunk: Uint8Array) => void,
+  onBytes?: (n: number) => void,
+): Promise<LocalRead | null> {
   const algorithm = parseDigest(expected.diffId).algorithm;
   if (expected.digest && parseDigest(expected.digest).algorithm !== algorithm) return null;
-  const range = await layer.blobRange();
+  const range = await blobRange();
   let fh;
   try {
     fh = await open(range.path, 'r');
@@ -171,7 +173,7 @@ export async function readLocalTar(layer: LocalLayer, consume: (chunk: Uint8Arra
     const after = await identityOf(fh);
     return {
       stats: { digest: actual, size: bytes, diffId: actual, uncompressedSize: bytes, compression: 'none' },
-      ...(before !== null && before === after ? { file: { path: range.path, offset: range.offset, identity: before } } : {}),
+      ...(before !== null && before === after ? { file: checkedTar({ path: range.path, offset: range.offset, identity: before }) } : {}),
     };
   } catch (err) {
     hashing?.close();

@@ -22,7 +22,7 @@ export interface ScanOptions {
   /**
    * tee receives every chunk of the tar as it passes (minify spools and reads files with it). It
    * runs synchronously and must copy what it keeps: the chunk is valid only during the call (a
-   * local layer is read into memory that is filled again, src/layers/direct-scan.ts).
+   * local layer is read into memory that is filled again, src/image/partial/direct-read.ts).
    */
   tee?: (chunk: Buffer) => void;
 }

@@ -27,10 +27,22 @@ parentPort.on('message', (m) => {
 });
 `;
 
+interface Deferred {
+  promise: Promise<void>;
+  resolve(): void;
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
 type Reply = { op: 'done'; id: number; slot: number } | { op: 'digest'; id: number; hex: string };
 
 interface Waiting {
-  slots: Map<number, () => void>;
+  /** the slots handed to the worker and not yet hashed: each resolves when the worker is done with it. */
+  slots: Map<number, Deferred>;
   digest?: { resolve: (hex: string) => void; reject: (err: unknown) => void };
   fail(err: unknown): void;
 }
@@ -46,9 +58,8 @@ function theWorker(): Worker {
     const s = open.get(m.id);
     if (!s) return;
     if (m.op === 'done') {
-      const wake = s.slots.get(m.slot);
+      s.slots.get(m.slot)?.resolve();
       s.slots.delete(m.slot);
-      wake?.();
     } else {
       open.delete(m.id);
       release();
@@ -84,9 +95,8 @@ function release(): void {
 export class SlotHash {
   private readonly id = nextId++;
   private readonly waiting: Waiting;
+  private readonly worker: Worker;
   private failure: unknown = null;
-  /** slots handed to the worker and not yet hashed. */
-  private readonly busy = new Set<number>();
 
   constructor(
     algorithm: string,
@@ -97,34 +107,26 @@ export class SlotHash {
       slots: new Map(),
       fail: (err) => {
         this.failure = err;
-        for (const wake of this.waiting.slots.values()) wake();
+        for (const d of this.waiting.slots.values()) d.resolve();
         this.waiting.slots.clear();
         this.waiting.digest?.reject(err);
       },
     };
-    const w = theWorker();
+    this.worker = theWorker();
     open.set(this.id, this.waiting);
-    w.ref();
-    w.postMessage({ op: 'open', id: this.id, algorithm, memory });
+    this.worker.ref();
+    this.worker.postMessage({ op: 'open', id: this.id, algorithm, memory });
   }
 
   update(slot: number, length: number): void {
     if (this.failure) throw this.failure;
-    this.busy.add(slot);
-    this.waiting.slots.set(slot, () => this.busy.delete(slot));
-    worker!.postMessage({ op: 'update', id: this.id, slot, offset: slot * this.slotSize, length });
+    this.waiting.slots.set(slot, deferred());
+    this.worker.postMessage({ op: 'update', id: this.id, slot, offset: slot * this.slotSize, length });
   }
 
   /** ready resolves when the slot may be written again. */
   async ready(slot: number): Promise<void> {
-    if (!this.busy.has(slot)) return;
-    await new Promise<void>((resolve) => {
-      const done = this.waiting.slots.get(slot)!;
-      this.waiting.slots.set(slot, () => {
-        done();
-        resolve();
-      });
-    });
+    await this.waiting.slots.get(slot)?.promise;
     if (this.failure) throw this.failure;
   }
 
@@ -133,14 +135,14 @@ export class SlotHash {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.waiting.digest = { resolve, reject };
-      worker!.postMessage({ op: 'digest', id: this.id });
+      this.worker.postMessage({ op: 'digest', id: this.id });
     });
   }
 
   /** close abandons the session (after an error); the worker drops its state. */
   close(): void {
     if (!open.delete(this.id)) return;
-    worker?.postMessage({ op: 'close', id: this.id });
+    this.worker.postMessage({ op: 'close', id: this.id });
     release();
   }
 }

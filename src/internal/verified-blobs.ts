@@ -7,16 +7,31 @@
 // miss: the blob is checked as it streams, as without the record.
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { realpath, stat, type FileHandle } from 'node:fs/promises';
+import type { BigIntStats } from 'node:fs';
 import { join } from 'node:path';
+
+/** statIdentity is what names a regular file's bytes as they are now: device, inode, size, modification and change times; null for anything else. */
+function statIdentity(s: BigIntStats): string[] | null {
+  return s.isFile() ? [String(s.dev), String(s.ino), String(s.size), String(s.mtimeNs), String(s.ctimeNs)] : null;
+}
 
 /** fileRangeIdentity names the bytes of path from offset for length bytes as they are now; null when the file cannot be looked at. */
 export async function fileRangeIdentity(path: string, offset: number, length: number): Promise<string | null> {
   try {
     const real = await realpath(path);
-    const s = await stat(real, { bigint: true });
-    if (!s.isFile()) return null;
-    return JSON.stringify([real, String(s.dev), String(s.ino), String(s.size), String(s.mtimeNs), String(s.ctimeNs), offset, length]);
+    const id = statIdentity(await stat(real, { bigint: true }));
+    return id && JSON.stringify([real, ...id, offset, length]);
+  } catch {
+    return null;
+  }
+}
+
+/** openFileIdentity names the bytes of an open file as they are now (the same fields); null when it cannot be looked at. */
+export async function openFileIdentity(fh: FileHandle): Promise<string | null> {
+  try {
+    const id = statIdentity(await fh.stat({ bigint: true }));
+    return id && JSON.stringify(id);
   } catch {
     return null;
   }

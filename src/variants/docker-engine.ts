@@ -150,14 +150,16 @@ export class DockerEngine implements VariantEngine {
     this.intermediates.push(...createdImages(output));
   }
 
-  /** the engine's image tag, exported once per run however many times it is read (measured, rewritten). */
+  /** the engine's image tag, exported once per run however many times it is read (measured, rewritten, pushed). */
   private imageOf(tag: string): Promise<Image> {
-    let image = this.exported.get(tag);
-    if (image === undefined) {
-      image = openImage(`docker-daemon:${tag}`);
-      image.catch(() => this.exported.delete(tag));
-      this.exported.set(tag, image);
-    }
+    return this.exported.get(tag) ?? this.opened(tag, `docker-daemon:${tag}`);
+  }
+
+  /** opened opens ref as tag's image for the run (forgotten if it fails, so a later read tries again). */
+  private opened(tag: string, ref: string): Promise<Image> {
+    const image = openImage(ref);
+    image.catch(() => this.exported.delete(tag));
+    this.exported.set(tag, image);
     return image;
   }
 
@@ -170,11 +172,7 @@ export class DockerEngine implements VariantEngine {
     const file = path.join(await this.tmp(), 'built.tar');
     const r = await docker(['save', '-o', file, ...tags], this.env, 0, this.running);
     if (r.code !== 0) throw new VariantFailure(`exporting the built images: ${tail(r.stderr)}`);
-    for (const tag of tags) {
-      const image = openImage(`docker-archive:${file}:${tag}`);
-      image.catch(() => this.exported.delete(tag));
-      this.exported.set(tag, image);
-    }
+    for (const tag of tags) void this.opened(tag, `docker-archive:${file}:${tag}`);
   }
 
   async rewrite(from: string, tag: string, rewrite: Rewrite): Promise<Built> {
@@ -205,7 +203,7 @@ export class DockerEngine implements VariantEngine {
 
   async push(tag: string, ref: string): Promise<Pushed> {
     // the gzip'd image measure() made is pushed as it is: no second export from the engine
-    return keepAlive(async () => pushImage(this.gzImages.get(tag) ?? (await this.gzipped(await openImage(`docker-daemon:${tag}`))), ref, this.opts.registry));
+    return keepAlive(async () => pushImage(this.gzImages.get(tag) ?? (await this.gzipped(await this.imageOf(tag))), ref, this.opts.registry));
   }
 
   /** gzipped is image with its layers gzip'd into the run's directory, each diff_id once (measure and push share them). */

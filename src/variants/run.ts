@@ -114,7 +114,7 @@ export async function runVariants(opts: VariantsOptions): Promise<VariantsReport
       measured.set(k, await engine.measure(row.tag!));
     } catch (err) {
       row.status = 'failed';
-      row.reason = `build failed: ${firstLine(err)}`;
+      row.reason = `measuring the built image failed: ${firstLine(err)}`;
     }
   }
   const asIsTag = asIs !== undefined ? rows[asIs]!.tag : null;

@@ -87,13 +87,25 @@ afterAll(() => {
   }
 });
 
+/** workDir gives a describe block a temporary directory for its app, made before its own hooks run and removed after its tests. */
+function workDir(name: string): { path: string } {
+  const d = { path: '' };
+  beforeAll(async () => {
+    d.path = await mkdtemp(path.join(tmpdir(), `whittle-varruntime-${name}-`));
+  });
+  afterAll(async () => {
+    if (d.path) await rm(d.path, { recursive: true, force: true });
+  });
+  return d;
+}
+
 describeWith(['debian-minbase'], 'whittle variants on a Go service', () => {
-  let dir: string;
+  const work = workDir('go');
   let maps: string[];
 
   beforeAll(async () => {
     const minbase = await ensureMinbase();
-    dir = await mkdtemp(path.join(tmpdir(), 'whittle-varruntime-go-'));
+    const dir = work.path;
     const golang = await build(`${PREFIX}golang:full`, `FROM ${minbase}\nRUN apt-get update && apt-get install -y --no-install-recommends golang-go && rm -rf /var/lib/apt/lists/*\n`);
     // distroless static: passwd, group and /tmp, nothing else
     const root = path.join(dir, 'static');
@@ -115,12 +127,9 @@ describeWith(['debian-minbase'], 'whittle variants on a Go service', () => {
     maps = [`golang:1.22=${golang}`, `gcr.io/distroless/static-debian12:nonroot=${PREFIX}static:1`, `gcr.io/distroless/static-debian12=${PREFIX}static:1`];
   });
 
-  afterAll(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
 
   it('splits onto a static runtime, and the smallest passing variant is under 1/50 of as-is', async () => {
-    const { report, rows } = await variants(path.join(dir, 'app'), maps, { kind: 'http', port: 8080, path: '/' });
+    const { report, rows } = await variants(path.join(work.path, 'app'), maps, { kind: 'http', port: 8080, path: '/' });
     expect(row(rows, 'as-is').status, row(rows, 'as-is').reason ?? '').toBe('passed');
     expect(row(rows, 'multi-stage').status, row(rows, 'multi-stage').reason ?? '').toBe('passed');
     expect(row(rows, 'multi-stage').dockerfile).toContain('FROM gcr.io/distroless/static-debian12:nonroot\n');
@@ -158,12 +167,12 @@ for name in sys.argv[1:]:
 const FLASK_DEPS = ['flask', 'werkzeug', 'jinja2', 'markupsafe', 'itsdangerous', 'click'];
 
 describeWith(['debian-minbase'], 'whittle variants on a Flask app', () => {
-  let dir: string;
+  const work = workDir('flask');
   let maps: string[];
 
   beforeAll(async () => {
     const minbase = await ensureMinbase();
-    dir = await mkdtemp(path.join(tmpdir(), 'whittle-varruntime-flask-'));
+    const dir = work.path;
     const slim = await build(`${PREFIX}python:slim`, `FROM ${minbase}\nRUN apt-get update && apt-get install -y --no-install-recommends python3 python3-venv python3-pip && rm -rf /var/lib/apt/lists/* && rm -f /usr/lib/python3*/EXTERNALLY-MANAGED\n`);
     const full = await build(`${PREFIX}python:full`, `FROM ${slim}\nRUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev python3-dev libffi-dev && rm -rf /var/lib/apt/lists/*\n`);
     // distroless python3: the interpreter, the libraries it links, the standard library; not what its extension modules link (libffi)
@@ -199,12 +208,9 @@ describeWith(['debian-minbase'], 'whittle variants on a Flask app', () => {
     maps = [`python:3.11=${full}`, `python:3.11-slim=${slim}`, `gcr.io/distroless/python3-debian12=${distroless}`];
   });
 
-  afterAll(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
 
   it('passes slim, multi-stage, cache-order and minified, and marks the runtime that lacks a library failed with the app\'s error', async () => {
-    const { rows } = await variants(path.join(dir, 'app'), maps, { kind: 'http', port: 5000, path: '/' });
+    const { rows } = await variants(path.join(work.path, 'app'), maps, { kind: 'http', port: 5000, path: '/' });
     // cache-order copies ./ext and wheels before the install; minified keeps what Python imports from pip's /usr/local/lib/python3.11/dist-packages, with the extension's libffi
     for (const id of ['as-is', 'multi-stage', 'slim-base', 'cache-order', 'minified']) expect(row(rows, id).status, `${id}: ${row(rows, id).reason}`).toBe('passed');
     for (const r of passing(rows)) expect(r.check!.answer, r.id).toBe('200\nhello from flask 42\n');
@@ -222,12 +228,12 @@ describeWith(['debian-minbase'], 'whittle variants on a Flask app', () => {
 });
 
 describeWith(['debian-minbase'], 'whittle variants on the express app', () => {
-  let dir: string;
+  const work = workDir('express');
   let maps: string[];
 
   beforeAll(async () => {
     const minbase = await ensureMinbase();
-    dir = await mkdtemp(path.join(tmpdir(), 'whittle-varruntime-express-'));
+    const dir = work.path;
     const app = path.join(dir, 'app');
     await mkdir(app);
     // the npm registry answers the host, not containers: node_modules and npm itself come from here
@@ -269,12 +275,9 @@ describeWith(['debian-minbase'], 'whittle variants on the express app', () => {
     maps = [`node:20=${full}`, `node:20-slim=${slim}`, `gcr.io/distroless/nodejs20-debian12=${distroless}`];
   });
 
-  afterAll(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
 
   it('orders as the seeds: as-is ≥ multi-stage > slim > distroless-style ≥ minified; every passing variant answers; JSON is the table', async () => {
-    const { rows, text } = await variants(path.join(dir, 'app'), maps, { kind: 'http', port: 3000, path: '/' });
+    const { rows, text } = await variants(path.join(work.path, 'app'), maps, { kind: 'http', port: 3000, path: '/' });
     const size = (id: string) => {
       const r = row(rows, id);
       expect(r.status, `${id}: ${r.reason}`).toBe('passed');

@@ -124,4 +124,13 @@ describe('digestAt reads ranges of a checked file again only while it is unchang
     await writeFile((await layer.blobRange()).path, Buffer.concat([Buffer.alloc(512, 7), blob, Buffer.alloc(3, 9)]));
     expect(await file!.digestAt(ranges)).toBeNull();
   });
+
+  it('takes as many ranges as a layer has files (a chown -R rewrites every one with its size)', async () => {
+    const blob = randomBytes(4096);
+    const { file } = await collect(await localLayer('many', blob));
+    const ranges = Array.from({ length: 300_000 }, (_, i) => ({ offset: i % 4000, size: i % 2 }));
+    const got = await file!.digestAt(ranges);
+    expect(got).toHaveLength(300_000);
+    expect(got![1]).toBe(sha(blob.subarray(1, 2)));
+  });
 });

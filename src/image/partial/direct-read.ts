@@ -13,6 +13,7 @@ import type { CheckedTar, LayerStats, LocalRead } from '../image.js';
 import type { FileRange } from '../../internal/file-source.js';
 import { blobMismatch, diffIdMismatch, type LayerExpectations } from './verified-read.js';
 import { SlotHash } from '../../internal/hash-thread.js';
+import { openFileIdentity } from '../../internal/verified-blobs.js';
 import { sniffCompression } from '../../layers/compression.js';
 
 const SLOT = 1 << 20;
@@ -48,16 +49,6 @@ interface CheckedFile {
   identity: string;
 }
 
-/** identityOf names an open file's bytes as they are now (device, inode, size, times), as src/internal/verified-blobs.ts does for paths. */
-async function identityOf(fh: FileHandle): Promise<string | null> {
-  try {
-    const s = await fh.stat({ bigint: true });
-    return s.isFile() ? `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}` : null;
-  } catch {
-    return null;
-  }
-}
-
 function checkedTar(file: CheckedFile): CheckedTar {
   return { digestAt: (ranges) => digestAt(file, ranges) };
 }
@@ -75,8 +66,10 @@ async function digestAt(file: CheckedFile, ranges: readonly { offset: number; si
     return null;
   }
   try {
-    if ((await identityOf(fh)) !== file.identity) return null;
-    const buf = Buffer.allocUnsafe(Math.min(SLOT, Math.max(1, ...ranges.map((r) => r.size))));
+    if ((await openFileIdentity(fh)) !== file.identity) return null;
+    let largest = 1;
+    for (const r of ranges) largest = Math.max(largest, r.size);
+    const buf = Buffer.allocUnsafe(Math.min(SLOT, largest));
     const out: Digest[] = [];
     for (const r of ranges) {
       const hash = createHash('sha256');
@@ -89,7 +82,7 @@ async function digestAt(file: CheckedFile, ranges: readonly { offset: number; si
       out.push(`sha256:${hash.digest('hex')}`);
     }
     // changed while it was read: these bytes are not the ones checked
-    return (await identityOf(fh)) === file.identity ? out : null;
+    return (await openFileIdentity(fh)) === file.identity ? out : null;
   } finally {
     await fh.close();
   }
@@ -127,7 +120,7 @@ export async function readLocalTar(
   } catch (err) {
     throw wrap(`opening ${expected.what}`, err, 'missing-blob');
   }
-  const before = await identityOf(fh);
+  const before = await openFileIdentity(fh);
   const memory = spare.pop() ?? new SharedArrayBuffer(SLOT * SLOTS);
   const slots = Array.from({ length: SLOTS }, (_, i) => Buffer.from(memory, i * SLOT, SLOT));
   let hashing: Hashing | null = null;
@@ -170,7 +163,7 @@ export async function readLocalTar(
     if (mismatch) throw mismatch;
     if (consumeError !== null) throw consumeError;
     // the file as it was read: the bytes just checked can be read again by offset while it stays so
-    const after = await identityOf(fh);
+    const after = await openFileIdentity(fh);
     return {
       stats: { digest: actual, size: bytes, diffId: actual, uncompressedSize: bytes, compression: 'none' },
       ...(before !== null && before === after ? { file: checkedTar({ path: range.path, offset: range.offset, identity: before }) } : {}),

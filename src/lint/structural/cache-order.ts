@@ -17,7 +17,7 @@ import { dependencyInstall } from '../../knowledge/package-managers.js';
 /** Cache clean-ups that may share the RUN with the install (they read no sources). */
 const CACHE_CLEANS: Readonly<Record<string, string>> = { npm: 'cache', yarn: 'cache', pnpm: 'store' };
 
-/** copyable: a path of the context that one COPY can put at the same place under the working directory. */
+/** copyable: a path of the context that one COPY can put at the same place under the working directory (not a glob: `*.csproj` needs the project's layout). */
 function copyable(p: string): string | null {
   const rel = p.replace(/^(?:\.\/)+/, '').replace(/\/+$/, '');
   if (rel === '' || rel.startsWith('/') || /[$*?[\\:]/.test(rel) || rel.split('/').some((s) => s === '..' || s === '.' || s === '')) return null;
@@ -36,7 +36,6 @@ function manifestsOf(c: ShellCommand): { files: string[]; paths: string[] } | nu
   if (CACHE_CLEANS[c.name] !== undefined && positionals(c)[0]?.text === CACHE_CLEANS[c.name]) return { files: [], paths: [] };
   const install = dependencyInstall(c);
   if (!install || !install.manifestsSuffice) return null;
-  if (install.manifests.some((m) => /[*?[]/.test(m.name))) return null;
   const files: string[] = [];
   const paths: string[] = [];
   for (const m of install.manifests) {

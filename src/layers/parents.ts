@@ -17,15 +17,6 @@ export function impliedDir(path: string, by: LayerEntry): LayerEntry {
   return { path, type: 'dir', size: 0, ...IMPLIED_DIR, mtime: by.mtime };
 }
 
-/** parentsOf lists, top down, the directories an entry needs: its path's ancestors, and an opaque marker's own directory. */
-function parentsOf(entry: LayerEntry): string[] {
-  const path = entry.path;
-  const out: string[] = [];
-  for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) out.push(path.slice(0, i));
-  if (entry.whiteout === 'opaque' && path !== '') out.push(path);
-  return out;
-}
-
 /**
  * LayerParents follows one layer's entries in tar order and says which parent directories each
  * one implies that the layer has not had yet (an explicit directory entry earlier in the tar, or
@@ -65,14 +56,24 @@ export class LayerParents {
     let implied: string[] | null = null;
     let conflict: string | undefined;
     if (parent !== '' && !this.verified.has(parent)) {
-      for (const p of parentsOf(entry)) {
+      // the parent and its ancestors up to the nearest verified one (whose own ancestors are all
+      // directories of the layer), bottom up: in tar order that is mostly the parent alone
+      const unverified = [parent];
+      for (let p = parent, i = p.lastIndexOf('/'); i > 0; i = p.lastIndexOf('/')) {
+        p = p.slice(0, i);
+        if (this.verified.has(p)) break;
+        unverified.push(p);
+      }
+      for (let k = unverified.length - 1; k >= 0; k--) {
+        const p = unverified[k]!;
         const dir = this.has.get(p);
         if (dir === undefined) {
           this.has.set(p, true);
           (implied ??= []).push(p);
         } else if (!dir && conflict === undefined) conflict = p;
       }
-      if (conflict === undefined) this.verified.add(parent);
+      // with no conflict, each of them now has only directories above it
+      if (conflict === undefined) for (const p of unverified) this.verified.add(p);
     }
     if (conflict === undefined && !opaque && parent !== '') this.lastVerified = parent;
     // a whiteout is a non-directory in the layer's own directory (overlay2 makes it a 0/0 device)

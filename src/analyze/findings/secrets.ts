@@ -8,6 +8,7 @@ import { finalEntries, mainLayer, type FindingRule } from './rule.js';
 
 /** gitDirOf returns the .git directory a path lies in (`src/.git` for `src/.git/HEAD`), or undefined. */
 function gitDirOf(path: string): string | undefined {
+  if (!path.includes('.git/')) return undefined; // most paths: no array per path
   const parts = path.split('/');
   const i = parts.indexOf('.git');
   return i >= 0 && i < parts.length - 1 ? parts.slice(0, i + 1).join('/') : undefined;

@@ -10,7 +10,7 @@ import { setFlagsFromString } from 'node:v8';
 // After a full collection V8 lets the old generation grow to a multiple of what survived (up to 4×)
 // before the next one. An analysis keeps most of what it allocates (one record per path), so that
 // headroom is garbage held for nothing: on 300,000 entries it took the peak from about 240 MB to
-// 280 MB, over the 256 MB bound of docs/security.md, for no time saved (bench/memory.mjs).
+// 280 MB, over the 256 MB bound of docs/security.md, for no time saved (bench/analyze.mjs).
 // 1.5× keeps the peak under it; set before anything is allocated.
 setFlagsFromString('--heap-growing-percent=50');
 

@@ -82,6 +82,17 @@ describe('decodeHeader numbers, magic and checksum', () => {
   });
 });
 
+describe('owner names kept from one header to the next', () => {
+  it('decodes each header\'s own name whatever came before: equal, a prefix, longer, non-ASCII, 32 bytes, empty', () => {
+    const names = ['root', 'root', 'roo', 'rootx', 'app', 'r\u00f6ot', 'r\u00f6ot', 'a'.repeat(32), 'a'.repeat(31), '', 'root', 'toor', 'toor'];
+    for (const uname of names) {
+      const h = decodeHeader(block({ name: 'f', uname: uname === '' ? undefined : Buffer.from(uname, 'utf8').toString('latin1') }))!;
+      if (uname === '') expect(h.uname).toBeUndefined();
+      else expect(h.uname).toBe(uname);
+    }
+  });
+});
+
 describe('the checksum summed four bytes at a time', () => {
   /** a ustar header of random bytes (high bytes included) in its text fields, with its checksum written by a byte-by-byte sum. */
   function randomHeader(seed: number, signed: boolean): Uint8Array {

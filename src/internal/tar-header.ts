@@ -218,9 +218,42 @@ export function decodeHeader(block: Uint8Array): TarHeader | null {
   return header;
 }
 
+/**
+ * OwnerName decodes a uname or gname field, keeping the last one: a layer's entries mostly share one
+ * owner ("root"), so most headers cost a comparison of a few bytes instead of a new string.
+ */
+class OwnerName {
+  private readonly bytes = new Uint8Array(32);
+  private length = -1;
+  private value = '';
+  constructor(private readonly start: number) {}
+  read(block: Uint8Array): string {
+    const start = this.start;
+    let n = 0;
+    while (n < 32 && block[start + n] !== 0) n++;
+    if (n === this.length) {
+      let same = true;
+      for (let i = 0; i < n; i++) {
+        if (block[start + i] !== this.bytes[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return this.value;
+    }
+    this.value = readName(block, start, 32);
+    this.length = n;
+    this.bytes.set(block.subarray(start, start + n));
+    return this.value;
+  }
+}
+
+const UNAME = new OwnerName(265);
+const GNAME = new OwnerName(297);
+
 function addUstarExtras(block: Uint8Array, extras: TarHeader): void {
-  const uname = readName(block, 265, 32);
-  const gname = readName(block, 297, 32);
+  const uname = UNAME.read(block);
+  const gname = GNAME.read(block);
   if (uname) extras.uname = uname;
   if (gname) extras.gname = gname;
   const typeflag = block[156];

@@ -1,7 +1,8 @@
 // Bundles the compiled CLI (dist/, after tsc) into one ESM file per command module, in
 // dist/cli-bundle/: the command-line entry point (cli/main.js) with that one command and everything
 // it can load, so that `bin/whittle.js build …` reads and compiles one file instead of
-// about eighty modules. On Node 20 a short run (a warm `whittle build`) spent about as long loading
+// about eighty modules (or, when a package is needed only by what the command loads on demand, one
+// file and chunks of those parts: packagesOnlyOnDemand below). On Node 20 a short run (a warm `whittle build`) spent about as long loading
 // its modules as doing its work, and a file per module cost more than the bytes did (measured in
 // docs/build.md, Figures). Each bundle holds one command: the others are left out (a stub that
 // fails if called; bin/whittle.js never loads a bundle for another command), and --help, --version
@@ -41,23 +42,65 @@ const onlyCommand = (keep) => ({
   },
 });
 
+/** options of a command's bundle: one file, or (split) one file and chunks of what it loads on demand. */
+const optionsFor = (command, split) => ({
+  entryPoints: [{ in: main, out: command }],
+  outdir: out,
+  ...(split ? { splitting: true, chunkNames: `${command}-chunks/[name]-[hash]` } : {}),
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // not minified: the report's page is the source of functions of the bundle (Function.prototype.toString,
+  // src/report/html.ts), which must keep their names and their references to each other
+  minify: false,
+  external,
+  // commander is CommonJS: its require() calls of node builtins need a require in an ES module
+  banner: { js: "import { createRequire as __whittleRequire } from 'node:module'; const require = __whittleRequire(import.meta.url);" },
+  plugins: [onlyCommand(command)],
+  logLevel: 'warning',
+});
+
+/**
+ * packagesOnlyOnDemand lists the packages a one-file bundle would import at start although only a
+ * module the command loads on demand (import()) needs them: an ES module's imports all load before
+ * it runs, so in one file analyze loaded dockerfile-ast and web-tree-sitter (about 40 ms) for the
+ * --dockerfile it was rarely given. The command's own module counts as loaded at start.
+ */
+function packagesOnlyOnDemand(metafile, command) {
+  const inputs = metafile.inputs;
+  const key = (abs) => Object.keys(inputs).find((k) => `${root}${k}` === abs || k === abs);
+  const start = new Set();
+  const visit = (path) => {
+    if (path === undefined || start.has(path) || !inputs[path]) return;
+    start.add(path);
+    for (const i of inputs[path].imports) {
+      if (i.external) continue;
+      const own = path === key(main) && i.kind === 'dynamic-import' && i.original === `./${command}.js`;
+      if (i.kind !== 'dynamic-import' || own) visit(i.path);
+    }
+  };
+  visit(key(main));
+  const atStart = new Set();
+  const all = new Set();
+  for (const [path, input] of Object.entries(inputs)) {
+    for (const i of input.imports) {
+      // an import statement is hoisted to the bundle's start; import() and require() stay where they are
+      if (!i.external || i.kind !== 'import-statement' || i.path.startsWith('node:')) continue;
+      all.add(i.path);
+      if (start.has(path)) atStart.add(i.path);
+    }
+  }
+  return [...all].filter((p) => !atStart.has(p));
+}
+
+// A command is split into chunks only when that keeps a package from loading at start: split, a
+// warm `whittle build` took about 15 ms more (its chunks cost more than one file's bytes), and
+// `whittle analyze` of a small image about 25 ms less, `analyze --help` 40 ms (docs/build.md).
 await Promise.all(
-  commands.map((command) =>
-    build({
-      entryPoints: [main],
-      outfile: `${out}/${command}.js`,
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      // not minified: the report's page is the source of functions of the bundle (Function.prototype.toString,
-      // src/report/html.ts), which must keep their names and their references to each other
-      minify: false,
-      external,
-      // commander is CommonJS: its require() calls of node builtins need a require in an ES module
-      banner: { js: "import { createRequire as __whittleRequire } from 'node:module'; const require = __whittleRequire(import.meta.url);" },
-      plugins: [onlyCommand(command)],
-      logLevel: 'warning',
-    }),
-  ),
+  commands.map(async (command) => {
+    const probe = await build({ ...optionsFor(command, false), metafile: true, write: false });
+    const onDemand = packagesOnlyOnDemand(probe.metafile, command);
+    await build(optionsFor(command, onDemand.length > 0));
+  }),
 );

@@ -1,7 +1,7 @@
 // What `whittle --help` and `whittle --version` load: the command list comes from the summaries, so
 // no command module (nor the linter or image code they import) is loaded for them; and each summary
-// is the description the command's own help shows. A command runs from its bundle, one file
-// (scripts/bundle.mjs), not from the modules of dist/. Runs the built CLI (npm test builds dist/).
+// is the description the command's own help shows. A command runs from its bundle (scripts/bundle.mjs:
+// one file, and chunks of what it loads on demand), not from the modules of dist/. Runs the built CLI (npm test builds dist/).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,8 +57,16 @@ describe('a command', () => {
     [['help', 'build'], 'build'],
     [['rules', '--help'], 'lint'], // rules is registered by the lint module
     [['ls', '--help'], 'ls'],
-  ])('%j runs from the %s bundle, no module of dist/ besides', (args, bundle) => {
-    expect(loadedModules(...args)).toEqual([`cli-bundle/${bundle}.js`]);
+  ])('%j runs from the %s bundle and its chunks, no module of dist/ besides', (args, bundle) => {
+    const loaded = loadedModules(...args);
+    expect(loaded[0]).toBe(`cli-bundle/${bundle}.js`);
+    expect(loaded.filter((m) => !m.startsWith(`cli-bundle/${bundle}-chunks/`)).slice(1)).toEqual([]);
+  });
+
+  it('analyze loads neither the Dockerfile parser nor the shell grammar unless --dockerfile asks for them', () => {
+    // they are imported only by what --dockerfile loads on demand: a bundle in one file imported them at start
+    const packages = loadedFiles('analyze', '--help').filter((u) => u.includes('/node_modules/'));
+    expect(packages.filter((u) => /\/node_modules\/(dockerfile-ast|web-tree-sitter|tree-sitter-bash)\//.test(u))).toEqual([]);
   });
 
   it('build loads nothing from node_modules for its help: commander is in the bundle', () => {

@@ -103,7 +103,14 @@ export function createMerge(): Merge {
     const layer = changes.length;
     const ch = emptyChanges();
     changes.push(ch);
+    // the directories a layer implies (parents it has no entry for) count as its own
+    // (src/layers/parents.ts); what the layer has so far is read from the tree, not kept twice
+    const parents = new LayerParents((path) => {
+      const r = tree.get(path);
+      return r !== undefined && r.layer === layer ? r.type === 'dir' : undefined;
+    });
     const drop = (how: DropKind) => (path: string, r: MergedRecord) => {
+      if (r.layer === layer) parents.forget(path, r.type === 'dir');
       if (r.type === 'dir') return;
       ch.removed.count++;
       ch.removed.bytes += r.size;
@@ -155,8 +162,6 @@ export function createMerge(): Merge {
       }
       tree.set(e.path, record);
     };
-    // the directories a layer implies (parents it has no entry for) count as its own (src/layers/parents.ts)
-    const parents = new LayerParents();
     for (const e of entries) {
       for (const p of parents.add(e).implied) put(impliedDir(p, e));
       put(e);

@@ -60,6 +60,55 @@ describe('LayerParents against the rule applied to every entry afresh', () => {
     return out;
   }
 
+  /** withRecords runs LayerParents reading a caller's records, the caller recording and removing as analyze's merge does. */
+  function withRecords(entries: readonly LayerEntry[]): string[] {
+    const records = new Map<string, boolean>(); // the layer's paths in the caller's tree: true for directories
+    const parents = new LayerParents((p) => records.get(p));
+    const removeBelow = (path: string, self: boolean) => {
+      for (const [p, dir] of [...records]) {
+        if ((self && p === path) || p.startsWith(`${path}/`)) {
+          records.delete(p);
+          parents.forget(p, dir);
+        }
+      }
+    };
+    const out: string[] = [];
+    for (const e of entries) {
+      const { implied: more, conflict } = parents.add(e);
+      for (const p of more) {
+        records.set(p, true);
+        out.push(`+${p}`);
+      }
+      out.push(conflict === undefined ? e.path : `!${e.path}<${conflict}`);
+      if (e.whiteout === 'opaque') {
+        if (!records.has(e.path)) records.set(e.path, true);
+      } else if (e.whiteout === 'file') removeBelow(e.path, true);
+      else {
+        const dir = e.type === 'dir';
+        if (records.get(e.path) === true && !dir) removeBelow(e.path, false);
+        records.set(e.path, dir);
+      }
+    }
+    return out;
+  }
+
+  it('implies and refuses the same reading the caller\'s records as keeping its own', () => {
+    const names = ['a', 'b', 'c'];
+    let seed = 29;
+    const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+    for (let round = 0; round < 5000; round++) {
+      const entries: LayerEntry[] = [];
+      let dirPath = '';
+      for (let i = 0, n = 1 + rand(14); i < n; i++) {
+        if (rand(3) === 0) dirPath = Array.from({ length: rand(3) }, () => names[rand(3)]).join('/');
+        const path = dirPath ? `${dirPath}/${names[rand(3)]}` : names[rand(3)]!;
+        const kind = rand(6);
+        entries.push(kind === 0 ? dir(path) : kind === 1 ? symlink(path, 'x') : kind === 2 ? whiteout(path) : kind === 3 ? opaque(path) : file(path, 1));
+      }
+      expect(withRecords(entries), JSON.stringify(entries.map((e) => [e.path, e.type, e.whiteout]))).toEqual(implied(entries));
+    }
+  });
+
   it('implies and refuses the same on random layers in tar-like order', () => {
     const names = ['a', 'b', 'c'];
     let seed = 11;

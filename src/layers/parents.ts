@@ -28,8 +28,40 @@ export function impliedDir(path: string, by: LayerEntry): LayerEntry {
 const NOTHING_IMPLIED: { readonly implied: readonly string[] } = Object.freeze({ implied: Object.freeze([]) as readonly string[] });
 
 export class LayerParents {
-  /** paths this layer has so far: true for directories (entries or implied). */
+  /**
+   * paths this layer has so far: true for directories (entries or implied). With `recorded`, only
+   * what the caller's records do not say: whiteouts, and what the caller removed (forget()).
+   */
   private readonly has = new Map<string, boolean>();
+
+  /**
+   * recorded, when given, says what the caller's own records hold for this layer at a path (true: a
+   * directory, false: another type, undefined: nothing of this layer). The caller records each entry
+   * and each directory add() returns as implied before the next add(), and tells forget() what of
+   * this layer it removes (analyze's merge keeps its tree so, and the layer's paths are not kept twice).
+   */
+  constructor(private readonly recorded?: (path: string) => boolean | undefined) {}
+
+  /**
+   * forget is told that the caller removed its record of this layer at path (a directory or not):
+   * the layer still had it. A whiteout's own mark stays (the caller removes what it deletes after add()).
+   */
+  forget(path: string, dir: boolean): void {
+    if (this.recorded && !this.has.has(path)) this.has.set(path, dir);
+  }
+
+  /** lookup is what this layer has at path so far. */
+  private lookup(path: string): boolean | undefined {
+    const own = this.has.get(path);
+    return own !== undefined || !this.recorded ? own : this.recorded(path);
+  }
+
+  /** mark records the layer's entry at path; with `recorded`, the caller's record says it, but for a whiteout. */
+  private mark(path: string, dir: boolean, whiteout: boolean): void {
+    if (!this.recorded) this.has.set(path, dir);
+    else if (whiteout) this.has.set(path, false);
+    else if (this.has.size > 0) this.has.delete(path);
+  }
 
   /** parent directories whose ancestors are all directories of the layer: entries below them need no new check. */
   private verified = new Set<string>();
@@ -45,11 +77,11 @@ export class LayerParents {
     const last = this.lastVerified;
     if (!opaque && last !== null && slash === last.length && path.startsWith(last)) {
       const dir = !entry.whiteout && entry.type === 'dir';
-      if (!dir && this.has.get(path) === true) {
+      if (!dir && this.lookup(path) === true) {
         this.verified = new Set();
         this.lastVerified = null;
       }
-      this.has.set(path, dir);
+      this.mark(path, dir, entry.whiteout !== undefined);
       return NOTHING_IMPLIED;
     }
     const parent = opaque ? path : path.slice(0, Math.max(0, slash));
@@ -66,9 +98,9 @@ export class LayerParents {
       }
       for (let k = unverified.length - 1; k >= 0; k--) {
         const p = unverified[k]!;
-        const dir = this.has.get(p);
+        const dir = this.lookup(p);
         if (dir === undefined) {
-          this.has.set(p, true);
+          if (!this.recorded) this.has.set(p, true);
           (implied ??= []).push(p);
         } else if (!dir && conflict === undefined) conflict = p;
       }
@@ -80,11 +112,11 @@ export class LayerParents {
     if (path !== '' && !opaque) {
       const dir = !entry.whiteout && entry.type === 'dir';
       // a directory of the layer turned into a non-directory: what was verified below it no longer holds (rare)
-      if (!dir && this.has.get(path) === true) {
+      if (!dir && this.lookup(path) === true) {
         this.verified = new Set();
         this.lastVerified = null;
       }
-      this.has.set(path, dir);
+      this.mark(path, dir, entry.whiteout !== undefined);
     }
     if (conflict !== undefined) return { implied: implied ?? [], conflict };
     return implied === null ? NOTHING_IMPLIED : { implied };

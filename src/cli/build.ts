@@ -130,13 +130,20 @@ export function registerBuild(program: Command, state: CommandState): void {
         leaveOut,
         onWarning: (m) => process.stderr.write(`whittle: warning: ${escapeControl(m)}\n`),
       });
+      // the blobs the output's repository holds, as the pushes of this process found or put them
+      // (a registry output; each build of a watch pushes the same base and dependency blobs)
+      const pushed = new Set<string>();
       /** buildAndWrite is one build: the image, written unless it is the one written last, and its SBOM. */
       const buildAndWrite = async (changed: readonly string[] | undefined, last: Written | null): Promise<Written> => {
         const result = await builder.build(changed);
         try {
           const imageDigest = await result.image.digest();
           if (last && last.imageDigest === imageDigest) return { ...last, result, written: false };
-          const written = await writeWithProgress(result.image, flags.output, { ...sinkOptions(flags), fallbackTag: 'latest' });
+          const sink = sinkOptions(flags);
+          const written = await writeWithProgress(result.image, flags.output, { ...sink, registry: { ...sink.registry, known: pushed }, fallbackTag: 'latest' }).catch((err: unknown) => {
+            pushed.clear(); // the registry may have lost what it held (a failed push checks every blob again)
+            throw err;
+          });
           let sbom: SbomSummary | undefined;
           if (sbomFormat && sbomPath) {
             const bytes = renderSbom(sbomFormat, {

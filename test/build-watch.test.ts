@@ -5,7 +5,7 @@
 // inside the project starts no build, and SIGINT ends it with 0 and leaves nothing behind. Every
 // wait is on a line the process prints or an event the watcher reports, never on the clock.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -103,6 +103,12 @@ describe('the watch loop (in process)', () => {
     mkdirSync(join(dir, 'lib/deep'));
     await changes.until(([rel]) => rel === 'lib/deep'); // told once it is watched
     expect(await seen('lib/deep/new.js')).toBe(true); // a directory that appeared is watched
+    // a new .dockerignore is the rule from the build it starts on
+    await runs.until((c) => c?.includes('lib/deep/new.js') === true);
+    writeFileSync(join(dir, '.dockerignore'), 'lib\n');
+    await runs.until((c) => c?.includes('.dockerignore') === true);
+    expect(await seen('lib/util.js', 'module.exports = 4;\n')).toBe(false);
+    expect(await seen('test.spec.js', 'y\n')).toBe(true);
   });
 
   it('runs one more build for the changes seen during a build, never two at once', async () => {
@@ -271,6 +277,26 @@ describe('whittle build --watch (command line)', () => {
     const again = await w.next();
     expect(again).toMatchObject({ build: 2, status: 'unchanged', manifestDigest: first.manifestDigest });
     expect(listAll(out)).toEqual(before);
+    w.child.kill('SIGINT');
+    expect(await w.exited).toBe(0);
+  });
+
+  it('rewrites the SBOM after each build it writes', async () => {
+    const dir = writeProject(fresh('sbom'), { dockerignore: 'node_modules\n' });
+    const outDir = fresh('out');
+    mkdirSync(outDir);
+    const sbom = join(outDir, 'app.cdx.json');
+    const w = startWatch(dir, `oci:${join(outDir, 'layout')}:app`, layoutBase, ['--sbom', 'cyclonedx', '--sbom-output', sbom]);
+    running.push(w.child);
+    const serial = () => (JSON.parse(readFileSync(sbom, 'utf8')) as { serialNumber: string }).serialNumber;
+    const first = await w.next();
+    expect(first).toMatchObject({ status: 'written', sbom: { path: sbom, format: 'cyclonedx' } });
+    const before = serial();
+    writeFileSync(join(dir, 'server.js'), 'console.log("sbom");\n');
+    let next = await w.next();
+    while (next.status !== 'written') next = await w.next();
+    expect(next.manifestDigest).not.toBe(first.manifestDigest);
+    expect(serial()).not.toBe(before); // named after the new image's digest
     w.child.kill('SIGINT');
     expect(await w.exited).toBe(0);
   });

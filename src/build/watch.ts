@@ -103,8 +103,10 @@ export async function watchProject(opts: WatchOptions): Promise<Watch> {
     const changed = pending === 'all' ? undefined : [...pending].sort();
     pending = null;
     running = true;
-    void opts
-      .run(changed)
+    // a build after a change of the file rule starts once the new rule is read: what it builds and
+    // what counts from then on agree
+    void (refreshing ?? Promise.resolve())
+      .then(() => opts.run(changed))
       .catch(() => undefined) // run reports its own failures
       .finally(() => {
         running = false;

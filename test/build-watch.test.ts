@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createBuilder } from '../src/build/index.js';
 import { watchProject, type Watch } from '../src/build/watch.js';
 import { openImage } from '../src/transports/open.js';
 import { writeBase, writeProject } from './build-fixtures.js';
@@ -18,6 +19,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'whittle-build-watch-test-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 let n = 0;
 const fresh = (name: string) => join(tmp, `${name}-${++n}`);
+const EPOCH = '1700000000';
 
 /** Lines collects what a stream prints, line by line, and waits for the next one. */
 class Lines {
@@ -74,6 +76,37 @@ class Queue<T> {
     }
   }
 }
+
+describe('Builder: what a watch keeps between builds', () => {
+  it('takes the dependency layer from memory when no input changed or its key is the same, and not once it is gone', async () => {
+    const dir = writeProject(fresh('builder'));
+    const cache = fresh('cache');
+    const base = await writeBase(`${fresh('base')}.tar`);
+    const builder = createBuilder({ dir, base: await openImage(base), baseName: 'b', env: { ...process.env, SOURCE_DATE_EPOCH: EPOCH, npm_config_offline: 'true', WHITTLE_CACHE_DIR: cache } });
+    const build = async (changed?: string[]) => {
+      const r = await builder.build(changed);
+      await r.dispose();
+      return { from: r.dependencySource, deps: r.dependencyLayer.digest, app: r.appLayer.digest };
+    };
+    try {
+      const first = await build();
+      expect(first.from).toBe('installed');
+      writeFileSync(join(dir, 'server.js'), '// 2\n');
+      const second = await build(['server.js']);
+      expect(second).toMatchObject({ from: 'session', deps: first.deps });
+      expect(second.app).not.toBe(first.app);
+      expect(await build()).toMatchObject({ from: 'session', deps: first.deps }); // keyed again: the same key
+      writeFileSync(join(dir, 'vendor/greet/index.js'), 'module.exports = () => "changed";\n');
+      const changed = await build(['vendor/greet/index.js']);
+      expect(changed.from).toBe('installed');
+      expect(changed.deps).not.toBe(first.deps);
+      rmSync(cache, { recursive: true, force: true }); // the kept layer's file with it
+      expect(await build(['server.js'])).toMatchObject({ from: 'installed', deps: changed.deps });
+    } finally {
+      await builder.close();
+    }
+  });
+});
 
 describe('the watch loop (in process)', () => {
   let watch: Watch | null = null;
@@ -145,7 +178,6 @@ describe('the watch loop (in process)', () => {
 });
 
 const BIN = resolve('bin/whittle.js');
-const EPOCH = '1700000000';
 
 interface WatchLine {
   build: number;

@@ -151,6 +151,7 @@ interface KeptDependencies {
 
 /** dependencyInput tells whether a project-relative path is an input of the dependency layer. */
 function dependencyInput(rel: string, project: Project, prebuilt: boolean): boolean {
+  if (rel === '.') return true; // something changed, the system did not say what
   if (prebuilt) return rel === 'node_modules' || rel.startsWith('node_modules/');
   if (rel === 'package.json' || rel === '.npmrc' || LOCK_FILES.some((l) => l.file === rel)) return true;
   return localSpecs(project, false).some((spec) => {
@@ -206,6 +207,10 @@ export function createBuilder(opts: BuildOptions): Builder {
     kept = { ...next, layer, owned };
     return layer;
   };
+  const forget = async () => {
+    if (kept?.owned) await rm(kept.layer.file, { force: true });
+    kept = null;
+  };
 
   const buildOnce = async (changed: readonly string[] | undefined): Promise<BuildResult> => {
     const project = await readProject(opts.dir);
@@ -240,6 +245,8 @@ export function createBuilder(opts: BuildOptions): Builder {
       let dependencyLayer: WrittenLayer;
       let depFiles: number;
       let dependencySource: DependencySource;
+      // the kept layer's file is still there (a cache directory removed while watching is not)
+      if (kept !== null && !(await stat(kept.layer.file).then((st) => st.size === kept!.layer.offset + kept!.layer.size, () => false))) await forget();
       const unchanged =
         kept !== null && changed !== undefined && kept.mtime === depsEpoch.seconds && !changed.some((rel) => dependencyInput(rel, project, prebuilt));
       const depsKey = unchanged ? kept!.key : prebuilt ? null : await dependencyKey(project, facts, { uid, gid, mtime: depsEpoch.seconds });

@@ -14,44 +14,14 @@ import { watchProject, type Watch } from '../src/build/watch.js';
 import { openImage } from '../src/transports/open.js';
 import { writeBase, writeProject } from './build-fixtures.js';
 import { listAll } from './support/interrupt.js';
+import { Lines } from './support/lines.js';
+import { InProcessRegistry } from './support/registry-server.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'whittle-build-watch-test-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 let n = 0;
 const fresh = (name: string) => join(tmp, `${name}-${++n}`);
 const EPOCH = '1700000000';
-
-/** Lines collects what a stream prints, line by line, and waits for the next one. */
-class Lines {
-  readonly all: string[] = [];
-  private read = 0;
-  private waiting: (() => void) | null = null;
-  private ended = false;
-  constructor(stream: NodeJS.ReadableStream) {
-    let rest = '';
-    stream.setEncoding('utf8');
-    stream.on('data', (d: string) => {
-      rest += d;
-      const parts = rest.split('\n');
-      rest = parts.pop()!;
-      this.all.push(...parts);
-      this.waiting?.();
-    });
-    stream.on('end', () => {
-      this.ended = true;
-      this.waiting?.();
-    });
-  }
-  /** next resolves to the next line printed, or rejects when the stream ends first. */
-  async next(): Promise<string> {
-    while (this.read >= this.all.length) {
-      if (this.ended) throw new Error(`the stream ended; it printed:\n${this.all.join('\n')}`);
-      await new Promise<void>((r) => (this.waiting = r));
-      this.waiting = null;
-    }
-    return this.all[this.read++]!;
-  }
-}
 
 /** Queue hands out values as they come, in order (the watcher's events, the loop's runs). */
 class Queue<T> {
@@ -311,6 +281,33 @@ describe('whittle build --watch (command line)', () => {
     expect(listAll(out)).toEqual(before);
     w.child.kill('SIGINT');
     expect(await w.exited).toBe(0);
+  });
+
+  it('pushes to a registry, asking again about no blob it pushed or found before', async () => {
+    const reg = await InProcessRegistry.start();
+    try {
+      const dir = writeProject(fresh('registry'), { dockerignore: 'node_modules\n' });
+      const w = startWatch(dir, `docker://${reg.host}/watch/app:1`, layoutBase, [], { DOCKER_CONFIG: join(tmp, 'no-docker-config') });
+      running.push(w.child);
+      const first = await w.next();
+      expect(first.status).toBe('written');
+      const firstLayers = reg.inspect('watch/app', '1').Layers;
+      expect(firstLayers.at(-1)).toBe(first.appLayer!.digest);
+      const from = reg.requests.length;
+      writeFileSync(join(dir, 'server.js'), 'console.log("pushed");\n');
+      let next = await w.next();
+      while (next.status !== 'written') next = await w.next();
+      const layers = reg.inspect('watch/app', '1').Layers;
+      expect(layers.at(-1)).toBe(next.appLayer!.digest);
+      expect(layers.slice(0, -1)).toEqual(firstLayers.slice(0, -1));
+      const asked = reg.requests.slice(from).filter((r) => r.method === 'HEAD').map((r) => r.path.replace(/^.*\/blobs\//, ''));
+      for (const kept of firstLayers.slice(0, -1)) expect(asked).not.toContain(kept); // the base's and the dependency layer
+      expect(asked).toContain(next.appLayer!.digest);
+      w.child.kill('SIGINT');
+      expect(await w.exited).toBe(0);
+    } finally {
+      await reg.stop();
+    }
   });
 
   it('rewrites the SBOM after each build it writes', async () => {

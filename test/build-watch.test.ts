@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createBuilder } from '../src/build/index.js';
-import { watchProject, type Watch } from '../src/build/watch.js';
+import { relevant, watchProject, type Watch } from '../src/build/watch.js';
 import { openImage } from '../src/transports/open.js';
 import { writeBase, writeProject } from './build-fixtures.js';
 import { listAll } from './support/interrupt.js';
@@ -112,6 +112,20 @@ describe('the watch loop (in process)', () => {
     await runs.until((c) => c?.includes('.dockerignore') === true);
     expect(await seen('lib/util.js', 'module.exports = 4;\n')).toBe(false);
     expect(await seen('test.spec.js', 'y\n')).toBe(true);
+  });
+
+  it.each([
+    ['node_modules/.package-lock.json', {}, false],
+    ['node_modules/.package-lock.json', { prebuilt: true }, true],
+    ['lib/node_modules/x.js', { prebuilt: true }, false],
+    ['.git/index', { buildScript: 'build' }, false],
+    ['scripts/build.js', { buildScript: 'build' }, true], // the script's copy holds it, whatever the rule
+    ['scripts/build.js', {}, false],
+    ['out/index.json', { buildScript: 'build' }, false], // the output
+  ] as const)('%s with %o counts: %s', async (rel, flags, counts) => {
+    const { Matcher, parseDockerignore } = await import('../src/context/dockerignore.js');
+    const rule = { rule: '.dockerignore', matcher: new Matcher(parseDockerignore('scripts\nnode_modules\n.git\n')), keep: () => true };
+    expect(relevant(rel, { rule, listed: [], locals: [] }, flags, ['out'])).toBe(counts);
   });
 
   it('runs one more build for the changes seen during a build, never two at once', async () => {

@@ -202,6 +202,16 @@ async function layersOf(ref: string): Promise<string[]> {
   return (await (await openImage(ref)).manifest()).layers.map((l) => l.digest);
 }
 
+/**
+ * replaceFile puts text at file in one step (written beside the project, then renamed over it): the
+ * watch sees one change of a whole file, where a write in place can be seen half done.
+ */
+function replaceFile(file: string, text: string): void {
+  const staged = join(tmp, `staged-${++n}`);
+  writeFileSync(staged, text);
+  renameSync(staged, file);
+}
+
 describe('whittle build --watch (command line)', () => {
   let layoutBase: string;
   const running: ChildProcess[] = [];
@@ -223,10 +233,16 @@ describe('whittle build --watch (command line)', () => {
     expect(first).toMatchObject({ build: 1, status: 'written', changed: null, dependencies: 'installed' });
     const firstLayers = await layersOf(ref);
     expect(firstLayers.slice(-2)).toEqual([first.dependencyLayer!.digest, first.appLayer!.digest]);
+    /** writtenAfter is the first image written by a build that saw a change of rel (a failed or unchanged one before it is passed over). */
+    const writtenAfter = async (rel: string) => {
+      for (;;) {
+        const line = await w.next();
+        if (line.status === 'written' && line.changed?.includes(rel)) return line;
+      }
+    };
 
     // an app file: a new app layer, the same dependency layer, kept in memory
-    writeFileSync(join(dir, 'server.js'), 'console.log(2);\n');
-    // (a write can be two events, truncate and data: the first starts a build, the second one more after it, unchanged)
+    replaceFile(join(dir, 'server.js'), 'console.log(2);\n');
     const second = await w.next();
     expect(second).toMatchObject({ build: 2, status: 'written', changed: ['server.js'], dependencies: 'session' });
     const secondLayers = await layersOf(ref);
@@ -234,27 +250,32 @@ describe('whittle build --watch (command line)', () => {
     expect(secondLayers.at(-1)).not.toBe(firstLayers.at(-1));
     expect(secondLayers.slice(0, -1)).toEqual(firstLayers.slice(0, -1));
 
-    // the lock file (and the local dependency it pins): the dependency layer is installed again
-    writeFileSync(join(dir, 'vendor/greet/package.json'), JSON.stringify({ name: 'greet', version: '1.0.7', main: 'index.js' }) + '\n');
-    const lock = join(dir, 'package-lock.json');
-    const lockText = JSON.stringify({ name: 'app', version: '1.0.0', lockfileVersion: 3, requires: true, packages: { '': { name: 'app', version: '1.0.0', dependencies: { greet: 'file:vendor/greet' } }, 'node_modules/greet': { resolved: 'vendor/greet', link: true }, 'vendor/greet': { version: '1.0.7' } } }, null, 2) + '\n';
-    writeFileSync(lock, lockText);
-    let third = await w.next();
-    while (third.dependencies !== 'installed' || (third.changed ?? []).includes('package-lock.json') === false) third = await w.next(); // the greet change may come first, alone
-    expect(third.status).toBe('written');
+    // a local file: dependency changed: keyed again, installed again, a new dependency layer
+    replaceFile(join(dir, 'vendor/greet/index.js'), 'module.exports = (name) => `hi ${name}`;\n');
+    const third = await writtenAfter('vendor/greet/index.js');
+    expect(third.dependencies).toBe('installed');
     const thirdLayers = await layersOf(ref);
     expect(thirdLayers.at(-2)).toBe(third.dependencyLayer!.digest);
     expect(thirdLayers.at(-2)).not.toBe(firstLayers.at(-2));
+    // the lock file (its bytes: written again without indentation): installed again
+    replaceFile(join(dir, 'package-lock.json'), JSON.stringify(JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8'))) + '\n');
+    expect((await writtenAfter('package-lock.json')).dependencies).toBe('installed');
+    const lockLayers = await layersOf(ref);
 
     // a failing change (the entry gone): one whittle: line, and the watch goes on; the fix builds
     renameSync(join(dir, 'server.js'), join(dir, 'server.moved'));
+    // (a build that was reading the files when server.js went fails reading it, and the next one runs)
+    const entryGone = 'the entry server.js (package.json main) is not among the app files';
     let failed = await w.next();
-    while (failed.status !== 'failed') failed = await w.next();
-    expect(failed.error!.message).toBe('the entry server.js (package.json main) is not among the app files');
-    expect(await w.stderr.next()).toBe('whittle: the entry server.js (package.json main) is not among the app files');
-    expect(await layersOf(ref)).toEqual(thirdLayers); // the output keeps the last image written
+    while (failed.status !== 'failed' || failed.error!.message !== entryGone) failed = await w.next();
+    let said = await w.stderr.next();
+    while (said !== `whittle: ${entryGone}`) {
+      expect(said).toMatch(/^whittle: reading .*server\.js: no such file or directory$/);
+      said = await w.stderr.next();
+    }
+    expect(await layersOf(ref)).toEqual(lockLayers); // the output keeps the last image written
     rmSync(join(dir, 'server.moved'));
-    writeFileSync(join(dir, 'server.js'), 'console.log(3);\n');
+    replaceFile(join(dir, 'server.js'), 'console.log(3);\n');
     let fixed = await w.next();
     while (fixed.status !== 'written') fixed = await w.next(); // a build may still see the entry gone, or the file half written
     expect(fixed).toMatchObject({ status: 'written', dependencies: 'session' });
@@ -272,7 +293,7 @@ describe('whittle build --watch (command line)', () => {
     running.push(w.child);
     const first = await w.next();
     expect(first).toMatchObject({ build: 1, status: 'written' });
-    writeFileSync(join(dir, 'lib/util.js'), 'module.exports = 2;\n');
+    replaceFile(join(dir, 'lib/util.js'), 'module.exports = 2;\n');
     const second = await w.next();
     // had the write of app.tar (or its temporary) counted, this would be another build, or hold app.tar
     expect(second).toMatchObject({ build: 2, status: 'written', changed: ['lib/util.js'] });
@@ -289,7 +310,7 @@ describe('whittle build --watch (command line)', () => {
     running.push(w.child);
     const first = await w.next();
     const before = listAll(out);
-    writeFileSync(join(dir, 'server.js'), (await import('./build-fixtures.js')).SERVER_JS); // the same bytes again
+    replaceFile(join(dir, 'server.js'), (await import('./build-fixtures.js')).SERVER_JS); // the same bytes again
     const again = await w.next();
     expect(again).toMatchObject({ build: 2, status: 'unchanged', manifestDigest: first.manifestDigest });
     expect(listAll(out)).toEqual(before);
@@ -308,7 +329,7 @@ describe('whittle build --watch (command line)', () => {
       const firstLayers = reg.inspect('watch/app', '1').Layers;
       expect(firstLayers.at(-1)).toBe(first.appLayer!.digest);
       const from = reg.requests.length;
-      writeFileSync(join(dir, 'server.js'), 'console.log("pushed");\n');
+      replaceFile(join(dir, 'server.js'), 'console.log("pushed");\n');
       let next = await w.next();
       while (next.status !== 'written') next = await w.next();
       const layers = reg.inspect('watch/app', '1').Layers;
@@ -335,7 +356,7 @@ describe('whittle build --watch (command line)', () => {
     const first = await w.next();
     expect(first).toMatchObject({ status: 'written', sbom: { path: sbom, format: 'cyclonedx' } });
     const before = serial();
-    writeFileSync(join(dir, 'server.js'), 'console.log("sbom");\n');
+    replaceFile(join(dir, 'server.js'), 'console.log("sbom");\n');
     let next = await w.next();
     while (next.status !== 'written') next = await w.next();
     expect(next.manifestDigest).not.toBe(first.manifestDigest);

@@ -97,6 +97,8 @@ export async function watchProject(opts: WatchOptions): Promise<Watch> {
   // 'all': the first build (nothing built yet); a set: what changed since the last build began
   let pending: Set<string> | 'all' | null = 'all';
   let running = false;
+  // the file rule being read again after a change of .dockerignore or package.json
+  let refreshing: Promise<void> | null = null;
 
   const kick = () => {
     if (closed || running || pending === null) return;
@@ -114,7 +116,6 @@ export async function watchProject(opts: WatchOptions): Promise<Watch> {
       });
   };
 
-  let refreshing: Promise<void> | null = null;
   const refresh = () => {
     // until the new rule is read, every change counts
     relevance = { ...relevance, rule: null };

@@ -8,12 +8,17 @@
 // The machine is shared, so the warm builds run in interleaved rounds (one of each per round) and
 // the medians of wall and CPU time (user + system of the client process: the engine's own work is
 // not in a `docker build`'s CPU figure) are printed.
+// `whittle build --watch` is timed too, one process per sink started before the rounds (each on its
+// own copy of the app, so a change starts one watch's build only): a round writes the changed
+// server.js and waits for the line the watch prints for it (JSON Lines), timed in this process from
+// before the write; its CPU is the watch process's (/proc/PID/stat) over the same span, and the
+// build's own time in the process (the line's `ms`) is printed beside it.
 // The runtime base is the engine test's (Debian's nodejs on the bookworm minbase,
 // test/engine/build.test.ts; built here if missing); the Dockerfile's install stage is the minbase
 // with the host's node and npm copied in (no registry is reachable from a build).
 // Usage: npm run build && node bench/build.mjs [rounds=5]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -121,6 +126,64 @@ if (existsSync(REGISTRY_BIN)) {
   execFileSync('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `docker-archive:${baseArchive}`, `docker://${host}/node-base:1`]);
 }
 
+const watches = [];
+/** cpuOf is a process's CPU time so far (user + system, seconds) from /proc. */
+const TICK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+const cpuOf = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICK; // utime, stime (fields 14 and 15)
+};
+
+/**
+ * watcher starts `whittle build --watch --json` on its own copy of the app and returns a contender:
+ * each call writes a changed server.js into that copy and resolves when the watch prints the line of
+ * a build that saw it.
+ */
+async function watcher(name, base, out) {
+  const dir = join(work, `app-watch-${name}`);
+  cpSync(app, dir, { recursive: true });
+  const child = spawn(process.execPath, [WHITTLE, 'build', dir, '--base', base, '-o', out, '--watch', '--json'], {
+    env: { ...env, WHITTLE_CACHE_DIR: cacheOf(`watch-${name}`) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  watches.push(child);
+  process.on('exit', () => child.kill('SIGINT'));
+  const lines = [];
+  let wake = null;
+  let rest = '';
+  child.stdout.setEncoding('utf8').on('data', (d) => {
+    rest += d;
+    const parts = rest.split('\n');
+    rest = parts.pop();
+    for (const p of parts) lines.push(JSON.parse(p));
+    wake?.();
+  });
+  child.on('exit', (code) => {
+    lines.push({ status: 'failed', error: { message: `the watch process ended (${code})` } });
+    wake?.();
+  });
+  const nextLine = async () => {
+    while (lines.length === 0) await new Promise((r) => (wake = r));
+    return lines.shift();
+  };
+  const first = await nextLine();
+  if (first.status !== 'written') throw new Error(`whittle build --watch (${name}): ${JSON.stringify(first)}`);
+  let n = 0;
+  return async () => {
+    const text = serverJs(`${process.pid} watch ${++n}`);
+    const cpu0 = cpuOf(child.pid);
+    const start = process.hrtime.bigint();
+    writeFileSync(join(dir, 'server.js'), text);
+    for (;;) {
+      const line = await nextLine();
+      if (line.status === 'failed') throw new Error(`whittle build --watch (${name}): ${line.error.message}`);
+      if (line.status === 'written' && line.changed?.includes('server.js')) {
+        return { seconds: Number(process.hrtime.bigint() - start) / 1e9, cpu: cpuOf(child.pid) - cpu0, ms: line.ms };
+      }
+    }
+  };
+}
+
 if (!existsSync(join(CIBIN, 'docker'))) throw new Error(`${CIBIN}/docker (Debian's docker CLI, for BuildKit) is missing`);
 const contenders = [
   ['docker build, BuildKit', engineBuild(true)],
@@ -135,6 +198,9 @@ const contenders = [
         ...(host ? [['before: whittle, docker:// → docker:// (same registry)', whittle('registry-before', `docker://${host}/node-base:1`, `docker://${host}/app-before:1`, BEFORE)]] : []),
       ]
     : []),
+  ['whittle build --watch, oci: → oci:', await watcher('oci', `oci:${baseLayout}:1`, `oci:${join(work, 'out-oci-watch')}:app`)],
+  ...(host ? [['whittle build --watch, docker:// → docker://', await watcher('registry', `docker://${host}/node-base:1`, `docker://${host}/app-watch:1`)]] : []),
+  ['whittle build --watch, docker-daemon: → docker-daemon:', await watcher('daemon', `docker-daemon:${BASE}`, 'docker-daemon:whittle-build/bench-app-watch:1')],
   // the floor of a docker-archive output: the base's bytes copied once, over the previous output
   ['floor: cp of the base archive, renamed over the last copy', () => timed('sh', ['-c', 'cp "$1" "$2.tmp" && mv "$2.tmp" "$2"', 'sh', baseArchive, join(work, 'floor.tar')])],
 ];
@@ -145,14 +211,14 @@ const cold = new Map();
 for (const [label, run] of contenders) {
   changed();
   // the engine's cold build is not the comparison (its cache holds the base and install stage);
-  // its first build here only warms it
-  cold.set(label, run());
+  // its first build here only warms it (a watch's first build was its start)
+  cold.set(label, await run());
 }
 const warm = new Map(contenders.map(([label]) => [label, []]));
 for (let r = 0; r < rounds; r++) {
   for (const [label, run] of contenders) {
     changed();
-    warm.get(label).push(run());
+    warm.get(label).push(await run());
   }
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -164,12 +230,14 @@ console.log('   wall     CPU   × BuildKit  × classic  build');
 for (const [label] of contenders) {
   const w = wallOf(label);
   const cpu = median(warm.get(label).map((t) => t.cpu));
-  console.log(`${w.toFixed(2).padStart(6)} s ${cpu.toFixed(2).padStart(5)} s ${(w / bk).toFixed(2).padStart(8)}×  ${(w / classic).toFixed(2).padStart(7)}×  ${label}, warm`);
+  const ms = warm.get(label)[0].ms !== undefined ? `; the build's own time in the watch process: ${median(warm.get(label).map((t) => t.ms))} ms` : '';
+  console.log(`${w.toFixed(3).padStart(6)} s ${cpu.toFixed(2).padStart(5)} s ${(w / bk).toFixed(2).padStart(8)}×  ${(w / classic).toFixed(2).padStart(7)}×  ${label}, warm${ms}`);
 }
-for (const [label] of contenders.slice(2, -1)) {
+for (const [label] of contenders.slice(2, -1).filter(([l]) => !l.includes('--watch'))) {
   const t = cold.get(label);
   console.log(`${t.seconds.toFixed(2).padStart(6)} s ${t.cpu.toFixed(2).padStart(5)} s ${(t.seconds / bk).toFixed(2).padStart(8)}×  ${(t.seconds / classic).toFixed(2).padStart(7)}×  ${label}, cold (empty cache)`);
 }
-spawnSync('docker', ['rmi', '-f', 'whittle-build/bench-engine:1', 'whittle-build/bench-app:1'], { stdio: 'ignore' });
+spawnSync('docker', ['rmi', '-f', 'whittle-build/bench-engine:1', 'whittle-build/bench-app:1', 'whittle-build/bench-app-watch:1'], { stdio: 'ignore' });
 // the registry child keeps the event loop alive: without this the bench printed its table and never exited
 registry?.kill('SIGTERM');
+for (const w of watches) w.kill('SIGINT');

@@ -30,7 +30,8 @@ export { strip, CATEGORIES, type StripPlan, type StripOptions, type StripRunOpti
 export { minify, type MinifyOptions, type MinifyPlan, type MinifyResult, type Tracer } from './minify/index.js';
 
 // build: a Node project to an image on a base, without an engine
-export { build, type BuildOptions, type BuildResult } from './build/index.js';
+export { build, createBuilder, type Builder, type BuildOptions, type BuildResult, type DependencySource } from './build/index.js';
+export { watchProject, type Watch, type WatchOptions } from './build/watch.js';
 export { renderSbom, parseSbomFormat, SBOM_FORMATS, type SbomFormat, type SbomInput } from './build/sbom.js';
 export { chooseDefaultBase, openDefaultBase, DEFAULT_BASE, type DefaultBase } from './build/default-base.js';
 

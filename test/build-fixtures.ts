@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildImage, dockerArchiveMembers, file, symlink, writeTar, type TarMember } from './support/image-writer.js';
+import { buildImage, dockerArchiveMembers, file, ociLayout, symlink, writeDir, writeTar, type TarMember } from './support/image-writer.js';
 
 export const SERVER_JS = `const http = require('node:http');
 const greet = require('greet');
@@ -94,9 +94,11 @@ export interface BaseOptions {
   node?: boolean;
   nodeVersion?: string;
   architecture?: string;
+  /** write an OCI layout directory (tag `1`: give `oci:PATH:1`) instead of a docker-archive. */
+  layout?: boolean;
 }
 
-/** writeBase writes a fake Node base as a docker-archive at path. */
+/** writeBase writes a fake Node base as a docker-archive at path (an OCI layout with opts.layout). */
 export async function writeBase(path: string, opts: BaseOptions = {}): Promise<string> {
   const libc = opts.libc ?? 'glibc';
   const members: TarMember[] = [file('etc/os-release', 'ID=fixture\n')];
@@ -126,6 +128,7 @@ export async function writeBase(path: string, opts: BaseOptions = {}): Promise<s
   }
   if (opts.node !== false) members.push(file('usr/bin/nodejs', '#!fake node\n', 0o755), symlink('usr/bin/node', 'nodejs'));
   const img = await buildImage([members], { platform: { os: 'linux', architecture: opts.architecture ?? 'amd64' } });
+  if (opts.layout) return writeDir(path, ociLayout(img, { refName: '1' }).files);
   return writeTar(path, dockerArchiveMembers(img, 'whittle-build/fake-base:1'));
 }
 

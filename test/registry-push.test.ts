@@ -114,4 +114,16 @@ describe('writeToRegistry, what the in-process registry saw', () => {
     expect(patches.length).toBeGreaterThan(3);
     expect(reg.inspect('chunks/app', 'v1').Digest).toBe(fx.manifestDigest);
   });
+
+  it('asks nothing about the blobs an earlier push of the same process found or put (known)', async () => {
+    const fx = ociFixture(tmp, 'known');
+    const image = await openImage(`oci:${fx.dir}:v1`);
+    const known = new Set<string>();
+    await writeToRegistry(image, `${reg.host}/known/app:v1`, { known });
+    expect([...known].sort()).toEqual([...fx.layerDigests, fx.configDigest].sort());
+    const from = reg.requests.length;
+    const r = await writeToRegistry(image, `${reg.host}/known/app:v2`, { known });
+    expect(reg.requests.slice(from).map((q) => `${q.method} ${q.path}`)).toEqual(['PUT /v2/known/app/manifests/v2']);
+    expect(r.existing.sort()).toEqual([...known].sort());
+  });
 });

@@ -39,8 +39,18 @@ export function filesMatcher(files: readonly string[]): (rel: string) => boolean
   return (rel) => rel === 'package.json' || patterns.some((p) => !p.exclusion && p.matcher.matchesOrParent(rel));
 }
 
-/** selectAppFiles lists the project's app files in a fixed (sorted) order. */
-export async function selectAppFiles(dir: string, files: unknown): Promise<Selection> {
+/** AppFileRule is the rule that chooses the app files: how it is named, and the tests a path must pass. */
+export interface AppFileRule {
+  /** how the files are chosen, for messages. */
+  rule: string;
+  /** the .dockerignore patterns (with node_modules and .git always out). */
+  matcher: Matcher;
+  /** package.json `files` (true for every path without it). */
+  keep: (rel: string) => boolean;
+}
+
+/** appFileRule reads the rule of dir: its .dockerignore, else package.json `files`, else every file. */
+export async function appFileRule(dir: string, files: unknown): Promise<AppFileRule> {
   const ignoreText = await readOptional(path.join(dir, '.dockerignore'));
   let rule: string;
   let keep: (rel: string) => boolean = () => true;
@@ -49,11 +59,21 @@ export async function selectAppFiles(dir: string, files: unknown): Promise<Selec
     rule = 'package.json files';
     keep = filesMatcher(files as string[]);
   } else rule = 'every file (no .dockerignore, no package.json files)';
-  const matcher = new Matcher(parseDockerignore((ignoreText ?? '') + ALWAYS_OUT));
+  return { rule, matcher: new Matcher(parseDockerignore((ignoreText ?? '') + ALWAYS_OUT)), keep };
+}
+
+/**
+ * selectAppFiles lists the project's app files in a fixed (sorted) order; `leaveOut` (slash-separated
+ * paths relative to dir) are never taken, nor anything below them (the build's own output, when it is
+ * written inside the project).
+ */
+export async function selectAppFiles(dir: string, files: unknown, leaveOut: readonly string[] = []): Promise<Selection> {
+  const { rule, matcher, keep } = await appFileRule(dir, files);
+  const left = (rel: string) => leaveOut.some((o) => rel === o || rel.startsWith(`${o}/`));
   const problems: WalkProblem[] = [];
   const out: AppFile[] = [];
   for await (const e of walkContext(dir, matcher, problems)) {
-    if (!e.sent || !keep(e.rel)) continue;
+    if (!e.sent || !keep(e.rel) || left(e.rel)) continue;
     if (e.kind === 'file' || e.kind === 'symlink') out.push({ rel: e.rel, kind: e.kind });
   }
   if (problems.length > 0) {

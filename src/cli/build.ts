@@ -1,7 +1,8 @@
 // `whittle build [DIR] -o OUT --base REF`: a Node project to an image on a base, without an engine
 // (src/build/). Flags and printing only.
 import { Command } from 'commander';
-import { build } from '../build/index.js';
+import { createBuilder } from '../build/index.js';
+import { watch, type SbomSummary, type Written } from './build-watch.js';
 import { cacheDir } from '../build/cache.js';
 import { chooseDefaultBase, DEFAULT_BASE, DISTROLESS_NODE_MAJORS, openDefaultBase } from '../build/default-base.js';
 import { readProject } from '../build/project.js';
@@ -20,8 +21,7 @@ import { parseSbomFormat, renderSbom, SBOM_FORMATS, type SbomFormat } from '../b
 import { WhittleError } from '../errors.js';
 import { writeFileAtomic } from '../internal/atomic.js';
 import { parseReference } from '../transports/reference.js';
-import { attachArtifact, canAttach } from '../transports/write.js';
-import type { AttachResult } from '../transports/index.js';
+import { attachArtifact, canAttach, localPathOf } from '../transports/write.js';
 
 /** epochTime is a build time as SBOMs write it: `YYYY-MM-DDThh:mm:ssZ`. */
 const epochTime = (seconds: number) => new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -61,6 +61,7 @@ interface BuildFlags extends ImageSourceFlags, ImageSinkFlags {
   json?: boolean;
   sbom?: string;
   sbomOutput?: string;
+  watch?: boolean;
 }
 
 export function registerBuild(program: Command, state: CommandState): void {
@@ -80,19 +81,27 @@ export function registerBuild(program: Command, state: CommandState): void {
     .option('--no-cache', 'neither read nor write the build cache (base facts, dependency layers; see docs/build.md)')
     .option('--sbom <format>', 'also write the production dependencies, the app and the base as an SBOM: cyclonedx (1.5 JSON) or spdx (2.3 JSON); attached to the image when pushing to docker://')
     .option('--sbom-output <path>', 'where the SBOM goes (default: next to the output, OUT.cdx.json or OUT.spdx.json; for docker:// and docker-daemon:, REPO-NAME.cdx.json in the current directory)')
-    .option('--json', 'print the result as JSON')
+    .option('--json', 'print the result as JSON (with --watch, one JSON object per line per build)')
+    .option('--watch', 'build and write, then build and write again to the same output whenever a project file that goes into the image changes, until stopped (Ctrl-C, SIGTERM: exit 0); one line per build')
     .addHelpText(
       'after',
       `\nWithout --base, the base is Google's distroless Node runtime, ${DEFAULT_BASE}: node and glibc, no shell, no npm, no package manager, running as uid 65532 (the default --user). Its Node major is the first of ${DISTROLESS_NODE_MAJORS.join(', ')} that package.json engines.node allows. It is read from gcr.io: offline, give --base.\n`,
     )
     .addHelpText('after', '\nFiles are dated SOURCE_DATE_EPOCH, else the last git commit (the lock file\'s for the dependency layer); see docs/build.md.\n')
+    .addHelpText(
+      'after',
+      '\n--watch keeps the base and the dependency layer in memory and builds again on the first change (changes during a build start one more build after it); a build that fails prints its error and the watch goes on; an image equal to the last one written is not written again. See docs/build.md.\n',
+    )
     .addHelpText('after', referencesHelp({ fallbackTag: 'latest' }))
-    .addHelpText('after', examples(['whittle build . --base docker-daemon:node-runtime:20 -o app.tar', 'whittle build . -o docker://registry.example.com/app:1 --sbom cyclonedx', 'whittle build app --base oci:bases/node:20 --build-script build -o docker://registry.example.com/app:1']))
+    .addHelpText('after', examples(['whittle build . --base docker-daemon:node-runtime:20 -o app.tar', 'whittle build . -o docker://registry.example.com/app:1 --sbom cyclonedx', 'whittle build app --base oci:bases/node:20 --build-script build -o docker://registry.example.com/app:1', 'whittle build . --base oci:bases/node:20 -o docker-daemon:app:dev --watch']))
     .action(async (dir: string, flags: BuildFlags) => {
       const sbomFormat = flags.sbom !== undefined ? parseSbomFormat(flags.sbom) : undefined;
       if (flags.sbomOutput !== undefined && sbomFormat === undefined) throw new WhittleError('usage', '--sbom-output needs --sbom cyclonedx|spdx');
       const sbomPath = sbomFormat ? (flags.sbomOutput ?? defaultSbomPath(flags.output, sbomFormat)) : undefined;
       if (sbomPath) await checkDirectory(sbomPath);
+      // the build's own output, when it is inside the project, is not an app file (nor, watching, a change)
+      const outputPath = localPathOf(flags.output);
+      const leaveOut = [...(outputPath ? [outputPath] : []), ...(sbomPath ? [resolve(sbomPath)] : [])];
       // the base's source keeps what it checked in the build cache (docs/build.md)
       const openOptions = { ...sourceOptions(flags), ...(flags.cache ? { cacheDir: cacheDir(process.env) } : {}) };
       let base: Image;
@@ -106,7 +115,7 @@ export function registerBuild(program: Command, state: CommandState): void {
         base = await openDefaultBase(choice, (ref) => openImage(ref, openOptions));
         baseName = choice.name;
       }
-      const result = await build({
+      const builder = createBuilder({
         dir,
         base,
         baseName,
@@ -118,35 +127,55 @@ export function registerBuild(program: Command, state: CommandState): void {
         labels: flags.label ?? [],
         cache: flags.cache,
         ...(sbomFormat ? { sbom: true } : {}),
+        leaveOut,
         onWarning: (m) => process.stderr.write(`whittle: warning: ${escapeControl(m)}\n`),
       });
-      try {
-        const written = await writeWithProgress(result.image, flags.output, { ...sinkOptions(flags), fallbackTag: 'latest' });
-        let sbom: { path: string; format: string; attached?: AttachResult } | undefined;
-        if (sbomFormat && sbomPath) {
-          const bytes = renderSbom(sbomFormat, {
-            app: result.app,
-            base: { name: baseName, digest: await base.digest() },
-            packages: result.packages ?? [],
-            imageDigest: written.manifestDigest,
-            created: epochTime(result.epoch.seconds),
-            tool: { name: 'whittle', version: VERSION },
+      // the blobs the output's repository holds, as the pushes of this process found or put them
+      // (a registry output; each build of a watch pushes the same base and dependency blobs)
+      const pushed = new Set<string>();
+      /** buildAndWrite is one build: the image, written unless it is the one written last, and its SBOM. */
+      const buildAndWrite = async (changed: readonly string[] | undefined, last: Written | null): Promise<Written> => {
+        const result = await builder.build(changed);
+        try {
+          const imageDigest = await result.image.digest();
+          if (last && last.imageDigest === imageDigest) return { ...last, result, written: false };
+          const sink = sinkOptions(flags);
+          const written = await writeWithProgress(result.image, flags.output, { ...sink, registry: { ...sink.registry, known: pushed }, fallbackTag: 'latest' }).catch((err: unknown) => {
+            pushed.clear(); // the registry may have lost what it held (a failed push checks every blob again)
+            throw err;
           });
-          await writeFileAtomic(sbomPath, bytes);
-          sbom = { path: sbomPath, format: sbomFormat };
-          if (canAttach(flags.output)) {
-            const rawManifest = await result.image.rawManifest();
-            const mediaType = (await result.image.manifest()).mediaType ?? 'application/vnd.oci.image.manifest.v1+json';
-            sbom.attached = await attachArtifact(
-              written.reference,
-              { mediaType, digest: written.manifestDigest, size: rawManifest.byteLength },
-              { artifactType: SBOM_FORMATS[sbomFormat].mediaType, blob: bytes, title: `sbom${SBOM_FORMATS[sbomFormat].suffix}`, annotations: { 'org.opencontainers.image.created': epochTime(result.epoch.seconds) } },
-              sinkOptions(flags),
-            );
+          let sbom: SbomSummary | undefined;
+          if (sbomFormat && sbomPath) {
+            const bytes = renderSbom(sbomFormat, {
+              app: result.app,
+              base: { name: baseName, digest: await base.digest() },
+              packages: result.packages ?? [],
+              imageDigest: written.manifestDigest,
+              created: epochTime(result.epoch.seconds),
+              tool: { name: 'whittle', version: VERSION },
+            });
+            await writeFileAtomic(sbomPath, bytes);
+            sbom = { path: sbomPath, format: sbomFormat };
+            if (canAttach(flags.output)) {
+              const rawManifest = await result.image.rawManifest();
+              const mediaType = (await result.image.manifest()).mediaType ?? 'application/vnd.oci.image.manifest.v1+json';
+              sbom.attached = await attachArtifact(
+                written.reference,
+                { mediaType, digest: written.manifestDigest, size: rawManifest.byteLength },
+                { artifactType: SBOM_FORMATS[sbomFormat].mediaType, blob: bytes, title: `sbom${SBOM_FORMATS[sbomFormat].suffix}`, annotations: { 'org.opencontainers.image.created': epochTime(result.epoch.seconds) } },
+                sinkOptions(flags),
+              );
+            }
           }
+          return { result, write: written, imageDigest, written: true, ...(sbom ? { sbom } : {}) };
+        } finally {
+          await result.dispose();
         }
+      };
+      const summaryOf = (w: Written) => {
+        const { result, write: written, sbom } = w;
         const layer = (l: typeof result.appLayer) => ({ digest: l.digest, diffId: l.diffId, size: l.size, uncompressedSize: l.uncompressedSize });
-        const summary = {
+        return {
           project: dir,
           output: written.reference,
           manifestDigest: written.manifestDigest,
@@ -162,18 +191,27 @@ export function registerBuild(program: Command, state: CommandState): void {
           appLayer: layer(result.appLayer),
           ...(sbom ? { sbom } : {}),
         };
-        if (flags.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
-        else {
-          process.stdout.write(
-            `dependencies: ${result.depFiles} entries, ${formatBytes(result.dependencyLayer.size)} (${result.dependencyLayer.digest})${result.cached.dependencies ? ', from the cache' : ''}\n` +
-              `app: ${result.appFiles} files (${escapeControl(result.fileRule)}), ${formatBytes(result.appLayer.size)} (${result.appLayer.digest})\n` +
-              `entrypoint: ${escapeControl(result.node)} /app/${escapeControl(result.entry)}\n` +
-              `wrote ${escapeControl(written.reference)} (${written.manifestDigest})\n` +
-              (sbom ? `sbom: ${sbom.format}, ${result.packages?.length ?? 0} packages, ${escapeControl(sbom.path)}${sbom.attached ? `; attached as ${sbom.attached.digest}${sbom.attached.tag ? ` (referrers tag ${sbom.attached.tag})` : ''}` : ''}\n` : ''),
-          );
-        }
+      };
+      if (flags.watch) {
+        await watch(dir, flags, leaveOut, buildAndWrite, summaryOf);
+        return;
+      }
+      let once: Written;
+      try {
+        once = await buildAndWrite(undefined, null);
       } finally {
-        await result.dispose();
+        await builder.close();
+      }
+      const { result, write: written, sbom } = once;
+      if (flags.json) process.stdout.write(JSON.stringify(summaryOf(once), null, 2) + '\n');
+      else {
+        process.stdout.write(
+          `dependencies: ${result.depFiles} entries, ${formatBytes(result.dependencyLayer.size)} (${result.dependencyLayer.digest})${result.cached.dependencies ? ', from the cache' : ''}\n` +
+            `app: ${result.appFiles} files (${escapeControl(result.fileRule)}), ${formatBytes(result.appLayer.size)} (${result.appLayer.digest})\n` +
+            `entrypoint: ${escapeControl(result.node)} /app/${escapeControl(result.entry)}\n` +
+            `wrote ${escapeControl(written.reference)} (${written.manifestDigest})\n` +
+            (sbom ? `sbom: ${sbom.format}, ${result.packages?.length ?? 0} packages, ${escapeControl(sbom.path)}${sbom.attached ? `; attached as ${sbom.attached.digest}${sbom.attached.tag ? ` (referrers tag ${sbom.attached.tag})` : ''}` : ''}\n` : ''),
+        );
       }
       state.exitCode = 0;
     });

@@ -10,6 +10,7 @@ const temporaries = new Set<string>();
 const undos = new Set<() => void>();
 let exitHook = false;
 let signalsInstalled = false;
+let signalStatus: number | undefined;
 
 /** SIGNAL_STATUS is the exit status for each handled signal: 128 plus its number. */
 export const SIGNAL_STATUS = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
@@ -83,7 +84,16 @@ export function installSignalCleanup(): void {
   for (const [signal, status] of Object.entries(SIGNAL_STATUS)) {
     process.on(signal, () => {
       removeTemporaries();
-      process.exit(status);
+      process.exit(signalStatus ?? status);
     });
   }
+}
+
+/**
+ * setSignalStatus makes the handled signals end the process with status instead of SIGNAL_STATUS
+ * (what is registered is removed all the same): a command that runs until it is stopped
+ * (`whittle build --watch`) ends with 0 on SIGINT or SIGTERM. undefined restores SIGNAL_STATUS.
+ */
+export function setSignalStatus(status: number | undefined): void {
+  signalStatus = status;
 }

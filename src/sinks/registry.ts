@@ -19,6 +19,12 @@ export interface PushOptions extends ClientOptions {
   onBlob?: (digest: string, action: 'exists' | 'mounted' | 'uploaded', size: number) => void;
   /** upload in PATCH chunks of this many bytes instead of one streamed PUT. */
   chunkSize?: number;
+  /**
+   * digests of blobs an earlier push of this process put in or found in the same repository: they
+   * are not asked for again (`whittle build --watch` pushes the same base blobs on every build).
+   * Every blob this push finds, mounts or uploads is added.
+   */
+  known?: Set<string>;
 }
 
 export interface PushResult {
@@ -86,7 +92,12 @@ export function blobPusher(client: RegistryClient, repository: string, opts: Pus
   };
 
   const putBlob = async (digest: string, size: number, open: () => Promise<Readable | Uint8Array>) => {
-    if (await client.hasBlob(repository, digest, true)) {
+    const action = await findOrPut(digest, size, open);
+    opts.known?.add(digest);
+    return action;
+  };
+  const findOrPut = async (digest: string, size: number, open: () => Promise<Readable | Uint8Array>) => {
+    if (opts.known?.has(digest) || (await client.hasBlob(repository, digest, true))) {
       opts.onBlob?.(digest, 'exists', size);
       return 'exists' as const;
     }

@@ -42,6 +42,12 @@ export function localTargetOf(reference: string): LocalTarget | null {
   return { dir: dirname(resolve(path)), reserve: out.transport.output === 'file' ? 512 : 0 };
 }
 
+/** localPathOf is the file or directory a local output writes (absolute), or null for a registry or an engine. */
+export function localPathOf(reference: string): string | null {
+  const out = outputOf(reference);
+  return out.transport.output === 'remote' ? null : resolve(parseReference(out.reference).path);
+}
+
 /** defaultCompressionOf is the layer compression `--compression auto` writes for an output reference. */
 export function defaultCompressionOf(reference: string): 'gzip' | 'none' {
   return outputOf(reference).transport.defaultCompression;

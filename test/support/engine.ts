@@ -2,7 +2,7 @@
 // Docker Hub (mmdebstrap --variant=minbase bookworm, then docker import), built once per machine
 // and cached under a tag.
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -60,4 +60,26 @@ export function ensureMinbase(): Promise<string> {
     }
   })();
   return building;
+}
+
+/** NODE_BASE is the engine tests' Node runtime: Debian's nodejs on the minbase. */
+export const NODE_BASE = 'whittle-build/node-base:1';
+
+/** ensureNodeBase returns NODE_BASE, building it on the minbase when missing (apt over plain http inside the build). */
+export async function ensureNodeBase(): Promise<string> {
+  const minbase = await ensureMinbase();
+  try {
+    await run('docker', ['image', 'inspect', NODE_BASE]);
+    return NODE_BASE;
+  } catch {
+    /* not built yet */
+  }
+  const ctx = await mkdtemp(join(tmpdir(), 'whittle-node-base-'));
+  try {
+    await writeFile(join(ctx, 'Dockerfile'), `FROM ${minbase}\nRUN apt-get update && apt-get install -y --no-install-recommends nodejs && rm -rf /var/lib/apt/lists/*\n`);
+    await run('docker', ['build', '-q', '-t', NODE_BASE, ctx], { timeout: 600_000 });
+    return NODE_BASE;
+  } finally {
+    await rm(ctx, { recursive: true, force: true });
+  }
 }

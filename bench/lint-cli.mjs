@@ -10,7 +10,7 @@ import { dockerfile } from './lib/dockerfiles.mjs';
 
 const counts = process.argv.slice(2).map(Number);
 const out = fileURLToPath(new URL('./out/lint-cli/', import.meta.url));
-const bin = fileURLToPath(new URL('../bin/whittle.js', import.meta.url));
+const bin = process.env.WHITTLE_BENCH_BIN ?? fileURLToPath(new URL('../bin/whittle.js', import.meta.url));
 const targets = { 1000: 2, 10000: 20 };
 
 for (const count of counts.length ? counts : [1000, 10000]) {

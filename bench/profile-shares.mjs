@@ -21,7 +21,7 @@ const AREAS = [
   [/internal\/tar-(parser|header)/, 'tar header parsing'],
   [/layers\/scan/, 'LayerEntry allocation (scan)'],
   [/internal\/paths/, 'path normalization'],
-  [/analyze\/(merge|path-tree)/, 'merge and path tree'],
+  [/analyze\/(merge|path-tree)|layers\/parents/, 'merge and path tree'],
   [/analyze\/findings\//, 'findings'],
   [/analyze\/dive/, 'dive figures'],
   [/analyze\/run/, 'scan orchestration (run.ts)'],

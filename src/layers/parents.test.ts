@@ -92,38 +92,29 @@ describe('LayerParents against the rule applied to every entry afresh', () => {
     return out;
   }
 
-  it('implies and refuses the same reading the caller\'s records as keeping its own', () => {
+  /** randomLayers makes `rounds` random layers of up to `most` entries in tar-like order: mostly siblings of the entry before (as tar lists a directory), sometimes elsewhere. */
+  function* randomLayers(seed: number, rounds: number, most: number): Generator<LayerEntry[]> {
     const names = ['a', 'b', 'c'];
-    let seed = 29;
     const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
-    for (let round = 0; round < 5000; round++) {
+    for (let round = 0; round < rounds; round++) {
       const entries: LayerEntry[] = [];
       let dirPath = '';
-      for (let i = 0, n = 1 + rand(14); i < n; i++) {
+      for (let i = 0, n = 1 + rand(most); i < n; i++) {
         if (rand(3) === 0) dirPath = Array.from({ length: rand(3) }, () => names[rand(3)]).join('/');
         const path = dirPath ? `${dirPath}/${names[rand(3)]}` : names[rand(3)]!;
         const kind = rand(6);
         entries.push(kind === 0 ? dir(path) : kind === 1 ? symlink(path, 'x') : kind === 2 ? whiteout(path) : kind === 3 ? opaque(path) : file(path, 1));
       }
-      expect(withRecords(entries), JSON.stringify(entries.map((e) => [e.path, e.type, e.whiteout]))).toEqual(implied(entries));
+      yield entries;
     }
+  }
+  const described = (entries: readonly LayerEntry[]) => JSON.stringify(entries.map((e) => [e.path, e.type, e.whiteout]));
+
+  it('implies and refuses the same reading the caller\'s records as keeping its own', () => {
+    for (const entries of randomLayers(29, 5000, 14)) expect(withRecords(entries), described(entries)).toEqual(implied(entries));
   });
 
   it('implies and refuses the same on random layers in tar-like order', () => {
-    const names = ['a', 'b', 'c'];
-    let seed = 11;
-    const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
-    for (let round = 0; round < 3000; round++) {
-      const entries: LayerEntry[] = [];
-      let dirPath = '';
-      for (let i = 0, n = 1 + rand(12); i < n; i++) {
-        // mostly siblings of the entry before (as tar lists a directory), sometimes elsewhere
-        if (rand(3) === 0) dirPath = Array.from({ length: rand(3) }, () => names[rand(3)]).join('/');
-        const path = dirPath ? `${dirPath}/${names[rand(3)]}` : names[rand(3)]!;
-        const kind = rand(6);
-        entries.push(kind === 0 ? dir(path) : kind === 1 ? symlink(path, 'x') : kind === 2 ? whiteout(path) : kind === 3 ? opaque(path) : file(path, 1));
-      }
-      expect(implied(entries), JSON.stringify(entries.map((e) => [e.path, e.type, e.whiteout]))).toEqual(reference(entries));
-    }
+    for (const entries of randomLayers(11, 3000, 12)) expect(implied(entries), described(entries)).toEqual(reference(entries));
   });
 });

@@ -20,17 +20,15 @@ export async function engineAvailable(): Promise<boolean> {
   }
 }
 
+/** hasImage says whether the engine has an image of that tag. */
+const hasImage = (tag: string) => run('docker', ['image', 'inspect', tag]).then(() => true, () => false);
+
 let building: Promise<string> | undefined;
 
 /** ensureMinbase returns the tag of a bookworm minbase image, building it with mmdebstrap when missing (a minute or two). */
 export function ensureMinbase(): Promise<string> {
   building ??= (async () => {
-    try {
-      await run('docker', ['image', 'inspect', MINBASE]);
-      return MINBASE;
-    } catch {
-      /* not built yet */
-    }
+    if (await hasImage(MINBASE)) return MINBASE;
     // test files run in parallel processes: one builds, the others wait for its tag
     const lock = join(tmpdir(), 'whittle-minbase.lock');
     for (let waited = 0; ; waited += 2) {
@@ -40,12 +38,7 @@ export function ensureMinbase(): Promise<string> {
       } catch {
         if (waited > 900) throw new Error(`${lock} held for 15 minutes: remove it if no test run is building the base`);
         await new Promise((r) => setTimeout(r, 2000));
-        try {
-          await run('docker', ['image', 'inspect', MINBASE]);
-          return MINBASE;
-        } catch {
-          /* still building */
-        }
+        if (await hasImage(MINBASE)) return MINBASE; // another test file built it
       }
     }
     const dir = await mkdtemp(join(tmpdir(), 'whittle-minbase-'));
@@ -68,12 +61,7 @@ export const NODE_BASE = 'whittle-build/node-base:1';
 /** ensureNodeBase returns NODE_BASE, building it on the minbase when missing (apt over plain http inside the build). */
 export async function ensureNodeBase(): Promise<string> {
   const minbase = await ensureMinbase();
-  try {
-    await run('docker', ['image', 'inspect', NODE_BASE]);
-    return NODE_BASE;
-  } catch {
-    /* not built yet */
-  }
+  if (await hasImage(NODE_BASE)) return NODE_BASE;
   const ctx = await mkdtemp(join(tmpdir(), 'whittle-node-base-'));
   try {
     await writeFile(join(ctx, 'Dockerfile'), `FROM ${minbase}\nRUN apt-get update && apt-get install -y --no-install-recommends nodejs && rm -rf /var/lib/apt/lists/*\n`);

@@ -69,18 +69,18 @@ const optionsFor = (command, split) => ({
  */
 function packagesOnlyOnDemand(metafile, command) {
   const inputs = metafile.inputs;
-  const key = (abs) => Object.keys(inputs).find((k) => `${root}${k}` === abs || k === abs);
+  const mainKey = Object.keys(inputs).find((k) => `${root}${k}` === main || k === main);
   const start = new Set();
   const visit = (path) => {
     if (path === undefined || start.has(path) || !inputs[path]) return;
     start.add(path);
     for (const i of inputs[path].imports) {
       if (i.external) continue;
-      const own = path === key(main) && i.kind === 'dynamic-import' && i.original === `./${command}.js`;
+      const own = path === mainKey && i.kind === 'dynamic-import' && i.original === `./${command}.js`;
       if (i.kind !== 'dynamic-import' || own) visit(i.path);
     }
   };
-  visit(key(main));
+  visit(mainKey);
   const atStart = new Set();
   const all = new Set();
   for (const [path, input] of Object.entries(inputs)) {

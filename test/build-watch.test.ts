@@ -86,6 +86,18 @@ describe('the watch loop (in process)', () => {
   let watch: Watch | null = null;
   afterEach(() => watch?.close());
 
+  it('refuses a project directory that is not there, and ends when the one it watches goes', async () => {
+    await expect(watchProject({ dir: join(tmp, 'no-such-project'), run: async () => undefined })).rejects.toMatchObject({ code: 'not-found' });
+    const dir = writeProject(fresh('gone'));
+    const runs = new Queue<readonly string[] | undefined>();
+    let gone!: () => void;
+    const ended = new Promise<void>((r) => (gone = r));
+    watch = await watchProject({ dir, run: async (c) => runs.push(c), onGone: () => gone() });
+    expect(await runs.next()).toBeUndefined();
+    renameSync(dir, `${dir}-moved`);
+    await ended; // told, instead of a process left with nothing to watch
+  });
+
   it('counts app files, dependency inputs and control files, not what the build leaves out', async () => {
     const dir = writeProject(fresh('relevance'), { dockerignore: '*.spec.js\ndist\n!dist/keep.js\n' });
     mkdirSync(join(dir, 'dist'));

@@ -62,6 +62,18 @@ export async function appFileRule(dir: string, files: unknown): Promise<AppFileR
   return { rule, matcher: new Matcher(parseDockerignore((ignoreText ?? '') + ALWAYS_OUT)), keep };
 }
 
+/** isUnder says whether a slash-separated relative path is dir or lies below it. */
+export function isUnder(rel: string, dir: string): boolean {
+  return rel === dir || rel.startsWith(`${dir}/`);
+}
+
+/** relativeInside gives the paths that lie inside dir (not dir itself), relative to it and slash-separated; the others are dropped. */
+export function relativeInside(dir: string, paths: readonly string[]): string[] {
+  return paths
+    .map((p) => path.relative(path.resolve(dir), path.resolve(p)).split(path.sep).join('/'))
+    .filter((rel) => rel !== '' && rel !== '..' && !rel.startsWith('../') && !path.isAbsolute(rel));
+}
+
 /**
  * selectAppFiles lists the project's app files in a fixed (sorted) order; `leaveOut` (slash-separated
  * paths relative to dir) are never taken, nor anything below them (the build's own output, when it is
@@ -69,7 +81,7 @@ export async function appFileRule(dir: string, files: unknown): Promise<AppFileR
  */
 export async function selectAppFiles(dir: string, files: unknown, leaveOut: readonly string[] = []): Promise<Selection> {
   const { rule, matcher, keep } = await appFileRule(dir, files);
-  const left = (rel: string) => leaveOut.some((o) => rel === o || rel.startsWith(`${o}/`));
+  const left = (rel: string) => leaveOut.some((o) => isUnder(rel, o));
   const problems: WalkProblem[] = [];
   const out: AppFile[] = [];
   for await (const e of walkContext(dir, matcher, problems)) {

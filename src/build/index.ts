@@ -15,7 +15,7 @@ import type { Image } from '../image/image.js';
 import type { WrittenLayer } from '../rewrite/layer-writer.js';
 import { enginesAllows, nodeMajor, readBaseFacts, type BaseFacts } from './base-facts.js';
 import { epochFor, type Epoch } from './epoch.js';
-import { selectAppFiles } from './files.js';
+import { isUnder, relativeInside, selectAppFiles } from './files.js';
 import { appendLayers } from './image.js';
 import { installProduction, runBuildScript } from './install.js';
 import { writeTreeLayer, readLink, type TreeItem } from './layer.js';
@@ -149,15 +149,17 @@ interface KeptDependencies {
   owned: boolean;
 }
 
+/** layerFileIntact says whether a layer's file still holds it: there, and as long as its blob's end. */
+function layerFileIntact(layer: Pick<WrittenLayer, 'file' | 'offset' | 'size'>): Promise<boolean> {
+  return stat(layer.file).then((st) => st.size === layer.offset + layer.size, () => false);
+}
+
 /** dependencyInput tells whether a project-relative path is an input of the dependency layer. */
 function dependencyInput(rel: string, project: Project, prebuilt: boolean): boolean {
   if (rel === '.') return true; // something changed, the system did not say what
-  if (prebuilt) return rel === 'node_modules' || rel.startsWith('node_modules/');
+  if (prebuilt) return isUnder(rel, 'node_modules');
   if (rel === 'package.json' || rel === '.npmrc' || LOCK_FILES.some((l) => l.file === rel)) return true;
-  return localSpecs(project, false).some((spec) => {
-    const local = spec.split(path.sep).join('/');
-    return rel === local || rel.startsWith(`${local}/`);
-  });
+  return localSpecs(project, false).some((spec) => isUnder(rel, spec.split(path.sep).join('/')));
 }
 
 /** createBuilder checks the options and returns a Builder; nothing is read until its first build(). */
@@ -234,11 +236,7 @@ export function createBuilder(opts: BuildOptions): Builder {
     const dispose = () => rm(staging, { recursive: true, force: true }).then(() => unregisterTemporary(staging));
     try {
       const sourceDir = opts.buildScript !== undefined ? await runBuildScript(project, path.join(staging, 'build'), opts.buildScript, env) : project.dir;
-      const leaveOut = (opts.leaveOut ?? [])
-        .map((p) => path.relative(project.dir, path.resolve(p)))
-        .filter((rel) => rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel))
-        .map((rel) => rel.split(path.sep).join('/'));
-      const selection = await selectAppFiles(sourceDir, project.pkg.files, leaveOut);
+      const selection = await selectAppFiles(sourceDir, project.pkg.files, relativeInside(project.dir, opts.leaveOut ?? []));
       const names = new Set(selection.files.map((f) => f.rel));
       const entry = await resolveEntry(project.pkg, opts.entry, async (rel) => names.has(rel));
       const prebuilt = opts.prebuilt === true;
@@ -246,7 +244,7 @@ export function createBuilder(opts: BuildOptions): Builder {
       let depFiles: number;
       let dependencySource: DependencySource;
       // the kept layer's file is still there (a cache directory removed while watching is not)
-      if (kept !== null && !(await stat(kept.layer.file).then((st) => st.size === kept!.layer.offset + kept!.layer.size, () => false))) await forget();
+      if (kept !== null && !(await layerFileIntact(kept.layer))) await forget();
       const unchanged =
         kept !== null && changed !== undefined && kept.mtime === depsEpoch.seconds && !changed.some((rel) => dependencyInput(rel, project, prebuilt));
       const depsKey = unchanged ? kept!.key : prebuilt ? null : await dependencyKey(project, facts, { uid, gid, mtime: depsEpoch.seconds });
@@ -257,7 +255,7 @@ export function createBuilder(opts: BuildOptions): Builder {
         dependencySource = 'session';
       } else {
         const hit = cache && depsKey ? await readEntry<{ layer: Omit<WrittenLayer, 'file'>; addons: Addon[]; files: number }>(cache, `${depsKey}.json`) : null;
-        if (cache && depsKey && hit && (await stat(path.join(cache, `${depsKey}.blob`)).then((s) => s.size === hit.layer.offset + hit.layer.size, () => false))) {
+        if (cache && depsKey && hit && (await layerFileIntact({ ...hit.layer, file: path.join(cache, `${depsKey}.blob`) }))) {
           checkAddons(hit.addons, facts);
           dependencyLayer = await keep({ key: depsKey, mtime: depsEpoch.seconds, layer: { ...hit.layer, file: path.join(cache, `${depsKey}.blob`) }, files: hit.files, addons: hit.addons }, staging);
           depFiles = hit.files;

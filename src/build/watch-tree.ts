@@ -9,6 +9,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { lstat, opendir } from 'node:fs/promises';
 import path from 'node:path';
+import { wrap } from '../errors.js';
 
 export interface TreeWatchOptions {
   /** skip: a directory (slash-separated, relative to the root) not to watch, nor anything below it. */
@@ -17,6 +18,8 @@ export interface TreeWatchOptions {
   shallow?(rel: string): boolean;
   /** onChange is told every entry that changed (relative to the root), or null when the system did not say which. */
   onChange(rel: string | null): void;
+  /** onRootGone is told when the root itself is removed or moved away: nothing is watched any more. */
+  onRootGone?(): void;
 }
 
 export interface TreeWatcher {
@@ -32,6 +35,7 @@ export async function watchTree(root: string, opts: TreeWatchOptions): Promise<T
   const abs = (rel: string) => (rel === '' ? root : path.join(root, ...rel.split('/')));
 
   const drop = (rel: string) => {
+    if (rel === '' && watchers.has('') && !closed) queueMicrotask(() => opts.onRootGone?.());
     for (const [r, w] of watchers) {
       if (r === rel || rel === '' || r.startsWith(`${rel}/`)) {
         w.close();
@@ -55,7 +59,8 @@ export async function watchTree(root: string, opts: TreeWatchOptions): Promise<T
           if (st.isDirectory() && !watchers.has(rel) && !opts.skip(rel)) await add(rel);
           else if (!st.isDirectory() && watchers.has(rel)) drop(rel);
         },
-        () => drop(rel),
+        // gone: the entry, or the watched directory itself (its own removal is told with its name)
+        () => lstat(abs(dirRel)).then(() => drop(rel), () => drop(dirRel)),
       )
       .finally(() => {
         if (!closed) opts.onChange(rel);
@@ -67,7 +72,8 @@ export async function watchTree(root: string, opts: TreeWatchOptions): Promise<T
     let w: FSWatcher;
     try {
       w = watch(abs(rel), { persistent: true }, (_event, name) => onEvent(rel, name === null ? null : String(name)));
-    } catch {
+    } catch (err) {
+      if (rel === '') throw wrap(`watching ${root}`, err, 'not-found'); // the root: nothing could be watched
       return; // gone already, or unreadable: its parent's event said so
     }
     // a watched directory that is removed ends its watcher (inotify's IN_IGNORED)

@@ -12,7 +12,7 @@
 // write (src/internal/atomic.ts).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { appFileRule, type AppFileRule } from './files.js';
+import { appFileRule, isUnder, relativeInside, type AppFileRule } from './files.js';
 import { localSpecs } from './install.js';
 import { LOCK_FILES, type PackageJson, type Project } from './project.js';
 import { watchTree, type TreeWatcher } from './watch-tree.js';
@@ -29,6 +29,8 @@ export interface WatchOptions {
    * build, undefined for the first. It should not throw: a failure is reported by it.
    */
   run(changed: readonly string[] | undefined): Promise<void>;
+  /** onGone is told when the project directory itself is removed or moved away: the watch has ended. */
+  onGone?(): void;
   /** onChange is told every change seen and whether it counts (for tests and diagnostics). */
   onChange?(rel: string | null, counts: boolean): void;
 }
@@ -70,17 +72,15 @@ async function readRelevance(dir: string): Promise<Relevance> {
   return { rule, listed: files, locals };
 }
 
-const under = (rel: string, dir: string) => rel === dir || rel.startsWith(`${dir}/`);
-
 /** relevant tells whether a change of rel (project-relative, slash-separated) can change the image. */
 export function relevant(rel: string, r: Relevance, opts: Pick<WatchOptions, 'prebuilt' | 'buildScript'>, leaveOut: readonly string[]): boolean {
   const parts = rel.split('/');
   if (parts.some((p) => ATOMIC_TEMPORARY.test(p))) return false;
-  if (leaveOut.some((o) => under(rel, o))) return false;
+  if (leaveOut.some((o) => isUnder(rel, o))) return false;
   if (parts[0] === '.git') return false;
   if (parts.includes('node_modules')) return opts.prebuilt === true && parts[0] === 'node_modules';
   if (CONTROL_FILES.has(rel)) return true;
-  if (r.locals.some((l) => under(rel, l))) return true;
+  if (r.locals.some((l) => isUnder(rel, l))) return true;
   if (opts.buildScript !== undefined) return true;
   if (r.rule === null) return true;
   // an excluded directory a `!` pattern could re-include something from is still looked into
@@ -91,7 +91,7 @@ export function relevant(rel: string, r: Relevance, opts: Pick<WatchOptions, 'pr
 /** watchProject runs the first build at once, then one after each batch of relevant changes. */
 export async function watchProject(opts: WatchOptions): Promise<Watch> {
   const dir = path.resolve(opts.dir);
-  const leaveOut = (opts.leaveOut ?? []).map((p) => path.relative(dir, path.resolve(p)).split(path.sep).join('/')).filter((rel) => rel !== '' && !rel.startsWith('../') && rel !== '..');
+  const leaveOut = relativeInside(dir, opts.leaveOut ?? []);
   let relevance: Relevance = { rule: null, listed: [], locals: [] };
   let closed = false;
   // 'all': the first build (nothing built yet); a set: what changed since the last build began
@@ -156,7 +156,8 @@ export async function watchProject(opts: WatchOptions): Promise<Watch> {
   };
 
   relevance = await readRelevance(dir);
-  const tree = await watchTree(dir, {
+  let tree: TreeWatcher | null = null;
+  tree = await watchTree(dir, {
     skip: (rel) => {
       const parts = rel.split('/');
       if (parts[0] === '.git' || leaveOut.includes(rel)) return true;
@@ -166,6 +167,13 @@ export async function watchProject(opts: WatchOptions): Promise<Watch> {
     // .modules.yaml or .yarn-integrity, and adds or removes packages), not every directory below it
     shallow: (rel) => rel === 'node_modules',
     onChange,
+    onRootGone: () => {
+      if (closed) return;
+      closed = true;
+      tree?.close();
+      for (const w of outside.values()) w.close();
+      opts.onGone?.();
+    },
   });
   await syncLocals();
   kick();

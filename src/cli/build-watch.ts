@@ -81,7 +81,17 @@ export async function watch(
       process.stderr.write(`whittle: ${escapeControl(message)}\n`);
     }
   };
-  await watchProject({ dir, ...(flags.prebuilt ? { prebuilt: true } : {}), ...(flags.buildScript !== undefined ? { buildScript: flags.buildScript } : {}), leaveOut, run });
+  // the watch ends only when stopped, or when the project directory goes (an error: nothing is left to watch)
+  let gone: (err: WhittleError) => void = () => undefined;
+  const ended = new Promise<never>((_, reject) => (gone = reject));
+  await watchProject({
+    dir,
+    ...(flags.prebuilt ? { prebuilt: true } : {}),
+    ...(flags.buildScript !== undefined ? { buildScript: flags.buildScript } : {}),
+    leaveOut,
+    run,
+    onGone: () => gone(new WhittleError('not-found', `${dir}: the project directory was removed or moved while watching`)),
+  });
   process.stderr.write(`whittle: watching ${escapeControl(dir)} for changes (Ctrl-C stops)\n`);
-  return new Promise<never>(() => {});
+  return ended;
 }

@@ -21,7 +21,7 @@ import { parseSbomFormat, renderSbom, SBOM_FORMATS, type SbomFormat } from '../b
 import { WhittleError } from '../errors.js';
 import { writeFileAtomic } from '../internal/atomic.js';
 import { parseReference } from '../transports/reference.js';
-import { attachArtifact, canAttach, localPathOf } from '../transports/write.js';
+import { attachArtifact, canAttach, localTargetOf } from '../transports/write.js';
 
 /** epochTime is a build time as SBOMs write it: `YYYY-MM-DDThh:mm:ssZ`. */
 const epochTime = (seconds: number) => new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -100,7 +100,7 @@ export function registerBuild(program: Command, state: CommandState): void {
       const sbomPath = sbomFormat ? (flags.sbomOutput ?? defaultSbomPath(flags.output, sbomFormat)) : undefined;
       if (sbomPath) await checkDirectory(sbomPath);
       // the build's own output, when it is inside the project, is not an app file (nor, watching, a change)
-      const outputPath = localPathOf(flags.output);
+      const outputPath = localTargetOf(flags.output)?.path;
       const leaveOut = [...(outputPath ? [outputPath] : []), ...(sbomPath ? [resolve(sbomPath)] : [])];
       // the base's source keeps what it checked in the build cache (docs/build.md)
       const openOptions = { ...sourceOptions(flags), ...(flags.cache ? { cacheDir: cacheDir(process.env) } : {}) };

@@ -9,6 +9,8 @@ import { parseReference } from './reference.js';
 
 /** LocalTarget is where a local sink writes, and what the layer file it could adopt must look like. */
 export interface LocalTarget {
+  /** the file or directory the output writes (absolute). */
+  path: string;
   /** the directory the output appears in: a layer file written here can be moved into place. */
   dir: string;
   /** free bytes an adopted layer file needs before its blob (an archive's tar header). */
@@ -39,13 +41,7 @@ export function localTargetOf(reference: string): LocalTarget | null {
   const { path } = parseReference(out.reference);
   // an archive's adopted blob needs its tar header block in front; a new layout is built next to
   // its final place (atomic.ts) and renamed, an existing one is written in place
-  return { dir: dirname(resolve(path)), reserve: out.transport.output === 'file' ? 512 : 0 };
-}
-
-/** localPathOf is the file or directory a local output writes (absolute), or null for a registry or an engine. */
-export function localPathOf(reference: string): string | null {
-  const out = outputOf(reference);
-  return out.transport.output === 'remote' ? null : resolve(parseReference(out.reference).path);
+  return { path: resolve(path), dir: dirname(resolve(path)), reserve: out.transport.output === 'file' ? 512 : 0 };
 }
 
 /** defaultCompressionOf is the layer compression `--compression auto` writes for an output reference. */

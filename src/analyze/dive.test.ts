@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { belowAny, diveFigures } from './dive.js';
+import { diveFigures } from './dive.js';
 import { PathTree } from './path-tree.js';
 import type { LayerEntry } from '../layers/entry.js';
 import { dir, file, opaque, whiteout } from './testing.js';
@@ -91,15 +91,6 @@ describe('diveFigures', () => {
       const content = layers.map((l) => l.reduce((s, e) => s + (e.type === 'file' && !e.whiteout ? e.size : 0), 0));
       expect(diveFigures(layers, content)).toEqual(fullStackFigures(layers, content));
     }
-  });
-});
-
-describe('belowAny', () => {
-  it('says whether a path is a root or below one, at component boundaries', () => {
-    const test = belowAny(new Set(['var/lib/apt', 'tmp']));
-    expect(['var/lib/apt', 'var/lib/apt/lists/x', 'tmp', 'tmp/a'].every(test)).toBe(true);
-    expect(['var', 'var/lib', 'var/lib/aptitude', 'var/log/x', 'tmpfile', 'usr/tmp', ''].some(test)).toBe(false);
-    expect(belowAny(new Set())('a')).toBe(false);
   });
 });
 

@@ -10,6 +10,7 @@
 // least twice are "inefficiencies", and wastedBytes = Σ their cumulative sizes (the surviving copy included).
 // userWastedPercent = wastedBytes / (file content of all layers but the first).
 import type { LayerEntry } from '../layers/entry.js';
+import { entryIds, NO_PARENT, type EntryIds } from '../layers/path-ids.js';
 import { PathTree } from './path-tree.js';
 
 export interface DiveInefficiency {
@@ -28,103 +29,108 @@ export interface DiveFigures {
   inefficiencies: DiveInefficiency[];
 }
 
-interface PathStats {
-  cumulative: number;
-  min: number;
-  count: number;
-}
-
-/**
- * visitLeaves calls visit for dive's leaf nodes of one layer tree: path, size, and whether it is a
- * whiteout. Sizes are plain numbers in the maps (no object per path), whiteouts kept apart.
- */
-function visitLeaves(entries: readonly LayerEntry[], visit: (path: string, size: number, whiteout: boolean) => void): void {
-  const own = new Map<string, number>();
-  const whiteouts = new Set<string>();
-  const parents = new Set<string>();
-  let lastParent = ''; // the parent of the entry before: tar lists a directory's entries together
-  for (const e of entries) {
-    const path = e.path;
-    const slash = path.lastIndexOf('/');
-    if (slash > 0 && !(slash === lastParent.length && path.startsWith(lastParent))) {
-      // longest prefix first: once a parent is known, all of its ancestors are too.
-      for (let i = slash; i > 0; i = path.lastIndexOf('/', i - 1)) {
-        const parent = path.slice(0, i);
-        if (parents.has(parent)) break;
-        parents.add(parent);
-      }
-      lastParent = path.slice(0, slash);
-    }
-    if (e.whiteout === 'opaque') {
-      // the marker is dropped; the directory holding it still exists as a node of this layer tree.
-      if (!own.has(path)) own.set(path, 0);
-    } else if (e.whiteout === 'file') whiteouts.add(path);
-    else own.set(path, e.type === 'file' ? e.size : 0);
-  }
-  for (const path of whiteouts) visit(path, 0, true);
-  // a parent that is no entry of its own is a directory node: never a leaf
-  for (const [path, size] of own) if (!parents.has(path)) visit(path, size, false);
-}
-
-/**
- * belowAny returns a test of whether a path is one of roots or lies below one of them. It walks the
- * path's prefixes from the top only while they lead towards a root, so most paths cost one lookup.
- */
-export function belowAny(roots: ReadonlySet<string>): (path: string) => boolean {
-  if (roots.size === 0) return () => false;
-  const towards = new Set<string>(); // strict ancestors of the roots
-  for (const r of roots) {
-    for (let i = r.indexOf('/'); i > 0; i = r.indexOf('/', i + 1)) towards.add(r.slice(0, i));
-  }
-  return (path) => {
-    if (roots.has(path)) return true;
-    for (let i = path.indexOf('/'); i > 0; i = path.indexOf('/', i + 1)) {
-      const prefix = path.slice(0, i);
-      if (roots.has(prefix)) return true;
-      if (!towards.has(prefix)) return false;
-    }
-    return false;
-  };
-}
-
 /** DIR marks a directory in the stacked tree, whose values are otherwise file sizes. */
 const DIR = -1;
 
-export function diveFigures(layers: readonly (readonly LayerEntry[])[], layerContentBytes: readonly number[]): DiveFigures {
+/**
+ * diveFigures computes dive's figures of layers. ids numbers the entries' paths (scanImage's
+ * numbering, or made here): everything kept per path — the visits of a path as a leaf, whether it
+ * is a parent in a layer — is a typed array indexed by that number, not a map keyed by the path.
+ */
+export function diveFigures(layers: readonly (readonly LayerEntry[])[], layerContentBytes: readonly number[], ids: EntryIds = entryIds(layers)): DiveFigures {
+  const table = ids.table;
+  const n = table.size;
   // The stack of lower layers is read only at whiteouts (the size of a deleted directory): it is built
   // only as far as the last layer that holds one, and only below the paths some later layer whites out,
   // the only places it is asked about — a few paths instead of a second copy of the whole filesystem.
-  const whiteouts = new Set<string>();
+  // under[id]: 0 not known yet, 1 a whited-out path or below one, 2 neither
+  const under = new Uint8Array(n);
   let lastWhiteout = 0;
   layers.forEach((entries, i) => {
     if (i === 0) return;
-    for (const e of entries) {
-      if (e.whiteout !== 'file') continue;
-      whiteouts.add(e.path);
+    const numbers = ids.layers[i]!;
+    for (let k = 0; k < entries.length; k++) {
+      if (entries[k]!.whiteout !== 'file') continue;
+      under[numbers[k]!] = 1;
       lastWhiteout = i;
     }
   });
-  const underWhiteout = belowAny(whiteouts);
+  const chain: number[] = [];
+  const underWhiteout = (id: number): boolean => {
+    let cur = id;
+    while (cur !== NO_PARENT && under[cur] === 0) {
+      chain.push(cur);
+      cur = table.parentOf(cur);
+    }
+    const found = cur === NO_PARENT ? 2 : under[cur]!;
+    for (const c of chain) under[c] = found;
+    chain.length = 0;
+    return found === 1;
+  };
   const stacked = new PathTree<number>();
-  // per path: its size while seen once (most paths), its PathStats from the second time on
-  const stats = new Map<string, number | PathStats>();
+
+  // per path: how often it was visited as a leaf, the sum and the least of the sizes visited
+  const count = new Int32Array(n);
+  const cumulative = new Float64Array(n);
+  const least = new Float64Array(n);
+  const visit = (id: number, size: number) => {
+    if (count[id] === 0 || size < least[id]!) least[id] = size;
+    cumulative[id] = cumulative[id]! + size;
+    count[id] = count[id]! + 1;
+  };
+  // one layer tree at a time, marked by its tag (layer + 1): the layer's own nodes (entries and
+  // opaque directories, with the size of the last entry there), its whiteouts, and its parents
+  const ownTag = new Int32Array(n);
+  const ownSize = new Float64Array(n);
+  const whiteoutTag = new Int32Array(n);
+  const parentTag = new Int32Array(n);
   layers.forEach((entries, i) => {
-    visitLeaves(entries, (path, leafSize, whiteout) => {
-      let size = leafSize;
-      if (whiteout && stacked.get(path) === DIR) stacked.descendants(path, (_p, r) => (size += r !== undefined && r > 0 ? r : 0));
-      const s = stats.get(path);
-      if (s === undefined) stats.set(path, size);
-      else if (typeof s === 'number') stats.set(path, { cumulative: s + size, min: Math.min(s, size), count: 2 });
-      else {
-        s.cumulative += size;
-        if (size < s.min) s.min = size;
-        s.count++;
+    const tag = i + 1;
+    const numbers = ids.layers[i]!;
+    const own: number[] = [];
+    let lastParent = NO_PARENT - 1; // the parent of the entry before: tar lists a directory's entries together
+    for (let k = 0; k < entries.length; k++) {
+      const e = entries[k]!;
+      const id = numbers[k]!;
+      const parent = table.parentOf(id);
+      if (parent !== lastParent) {
+        // nearest first: once a parent is marked, all of its ancestors are too
+        for (let p = parent; p !== NO_PARENT && parentTag[p] !== tag; p = table.parentOf(p)) parentTag[p] = tag;
+        lastParent = parent;
       }
-    });
+      if (e.whiteout === 'opaque') {
+        // the marker is dropped; the directory holding it still exists as a node of this layer tree.
+        if (ownTag[id] !== tag) {
+          ownTag[id] = tag;
+          ownSize[id] = 0;
+          own.push(id);
+        }
+      } else if (e.whiteout === 'file') {
+        whiteoutTag[id] = tag;
+      } else {
+        if (ownTag[id] !== tag) {
+          ownTag[id] = tag;
+          own.push(id);
+        }
+        ownSize[id] = e.type === 'file' ? e.size : 0;
+      }
+    }
+    for (let k = 0; k < entries.length; k++) {
+      const id = numbers[k]!;
+      if (entries[k]!.whiteout !== 'file' || whiteoutTag[id] !== tag) continue;
+      whiteoutTag[id] = 0; // visited: a second whiteout of the path in this layer is the same node
+      let size = 0;
+      const path = entries[k]!.path;
+      if (stacked.get(path) === DIR) stacked.descendants(path, (_p, r) => (size += r !== undefined && r > 0 ? r : 0));
+      visit(id, size);
+    }
+    // a parent that is no entry of its own is a directory node: never a leaf
+    for (const id of own) if (parentTag[id] !== tag) visit(id, ownSize[id]!);
     if (i >= lastWhiteout) return;
     // stack this layer onto the layers below, as dive's StackTreeRange does: whiteouts remove, opaque markers are ignored.
-    for (const e of entries) {
-      if (!underWhiteout(e.path)) continue;
+    for (let k = 0; k < entries.length; k++) {
+      const e = entries[k]!;
+      if (!underWhiteout(numbers[k]!)) continue;
       if (e.whiteout === 'file') stacked.remove(e.path);
       else if (e.whiteout === 'opaque') {
         if (!stacked.has(e.path)) stacked.set(e.path, DIR);
@@ -135,16 +141,22 @@ export function diveFigures(layers: readonly (readonly LayerEntry[])[], layerCon
   let minimum = 0;
   let discovered = 0;
   const inefficiencies: DiveInefficiency[] = [];
-  for (const [path, s] of stats) {
-    if (typeof s === 'number') {
-      minimum += s;
-      discovered += s;
-      continue;
-    }
-    minimum += s.min;
-    discovered += s.cumulative;
-    inefficiencies.push({ path, count: s.count, cumulativeSize: s.cumulative });
+  for (let id = 0; id < n; id++) {
+    if (count[id] === 0) continue;
+    minimum += least[id]!;
+    discovered += cumulative[id]!;
   }
+  // the paths seen more than once, named from their entries (the numbering keeps no paths)
+  layers.forEach((entries, i) => {
+    const numbers = ids.layers[i]!;
+    for (let k = 0; k < entries.length; k++) {
+      const id = numbers[k]!;
+      const c = count[id]!;
+      if (c < 2) continue;
+      inefficiencies.push({ path: entries[k]!.path, count: c, cumulativeSize: cumulative[id]! });
+      count[id] = 0; // named once
+    }
+  });
   inefficiencies.sort((a, b) => b.cumulativeSize - a.cumulativeSize || (a.path < b.path ? -1 : 1));
   const wastedBytes = inefficiencies.reduce((sum, i) => sum + i.cumulativeSize, 0);
   const sizeBytes = layerContentBytes.reduce((a, b) => a + b, 0);

@@ -4,6 +4,7 @@ import type { Digest } from '../image/digest.js';
 import type { LayerStats } from '../image/image.js';
 import type { ImageConfig } from '../image/spec.js';
 import type { LayerEntry } from '../layers/entry.js';
+import { entryIds, type EntryIds } from '../layers/path-ids.js';
 import { diveFigures, type DiveFigures } from './dive.js';
 import { runFindings, type Finding } from './findings/index.js';
 import { mapHistory } from './history.js';
@@ -23,6 +24,8 @@ export interface AnalysisInput {
   configDigest: Digest;
   config: ImageConfig;
   layers: { entries: LayerEntry[]; stats: LayerStats; mediaType: string }[];
+  /** the numbering of the entries' paths made while they were read (scanImage); made by the analysis when absent. */
+  ids?: EntryIds;
 }
 
 export interface AnalyzeOptions {
@@ -114,7 +117,7 @@ export function analyze(input: AnalysisInput, options: AnalyzeOptions = {}): Ana
   const entryLists = input.layers.map((l) => l.entries);
   // dive's figures first: its per-path maps are garbage before the merged filesystem is built, so
   // the two never need memory at the same time (their peaks added up on images of 100,000s of entries)
-  const dive = diveFiguresLimited(entryLists, entryLists.map(contentBytes), topPaths);
+  const dive = diveFiguresLimited(entryLists, entryLists.map(contentBytes), input.ids ?? entryIds(entryLists), topPaths);
   const { tree, changes, dropped, linkedBytes } = mergeLayers(entryLists);
   const history = mapHistory(input.config.history, input.layers.length);
   if (history.warning) warnings.push(history.warning);
@@ -203,7 +206,7 @@ function contentBytes(entries: readonly LayerEntry[]): number {
   return sum;
 }
 
-function diveFiguresLimited(entries: LayerEntry[][], content: number[], top: number): Analysis['dive'] {
-  const d = diveFigures(entries, content);
+function diveFiguresLimited(entries: LayerEntry[][], content: number[], ids: EntryIds, top: number): Analysis['dive'] {
+  const d = diveFigures(entries, content, ids);
   return { ...d, inefficiencies: d.inefficiencies.slice(0, top), inefficiencyCount: d.inefficiencies.length };
 }

@@ -92,4 +92,14 @@ describe('analyzeImage', () => {
     expect(analysis.layers[1]!.modified).toEqual({ count: 2, bytes: 20, metadataOnly: 1 });
     expect(analysis.wasted.top.map((w) => [w.path, w.how])).toEqual([['etc/a', 'metadata-only'], ['etc/b', 'overwritten']]);
   });
+
+  it('analyzes a layer entry of 20,000 path components (hostile input)', async () => {
+    // (path-ids.test.ts holds the numbering of such a path to time linear in its length)
+    const deep = Array.from({ length: 20_000 }, () => 'd').join('/');
+    const img = await buildImage([[member(`${deep}/f`, 'one')], [member(`${deep}/f`, 'two'), member('g', 'x')]]);
+    const dir = writeDir(join(tmp, 'deep'), ociLayout(img, { refName: 'x', gzip: false }).files);
+    const analysis = await analyzeImage(await openImage(`oci:${dir}:x`));
+    expect(analysis.sizes.fileCount).toBe(2);
+    expect(analysis.dive.inefficiencies.map((i) => [i.path.length, i.count, i.cumulativeSize])).toEqual([[deep.length + 2, 2, 6]]);
+  });
 });

@@ -5,6 +5,7 @@ import { HardLinkCheck, linkPaths } from '../layers/hardlinks.js';
 import { digestContents, scanLayer, type LayerScan } from '../layers/scan.js';
 import { mapLimit } from '../internal/concurrency.js';
 import type { LayerEntry } from '../layers/entry.js';
+import { entryIds, type EntryIds } from '../layers/path-ids.js';
 import { analyze, type Analysis, type AnalysisInput, type AnalyzeOptions } from './index.js';
 
 export interface AnalyzeImageOptions {
@@ -50,13 +51,16 @@ export async function scanImage(image: Image, opts: AnalyzeImageOptions = {}): P
     report();
     return scan;
   });
+  // the paths numbered once, for the analyses that keep something per path across layers (dive's
+  // figures, the same-size rewrites): a rescan below reads the same verified tar, so the same entries in the same order
+  const ids = entryIds(scans.map((s) => s.entries));
   const linked = linkPaths(scans.map((s) => s.entries));
   if (linked) {
     const links = new HardLinkCheck(linked);
     scans.forEach((s, i) => links.layer(s.entries, `layer ${i + 1} of ${layers.length}`));
   }
   if ((opts.hashContents ?? true) === true) {
-    const wanted = sameSizeRewrites(scans.map((s) => s.entries));
+    const wanted = sameSizeRewrites(scans.map((s) => s.entries), ids);
     // empty files need no second read: their digest is known (apt's lock files are rewritten empty in every apt layer)
     const nonEmpty = [...wanted.keys()].filter((i) => !digestEmptyFiles(scans[i]!.entries, wanted.get(i)!));
     // a layer read from a local file that has not changed since gives those files' bytes by offset;
@@ -74,47 +78,37 @@ export async function scanImage(image: Image, opts: AnalyzeImageOptions = {}): P
     configDigest,
     config,
     layers: scans.map((s, i) => ({ entries: s.entries, stats: s.stats, mediaType: manifest.layers[i]?.mediaType ?? '' })),
+    ids,
   };
 }
 
-/** sameSizeRewrites finds, per layer, the files that a later layer writes again with the same size (and those rewrites). */
-export function sameSizeRewrites(layers: readonly (readonly LayerEntry[])[]): Map<number, Set<string>> {
-  // per path, the last file written there, packed into one number (size × 2^16 + layer): no object per path
-  const last = new Map<string, number>();
+/**
+ * sameSizeRewrites finds, per layer, the files that a later layer writes again with the same size
+ * (and those rewrites). ids numbers the entries' paths (scanImage's numbering, or made here).
+ */
+export function sameSizeRewrites(layers: readonly (readonly LayerEntry[])[], ids: EntryIds = entryIds(layers)): Map<number, Set<string>> {
+  // per path number, the size and layer of the last file written there
+  const lastSize = new Float64Array(ids.table.size);
+  const lastLayer = new Int32Array(ids.table.size).fill(-1);
   const out = new Map<number, Set<string>>();
   const add = (layer: number, path: string) => {
     let set = out.get(layer);
     if (!set) out.set(layer, (set = new Set()));
     set.add(path);
   };
-  const LAYERS = 0x10000;
-  if (layers.length > LAYERS) throw new RangeError(`${layers.length} layers`); // Docker's limit is 127; the OCI spec has none this large
-  const HUGE = 2 ** 37; // sizes from here on would not pack exactly: such files (128 GiB and more) are kept apart
-  const huge = new Map<string, { size: number; layer: number }>();
   layers.forEach((entries, layer) => {
-    for (const e of entries) {
+    const numbers = ids.layers[layer]!;
+    for (let k = 0; k < entries.length; k++) {
+      const e = entries[k]!;
       if (e.type !== 'file' || e.whiteout) continue;
-      const packed = last.get(e.path);
-      let beforeLayer = -1;
-      let beforeSize = -1;
-      if (packed !== undefined) {
-        beforeLayer = packed % LAYERS;
-        beforeSize = (packed - beforeLayer) / LAYERS;
-      } else if (huge.size > 0) {
-        const h = huge.get(e.path);
-        if (h) ({ size: beforeSize, layer: beforeLayer } = h);
-      }
-      if (beforeLayer >= 0 && beforeLayer !== layer && beforeSize === e.size) {
-        add(beforeLayer, e.path);
+      const id = numbers[k]!;
+      const before = lastLayer[id]!;
+      if (before >= 0 && before !== layer && lastSize[id] === e.size) {
+        add(before, e.path);
         add(layer, e.path);
       }
-      if (e.size < HUGE) {
-        last.set(e.path, e.size * LAYERS + layer);
-        if (huge.size > 0) huge.delete(e.path);
-      } else {
-        huge.set(e.path, { size: e.size, layer });
-        last.delete(e.path);
-      }
+      lastSize[id] = e.size;
+      lastLayer[id] = layer;
     }
   });
   return out;

@@ -1,0 +1,166 @@
+// PathIds numbers the paths of an image's layers once (0, 1, 2, … in the order first met) and knows
+// each path's parent, so the analyses that keep something per path across layers (dive's figures,
+// the same-size rewrites) index typed arrays by number instead of building maps of their own keyed
+// by the same strings: one lookup per entry for all of them instead of one or more per entry in
+// each. Written by hand: a JavaScript Map is the library here, and it costs more (below).
+import type { LayerEntry } from './entry.js';
+
+/** NO_PARENT is the parent of a top-level path (and of the root, ""). */
+export const NO_PARENT = -1;
+
+export class PathIds {
+  // An open-addressing table of numbers keyed by the paths' FNV-1a hashes, in typed arrays: a Map
+  // of 100,000s of paths costs about three times the memory (its table holds the keys, values and
+  // chains), and it is garbage the collector walks.
+  private slots = new Int32Array(1 << 12).fill(-1);
+  private mask = (1 << 12) - 1;
+  private hashes = new Int32Array(1024);
+  private keys: string[] = [];
+  private parents = new Int32Array(1024);
+  private count = 0;
+  // the parent of the path numbered last: tar lists a directory's entries together, so most new
+  // paths have the same parent as the one before (found without slicing it off)
+  private lastParent: string | null = null;
+  private lastParentId = NO_PARENT;
+  private closed = false;
+
+  /** size is how many paths are numbered. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** parentOf is the number of the parent of the path numbered id, or NO_PARENT for a top-level path. */
+  parentOf(id: number): number {
+    return this.parents[id]!;
+  }
+
+  /** idOf numbers path (and its ancestors) when it is new, and returns its number. */
+  idOf(path: string): number {
+    if (this.closed) throw new Error('PathIds: the numbering is closed');
+    const hash = hashOf(path);
+    const known = this.find(path, hash);
+    if (known >= 0) return known;
+    const slash = path.lastIndexOf('/');
+    if (slash <= 0) return this.add(path, hash, NO_PARENT);
+    const last = this.lastParent;
+    if (last !== null && slash === last.length && path.startsWith(last)) return this.add(path, hash, this.lastParentId);
+    // the new ancestors up to the nearest numbered one, bottom up. Their hashes come from one pass
+    // over the path (FNV-1a reads left to right, so a prefix's hash is a step of the path's): a
+    // hostile path of 100,000s of components costs its length, not its length squared.
+    const ends: number[] = [];
+    const prefixHashes: number[] = [];
+    let h = FNV_OFFSET;
+    for (let i = 0; i < slash; i++) {
+      const c = path.charCodeAt(i);
+      if (c === SLASH && i > 0) {
+        ends.push(i);
+        prefixHashes.push(h);
+      }
+      h = Math.imul(h ^ c, FNV_PRIME);
+    }
+    ends.push(slash);
+    prefixHashes.push(h);
+    const chain: string[] = [path];
+    const chainHashes: number[] = [hash];
+    let above = NO_PARENT;
+    for (let j = ends.length - 1; j >= 0; j--) {
+      const p = path.slice(0, ends[j]);
+      const id = this.find(p, prefixHashes[j]!);
+      if (id >= 0) {
+        above = id;
+        break;
+      }
+      chain.push(p);
+      chainHashes.push(prefixHashes[j]!);
+    }
+    for (let k = chain.length - 1; k > 0; k--) above = this.add(chain[k]!, chainHashes[k]!, above);
+    this.lastParent = chain.length > 1 ? chain[1]! : path.slice(0, slash);
+    this.lastParentId = above;
+    return this.add(path, hash, above);
+  }
+
+  /** find is the number of path, or -1. */
+  private find(path: string, hash: number): number {
+    const slots = this.slots;
+    const mask = this.mask;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const id = slots[i]!;
+      if (id < 0) return -1;
+      if (this.hashes[id] === hash && this.keys[id] === path) return id;
+    }
+  }
+
+  private add(path: string, hash: number, parent: number): number {
+    const id = this.count++;
+    if (id === this.parents.length) {
+      this.parents = grow(this.parents);
+      this.hashes = grow(this.hashes);
+    }
+    this.parents[id] = parent;
+    this.hashes[id] = hash;
+    this.keys.push(path);
+    if (this.count * 2 > this.slots.length) this.rehash();
+    else this.place(id, hash);
+    return id;
+  }
+
+  private place(id: number, hash: number): void {
+    const slots = this.slots;
+    const mask = this.mask;
+    let i = hash & mask;
+    while (slots[i]! >= 0) i = (i + 1) & mask;
+    slots[i] = id;
+  }
+
+  /** rehash doubles the table, keeping it at most half full. */
+  private rehash(): void {
+    this.slots = new Int32Array(this.slots.length * 2).fill(-1);
+    this.mask = this.slots.length - 1;
+    for (let id = 0; id < this.count; id++) this.place(id, this.hashes[id]!);
+  }
+
+  /** close ends the numbering: the table and the paths are let go (the numbers' parents stay). */
+  close(): void {
+    this.closed = true;
+    this.slots = new Int32Array(0);
+    this.hashes = new Int32Array(0);
+    this.keys = [];
+    this.lastParent = null;
+  }
+}
+
+function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(a.length * 2);
+  grown.set(a);
+  return grown;
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const SLASH = 0x2f;
+
+/** hashOf is the 32-bit FNV-1a hash of a path's UTF-16 code units. */
+function hashOf(path: string): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), FNV_PRIME);
+  return h;
+}
+
+/** EntryIds is the numbering of an image's entries: layers[i][k] is the number of layer i's entries[k].path. */
+export interface EntryIds {
+  /** the parents of the numbers (the map from paths to numbers is let go once all are numbered). */
+  table: PathIds;
+  layers: readonly Int32Array[];
+}
+
+/** entryIds numbers the paths of the entries of layers. */
+export function entryIds(layers: readonly (readonly LayerEntry[])[]): EntryIds {
+  const table = new PathIds();
+  const numbered = layers.map((entries) => {
+    const out = new Int32Array(entries.length);
+    for (let k = 0; k < entries.length; k++) out[k] = table.idOf(entries[k]!.path);
+    return out;
+  });
+  table.close();
+  return { table, layers: numbered };
+}

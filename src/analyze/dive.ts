@@ -10,7 +10,7 @@
 // least twice are "inefficiencies", and wastedBytes = Σ their cumulative sizes (the surviving copy included).
 // userWastedPercent = wastedBytes / (file content of all layers but the first).
 import type { LayerEntry } from '../layers/entry.js';
-import { entryIds, NO_PARENT, type EntryIds } from '../layers/path-ids.js';
+import { entryIds, NO_PARENT, ROOT, type EntryIds } from '../layers/path-ids.js';
 import { PathTree } from './path-tree.js';
 
 export interface DiveInefficiency {
@@ -94,8 +94,8 @@ export function diveFigures(layers: readonly (readonly LayerEntry[])[], layerCon
       const id = numbers[k]!;
       const parent = table.parentOf(id);
       if (parent !== lastParent) {
-        // nearest first: once a parent is marked, all of its ancestors are too
-        for (let p = parent; p !== NO_PARENT && parentTag[p] !== tag; p = table.parentOf(p)) parentTag[p] = tag;
+        // nearest first: once a parent is marked, all of its ancestors are too (the root is no node of dive's tree)
+        for (let p = parent; p > ROOT && parentTag[p] !== tag; p = table.parentOf(p)) parentTag[p] = tag;
         lastParent = parent;
       }
       if (e.whiteout === 'opaque') {

@@ -3,7 +3,7 @@
 // few megabytes of JSON. Directories carry the bytes of everything below them; children are sorted
 // largest first.
 import type { DropKind, DroppedCopy, MergedRecord } from './merge.js';
-import type { PathTree } from './path-tree.js';
+import type { FileTree } from './path-tree.js';
 
 /**
  * FileNode: `[name, bytes, layer]` for a file, symlink or other non-directory (bytes: regular-file
@@ -36,7 +36,7 @@ function finish(b: Building): FileNode {
 }
 
 /** filesDocument builds the document from the merged tree and the dropped copies. */
-export function filesDocument(tree: PathTree<MergedRecord>, dropped: readonly DroppedCopy[]): FilesDocument {
+export function filesDocument(tree: FileTree<MergedRecord>, dropped: readonly DroppedCopy[]): FilesDocument {
   const root: Building = { name: '', bytes: 0, layer: -1, children: new Map() };
   const dirAt = (parts: string[]): Building => {
     let node = root;

@@ -11,7 +11,7 @@ import { mapHistory } from './history.js';
 import { instructionOf } from './instruction.js';
 import { filesDocument, type FilesDocument } from './files.js';
 import { mergeLayers, type DropKind, type LayerChanges, type MergedRecord } from './merge.js';
-import type { PathTree } from './path-tree.js';
+import type { FileTree } from './path-tree.js';
 import { configWarnings } from '../image/config-schema.js';
 
 export type { Finding } from './findings/index.js';
@@ -34,7 +34,7 @@ export interface AnalyzeOptions {
   /** add `files`: the whole final filesystem and every dropped copy (for whittle report). */
   files?: boolean;
   /** called with the merged final filesystem before it is dropped (whittle report --compare reads its content digests). */
-  inspectTree?: (tree: PathTree<MergedRecord>) => void;
+  inspectTree?: (tree: FileTree<MergedRecord>) => void;
 }
 
 export interface LayerAnalysis {
@@ -115,10 +115,11 @@ export function analyze(input: AnalysisInput, options: AnalyzeOptions = {}): Ana
   const topPaths = options.topPaths ?? 10;
   const warnings: string[] = [];
   const entryLists = input.layers.map((l) => l.entries);
-  // dive's figures first: its per-path maps are garbage before the merged filesystem is built, so
+  // dive's figures first: its per-path arrays are garbage before the merged filesystem is built, so
   // the two never need memory at the same time (their peaks added up on images of 100,000s of entries)
-  const dive = diveFiguresLimited(entryLists, entryLists.map(contentBytes), input.ids ?? entryIds(entryLists), topPaths);
-  const { tree, changes, dropped, linkedBytes } = mergeLayers(entryLists);
+  const ids = input.ids ?? entryIds(entryLists);
+  const dive = diveFiguresLimited(entryLists, entryLists.map(contentBytes), ids, topPaths);
+  const { tree, changes, dropped, linkedBytes } = mergeLayers(entryLists, ids);
   const history = mapHistory(input.config.history, input.layers.length);
   if (history.warning) warnings.push(history.warning);
   warnings.push(...configWarnings(input.config));

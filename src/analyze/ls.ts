@@ -11,7 +11,7 @@ import type { EntryType, LayerEntry } from '../layers/entry.js';
 import { HardLinkCheck } from '../layers/hardlinks.js';
 import { scanLayer } from '../layers/scan.js';
 import { createMerge, mergeLayers, type MergedRecord } from './merge.js';
-import type { PathTree } from './path-tree.js';
+import type { FileTree } from './path-tree.js';
 
 /** Change is what a layer's entry does to the filesystem below it (only with a layer). */
 export type Change = 'added' | 'modified' | 'deleted' | 'opaque';
@@ -100,7 +100,7 @@ export function listMerged(layers: readonly (readonly LayerEntry[])[], root: str
   return listMergedTree(mergeLayers(layers).tree, root, what);
 }
 
-function listMergedTree(tree: PathTree<MergedRecord>, root: string, what: string): ListedPath[] {
+function listMergedTree(tree: FileTree<MergedRecord>, root: string, what: string): ListedPath[] {
   const own = tree.get(root);
   if (root !== '' && own === undefined && !tree.hasChildren(root)) throw new WhittleError('not-found', `${abs(root)}: no such path in ${what}`);
   if (own !== undefined && own.type !== 'dir') return [fromRecord(root, own, null)];
@@ -119,7 +119,7 @@ export function listLayer(layers: readonly (readonly LayerEntry[])[], index: num
   return listLayerOver(mergeLayers(layers.slice(0, index)).tree, layers[index]!, index, root, what);
 }
 
-function listLayerOver(below: PathTree<MergedRecord>, layerEntries: readonly LayerEntry[], index: number, root: string, what: string): ListedPath[] {
+function listLayerOver(below: FileTree<MergedRecord>, layerEntries: readonly LayerEntry[], index: number, root: string, what: string): ListedPath[] {
   const entries = layerEntries.filter((e) => under(e.path, root));
   if (entries.length === 0) throw new WhittleError('not-found', `${abs(root)}: layer ${index} of ${what} writes nothing there`);
   const out: ListedPath[] = [];

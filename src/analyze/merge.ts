@@ -4,7 +4,8 @@
 import type { LayerEntry } from '../layers/entry.js';
 import { nameByteLength } from '../internal/name-bytes.js';
 import { impliedDir, LayerParents } from '../layers/parents.js';
-import { PathTree } from './path-tree.js';
+import { PathIds, type EntryIds } from '../layers/path-ids.js';
+import { NumberedTree } from './numbered-tree.js';
 
 /**
  * MergedRecord is what the merged filesystem holds for one path: the entry that last wrote it and
@@ -62,7 +63,7 @@ export interface LayerChanges {
 }
 
 export interface MergeResult {
-  tree: PathTree<MergedRecord>;
+  tree: NumberedTree<MergedRecord>;
   changes: LayerChanges[];
   dropped: DroppedCopy[];
   /** content bytes of dropped paths that still reach the final filesystem through a surviving hard link. */
@@ -78,29 +79,31 @@ function sameContent(a: MergedRecord, b: LayerEntry): boolean {
   return a.contentDigest !== undefined && a.contentDigest === b.contentDigest && a.size === b.size;
 }
 
-export function mergeLayers(layers: readonly (readonly LayerEntry[])[]): MergeResult {
-  const merge = createMerge();
-  for (const entries of layers) merge.add(entries);
+/** mergeLayers merges layers; ids, when the entries' paths are numbered already (scanImage), saves numbering them again. */
+export function mergeLayers(layers: readonly (readonly LayerEntry[])[], ids?: EntryIds): MergeResult {
+  const merge = createMerge(ids?.table);
+  layers.forEach((entries, i) => merge.add(entries, ids?.layers[i]));
   return merge.finish();
 }
 
 /** Merge applies layers one at a time (base first), so a caller can drop each layer's entries once added. */
 export interface Merge {
-  /** add applies the next layer's entries. */
-  add(entries: readonly LayerEntry[]): void;
+  /** add applies the next layer's entries; numbers, when given, are their paths' numbers in the merge's PathIds. */
+  add(entries: readonly LayerEntry[], numbers?: ArrayLike<number>): void;
   /** the merged filesystem so far. */
-  readonly tree: PathTree<MergedRecord>;
+  readonly tree: NumberedTree<MergedRecord>;
   /** finish returns the result of the layers added. */
   finish(): MergeResult;
 }
 
-/** createMerge starts an incremental mergeLayers. */
-export function createMerge(): Merge {
-  const tree = new PathTree<MergedRecord>();
+/** createMerge starts an incremental mergeLayers, over the numbering paths (a new one by default). */
+export function createMerge(paths: PathIds = new PathIds()): Merge {
+  const tree = new NumberedTree<MergedRecord>(paths);
   const changes: LayerChanges[] = [];
   const dropped: DroppedCopy[] = [];
-  const add = (entries: readonly LayerEntry[]) => {
+  const add = (entries: readonly LayerEntry[], given?: ArrayLike<number>) => {
     const layer = changes.length;
+    const numbers = given ?? Int32Array.from(entries, (e) => paths.idOf(e.path));
     const ch = emptyChanges();
     changes.push(ch);
     // the directories a layer implies (parents it has no entry for) count as its own
@@ -117,22 +120,22 @@ export function createMerge(): Merge {
       if (r.type === 'file' && r.size > 0) dropped.push({ path, bytes: r.size, addedBy: r.layer, droppedBy: layer, how });
     };
     // Opaque directories hide lower content before any of this layer's own entries land, wherever they sit in the tar.
-    for (const e of entries) {
-      if (e.whiteout === 'opaque') tree.removeBelow(e.path, drop('opaque'));
+    for (let k = 0; k < entries.length; k++) {
+      if (entries[k]!.whiteout === 'opaque') tree.removeBelow(numbers[k]!, drop('opaque'));
     }
-    const put = (e: LayerEntry): void => {
+    /** put applies e, numbered id, over before: what the tree held there (looked up for an entry that is no opaque marker) */
+    const put = (e: LayerEntry, id: number, before: MergedRecord | undefined): void => {
       if (e.whiteout === 'opaque') {
-        if (!tree.has(e.path)) tree.set(e.path, { type: 'dir', size: 0, mode: e.mode, uid: e.uid, gid: e.gid, layer });
+        if (tree.at(id) === undefined) tree.set(id, { type: 'dir', size: 0, mode: e.mode, uid: e.uid, gid: e.gid, layer });
         return;
       }
       if (e.whiteout === 'file') {
-        tree.remove(e.path, drop('deleted'));
+        tree.remove(id, drop('deleted'));
         return;
       }
       const size = e.type === 'file' ? e.size : 0;
       ch.fileContent += size;
       if (e.type === 'symlink' && e.linkTarget !== undefined) ch.symlinkBytes += nameByteLength(e.linkTarget);
-      const before = tree.get(e.path);
       const record = recordOf(e, layer);
       if (before === undefined) {
         if (e.type !== 'dir') {
@@ -142,7 +145,7 @@ export function createMerge(): Merge {
       } else if (before.type === 'dir' && e.type === 'dir') {
         // a directory entry over a directory changes metadata only; its contents stay.
       } else {
-        if (before.type === 'dir') tree.removeBelow(e.path, drop('overwritten')); // a directory replaced by a non-directory
+        if (before.type === 'dir') tree.removeBelow(id, drop('overwritten')); // a directory replaced by a non-directory
         const metadataOnly = before.type === 'file' && e.type === 'file' && sameContent(before, e);
         if (before.type !== 'dir') {
           if (before.type === 'file' && before.size > 0) {
@@ -160,11 +163,21 @@ export function createMerge(): Merge {
           if (metadataOnly) ch.modified.metadataOnly++;
         }
       }
-      tree.set(e.path, record);
+      tree.set(id, record);
     };
-    for (const e of entries) {
-      for (const p of parents.add(e).implied) put(impliedDir(p, e));
-      put(e);
+    for (let k = 0; k < entries.length; k++) {
+      const e = entries[k]!;
+      const id = numbers[k]!;
+      // looked up once, for the layer's parents and for the put: the directories e implies are its
+      // ancestors (or an opaque marker's own directory, which put looks up itself), whose puts leave
+      // the record at e.path as it is
+      const before = e.whiteout === 'opaque' ? undefined : tree.at(id);
+      const here = before !== undefined && before.layer === layer ? before.type === 'dir' : null;
+      for (const p of parents.add(e, here).implied) {
+        const dirId = paths.idOf(p);
+        put(impliedDir(p, e), dirId, tree.at(dirId));
+      }
+      put(e, id, before);
     }
   };
   return { add, tree, finish: () => ({ tree, changes, ...excludeLinked(tree, dropped) }) };
@@ -172,7 +185,7 @@ export function createMerge(): Merge {
 
 /** excludeLinked keeps a dropped copy out of the waste when a surviving hard link of the same layer still points at it:
  * the content reaches the final filesystem through the link. */
-function excludeLinked(tree: PathTree<MergedRecord>, all: DroppedCopy[]): { dropped: DroppedCopy[]; linkedBytes: number } {
+function excludeLinked(tree: NumberedTree<MergedRecord>, all: DroppedCopy[]): { dropped: DroppedCopy[]; linkedBytes: number } {
   const linked = new Set<string>();
   for (const r of tree.records.values()) {
     if (r.type === 'hardlink' && r.linkTarget !== undefined) linked.add(`${r.layer}\0${r.linkTarget}`);

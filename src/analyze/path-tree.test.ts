@@ -1,7 +1,10 @@
-// PathTree against the plain version it optimizes (no remembered parent, no early stop at a linked
-// directory), over random sequences of sets and removals: same records, same children, same order.
+// PathTree and NumberedTree against the plain version they optimize (no remembered parent, no early
+// stop at a linked directory, a Map and Sets), over random sequences of sets and removals: same
+// records, same children, same order.
 import { describe, expect, it } from 'vitest';
-import { PathTree, parentOf } from './path-tree.js';
+import { PathIds } from '../layers/path-ids.js';
+import { NumberedTree } from './numbered-tree.js';
+import { PathTree, parentOf, type FileTree } from './path-tree.js';
 
 /** Reference is PathTree's plain algorithm: every set walks up until an ancestor already lists the child. */
 class Reference {
@@ -50,21 +53,45 @@ function rng(seed: number): () => number {
   };
 }
 
-describe('PathTree', () => {
+/** Tree is the two trees behind one interface of paths. */
+interface Tree extends FileTree<number> {
+  set(path: string, record: number): void;
+  remove(path: string): void;
+  removeBelow(path: string): void;
+}
+
+function numbered(): Tree {
+  const t = new NumberedTree<number>(new PathIds());
+  return {
+    records: t.records,
+    get: (p) => t.get(p),
+    has: (p) => t.has(p),
+    hasChildren: (p) => t.hasChildren(p),
+    descendants: (p, fn) => t.descendants(p, fn),
+    set: (p, r) => t.set(t.idOf(p), r),
+    remove: (p) => t.remove(t.idOf(p)),
+    removeBelow: (p) => t.removeBelow(t.idOf(p)),
+  };
+}
+
+describe.each([
+  ['PathTree', () => new PathTree<number>() as Tree],
+  ['NumberedTree', numbered],
+])('%s', (_name, make) => {
   it.each([1, 2, 3, 4, 5, 6, 7, 8])('agrees with the plain algorithm over 3,000 random operations (seed %i)', (seed) => {
     const rand = rng(seed);
     const names = ['a', 'b', 'c'];
     const randomPath = () => Array.from({ length: 1 + Math.floor(rand() * 4) }, () => names[Math.floor(rand() * names.length)]).join('/');
-    const tree = new PathTree<number>();
+    const tree = make();
     const ref = new Reference();
-    const seen = (t: PathTree<number>, p: string) => {
+    const seen = (t: Tree, p: string) => {
       const out: string[] = [];
       t.descendants(p, (q) => out.push(q));
       return out;
     };
     for (let i = 0; i < 3_000; i++) {
       const r = rand();
-      const path = randomPath();
+      const path = rand() < 0.03 ? '' : randomPath(); // the root too: an opaque marker at the top sets it
       if (r < 0.75) {
         // runs of siblings, as tar lists them
         tree.set(path, i);
@@ -80,6 +107,7 @@ describe('PathTree', () => {
         ref.removeBelow(path);
       }
       expect([...tree.records]).toEqual([...ref.records]);
+      expect(tree.records.size).toBe(ref.records.size);
       for (const p of ['', 'a', 'b', 'a/b', 'c/c', path]) {
         expect(seen(tree, p)).toEqual(ref.descendants(p));
         expect(tree.hasChildren(p)).toBe((ref.children.get(p)?.size ?? 0) > 0);

@@ -7,8 +7,19 @@ export function parentOf(path: string): string {
   return i < 0 ? '' : path.slice(0, i);
 }
 
+/** FileTree is what a merged filesystem offers those who read it (PathTree, NumberedTree). */
+export interface FileTree<R> {
+  readonly records: ReadonlyMap<string, R>;
+  get(path: string): R | undefined;
+  has(path: string): boolean;
+  /** hasChildren says whether anything is stored below path. */
+  hasChildren(path: string): boolean;
+  /** descendants calls fn for every stored path strictly below path (records may be absent for implicit parents). */
+  descendants(path: string, fn: (path: string, record: R | undefined) => void): void;
+}
+
 /** PathTree maps paths to records of type R and knows each directory's children. */
-export class PathTree<R> {
+export class PathTree<R> implements FileTree<R> {
   readonly records = new Map<string, R>();
   private readonly children = new Map<string, Set<string>>();
 

@@ -50,10 +50,14 @@ export class LayerParents {
     if (this.recorded && !this.has.has(path)) this.has.set(path, dir);
   }
 
-  /** lookup is what this layer has at path so far. */
-  private lookup(path: string): boolean | undefined {
-    const own = this.has.get(path);
-    return own !== undefined || !this.recorded ? own : this.recorded(path);
+  /**
+   * lookup is what this layer has at path so far; recordedHere, when given, is what the caller's
+   * records hold at path (null: nothing of this layer), which spares asking them.
+   */
+  private lookup(path: string, recordedHere?: boolean | null): boolean | undefined {
+    const own = this.has.size > 0 ? this.has.get(path) : undefined;
+    if (own !== undefined || !this.recorded) return own;
+    return recordedHere === undefined ? this.recorded(path) : (recordedHere ?? undefined);
   }
 
   /** mark records the layer's entry at path; with `recorded`, the caller's record says it, but for a whiteout. */
@@ -69,15 +73,19 @@ export class LayerParents {
   /** the parent of the last entry, when verified: tar lists a directory's entries together, so most entries have the same parent as the one before (no slicing, no lookup). */
   private lastVerified: string | null = null;
 
-  /** add records entry and returns the directories it implies, top down, or the parent it conflicts with. */
-  add(entry: LayerEntry): { readonly implied: readonly string[]; readonly conflict?: string } {
+  /**
+   * add records entry and returns the directories it implies, top down, or the parent it conflicts
+   * with. With `recorded`, recordedHere may say what the caller's records hold for this layer at
+   * entry.path (true a directory, false another type, null nothing), when the caller has looked.
+   */
+  add(entry: LayerEntry, recordedHere?: boolean | null): { readonly implied: readonly string[]; readonly conflict?: string } {
     const path = entry.path;
     const opaque = entry.whiteout === 'opaque';
     const slash = path.lastIndexOf('/');
     const last = this.lastVerified;
     if (!opaque && last !== null && slash === last.length && path.startsWith(last)) {
       const dir = !entry.whiteout && entry.type === 'dir';
-      if (!dir && this.lookup(path) === true) {
+      if (!dir && this.lookup(path, recordedHere) === true) {
         this.verified = new Set();
         this.lastVerified = null;
       }
@@ -112,7 +120,7 @@ export class LayerParents {
     if (path !== '' && !opaque) {
       const dir = !entry.whiteout && entry.type === 'dir';
       // a directory of the layer turned into a non-directory: what was verified below it no longer holds (rare)
-      if (!dir && this.lookup(path) === true) {
+      if (!dir && this.lookup(path, recordedHere) === true) {
         this.verified = new Set();
         this.lastVerified = null;
       }

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { entryIds, NO_PARENT, PathIds } from './path-ids.js';
+import { entryIds, NO_PARENT, PathIds, ROOT } from './path-ids.js';
 import { dir, file, whiteout } from '../analyze/testing.js';
 
-/** reference numbers paths the plain way: a Map, ancestors first. */
+/** reference numbers paths the plain way: a Map, the root first, ancestors before their paths. */
 function reference(paths: readonly string[]): { ids: number[]; parents: Map<number, number> } {
-  const map = new Map<string, number>();
-  const parents = new Map<number, number>();
+  const map = new Map<string, number>([['', ROOT]]);
+  const parents = new Map<number, number>([[ROOT, NO_PARENT]]);
   const idOf = (p: string): number => {
     const known = map.get(p);
     if (known !== undefined) return known;
     const slash = p.lastIndexOf('/');
-    const parent = slash > 0 ? idOf(p.slice(0, slash)) : NO_PARENT;
+    const parent = slash > 0 ? idOf(p.slice(0, slash)) : ROOT;
     const id = map.size;
     map.set(p, id);
     parents.set(id, parent);
@@ -20,16 +20,19 @@ function reference(paths: readonly string[]): { ids: number[]; parents: Map<numb
 }
 
 describe('PathIds', () => {
-  it('numbers each path once, ancestors before the path, and knows its parent', () => {
+  it('numbers each path once, the root first and ancestors before the path, and knows its parent and its path', () => {
     const t = new PathIds();
-    expect(t.idOf('usr/lib/x')).toBe(2);
-    expect(t.idOf('usr')).toBe(0);
-    expect(t.idOf('usr/lib')).toBe(1);
-    expect(t.idOf('usr/lib/y')).toBe(3);
-    expect(t.idOf('etc')).toBe(4);
-    expect(t.idOf('')).toBe(5);
-    expect([0, 1, 2, 3, 4, 5].map((id) => t.parentOf(id))).toEqual([NO_PARENT, 0, 1, 1, NO_PARENT, NO_PARENT]);
+    expect(t.idOf('usr/lib/x')).toBe(3);
+    expect(t.idOf('usr')).toBe(1);
+    expect(t.idOf('usr/lib')).toBe(2);
+    expect(t.idOf('usr/lib/y')).toBe(4);
+    expect(t.idOf('etc')).toBe(5);
+    expect(t.idOf('')).toBe(ROOT);
+    expect([0, 1, 2, 3, 4, 5].map((id) => t.parentOf(id))).toEqual([NO_PARENT, ROOT, 1, 2, 2, ROOT]);
+    expect([0, 1, 2, 3, 4, 5].map((id) => t.pathOf(id))).toEqual(['', 'usr', 'usr/lib', 'usr/lib/x', 'usr/lib/y', 'etc']);
     expect(t.size).toBe(6);
+    expect([t.lookup('usr/lib'), t.lookup('usr/li'), t.lookup('var')]).toEqual([2, -1, -1]);
+    expect(t.size).toBe(6); // lookup numbers nothing
   });
 
   it('tells apart paths whose hashes collide', () => {
@@ -62,23 +65,22 @@ describe('PathIds', () => {
   it('numbers a path of 100,000 components without running out of stack', () => {
     const deep = Array.from({ length: 100_000 }, () => 'd').join('/');
     const t = new PathIds();
-    expect(t.idOf(deep)).toBe(99_999);
-    expect(t.parentOf(99_999)).toBe(99_998);
-    expect(t.parentOf(0)).toBe(NO_PARENT);
+    expect(t.idOf(deep)).toBe(100_000);
+    expect(t.parentOf(100_000)).toBe(99_999);
+    expect(t.parentOf(1)).toBe(ROOT);
   });
 });
 
 describe('entryIds', () => {
-  it('gives each entry the number of its path, the same across layers, and keeps the parents after closing', () => {
+  it('gives each entry the number of its path, the same across layers', () => {
     const ids = entryIds([
       [dir('etc'), file('etc/a', 1)],
       [file('etc/a', 2), whiteout('etc/b')],
     ]);
     expect(ids.layers.map((l) => [...l])).toEqual([
-      [0, 1],
       [1, 2],
+      [2, 3],
     ]);
-    expect(ids.table.parentOf(2)).toBe(0);
-    expect(() => ids.table.idOf('etc')).toThrow();
+    expect(ids.table.parentOf(3)).toBe(1);
   });
 });

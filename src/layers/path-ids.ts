@@ -1,11 +1,14 @@
-// PathIds numbers the paths of an image's layers once (0, 1, 2, … in the order first met) and knows
-// each path's parent, so the analyses that keep something per path across layers (dive's figures,
-// the same-size rewrites) index typed arrays by number instead of building maps of their own keyed
-// by the same strings: one lookup per entry for all of them instead of one or more per entry in
-// each. Written by hand: a JavaScript Map is the library here, and it costs more (below).
+// PathIds numbers the paths of an image's layers once (the root "" is 0, the others 1, 2, … in the
+// order first met) and knows each path's parent, so the analyses that keep something per path
+// across layers (the merged filesystem, dive's figures, the same-size rewrites) index typed arrays
+// by number instead of building maps of their own keyed by the same strings: one lookup per entry
+// for all of them instead of one or more per entry in each. Written by hand: a JavaScript Map is the
+// library here, and it costs more (below).
 import type { LayerEntry } from './entry.js';
 
-/** NO_PARENT is the parent of a top-level path (and of the root, ""). */
+/** ROOT is the number of the root, "": the parent of every top-level path. */
+export const ROOT = 0;
+/** NO_PARENT is the parent of the root. */
 export const NO_PARENT = -1;
 
 export class PathIds {
@@ -22,26 +25,28 @@ export class PathIds {
   // paths have the same parent as the one before (found without slicing it off)
   private lastParent: string | null = null;
   private lastParentId = NO_PARENT;
-  private closed = false;
+
+  constructor() {
+    this.add('', hashOf(''), NO_PARENT);
+  }
 
   /** size is how many paths are numbered. */
   get size(): number {
     return this.count;
   }
 
-  /** parentOf is the number of the parent of the path numbered id, or NO_PARENT for a top-level path. */
+  /** parentOf is the number of the parent of the path numbered id (ROOT for a top-level path, NO_PARENT for the root). */
   parentOf(id: number): number {
     return this.parents[id]!;
   }
 
   /** idOf numbers path (and its ancestors) when it is new, and returns its number. */
   idOf(path: string): number {
-    if (this.closed) throw new Error('PathIds: the numbering is closed');
     const hash = hashOf(path);
     const known = this.find(path, hash);
     if (known >= 0) return known;
     const slash = path.lastIndexOf('/');
-    if (slash <= 0) return this.add(path, hash, NO_PARENT);
+    if (slash <= 0) return this.add(path, hash, ROOT);
     const last = this.lastParent;
     if (last !== null && slash === last.length && path.startsWith(last)) return this.add(path, hash, this.lastParentId);
     // the new ancestors up to the nearest numbered one, bottom up. Their hashes come from one pass
@@ -49,7 +54,7 @@ export class PathIds {
     // hostile path of 100,000s of components costs its length, not its length squared.
     const ends: number[] = [];
     const prefixHashes: number[] = [];
-    let h = FNV_OFFSET;
+    let h = FNV_OFFSET | 0;
     for (let i = 0; i < slash; i++) {
       const c = path.charCodeAt(i);
       if (c === SLASH && i > 0) {
@@ -62,7 +67,7 @@ export class PathIds {
     prefixHashes.push(h);
     const chain: string[] = [path];
     const chainHashes: number[] = [hash];
-    let above = NO_PARENT;
+    let above = ROOT;
     for (let j = ends.length - 1; j >= 0; j--) {
       const p = path.slice(0, ends[j]);
       const id = this.find(p, prefixHashes[j]!);
@@ -77,6 +82,16 @@ export class PathIds {
     this.lastParent = chain.length > 1 ? chain[1]! : path.slice(0, slash);
     this.lastParentId = above;
     return this.add(path, hash, above);
+  }
+
+  /** lookup is the number of path, or -1 when it has none (it numbers nothing). */
+  lookup(path: string): number {
+    return this.find(path, hashOf(path));
+  }
+
+  /** pathOf is the path numbered id. */
+  pathOf(id: number): string {
+    return this.keys[id]!;
   }
 
   /** find is the number of path, or -1. */
@@ -118,15 +133,6 @@ export class PathIds {
     this.mask = this.slots.length - 1;
     for (let id = 0; id < this.count; id++) this.place(id, this.hashes[id]!);
   }
-
-  /** close ends the numbering: the table and the paths are let go (the numbers' parents stay). */
-  close(): void {
-    this.closed = true;
-    this.slots = new Int32Array(0);
-    this.hashes = new Int32Array(0);
-    this.keys = [];
-    this.lastParent = null;
-  }
 }
 
 function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
@@ -143,12 +149,11 @@ const SLASH = 0x2f;
 function hashOf(path: string): number {
   let h = FNV_OFFSET;
   for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), FNV_PRIME);
-  return h;
+  return h | 0; // as the table stores it (the empty path's hash is the offset, above 2^31)
 }
 
 /** EntryIds is the numbering of an image's entries: layers[i][k] is the number of layer i's entries[k].path. */
 export interface EntryIds {
-  /** the parents of the numbers (the map from paths to numbers is let go once all are numbered). */
   table: PathIds;
   layers: readonly Int32Array[];
 }
@@ -161,6 +166,5 @@ export function entryIds(layers: readonly (readonly LayerEntry[])[]): EntryIds {
     for (let k = 0; k < entries.length; k++) out[k] = table.idOf(entries[k]!.path);
     return out;
   });
-  table.close();
   return { table, layers: numbered };
 }

@@ -4,7 +4,7 @@
 import type { Analysis } from '../analyze/index.js';
 import type { FileNode } from '../analyze/files.js';
 import type { MergedRecord } from '../analyze/merge.js';
-import type { PathTree } from '../analyze/path-tree.js';
+import type { FileTree } from '../analyze/path-tree.js';
 
 /** FileFacts is what the comparison keeps of one final path. */
 export interface FileFacts {
@@ -32,7 +32,7 @@ export interface Comparison {
 export const LIST_LIMIT = 2000;
 
 /** factsOf collects the final paths of a merged tree (AnalyzeOptions.inspectTree gives the tree). */
-export function factsOf(tree: PathTree<MergedRecord>): Map<string, FileFacts> {
+export function factsOf(tree: FileTree<MergedRecord>): Map<string, FileFacts> {
   const out = new Map<string, FileFacts>();
   for (const [path, r] of tree.records) {
     if (r.type === 'dir' || path === '') continue;

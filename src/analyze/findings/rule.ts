@@ -2,7 +2,7 @@
 // and the context every analyzer reads: the final filesystem, the dropped copies, the layers and the config.
 import type { ImageConfig } from '../../image/spec.js';
 import type { DroppedCopy, MergedRecord } from '../merge.js';
-import type { PathTree } from '../path-tree.js';
+import type { FileTree } from '../path-tree.js';
 
 export type Severity = 'high' | 'medium' | 'low' | 'info';
 
@@ -37,7 +37,7 @@ export interface FindingReport {
 }
 
 export interface FindingContext {
-  tree: PathTree<MergedRecord>;
+  tree: FileTree<MergedRecord>;
   dropped: readonly DroppedCopy[];
   config: ImageConfig;
   layerCount: number;

@@ -145,7 +145,7 @@ function whiteoutLayer(whiteouts: readonly string[], tree: ReturnType<typeof mer
 export async function strip(image: Image, opts: StripRunOptions = {}): Promise<StripResult> {
   const input = await scanImage(image, { hashContents: false, onProgress: (p) => opts.onProgress?.({ phase: 'scan', bytes: p.bytes }) });
   const entries = input.layers.map((l) => l.entries);
-  const tree = mergeLayers(entries).tree;
+  const tree = mergeLayers(entries, input.ids).tree;
   const final = new Map([...tree.records].filter(([p]) => p !== ''));
   let read = 0;
   const elf = await readElf(image, tree, elfCandidates(final, input.config), (n) => opts.onProgress?.({ phase: 'elf', bytes: (read += n) }));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { entryIds, NO_PARENT, PathIds, ROOT } from './path-ids.js';
 import { dir, file, whiteout } from '../analyze/testing.js';
+import { Random } from '../../test/fuzz/random.js';
 
 /** reference numbers paths the plain way: a Map, the root first, ancestors before their paths. */
 function reference(paths: readonly string[]): { ids: number[]; parents: Map<number, number> } {
@@ -45,15 +46,9 @@ describe('PathIds', () => {
   });
 
   it('numbers as a Map would on many random paths, across the table growing', () => {
-    let seed = 11; // mulberry32
-    const rand = (n: number) => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return Math.floor((((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * n);
-    };
+    const random = new Random(11);
     const names = ['a', 'b', 'lib', 'node_modules', 'x.js', 'é', '日本'];
-    const paths = Array.from({ length: 30_000 }, () => Array.from({ length: 1 + rand(6) }, () => names[rand(names.length)]! + rand(20)).join('/'));
+    const paths = Array.from({ length: 30_000 }, () => Array.from({ length: random.int(1, 6) }, () => random.pick(names) + random.int(0, 19)).join('/'));
     const t = new PathIds();
     const ids = paths.map((p) => t.idOf(p));
     const want = reference(paths);

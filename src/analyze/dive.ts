@@ -142,21 +142,12 @@ export function diveFigures(layers: readonly (readonly LayerEntry[])[], layerCon
   let discovered = 0;
   const inefficiencies: DiveInefficiency[] = [];
   for (let id = 0; id < n; id++) {
-    if (count[id] === 0) continue;
+    const c = count[id]!;
+    if (c === 0) continue;
     minimum += least[id]!;
     discovered += cumulative[id]!;
+    if (c > 1) inefficiencies.push({ path: table.pathOf(id), count: c, cumulativeSize: cumulative[id]! });
   }
-  // the paths seen more than once, named from their entries (the numbering keeps no paths)
-  layers.forEach((entries, i) => {
-    const numbers = ids.layers[i]!;
-    for (let k = 0; k < entries.length; k++) {
-      const id = numbers[k]!;
-      const c = count[id]!;
-      if (c < 2) continue;
-      inefficiencies.push({ path: entries[k]!.path, count: c, cumulativeSize: cumulative[id]! });
-      count[id] = 0; // named once
-    }
-  });
   inefficiencies.sort((a, b) => b.cumulativeSize - a.cumulativeSize || (a.path < b.path ? -1 : 1));
   const wastedBytes = inefficiencies.reduce((sum, i) => sum + i.cumulativeSize, 0);
   const sizeBytes = layerContentBytes.reduce((a, b) => a + b, 0);

@@ -51,8 +51,9 @@ export async function scanImage(image: Image, opts: AnalyzeImageOptions = {}): P
     report();
     return scan;
   });
-  // the paths numbered once, for the analyses that keep something per path across layers (dive's
-  // figures, the same-size rewrites): a rescan below reads the same verified tar, so the same entries in the same order
+  // the paths numbered once, for the analyses that keep something per path across layers (the
+  // merged filesystem, dive's figures, the same-size rewrites): a rescan below reads the same
+  // verified tar, so the same entries in the same order
   const ids = entryIds(scans.map((s) => s.entries));
   const linked = linkPaths(scans.map((s) => s.entries));
   if (linked) {

@@ -35,11 +35,6 @@ export class NumberedTree<R> implements FileTree<R> {
     this.records = new RecordsView(this);
   }
 
-  /** idOf numbers path (PathIds.idOf): the number set() and friends take. */
-  idOf(path: string): number {
-    return this.paths.idOf(path);
-  }
-
   get(path: string): R | undefined {
     const id = this.paths.lookup(path);
     return id < 0 ? undefined : this.recs[id];
@@ -131,11 +126,6 @@ export class NumberedTree<R> implements FileTree<R> {
     if (this.flags[parent]! & HAS_LIST && this.flags[id]! & IN_LIST) this.unlink(parent, id);
   }
 
-  /** forEachRecord calls fn for every record in insertion order. */
-  forEachRecord(fn: (id: number, record: R) => void): void {
-    for (let id = this.head; id !== NONE; id = this.next[id]!) fn(id, this.recs[id]!);
-  }
-
   /** firstRecord and nextRecord walk the records in insertion order (NONE at the end). */
   firstRecord(): number {
     return this.head;
@@ -192,6 +182,9 @@ export class NumberedTree<R> implements FileTree<R> {
 
   /** fit grows the arrays to hold n numbers. */
   private fit(n: number): void {
+    // the records array is filled as far as there are numbers: one set far beyond its end would
+    // leave a hole V8 may answer by turning it into a dictionary
+    for (let id = this.recs.length; id < n; id++) this.recs.push(undefined);
     if (n <= this.next.length) return;
     let size = this.next.length;
     while (size < n) size *= 2;

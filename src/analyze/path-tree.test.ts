@@ -68,9 +68,9 @@ function numbered(): Tree {
     has: (p) => t.has(p),
     hasChildren: (p) => t.hasChildren(p),
     descendants: (p, fn) => t.descendants(p, fn),
-    set: (p, r) => t.set(t.idOf(p), r),
-    remove: (p) => t.remove(t.idOf(p)),
-    removeBelow: (p) => t.removeBelow(t.idOf(p)),
+    set: (p, r) => t.set(t.paths.idOf(p), r),
+    remove: (p) => t.remove(t.paths.idOf(p)),
+    removeBelow: (p) => t.removeBelow(t.paths.idOf(p)),
   };
 }
 

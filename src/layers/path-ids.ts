@@ -4,6 +4,7 @@
 // by number instead of building maps of their own keyed by the same strings: one lookup per entry
 // for all of them instead of one or more per entry in each. Written by hand: a JavaScript Map is the
 // library here, and it costs more (below).
+import { randomBytes } from 'node:crypto';
 import type { LayerEntry } from './entry.js';
 
 /** ROOT is the number of the root, "": the parent of every top-level path. */
@@ -14,9 +15,13 @@ export const NO_PARENT = -1;
 export class PathIds {
   // An open-addressing table of numbers keyed by the paths' FNV-1a hashes, in typed arrays: a Map
   // of 100,000s of paths costs about three times the memory (its table holds the keys, values and
-  // chains), and it is garbage the collector walks.
+  // chains), and it is garbage the collector walks. The hash starts from a random seed per table
+  // and a slot is taken from the hash's high bits (Fibonacci hashing), as V8 seeds its own string
+  // hash: a layer whose paths were made to share slots would make every lookup walk all of them.
   private slots = new Int32Array(1 << 12).fill(-1);
   private mask = (1 << 12) - 1;
+  private shift = 32 - 12;
+  private readonly offset: number;
   private hashes = new Int32Array(1024);
   private keys: string[] = [];
   private parents = new Int32Array(1024);
@@ -26,8 +31,10 @@ export class PathIds {
   private lastParent: string | null = null;
   private lastParentId = NO_PARENT;
 
-  constructor() {
-    this.add('', hashOf(''), NO_PARENT);
+  /** seed starts the hash (random unless a test needs known collisions); the numbers do not depend on it. */
+  constructor(seed: number = randomBytes(4).readInt32LE(0)) {
+    this.offset = (FNV_OFFSET ^ seed) | 0;
+    this.add('', this.hashOf(''), NO_PARENT);
   }
 
   /** size is how many paths are numbered. */
@@ -42,7 +49,7 @@ export class PathIds {
 
   /** idOf numbers path (and its ancestors) when it is new, and returns its number. */
   idOf(path: string): number {
-    const hash = hashOf(path);
+    const hash = this.hashOf(path);
     const known = this.find(path, hash);
     if (known >= 0) return known;
     const slash = path.lastIndexOf('/');
@@ -54,7 +61,7 @@ export class PathIds {
     // hostile path of 100,000s of components costs its length, not its length squared.
     const ends: number[] = [];
     const prefixHashes: number[] = [];
-    let h = FNV_OFFSET | 0;
+    let h = this.offset;
     for (let i = 0; i < slash; i++) {
       const c = path.charCodeAt(i);
       if (c === SLASH && i > 0) {
@@ -84,9 +91,16 @@ export class PathIds {
     return this.add(path, hash, above);
   }
 
+  /** hashOf is the 32-bit FNV-1a hash of a path's UTF-16 code units, from the table's seeded offset. */
+  private hashOf(path: string): number {
+    let h = this.offset;
+    for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), FNV_PRIME);
+    return h;
+  }
+
   /** lookup is the number of path, or -1 when it has none (it numbers nothing). */
   lookup(path: string): number {
-    return this.find(path, hashOf(path));
+    return this.find(path, this.hashOf(path));
   }
 
   /** pathOf is the path numbered id. */
@@ -98,7 +112,7 @@ export class PathIds {
   private find(path: string, hash: number): number {
     const slots = this.slots;
     const mask = this.mask;
-    for (let i = hash & mask; ; i = (i + 1) & mask) {
+    for (let i = Math.imul(hash, FIBONACCI) >>> this.shift; ; i = (i + 1) & mask) {
       const id = slots[i]!;
       if (id < 0) return -1;
       if (this.hashes[id] === hash && this.keys[id] === path) return id;
@@ -122,7 +136,7 @@ export class PathIds {
   private place(id: number, hash: number): void {
     const slots = this.slots;
     const mask = this.mask;
-    let i = hash & mask;
+    let i = Math.imul(hash, FIBONACCI) >>> this.shift;
     while (slots[i]! >= 0) i = (i + 1) & mask;
     slots[i] = id;
   }
@@ -131,6 +145,7 @@ export class PathIds {
   private rehash(): void {
     this.slots = new Int32Array(this.slots.length * 2).fill(-1);
     this.mask = this.slots.length - 1;
+    this.shift--;
     for (let id = 0; id < this.count; id++) this.place(id, this.hashes[id]!);
   }
 }
@@ -143,14 +158,9 @@ function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
+/** 2^32 / φ: multiplying by it spreads every bit of a hash into the high bits a slot is taken from. */
+const FIBONACCI = 0x9e3779b9 | 0;
 const SLASH = 0x2f;
-
-/** hashOf is the 32-bit FNV-1a hash of a path's UTF-16 code units. */
-function hashOf(path: string): number {
-  let h = FNV_OFFSET;
-  for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), FNV_PRIME);
-  return h | 0; // as the table stores it (the empty path's hash is the offset, above 2^31)
-}
 
 /** EntryIds is the numbering of an image's entries: layers[i][k] is the number of layer i's entries[k].path. */
 export interface EntryIds {

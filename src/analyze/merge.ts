@@ -3,7 +3,7 @@
 // does not reach the final filesystem (what squashing the image would drop).
 import type { LayerEntry } from '../layers/entry.js';
 import { nameByteLength } from '../internal/name-bytes.js';
-import { impliedDir, LayerParents } from '../layers/parents.js';
+import { impliedDir, NumberedParents } from '../layers/parents.js';
 import { PathIds, type EntryIds } from '../layers/path-ids.js';
 import { NumberedTree } from './numbered-tree.js';
 
@@ -101,19 +101,22 @@ export function createMerge(paths: PathIds = new PathIds()): Merge {
   const tree = new NumberedTree<MergedRecord>(paths);
   const changes: LayerChanges[] = [];
   const dropped: DroppedCopy[] = [];
+  // the directories a layer implies (parents it has no entry for) count as its own
+  // (src/layers/parents.ts); what the layer has so far is read from the tree, not kept twice
+  let current = -1;
+  const parents = new NumberedParents(paths, (id) => {
+    const r = tree.at(id);
+    return r !== undefined && r.layer === current ? r.type === 'dir' : undefined;
+  });
   const add = (entries: readonly LayerEntry[], given?: ArrayLike<number>) => {
     const layer = changes.length;
     const numbers = given ?? Int32Array.from(entries, (e) => paths.idOf(e.path));
     const ch = emptyChanges();
     changes.push(ch);
-    // the directories a layer implies (parents it has no entry for) count as its own
-    // (src/layers/parents.ts); what the layer has so far is read from the tree, not kept twice
-    const parents = new LayerParents((path) => {
-      const r = tree.get(path);
-      return r !== undefined && r.layer === layer ? r.type === 'dir' : undefined;
-    });
-    const drop = (how: DropKind) => (path: string, r: MergedRecord) => {
-      if (r.layer === layer) parents.forget(path, r.type === 'dir');
+    parents.startLayer();
+    current = layer;
+    const drop = (how: DropKind) => (path: string, r: MergedRecord, id: number) => {
+      if (r.layer === layer) parents.forget(id, r.type === 'dir');
       if (r.type === 'dir') return;
       ch.removed.count++;
       ch.removed.bytes += r.size;
@@ -173,10 +176,7 @@ export function createMerge(paths: PathIds = new PathIds()): Merge {
       // the record at e.path as it is
       const before = e.whiteout === 'opaque' ? undefined : tree.at(id);
       const here = before !== undefined && before.layer === layer ? before.type === 'dir' : null;
-      for (const p of parents.add(e, here).implied) {
-        const dirId = paths.idOf(p);
-        put(impliedDir(p, e), dirId, tree.at(dirId));
-      }
+      for (const dirId of parents.add(e, id, here).implied) put(impliedDir(paths.pathOf(dirId), e), dirId, tree.at(dirId));
       put(e, id, before);
     }
   };

@@ -99,12 +99,12 @@ export class NumberedTree<R> implements FileTree<R> {
   }
 
   /** removeBelow deletes everything strictly below the path numbered id, calling fn for each stored record first. */
-  removeBelow(id: number, fn?: (path: string, record: R) => void): void {
+  removeBelow(id: number, fn?: (path: string, record: R, id: number) => void): void {
     this.lastParent = NONE;
     const removed: number[] = [];
     this.descendantsOf(id, (child) => {
       const r = this.recs[child];
-      if (r !== undefined) fn?.(this.paths.pathOf(child), r);
+      if (r !== undefined) fn?.(this.paths.pathOf(child), r, child);
       removed.push(child);
     });
     for (const child of removed) {
@@ -116,10 +116,10 @@ export class NumberedTree<R> implements FileTree<R> {
   }
 
   /** remove deletes the path numbered id and everything below it, calling fn for each stored record (its own included). */
-  remove(id: number, fn?: (path: string, record: R) => void): void {
+  remove(id: number, fn?: (path: string, record: R, id: number) => void): void {
     this.removeBelow(id, fn);
     const own = this.recs[id];
-    if (own !== undefined) fn?.(this.paths.pathOf(id), own);
+    if (own !== undefined) fn?.(this.paths.pathOf(id), own, id);
     this.unrecord(id);
     if (id === ROOT) return;
     const parent = this.paths.parentOf(id);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { LayerEntry } from './entry.js';
 import { dir, file, opaque, symlink, whiteout } from '../analyze/testing.js';
-import { LayerParents, withImpliedParents } from './parents.js';
+import { LayerParents, NumberedParents, withImpliedParents } from './parents.js';
+import { PathIds } from './path-ids.js';
 
 const implied = (entries: Parameters<typeof withImpliedParents>[0]) =>
   withImpliedParents(entries).map((i) => (i.implied ? `+${i.entry.path}` : i.conflict !== undefined ? `!${i.entry.path}<${i.conflict}` : i.entry.path));
@@ -63,23 +64,24 @@ describe('LayerParents against the rule applied to every entry afresh', () => {
   /** withRecords runs LayerParents reading a caller's records, the caller recording and removing as analyze's merge does. */
   function withRecords(entries: readonly LayerEntry[]): string[] {
     const records = new Map<string, boolean>(); // the layer's paths in the caller's tree: true for directories
-    const parents = new LayerParents((p) => records.get(p));
+    const paths = new PathIds();
+    const parents = new NumberedParents(paths, (id) => records.get(paths.pathOf(id)));
     const removeBelow = (path: string, self: boolean) => {
       for (const [p, dir] of [...records]) {
         if ((self && p === path) || p.startsWith(`${path}/`)) {
           records.delete(p);
-          parents.forget(p, dir);
+          parents.forget(paths.idOf(p), dir);
         }
       }
     };
     const out: string[] = [];
     for (const e of entries) {
-      const { implied: more, conflict } = parents.add(e);
-      for (const p of more) {
+      const { implied: more, conflict } = parents.add(e, paths.idOf(e.path));
+      for (const p of more.map((id) => paths.pathOf(id))) {
         records.set(p, true);
         out.push(`+${p}`);
       }
-      out.push(conflict === undefined ? e.path : `!${e.path}<${conflict}`);
+      out.push(conflict === undefined ? e.path : `!${e.path}<${paths.pathOf(conflict)}`);
       if (e.whiteout === 'opaque') {
         if (!records.has(e.path)) records.set(e.path, true);
       } else if (e.whiteout === 'file') removeBelow(e.path, true);
@@ -112,6 +114,21 @@ describe('LayerParents against the rule applied to every entry afresh', () => {
 
   it('implies and refuses the same reading the caller\'s records as keeping its own', () => {
     for (const entries of randomLayers(29, 5000, 14)) expect(withRecords(entries), described(entries)).toEqual(implied(entries));
+  });
+
+  it('follows layer after layer in one instance as a fresh one follows each (startLayer forgets the layer before)', () => {
+    const paths = new PathIds();
+    const parents = new NumberedParents(paths);
+    for (const entries of randomLayers(41, 2000, 12)) {
+      parents.startLayer();
+      const out: string[] = [];
+      for (const e of entries) {
+        const { implied: more, conflict } = parents.add(e, paths.idOf(e.path));
+        for (const id of more) out.push(`+${paths.pathOf(id)}`);
+        out.push(conflict === undefined ? e.path : `!${e.path}<${paths.pathOf(conflict)}`);
+      }
+      expect(out, described(entries)).toEqual(implied(entries));
+    }
   });
 
   it('implies and refuses the same on random layers in tar-like order', () => {

@@ -8,6 +8,7 @@
 // and a path is never resolved through a symlink of a lower layer. (umoci resolves parents through
 // the symlinks of the layers below instead; the OCI layer spec does not say.)
 import type { LayerEntry } from './entry.js';
+import { PathIds, ROOT } from './path-ids.js';
 
 /** Attributes of a directory a layer implies: what the engine's MkdirAll gives it. */
 export const IMPLIED_DIR = { mode: 0o755, uid: 0, gid: 0 } as const;
@@ -18,118 +19,173 @@ export function impliedDir(path: string, by: LayerEntry): LayerEntry {
 }
 
 /**
- * LayerParents follows one layer's entries in tar order and says which parent directories each
- * one implies that the layer has not had yet (an explicit directory entry earlier in the tar, or
- * an earlier implied one). A parent that the same layer made a non-directory is a conflict: where
- * the entry lands depends on the reader (an engine follows a symlink inside the layer's own
- * directory, or fails), so it is reported rather than guessed.
+ * NumberedParents follows a layer's entries in tar order, their paths numbered by a PathIds, and
+ * says which parent directories each one implies that the layer has not had yet (an explicit
+ * directory entry earlier in the tar, or an earlier implied one). A parent that the same layer made
+ * a non-directory is a conflict: where the entry lands depends on the reader (an engine follows a
+ * symlink inside the layer's own directory, or fails), so it is reported rather than guessed.
+ * What it keeps per path is typed arrays indexed by number, tagged with the layer they belong to,
+ * so one instance follows every layer of an image (startLayer) without a set of strings per layer.
+ * LayerParents (below) is the same rule for callers that do not number their paths.
  */
-/** NOTHING_IMPLIED is the answer for the common entry, shared: no objects per entry. */
-const NOTHING_IMPLIED: { readonly implied: readonly string[] } = Object.freeze({ implied: Object.freeze([]) as readonly string[] });
-
-export class LayerParents {
-  /**
-   * paths this layer has so far: true for directories (entries or implied). With `recorded`, only
-   * what the caller's records do not say: whiteouts, and what the caller removed (forget()).
-   */
-  private readonly has = new Map<string, boolean>();
-
-  /**
-   * recorded, when given, says what the caller's own records hold for this layer at a path (true: a
-   * directory, false: another type, undefined: nothing of this layer). The caller records each entry
-   * and each directory add() returns as implied before the next add(), and tells forget() what of
-   * this layer it removes (analyze's merge keeps its tree so, and the layer's paths are not kept twice).
-   */
-  constructor(private readonly recorded?: (path: string) => boolean | undefined) {}
+export class NumberedParents {
+  // what this layer has so far (ownTag[id] === tag): ownDir[id] is 1 for directories (entries or
+  // implied). With `recorded`, only what the caller's records do not say: whiteouts, and what the
+  // caller removed (forget()).
+  private ownTag = new Int32Array(1024);
+  private ownDir = new Uint8Array(1024);
+  private tag = 0;
+  // parent directories whose ancestors are all directories of the layer (verifiedTag[id] ===
+  // verifiedAs): entries below them need no new check; verifiedAs moves on to forget them all
+  private verifiedTag = new Int32Array(1024);
+  private verifiedAs = 0;
+  // the parent of the last entry, when verified: tar lists a directory's entries together, so most
+  // entries have the same parent as the one before
+  private lastVerified = NONE;
 
   /**
-   * forget is told that the caller removed its record of this layer at path (a directory or not):
-   * the layer still had it. A whiteout's own mark stays (the caller removes what it deletes after add()).
+   * recorded, when given, says what the caller's own records hold for the current layer at a number
+   * (true: a directory, false: another type, undefined: nothing of this layer). The caller records
+   * each entry and each directory add() returns as implied before the next add(), and tells
+   * forget() what of this layer it removes (analyze's merge keeps its tree so, and the layer's
+   * paths are not kept twice).
    */
-  forget(path: string, dir: boolean): void {
-    if (this.recorded && !this.has.has(path)) this.has.set(path, dir);
+  constructor(
+    private readonly paths: PathIds,
+    private readonly recorded?: (id: number) => boolean | undefined,
+  ) {
+    this.startLayer();
+  }
+
+  /** startLayer forgets the layer followed so far: the next add() is the first entry of the next layer. */
+  startLayer(): void {
+    this.tag++;
+    this.verifiedAs++;
+    this.lastVerified = NONE;
   }
 
   /**
-   * lookup is what this layer has at path so far; recordedHere, when given, is what the caller's
-   * records hold at path (null: nothing of this layer), which spares asking them.
+   * forget is told that the caller removed its record of this layer at the path numbered id (a
+   * directory or not): the layer still had it. A whiteout's own mark stays (the caller removes what
+   * it deletes after add()).
    */
-  private lookup(path: string, recordedHere?: boolean | null): boolean | undefined {
-    const own = this.has.size > 0 ? this.has.get(path) : undefined;
-    if (own !== undefined || !this.recorded) return own;
-    return recordedHere === undefined ? this.recorded(path) : (recordedHere ?? undefined);
+  forget(id: number, dir: boolean): void {
+    this.fit();
+    if (this.recorded && this.ownTag[id] !== this.tag) this.setOwn(id, dir);
   }
-
-  /** mark records the layer's entry at path; with `recorded`, the caller's record says it, but for a whiteout. */
-  private mark(path: string, dir: boolean, whiteout: boolean): void {
-    if (!this.recorded) this.has.set(path, dir);
-    else if (whiteout) this.has.set(path, false);
-    else if (this.has.size > 0) this.has.delete(path);
-  }
-
-  /** parent directories whose ancestors are all directories of the layer: entries below them need no new check. */
-  private verified = new Set<string>();
-
-  /** the parent of the last entry, when verified: tar lists a directory's entries together, so most entries have the same parent as the one before (no slicing, no lookup). */
-  private lastVerified: string | null = null;
 
   /**
-   * add records entry and returns the directories it implies, top down, or the parent it conflicts
+   * lookup is what this layer has at id so far; recordedHere, when given, is what the caller's
+   * records hold there (null: nothing of this layer), which spares asking them.
+   */
+  private lookup(id: number, recordedHere?: boolean | null): boolean | undefined {
+    if (this.ownTag[id] === this.tag) return this.ownDir[id] === 1;
+    if (!this.recorded) return undefined;
+    return recordedHere === undefined ? this.recorded(id) : (recordedHere ?? undefined);
+  }
+
+  private setOwn(id: number, dir: boolean): void {
+    this.ownTag[id] = this.tag;
+    this.ownDir[id] = dir ? 1 : 0;
+  }
+
+  /** mark records the layer's entry at id; with `recorded`, the caller's record says it, but for a whiteout. */
+  private mark(id: number, dir: boolean, whiteout: boolean): void {
+    if (!this.recorded) this.setOwn(id, dir);
+    else if (whiteout) this.setOwn(id, false);
+    else this.ownTag[id] = 0;
+  }
+
+  /** a directory of the layer turned into a non-directory: what was verified below it no longer holds (rare). */
+  private unverifyAll(): void {
+    this.verifiedAs++;
+    this.lastVerified = NONE;
+  }
+
+  /**
+   * add records entry, whose path is numbered id (for an opaque marker: its directory's), and
+   * returns the numbers of the directories it implies, top down, or of the parent it conflicts
    * with. With `recorded`, recordedHere may say what the caller's records hold for this layer at
-   * entry.path (true a directory, false another type, null nothing), when the caller has looked.
+   * id (true a directory, false another type, null nothing), when the caller has looked.
    */
-  add(entry: LayerEntry, recordedHere?: boolean | null): { readonly implied: readonly string[]; readonly conflict?: string } {
-    const path = entry.path;
+  add(entry: LayerEntry, id: number, recordedHere?: boolean | null): { readonly implied: readonly number[]; readonly conflict?: number } {
+    this.fit();
     const opaque = entry.whiteout === 'opaque';
-    const slash = path.lastIndexOf('/');
-    const last = this.lastVerified;
-    if (!opaque && last !== null && slash === last.length && path.startsWith(last)) {
-      const dir = !entry.whiteout && entry.type === 'dir';
-      if (!dir && this.lookup(path, recordedHere) === true) {
-        this.verified = new Set();
-        this.lastVerified = null;
-      }
-      this.mark(path, dir, entry.whiteout !== undefined);
+    const dir = !entry.whiteout && entry.type === 'dir';
+    const parent = opaque ? id : this.paths.parentOf(id);
+    if (!opaque && parent === this.lastVerified && parent !== NONE) {
+      if (!dir && this.lookup(id, recordedHere) === true) this.unverifyAll();
+      this.mark(id, dir, entry.whiteout !== undefined);
       return NOTHING_IMPLIED;
     }
-    const parent = opaque ? path : path.slice(0, Math.max(0, slash));
-    let implied: string[] | null = null;
-    let conflict: string | undefined;
-    if (parent !== '' && !this.verified.has(parent)) {
+    let implied: number[] | null = null;
+    let conflict: number | undefined;
+    if (parent !== ROOT && this.verifiedTag[parent] !== this.verifiedAs) {
       // the parent and its ancestors up to the nearest verified one (whose own ancestors are all
       // directories of the layer), bottom up: in tar order that is mostly the parent alone
       const unverified = [parent];
-      for (let p = parent, i = p.lastIndexOf('/'); i > 0; i = p.lastIndexOf('/')) {
-        p = p.slice(0, i);
-        if (this.verified.has(p)) break;
-        unverified.push(p);
-      }
+      for (let p = this.paths.parentOf(parent); p !== ROOT && this.verifiedTag[p] !== this.verifiedAs; p = this.paths.parentOf(p)) unverified.push(p);
       for (let k = unverified.length - 1; k >= 0; k--) {
         const p = unverified[k]!;
-        const dir = this.lookup(p);
-        if (dir === undefined) {
-          if (!this.recorded) this.has.set(p, true);
+        const has = this.lookup(p);
+        if (has === undefined) {
+          if (!this.recorded) this.setOwn(p, true);
           (implied ??= []).push(p);
-        } else if (!dir && conflict === undefined) conflict = p;
+        } else if (!has && conflict === undefined) conflict = p;
       }
       // with no conflict, each of them now has only directories above it
-      if (conflict === undefined) for (const p of unverified) this.verified.add(p);
+      if (conflict === undefined) for (const p of unverified) this.verifiedTag[p] = this.verifiedAs;
     }
-    if (conflict === undefined && !opaque && parent !== '') this.lastVerified = parent;
+    if (conflict === undefined && !opaque && parent !== ROOT) this.lastVerified = parent;
     // a whiteout is a non-directory in the layer's own directory (overlay2 makes it a 0/0 device)
-    if (path !== '' && !opaque) {
-      const dir = !entry.whiteout && entry.type === 'dir';
-      // a directory of the layer turned into a non-directory: what was verified below it no longer holds (rare)
-      if (!dir && this.lookup(path, recordedHere) === true) {
-        this.verified = new Set();
-        this.lastVerified = null;
-      }
-      this.mark(path, dir, entry.whiteout !== undefined);
+    if (id !== ROOT && !opaque) {
+      if (!dir && this.lookup(id, recordedHere) === true) this.unverifyAll();
+      this.mark(id, dir, entry.whiteout !== undefined);
     }
     if (conflict !== undefined) return { implied: implied ?? [], conflict };
     return implied === null ? NOTHING_IMPLIED : { implied };
   }
+
+  /** fit grows the arrays to every number the table has given. */
+  private fit(): void {
+    const n = this.paths.size;
+    if (n <= this.ownTag.length) return;
+    let size = this.ownTag.length;
+    while (size < n) size *= 2;
+    const ownTag = new Int32Array(size);
+    ownTag.set(this.ownTag);
+    this.ownTag = ownTag;
+    const ownDir = new Uint8Array(size);
+    ownDir.set(this.ownDir);
+    this.ownDir = ownDir;
+    const verifiedTag = new Int32Array(size);
+    verifiedTag.set(this.verifiedTag);
+    this.verifiedTag = verifiedTag;
+  }
 }
+
+const NONE = -1;
+
+/** NOTHING_IMPLIED is the answer for the common entry, shared: no objects per entry. */
+const NOTHING_IMPLIED: { readonly implied: readonly number[] } = Object.freeze({ implied: Object.freeze([]) as readonly number[] });
+
+/**
+ * LayerParents is NumberedParents for one layer whose paths are not numbered: it numbers them
+ * itself, and answers with paths.
+ */
+export class LayerParents {
+  private readonly paths = new PathIds();
+  private readonly numbered = new NumberedParents(this.paths);
+
+  /** add records entry and returns the directories it implies, top down, or the parent it conflicts with. */
+  add(entry: LayerEntry): { readonly implied: readonly string[]; readonly conflict?: string } {
+    const { implied, conflict } = this.numbered.add(entry, this.paths.idOf(entry.path));
+    const paths = implied.length === 0 ? NO_PATHS : implied.map((id) => this.paths.pathOf(id));
+    return conflict === undefined ? { implied: paths } : { implied: paths, conflict: this.paths.pathOf(conflict) };
+  }
+}
+
+const NO_PATHS: readonly string[] = Object.freeze([]) as readonly string[];
 
 /** withImpliedParents returns a layer's entries with each implied directory before the entry that implies it; `index` is the entry's ordinal, or for an implied directory the ordinal of the entry that implies it. */
 export function withImpliedParents(entries: readonly LayerEntry[]): { entry: LayerEntry; index: number; implied: boolean; conflict?: string }[] {

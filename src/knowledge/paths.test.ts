@@ -35,21 +35,38 @@ describe('paths', () => {
   });
 });
 
-describe('GlobSet groups globs by their literal first names', () => {
-  it('matches exactly what the globs match one by one, on random paths', () => {
-    const globs = ['usr/bin/gcc', 'usr/bin/gcc-*', 'usr/bin/*-gcc', 'usr/lib/gcc/**', 'usr/local/bin/cc', '**/node_modules/node-gyp/**', 'usr/**/include/*.h', 'root/.cache/pip/**', 'home/*/.cache/pip/**', 'usr/?ib/x', 'usr', 'opt/**', 'usr/local/go/**', 'var/lib/apt/lists/**'];
-    const set = new GlobSet(globs);
-    const singles = globs.map((g) => new GlobSet([g]));
-    const names = ['usr', 'bin', 'lib', 'local', 'gcc', 'gcc-12', 'x86_64-linux-gnu-gcc', 'include', 'a.h', 'node_modules', 'node-gyp', 'root', '.cache', 'pip', 'home', 'u', 'opt', 'go', 'var', 'apt', 'lists', 'cc', 'x', 'rib'];
-    let seed = 7;
+describe('GlobSet and GlobTable group globs by their literal first names', () => {
+  const globs = ['usr/bin/gcc', 'usr/bin/gcc-*', 'usr/bin/*-gcc', 'usr/lib/gcc/**', 'usr/local/bin/cc', '**/node_modules/node-gyp/**', 'usr/**/include/*.h', 'root/.cache/pip/**', 'home/*/.cache/pip/**', 'usr/?ib/x', 'usr', 'opt/**', 'usr/local/go/**', 'var/lib/apt/lists/**', '*.pem', '**/.env', 'g?', '**/x/**/lib', 'u**b/*'];
+  const names = ['usr', 'bin', 'lib', 'local', 'gcc', 'gcc-12', 'x86_64-linux-gnu-gcc', 'include', 'a.h', 'node_modules', 'node-gyp', 'root', '.cache', 'pip', 'home', 'u', 'opt', 'go', 'var', 'apt', 'lists', 'cc', 'x', 'rib', 'k.pem', '.env', 'gx', 'ub'];
+  /** randomPaths are paths of 1 to 6 names drawn from names. */
+  function* randomPaths(seed: number, count: number): Generator<string> {
     const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+    for (let i = 0; i < count; i++) yield Array.from({ length: 1 + rand(6) }, () => names[rand(names.length)]).join('/');
+  }
+
+  it('GlobSet matches exactly what the globs match one by one, on random paths', () => {
+    const set = new GlobSet(globs);
+    const singles = globs.map((g) => pathGlob(g));
     let matched = 0;
-    for (let i = 0; i < 20_000; i++) {
-      const path = Array.from({ length: 1 + rand(6) }, () => names[rand(names.length)]).join('/');
+    for (const path of randomPaths(7, 20_000)) {
       const one = singles.some((s) => s.test(path));
       if (one) matched++;
       expect(set.test(path), path).toBe(one);
     }
     expect(matched).toBeGreaterThan(500);
+  });
+
+  it('GlobTable finds the entry the globs find one by one, on random paths (the globs of any depth included)', () => {
+    const entries = globs.map((g, i) => ({ item: i, include: [g] }));
+    const table = new GlobTable(entries);
+    const singles = globs.map((g) => pathGlob(g));
+    const anyDepth = new Set([5, 15, 16, 17]);
+    const found = new Set<number>();
+    for (const path of randomPaths(13, 20_000)) {
+      const first = singles.findIndex((s) => s.test(path));
+      if (first >= 0) found.add(first);
+      expect(table.find(path), path).toBe(first < 0 ? undefined : first);
+    }
+    for (const i of anyDepth) expect(found.has(i), globs[i]).toBe(true);
   });
 });

@@ -77,18 +77,42 @@ export class GlobSet {
 }
 
 /**
- * GlobTable finds the first entry of a table whose globs match a path, with one regular expression
- * for the whole table (analyze runs it over every file of an image).
+ * GlobTable finds the first entry of a table whose globs match a path, testing every path against
+ * the whole table at once first (analyze runs it over every file of an image): one RegExp for the
+ * globs that start with a literal name, which refuses a path of another first name at its first
+ * characters, and for each glob that may match at any depth (`**\/node_modules/node-gyp/**`) a
+ * search for the text it cannot match without (`node_modules/node-gyp/`) before its RegExp, since
+ * in an alternation such a glob is tried at every slash of every path.
  */
 export class GlobTable<T> {
-  private readonly any: RegExp;
+  private readonly headed: RegExp;
+  private readonly anywhere: { needle: string; glob: RegExp }[];
   private readonly sets: { item: T; set: GlobSet }[];
   constructor(entries: readonly { item: T; include: readonly string[]; exclude?: readonly string[] }[]) {
-    this.any = anyGlob(entries.flatMap((e) => e.include));
+    const globs = entries.flatMap((e) => e.include).map((g) => g.replace(/^\/+/, ''));
+    this.headed = anyGlob(globs.filter(hasLiteralHead));
+    this.anywhere = globs.filter((g) => !hasLiteralHead(g)).map((g) => ({ needle: requiredText(g), glob: pathGlob(g) }));
     this.sets = entries.map((e) => ({ item: e.item, set: new GlobSet(e.include, e.exclude) }));
   }
   find(path: string): T | undefined {
-    if (!this.any.test(path)) return undefined;
+    if (!this.mayMatch(path)) return undefined;
     return this.sets.find((s) => s.set.test(path))?.item;
   }
+  /** mayMatch says whether any include glob of the table matches path. */
+  private mayMatch(path: string): boolean {
+    if (this.headed.test(path)) return true;
+    for (const a of this.anywhere) if (path.includes(a.needle) && a.glob.test(path)) return true;
+    return false;
+  }
+}
+
+/** hasLiteralHead says whether a glob starts with a literal name and a slash (`usr/…`, not `**\/…`, `*.pem` or `go`). */
+function hasLiteralHead(glob: string): boolean {
+  const slash = glob.indexOf('/');
+  return slash > 0 && !/[*?]/.test(glob.slice(0, slash));
+}
+
+/** requiredText is the longest literal text every path a glob matches contains (`**\/a/b/**`: `a/b/`; `**` may match nothing, with the slash after it). */
+function requiredText(glob: string): string {
+  return glob.split(/\*\*\/|\*\*|\*|\?/).reduce((a, b) => (b.length > a.length ? b : a), '');
 }

@@ -50,9 +50,22 @@ export interface FindingRule {
   check(ctx: FindingContext, report: (r: FindingReport) => void): void;
 }
 
-/** finalFiles yields the path and record of every non-directory in the final filesystem. */
-export function* finalEntries(ctx: FindingContext): Generator<[string, MergedRecord]> {
-  for (const entry of ctx.tree.records) if (entry[1].type !== 'dir') yield entry;
+/** the final non-directories of each context, listed once for all the rules that read them. */
+const finalLists = new WeakMap<FindingContext, readonly (readonly [string, MergedRecord])[]>();
+
+/**
+ * finalEntries is the path and record of every non-directory in the final filesystem, in the
+ * tree's order: walked once per context (the rules read it one after the other, and walking the
+ * tree costs more than reading a list on images of 100,000s of files).
+ */
+export function finalEntries(ctx: FindingContext): readonly (readonly [string, MergedRecord])[] {
+  let list = finalLists.get(ctx);
+  if (list === undefined) {
+    const out: (readonly [string, MergedRecord])[] = [];
+    for (const entry of ctx.tree.records) if (entry[1].type !== 'dir') out.push(entry);
+    finalLists.set(ctx, (list = out));
+  }
+  return list;
 }
 
 /** mainLayer is the layer that contributed the most bytes (the most paths on a tie) to a set of paths. */

@@ -53,11 +53,27 @@ describe('PathIds', () => {
     const ids = paths.map((p) => t.idOf(p));
     const want = reference(paths);
     expect(ids).toEqual(want.ids);
-    // the random seed of the hash changes no number
-    const seeded = new PathIds(0x5eed);
+    // the random seed of the hash changes no number, nor a table made for all the paths at once
+    const seeded = new PathIds(0x5eed, paths.length);
     expect(paths.map((p) => seeded.idOf(p))).toEqual(ids);
     expect(t.size).toBe(want.parents.size);
     expect([...want.parents.keys()].map((id) => t.parentOf(id))).toEqual([...want.parents.values()]);
+  });
+
+  it('numbers paths with leading, doubled and trailing slashes as the reference does, and finds every one by lookup', () => {
+    const random = new Random(5);
+    const names = ['', 'a', 'b', 'ab', '.'];
+    const paths = Array.from({ length: 5_000 }, () => Array.from({ length: random.int(1, 5) }, () => random.pick(names)).join('/'));
+    const t = new PathIds();
+    // lookup first, on an empty table: it finds nothing and numbers nothing
+    expect(paths.filter((p) => p !== '').map((p) => t.lookup(p))).toEqual(paths.filter((p) => p !== '').map(() => -1));
+    expect(t.size).toBe(1);
+    const ids = paths.map((p) => t.idOf(p));
+    const want = reference(paths);
+    expect(ids).toEqual(want.ids);
+    expect([...want.parents.keys()].map((id) => t.parentOf(id))).toEqual([...want.parents.values()]);
+    expect(paths.map((p) => t.lookup(p))).toEqual(ids);
+    expect(ids.map((id) => t.pathOf(id))).toEqual(paths);
   });
 
   it('numbers a path of 100,000 components without running out of stack', () => {

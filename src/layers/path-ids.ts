@@ -18,9 +18,9 @@ export class PathIds {
   // chains), and it is garbage the collector walks. The hash starts from a random seed per table
   // and a slot is taken from the hash's high bits (Fibonacci hashing), as V8 seeds its own string
   // hash: a layer whose paths were made to share slots would make every lookup walk all of them.
-  private slots = new Int32Array(1 << 12).fill(-1);
-  private mask = (1 << 12) - 1;
-  private shift = 32 - 12;
+  private slots: Int32Array<ArrayBuffer>;
+  private mask: number;
+  private shift: number;
   private readonly offset: number;
   private hashes = new Int32Array(1024);
   private keys: string[] = [];
@@ -31,8 +31,17 @@ export class PathIds {
   private lastParent: string | null = null;
   private lastParentId = NO_PARENT;
 
-  /** seed starts the hash (random unless a test needs known collisions); the numbers do not depend on it. */
-  constructor(seed: number = randomBytes(4).readInt32LE(0)) {
+  /**
+   * seed starts the hash (random unless a test needs known collisions); the numbers do not depend
+   * on it. expected, when known, is about how many paths there will be: the table is made for
+   * them at once instead of growing (and placing every path again) on the way.
+   */
+  constructor(seed: number = randomBytes(4).readInt32LE(0), expected = 0) {
+    let bits = 12;
+    while (1 << (bits - 1) < expected && bits < 30) bits++;
+    this.slots = new Int32Array(1 << bits).fill(-1);
+    this.mask = (1 << bits) - 1;
+    this.shift = 32 - bits;
     this.offset = (FNV_OFFSET ^ seed) | 0;
     this.add('', this.hashOf(''), NO_PARENT);
   }
@@ -170,7 +179,7 @@ export interface EntryIds {
 
 /** entryIds numbers the paths of the entries of layers. */
 export function entryIds(layers: readonly (readonly LayerEntry[])[]): EntryIds {
-  const table = new PathIds();
+  const table = new PathIds(undefined, layers.reduce((n, entries) => n + entries.length, 0));
   const numbered = layers.map((entries) => {
     const out = new Int32Array(entries.length);
     for (let k = 0; k < entries.length; k++) out[k] = table.idOf(entries[k]!.path);

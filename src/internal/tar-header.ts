@@ -117,36 +117,43 @@ function readOctal(buf: Uint8Array, start: number, length: number): number {
   return value;
 }
 
-/** the last block's 32-bit view: the parser decodes every header from one buffer, so the view is made once. */
-let wordsOf: { buffer: ArrayBufferLike; byteOffset: number; words: Uint32Array } | null = null;
+/**
+ * the last block and its 32-bit view, or null when it is not 4-byte aligned: the parser decodes
+ * every header from one buffer, so the view is made once, and found by the block itself (reading
+ * the block's buffer and offset on every header to compare them cost more than the sum).
+ */
+let lastBlock: Uint8Array | null = null;
+let lastWords: Uint32Array | null = null;
 
 /** unsignedSum adds the block's bytes as unsigned numbers, the checksum field counted as eight spaces. */
 function unsignedSum(block: Uint8Array): number {
-  if (block.byteOffset % 4 !== 0) {
+  if (block !== lastBlock) {
+    lastBlock = block;
+    lastWords = block.byteOffset % 4 === 0 ? new Uint32Array(block.buffer, block.byteOffset, BLOCK / 4) : null;
+  }
+  const words = lastWords;
+  if (words === null) {
     let sum = 8 * 0x20;
     for (let i = 0; i < 148; i++) sum += block[i]!;
     for (let i = 156; i < BLOCK; i++) sum += block[i]!;
     return sum;
   }
-  if (wordsOf === null || wordsOf.buffer !== block.buffer || wordsOf.byteOffset !== block.byteOffset) {
-    wordsOf = { buffer: block.buffer, byteOffset: block.byteOffset, words: new Uint32Array(block.buffer, block.byteOffset, BLOCK / 4) };
-  }
-  const words = wordsOf.words;
   // four bytes at a time: the even and the odd bytes of each word add up in 16-bit lanes, which
-  // cannot overflow (128 words × 255 < 65,536); words 37 and 38 are the checksum field
+  // cannot overflow (128 words × 255 < 65,536); words 37 and 38 are the checksum field. The sums
+  // are kept 32-bit integers (the top lane stays under 2^15, so nothing wraps), read back by lane.
   let even = 0;
   let odd = 0;
   for (let i = 0; i < 37; i++) {
     const w = words[i]!;
-    even += w & 0x00ff00ff;
-    odd += (w >>> 8) & 0x00ff00ff;
+    even = (even + (w & 0x00ff00ff)) | 0;
+    odd = (odd + ((w >>> 8) & 0x00ff00ff)) | 0;
   }
   for (let i = 39; i < BLOCK / 4; i++) {
     const w = words[i]!;
-    even += w & 0x00ff00ff;
-    odd += (w >>> 8) & 0x00ff00ff;
+    even = (even + (w & 0x00ff00ff)) | 0;
+    odd = (odd + ((w >>> 8) & 0x00ff00ff)) | 0;
   }
-  return 8 * 0x20 + (even & 0xffff) + Math.floor(even / 0x10000) + (odd & 0xffff) + Math.floor(odd / 0x10000);
+  return 8 * 0x20 + (even & 0xffff) + (even >>> 16) + (odd & 0xffff) + (odd >>> 16);
 }
 
 function checksumMatches(block: Uint8Array): boolean {
@@ -179,6 +186,9 @@ const KINDS: Record<string, TarEntryKind> = {
   D: 'dir',
 };
 
+/** KIND_OF_FLAG is KINDS by the typeflag's byte: an array read instead of a property looked up by a one-character string. */
+const KIND_OF_FLAG: (TarEntryKind | undefined)[] = Array.from({ length: 256 }, (_, b) => KINDS[String.fromCharCode(b)]);
+
 /**
  * decodeHeader decodes one 512-byte block. It returns null for a zero block (the end-of-archive
  * marker) and throws WhittleError for a block that is not a valid header.
@@ -189,7 +199,7 @@ export function decodeHeader(block: Uint8Array): TarHeader | null {
     throw new WhittleError('bad-archive', 'invalid tar header checksum (not a tar stream, or corrupt)');
   }
   const typeflag = String.fromCharCode(block[156]!);
-  let kind = KINDS[typeflag === '\0' ? '\0' : typeflag];
+  let kind = KIND_OF_FLAG[block[156]!];
   if (kind === undefined) {
     if (typeflag === 'S') throw new WhittleError('unsupported', 'GNU sparse tar entries are not supported');
     kind = 'skip';
@@ -197,7 +207,6 @@ export function decodeHeader(block: Uint8Array): TarHeader | null {
   let name = readName(block, 0, 100);
   // magic and version compared as bytes: "ustar\0" (POSIX) or "ustar " with version " \0" or "\0…" (GNU)
   const ustar = block[257] === 0x75 && block[258] === 0x73 && block[259] === 0x74 && block[260] === 0x61 && block[261] === 0x72;
-  const isGnu = ustar && block[262] === 0x20 && (block[263] === 0 || (block[263] === 0x20 && block[264] === 0));
   if (ustar && block[262] === 0) {
     const prefix = readName(block, 345, 155);
     if (prefix) name = `${prefix}/${name}`;

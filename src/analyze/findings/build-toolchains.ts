@@ -3,7 +3,7 @@
 // Which toolchains exist, the packages that install them and the paths they occupy is
 // src/knowledge/toolchains.ts (shared with lint's build-tools-in-final-stage and strip).
 import { DEV_PACKAGE_LIST, toolchainOfPath } from '../../knowledge/toolchains.js';
-import { finalEntries, mainLayer, type FindingRule } from './rule.js';
+import { forEachFinalFile, mainLayer, type FindingRule } from './rule.js';
 
 export const buildToolchains: FindingRule = {
   meta: {
@@ -18,14 +18,14 @@ export const buildToolchains: FindingRule = {
     const items: { path: string; bytes: number; layer: number }[] = [];
     const what = new Set<string>();
     const devPackages: string[] = [];
-    for (const [path, r] of finalEntries(ctx)) {
+    forEachFinalFile(ctx, (path, r) => {
       const dev = DEV_PACKAGE_LIST.exec(path)?.[1];
       if (dev !== undefined) devPackages.push(dev);
       const hit = toolchainOfPath(path);
-      if (!hit) continue;
+      if (!hit) return;
       what.add(hit.label);
       items.push({ path, bytes: r.size, layer: r.layer });
-    }
+    });
     if (devPackages.length > 0) what.add(`${devPackages.length} -dev packages (${devPackages.slice(0, 3).join(', ')}${devPackages.length > 3 ? ', …' : ''})`);
     if (what.size === 0) return;
     report({ messageId: 'found', data: { what: [...what].join('; ') }, paths: items, layer: mainLayer(items) });

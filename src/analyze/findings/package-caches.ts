@@ -1,7 +1,7 @@
 // package-caches: package-manager caches and indexes that reach the final filesystem, per cache and layer.
 // Which caches exist and where is src/knowledge/package-managers.ts (shared with lint and strip).
 import { APT_DOCKER_CLEAN, cacheOfPath, type PackageCache } from '../../knowledge/package-managers.js';
-import { finalEntries, type FindingRule, type PathBytes } from './rule.js';
+import { forEachFinalFile, type FindingRule, type PathBytes } from './rule.js';
 
 export const packageCaches: FindingRule = {
   meta: {
@@ -18,14 +18,14 @@ export const packageCaches: FindingRule = {
   },
   check(ctx, report) {
     const groups = new Map<string, { cache: PackageCache; layer: number; paths: PathBytes[] }>();
-    for (const [path, r] of finalEntries(ctx)) {
+    forEachFinalFile(ctx, (path, r) => {
       const cache = cacheOfPath(path);
-      if (!cache || !cache.finding) continue;
+      if (!cache || !cache.finding) return;
       const key = `${cache.id}\0${r.layer}`;
       let g = groups.get(key);
       if (!g) groups.set(key, (g = { cache, layer: r.layer, paths: [] }));
       g.paths.push({ path, bytes: r.size });
-    }
+    });
     // archives docker-clean would have deleted: the base lacks the hook (or a layer removed it)
     const hookMissing = !ctx.tree.has(APT_DOCKER_CLEAN.path);
     for (const { cache, layer, paths } of groups.values()) {

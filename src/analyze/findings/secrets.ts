@@ -3,7 +3,7 @@
 // Which files are secrets is src/knowledge/secrets.ts (shared with `whittle context`); here only
 // paths are known, so the name decides.
 import { isSecretPath } from '../../knowledge/secrets.js';
-import { finalEntries, mainLayer, type FindingRule } from './rule.js';
+import { forEachFinalFile, mainLayer, type FindingRule } from './rule.js';
 
 
 /** gitDirOf returns the .git directory a path lies in (`src/.git` for `src/.git/HEAD`), or undefined. */
@@ -30,14 +30,14 @@ export const secrets: FindingRule = {
   check(ctx, report) {
     const present: { path: string; bytes: number; layer: number }[] = [];
     const git = new Map<string, { path: string; bytes: number; layer: number }[]>();
-    for (const [path, r] of finalEntries(ctx)) {
+    forEachFinalFile(ctx, (path, r) => {
       const dir = gitDirOf(path);
       if (dir !== undefined) {
         let list = git.get(dir);
         if (!list) git.set(dir, (list = []));
         list.push({ path, bytes: r.size, layer: r.layer });
       } else if (isSecretPath(path)) present.push({ path, bytes: r.size, layer: r.layer });
-    }
+    });
     // One finding per layer that added secrets, so each names the layer (and instruction) its files came from.
     const byLayer = new Map<number, typeof present>();
     for (const p of present) {

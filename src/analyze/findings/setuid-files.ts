@@ -1,5 +1,5 @@
 // setuid-files: files with the setuid or setgid bit in the final image (privilege escalation paths).
-import { finalEntries, mainLayer, type FindingRule } from './rule.js';
+import { forEachFinalFile, mainLayer, type FindingRule } from './rule.js';
 
 export const setuidFiles: FindingRule = {
   meta: {
@@ -12,7 +12,9 @@ export const setuidFiles: FindingRule = {
   },
   check(ctx, report) {
     const items: { path: string; bytes: number; layer: number; mode: number }[] = [];
-    for (const [path, r] of finalEntries(ctx)) if (r.type === 'file' && (r.mode & 0o6000) !== 0) items.push({ path, bytes: r.size, layer: r.layer, mode: r.mode });
+    forEachFinalFile(ctx, (path, r) => {
+      if (r.type === 'file' && (r.mode & 0o6000) !== 0) items.push({ path, bytes: r.size, layer: r.layer, mode: r.mode });
+    });
     if (items.length === 0) return;
     items.sort((a, b) => (a.path < b.path ? -1 : 1));
     const list = items.slice(0, 5).map((i) => `${i.path} (${i.mode.toString(8).padStart(4, '0')})`).join(', ') + (items.length > 5 ? ', …' : '');

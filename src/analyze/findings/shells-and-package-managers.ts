@@ -1,7 +1,7 @@
 // shells-and-package-managers: shells and package managers present in the final image — what an attacker
 // who gets code execution would use first; distroless or scratch images ship without them.
 import { PACKAGE_MANAGER_PROGRAMS } from '../../knowledge/package-managers.js';
-import { finalEntries, mainLayer, type FindingRule, type PathBytes } from './rule.js';
+import { forEachFinalFile, mainLayer, type FindingRule, type PathBytes } from './rule.js';
 
 const BIN_DIRS = /^(?:bin|sbin|usr\/bin|usr\/sbin|usr\/local\/bin|usr\/local\/sbin)\/([^/]+)$/;
 export const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'busybox']);
@@ -21,13 +21,13 @@ export const shellsAndPackageManagers: FindingRule = {
   },
   check(ctx, report) {
     const found = { shells: [] as (PathBytes & { name: string; layer: number })[], managers: [] as (PathBytes & { name: string; layer: number })[] };
-    for (const [path, r] of finalEntries(ctx)) {
+    forEachFinalFile(ctx, (path, r) => {
       const name = BIN_DIRS.exec(path)?.[1];
-      if (name === undefined) continue;
+      if (name === undefined) return;
       const item = { path, bytes: r.size, name, layer: r.layer };
       if (SHELLS.has(name)) found.shells.push(item);
       else if (PACKAGE_MANAGER_PROGRAMS.has(name)) found.managers.push(item);
-    }
+    });
     for (const kind of ['shells', 'managers'] as const) {
       const items = found[kind];
       if (items.length === 0) continue;

@@ -82,6 +82,28 @@ describe('decodeHeader numbers, magic and checksum', () => {
   });
 });
 
+describe('POSIX names with a prefix', () => {
+  it('joins prefix and name of every length, ASCII or not, the full 155 and 100 bytes included', () => {
+    const utf8 = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+    const cases: [prefix: string, name: string][] = [
+      ['usr', 'bin'],
+      ['a'.repeat(155), 'b'.repeat(100)],
+      ['p'.repeat(154), 'n'],
+      ['x', 'y'.repeat(99)],
+      ['app/node_modules/@scope/pkg', ''],
+      ['caf\u00e9', 'men\u00fc.txt'],
+      ['plain', 'r\u00e9sum\u00e9'],
+      ['\u65e5\u672c', 'ascii'],
+    ];
+    for (const [prefix, name] of cases) {
+      const h = decodeHeader(block({ name: utf8(name), prefix: utf8(prefix) }))!;
+      expect(h.name, `${prefix} / ${name}`).toBe(`${prefix}/${name}`);
+    }
+    // one after another: nothing of a longer name stays behind in the next
+    expect(decodeHeader(block({ name: 'short', prefix: 'p' }))!.name).toBe('p/short');
+  });
+});
+
 describe('owner names kept from one header to the next', () => {
   it('decodes each header\'s own name whatever came before: equal, a prefix, longer, non-ASCII, 32 bytes, empty', () => {
     const names = ['root', 'root', 'roo', 'rootx', 'app', 'r\u00f6ot', 'r\u00f6ot', 'a'.repeat(32), 'a'.repeat(31), '', 'root', 'toor', 'toor'];

@@ -166,6 +166,29 @@ function checksumMatches(block: Uint8Array): boolean {
   return stored === unsigned - 256 * high;
 }
 
+/** joined holds a POSIX name's prefix, a slash and its name, to decode them as one string. */
+const joined = Buffer.alloc(155 + 1 + 100);
+
+/**
+ * prefixedName is the name of a POSIX header whose prefix field is set (`prefix/name`: how ustar
+ * writers such as Go's archive/tar store a path of more than 100 bytes), decoded as one flat
+ * string when it is ASCII: joining the two decoded halves makes a string of three parts, which V8
+ * copies into a fourth the first time the path is read character by character.
+ */
+function prefixedName(block: Uint8Array): string {
+  let prefixEnd = 345;
+  let high = 0;
+  while (prefixEnd < 500 && block[prefixEnd] !== 0) high |= block[prefixEnd++]!;
+  let nameEnd = 0;
+  while (nameEnd < 100 && block[nameEnd] !== 0) high |= block[nameEnd++]!;
+  if (high >= 0x80) return `${readName(block, 345, 155)}/${readName(block, 0, 100)}`;
+  const prefixLength = prefixEnd - 345;
+  joined.set(block.subarray(345, prefixEnd), 0);
+  joined[prefixLength] = 0x2f;
+  joined.set(block.subarray(0, nameEnd), prefixLength + 1);
+  return joined.toString('latin1', 0, prefixLength + 1 + nameEnd);
+}
+
 const KINDS: Record<string, TarEntryKind> = {
   '0': 'file',
   '\0': 'file',
@@ -204,13 +227,9 @@ export function decodeHeader(block: Uint8Array): TarHeader | null {
     if (typeflag === 'S') throw new WhittleError('unsupported', 'GNU sparse tar entries are not supported');
     kind = 'skip';
   }
-  let name = readName(block, 0, 100);
   // magic and version compared as bytes: "ustar\0" (POSIX) or "ustar " with version " \0" or "\0…" (GNU)
   const ustar = block[257] === 0x75 && block[258] === 0x73 && block[259] === 0x74 && block[260] === 0x61 && block[261] === 0x72;
-  if (ustar && block[262] === 0) {
-    const prefix = readName(block, 345, 155);
-    if (prefix) name = `${prefix}/${name}`;
-  }
+  const name = ustar && block[262] === 0 && block[345] !== 0 ? prefixedName(block) : readName(block, 0, 100);
   if (kind === 'file' && typeflag !== '0' && typeflag !== '7' && name.endsWith('/')) kind = 'dir'; // V7 directories
   const header: TarHeader = {
     name,

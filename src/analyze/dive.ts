@@ -88,6 +88,7 @@ export function diveFigures(layers: readonly (readonly LayerEntry[])[], layerCon
     const tag = i + 1;
     const numbers = ids.layers[i]!;
     const own: number[] = [];
+    const whiteouts: number[] = []; // the indexes of the layer's whiteouts, for the pass below
     let lastParent = NO_PARENT - 1; // the parent of the entry before: tar lists a directory's entries together
     for (let k = 0; k < entries.length; k++) {
       const e = entries[k]!;
@@ -107,6 +108,7 @@ export function diveFigures(layers: readonly (readonly LayerEntry[])[], layerCon
         }
       } else if (e.whiteout === 'file') {
         whiteoutTag[id] = tag;
+        whiteouts.push(k);
       } else {
         if (ownTag[id] !== tag) {
           ownTag[id] = tag;
@@ -115,9 +117,9 @@ export function diveFigures(layers: readonly (readonly LayerEntry[])[], layerCon
         ownSize[id] = e.type === 'file' ? e.size : 0;
       }
     }
-    for (let k = 0; k < entries.length; k++) {
+    for (const k of whiteouts) {
       const id = numbers[k]!;
-      if (entries[k]!.whiteout !== 'file' || whiteoutTag[id] !== tag) continue;
+      if (whiteoutTag[id] !== tag) continue;
       whiteoutTag[id] = 0; // visited: a second whiteout of the path in this layer is the same node
       let size = 0;
       const path = entries[k]!.path;

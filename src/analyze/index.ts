@@ -154,11 +154,11 @@ export function analyze(input: AnalysisInput, options: AnalyzeOptions = {}): Ana
 
   let finalFilesystem = linkedBytes;
   let fileCount = 0;
-  for (const r of tree.records.values()) {
-    if (r.type === 'dir') continue;
+  tree.records.forEach((r) => {
+    if (r.type === 'dir') return;
     fileCount++;
     finalFilesystem += r.size;
-  }
+  });
   const fileContent = layers.reduce((s, l) => s + l.sizes.fileContent, 0);
 
   options.inspectTree?.(tree);

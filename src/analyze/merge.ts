@@ -187,9 +187,9 @@ export function createMerge(paths: PathIds = new PathIds()): Merge {
  * the content reaches the final filesystem through the link. */
 function excludeLinked(tree: NumberedTree<MergedRecord>, all: DroppedCopy[]): { dropped: DroppedCopy[]; linkedBytes: number } {
   const linked = new Set<string>();
-  for (const r of tree.records.values()) {
+  tree.records.forEach((r) => {
     if (r.type === 'hardlink' && r.linkTarget !== undefined) linked.add(`${r.layer}\0${r.linkTarget}`);
-  }
+  });
   if (linked.size === 0) return { dropped: all, linkedBytes: 0 };
   const dropped: DroppedCopy[] = [];
   let linkedBytes = 0;

@@ -107,6 +107,9 @@ describe.each([
         ref.removeBelow(path);
       }
       expect([...tree.records]).toEqual([...ref.records]);
+      const walked: [string, number][] = [];
+      tree.records.forEach((record, p) => walked.push([p, record]));
+      expect(walked).toEqual([...ref.records]);
       expect(tree.records.size).toBe(ref.records.size);
       for (const p of ['', 'a', 'b', 'a/b', 'c/c', path]) {
         expect(seen(tree, p)).toEqual(ref.descendants(p));

@@ -76,11 +76,11 @@ function finalFiles(ctx: FindingContext): FinalFiles {
   if (list === undefined) {
     const paths: string[] = [];
     const records: MergedRecord[] = [];
-    for (const [path, r] of ctx.tree.records) {
-      if (r.type === 'dir') continue;
+    ctx.tree.records.forEach((r, path) => {
+      if (r.type === 'dir') return;
       paths.push(path);
       records.push(r);
-    }
+    });
     finalLists.set(ctx, (list = { paths, records }));
   }
   return list;

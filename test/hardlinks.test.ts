@@ -35,6 +35,7 @@ const refused: [string, TarMember[][], RegExp][] = [
   ['to nothing', [[file('f', 'f'), hardlink('x', 'nope')]], /hard link "x" points at "nope", which neither/],
   ['to a file archived after it', [[hardlink('x', 'f'), file('f', 'f')]], /hard link "x" points at "f", which neither/],
   ['to a file a lower layer had and a later one deleted', [[file('f', 'f')], [whiteout('f')], [hardlink('x', 'f')]], /hard link "x" points at "f", which neither/],
+  ['to a file a lower layer had and an opaque marker at the root hid', [[file('f', 'f')], [file('.wh..wh..opq', '')], [hardlink('x', 'f')]], /hard link "x" points at "f", which neither/],
 ];
 
 const accepted: [string, TarMember[][]][] = [

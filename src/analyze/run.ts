@@ -5,7 +5,7 @@ import { HardLinkCheck, linkPaths } from '../layers/hardlinks.js';
 import { digestContents, scanLayer, type LayerScan } from '../layers/scan.js';
 import { mapLimit } from '../internal/concurrency.js';
 import type { LayerEntry } from '../layers/entry.js';
-import { entryIds, type EntryIds } from '../layers/path-ids.js';
+import { entryIds, ROOT, type EntryIds } from '../layers/path-ids.js';
 import { analyze, type Analysis, type AnalysisInput, type AnalyzeOptions } from './index.js';
 
 export interface AnalyzeImageOptions {
@@ -58,7 +58,17 @@ export async function scanImage(image: Image, opts: AnalyzeImageOptions = {}): P
   const linked = linkPaths(scans.map((s) => s.entries));
   if (linked) {
     const links = new HardLinkCheck(linked);
-    scans.forEach((s, i) => links.layer(s.entries, `layer ${i + 1} of ${layers.length}`));
+    // the paths the check follows, marked by number: the other entries are told apart without a set lookup of their paths
+    const followed = new Uint8Array(ids.table.size);
+    followed[ROOT] = 1;
+    for (const p of linked) {
+      const id = ids.table.lookup(p);
+      if (id >= 0) followed[id] = 1;
+    }
+    scans.forEach((s, i) => {
+      const numbers = ids.layers[i]!;
+      links.layer(s.entries, `layer ${i + 1} of ${layers.length}`, (e, k) => e.type === 'hardlink' || followed[numbers[k]!] === 1);
+    });
   }
   if ((opts.hashContents ?? true) === true) {
     const wanted = sameSizeRewrites(scans.map((s) => s.entries), ids);

@@ -66,9 +66,13 @@ export class HardLinkCheck {
   private readonly cuts = new Map<string, number>();
   private gen = 0;
 
-  /** layer checks one layer's entries (as scanLayer returns them); what names the layer in errors. */
-  layer(entries: readonly LayerEntry[], what: string): void {
-    for (const e of entries) this.entry(e, what);
+  /**
+   * layer checks one layer's entries (as scanLayer returns them); what names the layer in errors.
+   * matters, when given, says whether entries[k] may be a hard link or a path of `only` (or the
+   * root): the others are passed over without a lookup of their paths in `only`.
+   */
+  layer(entries: readonly LayerEntry[], what: string, matters?: (e: LayerEntry, k: number) => boolean): void {
+    for (let k = 0; k < entries.length; k++) if (!matters || matters(entries[k]!, k)) this.entry(entries[k]!, what);
   }
 
   entry(e: LayerEntry, what: string): void {

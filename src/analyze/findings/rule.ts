@@ -50,40 +50,14 @@ export interface FindingRule {
   check(ctx: FindingContext, report: (r: FindingReport) => void): void;
 }
 
-/** FinalFiles are the final filesystem's non-directories, in the tree's order: paths[i] has records[i]. */
-interface FinalFiles {
-  paths: readonly string[];
-  records: readonly MergedRecord[];
-}
-
-/** the final non-directories of each context, listed once for all the rules that read them. */
-const finalLists = new WeakMap<FindingContext, FinalFiles>();
-
 /**
  * forEachFinalFile calls fn with the path and record of every non-directory in the final
- * filesystem, in the tree's order. The files are listed once per context (the rules read them one
- * after the other, and walking the tree costs more than reading a list on images of 100,000s of
- * files), in two arrays, not a pair per file: 100,000s of pairs would live until the last rule,
- * for the collector to copy.
+ * filesystem, in the tree's order (the tree's own walk: no list of 100,000s of files to keep).
  */
 export function forEachFinalFile(ctx: FindingContext, fn: (path: string, record: MergedRecord) => void): void {
-  const { paths, records } = finalFiles(ctx);
-  for (let i = 0; i < paths.length; i++) fn(paths[i]!, records[i]!);
-}
-
-function finalFiles(ctx: FindingContext): FinalFiles {
-  let list = finalLists.get(ctx);
-  if (list === undefined) {
-    const paths: string[] = [];
-    const records: MergedRecord[] = [];
-    ctx.tree.records.forEach((r, path) => {
-      if (r.type === 'dir') return;
-      paths.push(path);
-      records.push(r);
-    });
-    finalLists.set(ctx, (list = { paths, records }));
-  }
-  return list;
+  ctx.tree.records.forEach((r, path) => {
+    if (r.type !== 'dir') fn(path, r);
+  });
 }
 
 /** mainLayer is the layer that contributed the most bytes (the most paths on a tie) to a set of paths. */

@@ -7,6 +7,7 @@
 // reference), so what reads the tree cannot tell the two apart.
 import { ROOT, type PathIds } from '../layers/path-ids.js';
 import type { FileTree } from './path-tree.js';
+import { capacityFor, grown } from '../internal/grown.js';
 
 const NONE = -1;
 
@@ -187,8 +188,7 @@ export class NumberedTree<R> implements FileTree<R> {
     // leave a hole V8 may answer by turning it into a dictionary
     for (let id = this.recs.length; id < n; id++) this.recs.push(undefined);
     if (n <= this.next.length) return;
-    let size = this.next.length;
-    while (size < n) size *= 2;
+    const size = capacityFor(this.next.length, n);
     this.next = grown(this.next, size);
     this.prev = grown(this.prev, size);
     this.firstChild = grown(this.firstChild, size);
@@ -196,20 +196,13 @@ export class NumberedTree<R> implements FileTree<R> {
     this.nextSibling = grown(this.nextSibling, size);
     this.prevSibling = grown(this.prevSibling, size);
     this.childCount = grown(this.childCount, size);
-    const flags = new Uint8Array(size);
-    flags.set(this.flags);
-    this.flags = flags;
+    this.flags = grown(this.flags, size);
   }
 }
 
 const HAS_LIST = 1;
 const IN_LIST = 2;
 
-function grown(a: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayBuffer> {
-  const out = new Int32Array(size);
-  out.set(a);
-  return out;
-}
 
 /** RecordsView is a NumberedTree's records as a ReadonlyMap from paths, in insertion order. */
 class RecordsView<R> implements ReadonlyMap<string, R> {

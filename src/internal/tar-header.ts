@@ -192,7 +192,6 @@ function prefixedName(block: Uint8Array): string {
 const KINDS: Record<string, TarEntryKind> = {
   '0': 'file',
   '\0': 'file',
-  '': 'file',
   '7': 'file',
   '1': 'hardlink',
   '2': 'symlink',

@@ -9,6 +9,7 @@
 // the symlinks of the layers below instead; the OCI layer spec does not say.)
 import type { LayerEntry } from './entry.js';
 import { PathIds, ROOT } from './path-ids.js';
+import { capacityFor, grown } from '../internal/grown.js';
 
 /** Attributes of a directory a layer implies: what the engine's MkdirAll gives it. */
 export const IMPLIED_DIR = { mode: 0o755, uid: 0, gid: 0 } as const;
@@ -150,17 +151,10 @@ export class NumberedParents {
   private fit(): void {
     const n = this.paths.size;
     if (n <= this.ownTag.length) return;
-    let size = this.ownTag.length;
-    while (size < n) size *= 2;
-    const ownTag = new Int32Array(size);
-    ownTag.set(this.ownTag);
-    this.ownTag = ownTag;
-    const ownDir = new Uint8Array(size);
-    ownDir.set(this.ownDir);
-    this.ownDir = ownDir;
-    const verifiedTag = new Int32Array(size);
-    verifiedTag.set(this.verifiedTag);
-    this.verifiedTag = verifiedTag;
+    const size = capacityFor(this.ownTag.length, n);
+    this.ownTag = grown(this.ownTag, size);
+    this.ownDir = grown(this.ownDir, size);
+    this.verifiedTag = grown(this.verifiedTag, size);
   }
 }
 

@@ -6,6 +6,7 @@
 // library here, and it costs more (below).
 import { randomBytes } from 'node:crypto';
 import type { LayerEntry } from './entry.js';
+import { grown } from '../internal/grown.js';
 
 /** ROOT is the number of the root, "": the parent of every top-level path. */
 export const ROOT = 0;
@@ -131,8 +132,8 @@ export class PathIds {
   private add(path: string, hash: number, parent: number): number {
     const id = this.count++;
     if (id === this.parents.length) {
-      this.parents = grow(this.parents);
-      this.hashes = grow(this.hashes);
+      this.parents = grown(this.parents, id * 2);
+      this.hashes = grown(this.hashes, id * 2);
     }
     this.parents[id] = parent;
     this.hashes[id] = hash;
@@ -159,11 +160,6 @@ export class PathIds {
   }
 }
 
-function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const grown = new Int32Array(a.length * 2);
-  grown.set(a);
-  return grown;
-}
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
